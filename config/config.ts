@@ -1,0 +1,79 @@
+/**
+ * Configuration: read once from the environment, validated against a schema, typed. Every
+ * variable is documented in `.env.example`. A bad value stops start-up with one line per problem.
+ */
+import { Type, type Static } from 'typebox';
+import { Value } from 'typebox/value';
+
+const Url = (description: string, pattern: string) => Type.String({ pattern, description });
+
+export const ConfigSchema = Type.Object({
+  DATABASE_URL: Url('PostgreSQL connection URL', '^postgres(ql)?://.+'),
+  TEMPORAL_ADDRESS: Type.String({ pattern: '^[^\\s:/]+:\\d{1,5}$', description: 'host:port of the Temporal frontend' }),
+  TEMPORAL_NAMESPACE: Type.String({ minLength: 1 }),
+  TEMPORAL_TASK_QUEUE: Type.String({ minLength: 1 }),
+  TEMPORAL_UI_URL: Url('Temporal Web UI base URL', '^https?://.+'),
+  SMTP_URL: Url('SMTP server URL', '^smtps?://.+'),
+  MAIL_FROM: Type.String({ minLength: 3 }),
+  SECRETARIAT_EMAIL: Type.String({ pattern: '^[^@\\s]+@[^@\\s]+$' }),
+  API_HOST: Type.String({ minLength: 1 }),
+  API_PORT: Type.Integer({ minimum: 0, maximum: 65535 }),
+  PUBLIC_URL: Url('base URL of the API as unit heads reach it (used in emailed links)', '^https?://[^\\s]+[^/]$'),
+  LINK_SECRET: Type.String({ minLength: 32, description: 'secret that derives the personal link tokens' }),
+  DEFAULT_LOCALE: Type.Union([Type.Literal('vi'), Type.Literal('en')]),
+  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
+});
+
+export type Config = Readonly<Static<typeof ConfigSchema>>;
+
+/** Defaults for a single machine: local PostgreSQL, Temporal dev server and SMTP sink. */
+export const DEFAULTS: Readonly<Record<keyof Config, string>> = {
+  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/baocao',
+  TEMPORAL_ADDRESS: '127.0.0.1:7233',
+  TEMPORAL_NAMESPACE: 'default',
+  TEMPORAL_TASK_QUEUE: 'baocao',
+  TEMPORAL_UI_URL: 'http://127.0.0.1:8233',
+  SMTP_URL: 'smtp://127.0.0.1:1025',
+  MAIL_FROM: '"Văn phòng Hội đồng Thi đua - Khen thưởng" <baocao@localhost>',
+  SECRETARIAT_EMAIL: 'thuongtruc-hdtdkt@localhost',
+  API_HOST: '127.0.0.1',
+  API_PORT: '3000',
+  PUBLIC_URL: 'http://127.0.0.1:3000',
+  LINK_SECRET: '',
+  DEFAULT_LOCALE: 'vi',
+  LOG_LEVEL: 'info',
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example for every variable.`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the configuration from `env` (defaults fill what is unset or empty). */
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(DEFAULTS) as (keyof Config)[]) {
+    const value = env[key];
+    raw[key] = value === undefined || value === '' ? DEFAULTS[key] : value;
+  }
+  const converted = Value.Convert(ConfigSchema, raw) as Record<string, unknown>;
+  const problems = [...Value.Errors(ConfigSchema, converted)]
+    .filter((e) => e.keyword !== 'const') // a union's per-member errors; its anyOf error names it once
+    .map((e) => {
+      const key = e.instancePath.replace(/^\//, '');
+      const shown = key === 'LINK_SECRET' ? '(hidden)' : JSON.stringify(raw[key]);
+      return key === 'LINK_SECRET' && raw[key] === ''
+        ? 'LINK_SECRET is required: set it to a random string of at least 32 characters (e.g. `openssl rand -hex 32`)'
+        : `${key}=${shown}: ${describe(key, e.message)}`;
+    });
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(converted as Config);
+}
+
+function describe(key: string, message: string): string {
+  const schema = (ConfigSchema.properties as Record<string, { description?: string; anyOf?: { const: string }[] }>)[key];
+  if (schema?.anyOf) return `must be one of ${schema.anyOf.map((s) => s.const).join(', ')}`;
+  return schema?.description ? `${message} (${schema.description})` : message;
+}

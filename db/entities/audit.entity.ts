@@ -1,0 +1,25 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+
+export const ACTOR_KINDS = ['user', 'link', 'system'] as const;
+export type ActorKind = (typeof ACTOR_KINDS)[number];
+
+/** Append-only record of every state change; each row chains the previous row's hash. */
+export const AuditEvent = defineEntity({
+  name: 'AuditEvent',
+  properties: {
+    id: p.bigint('number').primary(),
+    occurredAt: p.datetime(),
+    actorKind: p.enum([...ACTOR_KINDS]),
+    actorId: p.string().length(300),
+    action: p.string().length(100).index(),
+    subjectType: p.string().length(50),
+    subjectId: p.string().length(300).index(),
+    cycleId: p.integer().nullable().index(),
+    before: p.json<unknown>().nullable(),
+    after: p.json<unknown>().nullable(),
+    origin: p.string().length(300).nullable(),
+    prevHash: p.string().length(64),
+    hash: p.string().length(64).unique(),
+  },
+});
+export type IAuditEvent = InferEntity<typeof AuditEvent>;

@@ -1,0 +1,84 @@
+import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
+import type { CyclePlan, UnitSchedule } from '../../domain/calendar';
+import type { ReportAnswers } from '../../domain/answers';
+import type { CyclePolicy } from '../../domain/policy';
+import { CYCLE_STAGES, TASK_STATES } from '../../domain/states';
+import { BaseSchema } from './base';
+import { Campaign } from './campaign.entity';
+import { ReportTemplate } from './template.entity';
+import { Unit } from './unit.entity';
+
+/** One month of one campaign. */
+export const Cycle = defineEntity({
+  name: 'Cycle',
+  extends: BaseSchema,
+  uniques: [{ properties: ['campaign', 'period'] }],
+  properties: {
+    campaign: () => p.manyToOne(Campaign),
+    period: p.string().length(7),
+    workflowId: p.string().length(200).unique(),
+    template: () => p.manyToOne(ReportTemplate),
+    /** The policy as it was when the cycle started: later edits do not move a running cycle. */
+    policy: p.json<CyclePolicy>(),
+    plan: p.json<CyclePlan>(),
+    stage: p.enum([...CYCLE_STAGES]),
+    closedAt: p.datetime().nullable(),
+  },
+});
+export type ICycle = InferEntity<typeof Cycle>;
+
+/** What one unit owes in one cycle: its link, its schedule and its state. */
+export const UnitTask = defineEntity({
+  name: 'UnitTask',
+  extends: BaseSchema,
+  uniques: [{ properties: ['cycle', 'unit'] }],
+  properties: {
+    cycle: () => p.manyToOne(Cycle),
+    unit: () => p.manyToOne(Unit),
+    workflowId: p.string().length(250).unique(),
+    state: p.enum([...TASK_STATES]),
+    schedule: p.json<UnitSchedule>(),
+    /** SHA-256 of the current link token; the token itself is never stored. */
+    tokenHash: p.string().length(64).unique().nullable(),
+    /** Bumped to replace the link: the previous token stops working. */
+    tokenVersion: p.integer().default(0),
+    dispatchedAt: p.datetime().nullable(),
+    submittedAt: p.datetime().nullable(),
+    late: p.boolean().nullable(),
+    remindersSent: p.integer().default(0),
+    escalationLevel: p.integer().default(0),
+    draft: p.json<Partial<ReportAnswers>>().nullable(),
+    draftSavedAt: p.datetime().nullable(),
+  },
+});
+export type IUnitTask = InferEntity<typeof UnitTask>;
+
+/** A submitted report; every version is kept (first submission, resubmissions). */
+export const Submission = defineEntity({
+  name: 'Submission',
+  extends: BaseSchema,
+  uniques: [{ properties: ['task', 'version'] }],
+  properties: {
+    task: () => p.manyToOne(UnitTask),
+    version: p.integer(),
+    answers: p.json<ReportAnswers>(),
+    submittedAt: p.datetime(),
+    late: p.boolean(),
+    /** Shown to the unit head as the receipt number. */
+    receiptNumber: p.string().length(64).unique(),
+  },
+});
+export type ISubmission = InferEntity<typeof Submission>;
+
+/** The council's reading: a new version on every consolidation. */
+export const ConsolidatedReport = defineEntity({
+  name: 'ConsolidatedReport',
+  extends: BaseSchema,
+  uniques: [{ properties: ['cycle', 'version'] }],
+  properties: {
+    cycle: () => p.manyToOne(Cycle),
+    version: p.integer(),
+    content: p.json<unknown>(),
+  },
+});
+export type IConsolidatedReport = InferEntity<typeof ConsolidatedReport>;

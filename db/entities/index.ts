@@ -1,0 +1,13 @@
+import { ApiToken } from './api-token.entity';
+import { AuditEvent } from './audit.entity';
+import { Campaign, Holiday, Policy } from './campaign.entity';
+import { ConsolidatedReport, Cycle, Submission, UnitTask } from './cycle.entity';
+import { Email } from './email.entity';
+import { ReportTemplate } from './template.entity';
+import { Unit } from './unit.entity';
+import { BaseSchema } from './base';
+
+export { ApiToken, AuditEvent, Campaign, Holiday, Policy, ConsolidatedReport, Cycle, Submission, UnitTask, Email, ReportTemplate, Unit };
+
+/** Every entity, listed explicitly (no folder discovery). */
+export const ENTITIES = [BaseSchema, Unit, ReportTemplate, Policy, Campaign, Holiday, Cycle, UnitTask, Submission, ConsolidatedReport, Email, AuditEvent, ApiToken];
