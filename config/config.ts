@@ -72,6 +72,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   return Object.freeze(converted as Config);
 }
 
+/** Only the database URL, for commands that touch nothing else (migrations, tokens). */
+export function loadDatabaseUrl(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  return loadConfig({ ...env, LINK_SECRET: env.LINK_SECRET || 'not-used-by-this-command-'.padEnd(32, '.') }).DATABASE_URL;
+}
+
 function describe(key: string, message: string): string {
   const schema = (ConfigSchema.properties as Record<string, { description?: string; anyOf?: { const: string }[] }>)[key];
   if (schema?.anyOf) return `must be one of ${schema.anyOf.map((s) => s.const).join(', ')}`;

@@ -1,10 +1,10 @@
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
+import { Client } from 'pg';
 import { Migrator } from '@mikro-orm/migrations';
 import path from 'node:path';
 import { ENTITIES } from './entities';
+import { MIGRATIONS } from './migrations';
 
-/** Where the committed migrations live (source `.ts` for generation; compiled `.js` at run time). */
-export const MIGRATIONS_DIR = path.join(__dirname, 'migrations');
 
 export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {
   return {
@@ -12,8 +12,9 @@ export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}
     entities: ENTITIES,
     extensions: [Migrator],
     migrations: {
-      path: MIGRATIONS_DIR,
-      glob: '!(*.d).{js,ts}',
+      // An explicit list (db/migrations/index.ts), so source and compiled code load the same way.
+      migrationsList: MIGRATIONS,
+      path: path.join(__dirname, 'migrations'),
       transactional: true,
       snapshot: true,
       snapshotName: '.snapshot-baocao',
@@ -25,9 +26,22 @@ export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}
   };
 }
 
-/** Opens the ORM and brings the schema up to date with the committed migrations. */
+/**
+ * Opens the ORM and brings the schema up to date with the committed migrations. Processes that
+ * start together (worker, API) take turns through an advisory lock held on its own connection.
+ */
 export async function openDatabase(databaseUrl: string, overrides: Partial<Options> = {}): Promise<MikroORM> {
   const orm = await MikroORM.init(ormOptions(databaseUrl, overrides));
-  await orm.migrator.up();
+  const lock = new Client({ connectionString: databaseUrl });
+  await lock.connect();
+  try {
+    await lock.query(`SELECT pg_advisory_lock(hashtext('baocao_migrations'))`);
+    await orm.migrator.up();
+  } catch (error) {
+    await orm.close();
+    throw error;
+  } finally {
+    await lock.end();
+  }
   return orm;
 }

@@ -5,24 +5,28 @@
  */
 import path from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { loadConfig } from '../config/config';
+import { loadDatabaseUrl } from '../config/config';
 import { dropDatabase, ensureDatabase, withDatabaseName } from '../db/admin';
 import { ormOptions } from '../db/orm';
+import { writeMigrationsIndex } from './lib/migrations-index';
 
 async function main(): Promise<void> {
-  const base = loadConfig({ ...process.env, LINK_SECRET: 'x'.repeat(32) }).DATABASE_URL;
+  const base = loadDatabaseUrl();
   const scratch = withDatabaseName(base, `baocao_migration_${Date.now()}`);
   await ensureDatabase(scratch);
   const source = path.join(__dirname, '..', '..', 'db', 'migrations');
   const options = ormOptions(scratch);
-  const orm = await MikroORM.init({ ...options, migrations: { ...options.migrations, path: source, glob: '!(*.d).ts' } });
+  const orm = await MikroORM.init({ ...options, migrations: { ...options.migrations, path: source } });
   try {
     // Apply what is committed by running the compiled copies, then diff against the entities.
     const compiled = await MikroORM.init(ormOptions(scratch));
     await compiled.migrator.up();
     await compiled.close();
     const result = await orm.migrator.create(source, false, process.argv.includes('--initial'));
-    console.log(result.diff.up.length ? `Wrote ${result.fileName}` : 'No changes: the entities match the migrations.');
+    if (result.diff.up.length) {
+      writeMigrationsIndex(source);
+      console.log(`Wrote db/migrations/${result.fileName} and updated db/migrations/index.ts`);
+    } else console.log('No changes: the entities match the migrations.');
   } finally {
     await orm.close();
     await dropDatabase(scratch);

@@ -1,7 +1,7 @@
 /**
  * The default monthly report template ("monthly-emulation"), seeded into the database.
  *
- * Sources (in /work/shared/seeds/, see also DOMAIN.md, section "Report template"):
+ * Sources (in the shared seeds folder, see also DOMAIN.md, section "Report template"):
  * - 004_2146303fe40ad2d6.txt: the Minister's 2018 directive on emulation and commendation, its
  *   ten key tasks (nhiệm vụ trọng tâm) and the duty to report monthly → keyTasks KT01..KT10.
  * - 001_2f516d689536a5d7.txt: directive 103/CT-BTTTT of 13/12/2021 (the 2022 targets) as relayed

@@ -1,0 +1,161 @@
+/** Activities on a whole cycle: open it, escalate overdue units, consolidate, change stage. */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { appendAudit, type Actor } from '../db/audit';
+import { Campaign, ConsolidatedReport, Cycle, Holiday, ReportTemplate, Submission, Unit, UnitTask } from '../db/entities';
+import type { ICycle } from '../db/entities/cycle.entity';
+import { planCycle } from '../domain/calendar';
+import { consolidate, type UnitReportInput } from '../domain/consolidation';
+import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
+import { parsePeriod, unitWorkflowId } from '../domain/period';
+import type { CycleStage } from '../domain/states';
+import type { Locale } from '../domain/template';
+import { deliverPending, enqueueEmail } from '../mail/outbox';
+import type { OverdueUnit } from '../mail/render';
+import type { OpenedCycle, StartCycleInput } from '../workflows/types';
+import { deliveryDeps, type ActivityDeps } from './deps';
+
+const workflowActor = (cycle: Pick<ICycle, 'workflowId'>): Actor => ({ kind: 'system', id: cycle.workflowId, origin: cycle.workflowId });
+
+async function loadCycle(em: EntityManager, cycleId: number): Promise<ICycle> {
+  const cycle = await em.findOne(Cycle, cycleId, { populate: ['campaign', 'template'] });
+  if (!cycle) throw new NotFoundError(`Cycle ${cycleId} does not exist.`);
+  return cycle;
+}
+
+export function createCycleActivities(deps: ActivityDeps) {
+  const locale = deps.config.DEFAULT_LOCALE as Locale;
+
+  return {
+    /**
+     * Creates the cycle and one task per active unit, pinning the template version and the
+     * policy. Idempotent by workflow id: a retry returns what the first attempt created.
+     */
+    async openCycle(input: StartCycleInput & { workflowId: string; startedAt: string }): Promise<OpenedCycle> {
+      return deps.orm.em.fork().transactional(async (em) => {
+        let cycle = await em.findOne(Cycle, { workflowId: input.workflowId });
+        if (!cycle) {
+          const period = parsePeriod(input.period);
+          if (!period) throw new ValidationError(`Period "${input.period}" must be written YYYY-MM.`, 'period');
+          const campaign = await em.findOne(Campaign, { code: input.campaignCode }, { populate: ['policy'] });
+          if (!campaign) throw new NotFoundError(`Campaign "${input.campaignCode}" does not exist.`, 'campaign');
+          if (!campaign.active) throw new ConflictError(`Campaign "${input.campaignCode}" is not active.`, 'campaign');
+          const template = await em.findOne(ReportTemplate, { code: campaign.templateCode }, { orderBy: { version: 'desc' } });
+          if (!template) throw new NotFoundError(`Template "${campaign.templateCode}" has no version.`, 'template');
+          const units = await em.find(Unit, { active: true, ...(input.unitCodes ? { code: { $in: [...input.unitCodes] } } : {}) }, { orderBy: { code: 'asc' } });
+          if (input.unitCodes) {
+            const missing = input.unitCodes.filter((code) => !units.some((u) => u.code === code));
+            if (missing.length) throw new NotFoundError(`No active unit with code ${missing.map((c) => `"${c}"`).join(', ')}.`, 'units');
+          }
+          if (units.length === 0) throw new ConflictError('There is no active unit to report.', 'units');
+          const holidays = new Set((await em.find(Holiday, {})).map((h) => h.date));
+          const policy = campaign.policy.definition;
+          const plan = planCycle(policy.timing, period, input.startedAt, holidays);
+          cycle = em.create(Cycle, { campaign, period, workflowId: input.workflowId, template, policy, plan, stage: 'collecting' });
+          for (const unit of units) {
+            em.create(UnitTask, { cycle, unit, workflowId: unitWorkflowId(input.workflowId, unit.code), state: 'pending', schedule: plan.schedule });
+          }
+          await em.flush();
+          await appendAudit(em, {
+            actor: { kind: input.requestedBy === 'schedule' ? 'system' : 'user', id: input.requestedBy, origin: input.workflowId },
+            action: 'cycle.opened', subjectType: 'cycle', subjectId: String(cycle.id), cycleId: cycle.id,
+            after: { campaign: campaign.code, period, templateVersion: template.version, units: units.length, plan }, occurredAt: deps.now(),
+          });
+        }
+        const tasks = await em.find(UnitTask, { cycle }, { populate: ['unit'], orderBy: { unit: { code: 'asc' } } });
+        return {
+          cycleId: cycle.id,
+          plan: cycle.plan,
+          units: tasks.map((t) => ({ taskId: t.id, unitCode: t.unit.code, workflowId: t.workflowId })),
+        };
+      });
+    },
+
+    async setCycleStage({ cycleId, stage }: { cycleId: number; stage: CycleStage }): Promise<void> {
+      await deps.orm.em.fork().transactional(async (em) => {
+        const cycle = await loadCycle(em, cycleId);
+        if (cycle.stage === stage) return;
+        const before = cycle.stage;
+        cycle.stage = stage;
+        if (stage === 'closed' || stage === 'cancelled') cycle.closedAt = deps.now();
+        await em.flush();
+        await appendAudit(em, { actor: workflowActor(cycle), action: `cycle.${stage}`, subjectType: 'cycle', subjectId: String(cycle.id), cycleId, before: { stage: before }, after: { stage }, occurredAt: deps.now() });
+      });
+    },
+
+    /**
+     * Escalates every task of the cycle that is still without a report and whose escalation of
+     * this level is due: level 1 emails each supervisor the list of their overdue units, level 2
+     * emails the secretariat the whole list.
+     */
+    async escalateOverdue({ cycleId, level, dueAt }: { cycleId: number; level: 1 | 2; dueAt: string }): Promise<number> {
+      const keyPrefix = `escalation:cycle-${cycleId}:L${level}:${dueAt}:`;
+      const escalated = await deps.orm.em.fork().transactional(async (em) => {
+        const cycle = await loadCycle(em, cycleId);
+        const due = (await em.find(UnitTask, { cycle, state: { $in: ['dispatched', 'draft', 'overdue', 'escalated'] }, escalationLevel: { $lt: level } }, {
+          populate: ['unit'], orderBy: { unit: { code: 'asc' } },
+        })).filter((t) => Date.parse(t.schedule.escalations[level === 1 ? 0 : 1]) <= Date.parse(dueAt) && Date.parse(t.schedule.deadline) < Date.parse(dueAt));
+        if (due.length === 0) return 0;
+        const now = deps.now();
+        for (const task of due) {
+          task.state = 'escalated';
+          task.escalationLevel = level;
+        }
+        await em.flush();
+        const auditEventId = await appendAudit(em, {
+          actor: workflowActor(cycle), action: `cycle.escalated.level${level}`, subjectType: 'cycle', subjectId: String(cycle.id), cycleId,
+          after: { level, dueAt, units: due.map((t) => t.unit.code) }, occurredAt: now,
+        });
+        const overdue = (tasks: typeof due): OverdueUnit[] => tasks.map((t) => ({ code: t.unit.code, name: t.unit.name, deadline: t.schedule.deadline }));
+        const base = { campaignName: cycle.campaign.name, period: cycle.period };
+        if (level === 1) {
+          const bySupervisor = new Map<string, typeof due>();
+          for (const task of due) {
+            const to = task.unit.supervisorEmail ?? deps.config.SECRETARIAT_EMAIL;
+            bySupervisor.set(to, [...(bySupervisor.get(to) ?? []), task]);
+          }
+          for (const [to, tasks] of bySupervisor) {
+            const recipientName = tasks[0]!.unit.supervisorName ?? 'Thường trực Hội đồng Thi đua - Khen thưởng';
+            await enqueueEmail(em, { key: `${keyPrefix}${to}`, kind: 'escalation_supervisor', recipient: to, locale, params: { ...base, recipientName, overdue: overdue(tasks) }, cycleId, auditEventId });
+          }
+        } else {
+          const to = deps.config.SECRETARIAT_EMAIL;
+          await enqueueEmail(em, {
+            key: `${keyPrefix}${to}`, kind: 'escalation_secretariat', recipient: to, locale,
+            params: { ...base, recipientName: 'Thường trực Hội đồng Thi đua - Khen thưởng', overdue: overdue(due) }, cycleId, auditEventId,
+          });
+        }
+        return due.length;
+      });
+      await deliverPending(deliveryDeps(deps), { keyPrefix });
+      return escalated;
+    },
+
+    /** Writes consolidated version `version` from every unit's latest report (once per version). */
+    async consolidateCycle({ cycleId, version }: { cycleId: number; version: number }): Promise<number> {
+      return deps.orm.em.fork().transactional(async (em) => {
+        const existing = await em.findOne(ConsolidatedReport, { cycle: cycleId, version });
+        if (existing) return version;
+        const cycle = await loadCycle(em, cycleId);
+        const tasks = await em.find(UnitTask, { cycle }, { populate: ['unit'] });
+        const submissions = await em.find(Submission, { task: { cycle } }, { orderBy: { version: 'desc' } });
+        const latest = new Map<number, (typeof submissions)[number]>();
+        for (const s of submissions) if (!latest.has(s.task.id)) latest.set(s.task.id, s);
+        const inputs: UnitReportInput[] = tasks.map((t) => {
+          const s = latest.get(t.id);
+          return {
+            unitCode: t.unit.code, unitName: t.unit.name, deadline: t.schedule.deadline,
+            ...(s ? { submission: { submittedAt: s.submittedAt.toISOString(), late: s.late, answers: s.answers, version: s.version } } : {}),
+          };
+        });
+        const content = consolidate(cycle.template.definition, inputs);
+        em.create(ConsolidatedReport, { cycle, version, content });
+        await em.flush();
+        await appendAudit(em, {
+          actor: workflowActor(cycle), action: 'cycle.consolidated', subjectType: 'cycle', subjectId: String(cycle.id), cycleId,
+          after: { version, expected: content.expected, submitted: content.submitted, onTime: content.onTime }, occurredAt: deps.now(),
+        });
+        return version;
+      });
+    },
+  };
+}

@@ -1,0 +1,164 @@
+/**
+ * Activities on one unit's task. Each re-reads the task under a row lock, acts only if its state
+ * still calls for it, records the change, its audit event and its email in one transaction,
+ * then delivers the email: a retry finds the work done and only finishes the delivery.
+ */
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { linkToken, sha256 } from '../auth/tokens';
+import { appendAudit, type Actor } from '../db/audit';
+import { Holiday } from '../db/entities';
+import { UnitTask, type IUnitTask } from '../db/entities/cycle.entity';
+import { rescheduleUnit, type UnitSchedule } from '../domain/calendar';
+import { NotFoundError } from '../domain/errors';
+import { OPEN_TASK_STATES, SUBMITTED_TASK_STATES, type TaskState } from '../domain/states';
+import type { Locale } from '../domain/template';
+import { deliverPending, enqueueEmail } from '../mail/outbox';
+import type { EmailParams } from '../mail/render';
+import { deliveryDeps, type ActivityDeps } from './deps';
+
+export interface TaskStepResult {
+  /** The unit has handed in its report (possibly before this step). */
+  readonly submitted: boolean;
+  /** The task is closed as not submitted. */
+  readonly closed: boolean;
+  readonly state: TaskState;
+}
+
+const system = (task: IUnitTask): Actor => ({ kind: 'system', id: task.workflowId, origin: task.workflowId });
+
+async function lockTask(em: EntityManager, taskId: number): Promise<IUnitTask> {
+  const task = await em.findOne(UnitTask, taskId, { lockMode: LockMode.PESSIMISTIC_WRITE, populate: ['unit', 'cycle', 'cycle.campaign', 'cycle.template'] });
+  if (!task) throw new NotFoundError(`Unit task ${taskId} does not exist.`);
+  return task;
+}
+
+const result = (task: IUnitTask): TaskStepResult => ({
+  submitted: SUBMITTED_TASK_STATES.has(task.state),
+  closed: task.state === 'not_submitted',
+  state: task.state,
+});
+
+/** What a unit-head email says about the task (no secret: the link is derived at send time). */
+export function taskEmailParams(task: IUnitTask): EmailParams['dispatch'] & { taskId: number; tokenVersion: number } {
+  const cycle = task.cycle;
+  const definition = cycle.template.definition;
+  return {
+    taskId: task.id,
+    tokenVersion: task.tokenVersion,
+    unitName: task.unit.name,
+    headName: task.unit.headName,
+    campaignName: cycle.campaign.name,
+    period: cycle.period,
+    dataFrom: cycle.plan.dataFrom,
+    dataTo: cycle.plan.dataTo,
+    deadline: task.schedule.deadline,
+    keyTaskCount: definition.keyTasks.length,
+    indicatorCount: definition.indicators.length,
+  };
+}
+
+export function createTaskActivities(deps: ActivityDeps) {
+  const locale = deps.config.DEFAULT_LOCALE as Locale;
+
+  return {
+    /** Issues the unit's personal link and emails it to the unit head. */
+    async dispatchTask({ taskId }: { taskId: number }): Promise<TaskStepResult> {
+      const key = `dispatch:task-${taskId}`;
+      const after = await deps.orm.em.fork().transactional(async (em) => {
+        const task = await lockTask(em, taskId);
+        if (task.state !== 'pending') return result(task);
+        const now = deps.now();
+        task.state = 'dispatched';
+        task.dispatchedAt = now;
+        task.tokenHash = sha256(linkToken(deps.config.LINK_SECRET, task.id, task.tokenVersion));
+        await em.flush();
+        const auditEventId = await appendAudit(em, {
+          actor: system(task), action: 'task.dispatched', subjectType: 'unit_task', subjectId: String(task.id), cycleId: task.cycle.id,
+          before: { state: 'pending' }, after: { state: 'dispatched', deadline: task.schedule.deadline, recipient: task.unit.headEmail }, occurredAt: now,
+        });
+        await enqueueEmail(em, { key, kind: 'dispatch', recipient: task.unit.headEmail, locale, params: taskEmailParams(task), cycleId: task.cycle.id, taskId: task.id, auditEventId });
+        return result(task);
+      });
+      await deliverPending(deliveryDeps(deps), { key });
+      return after;
+    },
+
+    /** Reminds the unit head if the task is still open and the policy allows another reminder. */
+    async remindTask({ taskId, dueAt }: { taskId: number; dueAt: string }): Promise<TaskStepResult> {
+      const key = `reminder:task-${taskId}:${dueAt}`;
+      const after = await deps.orm.em.fork().transactional(async (em) => {
+        const task = await lockTask(em, taskId);
+        const exists = await em.execute<{ n: number }[]>('SELECT 1 AS n FROM email WHERE idempotency_key = ?', [key]);
+        if (exists.length > 0 || !OPEN_TASK_STATES.has(task.state) || task.state === 'revision_requested') return result(task);
+        if (task.remindersSent >= task.cycle.policy.maxReminders) return result(task);
+        const now = deps.now();
+        task.remindersSent += 1;
+        await em.flush();
+        const auditEventId = await appendAudit(em, {
+          actor: system(task), action: 'task.reminded', subjectType: 'unit_task', subjectId: String(task.id), cycleId: task.cycle.id,
+          before: { remindersSent: task.remindersSent - 1 }, after: { remindersSent: task.remindersSent, dueAt }, occurredAt: now,
+        });
+        await enqueueEmail(em, {
+          key, kind: 'reminder', recipient: task.unit.headEmail, locale,
+          params: { ...taskEmailParams(task), reminderNumber: task.remindersSent }, cycleId: task.cycle.id, taskId: task.id, auditEventId,
+        });
+        return result(task);
+      });
+      await deliverPending(deliveryDeps(deps), { key });
+      return after;
+    },
+
+    /** At the deadline: a task still open becomes overdue. */
+    async markTaskOverdue({ taskId, dueAt }: { taskId: number; dueAt: string }): Promise<TaskStepResult> {
+      return deps.orm.em.fork().transactional(async (em) => {
+        const task = await lockTask(em, taskId);
+        if (!['dispatched', 'draft'].includes(task.state) || Date.parse(task.schedule.deadline) > Date.parse(dueAt)) return result(task);
+        const before = task.state;
+        task.state = 'overdue';
+        await em.flush();
+        await appendAudit(em, {
+          actor: system(task), action: 'task.overdue', subjectType: 'unit_task', subjectId: String(task.id), cycleId: task.cycle.id,
+          before: { state: before }, after: { state: 'overdue', deadline: task.schedule.deadline }, occurredAt: deps.now(),
+        });
+        return result(task);
+      });
+    },
+
+    /** At the hard close: a task still without a report is recorded as not submitted. */
+    async closeTask({ taskId, dueAt }: { taskId: number; dueAt: string }): Promise<TaskStepResult> {
+      return deps.orm.em.fork().transactional(async (em) => {
+        const task = await lockTask(em, taskId);
+        if (!OPEN_TASK_STATES.has(task.state) || Date.parse(task.schedule.hardClose) > Date.parse(dueAt)) return result(task);
+        const before = task.state;
+        task.state = 'not_submitted';
+        await em.flush();
+        await appendAudit(em, {
+          actor: system(task), action: 'task.not_submitted', subjectType: 'unit_task', subjectId: String(task.id), cycleId: task.cycle.id,
+          before: { state: before }, after: { state: 'not_submitted', hardClose: task.schedule.hardClose }, occurredAt: deps.now(),
+        });
+        return result(task);
+      });
+    },
+
+    /** Moves one unit's deadline; its reminders, escalations and hard close move with it. */
+    async extendTask(request: { taskId: number; newDeadline: string; reason: string; actor: string }): Promise<UnitSchedule> {
+      return deps.orm.em.fork().transactional(async (em) => {
+        const task = await lockTask(em, request.taskId);
+        if (task.schedule.deadline === new Date(request.newDeadline).toISOString()) return task.schedule; // retried
+        const holidays = new Set((await em.find(Holiday, {})).map((h) => h.date));
+        const now = deps.now();
+        const before = { state: task.state, schedule: task.schedule, escalationLevel: task.escalationLevel };
+        task.schedule = rescheduleUnit(task.cycle.policy.timing, new Date(request.newDeadline).toISOString(), now.toISOString(), holidays);
+        if (task.state === 'overdue' || task.state === 'escalated') task.state = task.draft ? 'draft' : 'dispatched';
+        task.escalationLevel = 0;
+        await em.flush();
+        await appendAudit(em, {
+          actor: { kind: 'user', id: request.actor, origin: task.cycle.workflowId }, action: 'task.extended', subjectType: 'unit_task',
+          subjectId: String(task.id), cycleId: task.cycle.id, before, after: { state: task.state, schedule: task.schedule, reason: request.reason }, occurredAt: now,
+        });
+        return task.schedule;
+      });
+    },
+  };
+}

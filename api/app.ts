@@ -1,0 +1,86 @@
+/**
+ * Builds the HTTP application without listening: JSON API (OpenAPI at /openapi.json), the pages
+ * behind unit heads' links, health. `main.ts` listens; tests listen on a free port.
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import formbody from '@fastify/formbody';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { MikroORM, EntityManager } from '@mikro-orm/postgresql';
+import type { Client } from '@temporalio/client';
+import type { Config } from '../config/config';
+import { submittedSignal } from '../workflows/messages';
+import { registerErrorHandler } from './errors';
+import { cycleRoutes } from './routes/cycles.routes';
+import { linkRoutes } from './routes/link.routes';
+import { pageRoutes } from './routes/pages.routes';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+    orm: MikroORM;
+    temporal: Client;
+    now: () => Date;
+    temporalUiLink: (workflowId: string) => string;
+    /** Wakes a unit workflow after its submission is stored; a failure is logged, never fatal. */
+    notifySubmitted: (workflowId: string) => Promise<void>;
+  }
+  interface FastifyRequest {
+    /** An entity manager of this request's own. */
+    em: EntityManager;
+  }
+}
+
+export const redactLinkTokens = (url: string): string => url.replace(/\/(r|link)\/[^/?#]+/g, '/$1/[token]');
+
+export interface AppDeps {
+  readonly config: Config;
+  readonly orm: MikroORM;
+  readonly temporal: Client;
+  readonly now?: () => Date;
+}
+
+export async function buildApp({ config, orm, temporal, now = () => new Date() }: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: config.LOG_LEVEL === 'silent' ? false : {
+      level: config.LOG_LEVEL,
+      // Personal links carry their token in the path: never log it (nor any bearer token).
+      serializers: { req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: redactLinkTokens(req.url), remoteAddress: req.ip }) },
+    },
+    bodyLimit: 1024 * 1024,
+    trustProxy: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.decorate('config', config);
+  app.decorate('orm', orm);
+  app.decorate('temporal', temporal);
+  app.decorate('now', now);
+  app.decorate('temporalUiLink', (workflowId: string) => `${config.TEMPORAL_UI_URL}/namespaces/${encodeURIComponent(config.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(workflowId)}`);
+  app.decorate('notifySubmitted', async (workflowId: string) => {
+    try {
+      await temporal.workflow.getHandle(workflowId).signal(submittedSignal);
+    } catch (error) {
+      app.log.warn({ err: error, workflowId }, 'submission stored; the workflow will see it at its next step');
+    }
+  });
+  app.decorateRequest('em', null as unknown as EntityManager);
+  app.addHook('onRequest', async (request) => {
+    request.em = orm.em.fork();
+  });
+
+  registerErrorHandler(app);
+  await app.register(formbody, { bodyLimit: 256 * 1024 });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'baocao API', version: '1', description: 'Monthly reporting cycle of the Emulation & Commendation programme.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(cycleRoutes);
+  await app.register(linkRoutes);
+  await app.register(pageRoutes);
+  return app;
+}

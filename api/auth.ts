@@ -1,0 +1,28 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { FastifyRequest } from 'fastify';
+import { sha256 } from '../auth/tokens';
+import { ApiToken, type Role } from '../db/entities/api-token.entity';
+import { AuthError } from './errors';
+
+export interface Principal {
+  readonly tokenId: number;
+  readonly name: string;
+  readonly role: Role;
+}
+
+/** Checks the request's bearer token and that its role is one of `roles`. */
+export async function authenticate(em: EntityManager, request: FastifyRequest, roles: readonly Role[]): Promise<Principal> {
+  const header = request.headers.authorization ?? '';
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match) throw new AuthError('Send your personal API token as "Authorization: Bearer <token>" (create one with `npm run token:create`).', 401);
+  const token = await em.findOne(ApiToken, { tokenHash: sha256(match[1]!), revokedAt: null });
+  if (!token) throw new AuthError('This API token is unknown or revoked.', 401);
+  if (!roles.includes(token.role)) throw new AuthError(`The role "${token.role}" may not do this; it needs: ${roles.join(' or ')}.`, 403);
+  return { tokenId: token.id, name: token.name, role: token.role };
+}
+
+/** Creates a personal API token and returns it (shown once; only its hash is stored). */
+export async function createApiToken(em: EntityManager, { name, role, email }: { name: string; role: Role; email?: string }, token: string): Promise<void> {
+  em.create(ApiToken, { name, role, email: email ?? null, tokenHash: sha256(token) });
+  await em.flush();
+}

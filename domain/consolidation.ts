@@ -1,0 +1,125 @@
+/**
+ * Consolidation: from every unit's latest report to the council's reading. Pure and
+ * deterministic, so the same inputs always give the same report.
+ */
+import type { AdvancedExample, CommendationProposal, KeyTaskStatus, ReportAnswers } from './answers';
+import type { Aggregation, IndicatorTarget, LocalizedText, TemplateDefinition } from './template';
+
+export interface UnitReportInput {
+  readonly unitCode: string;
+  readonly unitName: string;
+  readonly deadline: string;
+  /** Present when the unit handed in a report. */
+  readonly submission?: { readonly submittedAt: string; readonly late: boolean; readonly answers: ReportAnswers; readonly version: number };
+}
+
+export interface UnitRef {
+  readonly unitCode: string;
+  readonly unitName: string;
+}
+
+export interface ConsolidatedReportContent {
+  readonly expected: number;
+  readonly submitted: number;
+  readonly onTime: number;
+  /** submitted / expected, 0..1 */
+  readonly completeness: number;
+  /** submitted by the deadline / expected, 0..1 */
+  readonly onTimeRate: number;
+  readonly lateUnits: readonly (UnitRef & { submittedAt: string; deadline: string })[];
+  readonly missingUnits: readonly (UnitRef & { deadline: string })[];
+  readonly keyTasks: readonly {
+    code: string;
+    title: LocalizedText;
+    counts: Record<KeyTaskStatus, number>;
+    entries: readonly (UnitRef & { status: KeyTaskStatus; text: string; evidenceUrl?: string })[];
+  }[];
+  readonly indicators: readonly {
+    code: string;
+    title: LocalizedText;
+    measure: LocalizedText;
+    aggregation: Aggregation;
+    target: IndicatorTarget;
+    reported: number;
+    value: number | null;
+    met: boolean | null;
+    values: readonly (UnitRef & { value: number })[];
+  }[];
+  readonly sections: readonly { code: string; title: LocalizedText; entries: readonly (UnitRef & { text: string })[] }[];
+  readonly examples: readonly (UnitRef & AdvancedExample)[];
+  /** Each proposal has a stable id the council's ballots refer to. */
+  readonly proposals: readonly (UnitRef & CommendationProposal & { id: string })[];
+  readonly recommendations: readonly (UnitRef & { text: string })[];
+}
+
+const round = (x: number): number => Math.round(x * 1e6) / 1e6;
+
+export function aggregate(kind: Aggregation, values: readonly { value: number; at: string }[]): number | null {
+  if (values.length === 0) return null;
+  const xs = values.map((v) => v.value);
+  switch (kind) {
+    case 'sum': return round(xs.reduce((a, b) => a + b, 0));
+    case 'average': return round(xs.reduce((a, b) => a + b, 0) / xs.length);
+    case 'min': return Math.min(...xs);
+    case 'max': return Math.max(...xs);
+    case 'latest': return [...values].sort((a, b) => a.at.localeCompare(b.at)).at(-1)!.value;
+  }
+}
+
+export function meetsTarget(target: IndicatorTarget, value: number | null): boolean | null {
+  if (value === null) return null;
+  switch (target.kind) {
+    case 'at_least': return value >= target.value;
+    case 'at_most': return value <= target.value;
+    case 'between': return value >= target.min && value <= target.max;
+  }
+}
+
+export function consolidate(template: TemplateDefinition, units: readonly UnitReportInput[]): ConsolidatedReportContent {
+  const sorted = [...units].sort((a, b) => a.unitCode.localeCompare(b.unitCode));
+  const reported = sorted.flatMap((u) => (u.submission ? [{ ref: { unitCode: u.unitCode, unitName: u.unitName }, ...u.submission, deadline: u.deadline }] : []));
+  const onTime = reported.filter((r) => !r.late).length;
+  const ratio = (n: number): number => (sorted.length === 0 ? 0 : round(n / sorted.length));
+
+  return {
+    expected: sorted.length,
+    submitted: reported.length,
+    onTime,
+    completeness: ratio(reported.length),
+    onTimeRate: ratio(onTime),
+    lateUnits: reported.filter((r) => r.late).map((r) => ({ ...r.ref, submittedAt: r.submittedAt, deadline: r.deadline })),
+    missingUnits: sorted.filter((u) => !u.submission).map((u) => ({ unitCode: u.unitCode, unitName: u.unitName, deadline: u.deadline })),
+    keyTasks: template.keyTasks.map((task) => {
+      const entries = reported.flatMap((r) => {
+        const a = r.answers.keyTasks[task.code];
+        return a ? [{ ...r.ref, status: a.status, text: a.text, ...(a.evidenceUrl ? { evidenceUrl: a.evidenceUrl } : {}) }] : [];
+      });
+      const counts: Record<KeyTaskStatus, number> = { done: 0, in_progress: 0, not_started: 0 };
+      for (const e of entries) counts[e.status] += 1;
+      return { code: task.code, title: task.title, counts, entries };
+    }),
+    indicators: template.indicators.map((ind) => {
+      const values = reported.flatMap((r) => {
+        const v = r.answers.indicators[ind.code];
+        return typeof v === 'number' ? [{ ...r.ref, value: v, at: r.submittedAt }] : [];
+      });
+      const value = aggregate(ind.aggregation, values);
+      return {
+        code: ind.code, title: ind.title, measure: ind.measure, aggregation: ind.aggregation, target: ind.target,
+        reported: values.length, value, met: meetsTarget(ind.target, value),
+        values: values.map(({ unitCode, unitName, value: v }) => ({ unitCode, unitName, value: v })),
+      };
+    }),
+    sections: template.sections.map((section) => ({
+      code: section.code,
+      title: section.title,
+      entries: reported.flatMap((r) => {
+        const text = r.answers.sections[section.code];
+        return text ? [{ ...r.ref, text }] : [];
+      }),
+    })),
+    examples: reported.flatMap((r) => r.answers.examples.map((e) => ({ ...r.ref, ...e }))),
+    proposals: reported.flatMap((r) => r.answers.proposals.map((p, i) => ({ ...r.ref, ...p, id: `${r.ref.unitCode}-v${r.version}-${i + 1}` }))),
+    recommendations: reported.flatMap((r) => (r.answers.recommendations ? [{ ...r.ref, text: r.answers.recommendations }] : [])),
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * The real product for one test file: the run's PostgreSQL database and Temporal server, an
+ * in-process SMTP sink over loopback, a worker on a task queue of the file's own, and the API
+ * listening on a real port.
+ */
+import { randomBytes } from 'node:crypto';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, Runtime, DefaultLogger, type WorkflowBundle } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import type { Transporter } from 'nodemailer';
+import { buildApp } from '../../api/app';
+import { createApiToken } from '../../api/auth';
+import { newApiToken } from '../../auth/tokens';
+import { loadConfig, type Config } from '../../config/config';
+import type { Role } from '../../db/entities/api-token.entity';
+import { ormOptions } from '../../db/orm';
+import { startMailSink, type MailSink } from '../../mail/sink';
+import { createMailTransport } from '../../mail/transport';
+import { freePort } from '../../scripts/lib/project';
+import { WORKFLOWS_PATH, createWorker } from '../../worker/worker';
+
+export interface Stack {
+  readonly config: Config;
+  readonly orm: MikroORM;
+  readonly sink: MailSink;
+  readonly client: Client;
+  readonly app: FastifyInstance;
+  readonly baseUrl: string;
+  /** Creates a personal API token with `role` and returns it. */
+  token(role: Role, name?: string): Promise<string>;
+  /** Stops the worker (to simulate an outage) and starts it again. */
+  stopWorker(): Promise<void>;
+  startWorker(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+let bundle: Promise<WorkflowBundle> | undefined;
+let runtimeInstalled = false;
+
+export async function startStack(): Promise<Stack> {
+  if (!runtimeInstalled) {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    runtimeInstalled = true;
+  }
+  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve(WORKFLOWS_PATH), logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } as never });
+  const sink = await startMailSink();
+  const apiPort = await freePort();
+  const config = loadConfig({
+    DATABASE_URL: process.env.BAOCAO_TEST_DATABASE_URL,
+    TEMPORAL_ADDRESS: process.env.BAOCAO_TEST_TEMPORAL_ADDRESS,
+    TEMPORAL_TASK_QUEUE: `test-${randomBytes(6).toString('hex')}`,
+    SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
+    PUBLIC_URL: `http://127.0.0.1:${apiPort}`,
+    API_PORT: String(apiPort),
+    LINK_SECRET: randomBytes(32).toString('hex'),
+    SECRETARIAT_EMAIL: 'thuongtruc@hdtdkt.example.org',
+    LOG_LEVEL: 'silent',
+  });
+  const orm = await MikroORM.init(ormOptions(config.DATABASE_URL));
+  const mailer: Transporter = createMailTransport(config.SMTP_URL);
+  const deps = { orm, mailer, config, now: () => new Date() };
+  const workflowBundle = await bundle;
+
+  let running: { stop: () => Promise<void> } | undefined;
+  const startWorker = async (): Promise<void> => {
+    const { worker, connection } = await createWorker(config, deps, { workflowBundle, shutdownGraceTime: '2s' });
+    const run = worker.run();
+    running = {
+      stop: async () => {
+        worker.shutdown();
+        await run;
+        await connection.close();
+      },
+    };
+  };
+  await startWorker();
+
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const app = await buildApp({ config, orm, temporal: client });
+  await app.listen({ host: '127.0.0.1', port: apiPort });
+
+  return {
+    config, orm, sink, client, app,
+    baseUrl: config.PUBLIC_URL,
+    async token(role, name = `${role} ${randomBytes(3).toString('hex')}`) {
+      const token = newApiToken();
+      await createApiToken(orm.em.fork(), { name, role }, token);
+      return token;
+    },
+    stopWorker: async () => {
+      await running?.stop();
+      running = undefined;
+    },
+    startWorker,
+    async stop() {
+      await app.close();
+      await running?.stop();
+      await connection.close();
+      mailer.close();
+      await sink.close();
+      await orm.close();
+    },
+  };
+}

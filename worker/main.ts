@@ -1,0 +1,26 @@
+/** Worker entry point: runs on its own against TEMPORAL_ADDRESS and DATABASE_URL. */
+import { loadConfig } from '../config/config';
+import { openDatabase } from '../db/orm';
+import { createMailTransport } from '../mail/transport';
+import { createWorker } from './worker';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const orm = await openDatabase(config.DATABASE_URL);
+  const mailer = createMailTransport(config.SMTP_URL);
+  const { worker, connection } = await createWorker(config, { orm, mailer, config, now: () => new Date() });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => worker.shutdown());
+  console.log(`baocao worker: task queue "${config.TEMPORAL_TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS}`);
+  try {
+    await worker.run();
+  } finally {
+    mailer.close();
+    await connection.close();
+    await orm.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

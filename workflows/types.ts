@@ -1,0 +1,49 @@
+/** Payloads shared by workflows, activities, the API and tests. Pure types only. */
+import type { CyclePlan, Instant, UnitSchedule } from '../domain/calendar';
+
+export interface StartCycleInput {
+  readonly campaignCode: string;
+  readonly period: string;
+  /** Who asked: `schedule` or an administrator's token name. */
+  readonly requestedBy: string;
+  /** Codes of the units that report in this cycle; every active unit when omitted. */
+  readonly unitCodes?: readonly string[];
+}
+
+export interface OpenedUnit {
+  readonly taskId: number;
+  readonly unitCode: string;
+  readonly workflowId: string;
+}
+
+export interface OpenedCycle {
+  readonly cycleId: number;
+  readonly plan: CyclePlan;
+  readonly units: readonly OpenedUnit[];
+}
+
+export interface UnitWorkflowInput {
+  readonly cycleId: number;
+  readonly taskId: number;
+  readonly unitCode: string;
+  readonly schedule: UnitSchedule;
+}
+
+export type UnitOutcome = 'submitted' | 'not_submitted';
+
+export interface UnitSettled {
+  readonly unitCode: string;
+  readonly outcome: UnitOutcome;
+}
+
+export interface ExtendDeadlineRequest {
+  readonly unitCode: string;
+  readonly newDeadline: Instant;
+  readonly reason: string;
+  readonly actor: string;
+}
+
+export interface CycleResult {
+  readonly cycleId: number;
+  readonly consolidatedVersion: number;
+}
