@@ -9,4 +9,5 @@ module.exports = {
   testTimeout: 180_000,
   maxWorkers: 2,
   verbose: true,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };

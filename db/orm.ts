@@ -18,6 +18,7 @@ export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}
       transactional: true,
       snapshot: true,
       snapshotName: '.snapshot-baocao',
+      silent: true,
       emit: 'ts',
     },
     pool: { min: 0, max: 10 },

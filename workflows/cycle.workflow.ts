@@ -14,7 +14,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { CycleStage } from '../domain/states';
-import { activities } from './activities';
+import { activities } from './activity-proxies';
 import { cycleStatusQuery, extendDeadlineUpdate, rescheduleSignal, unitSettledSignal } from './messages';
 import { CAMPAIGN, PERIOD, STAGE, UNIT } from './search-attributes';
 import type { CycleResult, OpenedCycle, StartCycleInput, UnitOutcome } from './types';

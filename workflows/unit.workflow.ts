@@ -6,7 +6,7 @@
  */
 import { condition, getExternalWorkflowHandle, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { UnitSchedule } from '../domain/calendar';
-import { activities } from './activities';
+import { activities } from './activity-proxies';
 import { rescheduleSignal, submittedSignal, unitSettledSignal } from './messages';
 import { STAGE } from './search-attributes';
 import type { UnitOutcome, UnitWorkflowInput } from './types';
