@@ -11,6 +11,7 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../config/config';
 import { submittedSignal } from '../workflows/messages';
 import { registerErrorHandler } from './errors';
+import { adminRoutes } from './routes/admin';
 import { cycleRoutes } from './routes/cycles.routes';
 import { linkRoutes } from './routes/link.routes';
 import { pageRoutes } from './routes/pages.routes';
@@ -79,6 +80,7 @@ export async function buildApp({ config, orm, temporal, now = () => new Date() }
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  await app.register(adminRoutes);
   await app.register(cycleRoutes);
   await app.register(linkRoutes);
   await app.register(pageRoutes);
