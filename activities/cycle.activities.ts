@@ -70,6 +70,19 @@ export function createCycleActivities(deps: ActivityDeps) {
       });
     },
 
+    /** Records that the cycle was cancelled (the reason was stored by the API when it asked). */
+    async markCycleCancelled({ cycleId }: { cycleId: number }): Promise<void> {
+      await deps.orm.em.fork().transactional(async (em) => {
+        const cycle = await loadCycle(em, cycleId);
+        if (cycle.stage === 'cancelled') return;
+        const before = cycle.stage;
+        cycle.stage = 'cancelled';
+        cycle.closedAt = deps.now();
+        await em.flush();
+        await appendAudit(em, { actor: workflowActor(cycle), action: 'cycle.cancelled', subjectType: 'cycle', subjectId: String(cycleId), cycleId, before: { stage: before }, after: { stage: 'cancelled', reason: cycle.cancelReason }, occurredAt: deps.now() });
+      });
+    },
+
     async setCycleStage({ cycleId, stage }: { cycleId: number; stage: CycleStage }): Promise<void> {
       await deps.orm.em.fork().transactional(async (em) => {
         const cycle = await loadCycle(em, cycleId);

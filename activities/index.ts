@@ -1,5 +1,6 @@
 import { createCycleActivities } from './cycle.activities';
 import type { ActivityDeps } from './deps';
+import { createReviewActivities } from './review.activities';
 import { createTaskActivities } from './task.activities';
 
 /** Every activity, built from its dependencies (ORM, mailer, config, clock). */
@@ -7,6 +8,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createCycleActivities(deps),
     ...createTaskActivities(deps),
+    ...createReviewActivities(deps),
   };
 }
 

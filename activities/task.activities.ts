@@ -141,6 +141,28 @@ export function createTaskActivities(deps: ActivityDeps) {
       });
     },
 
+    /** Replaces the unit's link (the old one stops working) and emails the new one to the unit head. */
+    async resendLink({ taskId, requestId, actor, reason }: { taskId: number; requestId: string; actor: string; reason: string }): Promise<TaskStepResult> {
+      const key = `link-resent:task-${taskId}:${requestId}`;
+      const after = await deps.orm.em.fork().transactional(async (em) => {
+        const task = await lockTask(em, taskId);
+        const exists = await em.execute('SELECT 1 FROM email WHERE idempotency_key = ?', [key]);
+        if (exists.length > 0) return result(task); // a retry: the link was already replaced
+        const now = deps.now();
+        task.tokenVersion += 1;
+        task.tokenHash = sha256(linkToken(deps.config.LINK_SECRET, task.id, task.tokenVersion));
+        await em.flush();
+        const auditEventId = await appendAudit(em, {
+          actor: { kind: 'user', id: actor, origin: task.workflowId }, action: 'task.link_resent', subjectType: 'unit_task', subjectId: String(task.id), cycleId: task.cycle.id,
+          before: { tokenVersion: task.tokenVersion - 1 }, after: { tokenVersion: task.tokenVersion, reason, recipient: task.unit.headEmail }, occurredAt: now,
+        });
+        await enqueueEmail(em, { key, kind: 'link_resent', recipient: task.unit.headEmail, locale, params: taskEmailParams(task), cycleId: task.cycle.id, taskId: task.id, auditEventId });
+        return result(task);
+      });
+      await deliverPending(deliveryDeps(deps), { key });
+      return after;
+    },
+
     /** Moves one unit's deadline; its reminders, escalations and hard close move with it. */
     async extendTask(request: { taskId: number; newDeadline: string; reason: string; actor: string }): Promise<UnitSchedule> {
       return deps.orm.em.fork().transactional(async (em) => {

@@ -12,6 +12,7 @@ import type { Config } from '../config/config';
 import { submittedSignal } from '../workflows/messages';
 import { registerErrorHandler } from './errors';
 import { adminRoutes } from './routes/admin';
+import { councilRoutes } from './routes/council.routes';
 import { cycleRoutes } from './routes/cycles.routes';
 import { linkRoutes } from './routes/link.routes';
 import { pageRoutes } from './routes/pages.routes';
@@ -82,6 +83,7 @@ export async function buildApp({ config, orm, temporal, now = () => new Date() }
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(adminRoutes);
   await app.register(cycleRoutes);
+  await app.register(councilRoutes);
   await app.register(linkRoutes);
   await app.register(pageRoutes);
   return app;

@@ -58,6 +58,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     const value = env[key];
     raw[key] = value === undefined || value === '' ? DEFAULTS[key] : value;
   }
+  // Unset PUBLIC_URL follows API_PORT, so changing the port alone keeps emailed links right.
+  if (!env.PUBLIC_URL && env.API_PORT) raw.PUBLIC_URL = `http://127.0.0.1:${env.API_PORT}`;
   const converted = Value.Convert(ConfigSchema, raw) as Record<string, unknown>;
   const problems = [...Value.Errors(ConfigSchema, converted)]
     .filter((e) => e.keyword !== 'const') // a union's per-member errors; its anyOf error names it once

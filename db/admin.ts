@@ -31,6 +31,22 @@ export function ensureDatabase(databaseUrl: string): Promise<boolean> {
   });
 }
 
+/** Creates the URL's database as a copy of `template` (which must have no open connection). */
+export function createDatabaseFrom(databaseUrl: string, template: string): Promise<void> {
+  return withAdmin(databaseUrl, async (client, name) => {
+    if (!/^[A-Za-z0-9_]+$/.test(template)) throw new Error(`template name "${template}" must be letters, digits and underscores`);
+    await client.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
+  });
+}
+
+/** Drops every database whose name starts with `prefix`. */
+export function dropDatabasesLike(databaseUrl: string, prefix: string): Promise<void> {
+  return withAdmin(databaseUrl, async (client) => {
+    const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [prefix]);
+    for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
+  });
+}
+
 export function dropDatabase(databaseUrl: string): Promise<void> {
   return withAdmin(databaseUrl, async (client, name) => {
     await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);

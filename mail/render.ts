@@ -26,6 +26,7 @@ export interface EmailParams {
   escalation_secretariat: EmailParams['escalation_supervisor'];
   revision: EmailParams['dispatch'] & { comment: string };
   publication: { unitName: string; campaignName: string; period: string; summary: string; decisions: string[] };
+  review_expired: { campaignName: string; period: string; version: number; reviewEndsAt: string; members: number; voted: number };
 }
 
 /** Kinds whose message carries the unit head's personal link. */
@@ -148,6 +149,12 @@ const RENDERERS: { [K in EmailKind]: Renderer<K> } = {
       p.summary,
       ...(p.decisions.length ? ['', locale === 'vi' ? 'Quyết định khen thưởng:' : 'Commendation decisions:', ...p.decisions.map((d) => `- ${d}`)] : []),
     ],
+  }),
+  review_expired: (p, locale) => ({
+    subject: locale === 'vi' ? `[${p.campaignName}] Hết thời hạn xem xét báo cáo tổng hợp tháng ${p.period}` : `[${p.campaignName}] Review window expired for ${p.period}`,
+    lines: locale === 'vi'
+      ? ['Kính gửi Thường trực Hội đồng Thi đua - Khen thưởng,', `Thời hạn xem xét báo cáo tổng hợp (phiên bản ${p.version}) đã hết lúc ${formatInstant(p.reviewEndsAt, locale)} nhưng Hội đồng chưa có quyết định.`, `Đã bỏ phiếu: ${p.voted}/${p.members} thành viên. Việc xem xét vẫn tiếp tục cho đến khi có quyết định.`]
+      : ['Dear Council secretariat,', `The review window of the consolidated report (version ${p.version}) ended at ${formatInstant(p.reviewEndsAt, locale)} without a decision.`, `Voted: ${p.voted} of ${p.members} members. The review stays open until the council decides.`],
   }),
 };
 

@@ -1,4 +1,5 @@
 /** Worker entry point: runs on its own against TEMPORAL_ADDRESS and DATABASE_URL. */
+import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 import { loadConfig } from '../config/config';
 import { openDatabase } from '../db/orm';
 import { createMailTransport } from '../mail/transport';
@@ -6,6 +7,8 @@ import { createWorker } from './worker';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  const level: LogLevel = ({ fatal: 'ERROR', error: 'ERROR', warn: 'WARN', info: 'INFO', debug: 'DEBUG', trace: 'TRACE', silent: 'ERROR' } as const)[config.LOG_LEVEL];
+  Runtime.install({ logger: new DefaultLogger(level) });
   const orm = await openDatabase(config.DATABASE_URL);
   const mailer = createMailTransport(config.SMTP_URL);
   const { worker, connection } = await createWorker(config, { orm, mailer, config, now: () => new Date() });

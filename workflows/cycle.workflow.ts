@@ -1,13 +1,16 @@
 /**
  * One month of one campaign: opens the cycle, starts a unit workflow per unit, escalates overdue
- * units, and consolidates once every unit has settled (submitted, or silent at its hard close).
+ * units, consolidates once every unit has settled (submitted, or silent at its hard close), runs
+ * the council's review with its revision rounds, and publishes.
  */
 import {
   ApplicationFailure,
+  CancellationScope,
   ParentClosePolicy,
   allHandlersFinished,
   condition,
   getExternalWorkflowHandle,
+  isCancellation,
   setHandler,
   startChild,
   upsertSearchAttributes,
@@ -15,7 +18,7 @@ import {
 } from '@temporalio/workflow';
 import type { CycleStage } from '../domain/states';
 import { activities } from './activity-proxies';
-import { cycleStatusQuery, extendDeadlineUpdate, rescheduleSignal, unitSettledSignal } from './messages';
+import { ballotCastSignal, closeUnitSignal, cycleStatusQuery, extendDeadlineUpdate, rescheduleSignal, revisionRequestedSignal, unitSettledSignal } from './messages';
 import { CAMPAIGN, PERIOD, STAGE, UNIT } from './search-attributes';
 import type { CycleResult, OpenedCycle, StartCycleInput, UnitOutcome } from './types';
 import { unitWorkflow } from './unit.workflow';
@@ -31,6 +34,7 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
   const settled = new Map<string, UnitOutcome>();
   const escalations: PendingEscalation[] = [];
   let escalationsChanged = false;
+  let ballotCast = false;
 
   const setStage = (next: CycleStage): void => {
     stage = next;
@@ -47,12 +51,14 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
   setHandler(unitSettledSignal, ({ unitCode, outcome }) => {
     settled.set(unitCode, outcome);
   });
+  setHandler(ballotCastSignal, () => {
+    ballotCast = true;
+  });
   setHandler(cycleStatusQuery, () => ({ stage, expected: opened?.units.length ?? 0, settled: settled.size }));
   setHandler(
     extendDeadlineUpdate,
     async (request) => {
-      const cycle = opened!;
-      const unit = cycle.units.find((u) => u.unitCode === request.unitCode)!;
+      const unit = opened!.units.find((u) => u.unitCode === request.unitCode)!;
       const schedule = await activities.extendTask({ taskId: unit.taskId, ...request });
       await getExternalWorkflowHandle(unit.workflowId).signal(rescheduleSignal, schedule);
       addEscalations(schedule.escalations);
@@ -77,43 +83,83 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
   const cycleWorkflowId = workflowInfo().workflowId;
   opened = await activities.openCycle({ ...input, workflowId: cycleWorkflowId, startedAt: new Date(Date.now()).toISOString() });
   const { cycleId, plan, units } = opened;
-  addEscalations(plan.schedule.escalations);
 
-  await Promise.all(
-    units.map((unit) =>
-      startChild(unitWorkflow, {
-        workflowId: unit.workflowId,
-        args: [{ cycleId, taskId: unit.taskId, unitCode: unit.unitCode, schedule: plan.schedule }],
-        parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-        typedSearchAttributes: [
-          { key: CAMPAIGN, value: input.campaignCode },
-          { key: PERIOD, value: input.period },
-          { key: UNIT, value: unit.unitCode },
-          { key: STAGE, value: 'dispatching' },
-        ],
-      }),
-    ),
-  );
+  try {
+    addEscalations(plan.schedule.escalations);
+    await Promise.all(
+      units.map((unit) =>
+        startChild(unitWorkflow, {
+          workflowId: unit.workflowId,
+          args: [{ cycleId, taskId: unit.taskId, unitCode: unit.unitCode, schedule: plan.schedule }],
+          parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+          typedSearchAttributes: [
+            { key: CAMPAIGN, value: input.campaignCode },
+            { key: PERIOD, value: input.period },
+            { key: UNIT, value: unit.unitCode },
+            { key: STAGE, value: 'dispatching' },
+          ],
+        }),
+      ),
+    );
 
-  const allSettled = (): boolean => settled.size >= units.length;
-  while (!allSettled()) {
-    escalationsChanged = false;
-    const next = escalations[0];
-    if (!next) {
-      await condition(() => allSettled() || escalationsChanged);
-      continue;
+    // Collection: wait for every unit, escalating overdue ones on the way.
+    const allSettled = (): boolean => units.every((u) => settled.has(u.unitCode));
+    while (!allSettled()) {
+      escalationsChanged = false;
+      const next = escalations[0];
+      if (!next) {
+        await condition(() => allSettled() || escalationsChanged);
+        continue;
+      }
+      const wait = Date.parse(next.at) - Date.now();
+      if (wait > 0 && (await condition(() => allSettled() || escalationsChanged, wait))) continue;
+      escalations.shift();
+      await activities.escalateOverdue({ cycleId, level: next.level, dueAt: next.at });
     }
-    const wait = Date.parse(next.at) - Date.now();
-    if (wait > 0 && (await condition(() => allSettled() || escalationsChanged, wait))) continue;
-    escalations.shift();
-    await activities.escalateOverdue({ cycleId, level: next.level, dueAt: next.at });
+
+    // Council review, with revision rounds: each round is a new consolidated version.
+    let version = 1;
+    for (;;) {
+      setStage('consolidating');
+      await activities.setCycleStage({ cycleId, stage: 'consolidating' });
+      await activities.consolidateCycle({ cycleId, version });
+      setStage('review');
+      const reviewEndsAt = await activities.openReview({ cycleId, version });
+      let expiryReported = false;
+      let decision = await activities.tallyReview({ cycleId, version });
+      while (decision.decision === 'pending') {
+        ballotCast = false;
+        const wait = Date.parse(reviewEndsAt) - Date.now();
+        const voted = expiryReported || wait <= 0 ? await condition(() => ballotCast) : await condition(() => ballotCast, wait);
+        if (!voted && !expiryReported) {
+          await activities.reportReviewExpired({ cycleId, version });
+          expiryReported = true;
+        }
+        decision = await activities.tallyReview({ cycleId, version });
+      }
+      if (decision.decision === 'approved') break;
+
+      setStage('revision');
+      const revision = await activities.requestRevision({ cycleId, version, unitCodes: decision.unitCodes, comment: decision.comment, requestedAt: new Date(Date.now()).toISOString() });
+      for (const unit of revision.units) settled.delete(unit.unitCode);
+      await Promise.all(
+        revision.units.map((u) => getExternalWorkflowHandle(units.find((x) => x.unitCode === u.unitCode)!.workflowId).signal(revisionRequestedSignal, { deadline: revision.deadline })),
+      );
+      await condition(allSettled);
+      version += 1;
+    }
+
+    setStage('publishing');
+    await activities.publishCycle({ cycleId, version });
+    setStage('closed');
+    await Promise.all(units.map((u) => getExternalWorkflowHandle(u.workflowId).signal(closeUnitSignal)));
+    await condition(allHandlersFinished);
+    return { cycleId, consolidatedVersion: version };
+  } catch (error) {
+    if (isCancellation(error)) {
+      await CancellationScope.nonCancellable(() => activities.markCycleCancelled({ cycleId }));
+      setStage('cancelled');
+    }
+    throw error;
   }
-
-  setStage('consolidating');
-  const consolidatedVersion = await activities.consolidateCycle({ cycleId, version: 1 });
-  setStage('review');
-  await activities.setCycleStage({ cycleId, stage: 'review' });
-
-  await condition(allHandlersFinished);
-  return { cycleId, consolidatedVersion };
 }

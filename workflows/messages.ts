@@ -8,6 +8,15 @@ import type { ExtendDeadlineRequest, UnitSettled } from './types';
 export const submittedSignal = defineSignal('submitted');
 /** Cycle → unit: the deadline moved; the unit's reminders and hard close follow. */
 export const rescheduleSignal = defineSignal<[UnitSchedule]>('reschedule');
+/** Cycle → unit: the council sends the unit back for revision until `deadline`. */
+export const revisionRequestedSignal = defineSignal<[{ deadline: string }]>('revisionRequested');
+/** Cycle → unit: the cycle is published or cancelled; the unit's workflow ends. */
+export const closeUnitSignal = defineSignal('closeUnit');
+/** Administrator → unit: replace the personal link and email the new one. */
+export const resendLinkUpdate = defineUpdate<void, [{ requestId: string; actor: string; reason: string }]>('resendLink');
+
+/** API → cycle: a council member voted (the ballot is already stored in PostgreSQL). */
+export const ballotCastSignal = defineSignal('ballotCast');
 /** Unit → cycle: the unit has submitted, or its hard close passed without a report. */
 export const unitSettledSignal = defineSignal<[UnitSettled]>('unitSettled');
 

@@ -1,13 +1,14 @@
 /**
  * One unit's task in one cycle: dispatch, reminders while it has not submitted, overdue at the
- * deadline, not-submitted at the hard close. Its history is what an auditor reads for the unit.
- * PostgreSQL holds the truth about submissions; the `submitted` signal only wakes this workflow
- * early, and every step re-reads the task's state before acting.
+ * deadline, not-submitted at the hard close; then, while the council reviews, revision rounds,
+ * until the cycle closes. Its history is what an auditor reads for the unit. PostgreSQL holds the
+ * truth about submissions: the `submitted` signal only wakes this workflow early, and every step
+ * re-reads the task's state before acting.
  */
-import { condition, getExternalWorkflowHandle, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, allHandlersFinished, condition, getExternalWorkflowHandle, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { UnitSchedule } from '../domain/calendar';
 import { activities } from './activity-proxies';
-import { rescheduleSignal, submittedSignal, unitSettledSignal } from './messages';
+import { closeUnitSignal, rescheduleSignal, resendLinkUpdate, revisionRequestedSignal, submittedSignal, unitSettledSignal } from './messages';
 import { STAGE } from './search-attributes';
 import type { UnitOutcome, UnitWorkflowInput } from './types';
 
@@ -28,9 +29,14 @@ function steps(schedule: UnitSchedule): Step[] {
 }
 
 export async function unitWorkflow(input: UnitWorkflowInput): Promise<UnitOutcome> {
+  const { taskId, unitCode } = input;
   let schedule = input.schedule;
   let submitted = false;
   let rescheduled = false;
+  let open = true; // the unit head may still hand in (or revise) a report
+  let closed = false;
+  let revision: { deadline: string } | undefined;
+
   setHandler(submittedSignal, () => {
     submitted = true;
   });
@@ -38,9 +44,33 @@ export async function unitWorkflow(input: UnitWorkflowInput): Promise<UnitOutcom
     schedule = next;
     rescheduled = true;
   });
+  setHandler(revisionRequestedSignal, (request) => {
+    revision = request;
+  });
+  setHandler(closeUnitSignal, () => {
+    closed = true;
+  });
+  setHandler(
+    resendLinkUpdate,
+    async (request) => {
+      await activities.resendLink({ taskId, ...request });
+    },
+    {
+      validator: (_request) => {
+        if (!open) throw ApplicationFailure.nonRetryable(`Unit "${unitCode}" is not waiting for a report; there is no link to re-send.`, 'ConflictError');
+      },
+    },
+  );
+  const setStage = (stage: string): void => upsertSearchAttributes([{ key: STAGE, value: stage }]);
+  const settle = async (outcome: UnitOutcome): Promise<void> => {
+    open = false;
+    setStage(outcome);
+    const parent = workflowInfo().parent;
+    if (parent) await getExternalWorkflowHandle(parent.workflowId).signal(unitSettledSignal, { unitCode, outcome });
+  };
 
-  await activities.dispatchTask({ taskId: input.taskId });
-  upsertSearchAttributes([{ key: STAGE, value: 'collecting' }]);
+  await activities.dispatchTask({ taskId });
+  setStage('collecting');
 
   const handled = new Set<string>();
   let outcome: UnitOutcome | undefined;
@@ -57,16 +87,36 @@ export async function unitWorkflow(input: UnitWorkflowInput): Promise<UnitOutcom
     handled.add(stepKey(next));
     const result =
       next.kind === 'reminder'
-        ? await activities.remindTask({ taskId: input.taskId, dueAt: next.at })
+        ? await activities.remindTask({ taskId, dueAt: next.at })
         : next.kind === 'overdue'
-          ? await activities.markTaskOverdue({ taskId: input.taskId, dueAt: next.at })
-          : await activities.closeTask({ taskId: input.taskId, dueAt: next.at });
+          ? await activities.markTaskOverdue({ taskId, dueAt: next.at })
+          : await activities.closeTask({ taskId, dueAt: next.at });
     if (result.submitted) outcome = 'submitted';
     else if (next.kind === 'hardClose' && result.closed) outcome = 'not_submitted';
   }
+  await settle(outcome);
 
-  upsertSearchAttributes([{ key: STAGE, value: outcome }]);
-  const parent = workflowInfo().parent;
-  if (parent) await getExternalWorkflowHandle(parent.workflowId).signal(unitSettledSignal, { unitCode: input.unitCode, outcome });
+  // Council stage: revision rounds until the cycle is published or cancelled.
+  for (;;) {
+    await condition(() => closed || revision !== undefined);
+    if (closed) break;
+    const { deadline } = revision!;
+    revision = undefined;
+    submitted = false;
+    open = true;
+    setStage('revision');
+    for (;;) {
+      const woken = await condition(() => submitted || closed, Math.max(Date.parse(deadline) - Date.now(), 1));
+      if (closed) break;
+      // The database decides: a late signal from the first round must not count as a resubmission.
+      const { resubmitted } = await activities.closeRevision({ taskId, deadlinePassed: !woken });
+      if (resubmitted || !woken) break;
+      submitted = false;
+    }
+    if (closed) break;
+    await settle('submitted');
+  }
+  setStage('closed');
+  await condition(allHandlersFinished);
   return outcome;
 }

@@ -1,11 +1,13 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, WorkflowUpdateFailedError } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { Campaign, Cycle, Unit, UnitTask } from '../../db/entities';
 import { ConflictError, NotFoundError, ValidationError, DomainError } from '../../domain/errors';
 import { cycleWorkflowId, parsePeriod } from '../../domain/period';
-import { extendDeadlineUpdate } from '../../workflows/messages';
+import { extendDeadlineUpdate, resendLinkUpdate } from '../../workflows/messages';
+import { appendAudit } from '../../db/audit';
 import { CAMPAIGN, PERIOD, STAGE } from '../../workflows/search-attributes';
 import { cycleWorkflow } from '../../workflows/cycle.workflow';
 import { authenticate } from '../auth';
@@ -132,5 +134,50 @@ export const cycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (error instanceof DomainError) throw error;
       return updateError(error);
     }
+  });
+
+  app.post('/api/v1/cycles/:campaign/:period/units/:unit/link', {
+    schema: {
+      summary: "Replace a unit's personal link and email the new one to its registered head (administrator)",
+      tags: ['cycles'],
+      params: Type.Object({ campaign: Code, period: PeriodString, unit: Code }),
+      body: Type.Object({ reason: Type.String({ minLength: 3, maxLength: 1000 }) }, { additionalProperties: false }),
+    },
+  }, async (request) => {
+    const user = await authenticate(request.em, request, ['admin']);
+    const { campaign, period, unit } = request.params;
+    const task = await request.em.findOne(UnitTask, { cycle: { campaign: { code: campaign }, period }, unit: { code: unit } });
+    if (!task) throw new NotFoundError(`Unit "${unit}" has no task in the ${period} cycle of campaign "${campaign}".`, 'unit');
+    const requestId = randomUUID();
+    try {
+      await app.temporal.workflow.getHandle(task.workflowId).executeUpdate(resendLinkUpdate, { args: [{ requestId, actor: user.name, reason: request.body.reason }], updateId: requestId });
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) throw new ConflictError(`The task of unit "${unit}" is closed; there is no link to re-send.`);
+      return updateError(error);
+    }
+    return { unit, sentTo: 'registered head email' };
+  });
+
+  app.post('/api/v1/cycles/:campaign/:period/cancel', {
+    schema: {
+      summary: 'Cancel a cycle, with a reason (administrator)',
+      tags: ['cycles'],
+      params: Type.Object({ campaign: Code, period: PeriodString }),
+      body: Type.Object({ reason: Type.String({ minLength: 3, maxLength: 1000 }) }, { additionalProperties: false }),
+    },
+  }, async (request, reply) => {
+    const user = await authenticate(request.em, request, ['admin']);
+    const { campaign, period } = request.params;
+    const cycle = await request.em.findOne(Cycle, { campaign: { code: campaign }, period });
+    if (!cycle) throw new NotFoundError(`There is no ${period} cycle for campaign "${campaign}".`, 'period');
+    if (cycle.stage === 'closed' || cycle.stage === 'cancelled') throw new ConflictError(`The cycle is already ${cycle.stage}.`);
+    await request.em.transactional(async (tx) => {
+      const c = await tx.findOneOrFail(Cycle, cycle.id);
+      c.cancelReason = request.body.reason;
+      await tx.flush();
+      await appendAudit(tx, { actor: { kind: 'user', id: user.name, origin: request.ip }, action: 'cycle.cancel_requested', subjectType: 'cycle', subjectId: String(cycle.id), cycleId: cycle.id, after: { reason: request.body.reason }, occurredAt: app.now() });
+    });
+    await app.temporal.workflow.getHandle(cycle.workflowId).cancel();
+    return reply.status(202).send({ workflowId: cycle.workflowId, status: 'cancelling' });
   });
 };

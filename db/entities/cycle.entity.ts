@@ -22,7 +22,11 @@ export const Cycle = defineEntity({
     policy: p.json<CyclePolicy>(),
     plan: p.json<CyclePlan>(),
     stage: p.enum([...CYCLE_STAGES]),
+    /** The consolidated version under review and when its review window ends. */
+    reviewVersion: p.integer().nullable(),
+    reviewEndsAt: p.datetime().nullable(),
     closedAt: p.datetime().nullable(),
+    cancelReason: p.text().nullable(),
   },
 });
 export type ICycle = InferEntity<typeof Cycle>;

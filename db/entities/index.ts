@@ -6,8 +6,9 @@ import { Email } from './email.entity';
 import { ReportTemplate } from './template.entity';
 import { Unit } from './unit.entity';
 import { BaseSchema } from './base';
+import { Ballot, CommendationDecision } from './council.entity';
 
-export { ApiToken, AuditEvent, Campaign, Holiday, Policy, ConsolidatedReport, Cycle, Submission, UnitTask, Email, ReportTemplate, Unit };
+export { Ballot, CommendationDecision, ApiToken, AuditEvent, Campaign, Holiday, Policy, ConsolidatedReport, Cycle, Submission, UnitTask, Email, ReportTemplate, Unit };
 
 /** Every entity, listed explicitly (no folder discovery). */
-export const ENTITIES = [BaseSchema, Unit, ReportTemplate, Policy, Campaign, Holiday, Cycle, UnitTask, Submission, ConsolidatedReport, Email, AuditEvent, ApiToken];
+export const ENTITIES = [BaseSchema, Unit, ReportTemplate, Policy, Campaign, Holiday, Cycle, UnitTask, Submission, ConsolidatedReport, Email, AuditEvent, ApiToken, Ballot, CommendationDecision];

@@ -111,3 +111,13 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, { timeo
 }
 
 export const currentPeriod = (): string => new Date().toISOString().slice(0, 7);
+
+/** The token at the end of a personal link. */
+export const tokenOf = (link: string): string => link.slice(link.lastIndexOf('/') + 1);
+
+/** Submits a report through the unit head's JSON API. */
+export function submitByLink(baseUrl: string, link: string, answers: unknown = validAnswers()) {
+  return api<{ receiptNumber: string; late: boolean; version: number; message?: string }>(baseUrl, 'POST', `/api/v1/link/${tokenOf(link)}/submission`, { body: answers });
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -1,7 +1,8 @@
 /**
- * Once per test run: a fresh PostgreSQL database (migrated, reference data seeded) and a Temporal
- * dev server of the run's own (or the one at TEMPORAL_ADDRESS). Test files read where they are
- * from the environment; the teardown drops the database and stops the server.
+ * Once per test run: a fresh PostgreSQL template database (migrated, reference data seeded) that
+ * each test file copies into a database of its own, and a Temporal dev server of the run's own
+ * (or the one at TEMPORAL_ADDRESS). Test files read where they are from the environment; the
+ * teardown drops the run's databases and stops the server.
  */
 import { MikroORM } from '@mikro-orm/postgresql';
 import { ensureDatabase, serverReachable, withDatabaseName } from '../../db/admin';
@@ -18,6 +19,7 @@ export default async function globalSetup(): Promise<void> {
   await seedReferenceData(orm.em.fork());
   await orm.close();
   process.env.BAOCAO_TEST_DATABASE_URL = url;
+  process.env.BAOCAO_TEST_DATABASE_PREFIX = new URL(url).pathname.slice(1);
 
   if (process.env.TEMPORAL_ADDRESS) {
     process.env.BAOCAO_TEST_TEMPORAL_ADDRESS = process.env.TEMPORAL_ADDRESS;

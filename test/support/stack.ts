@@ -1,5 +1,6 @@
 /**
- * The real product for one test file: the run's PostgreSQL database and Temporal server, an
+ * The real product for one test file: a PostgreSQL database of its own (copied from the run's
+ * migrated template) and the run's Temporal server, an
  * in-process SMTP sink over loopback, a worker on a task queue of the file's own, and the API
  * listening on a real port.
  */
@@ -12,6 +13,7 @@ import type { Transporter } from 'nodemailer';
 import { buildApp } from '../../api/app';
 import { createApiToken } from '../../api/auth';
 import { newApiToken } from '../../auth/tokens';
+import { createDatabaseFrom, withDatabaseName } from '../../db/admin';
 import { loadConfig, type Config } from '../../config/config';
 import type { Role } from '../../db/entities/api-token.entity';
 import { ormOptions } from '../../db/orm';
@@ -46,8 +48,11 @@ export async function startStack(): Promise<Stack> {
   bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve(WORKFLOWS_PATH), logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } as never });
   const sink = await startMailSink();
   const apiPort = await freePort();
+  const template = process.env.BAOCAO_TEST_DATABASE_PREFIX!;
+  const databaseUrl = withDatabaseName(process.env.BAOCAO_TEST_DATABASE_URL!, `${template}_${randomBytes(4).toString('hex')}`);
+  await createDatabaseFrom(databaseUrl, template);
   const config = loadConfig({
-    DATABASE_URL: process.env.BAOCAO_TEST_DATABASE_URL,
+    DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: process.env.BAOCAO_TEST_TEMPORAL_ADDRESS,
     TEMPORAL_TASK_QUEUE: `test-${randomBytes(6).toString('hex')}`,
     SMTP_URL: `smtp://127.0.0.1:${sink.port}`,

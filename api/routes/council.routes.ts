@@ -1,0 +1,109 @@
+import { Type } from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { AuditEvent, CommendationDecision, ConsolidatedReport, Email } from '../../db/entities';
+import { NotFoundError } from '../../domain/errors';
+import { ballotCastSignal } from '../../workflows/messages';
+import { authenticate } from '../auth';
+import { castBallot, findCycle, reviewStatus } from '../services/council.service';
+
+const Code = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' });
+const CycleParams = Type.Object({ campaign: Code, period: Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$' }) });
+const Version = Type.Integer({ minimum: 1, maximum: 1000, description: 'the consolidated version under review' });
+const Comment = Type.String({ minLength: 3, maxLength: 5000 });
+
+/** The council's review (consolidated reports, ballots, decisions) and the auditors' reads. */
+export const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const wake = async (workflowId: string): Promise<void> => {
+    try {
+      await app.temporal.workflow.getHandle(workflowId).signal(ballotCastSignal);
+    } catch (error) {
+      app.log.warn({ err: error, workflowId }, 'ballot stored; the cycle will count it at its next wake-up');
+    }
+  };
+
+  app.get('/api/v1/cycles/:campaign/:period/consolidated-reports', {
+    schema: { summary: 'Versions of the consolidated report', tags: ['council'], params: CycleParams },
+  }, async (request) => {
+    await authenticate(request.em, request, ['admin', 'council', 'auditor']);
+    const cycle = await findCycle(request.em, request.params.campaign, request.params.period);
+    const reports = await request.em.find(ConsolidatedReport, { cycle }, { orderBy: { version: 'asc' }, fields: ['version', 'createdAt'] });
+    return reports.map((r) => ({ version: r.version, createdAt: r.createdAt.toISOString() }));
+  });
+
+  app.get('/api/v1/cycles/:campaign/:period/consolidated-reports/:version', {
+    schema: { summary: 'One version of the consolidated report', tags: ['council'], params: Type.Object({ ...CycleParams.properties, version: Version }) },
+  }, async (request) => {
+    await authenticate(request.em, request, ['admin', 'council', 'auditor']);
+    const cycle = await findCycle(request.em, request.params.campaign, request.params.period);
+    const report = await request.em.findOne(ConsolidatedReport, { cycle, version: request.params.version });
+    if (!report) throw new NotFoundError(`Version ${request.params.version} has not been consolidated.`, 'version');
+    return { version: report.version, createdAt: report.createdAt.toISOString(), content: report.content };
+  });
+
+  app.get('/api/v1/cycles/:campaign/:period/review', {
+    schema: { summary: 'Review status: who voted, quorum, decision so far', tags: ['council'], params: CycleParams },
+  }, async (request) => {
+    const viewer = await authenticate(request.em, request, ['admin', 'council', 'auditor']);
+    return reviewStatus(request.em, await findCycle(request.em, request.params.campaign, request.params.period), viewer);
+  });
+
+  app.post('/api/v1/cycles/:campaign/:period/ballots', {
+    schema: {
+      summary: 'Vote on the consolidated report: approve, or request revision naming units with a comment (council)',
+      tags: ['council'],
+      params: CycleParams,
+      body: Type.Union([
+        Type.Object({ version: Version, choice: Type.Literal('approve') }, { additionalProperties: false }),
+        Type.Object({ version: Version, choice: Type.Literal('request_revision'), unitCodes: Type.Array(Code, { minItems: 1, maxItems: 10_000 }), comment: Comment }, { additionalProperties: false }),
+      ]),
+    },
+  }, async (request, reply) => {
+    const voter = await authenticate(request.em, request, ['council']);
+    const cycle = await findCycle(request.em, request.params.campaign, request.params.period);
+    const body = request.body;
+    const ballot = await castBallot(request.em, cycle, voter, body.choice === 'approve' ? { subject: 'report', ...body } : { subject: 'report', ...body }, request.ip, app.now());
+    await wake(ballot.workflowId);
+    return reply.status(201).send({ ballotId: ballot.ballotId });
+  });
+
+  app.post('/api/v1/cycles/:campaign/:period/proposals/:proposalId/ballots', {
+    schema: {
+      summary: 'Vote on one commendation proposal: approve or reject (council)',
+      tags: ['council'],
+      params: Type.Object({ ...CycleParams.properties, proposalId: Type.String({ pattern: '^[A-Za-z0-9_-]{1,150}$' }) }),
+      body: Type.Object({ version: Version, choice: Type.Union([Type.Literal('approve'), Type.Literal('reject')]), comment: Type.Optional(Comment) }, { additionalProperties: false }),
+    },
+  }, async (request, reply) => {
+    const voter = await authenticate(request.em, request, ['council']);
+    const cycle = await findCycle(request.em, request.params.campaign, request.params.period);
+    const ballot = await castBallot(request.em, cycle, voter, { subject: 'proposal', proposalId: request.params.proposalId, ...request.body }, request.ip, app.now());
+    return reply.status(201).send({ ballotId: ballot.ballotId });
+  });
+
+  app.get('/api/v1/cycles/:campaign/:period/decisions', {
+    schema: { summary: 'Commendation decisions of a published cycle', tags: ['council'], params: CycleParams },
+  }, async (request) => {
+    await authenticate(request.em, request, ['admin', 'council', 'auditor']);
+    const cycle = await findCycle(request.em, request.params.campaign, request.params.period);
+    const decisions = await request.em.find(CommendationDecision, { cycle }, { orderBy: { proposalId: 'asc' } });
+    return decisions.map((d) => ({ proposalId: d.proposalId, unitCode: d.unitCode, nominee: d.nominee, requestedForm: d.requestedForm, approved: d.approved, approvals: d.approvals, rejections: d.rejections, members: d.members, version: d.reportVersion }));
+  });
+
+  app.get('/api/v1/cycles/:campaign/:period/audit-events', {
+    schema: { summary: 'Every audit event of a cycle, in order (auditor, administrator)', tags: ['audit'], params: CycleParams },
+  }, async (request) => {
+    await authenticate(request.em, request, ['auditor', 'admin']);
+    const cycle = await findCycle(request.em, request.params.campaign, request.params.period);
+    const events = await request.em.find(AuditEvent, { cycleId: cycle.id }, { orderBy: { id: 'asc' } });
+    return events.map((e) => ({ id: e.id, occurredAt: e.occurredAt.toISOString(), actor: { kind: e.actorKind, id: e.actorId }, origin: e.origin, action: e.action, subject: { type: e.subjectType, id: e.subjectId }, before: e.before, after: e.after, hash: e.hash, prevHash: e.prevHash }));
+  });
+
+  app.get('/api/v1/cycles/:campaign/:period/emails', {
+    schema: { summary: 'Every email of a cycle: recipient, subject, status, time (auditor, administrator)', tags: ['audit'], params: CycleParams },
+  }, async (request) => {
+    await authenticate(request.em, request, ['auditor', 'admin']);
+    const cycle = await findCycle(request.em, request.params.campaign, request.params.period);
+    const emails = await request.em.find(Email, { cycleId: cycle.id }, { orderBy: { id: 'asc' } });
+    return emails.map((e) => ({ id: e.id, kind: e.kind, recipient: e.recipient, subject: e.subject, status: e.status, attempts: e.attempts, sentAt: e.sentAt?.toISOString() ?? null, bodySha256: e.bodySha256, auditEventId: e.auditEventId, lastError: e.lastError }));
+  });
+};

@@ -1,0 +1,83 @@
+/** The council's actions: read the consolidated report, vote on it and on each proposal. */
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { appendAudit } from '../../db/audit';
+import { ApiToken, Ballot, ConsolidatedReport, Cycle, UnitTask } from '../../db/entities';
+import type { ICycle } from '../../db/entities/cycle.entity';
+import type { ConsolidatedReportContent } from '../../domain/consolidation';
+import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors';
+import { decideReport, quorumReached } from '../../domain/review';
+import type { Principal } from '../auth';
+
+export async function findCycle(em: EntityManager, campaign: string, period: string): Promise<ICycle> {
+  const cycle = await em.findOne(Cycle, { campaign: { code: campaign }, period }, { populate: ['campaign', 'template'] });
+  if (!cycle) throw new NotFoundError(`There is no ${period} cycle for campaign "${campaign}".`, 'period');
+  return cycle;
+}
+
+export type BallotRequest =
+  | { readonly subject: 'report'; readonly version: number; readonly choice: 'approve' }
+  | { readonly subject: 'report'; readonly version: number; readonly choice: 'request_revision'; readonly unitCodes: readonly string[]; readonly comment: string }
+  | { readonly subject: 'proposal'; readonly proposalId: string; readonly version: number; readonly choice: 'approve' | 'reject'; readonly comment?: string };
+
+/** Stores one ballot (a member votes once per subject and version); answers the workflow to wake. */
+export async function castBallot(em: EntityManager, cycle: ICycle, voter: Principal, request: BallotRequest, origin: string, now: Date): Promise<{ ballotId: number; workflowId: string }> {
+  if (cycle.stage !== 'review') throw new ConflictError(`The cycle is in stage "${cycle.stage}"; ballots are taken only during the council's review.`);
+  if (cycle.reviewVersion !== request.version) throw new ConflictError(`Version ${request.version} is not under review; the council is reviewing version ${cycle.reviewVersion}.`, 'version');
+  if (request.subject === 'report' && request.choice === 'request_revision') {
+    const codes = [...new Set(request.unitCodes)];
+    const tasks = await em.find(UnitTask, { cycle, unit: { code: { $in: codes } } }, { populate: ['unit'] });
+    const unknown = codes.filter((c) => !tasks.some((t) => t.unit.code === c));
+    if (unknown.length) throw new ValidationError(`Not units of this cycle: ${unknown.join(', ')}.`, 'unitCodes');
+    const silent = tasks.filter((t) => t.state === 'not_submitted').map((t) => t.unit.code);
+    if (silent.length) throw new ValidationError(`These units submitted nothing to revise: ${silent.join(', ')}.`, 'unitCodes');
+  }
+  if (request.subject === 'proposal') {
+    const report = await em.findOneOrFail(ConsolidatedReport, { cycle, version: request.version });
+    if (!(report.content as ConsolidatedReportContent).proposals.some((p) => p.id === request.proposalId)) {
+      throw new NotFoundError(`Proposal "${request.proposalId}" is not in version ${request.version}.`, 'proposalId');
+    }
+  }
+  const subjectKey = request.subject === 'report' ? 'report' : `proposal:${request.proposalId}`;
+  try {
+    return await em.transactional(async (tx) => {
+      const ballot = tx.create(Ballot, {
+        cycle, reportVersion: request.version, voter: tx.getReference(ApiToken, voter.tokenId), subjectKey, choice: request.choice,
+        unitCodes: request.subject === 'report' && request.choice === 'request_revision' ? [...request.unitCodes] : null,
+        comment: 'comment' in request && request.comment ? request.comment : null,
+      });
+      await tx.flush();
+      await appendAudit(tx, {
+        actor: { kind: 'user', id: voter.name, origin }, action: 'ballot.cast', subjectType: 'cycle', subjectId: String(cycle.id), cycleId: cycle.id,
+        after: { ballotId: ballot.id, version: request.version, subject: subjectKey, choice: request.choice, unitCodes: ballot.unitCodes, comment: ballot.comment }, occurredAt: now,
+      });
+      return { ballotId: ballot.id, workflowId: cycle.workflowId };
+    });
+  } catch (error) {
+    if (error instanceof UniqueConstraintViolationException) {
+      throw new ConflictError(`You have already voted on ${subjectKey === 'report' ? 'the report' : `proposal "${request.subject === 'proposal' ? request.proposalId : ''}"`} (version ${request.version}); a member votes once.`);
+    }
+    throw error;
+  }
+}
+
+/** Who has voted and whether quorum is reached; how each voted only when ballots are not secret. */
+export async function reviewStatus(em: EntityManager, cycle: ICycle, viewer: Principal) {
+  const members = await em.find(ApiToken, { role: 'council', revokedAt: null }, { orderBy: { name: 'asc' } });
+  const version = cycle.reviewVersion;
+  const ballots = version ? await em.find(Ballot, { cycle, reportVersion: version }, { populate: ['voter'], orderBy: { id: 'asc' } }) : [];
+  const report = ballots.filter((b) => b.subjectKey === 'report' && b.voter.revokedAt === null);
+  const tally = decideReport(members.length, report.map((b) => ({ choice: b.choice === 'approve' ? 'approve' : 'request_revision', unitCodes: b.unitCodes ?? [], comment: b.comment ?? null })), cycle.policy.quorum, cycle.policy.approvalThreshold);
+  const reveal = !cycle.policy.secretBallots || viewer.role === 'auditor';
+  return {
+    stage: cycle.stage,
+    version,
+    reviewEndsAt: cycle.reviewEndsAt?.toISOString() ?? null,
+    members: members.length,
+    voted: report.map((b) => b.voter.name),
+    quorumReached: quorumReached(report.length, members.length, cycle.policy.quorum),
+    decision: tally.decision,
+    secretBallots: cycle.policy.secretBallots,
+    ...(reveal ? { ballots: ballots.map((b) => ({ voter: b.voter.name, subject: b.subjectKey, choice: b.choice, unitCodes: b.unitCodes, comment: b.comment, castAt: b.createdAt.toISOString() })) } : {}),
+  };
+}

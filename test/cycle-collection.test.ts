@@ -1,0 +1,144 @@
+/**
+ * Collection, end to end: dispatch, reminders (never more than the maximum), overdue,
+ * escalation to supervisors then to the secretariat, late and missing units, extension,
+ * re-sent links, refusal after the hard close, and a cycle started twice.
+ */
+import { AuditEvent, ConsolidatedReport, Cycle, Email, UnitTask } from '../db/entities';
+import type { ConsolidatedReportContent } from '../domain/consolidation';
+import { startStack, type Stack } from './support/stack';
+import { api, createCampaign, createUnits, currentPeriod, eventually, linkIn, sleep, submitByLink, tokenOf, type TestUnit } from './support/fixtures';
+
+let stack: Stack;
+let admin: string;
+beforeAll(async () => {
+  stack = await startStack();
+  admin = await stack.token('admin');
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function startCycle(campaign: string, units: readonly TestUnit[]): Promise<{ workflowId: string; cycleId: number; started: number }> {
+  const started = Date.now();
+  const res = await api<{ workflowId: string }>(stack.baseUrl, 'POST', '/api/v1/cycles', { token: admin, body: { campaign, period: currentPeriod(), units: units.map((u) => u.code) } });
+  expect(res.status).toBe(201);
+  const cycle = await eventually(async () => (await stack.orm.em.fork().findOne(Cycle, { workflowId: res.body.workflowId })) ?? undefined, { what: 'the cycle row' });
+  return { workflowId: res.body.workflowId, cycleId: cycle.id, started };
+}
+
+const linkOf = async (unit: TestUnit): Promise<string> => {
+  await stack.sink.waitFor(() => stack.sink.to(unit.headEmail).length > 0);
+  return linkIn(stack.sink.to(unit.headEmail)[0]!.text, stack.baseUrl);
+};
+const subjects = (address: string): string[] => stack.sink.to(address).map((m) => m.subject);
+
+test('when units are on time, late and silent, each gets exactly the reminders and escalations its timeline calls for, and the report lists them', async () => {
+  // Deadline at 8 s; three reminder offsets but at most two reminders; escalations at +3 s and +9 s; hard close at +12 s.
+  const campaign = await createCampaign(stack.orm, {
+    deadlineAfterSeconds: 8, reminderSecondsBefore: [6, 4, 2], escalationSecondsAfter: [3, 9], hardCloseSecondsAfter: 12, reviewWindowSeconds: 600, revisionWindowSeconds: 600,
+  }, { maxReminders: 2 });
+  const [onTime, late, silent] = await createUnits(stack.orm, 3, { supervisors: 2 }); // supervisors: 1, 2, 1
+  const { cycleId, workflowId, started } = await startCycle(campaign, [onTime!, late!, silent!]);
+
+  expect((await submitByLink(stack.baseUrl, await linkOf(onTime!))).body).toMatchObject({ late: false, version: 1 });
+  const lateLink = await linkOf(late!);
+  await linkOf(silent!);
+
+  // The late unit submits between the two escalations (deadline + 3 s … + 9 s).
+  await sleep(Math.max(0, started + 8_000 + 5_000 - Date.now()));
+  const lateReceipt = await submitByLink(stack.baseUrl, lateLink);
+  expect(lateReceipt.status).toBe(201);
+  expect(lateReceipt.body.late).toBe(true);
+
+  const em = stack.orm.em.fork();
+  const report = await eventually(async () => (await em.fork().findOne(ConsolidatedReport, { cycle: cycleId, version: 1 })) ?? undefined, { timeoutMs: 40_000, what: 'consolidation at the hard close' });
+  const content = report.content as ConsolidatedReportContent;
+  expect(content).toMatchObject({ expected: 3, submitted: 2, onTime: 1, completeness: 0.666667, onTimeRate: 0.333333 });
+  expect(content.lateUnits.map((u) => u.unitCode)).toEqual([late!.code]);
+  expect(content.missingUnits.map((u) => u.unitCode)).toEqual([silent!.code]);
+
+  const tasks = new Map((await em.fork().find(UnitTask, { cycle: cycleId }, { populate: ['unit'] })).map((t) => [t.unit.code, t]));
+  expect(tasks.get(onTime!.code)).toMatchObject({ state: 'submitted', late: false, remindersSent: 0, escalationLevel: 0 });
+  expect(tasks.get(late!.code)).toMatchObject({ state: 'submitted', late: true, remindersSent: 2, escalationLevel: 1 });
+  expect(tasks.get(silent!.code)).toMatchObject({ state: 'not_submitted', remindersSent: 2, escalationLevel: 2 });
+
+  // Emails received by the SMTP sink, per person.
+  expect(subjects(onTime!.headEmail)).toHaveLength(1);
+  expect(subjects(late!.headEmail).filter((s) => s.startsWith('[Nhắc lần'))).toEqual([expect.stringContaining('[Nhắc lần 1]'), expect.stringContaining('[Nhắc lần 2]')]);
+  expect(subjects(silent!.headEmail)).toHaveLength(3);
+  const supervisor1 = stack.sink.to(silent!.supervisorEmail); // supervises the on-time and the silent unit
+  const supervisor2 = stack.sink.to(late!.supervisorEmail);
+  expect(supervisor1).toHaveLength(1);
+  expect(supervisor1[0]!.text).toContain(silent!.code);
+  expect(supervisor1[0]!.text).not.toContain(onTime!.code);
+  expect(supervisor2).toHaveLength(1);
+  expect(supervisor2[0]!.text).toContain(late!.code);
+  const secretariat = stack.sink.to(stack.config.SECRETARIAT_EMAIL).filter((m) => m.subject.includes('vẫn chưa nộp'));
+  expect(secretariat).toHaveLength(1);
+  expect(secretariat[0]!.text).toContain(silent!.code);
+  expect(secretariat[0]!.text).not.toContain(late!.code); // it had submitted by the second escalation
+
+  // The outbox agrees with the sink: every message recorded once and sent.
+  const emails = await em.fork().find(Email, { cycleId });
+  expect(emails.every((e) => e.status === 'sent' && e.bodySha256?.length === 64)).toBe(true);
+  expect(emails.filter((e) => e.kind === 'reminder')).toHaveLength(4);
+  expect(emails.filter((e) => e.kind === 'escalation_supervisor')).toHaveLength(2);
+
+  // After the hard close, a submission is refused and nothing changes.
+  const refused = await submitByLink(stack.baseUrl, await linkOf(silent!));
+  expect(refused.status).toBe(409);
+  expect(refused.body.message).toMatch(/closed/);
+  expect((await em.fork().findOneOrFail(UnitTask, tasks.get(silent!.code)!.id)).state).toBe('not_submitted');
+
+  // The same cycle cannot be started twice.
+  const again = await api<{ message: string }>(stack.baseUrl, 'POST', '/api/v1/cycles', { token: admin, body: { campaign, period: currentPeriod(), units: [onTime!.code] } });
+  expect(again.status).toBe(409);
+  expect(again.body.message).toContain('cannot be started twice');
+  expect(await em.fork().count(Cycle, { workflowId })).toBe(1);
+});
+
+test("when an administrator extends one unit's deadline, its reminders and escalations move with it while the others' do not", async () => {
+  const campaign = await createCampaign(stack.orm, {
+    deadlineAfterSeconds: 4, reminderSecondsBefore: [2], escalationSecondsAfter: [2, 4], hardCloseSecondsAfter: 6, reviewWindowSeconds: 600, revisionWindowSeconds: 600,
+  });
+  const [extended, other] = await createUnits(stack.orm, 2);
+  const { cycleId, started } = await startCycle(campaign, [extended!, other!]);
+  const link = await linkOf(extended!);
+  const newDeadline = new Date(started + 30_000).toISOString();
+
+  const bad = await api<{ field: string }>(stack.baseUrl, 'POST', `/api/v1/cycles/${campaign}/${currentPeriod()}/units/${extended!.code}/extension`, { token: admin, body: { newDeadline: 'tomorrow', reason: 'Đơn vị xin gia hạn' } });
+  expect(bad.status).toBe(400);
+  const res = await api<{ schedule: { deadline: string; reminders: string[] } }>(stack.baseUrl, 'POST', `/api/v1/cycles/${campaign}/${currentPeriod()}/units/${extended!.code}/extension`, { token: admin, body: { newDeadline, reason: 'Đơn vị xin gia hạn do sự cố mạng' } });
+  expect(res.status).toBe(200);
+  expect(res.body.schedule.deadline).toBe(newDeadline);
+
+  // The other unit runs its course: reminded, escalated, closed as not submitted.
+  await eventually(async () => ((await stack.orm.em.fork().findOne(UnitTask, { cycle: cycleId, unit: { code: other!.code } }))?.state === 'not_submitted' ? true : undefined), { what: 'the other unit to close' });
+  const task = await stack.orm.em.fork().findOneOrFail(UnitTask, { cycle: cycleId, unit: { code: extended!.code } });
+  expect(task).toMatchObject({ state: 'dispatched', escalationLevel: 0, remindersSent: 0 });
+  expect(stack.sink.to(other!.supervisorEmail).map((m) => m.text).join()).not.toContain(extended!.code);
+
+  const receipt = await submitByLink(stack.baseUrl, link);
+  expect(receipt.body.late).toBe(false); // on time against its own deadline
+  const audit = await stack.orm.em.fork().findOneOrFail(AuditEvent, { action: 'task.extended', subjectId: String(task.id) });
+  expect(audit.after).toMatchObject({ reason: 'Đơn vị xin gia hạn do sự cố mạng' });
+  await eventually(async () => (await stack.orm.em.fork().findOne(ConsolidatedReport, { cycle: cycleId })) ?? undefined, { what: 'consolidation' });
+});
+
+test('when an administrator re-sends a link, the old link stops working and the new one reaches the registered address', async () => {
+  const campaign = await createCampaign(stack.orm, {
+    deadlineAfterSeconds: 120, reminderSecondsBefore: [], escalationSecondsAfter: [60, 120], hardCloseSecondsAfter: 180, reviewWindowSeconds: 600, revisionWindowSeconds: 600,
+  });
+  const [unit] = await createUnits(stack.orm, 1);
+  await startCycle(campaign, [unit!]);
+  const oldLink = await linkOf(unit!);
+  const res = await api(stack.baseUrl, 'POST', `/api/v1/cycles/${campaign}/${currentPeriod()}/units/${unit!.code}/link`, { token: admin, body: { reason: 'Thủ trưởng không nhận được thư' } });
+  expect(res.status).toBe(200);
+  await stack.sink.waitFor(() => stack.sink.to(unit!.headEmail).length === 2);
+  const newLink = linkIn(stack.sink.to(unit!.headEmail)[1]!.text, stack.baseUrl);
+  expect(newLink).not.toBe(oldLink);
+  expect((await api(stack.baseUrl, 'GET', `/api/v1/link/${tokenOf(oldLink)}`)).status).toBe(404);
+  expect((await fetch(oldLink)).status).toBe(404);
+  expect((await api(stack.baseUrl, 'GET', `/api/v1/link/${tokenOf(newLink)}`)).status).toBe(200);
+  expect((await submitByLink(stack.baseUrl, newLink)).status).toBe(201);
+});

@@ -1,0 +1,199 @@
+/**
+ * Static checks of the deployment files (docker-compose.yml, Dockerfile, .dockerignore,
+ * .env.example) against the code they start: no Docker needed, only the files themselves.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { ConfigSchema, loadConfig } from '../config/config';
+import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+
+type Scalar = string | number | boolean | null;
+interface PortMapping { target: number; published?: string | number; host_ip?: string }
+interface Service {
+  image?: string;
+  build?: string | { context?: string };
+  command?: string | string[];
+  entrypoint?: string | string[];
+  environment?: Record<string, Scalar> | string[];
+  ports?: (string | number | PortMapping)[];
+  depends_on?: string[] | Record<string, { condition?: string }>;
+}
+interface ComposeFile { version?: unknown; services: Record<string, Service> }
+
+const root = path.join(__dirname, '..');
+const read = (file: string): string => fs.readFileSync(path.join(root, file), 'utf8');
+
+const composeText = read('docker-compose.yml');
+const compose = parse(composeText) as ComposeFile;
+const services = compose.services;
+const service = (name: string): Service => {
+  const found = services[name];
+  if (!found) throw new Error(`docker-compose.yml has no service "${name}"`);
+  return found;
+};
+
+const CONFIG_KEYS = Object.keys(ConfigSchema.properties);
+const APP_SERVICES = ['worker', 'api', 'migrate'] as const;
+const RUNNING_NEEDS = ['DATABASE_URL', 'TEMPORAL_ADDRESS', 'SMTP_URL', 'LINK_SECRET', 'PUBLIC_URL'];
+/** What the test puts in place of values Compose takes from `.env`. */
+const FROM_DOTENV: Readonly<Record<string, string>> = { LINK_SECRET: '0123456789abcdef'.repeat(4) };
+
+/** The environment a service declares, values as written (before Compose interpolation). */
+function declaredEnv(svc: Service): Record<string, string> {
+  const env = svc.environment ?? {};
+  if (Array.isArray(env)) {
+    return Object.fromEntries(env.map((line) => {
+      const eq = line.indexOf('=');
+      return eq < 0 ? [line, ''] : [line.slice(0, eq), line.slice(eq + 1)];
+    }));
+  }
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === null ? '' : String(v)]));
+}
+
+/** Compose interpolation of `${NAME}`, `${NAME:-default}`, `${NAME:?message}` (and `$$`), with FROM_DOTENV as `.env`. */
+function interpolate(value: string): string {
+  return value.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}/g, (match, name?: string, op?: string, arg?: string) => {
+    if (match === '$$') return '$';
+    const given = FROM_DOTENV[name!];
+    const missing = op?.startsWith(':') ? !given : given === undefined;
+    if (!missing) return given!;
+    if (op?.endsWith('?')) throw new Error(`\${${name}} is required but the test gives no value for it`);
+    return op?.endsWith('-') ? arg ?? '' : '';
+  });
+}
+
+const runtimeEnv = (svc: Service): Record<string, string> =>
+  Object.fromEntries(Object.entries(declaredEnv(svc)).map(([k, v]) => [k, interpolate(v)]));
+
+const argv = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : value.split(/\s+/).filter(Boolean));
+
+/** Container and host port of a `ports` entry ("3000", "3000:3000", "127.0.0.1:3000:3000/tcp" or the long form). */
+function portMapping(entry: string | number | PortMapping): { container: number; host: number | undefined } {
+  if (typeof entry === 'object') return { container: Number(entry.target), host: entry.published === undefined ? undefined : Number(entry.published) };
+  const parts = String(entry).replace(/\/(tcp|udp)$/, '').split(':');
+  const container = Number(parts.at(-1));
+  return { container, host: parts.length > 1 ? Number(parts.at(-2)) : undefined };
+}
+
+/** The source file a `node dist/….js` command runs, or undefined for another command. */
+function sourceOf(command: readonly string[]): string | undefined {
+  const script = command[0] === 'node' ? command[1] : undefined;
+  const match = script?.match(/^dist\/(.+)\.js$/);
+  return match ? `${match[1]}.ts` : undefined;
+}
+
+test('docker-compose.yml parses as a Compose-spec file with postgres, temporal, temporal-ui, mail, migrate, worker and api', () => {
+  expect(compose).toBeInstanceOf(Object);
+  expect(compose.version).toBeUndefined();
+  for (const name of ['postgres', 'temporal', 'temporal-ui', 'mail', 'migrate', 'worker', 'api']) {
+    expect(services).toHaveProperty([name]);
+  }
+});
+
+test('docker-compose gives the worker and API only variables the config knows', () => {
+  for (const name of APP_SERVICES) {
+    const unknown = Object.keys(declaredEnv(service(name))).filter((key) => !CONFIG_KEYS.includes(key));
+    expect({ service: name, unknown }).toEqual({ service: name, unknown: [] });
+  }
+});
+
+test('docker-compose sets on the worker and API every variable they need to run', () => {
+  for (const name of ['worker', 'api']) {
+    const env = declaredEnv(service(name));
+    for (const key of RUNNING_NEEDS) expect({ service: name, key, set: Boolean(env[key]) }).toEqual({ service: name, key, set: true });
+  }
+  expect(declaredEnv(service('migrate')).DATABASE_URL).toBeTruthy();
+});
+
+test('the configuration accepts the environment docker-compose gives the worker and the API', () => {
+  for (const name of ['worker', 'api']) {
+    const config = loadConfig(runtimeEnv(service(name)));
+    expect(config.LINK_SECRET).toBe(FROM_DOTENV.LINK_SECRET);
+    // Inside a container the API must listen on every interface, and the services reach each other by name.
+    expect(config.API_HOST).toBe('0.0.0.0');
+    expect(new URL(config.DATABASE_URL).hostname).toBe('postgres');
+    expect(config.TEMPORAL_ADDRESS.split(':')[0]).toBe('temporal');
+    expect(new URL(config.SMTP_URL).hostname).toBe('mail');
+  }
+  expect(runtimeEnv(service('worker'))).toEqual(runtimeEnv(service('api')));
+});
+
+test('docker-compose refuses to start without a LINK_SECRET from .env', () => {
+  expect(declaredEnv(service('worker')).LINK_SECRET).toMatch(/^\$\{LINK_SECRET:\?.+\}$/);
+  expect(() => loadConfig({ ...runtimeEnv(service('worker')), LINK_SECRET: '' })).toThrow(/LINK_SECRET is required/);
+});
+
+test('every node command of the compose file and the Dockerfile runs a compiled source file of the repository', () => {
+  const commands = Object.entries(services)
+    .filter(([, svc]) => svc.build !== undefined || svc.image === 'baocao:local')
+    .map(([name, svc]) => ({ name, command: argv(svc.command) }));
+  const cmd = read('Dockerfile').match(/^CMD\s+(\[.*\])\s*$/m);
+  expect(cmd).not.toBeNull();
+  commands.push({ name: 'Dockerfile CMD', command: JSON.parse(cmd![1]!) as string[] });
+
+  expect(commands.map((c) => c.name)).toEqual(expect.arrayContaining(['migrate', 'worker', 'api']));
+  for (const { name, command } of commands) {
+    const source = sourceOf(command);
+    expect({ name, command, source: source !== undefined && fs.existsSync(path.join(root, source)) }).toEqual({ name, command, source: true });
+  }
+  expect(sourceOf(argv(service('worker').command))).toBe('worker/main.ts');
+  expect(sourceOf(argv(service('api').command))).toBe('api/main.ts');
+  expect(sourceOf(argv(service('migrate').command))).toBe('scripts/migrate.ts');
+});
+
+test('the Temporal setup registers every search attribute the workflows use, as Keyword', () => {
+  const setup = service('temporal-setup');
+  const script = [...argv(setup.entrypoint), ...argv(setup.command)].join(' ');
+  expect(script).toContain('search-attribute create');
+  expect(script).toContain('--type Keyword');
+  for (const key of SEARCH_ATTRIBUTES) {
+    expect(key.type).toBe('KEYWORD');
+    expect(script).toContain(key.name);
+  }
+  // The namespace it prepares is the one the worker and API use.
+  const namespace = runtimeEnv(service('worker')).TEMPORAL_NAMESPACE || 'default';
+  expect(script).toMatch(new RegExp(`namespace=${namespace}\\b`));
+});
+
+test('the API is published on the port it listens on, and PUBLIC_URL points at that port', () => {
+  const api = service('api');
+  const config = loadConfig(runtimeEnv(api));
+  const mappings = (api.ports ?? []).map(portMapping);
+  const listening = mappings.find((m) => m.container === config.API_PORT);
+  expect(listening).toBeDefined();
+  expect(listening!.host).toBe(config.API_PORT);
+  expect(Number(new URL(config.PUBLIC_URL).port)).toBe(listening!.host);
+});
+
+test('the worker and the API start only after migrations and the Temporal setup have succeeded', () => {
+  for (const name of ['worker', 'api']) {
+    expect(service(name).depends_on).toMatchObject({
+      migrate: { condition: 'service_completed_successfully' },
+      'temporal-setup': { condition: 'service_completed_successfully' },
+    });
+  }
+  expect(service('migrate').depends_on).toMatchObject({ postgres: { condition: 'service_healthy' } });
+});
+
+test('.env.example documents every configuration variable', () => {
+  const example = read('.env.example');
+  const missing = CONFIG_KEYS.filter((key) => !new RegExp(`^(#\\s*)?${key}=`, 'm').test(example));
+  expect(missing).toEqual([]);
+  // The one required variable is present and empty, never a shared secret.
+  expect(example).toMatch(/^LINK_SECRET=$/m);
+});
+
+test('the Dockerfile builds on Node 24 and does not set NODE_ENV', () => {
+  const dockerfile = read('Dockerfile');
+  const bases = [...dockerfile.matchAll(/^FROM\s+(\S+)/gm)].map((m) => m[1]);
+  expect(bases.length).toBeGreaterThan(0);
+  for (const base of bases) expect(base).toMatch(/^node:24([.-]|$)/);
+  expect(dockerfile).not.toMatch(/^\s*(ENV|ARG)\b.*\bNODE_ENV\b/m);
+  for (const [name, svc] of Object.entries(services)) expect({ name, NODE_ENV: declaredEnv(svc).NODE_ENV }).toEqual({ name, NODE_ENV: undefined });
+});
+
+test('.dockerignore keeps local state and build output out of the image', () => {
+  const ignored = read('.dockerignore').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  expect(ignored).toEqual(expect.arrayContaining(['node_modules', 'dist', '.data', '.tools', '.git', 'test-artifacts', 'coverage']));
+});
