@@ -102,16 +102,19 @@ export async function unitWorkflow(input: UnitWorkflowInput): Promise<UnitOutcom
     if (closed) break;
     const { deadline } = revision!;
     revision = undefined;
-    submitted = false;
     open = true;
     setStage('revision');
+    // The database decides whether the unit resubmitted: its signal may have come before this
+    // round's, and a late signal from the first round must not count.
     for (;;) {
+      if ((await activities.closeRevision({ taskId, deadlinePassed: false })).resubmitted) break;
+      submitted = false;
       const woken = await condition(() => submitted || closed, Math.max(Date.parse(deadline) - Date.now(), 1));
       if (closed) break;
-      // The database decides: a late signal from the first round must not count as a resubmission.
-      const { resubmitted } = await activities.closeRevision({ taskId, deadlinePassed: !woken });
-      if (resubmitted || !woken) break;
-      submitted = false;
+      if (!woken) {
+        await activities.closeRevision({ taskId, deadlinePassed: true });
+        break;
+      }
     }
     if (closed) break;
     await settle('submitted');

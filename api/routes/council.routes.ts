@@ -1,10 +1,10 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AuditEvent, CommendationDecision, ConsolidatedReport, Email } from '../../db/entities';
-import { NotFoundError } from '../../domain/errors';
+import { NotFoundError, ValidationError } from '../../domain/errors';
 import { ballotCastSignal } from '../../workflows/messages';
 import { authenticate } from '../auth';
-import { castBallot, findCycle, reviewStatus } from '../services/council.service';
+import { castBallot, findCycle, reviewStatus, type BallotRequest } from '../services/council.service';
 
 const Code = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' });
 const CycleParams = Type.Object({ campaign: Code, period: Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$' }) });
@@ -52,16 +52,27 @@ export const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'Vote on the consolidated report: approve, or request revision naming units with a comment (council)',
       tags: ['council'],
       params: CycleParams,
-      body: Type.Union([
-        Type.Object({ version: Version, choice: Type.Literal('approve') }, { additionalProperties: false }),
-        Type.Object({ version: Version, choice: Type.Literal('request_revision'), unitCodes: Type.Array(Code, { minItems: 1, maxItems: 10_000 }), comment: Comment }, { additionalProperties: false }),
-      ]),
+      body: Type.Object({
+        version: Version,
+        choice: Type.Union([Type.Literal('approve'), Type.Literal('request_revision')]),
+        unitCodes: Type.Optional(Type.Array(Code, { minItems: 1, maxItems: 10_000, description: 'required with request_revision: the units sent back' })),
+        comment: Type.Optional(Comment),
+      }, { additionalProperties: false }),
     },
   }, async (request, reply) => {
     const voter = await authenticate(request.em, request, ['council']);
     const cycle = await findCycle(request.em, request.params.campaign, request.params.period);
-    const body = request.body;
-    const ballot = await castBallot(request.em, cycle, voter, body.choice === 'approve' ? { subject: 'report', ...body } : { subject: 'report', ...body }, request.ip, app.now());
+    const { version, choice, unitCodes, comment } = request.body;
+    let ballotRequest: BallotRequest;
+    if (choice === 'approve') {
+      if (unitCodes) throw new ValidationError('unitCodes is only for request_revision.', 'unitCodes');
+      ballotRequest = { subject: 'report', version, choice };
+    } else {
+      if (!unitCodes) throw new ValidationError('request_revision must name the units to send back in unitCodes.', 'unitCodes');
+      if (!comment) throw new ValidationError('request_revision needs a comment telling the units what to revise.', 'comment');
+      ballotRequest = { subject: 'report', version, choice, unitCodes, comment };
+    }
+    const ballot = await castBallot(request.em, cycle, voter, ballotRequest, request.ip, app.now());
     await wake(ballot.workflowId);
     return reply.status(201).send({ ballotId: ballot.ballotId });
   });
