@@ -16,6 +16,7 @@ import { councilRoutes } from './routes/council.routes';
 import { cycleRoutes } from './routes/cycles.routes';
 import { linkRoutes } from './routes/link.routes';
 import { pageRoutes } from './routes/pages.routes';
+import { scheduleRoutes } from './routes/schedules.routes';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -84,6 +85,7 @@ export async function buildApp({ config, orm, temporal, now = () => new Date() }
   await app.register(adminRoutes);
   await app.register(cycleRoutes);
   await app.register(councilRoutes);
+  await app.register(scheduleRoutes);
   await app.register(linkRoutes);
   await app.register(pageRoutes);
   return app;

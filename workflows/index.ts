@@ -1,2 +1,3 @@
 export { cycleWorkflow } from './cycle.workflow';
 export { unitWorkflow } from './unit.workflow';
+export { scheduledCycleWorkflow } from './scheduled-cycle.workflow';

@@ -1,0 +1,80 @@
+/** Schedules start each month's cycle; administrators pause, trigger and inspect them; cycles can be cancelled. */
+import { Cycle, UnitTask } from '../db/entities';
+import { startStack, type Stack } from './support/stack';
+import { api, createCampaign, createUnits, currentPeriod, eventually, linkIn, submitByLink } from './support/fixtures';
+
+let stack: Stack;
+let admin: string;
+beforeAll(async () => {
+  stack = await startStack();
+  admin = await stack.token('admin');
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const slow = { deadlineAfterSeconds: 300, reminderSecondsBefore: [], escalationSecondsAfter: [60, 120] as [number, number], hardCloseSecondsAfter: 180, reviewWindowSeconds: 600, revisionWindowSeconds: 600 };
+
+interface ScheduleView { paused: boolean; nextRuns: string[]; recentRuns: { workflowId: string }[]; timezone: string }
+
+test("a campaign's schedule runs on the given day and time in Vietnam; pausing shows, triggering starts this month's cycle once", async () => {
+  const units = await createUnits(stack.orm, 2);
+  const campaign = await createCampaign(stack.orm, slow);
+  const path = `/api/v1/campaigns/${campaign}/schedule`;
+
+  expect((await api(stack.baseUrl, 'GET', path, { token: admin })).status).toBe(404);
+  expect((await api<{ field: string }>(stack.baseUrl, 'PUT', path, { token: admin, body: {} })).body).toMatchObject({ field: 'dayOfMonth' });
+  const created = await api<ScheduleView>(stack.baseUrl, 'PUT', path, { token: admin, body: { dayOfMonth: 15, time: '08:00' } });
+  expect(created.status).toBe(200);
+  expect(created.body.timezone).toBe('Asia/Ho_Chi_Minh');
+  const next = new Date(created.body.nextRuns[0]!);
+  expect(next.getUTCDate()).toBe(15);
+  expect(next.getUTCHours()).toBe(1); // 08:00 in Vietnam is 01:00 UTC
+
+  const paused = await api<ScheduleView>(stack.baseUrl, 'POST', `${path}/pause`, { token: admin, body: { reason: 'Tạm dừng dịp Tết' } });
+  expect(paused.body.paused).toBe(true);
+  expect((await api<ScheduleView>(stack.baseUrl, 'POST', `${path}/unpause`, { token: admin, body: { reason: 'Tiếp tục' } })).body.paused).toBe(false);
+
+  // "Trigger now" starts the current month's cycle for every active unit …
+  expect((await api(stack.baseUrl, 'POST', `${path}/trigger`, { token: admin, body: { reason: 'Chạy thử' } })).status).toBe(200);
+  const period = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 7);
+  const workflowId = `cycle-${campaign}-${period}`;
+  await stack.sink.waitFor(() => units.every((u) => stack.sink.to(u.headEmail).length === 1));
+  expect(await stack.orm.em.fork().count(UnitTask, { cycle: { workflowId } })).toBe(2);
+
+  // … and a second trigger does not start it again.
+  expect((await api(stack.baseUrl, 'POST', `${path}/trigger`, { token: admin, body: { reason: 'Chạy lại' } })).status).toBe(200);
+  await eventually(async () => ((await api<ScheduleView>(stack.baseUrl, 'GET', path, { token: admin })).body.recentRuns.length >= 2 ? true : undefined), { what: 'the second scheduled run' });
+  const runs = (await api<ScheduleView>(stack.baseUrl, 'GET', path, { token: admin })).body.recentRuns;
+  for (const run of runs) {
+    const result = await stack.client.workflow.getHandle(run.workflowId).result();
+    expect(result.workflowId).toBe(workflowId);
+  }
+  expect(await stack.orm.em.fork().count(Cycle, { workflowId })).toBe(1);
+  expect(units.every((u) => stack.sink.to(u.headEmail).length === 1)).toBe(true);
+
+  const council = await stack.token('council');
+  expect((await api(stack.baseUrl, 'POST', `${path}/pause`, { token: council, body: { reason: 'không được' } })).status).toBe(403);
+});
+
+test('when an administrator cancels a cycle, it is recorded with the reason and unit heads can no longer submit', async () => {
+  const [unit] = await createUnits(stack.orm, 1);
+  const campaign = await createCampaign(stack.orm, slow);
+  const period = currentPeriod();
+  const started = await api<{ workflowId: string }>(stack.baseUrl, 'POST', '/api/v1/cycles', { token: admin, body: { campaign, period, units: [unit!.code] } });
+  await stack.sink.waitFor(() => stack.sink.to(unit!.headEmail).length === 1);
+  const link = linkIn(stack.sink.to(unit!.headEmail)[0]!.text, stack.baseUrl);
+
+  expect((await api(stack.baseUrl, 'POST', `/api/v1/cycles/${campaign}/${period}/cancel`, { token: admin, body: {} })).status).toBe(400);
+  expect((await api(stack.baseUrl, 'POST', `/api/v1/cycles/${campaign}/${period}/cancel`, { token: admin, body: { reason: 'Phát hành nhầm kỳ báo cáo' } })).status).toBe(202);
+  await expect(stack.client.workflow.getHandle(started.body.workflowId).result()).rejects.toThrow();
+  const cycle = await eventually(async () => {
+    const c = await stack.orm.em.fork().findOneOrFail(Cycle, { workflowId: started.body.workflowId });
+    return c.stage === 'cancelled' ? c : undefined;
+  }, { what: 'the cycle to be cancelled' });
+  expect(cycle.cancelReason).toBe('Phát hành nhầm kỳ báo cáo');
+  expect(cycle.closedAt).toBeInstanceOf(Date);
+  const refused = await submitByLink(stack.baseUrl, link);
+  expect(refused.status).toBe(409);
+  expect(refused.body.message).toContain('cancelled');
+});
