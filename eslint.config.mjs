@@ -12,7 +12,7 @@ const NODE_ONLY = [
 const PROJECT_IO = ['**/db/**', '**/mail/**', '**/activities', '**/activities/**', '**/api/**', '**/auth/**', '**/config/**', '**/scripts/**', '**/worker/**', '**/domain/calendar'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.data/**', '.tools/**', 'coverage/**', 'test-artifacts/**', 'db/migrations/**', '*.config.js', 'eslint.config.mjs'] },
+  { ignores: ['dist/**', 'node_modules/**', '.data/**', '.tools/**', 'coverage/**', 'test-artifacts/**', 'db/migrations/**', '*.config.js', 'eslint.config.mjs', 'test/support/summary-reporter.js'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {

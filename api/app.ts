@@ -52,6 +52,8 @@ export async function buildApp({ config, orm, temporal, now = () => new Date() }
     },
     bodyLimit: 1024 * 1024,
     trustProxy: true,
+    // Unknown properties are refused (400 naming them), never silently dropped.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('config', config);

@@ -37,7 +37,10 @@ export function registerErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
     if ('validation' in error && error.validation) {
       const first = error.validation[0];
-      const field = first ? `${first.instancePath.replace(/^\//, '').replace(/\//g, '.')}${first.params && 'missingProperty' in first.params ? String(first.params.missingProperty) : ''}` : undefined;
+      const path = first?.instancePath.replace(/^\//, '').replace(/\//g, '.');
+      const missing = first?.params && 'missingProperty' in first.params ? String(first.params.missingProperty) : undefined;
+      const extra = first?.params && 'additionalProperty' in first.params ? String(first.params.additionalProperty) : undefined;
+      const field = [path, missing ?? extra].filter(Boolean).join('.') || undefined;
       return reply.status(400).send({ error: 'ValidationError', message: `${error.validationContext ?? 'request'} ${error.message.replace(/^(body|querystring|params|headers)\/?/, '')}`.trim(), ...(field ? { field } : {}) } satisfies ErrorBody);
     }
     const fastifyStatus = (error as FastifyError).statusCode;

@@ -126,6 +126,7 @@ describe('units', () => {
       [unitBody(code, { parentCode: uniq('NOPE') }), 404, 'parentCode'],
       [unitBody(code, { parentCode: code }), 400, 'parentCode'],
       [{ ...unitBody(code), name: 'x'.repeat(301) }, 400, 'name'],
+      [unitBody(code, { headName: 'Nguyễn\u0000Văn A' }), 400, 'headName'],
     ];
     for (const [body, status, field] of cases) {
       const res = await api<ErrorReply>(stack.baseUrl, 'POST', '/api/v1/units', { token: admin, body });
@@ -215,6 +216,9 @@ thông tin",Lê Thị Bình,${bEmail},,,`,
     const cells = await importCsv(`${HEADER}\n${p}-1,A,H,h@x.example.org\n`);
     expect(cells.body.errors).toEqual([{ line: 2, field: 'row', message: expect.stringContaining('4 cells') }]);
 
+    const json = await api<ErrorReply>(stack.baseUrl, 'POST', '/api/v1/units/import', { token: admin, body: { code: p } });
+    expect(json.status).toBe(400);
+
     const quote = await importCsv(`${HEADER}\n${p}-1,"A,H,h@x.example.org,,,\n`);
     expect(quote.body.errors).toEqual([{ line: 2, field: 'row', message: expect.stringContaining('never closed') }]);
 
@@ -291,6 +295,7 @@ describe('templates', () => {
       [{ ...defaultTemplate, title: { vi: 'Tiêu đề', en: '' } }, 'title.en'],
       [{ ...defaultTemplate, title: { vi: '   ', en: 'Title' } }, 'title.vi'],
       [{ ...defaultTemplate, keyTasks: [{ code: 'bad code', title: kt0!.title }] }, 'keyTasks.0.code'],
+      [{ ...defaultTemplate, sections: [{ code: 'S1', title: { vi: 'a\u0000', en: 'b' } }] }, 'sections.0.title.vi'],
     ];
     for (const [body, field] of cases) {
       const res = await api<ErrorReply>(stack.baseUrl, 'POST', `/api/v1/templates/${code}/versions`, { token: admin, body });

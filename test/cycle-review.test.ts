@@ -5,6 +5,7 @@
  */
 import { CommendationDecision, ConsolidatedReport, Cycle, Submission, UnitTask } from '../db/entities';
 import type { ConsolidatedReportContent } from '../domain/consolidation';
+import { recordHistories } from './support/histories';
 import { startStack, type Stack } from './support/stack';
 import { api, createCampaign, createUnits, currentPeriod, eventually, linkIn, submitByLink, validAnswers, type TestUnit } from './support/fixtures';
 
@@ -125,4 +126,5 @@ test('when the council asks for a revision, only the named unit is reopened with
   expect((await vote(council[2]!, `${base}/ballots`, { version: 2, choice: 'approve' })).status).toBe(201);
   expect(await stack.client.workflow.getHandle(workflowId).result()).toEqual({ cycleId: cycle.id, consolidatedVersion: 2 });
   expect((await em.fork().findOneOrFail(UnitTask, { cycle: cycle.id, unit: { code: named!.code } })).state).toBe('accepted');
+  await recordHistories(stack.client, 'full-cycle-with-revision', [workflowId, ...units.map((u) => `${workflowId}-unit-${u.code}`)]);
 });

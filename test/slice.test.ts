@@ -4,6 +4,7 @@
  */
 import { ConsolidatedReport, Cycle, Email, Submission, UnitTask } from '../db/entities';
 import type { ConsolidatedReportContent } from '../domain/consolidation';
+import { cycleStatusQuery } from '../workflows/messages';
 import { startStack, type Stack } from './support/stack';
 import { answersToForm, api, createCampaign, createUnits, currentPeriod, eventually, linkIn, validAnswers } from './support/fixtures';
 
@@ -64,7 +65,11 @@ test('when an administrator starts a cycle for two units, both heads report thro
   const emails = await em.fork().find(Email, { cycleId: cycle.id });
   expect(emails.map((e) => [e.kind, e.status])).toEqual([['dispatch', 'sent'], ['dispatch', 'sent']]);
 
-  const result = await stack.client.workflow.getHandle(started.body.workflowId).result();
-  expect(result).toEqual({ cycleId: cycle.id, consolidatedVersion: 1 });
+  // The workflow has moved on to the council's review.
+  const status = await eventually(async () => {
+    const s = await stack.client.workflow.getHandle(started.body.workflowId).query(cycleStatusQuery);
+    return s.stage === 'review' ? s : undefined;
+  }, { what: 'the review stage' });
+  expect(status).toEqual({ stage: 'review', expected: 2, settled: 2 });
   expect((await em.fork().findOneOrFail(Cycle, cycle.id)).stage).toBe('review');
 });

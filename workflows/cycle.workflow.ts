@@ -126,15 +126,17 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
       setStage('review');
       const reviewEndsAt = await activities.openReview({ cycleId, version });
       let expiryReported = false;
+      // Clear the wake-up flag before each count, so a ballot cast while counting wakes the next wait.
+      ballotCast = false;
       let decision = await activities.tallyReview({ cycleId, version });
       while (decision.decision === 'pending') {
-        ballotCast = false;
         const wait = Date.parse(reviewEndsAt) - Date.now();
         const voted = expiryReported || wait <= 0 ? await condition(() => ballotCast) : await condition(() => ballotCast, wait);
         if (!voted && !expiryReported) {
           await activities.reportReviewExpired({ cycleId, version });
           expiryReported = true;
         }
+        ballotCast = false;
         decision = await activities.tallyReview({ cycleId, version });
       }
       if (decision.decision === 'approved') break;

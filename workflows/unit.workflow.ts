@@ -107,8 +107,8 @@ export async function unitWorkflow(input: UnitWorkflowInput): Promise<UnitOutcom
     // The database decides whether the unit resubmitted: its signal may have come before this
     // round's, and a late signal from the first round must not count.
     for (;;) {
+      submitted = false; // cleared before the check, so a signal during the check wakes the wait
       if ((await activities.closeRevision({ taskId, deadlinePassed: false })).resubmitted) break;
-      submitted = false;
       const woken = await condition(() => submitted || closed, Math.max(Date.parse(deadline) - Date.now(), 1));
       if (closed) break;
       if (!woken) {

@@ -1,4 +1,19 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { campaignRoutes } from './campaigns.routes';
+import { holidayRoutes } from './holidays.routes';
+import { policyRoutes } from './policies.routes';
+import { templateRoutes } from './templates.routes';
+import { unitRoutes } from './units.routes';
 
-/** Administration: units (CRUD, CSV import), templates, policies, campaigns, holidays. */
-export const adminRoutes: FastifyPluginAsyncTypebox = async () => {};
+/**
+ * Administration: units (CRUD, CSV import), templates, policies, campaigns, holidays. Reads are
+ * open to administrators, council members and auditors; writes to administrators, and every
+ * write appends an audit event in its own transaction.
+ */
+export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  await app.register(unitRoutes);
+  await app.register(templateRoutes);
+  await app.register(policyRoutes);
+  await app.register(campaignRoutes);
+  await app.register(holidayRoutes);
+};

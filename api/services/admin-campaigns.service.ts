@@ -1,0 +1,110 @@
+/**
+ * Emulation campaigns: the recurring monthly obligation, with the template its cycles pin and the
+ * policy they snapshot when they start.
+ */
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { appendAudit } from '../../db/audit';
+import { Campaign, Policy, ReportTemplate } from '../../db/entities';
+import type { ICampaign, IPolicy } from '../../db/entities/campaign.entity';
+import { ConflictError, NotFoundError } from '../../domain/errors';
+import { iso, requireText, uniquely, type AdminContext } from './admin-common';
+
+export interface CampaignView {
+  readonly code: string;
+  readonly name: string;
+  readonly templateCode: string;
+  readonly policyCode: string;
+  readonly active: boolean;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface CampaignInput {
+  readonly code: string;
+  readonly name: string;
+  readonly templateCode: string;
+  readonly policyCode: string;
+  readonly active?: boolean;
+}
+
+export type CampaignPatch = Partial<Omit<CampaignInput, 'code'>>;
+
+const viewOf = (c: ICampaign): CampaignView => ({
+  code: c.code, name: c.name, templateCode: c.templateCode, policyCode: c.policy.code, active: c.active,
+  createdAt: iso(c.createdAt), updatedAt: iso(c.updatedAt),
+});
+
+const NAME = { max: 300 } as const;
+
+async function templateMustExist(em: EntityManager, templateCode: string): Promise<void> {
+  if (!(await em.count(ReportTemplate, { code: templateCode }))) {
+    throw new NotFoundError(`There is no template with code "${templateCode}"; create one with POST /api/v1/templates/${templateCode}/versions.`, 'templateCode');
+  }
+}
+
+async function policyOf(em: EntityManager, policyCode: string): Promise<IPolicy> {
+  const policy = await em.findOne(Policy, { code: policyCode });
+  if (!policy) throw new NotFoundError(`There is no policy with code "${policyCode}".`, 'policyCode');
+  return policy;
+}
+
+export async function listCampaigns(em: EntityManager): Promise<CampaignView[]> {
+  return (await em.find(Campaign, {}, { populate: ['policy'], orderBy: { code: 'asc' } })).map(viewOf);
+}
+
+export async function getCampaign(em: EntityManager, code: string): Promise<CampaignView> {
+  const c = await em.findOne(Campaign, { code }, { populate: ['policy'] });
+  if (!c) throw new NotFoundError(`There is no campaign with code "${code}".`, 'code');
+  return viewOf(c);
+}
+
+export async function createCampaign(ctx: AdminContext, input: CampaignInput): Promise<CampaignView> {
+  const name = requireText('name', input.name, NAME);
+  const duplicate = `A campaign with code "${input.code}" already exists; choose another code or update that campaign.`;
+  return uniquely('code', duplicate, () => ctx.em.transactional(async (tx) => {
+    if (await tx.count(Campaign, { code: input.code })) throw new ConflictError(duplicate, 'code');
+    await templateMustExist(tx, input.templateCode);
+    const policy = await policyOf(tx, input.policyCode);
+    const campaign = tx.create(Campaign, { code: input.code, name, templateCode: input.templateCode, policy, active: input.active ?? true });
+    await tx.flush();
+    const view = viewOf(campaign);
+    await appendAudit(tx, { actor: ctx.actor, action: 'campaign.created', subjectType: 'campaign', subjectId: campaign.code, after: view, occurredAt: ctx.now });
+    return view;
+  }));
+}
+
+/** Partial update of name, template, policy, active; the code never changes. */
+export async function updateCampaign(ctx: AdminContext, code: string, patch: CampaignPatch): Promise<CampaignView> {
+  const name = patch.name === undefined ? undefined : requireText('name', patch.name, NAME);
+  return ctx.em.transactional(async (tx) => {
+    const campaign = await tx.findOne(Campaign, { code }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!campaign) throw new NotFoundError(`There is no campaign with code "${code}".`, 'code');
+    await tx.populate(campaign, ['policy']);
+    const current = viewOf(campaign);
+    const before: Record<string, unknown> = {};
+    const after: Record<string, unknown> = {};
+    if (name !== undefined && name !== campaign.name) {
+      before.name = campaign.name;
+      after.name = campaign.name = name;
+    }
+    if (patch.templateCode !== undefined && patch.templateCode !== campaign.templateCode) {
+      await templateMustExist(tx, patch.templateCode);
+      before.templateCode = campaign.templateCode;
+      after.templateCode = campaign.templateCode = patch.templateCode;
+    }
+    if (patch.policyCode !== undefined && patch.policyCode !== current.policyCode) {
+      campaign.policy = await policyOf(tx, patch.policyCode);
+      before.policyCode = current.policyCode;
+      after.policyCode = patch.policyCode;
+    }
+    if (patch.active !== undefined && patch.active !== campaign.active) {
+      before.active = campaign.active;
+      after.active = campaign.active = patch.active;
+    }
+    if (Object.keys(after).length === 0) return current;
+    await tx.flush();
+    await appendAudit(tx, { actor: ctx.actor, action: 'campaign.updated', subjectType: 'campaign', subjectId: code, before, after, occurredAt: ctx.now });
+    return viewOf(campaign);
+  });
+}

@@ -1,0 +1,19 @@
+/** Recorded workflow histories: written by tests when RECORD_HISTORIES=1, replayed on every run. */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+
+export const HISTORIES_DIR = path.join(__dirname, '..', 'histories');
+
+/** Saves the histories of `workflowIds` under `test/histories/<name>/` when recording is asked for. */
+export async function recordHistories(client: Client, name: string, workflowIds: readonly string[]): Promise<void> {
+  if (process.env.RECORD_HISTORIES !== '1') return;
+  const dir = path.join(HISTORIES_DIR, name);
+  fs.mkdirSync(dir, { recursive: true });
+  for (const [i, workflowId] of workflowIds.entries()) {
+    const history = await client.workflow.getHandle(workflowId).fetchHistory();
+    const file = path.join(dir, `${String(i).padStart(2, '0')}-${i === 0 ? 'cycle' : 'unit'}.json`);
+    fs.writeFileSync(file, JSON.stringify({ workflowId, history: JSON.parse(historyToJSON(history)) as unknown }));
+  }
+}
