@@ -61,7 +61,7 @@ export async function deliverPending(deps: DeliveryDeps, match: { key: string } 
   const ids = await deps.em.execute<{ id: number }[]>(`SELECT id FROM email WHERE status = 'pending' AND ${clause} ORDER BY id`, [param]);
   let sent = 0;
   for (const { id } of ids) {
-    const delivered = await deps.em.fork().transactional(async (em) => {
+    const delivered = await deps.em.fork().transactional(async (em): Promise<boolean> => {
       const rows = await em.execute<PendingRow[]>(
         `SELECT id, idempotency_key, kind, recipient, locale, params FROM email WHERE id = ? AND status = 'pending' FOR UPDATE SKIP LOCKED`,
         [id],
@@ -74,17 +74,16 @@ export async function deliverPending(deps: DeliveryDeps, match: { key: string } 
         : undefined;
       const rendered = renderEmail(row.kind, row.params as never, row.locale, link);
       const messageId = `<${sha256(row.idempotency_key).slice(0, 32)}@baocao>`;
-      try {
-        await deps.mailer.sendMail({ from: deps.from, to: row.recipient, subject: rendered.subject, text: rendered.text, html: rendered.html, messageId });
-      } catch (error) {
-        await deps.em.fork().execute(`UPDATE email SET attempts = attempts + 1, last_error = ?, updated_at = now() WHERE id = ?`, [String(error), id]);
-        throw error;
-      }
+      await deps.mailer.sendMail({ from: deps.from, to: row.recipient, subject: rendered.subject, text: rendered.text, html: rendered.html, messageId });
       await em.execute(
         `UPDATE email SET status = 'sent', attempts = attempts + 1, subject = ?, body_sha256 = ?, message_id = ?, sent_at = now(), updated_at = now(), last_error = NULL WHERE id = ?`,
         [rendered.subject, sha256(rendered.text + '\n' + rendered.html), messageId, id],
       );
       return true;
+    }).catch(async (error: unknown) => {
+      // Recorded after the row lock is released (the transaction has rolled back), then retried.
+      await deps.em.fork().execute(`UPDATE email SET attempts = attempts + 1, last_error = ?, updated_at = now() WHERE id = ?`, [String(error), id]);
+      throw error;
     });
     if (delivered) sent += 1;
   }

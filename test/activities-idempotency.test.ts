@@ -1,0 +1,88 @@
+/**
+ * Every activity is safe to retry: called again after it succeeded, it neither sends a second
+ * email nor writes a second row. The activities run here as a retry would run them: the same
+ * function with the same input, against the real database and SMTP sink.
+ */
+import { createActivities } from '../activities';
+import { AuditEvent, ConsolidatedReport, Email, UnitTask } from '../db/entities';
+import { createMailTransport } from '../mail/transport';
+import { currentPeriod, createCampaign, createUnits } from './support/fixtures';
+import { startStack, type Stack } from './support/stack';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+test('when dispatch, reminder, escalation, consolidation and cycle opening are retried, each email is sent once and each row written once', async () => {
+  const units = await createUnits(stack.orm, 2);
+  const campaign = await createCampaign(stack.orm, { deadlineAfterSeconds: 1, reminderSecondsBefore: [], escalationSecondsAfter: [1, 2], hardCloseSecondsAfter: 3, reviewWindowSeconds: 60, revisionWindowSeconds: 60 });
+  const mailer = createMailTransport(stack.config.SMTP_URL);
+  const acts = createActivities({ orm: stack.orm, mailer, config: stack.config, now: () => new Date() });
+  const input = { campaignCode: campaign, period: currentPeriod(), requestedBy: 'test', unitCodes: units.map((u) => u.code), workflowId: `retry-${campaign}`, startedAt: new Date(Date.now() - 10_000).toISOString() };
+
+  const first = await acts.openCycle(input);
+  const second = await acts.openCycle(input);
+  expect(second).toEqual(first);
+  expect(await stack.orm.em.fork().count(UnitTask, { cycle: first.cycleId })).toBe(2);
+
+  const [a, b] = first.units;
+  await acts.dispatchTask({ taskId: a!.taskId });
+  await acts.dispatchTask({ taskId: a!.taskId });
+  await acts.dispatchTask({ taskId: b!.taskId });
+  const dueAt = new Date().toISOString();
+  await acts.remindTask({ taskId: a!.taskId, dueAt });
+  await acts.remindTask({ taskId: a!.taskId, dueAt });
+  await acts.markTaskOverdue({ taskId: a!.taskId, dueAt });
+  await acts.markTaskOverdue({ taskId: b!.taskId, dueAt });
+  const level1 = first.plan.schedule.escalations[0];
+  expect(await acts.escalateOverdue({ cycleId: first.cycleId, level: 1, dueAt: level1 })).toBe(2);
+  expect(await acts.escalateOverdue({ cycleId: first.cycleId, level: 1, dueAt: level1 })).toBe(0);
+  await acts.closeTask({ taskId: a!.taskId, dueAt: first.plan.schedule.hardClose });
+  await acts.closeTask({ taskId: a!.taskId, dueAt: first.plan.schedule.hardClose });
+  await acts.consolidateCycle({ cycleId: first.cycleId, version: 1 });
+  await acts.consolidateCycle({ cycleId: first.cycleId, version: 1 });
+  mailer.close();
+
+  await stack.sink.waitFor(() => stack.sink.messages.length >= 4);
+  await new Promise((r) => setTimeout(r, 300)); // let any stray duplicate arrive before counting
+  expect(stack.sink.to(units[0]!.headEmail).map((m) => m.subject)).toEqual([expect.stringContaining('Báo cáo tháng'), expect.stringContaining('[Nhắc lần 1]')]);
+  expect(stack.sink.to(units[1]!.headEmail)).toHaveLength(1);
+  expect(stack.sink.to(units[0]!.supervisorEmail)).toHaveLength(1); // one email listing both units
+  expect(stack.sink.to(units[0]!.supervisorEmail)[0]!.text).toContain(units[1]!.code);
+
+  const em = stack.orm.em.fork();
+  expect(await em.count(Email, { cycleId: first.cycleId })).toBe(4);
+  expect(await em.count(ConsolidatedReport, { cycle: first.cycleId })).toBe(1);
+  expect((await em.findOneOrFail(UnitTask, a!.taskId)).remindersSent).toBe(1);
+  expect(await em.count(AuditEvent, { cycleId: first.cycleId, action: 'task.dispatched' })).toBe(2);
+  expect(await em.count(AuditEvent, { cycleId: first.cycleId, action: 'task.not_submitted' })).toBe(1);
+  expect(await em.count(AuditEvent, { cycleId: first.cycleId, action: 'cycle.opened' })).toBe(1);
+});
+
+test('when the SMTP server refuses a message, the outbox row stays pending with the error and the retry delivers it once', async () => {
+  const [unit] = await createUnits(stack.orm, 1);
+  const campaign = await createCampaign(stack.orm, { deadlineAfterSeconds: 60, reminderSecondsBefore: [], escalationSecondsAfter: [1, 2], hardCloseSecondsAfter: 3, reviewWindowSeconds: 60, revisionWindowSeconds: 60 });
+  const broken = createMailTransport('smtp://127.0.0.1:1'); // nothing listens there
+  const working = createMailTransport(stack.config.SMTP_URL);
+  const deps = { orm: stack.orm, config: stack.config, now: () => new Date() };
+  const opened = await createActivities({ ...deps, mailer: working }).openCycle({ campaignCode: campaign, period: currentPeriod(), requestedBy: 'test', unitCodes: [unit!.code], workflowId: `smtp-${campaign}`, startedAt: new Date().toISOString() });
+  const taskId = opened.units[0]!.taskId;
+
+  await expect(createActivities({ ...deps, mailer: broken }).dispatchTask({ taskId })).rejects.toThrow();
+  const pending = await stack.orm.em.fork().findOneOrFail(Email, { taskId });
+  expect(pending).toMatchObject({ status: 'pending', attempts: 1 });
+  expect(pending.lastError).toMatch(/ECONNREFUSED/);
+
+  await createActivities({ ...deps, mailer: working }).dispatchTask({ taskId });
+  await createActivities({ ...deps, mailer: working }).dispatchTask({ taskId });
+  await stack.sink.waitFor(() => stack.sink.to(unit!.headEmail).length === 1);
+  await new Promise((r) => setTimeout(r, 300));
+  expect(stack.sink.to(unit!.headEmail)).toHaveLength(1);
+  expect(await stack.orm.em.fork().findOneOrFail(Email, { taskId })).toMatchObject({ status: 'sent', attempts: 2, lastError: null });
+  broken.close();
+  working.close();
+});
