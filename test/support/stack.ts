@@ -40,7 +40,14 @@ export interface Stack {
 let bundle: Promise<WorkflowBundle> | undefined;
 let runtimeInstalled = false;
 
-export async function startStack(): Promise<Stack> {
+export interface StackOptions {
+  /** A migrated database to copy; the run's template by default. */
+  readonly templateDatabaseUrl?: string;
+  readonly temporalAddress?: string;
+  readonly activityConcurrency?: number;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   if (!runtimeInstalled) {
     Runtime.install({ logger: new DefaultLogger('WARN') });
     runtimeInstalled = true;
@@ -48,12 +55,13 @@ export async function startStack(): Promise<Stack> {
   bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve(WORKFLOWS_PATH), logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } as never });
   const sink = await startMailSink();
   const apiPort = await freePort();
-  const template = process.env.BAOCAO_TEST_DATABASE_PREFIX!;
-  const databaseUrl = withDatabaseName(process.env.BAOCAO_TEST_DATABASE_URL!, `${template}_${randomBytes(4).toString('hex')}`);
+  const templateUrl = options.templateDatabaseUrl ?? process.env.BAOCAO_TEST_DATABASE_URL!;
+  const template = new URL(templateUrl).pathname.slice(1);
+  const databaseUrl = withDatabaseName(templateUrl, `${template}_${randomBytes(4).toString('hex')}`);
   await createDatabaseFrom(databaseUrl, template);
   const config = loadConfig({
     DATABASE_URL: databaseUrl,
-    TEMPORAL_ADDRESS: process.env.BAOCAO_TEST_TEMPORAL_ADDRESS,
+    TEMPORAL_ADDRESS: options.temporalAddress ?? process.env.BAOCAO_TEST_TEMPORAL_ADDRESS,
     TEMPORAL_TASK_QUEUE: `test-${randomBytes(6).toString('hex')}`,
     SMTP_URL: `smtp://127.0.0.1:${sink.port}`,
     PUBLIC_URL: `http://127.0.0.1:${apiPort}`,
@@ -69,7 +77,7 @@ export async function startStack(): Promise<Stack> {
 
   let running: { stop: () => Promise<void> } | undefined;
   const startWorker = async (): Promise<void> => {
-    const { worker, connection } = await createWorker(config, deps, { workflowBundle, shutdownGraceTime: '2s' });
+    const { worker, connection } = await createWorker(config, deps, { workflowBundle, shutdownGraceTime: '2s', ...(options.activityConcurrency ? { maxConcurrentActivityTaskExecutions: options.activityConcurrency } : {}) });
     const run = worker.run();
     running = {
       stop: async () => {
