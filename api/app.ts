@@ -12,6 +12,7 @@ import type { Config } from '../config/config';
 import { submittedSignal } from '../workflows/messages';
 import { registerErrorHandler } from './errors';
 import { adminRoutes } from './routes/admin';
+import { consoleRoutes } from './routes/console';
 import { councilRoutes } from './routes/council.routes';
 import { cycleRoutes } from './routes/cycles.routes';
 import { linkRoutes } from './routes/link.routes';
@@ -88,6 +89,7 @@ export async function buildApp({ config, orm, temporal, now = () => new Date() }
   await app.register(cycleRoutes);
   await app.register(councilRoutes);
   await app.register(scheduleRoutes);
+  await app.register(consoleRoutes);
   await app.register(linkRoutes);
   await app.register(pageRoutes);
   return app;
