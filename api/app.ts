@@ -10,6 +10,7 @@ import type { MikroORM, EntityManager } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config/config';
 import { submittedSignal } from '../workflows/messages';
+import { authenticate } from './auth';
 import { registerErrorHandler } from './errors';
 import { adminRoutes } from './routes/admin';
 import { consoleRoutes } from './routes/console';
@@ -28,11 +29,19 @@ declare module 'fastify' {
     temporalUiLink: (workflowId: string) => string;
     /** Wakes a unit workflow after its submission is stored; a failure is logged, never fatal. */
     notifySubmitted: (workflowId: string) => Promise<void>;
+    /** Every route with the roles it admits, for the access tests and the route × role table. */
+    routeTable: RouteEntry[];
   }
   interface FastifyRequest {
     /** An entity manager of this request's own. */
     em: EntityManager;
   }
+}
+
+export interface RouteEntry {
+  readonly method: string;
+  readonly url: string;
+  readonly roles: readonly string[] | undefined;
 }
 
 export const redactLinkTokens = (url: string): string => url.replace(/\/(r|link)\/[^/?#]+/g, '/$1/[token]');
@@ -72,6 +81,18 @@ export async function buildApp({ config, orm, temporal, now = () => new Date() }
   app.decorateRequest('em', null as unknown as EntityManager);
   app.addHook('onRequest', async (request) => {
     request.em = orm.em.fork();
+    // Authentication and roles come before body parsing and validation: a caller without the
+    // right gets 401/403 whatever they sent.
+    const roles = request.routeOptions.config.roles;
+    if (roles) request.principal = await authenticate(request.em, request, roles);
+  });
+
+  const routeTable: RouteEntry[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method !== 'HEAD') routeTable.push({ method, url: route.url, roles: (route.config as { roles?: readonly string[] } | undefined)?.roles });
+    }
   });
 
   registerErrorHandler(app);

@@ -26,3 +26,20 @@ export async function createApiToken(em: EntityManager, { name, role, email }: {
   em.create(ApiToken, { name, role, email: email ?? null, tokenHash: sha256(token) });
   await em.flush();
 }
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Roles allowed on a route authenticated by a personal API token (checked before validation). */
+    roles?: readonly Role[];
+  }
+  interface FastifyRequest {
+    /** Who is calling, set for routes that declare `config.roles`. */
+    principal?: Principal;
+  }
+}
+
+/** The authenticated caller of a route that declares `config.roles`. */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new Error(`route ${request.routeOptions.url} reads a principal but declares no config.roles`);
+  return request.principal;
+}

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AuditEvent, CommendationDecision, ConsolidatedReport, Email } from '../../db/entities';
 import { NotFoundError, ValidationError } from '../../domain/errors';
 import { ballotCastSignal } from '../../workflows/messages';
-import { authenticate } from '../auth';
+import { principalOf } from '../auth';
 import { castBallot, findCycle, reviewStatus, type BallotRequest } from '../services/council.service';
 
 const Code = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' });
@@ -22,18 +22,18 @@ export const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
   };
 
   app.get('/api/v1/cycles/:campaign/:period/consolidated-reports', {
+    config: { roles: ['admin', 'council', 'auditor'] },
     schema: { summary: 'Versions of the consolidated report', tags: ['council'], params: CycleParams },
   }, async (request) => {
-    await authenticate(request.em, request, ['admin', 'council', 'auditor']);
     const cycle = await findCycle(request.em, request.params.campaign, request.params.period);
     const reports = await request.em.find(ConsolidatedReport, { cycle }, { orderBy: { version: 'asc' }, fields: ['version', 'createdAt'] });
     return reports.map((r) => ({ version: r.version, createdAt: r.createdAt.toISOString() }));
   });
 
   app.get('/api/v1/cycles/:campaign/:period/consolidated-reports/:version', {
+    config: { roles: ['admin', 'council', 'auditor'] },
     schema: { summary: 'One version of the consolidated report', tags: ['council'], params: Type.Object({ ...CycleParams.properties, version: Version }) },
   }, async (request) => {
-    await authenticate(request.em, request, ['admin', 'council', 'auditor']);
     const cycle = await findCycle(request.em, request.params.campaign, request.params.period);
     const report = await request.em.findOne(ConsolidatedReport, { cycle, version: request.params.version });
     if (!report) throw new NotFoundError(`Version ${request.params.version} has not been consolidated.`, 'version');
@@ -41,13 +41,15 @@ export const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.get('/api/v1/cycles/:campaign/:period/review', {
+    config: { roles: ['admin', 'council', 'auditor'] },
     schema: { summary: 'Review status: who voted, quorum, decision so far', tags: ['council'], params: CycleParams },
   }, async (request) => {
-    const viewer = await authenticate(request.em, request, ['admin', 'council', 'auditor']);
+    const viewer = principalOf(request);
     return reviewStatus(request.em, await findCycle(request.em, request.params.campaign, request.params.period), viewer);
   });
 
   app.post('/api/v1/cycles/:campaign/:period/ballots', {
+    config: { roles: ['council'] },
     schema: {
       summary: 'Vote on the consolidated report: approve, or request revision naming units with a comment (council)',
       tags: ['council'],
@@ -60,7 +62,7 @@ export const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }, { additionalProperties: false }),
     },
   }, async (request, reply) => {
-    const voter = await authenticate(request.em, request, ['council']);
+    const voter = principalOf(request);
     const cycle = await findCycle(request.em, request.params.campaign, request.params.period);
     const { version, choice, unitCodes, comment } = request.body;
     let ballotRequest: BallotRequest;
@@ -78,6 +80,7 @@ export const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.post('/api/v1/cycles/:campaign/:period/proposals/:proposalId/ballots', {
+    config: { roles: ['council'] },
     schema: {
       summary: 'Vote on one commendation proposal: approve or reject (council)',
       tags: ['council'],
@@ -85,34 +88,34 @@ export const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
       body: Type.Object({ version: Version, choice: Type.Union([Type.Literal('approve'), Type.Literal('reject')]), comment: Type.Optional(Comment) }, { additionalProperties: false }),
     },
   }, async (request, reply) => {
-    const voter = await authenticate(request.em, request, ['council']);
+    const voter = principalOf(request);
     const cycle = await findCycle(request.em, request.params.campaign, request.params.period);
     const ballot = await castBallot(request.em, cycle, voter, { subject: 'proposal', proposalId: request.params.proposalId, ...request.body }, request.ip, app.now());
     return reply.status(201).send({ ballotId: ballot.ballotId });
   });
 
   app.get('/api/v1/cycles/:campaign/:period/decisions', {
+    config: { roles: ['admin', 'council', 'auditor'] },
     schema: { summary: 'Commendation decisions of a published cycle', tags: ['council'], params: CycleParams },
   }, async (request) => {
-    await authenticate(request.em, request, ['admin', 'council', 'auditor']);
     const cycle = await findCycle(request.em, request.params.campaign, request.params.period);
     const decisions = await request.em.find(CommendationDecision, { cycle }, { orderBy: { proposalId: 'asc' } });
     return decisions.map((d) => ({ proposalId: d.proposalId, unitCode: d.unitCode, nominee: d.nominee, requestedForm: d.requestedForm, approved: d.approved, approvals: d.approvals, rejections: d.rejections, members: d.members, version: d.reportVersion }));
   });
 
   app.get('/api/v1/cycles/:campaign/:period/audit-events', {
+    config: { roles: ['auditor', 'admin'] },
     schema: { summary: 'Every audit event of a cycle, in order (auditor, administrator)', tags: ['audit'], params: CycleParams },
   }, async (request) => {
-    await authenticate(request.em, request, ['auditor', 'admin']);
     const cycle = await findCycle(request.em, request.params.campaign, request.params.period);
     const events = await request.em.find(AuditEvent, { cycleId: cycle.id }, { orderBy: { id: 'asc' } });
     return events.map((e) => ({ id: e.id, occurredAt: e.occurredAt.toISOString(), actor: { kind: e.actorKind, id: e.actorId }, origin: e.origin, action: e.action, subject: { type: e.subjectType, id: e.subjectId }, before: e.before, after: e.after, hash: e.hash, prevHash: e.prevHash }));
   });
 
   app.get('/api/v1/cycles/:campaign/:period/emails', {
+    config: { roles: ['auditor', 'admin'] },
     schema: { summary: 'Every email of a cycle: recipient, subject, status, time (auditor, administrator)', tags: ['audit'], params: CycleParams },
   }, async (request) => {
-    await authenticate(request.em, request, ['auditor', 'admin']);
     const cycle = await findCycle(request.em, request.params.campaign, request.params.period);
     const emails = await request.em.find(Email, { cycleId: cycle.id }, { orderBy: { id: 'asc' } });
     return emails.map((e) => ({ id: e.id, kind: e.kind, recipient: e.recipient, subject: e.subject, status: e.status, attempts: e.attempts, sentAt: e.sentAt?.toISOString() ?? null, bodySha256: e.bodySha256, auditEventId: e.auditEventId, lastError: e.lastError }));

@@ -10,7 +10,7 @@ import { extendDeadlineUpdate, resendLinkUpdate } from '../../workflows/messages
 import { appendAudit } from '../../db/audit';
 import { CAMPAIGN, PERIOD, STAGE } from '../../workflows/search-attributes';
 import { cycleWorkflow } from '../../workflows/cycle.workflow';
-import { authenticate } from '../auth';
+import { principalOf } from '../auth';
 
 const Code = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: 'a code: letters, digits, "-" and "_"' });
 const PeriodString = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'reporting month, YYYY-MM' });
@@ -28,6 +28,7 @@ function updateError(error: unknown): never {
 
 export const cycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/api/v1/cycles', {
+    config: { roles: ['admin'] },
     schema: {
       summary: 'Start the cycle of a campaign for a month (administrator)',
       tags: ['cycles'],
@@ -39,7 +40,7 @@ export const cycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 201: Type.Object({ workflowId: Type.String(), campaign: Type.String(), period: Type.String(), temporalUrl: Type.String() }) },
     },
   }, async (request, reply) => {
-    const user = await authenticate(request.em, request, ['admin']);
+    const user = principalOf(request);
     const { campaign: campaignCode, period, units: unitCodes } = request.body;
     const campaign = await request.em.findOne(Campaign, { code: campaignCode });
     if (!campaign) throw new NotFoundError(`Campaign "${campaignCode}" does not exist.`, 'campaign');
@@ -73,13 +74,13 @@ export const cycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.get('/api/v1/cycles/:campaign/:period', {
+    config: { roles: ['admin', 'council', 'auditor'] },
     schema: {
       summary: 'A cycle and the state of every unit (administrator, council, auditor)',
       tags: ['cycles'],
       params: Type.Object({ campaign: Code, period: PeriodString }),
     },
   }, async (request) => {
-    await authenticate(request.em, request, ['admin', 'council', 'auditor']);
     const { campaign, period } = request.params;
     const cycle = await request.em.findOne(Cycle, { campaign: { code: campaign }, period }, { populate: ['campaign', 'template'] });
     if (!cycle) throw new NotFoundError(`There is no ${period} cycle for campaign "${campaign}".`, 'period');
@@ -110,6 +111,7 @@ export const cycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.post('/api/v1/cycles/:campaign/:period/units/:unit/extension', {
+    config: { roles: ['admin'] },
     schema: {
       summary: "Extend one unit's deadline, with a reason (administrator)",
       tags: ['cycles'],
@@ -120,7 +122,7 @@ export const cycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }, { additionalProperties: false }),
     },
   }, async (request) => {
-    const user = await authenticate(request.em, request, ['admin']);
+    const user = principalOf(request);
     const { campaign, period, unit } = request.params;
     const workflowId = cycleWorkflowId(campaign, parsePeriod(period)!);
     const exists = await request.em.count(Cycle, { workflowId });
@@ -137,6 +139,7 @@ export const cycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.post('/api/v1/cycles/:campaign/:period/units/:unit/link', {
+    config: { roles: ['admin'] },
     schema: {
       summary: "Replace a unit's personal link and email the new one to its registered head (administrator)",
       tags: ['cycles'],
@@ -144,7 +147,7 @@ export const cycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       body: Type.Object({ reason: Type.String({ minLength: 3, maxLength: 1000 }) }, { additionalProperties: false }),
     },
   }, async (request) => {
-    const user = await authenticate(request.em, request, ['admin']);
+    const user = principalOf(request);
     const { campaign, period, unit } = request.params;
     const task = await request.em.findOne(UnitTask, { cycle: { campaign: { code: campaign }, period }, unit: { code: unit } });
     if (!task) throw new NotFoundError(`Unit "${unit}" has no task in the ${period} cycle of campaign "${campaign}".`, 'unit');
@@ -159,6 +162,7 @@ export const cycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.post('/api/v1/cycles/:campaign/:period/cancel', {
+    config: { roles: ['admin'] },
     schema: {
       summary: 'Cancel a cycle, with a reason (administrator)',
       tags: ['cycles'],
@@ -166,7 +170,7 @@ export const cycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       body: Type.Object({ reason: Type.String({ minLength: 3, maxLength: 1000 }) }, { additionalProperties: false }),
     },
   }, async (request, reply) => {
-    const user = await authenticate(request.em, request, ['admin']);
+    const user = principalOf(request);
     const { campaign, period } = request.params;
     const cycle = await request.em.findOne(Cycle, { campaign: { code: campaign }, period });
     if (!cycle) throw new NotFoundError(`There is no ${period} cycle for campaign "${campaign}".`, 'period');

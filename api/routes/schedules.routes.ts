@@ -6,7 +6,8 @@ import { Campaign } from '../../db/entities';
 import { NotFoundError, ValidationError } from '../../domain/errors';
 import { scheduledCycleWorkflow } from '../../workflows/scheduled-cycle.workflow';
 import { CAMPAIGN } from '../../workflows/search-attributes';
-import { authenticate } from '../auth';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { principalOf } from '../auth';
 
 const Params = Type.Object({ code: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }) });
 const Reason = Type.Object({ reason: Type.String({ minLength: 3, maxLength: 1000 }) }, { additionalProperties: false });
@@ -14,7 +15,7 @@ export const scheduleId = (campaignCode: string): string => `schedule-${campaign
 
 /** A Temporal Schedule per campaign starts each month's cycle on the policy's day and time in Vietnam. */
 export const scheduleRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const campaignOf = async (em: Parameters<typeof authenticate>[0], code: string) => {
+  const campaignOf = async (em: EntityManager, code: string) => {
     const campaign = await em.findOne(Campaign, { code }, { populate: ['policy'] });
     if (!campaign) throw new NotFoundError(`Campaign "${code}" does not exist.`, 'code');
     return campaign;
@@ -36,10 +37,11 @@ export const scheduleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       throw error;
     }
   };
-  const audit = (request: { em: Parameters<typeof authenticate>[0]; ip: string }, actor: string, action: string, code: string, after: unknown) =>
+  const audit = (request: { em: EntityManager; ip: string }, actor: string, action: string, code: string, after: unknown) =>
     request.em.transactional((tx) => appendAudit(tx, { actor: { kind: 'user', id: actor, origin: request.ip }, action, subjectType: 'campaign', subjectId: code, after, occurredAt: app.now() }));
 
   app.put('/api/v1/campaigns/:code/schedule', {
+    config: { roles: ['admin'] },
     schema: {
       summary: "Create or replace the campaign's monthly schedule (administrator). Defaults to the policy's dispatch day and time.",
       tags: ['schedules'],
@@ -51,7 +53,7 @@ export const scheduleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }, { additionalProperties: false }),
     },
   }, async (request) => {
-    const user = await authenticate(request.em, request, ['admin']);
+    const user = principalOf(request);
     const campaign = await campaignOf(request.em, request.params.code);
     const timing = campaign.policy.definition.timing;
     const dayOfMonth = request.body.dayOfMonth ?? (timing.kind === 'calendar' ? timing.dispatchDay : undefined);
@@ -84,18 +86,19 @@ export const scheduleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.get('/api/v1/campaigns/:code/schedule', {
+    config: { roles: ['admin', 'council', 'auditor'] },
     schema: { summary: "The campaign's schedule: paused or not, next runs, recent runs", tags: ['schedules'], params: Params },
   }, async (request) => {
-    await authenticate(request.em, request, ['admin', 'council', 'auditor']);
     await campaignOf(request.em, request.params.code);
     return describe(request.params.code);
   });
 
   for (const verb of ['pause', 'unpause', 'trigger'] as const) {
     app.post(`/api/v1/campaigns/:code/schedule/${verb}`, {
+    config: { roles: ['admin'] },
       schema: { summary: `${verb[0]!.toUpperCase()}${verb.slice(1)} the campaign's schedule, with a reason (administrator)`, tags: ['schedules'], params: Params, body: Reason },
     }, async (request) => {
-      const user = await authenticate(request.em, request, ['admin']);
+      const user = principalOf(request);
       await campaignOf(request.em, request.params.code);
       await describe(request.params.code); // 404 when there is no schedule
       const handle = app.temporal.schedule.getHandle(scheduleId(request.params.code));

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { addHoliday, listHolidays, removeHoliday } from '../../services/admin-holidays.service';
-import { adminWrite, reader } from './context';
+import { READERS, WRITERS, adminWrite } from './context';
 import { HolidayBody, HolidayDate, HolidayReply } from './schemas';
 
 const tags = ['holidays'];
@@ -9,6 +9,7 @@ const tags = ['holidays'];
 /** The holiday calendar; cycles already planned keep their instants. */
 export const holidayRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/v1/holidays', {
+    config: { roles: READERS },
     schema: {
       summary: 'Public holidays, by date (administrator, council, auditor)',
       tags,
@@ -16,21 +17,22 @@ export const holidayRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Type.Array(HolidayReply) },
     },
   }, async (request) => {
-    await reader(request);
     return listHolidays(request.em, { year: request.query.year });
   });
 
   app.post('/api/v1/holidays', {
+    config: { roles: WRITERS },
     schema: { summary: 'Add a public holiday (administrator)', tags, body: HolidayBody, response: { 201: HolidayReply } },
   }, async (request, reply) => {
-    const ctx = await adminWrite(app, request);
+    const ctx = adminWrite(app, request);
     return reply.status(201).send(await addHoliday(ctx, request.body));
   });
 
   app.delete('/api/v1/holidays/:date', {
+    config: { roles: WRITERS },
     schema: { summary: 'Remove a public holiday (administrator)', tags, params: Type.Object({ date: HolidayDate }), response: { 200: HolidayReply } },
   }, async (request) => {
-    const ctx = await adminWrite(app, request);
+    const ctx = adminWrite(app, request);
     return removeHoliday(ctx, request.params.date);
   });
 };

@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { createUnit, deactivateUnit, getUnit, listUnits, updateUnit } from '../../services/admin-units.service';
 import { CSV_COLUMNS, MAX_IMPORT_ROWS, importUnits } from '../../services/units-import.service';
-import { adminWrite, reader } from './context';
+import { READERS, WRITERS, adminWrite } from './context';
 import { CodeParams, ImportRefusedReply, ImportReply, UnitBody, UnitPatchBody, UnitReply } from './schemas';
 
 const CSV_BODY_LIMIT = 2 * 1024 * 1024;
@@ -15,6 +15,7 @@ export const unitRoutes: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   app.get('/api/v1/units', {
+    config: { roles: READERS },
     schema: {
       summary: 'Units, sorted by code (administrator, council, auditor)',
       tags,
@@ -22,42 +23,45 @@ export const unitRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: Type.Array(UnitReply) },
     },
   }, async (request) => {
-    await reader(request);
     return listUnits(request.em, { active: request.query.active });
   });
 
   app.get('/api/v1/units/:code', {
+    config: { roles: READERS },
     schema: { summary: 'One unit (administrator, council, auditor)', tags, params: CodeParams, response: { 200: UnitReply } },
   }, async (request) => {
-    await reader(request);
     return getUnit(request.em, request.params.code);
   });
 
   app.post('/api/v1/units', {
+    config: { roles: WRITERS },
     schema: { summary: 'Create a unit (administrator)', tags, body: UnitBody, response: { 201: UnitReply } },
   }, async (request, reply) => {
-    const ctx = await adminWrite(app, request);
+    const ctx = adminWrite(app, request);
     return reply.status(201).send(await createUnit(ctx, request.body));
   });
 
   app.patch('/api/v1/units/:code', {
+    config: { roles: WRITERS },
     schema: { summary: 'Change some fields of a unit; its code never changes (administrator)', tags, params: CodeParams, body: UnitPatchBody, response: { 200: UnitReply } },
   }, async (request) => {
-    const ctx = await adminWrite(app, request);
+    const ctx = adminWrite(app, request);
     return updateUnit(ctx, request.params.code, request.body);
   });
 
   app.delete('/api/v1/units/:code', {
+    config: { roles: WRITERS },
     schema: {
       summary: 'Deactivate a unit: it gets no new tasks; nothing is deleted, its history stays (administrator)',
       tags, params: CodeParams, response: { 200: UnitReply },
     },
   }, async (request) => {
-    const ctx = await adminWrite(app, request);
+    const ctx = adminWrite(app, request);
     return deactivateUnit(ctx, request.params.code);
   });
 
   app.post('/api/v1/units/import', {
+    config: { roles: WRITERS },
     bodyLimit: CSV_BODY_LIMIT,
     schema: {
       summary: 'Create or update units from a CSV file; every row is checked before anything is stored (administrator)',
@@ -71,7 +75,7 @@ export const unitRoutes: FastifyPluginAsyncTypebox = async (app) => {
       response: { 200: ImportReply, 400: ImportRefusedReply },
     },
   }, async (request, reply) => {
-    const ctx = await adminWrite(app, request);
+    const ctx = adminWrite(app, request);
     const csv = typeof request.body === 'string' ? request.body : '';
     const result = await importUnits(ctx, csv, { dryRun: request.query.dryRun ?? false });
     if (result.errors.length > 0 && !result.saved && !result.dryRun) {

@@ -1,0 +1,60 @@
+/**
+ * Route × role: every route of the API, taken from the app's own route table (so a new route
+ * cannot escape), called by every kind of caller. Routes with roles answer 401 to anonymous
+ * callers and 403 to roles they do not admit — before looking at the request's body — and
+ * auditors can change nothing. Routes without roles must be on the public list below.
+ */
+import { startStack, type Stack } from './support/stack';
+
+let stack: Stack;
+const tokens: Record<string, string | undefined> = { anonymous: undefined };
+beforeAll(async () => {
+  stack = await startStack();
+  for (const role of ['admin', 'council', 'auditor'] as const) tokens[role] = await stack.token(role);
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+/** Routes that are not authenticated by a personal API token, and why. */
+const PUBLIC: Record<string, string> = {
+  'GET /healthz': 'health check',
+  'GET /openapi.json': 'API description',
+  'GET /r/:token': 'unit head, by personal link',
+  'POST /r/:token': 'unit head, by personal link',
+  'GET /api/v1/link/:token': 'unit head, by personal link',
+  'PUT /api/v1/link/:token/draft': 'unit head, by personal link',
+  'POST /api/v1/link/:token/submission': 'unit head, by personal link',
+  'GET /api/v1/link/:token/receipt': 'unit head, by personal link',
+};
+const isConsole = (url: string): boolean => url.startsWith('/console') || url.startsWith('/assets');
+
+const concrete = (url: string): string =>
+  url.replace(/:period/g, '2026-01').replace(/:version/g, '1').replace(/:date/g, '2026-01-01').replace(/:(\w+)/g, 'X1').replace(/\*$/, 'x');
+
+test('every route declares its roles or is a known public route', () => {
+  const undeclared = stack.app.routeTable.filter((r) => !r.roles && !PUBLIC[`${r.method} ${r.url}`] && !isConsole(r.url)).map((r) => `${r.method} ${r.url}`);
+  expect(undeclared).toEqual([]);
+  expect(stack.app.routeTable.filter((r) => r.roles).length).toBeGreaterThan(30);
+});
+
+test('every route × every caller: 401 without a token, 403 for a role it does not admit, never a write for an auditor', async () => {
+  const table: string[] = [];
+  const failures: string[] = [];
+  for (const route of stack.app.routeTable.filter((r) => r.roles)) {
+    for (const [caller, token] of Object.entries(tokens)) {
+      const res = await fetch(`${stack.baseUrl}${concrete(route.url)}`, {
+        method: route.method,
+        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
+        ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { body: '{"unexpected": true}' }),
+      });
+      const expected = caller === 'anonymous' ? 401 : route.roles!.includes(caller) ? 'allowed' : 403;
+      const ok = expected === 'allowed' ? ![401, 403].includes(res.status) && res.status < 500 : res.status === expected;
+      table.push(`${route.method} ${route.url} × ${caller}: ${res.status}`);
+      if (!ok) failures.push(`${route.method} ${route.url} × ${caller}: expected ${expected}, got ${res.status}`);
+      if (caller === 'auditor' && route.method !== 'GET' && res.status !== 403) failures.push(`auditor reached write route ${route.method} ${route.url}`);
+    }
+  }
+  expect(failures).toEqual([]);
+  expect(table.length).toBe(stack.app.routeTable.filter((r) => r.roles).length * 4);
+});
