@@ -13,6 +13,7 @@ import { submittedSignal } from '../workflows/messages';
 import { authenticate } from './auth';
 import { registerErrorHandler } from './errors';
 import { adminRoutes } from './routes/admin';
+import { auditRoutes } from './routes/audit.routes';
 import { consoleRoutes } from './routes/console';
 import { councilRoutes } from './routes/council.routes';
 import { cycleRoutes } from './routes/cycles.routes';
@@ -110,6 +111,7 @@ export async function buildApp({ config, orm, temporal, now = () => new Date() }
   await app.register(cycleRoutes);
   await app.register(councilRoutes);
   await app.register(scheduleRoutes);
+  await app.register(auditRoutes);
   await app.register(consoleRoutes);
   await app.register(linkRoutes);
   await app.register(pageRoutes);

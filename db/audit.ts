@@ -56,8 +56,9 @@ export const auditHash = (prevHash: string, content: AuditRowContent): string =>
  */
 export async function appendAudit(em: EntityManager, input: AuditInput): Promise<number> {
   await em.execute(`SELECT pg_advisory_xact_lock(hashtext('audit_event'))`);
-  const last = await em.execute<{ hash: string }[]>('SELECT hash FROM audit_event ORDER BY id DESC LIMIT 1');
+  const last = await em.execute<{ hash: string; seq: string }[]>('SELECT hash, seq FROM audit_event ORDER BY seq DESC LIMIT 1');
   const prevHash = last[0]?.hash ?? GENESIS_HASH;
+  const seq = Number(last[0]?.seq ?? 0) + 1;
   const content: AuditRowContent = {
     occurredAt: (input.occurredAt ?? new Date()).toISOString(),
     actorKind: input.actor.kind,
@@ -72,9 +73,9 @@ export async function appendAudit(em: EntityManager, input: AuditInput): Promise
   };
   const hash = auditHash(prevHash, content);
   const rows = await em.execute<{ id: string }[]>(
-    `INSERT INTO audit_event (occurred_at, actor_kind, actor_id, action, subject_type, subject_id, cycle_id, before, after, origin, prev_hash, hash)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?) RETURNING id`,
-    [content.occurredAt, content.actorKind, content.actorId, content.action, content.subjectType, content.subjectId, content.cycleId,
+    `INSERT INTO audit_event (seq, occurred_at, actor_kind, actor_id, action, subject_type, subject_id, cycle_id, before, after, origin, prev_hash, hash)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?) RETURNING id`,
+    [seq, content.occurredAt, content.actorKind, content.actorId, content.action, content.subjectType, content.subjectId, content.cycleId,
       JSON.stringify(content.before), JSON.stringify(content.after), content.origin, prevHash, hash],
   );
   return Number(rows[0]!.id);

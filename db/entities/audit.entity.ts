@@ -3,11 +3,16 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 export const ACTOR_KINDS = ['user', 'link', 'system'] as const;
 export type ActorKind = (typeof ACTOR_KINDS)[number];
 
-/** Append-only record of every state change; each row chains the previous row's hash. */
+/**
+ * Append-only record of every state change; each row chains the previous row's hash. The
+ * database refuses UPDATE, DELETE and TRUNCATE on it (trigger in the migrations).
+ */
 export const AuditEvent = defineEntity({
   name: 'AuditEvent',
   properties: {
     id: p.bigint('number').primary(),
+    /** Gapless position in the chain (ids may skip when a transaction rolls back). */
+    seq: p.bigint('number').unique(),
     occurredAt: p.datetime(),
     actorKind: p.enum([...ACTOR_KINDS]),
     actorId: p.string().length(300),

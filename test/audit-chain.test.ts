@@ -1,0 +1,88 @@
+/**
+ * The audit log is tamper-evident: the database refuses UPDATE, DELETE and TRUNCATE, and when
+ * someone with superuser rights goes behind the application's back anyway (triggers bypassed),
+ * verification finds the first broken row — for an edit, a deletion and an insertion.
+ */
+import { Client } from 'pg';
+import { auditHash } from '../db/audit';
+import { api, createCampaign, createUnits, currentPeriod, eventually } from './support/fixtures';
+import { startStack, type Stack } from './support/stack';
+
+let stack: Stack;
+let auditor: string;
+let db: Client;
+beforeAll(async () => {
+  stack = await startStack();
+  auditor = await stack.token('auditor');
+  const admin = await stack.token('admin');
+  const units = await createUnits(stack.orm, 3);
+  const campaign = await createCampaign(stack.orm, { deadlineAfterSeconds: 300, reminderSecondsBefore: [], escalationSecondsAfter: [60, 120], hardCloseSecondsAfter: 180, reviewWindowSeconds: 600, revisionWindowSeconds: 600 });
+  await api(stack.baseUrl, 'POST', '/api/v1/cycles', { token: admin, body: { campaign, period: currentPeriod(), units: units.map((u) => u.code) } });
+  await stack.sink.waitFor(() => units.every((u) => stack.sink.to(u.headEmail).length === 1));
+  db = new Client({ connectionString: stack.config.DATABASE_URL });
+  await db.connect();
+  await eventually(async () => (Number((await db.query('SELECT count(*) AS n FROM audit_event')).rows[0].n) >= 4 ? true : undefined), { what: 'audit events' });
+});
+afterAll(async () => {
+  await db?.end();
+  await stack?.stop();
+});
+
+interface Report { ok: boolean; rows: number; head: { seq: number; hash: string }; firstBreak: { seq: number; problem: string } | null }
+const verify = async (): Promise<Report> => (await api<Report>(stack.baseUrl, 'GET', '/api/v1/audit/verify', { token: auditor })).body;
+
+/** Runs `sql` as a superuser with triggers bypassed, then puts everything back as it was. */
+async function behindTheBack(sql: string, params: unknown[] = []): Promise<void> {
+  await db.query('BEGIN');
+  await db.query("SET LOCAL session_replication_role = 'replica'");
+  await db.query(sql, params);
+  await db.query('COMMIT');
+}
+
+test('an untouched log verifies, from the API', async () => {
+  const report = await verify();
+  expect(report.ok).toBe(true);
+  expect(report.rows).toBeGreaterThanOrEqual(4);
+  expect(report.head.seq).toBe(report.rows);
+});
+
+test('the database refuses UPDATE, DELETE and TRUNCATE on the audit log', async () => {
+  await expect(db.query("UPDATE audit_event SET action = 'x' WHERE seq = 1")).rejects.toThrow(/append-only/);
+  await expect(db.query('DELETE FROM audit_event WHERE seq = 1')).rejects.toThrow(/append-only/);
+  await expect(db.query('TRUNCATE audit_event')).rejects.toThrow(/append-only/);
+  expect((await verify()).ok).toBe(true);
+});
+
+test('an edited row is found', async () => {
+  const { rows } = await db.query("SELECT after FROM audit_event WHERE seq = 2");
+  await behindTheBack("UPDATE audit_event SET after = jsonb_set(after, '{state}', '\"submitted\"') WHERE seq = 2");
+  expect((await verify()).firstBreak).toEqual({ seq: 2, id: expect.any(Number), problem: 'content does not match its hash' });
+  await behindTheBack('UPDATE audit_event SET after = $1 WHERE seq = 2', [JSON.stringify(rows[0].after)]);
+  expect((await verify()).ok).toBe(true);
+});
+
+test('a deleted row is found', async () => {
+  const { rows } = await db.query('SELECT * FROM audit_event WHERE seq = 3');
+  await behindTheBack('DELETE FROM audit_event WHERE seq = 3');
+  expect((await verify()).firstBreak).toMatchObject({ seq: 4, problem: 'position skips (rows missing before it)' });
+  const r = rows[0];
+  await behindTheBack(
+    'INSERT INTO audit_event (id, seq, occurred_at, actor_kind, actor_id, action, subject_type, subject_id, cycle_id, before, after, origin, prev_hash, hash) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)',
+    [r.id, r.seq, r.occurred_at, r.actor_kind, r.actor_id, r.action, r.subject_type, r.subject_id, r.cycle_id, JSON.stringify(r.before), JSON.stringify(r.after), r.origin, r.prev_hash, r.hash],
+  );
+  expect((await verify()).ok).toBe(true);
+});
+
+test('an inserted row is found, even one whose own hash is right', async () => {
+  // Make room at position 2 by shifting the rest, then slip in a row that hashes correctly on
+  // top of row 1: its successor no longer chains to it.
+  const { rows } = await db.query('SELECT hash FROM audit_event WHERE seq = 1');
+  const content = { occurredAt: new Date().toISOString(), actorKind: 'user', actorId: 'intruder', action: 'task.submitted', subjectType: 'unit_task', subjectId: '1', cycleId: null, before: null, after: null, origin: null };
+  await behindTheBack('UPDATE audit_event SET seq = seq + 1000000 WHERE seq >= 2');
+  await behindTheBack('UPDATE audit_event SET seq = seq - 1000000 + 1 WHERE seq >= 1000000');
+  await behindTheBack(
+    "INSERT INTO audit_event (seq, occurred_at, actor_kind, actor_id, action, subject_type, subject_id, cycle_id, before, after, origin, prev_hash, hash) VALUES (2, $1, 'user', 'intruder', 'task.submitted', 'unit_task', '1', NULL, 'null', 'null', NULL, $2, $3)",
+    [content.occurredAt, rows[0].hash, auditHash(rows[0].hash, content)],
+  );
+  expect((await verify()).firstBreak).toMatchObject({ seq: 3, problem: 'previous hash does not match the row before' });
+});
