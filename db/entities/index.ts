@@ -3,12 +3,13 @@ import { AuditEvent } from './audit.entity';
 import { Campaign, Holiday, Policy } from './campaign.entity';
 import { ConsolidatedReport, Cycle, Submission, UnitTask } from './cycle.entity';
 import { Email } from './email.entity';
+import { WorkflowHistory } from './history.entity';
 import { ReportTemplate } from './template.entity';
 import { Unit } from './unit.entity';
 import { BaseSchema } from './base';
 import { Ballot, CommendationDecision } from './council.entity';
 
-export { Ballot, CommendationDecision, ApiToken, AuditEvent, Campaign, Holiday, Policy, ConsolidatedReport, Cycle, Submission, UnitTask, Email, ReportTemplate, Unit };
+export { WorkflowHistory, Ballot, CommendationDecision, ApiToken, AuditEvent, Campaign, Holiday, Policy, ConsolidatedReport, Cycle, Submission, UnitTask, Email, ReportTemplate, Unit };
 
 /** Every entity, listed explicitly (no folder discovery). */
-export const ENTITIES = [BaseSchema, Unit, ReportTemplate, Policy, Campaign, Holiday, Cycle, UnitTask, Submission, ConsolidatedReport, Email, AuditEvent, ApiToken, Ballot, CommendationDecision];
+export const ENTITIES = [BaseSchema, Unit, ReportTemplate, Policy, Campaign, Holiday, Cycle, UnitTask, Submission, ConsolidatedReport, Email, AuditEvent, ApiToken, Ballot, CommendationDecision, WorkflowHistory];
