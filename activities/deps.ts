@@ -1,4 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Client } from '@temporalio/client';
 import type { Transporter } from 'nodemailer';
 import type { Config } from '../config/config';
 import type { DeliveryDeps } from '../mail/outbox';
@@ -7,6 +8,8 @@ import type { DeliveryDeps } from '../mail/outbox';
 export interface ActivityDeps {
   readonly orm: MikroORM;
   readonly mailer: Transporter;
+  /** To read workflow histories for the archive. */
+  readonly temporal: Client;
   readonly config: Pick<Config, 'MAIL_FROM' | 'PUBLIC_URL' | 'LINK_SECRET' | 'SECRETARIAT_EMAIL' | 'DEFAULT_LOCALE'>;
   readonly now: () => Date;
 }

@@ -1,3 +1,4 @@
+import { createArchiveActivities } from './archive.activities';
 import { createCycleActivities } from './cycle.activities';
 import type { ActivityDeps } from './deps';
 import { createReviewActivities } from './review.activities';
@@ -9,6 +10,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCycleActivities(deps),
     ...createTaskActivities(deps),
     ...createReviewActivities(deps),
+    ...createArchiveActivities(deps),
   };
 }
 

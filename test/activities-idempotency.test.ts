@@ -21,7 +21,7 @@ test('when dispatch, reminder, escalation, consolidation and cycle opening are r
   const units = await createUnits(stack.orm, 2);
   const campaign = await createCampaign(stack.orm, { deadlineAfterSeconds: 1, reminderSecondsBefore: [], escalationSecondsAfter: [1, 2], hardCloseSecondsAfter: 3, reviewWindowSeconds: 60, revisionWindowSeconds: 60 });
   const mailer = createMailTransport(stack.config.SMTP_URL);
-  const acts = createActivities({ orm: stack.orm, mailer, config: stack.config, now: () => new Date() });
+  const acts = createActivities({ orm: stack.orm, mailer, temporal: stack.client, config: stack.config, now: () => new Date() });
   const input = { campaignCode: campaign, period: currentPeriod(), requestedBy: 'test', unitCodes: units.map((u) => u.code), workflowId: `retry-${campaign}`, startedAt: new Date(Date.now() - 10_000).toISOString() };
 
   const first = await acts.openCycle(input);
@@ -68,7 +68,7 @@ test('when the SMTP server refuses a message, the outbox row stays pending with 
   const campaign = await createCampaign(stack.orm, { deadlineAfterSeconds: 60, reminderSecondsBefore: [], escalationSecondsAfter: [1, 2], hardCloseSecondsAfter: 3, reviewWindowSeconds: 60, revisionWindowSeconds: 60 });
   const broken = createMailTransport('smtp://127.0.0.1:1'); // nothing listens there
   const working = createMailTransport(stack.config.SMTP_URL);
-  const deps = { orm: stack.orm, config: stack.config, now: () => new Date() };
+  const deps = { orm: stack.orm, temporal: stack.client, config: stack.config, now: () => new Date() };
   const opened = await createActivities({ ...deps, mailer: working }).openCycle({ campaignCode: campaign, period: currentPeriod(), requestedBy: 'test', unitCodes: [unit!.code], workflowId: `smtp-${campaign}`, startedAt: new Date().toISOString() });
   const taskId = opened.units[0]!.taskId;
 

@@ -1,5 +1,5 @@
 /** Schedules start each month's cycle; administrators pause, trigger and inspect them; cycles can be cancelled. */
-import { Cycle, UnitTask } from '../db/entities';
+import { Cycle, UnitTask, WorkflowHistory } from '../db/entities';
 import { startStack, type Stack } from './support/stack';
 import { api, createCampaign, createUnits, currentPeriod, eventually, linkIn, submitByLink } from './support/fixtures';
 
@@ -77,4 +77,11 @@ test('when an administrator cancels a cycle, it is recorded with the reason and 
   const refused = await submitByLink(stack.baseUrl, link);
   expect(refused.status).toBe(409);
   expect(refused.body.message).toContain('cancelled');
+
+  // The cancelled cycle's histories are archived too.
+  const archived = await eventually(async () => {
+    const rows = await stack.orm.em.fork().find(WorkflowHistory, { cycle: cycle.id });
+    return rows.length === 2 ? rows : undefined;
+  }, { what: 'the archived histories of the cancelled cycle' });
+  expect(archived.map((h) => h.status).sort()).toEqual(['CANCELLED', 'CANCELLED']);
 });

@@ -1,4 +1,5 @@
 /** Worker entry point: runs on its own against TEMPORAL_ADDRESS and DATABASE_URL. */
+import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime, type LogLevel } from '@temporalio/worker';
 import { loadConfig } from '../config/config';
 import { openDatabase } from '../db/orm';
@@ -11,7 +12,9 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger(level) });
   const orm = await openDatabase(config.DATABASE_URL);
   const mailer = createMailTransport(config.SMTP_URL);
-  const { worker, connection } = await createWorker(config, { orm, mailer, config, now: () => new Date() });
+  const clientConnection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const temporal = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+  const { worker, connection } = await createWorker(config, { orm, mailer, temporal, config, now: () => new Date() });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => worker.shutdown());
   console.log(`baocao worker: task queue "${config.TEMPORAL_TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS}`);
   try {
@@ -19,6 +22,7 @@ async function main(): Promise<void> {
   } finally {
     mailer.close();
     await connection.close();
+    await clientConnection.close();
     await orm.close();
   }
 }

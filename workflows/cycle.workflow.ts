@@ -11,6 +11,7 @@ import {
   condition,
   getExternalWorkflowHandle,
   isCancellation,
+  patched,
   setHandler,
   startChild,
   upsertSearchAttributes,
@@ -21,6 +22,7 @@ import { activities } from './activity-proxies';
 import { ballotCastSignal, closeUnitSignal, cycleStatusQuery, extendDeadlineUpdate, rescheduleSignal, revisionRequestedSignal, unitSettledSignal } from './messages';
 import { CAMPAIGN, PERIOD, STAGE, UNIT } from './search-attributes';
 import type { CycleResult, OpenedCycle, StartCycleInput, UnitOutcome } from './types';
+import { archiveCycleWorkflow } from './archive.workflow';
 import { unitWorkflow } from './unit.workflow';
 
 interface PendingEscalation {
@@ -83,6 +85,19 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
   const cycleWorkflowId = workflowInfo().workflowId;
   opened = await activities.openCycle({ ...input, workflowId: cycleWorkflowId, startedAt: new Date(Date.now()).toISOString() });
   const { cycleId, plan, units } = opened;
+  /** Hands the histories over to the archive workflow, which outlives this one. */
+  const archiveHistories = async (): Promise<void> => {
+    await startChild(archiveCycleWorkflow, {
+      workflowId: `${cycleWorkflowId}-archive`,
+      args: [{ cycleId, workflowIds: [cycleWorkflowId, ...units.map((u) => u.workflowId)] }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      typedSearchAttributes: [
+        { key: CAMPAIGN, value: input.campaignCode },
+        { key: PERIOD, value: input.period },
+        { key: STAGE, value: 'archiving' },
+      ],
+    });
+  };
 
   try {
     addEscalations(plan.schedule.escalations);
@@ -155,11 +170,16 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
     await activities.publishCycle({ cycleId, version });
     setStage('closed');
     await Promise.all(units.map((u) => getExternalWorkflowHandle(u.workflowId).signal(closeUnitSignal)));
+    // Added after the first recorded runs: `patched` keeps those histories replaying.
+    if (patched('archive-histories')) await archiveHistories();
     await condition(allHandlersFinished);
     return { cycleId, consolidatedVersion: version };
   } catch (error) {
     if (isCancellation(error)) {
-      await CancellationScope.nonCancellable(() => activities.markCycleCancelled({ cycleId }));
+      await CancellationScope.nonCancellable(async () => {
+        await activities.markCycleCancelled({ cycleId });
+        if (patched('archive-histories')) await archiveHistories();
+      });
       setStage('cancelled');
     }
     throw error;

@@ -1,3 +1,4 @@
 export { cycleWorkflow } from './cycle.workflow';
 export { unitWorkflow } from './unit.workflow';
 export { scheduledCycleWorkflow } from './scheduled-cycle.workflow';
+export { archiveCycleWorkflow } from './archive.workflow';

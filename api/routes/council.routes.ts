@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { AuditEvent, CommendationDecision, ConsolidatedReport, Email } from '../../db/entities';
+import { AuditEvent, CommendationDecision, ConsolidatedReport, Email, WorkflowHistory } from '../../db/entities';
+import { exportCycle } from '../services/cycle-export.service';
 import { NotFoundError, ValidationError } from '../../domain/errors';
 import { ballotCastSignal } from '../../workflows/messages';
 import { principalOf } from '../auth';
@@ -119,5 +120,36 @@ export const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const cycle = await findCycle(request.em, request.params.campaign, request.params.period);
     const emails = await request.em.find(Email, { cycleId: cycle.id }, { orderBy: { id: 'asc' } });
     return emails.map((e) => ({ id: e.id, kind: e.kind, recipient: e.recipient, subject: e.subject, status: e.status, attempts: e.attempts, sentAt: e.sentAt?.toISOString() ?? null, bodySha256: e.bodySha256, auditEventId: e.auditEventId, lastError: e.lastError }));
+  });
+
+  app.get('/api/v1/cycles/:campaign/:period/histories', {
+    config: { roles: ['auditor', 'admin'] },
+    schema: { summary: 'Archived Temporal histories of the cycle and unit workflows (auditor, administrator)', tags: ['audit'], params: CycleParams },
+  }, async (request) => {
+    const cycle = await findCycle(request.em, request.params.campaign, request.params.period);
+    const rows = await request.em.find(WorkflowHistory, { cycle }, { orderBy: { workflowId: 'asc' } });
+    return rows.map((h) => ({ workflowId: h.workflowId, runId: h.runId, status: h.status, events: h.eventCount, bytes: h.sizeBytes, sha256: h.sha256, archivedAt: h.createdAt.toISOString() }));
+  });
+
+  app.get('/api/v1/cycles/:campaign/:period/histories/:workflowId', {
+    config: { roles: ['auditor', 'admin'] },
+    schema: { summary: 'One archived workflow history, replayable with Worker.runReplayHistory (auditor, administrator)', tags: ['audit'], params: Type.Object({ ...CycleParams.properties, workflowId: Type.String({ maxLength: 300 }) }) },
+  }, async (request) => {
+    const cycle = await findCycle(request.em, request.params.campaign, request.params.period);
+    const row = await request.em.findOne(WorkflowHistory, { cycle, workflowId: request.params.workflowId }, { populate: ['history'] });
+    if (!row) throw new NotFoundError(`No archived history for workflow "${request.params.workflowId}" in this cycle.`, 'workflowId');
+    return { workflowId: row.workflowId, runId: row.runId, history: row.history };
+  });
+
+  app.get('/api/v1/cycles/:campaign/:period/export', {
+    config: { roles: ['auditor', 'admin'] },
+    schema: { summary: "The cycle's whole record as a .tar.gz with a manifest of SHA-256 hashes (auditor, administrator)", tags: ['audit'], params: CycleParams },
+  }, async (request, reply) => {
+    const cycle = await findCycle(request.em, request.params.campaign, request.params.period);
+    const archive = await exportCycle(request.em, cycle, principalOf(request).name, app.now());
+    return reply
+      .header('content-type', 'application/gzip')
+      .header('content-disposition', `attachment; filename="${cycle.workflowId}.tar.gz"`)
+      .send(archive);
   });
 };

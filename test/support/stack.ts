@@ -72,7 +72,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   const orm = await MikroORM.init(ormOptions(config.DATABASE_URL));
   const mailer: Transporter = createMailTransport(config.SMTP_URL);
-  const deps = { orm, mailer, config, now: () => new Date() };
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const deps = { orm, mailer, temporal: client, config, now: () => new Date() };
   const workflowBundle = await bundle;
 
   let running: { stop: () => Promise<void> } | undefined;
@@ -89,8 +91,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
   await startWorker();
 
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const app = await buildApp({ config, orm, temporal: client });
   await app.listen({ host: '127.0.0.1', port: apiPort });
 

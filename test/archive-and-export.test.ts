@@ -1,0 +1,84 @@
+/**
+ * When a cycle closes, every workflow history is archived in PostgreSQL and replays against the
+ * current workflow code; the cycle's whole record exports as one archive whose manifest hashes
+ * match its files.
+ */
+import { createGunzip } from 'node:zlib';
+import { Readable } from 'node:stream';
+import tar from 'tar-stream';
+import { Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { sha256 } from '../auth/tokens';
+import { WORKFLOWS_PATH } from '../worker/worker';
+import { recordHistories } from './support/histories';
+import { startStack, type Stack } from './support/stack';
+import { api, createCampaign, createUnits, currentPeriod, eventually, linkIn, submitByLink } from './support/fixtures';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function untar(body: ArrayBuffer): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  const extract = tar.extract();
+  extract.on('entry', (header, stream, next) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (c: unknown) => chunks.push(c as Buffer));
+    stream.on('end', () => {
+      files.set(header.name, Buffer.concat(chunks).toString('utf8'));
+      next();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    extract.on('finish', resolve).on('error', reject);
+    Readable.from(Buffer.from(body)).pipe(createGunzip()).pipe(extract);
+  });
+  return files;
+}
+
+test('a published cycle archives every history, each replays against the current code, and the export carries them with a manifest of hashes', async () => {
+  const admin = await stack.token('admin');
+  const auditor = await stack.token('auditor');
+  const council = [await stack.token('council'), await stack.token('council')];
+  const units = await createUnits(stack.orm, 2);
+  const campaign = await createCampaign(stack.orm, { deadlineAfterSeconds: 120, reminderSecondsBefore: [], escalationSecondsAfter: [60, 120], hardCloseSecondsAfter: 180, reviewWindowSeconds: 600, revisionWindowSeconds: 600 });
+  const period = currentPeriod();
+  const base = `/api/v1/cycles/${campaign}/${period}`;
+  const { body: { workflowId } } = await api<{ workflowId: string }>(stack.baseUrl, 'POST', '/api/v1/cycles', { token: admin, body: { campaign, period, units: units.map((u) => u.code) } });
+  for (const unit of units) {
+    await stack.sink.waitFor(() => stack.sink.to(unit.headEmail).length === 1);
+    expect((await submitByLink(stack.baseUrl, linkIn(stack.sink.to(unit.headEmail)[0]!.text, stack.baseUrl))).status).toBe(201);
+  }
+  await eventually(async () => ((await api<{ stage: string }>(stack.baseUrl, 'GET', `${base}/review`, { token: admin })).body.stage === 'review' ? true : undefined));
+  for (const token of council) expect((await api(stack.baseUrl, 'POST', `${base}/ballots`, { token, body: { version: 1, choice: 'approve' } })).status).toBe(201);
+  await stack.client.workflow.getHandle(workflowId).result();
+
+  const ids = [workflowId, ...units.map((u) => `${workflowId}-unit-${u.code}`)].sort();
+  const listed = await eventually(async () => {
+    const res = await api<{ workflowId: string; status: string; events: number; sha256: string }[]>(stack.baseUrl, 'GET', `${base}/histories`, { token: auditor });
+    return res.body.length === 3 ? res.body : undefined;
+  }, { what: 'three archived histories' });
+  expect(listed.map((h) => h.workflowId)).toEqual(ids);
+  expect(listed.every((h) => h.status === 'COMPLETED' && h.events > 5)).toBe(true);
+  await recordHistories(stack.client, 'full-cycle-archived', [workflowId, ...units.map((u) => `${workflowId}-unit-${u.code}`)]);
+
+  const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve(WORKFLOWS_PATH), logger: { info() {}, warn() {}, error() {}, debug() {}, trace() {}, log() {} } as never });
+  for (const id of ids) {
+    const { body } = await api<{ history: unknown }>(stack.baseUrl, 'GET', `${base}/histories/${id}`, { token: auditor });
+    await Worker.runReplayHistory({ workflowBundle }, body.history as never, id);
+  }
+
+  const res = await fetch(`${stack.baseUrl}${base}/export`, { headers: { authorization: `Bearer ${auditor}` } });
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toBe('application/gzip');
+  const files = await untar(await res.arrayBuffer());
+  const manifest = JSON.parse(files.get(`${workflowId}/manifest.json`)!) as { auditChain: { ok: boolean }; files: { name: string; sha256: string }[] };
+  expect(manifest.auditChain.ok).toBe(true);
+  for (const f of manifest.files) expect(sha256(files.get(`${workflowId}/${f.name}`)!)).toBe(f.sha256);
+  expect(manifest.files.map((f) => f.name)).toEqual(expect.arrayContaining(['audit-events.jsonl', 'emails.jsonl', 'submissions.jsonl', 'consolidated-reports.jsonl', 'ballots.jsonl', 'decisions.jsonl', ...ids.map((id) => `histories/${id}.json`)]));
+  expect(files.get(`${workflowId}/audit-events.jsonl`)).toContain('cycle.published');
+  expect(files.get(`${workflowId}/ballots.jsonl`)!.trim().split('\n')).toHaveLength(2);
+});
