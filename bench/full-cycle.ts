@@ -7,6 +7,7 @@
 import { parseArgs } from 'node:util';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { dropDatabasesLike, ensureDatabase } from '../db/admin';
+import { verifyAuditChain } from '../db/audit-verify';
 import { ormOptions } from '../db/orm';
 import { seedReferenceData } from '../db/seed';
 import { startTemporalDevServer } from '../scripts/temporal-server';
@@ -63,6 +64,9 @@ async function main(): Promise<void> {
     await stack.sink.waitFor(() => units.every((u) => stack.sink.to(u.headEmail).length >= 2), 600_000);
     lap(`two approvals → publication emailed to ${n} units`);
     rows.push(['total, end to end', performance.now() - t0]);
+    const chain = await verifyAuditChain(stack.orm.em.fork());
+    if (!chain.ok) throw new Error('the audit chain does not verify');
+    rows.push([`audit chain verification (${chain.rows} rows)`, chain.milliseconds]);
   } finally {
     await stack.stop();
     await temporal.stop();
