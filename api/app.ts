@@ -11,7 +11,8 @@ import type { Client } from '@temporalio/client';
 import type { Config } from '../config/config';
 import { submittedSignal } from '../workflows/messages';
 import { authenticate } from './auth';
-import { registerErrorHandler } from './errors';
+import { AuthError, registerErrorHandler } from './errors';
+import { auditRefusal } from './refusals';
 import { adminRoutes } from './routes/admin';
 import { auditRoutes } from './routes/audit.routes';
 import { consoleRoutes } from './routes/console';
@@ -85,7 +86,13 @@ export async function buildApp({ config, orm, temporal, now = () => new Date() }
     // Authentication and roles come before body parsing and validation: a caller without the
     // right gets 401/403 whatever they sent.
     const roles = request.routeOptions.config.roles;
-    if (roles) request.principal = await authenticate(request.em, request, roles);
+    if (!roles) return;
+    try {
+      request.principal = await authenticate(request.em, request, roles);
+    } catch (error) {
+      if (error instanceof AuthError) await auditRefusal(request, error);
+      throw error;
+    }
   });
 
   const routeTable: RouteEntry[] = [];
@@ -93,6 +100,14 @@ export async function buildApp({ config, orm, temporal, now = () => new Date() }
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
       if (method !== 'HEAD') routeTable.push({ method, url: route.url, roles: (route.config as { roles?: readonly string[] } | undefined)?.roles });
+    }
+  });
+
+  // A refused personal link (unknown, replaced or closed) is on the record too, pages and API alike.
+  app.addHook('onResponse', async (request, reply) => {
+    const url = request.routeOptions.url ?? '';
+    if ((reply.statusCode === 404 || reply.statusCode === 410) && (url.startsWith('/r/:token') || url.startsWith('/api/v1/link/:token'))) {
+      await auditRefusal(request, Object.assign(new Error('unknown, replaced or closed personal link'), { status: reply.statusCode, reason: 'link' }));
     }
   });
 

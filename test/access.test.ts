@@ -4,6 +4,8 @@
  * callers and 403 to roles they do not admit — before looking at the request's body — and
  * auditors can change nothing. Routes without roles must be on the public list below.
  */
+import { AuditEvent } from '../db/entities';
+import { eventually } from './support/fixtures';
 import { startStack, type Stack } from './support/stack';
 
 let stack: Stack;
@@ -57,4 +59,17 @@ test('every route × every caller: 401 without a token, 403 for a role it does n
   }
   expect(failures).toEqual([]);
   expect(table.length).toBe(stack.app.routeTable.filter((r) => r.roles).length * 4);
+});
+
+test('refused access is on the record: who (or anonymous), which route, from where, why', async () => {
+  const before = await stack.orm.em.fork().count(AuditEvent, { action: 'access.refused' });
+  await fetch(`${stack.baseUrl}/api/v1/units`, { method: 'POST', headers: { authorization: 'Bearer bc_forged', 'content-type': 'application/json' }, body: '{}' });
+  await fetch(`${stack.baseUrl}/api/v1/audit/verify`, { headers: { authorization: `Bearer ${tokens.council}` } });
+  await fetch(`${stack.baseUrl}/r/${'Z'.repeat(43)}`);
+  // The link refusal is recorded once its answer has gone out.
+  await eventually(async () => ((await stack.orm.em.fork().count(AuditEvent, { action: 'access.refused' })) === before + 3 ? true : undefined), { what: 'three refusals on the record' });
+  const refused = await stack.orm.em.fork().find(AuditEvent, { action: 'access.refused' }, { orderBy: { seq: 'desc' }, limit: 3 });
+  expect(refused.map((e) => e.subjectId).reverse()).toEqual(['POST /api/v1/units', 'GET /api/v1/audit/verify', 'GET /r/:token']);
+  expect(refused.every((e) => e.origin === '127.0.0.1')).toBe(true);
+  expect(refused.map((e) => (e.after as { status: number }).status).reverse()).toEqual([401, 403, 404]);
 });
