@@ -1,5 +1,4 @@
 /** Activities on a whole cycle: open it, escalate overdue units, consolidate, change stage. */
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { appendAudit, type Actor } from '../db/audit';
 import { Campaign, ConsolidatedReport, Cycle, Holiday, ReportTemplate, Submission, Unit, UnitTask } from '../db/entities';
 import type { ICycle } from '../db/entities/cycle.entity';
@@ -13,14 +12,9 @@ import { deliverPending, enqueueEmail } from '../mail/outbox';
 import type { OverdueUnit } from '../mail/render';
 import type { OpenedCycle, StartCycleInput } from '../workflows/types';
 import { deliveryDeps, type ActivityDeps } from './deps';
+import { loadCycle } from './load-cycle';
 
 const workflowActor = (cycle: Pick<ICycle, 'workflowId'>): Actor => ({ kind: 'system', id: cycle.workflowId, origin: cycle.workflowId });
-
-async function loadCycle(em: EntityManager, cycleId: number): Promise<ICycle> {
-  const cycle = await em.findOne(Cycle, cycleId, { populate: ['campaign', 'template'] });
-  if (!cycle) throw new NotFoundError(`Cycle ${cycleId} does not exist.`);
-  return cycle;
-}
 
 export function createCycleActivities(deps: ActivityDeps) {
   const locale = deps.config.DEFAULT_LOCALE as Locale;

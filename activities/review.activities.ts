@@ -2,7 +2,7 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { appendAudit, type Actor } from '../db/audit';
-import { ApiToken, Ballot, CommendationDecision, ConsolidatedReport, Cycle, Holiday, UnitTask } from '../db/entities';
+import { ApiToken, Ballot, CommendationDecision, ConsolidatedReport, Holiday, UnitTask } from '../db/entities';
 import type { ICycle } from '../db/entities/cycle.entity';
 import { windowEnd } from '../domain/calendar';
 import type { ConsolidatedReportContent } from '../domain/consolidation';
@@ -11,15 +11,10 @@ import { decideProposal, decideReport, type ReportDecision, type Tally } from '.
 import type { Locale } from '../domain/template';
 import { deliverPending, enqueueEmail } from '../mail/outbox';
 import { deliveryDeps, type ActivityDeps } from './deps';
+import { loadCycle } from './load-cycle';
 import { taskEmailParams } from './task.activities';
 
 const actorOf = (cycle: ICycle): Actor => ({ kind: 'system', id: cycle.workflowId, origin: cycle.workflowId });
-
-async function loadCycle(em: EntityManager, cycleId: number, lock = false): Promise<ICycle> {
-  const cycle = await em.findOne(Cycle, cycleId, { populate: ['campaign', 'template'], ...(lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {}) });
-  if (!cycle) throw new NotFoundError(`Cycle ${cycleId} does not exist.`);
-  return cycle;
-}
 
 const councilSize = (em: EntityManager): Promise<number> => em.count(ApiToken, { role: 'council', revokedAt: null });
 
@@ -30,7 +25,7 @@ export function createReviewActivities(deps: ActivityDeps) {
     /** Opens the review of consolidated version `version`; answers when its window ends. */
     async openReview({ cycleId, version }: { cycleId: number; version: number }): Promise<string> {
       return deps.orm.em.fork().transactional(async (em) => {
-        const cycle = await loadCycle(em, cycleId, true);
+        const cycle = await loadCycle(em, cycleId, { lock: true });
         if (cycle.reviewVersion === version && cycle.reviewEndsAt) return cycle.reviewEndsAt.toISOString();
         const holidays = new Set((await em.find(Holiday, {})).map((h) => h.date));
         const now = deps.now();
@@ -62,7 +57,7 @@ export function createReviewActivities(deps: ActivityDeps) {
     async reportReviewExpired({ cycleId, version }: { cycleId: number; version: number }): Promise<void> {
       const key = `review-expired:cycle-${cycleId}:v${version}`;
       await deps.orm.em.fork().transactional(async (em) => {
-        const cycle = await loadCycle(em, cycleId, true);
+        const cycle = await loadCycle(em, cycleId, { lock: true });
         const members = await councilSize(em);
         const voted = await em.count(Ballot, { cycle: cycleId, reportVersion: version, subjectKey: 'report' });
         const exists = await em.execute('SELECT 1 FROM email WHERE idempotency_key = ?', [key]);
@@ -83,7 +78,7 @@ export function createReviewActivities(deps: ActivityDeps) {
     async requestRevision({ cycleId, version, unitCodes, comment, requestedAt }: { cycleId: number; version: number; unitCodes: readonly string[]; comment: string; requestedAt: string }): Promise<{ deadline: string; units: { taskId: number; unitCode: string }[] }> {
       const keyPrefix = `revision:cycle-${cycleId}:v${version}:`;
       const result = await deps.orm.em.fork().transactional(async (em) => {
-        const cycle = await loadCycle(em, cycleId, true);
+        const cycle = await loadCycle(em, cycleId, { lock: true });
         const tasks = await em.find(UnitTask, { cycle, unit: { code: { $in: [...unitCodes] } } }, { populate: ['unit', 'cycle', 'cycle.campaign', 'cycle.template'], orderBy: { unit: { code: 'asc' } } });
         const now = deps.now();
         const holidays = new Set((await em.find(Holiday, {})).map((h) => h.date));
@@ -134,7 +129,7 @@ export function createReviewActivities(deps: ActivityDeps) {
     async publishCycle({ cycleId, version }: { cycleId: number; version: number }): Promise<{ decisions: number; approved: number }> {
       const keyPrefix = `publication:cycle-${cycleId}:`;
       const result = await deps.orm.em.fork().transactional(async (em) => {
-        const cycle = await loadCycle(em, cycleId, true);
+        const cycle = await loadCycle(em, cycleId, { lock: true });
         const report = await em.findOne(ConsolidatedReport, { cycle: cycleId, version });
         if (!report) throw new NotFoundError(`Consolidated version ${version} of cycle ${cycleId} does not exist.`);
         const content = report.content as ConsolidatedReportContent;

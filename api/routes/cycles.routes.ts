@@ -11,6 +11,7 @@ import { appendAudit } from '../../db/audit';
 import { CAMPAIGN, PERIOD, STAGE } from '../../workflows/search-attributes';
 import { cycleWorkflow } from '../../workflows/cycle.workflow';
 import { principalOf } from '../auth';
+import { findCycle } from '../services/council.service';
 
 const Code = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: 'a code: letters, digits, "-" and "_"' });
 const PeriodString = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'reporting month, YYYY-MM' });
@@ -82,8 +83,7 @@ export const cycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   }, async (request) => {
     const { campaign, period } = request.params;
-    const cycle = await request.em.findOne(Cycle, { campaign: { code: campaign }, period }, { populate: ['campaign', 'template'] });
-    if (!cycle) throw new NotFoundError(`There is no ${period} cycle for campaign "${campaign}".`, 'period');
+    const cycle = await findCycle(request.em, campaign, period);
     const tasks = await request.em.find(UnitTask, { cycle }, { populate: ['unit'], orderBy: { unit: { code: 'asc' } } });
     return {
       id: cycle.id,
@@ -172,8 +172,7 @@ export const cycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const user = principalOf(request);
     const { campaign, period } = request.params;
-    const cycle = await request.em.findOne(Cycle, { campaign: { code: campaign }, period });
-    if (!cycle) throw new NotFoundError(`There is no ${period} cycle for campaign "${campaign}".`, 'period');
+    const cycle = await findCycle(request.em, campaign, period);
     if (cycle.stage === 'closed' || cycle.stage === 'cancelled') throw new ConflictError(`The cycle is already ${cycle.stage}.`);
     await request.em.transactional(async (tx) => {
       const c = await tx.findOneOrFail(Cycle, cycle.id);
