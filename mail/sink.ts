@@ -23,6 +23,8 @@ export interface MailSink {
   readonly messages: readonly ReceivedMessage[];
   /** Messages to `address` (case-insensitive), oldest first. */
   to(address: string): ReceivedMessage[];
+  /** Refuses every new SMTP connection for `ms` milliseconds (an outage, for fault tests). */
+  refuseConnectionsFor(ms: number): void;
   /** Resolves once `predicate` holds for the received messages, or rejects after `timeoutMs`. */
   waitFor(predicate: (messages: readonly ReceivedMessage[]) => boolean, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -31,7 +33,17 @@ export interface MailSink {
 export async function startMailSink({ port = 0, host = '127.0.0.1' } = {}): Promise<MailSink> {
   const messages: ReceivedMessage[] = [];
   const waiters = new Set<() => void>();
+  let refuseUntil = 0;
   const server = new SMTPServer({
+    // During an outage, new connections and new messages on pooled connections are refused.
+    onConnect(_session, callback) {
+      if (Date.now() < refuseUntil) return callback(Object.assign(new Error('service not available, try again later'), { responseCode: 421 }));
+      return callback();
+    },
+    onMailFrom(_address, _session, callback) {
+      if (Date.now() < refuseUntil) return callback(Object.assign(new Error('service not available, try again later'), { responseCode: 421 }));
+      return callback();
+    },
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
     logger: false,
@@ -65,6 +77,9 @@ export async function startMailSink({ port = 0, host = '127.0.0.1' } = {}): Prom
     port: address.port,
     messages,
     to: (who) => messages.filter((m) => m.to.includes(who.toLowerCase())),
+    refuseConnectionsFor(ms) {
+      refuseUntil = Date.now() + ms;
+    },
     waitFor(predicate, timeoutMs = 30_000) {
       return new Promise<void>((resolve, reject) => {
         const check = (): void => {

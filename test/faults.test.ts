@@ -1,0 +1,110 @@
+/**
+ * Faults and races against the real stack: workers down while unit heads submit, the SMTP
+ * server refusing connections mid-dispatch, the same unit submitting twice at once, council
+ * members voting at the same instant, a submission racing the hard close.
+ */
+import { Ballot, ConsolidatedReport, Email, Submission, UnitTask } from '../db/entities';
+import type { ConsolidatedReportContent } from '../domain/consolidation';
+import { startStack, type Stack } from './support/stack';
+import { api, createCampaign, createUnits, currentPeriod, eventually, linkIn, sleep, submitByLink, type TestUnit } from './support/fixtures';
+
+let stack: Stack;
+let admin: string;
+beforeAll(async () => {
+  stack = await startStack();
+  admin = await stack.token('admin');
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const slow = { deadlineAfterSeconds: 300, reminderSecondsBefore: [], escalationSecondsAfter: [60, 120] as [number, number], hardCloseSecondsAfter: 180, reviewWindowSeconds: 600, revisionWindowSeconds: 600 };
+
+async function start(units: readonly TestUnit[], timing = slow) {
+  const campaign = await createCampaign(stack.orm, timing);
+  const period = currentPeriod();
+  const res = await api<{ workflowId: string }>(stack.baseUrl, 'POST', '/api/v1/cycles', { token: admin, body: { campaign, period, units: units.map((u) => u.code) } });
+  expect(res.status).toBe(201);
+  return { campaign, period, workflowId: res.body.workflowId, base: `/api/v1/cycles/${campaign}/${period}` };
+}
+const linksOf = async (units: readonly TestUnit[]) => {
+  await stack.sink.waitFor(() => units.every((u) => stack.sink.to(u.headEmail).length >= 1), 60_000);
+  return units.map((u) => linkIn(stack.sink.to(u.headEmail)[0]!.text, stack.baseUrl));
+};
+
+test('when every worker is down while unit heads submit, each submission answered 2xx is in the consolidated report once workers return', async () => {
+  const units = await createUnits(stack.orm, 5);
+  const { workflowId } = await start(units);
+  const links = await linksOf(units);
+  await stack.stopWorker();
+  try {
+    for (const link of links) expect((await submitByLink(stack.baseUrl, link)).status).toBe(201);
+  } finally {
+    await stack.startWorker();
+  }
+  const cycleId = (await stack.orm.em.fork().findOneOrFail(UnitTask, { workflowId: `${workflowId}-unit-${units[0]!.code}` })).cycle.id;
+  const report = await eventually(async () => (await stack.orm.em.fork().findOne(ConsolidatedReport, { cycle: cycleId, version: 1 })) ?? undefined, { what: 'consolidation after the outage' });
+  expect((report.content as ConsolidatedReportContent).submitted).toBe(5);
+});
+
+test('when the SMTP server refuses connections in the middle of dispatch, every message is delivered after it returns, none twice', async () => {
+  const units = await createUnits(stack.orm, 12);
+  stack.sink.refuseConnectionsFor(6_000);
+  const { workflowId } = await start(units);
+  await linksOf(units); // waits up to 60 s for every head's email
+  await sleep(500);
+  for (const unit of units) expect(stack.sink.to(unit.headEmail)).toHaveLength(1);
+  const cycleId = (await stack.orm.em.fork().findOneOrFail(UnitTask, { workflowId: `${workflowId}-unit-${units[0]!.code}` })).cycle.id;
+  const emails = await stack.orm.em.fork().find(Email, { cycleId });
+  expect(emails).toHaveLength(12);
+  expect(emails.every((e) => e.status === 'sent')).toBe(true);
+  expect(emails.some((e) => e.attempts > 1)).toBe(true); // the outage was felt and retried
+});
+
+test('when the same unit submits twice at the same instant, exactly one is stored and the other is refused', async () => {
+  const [unit] = await createUnits(stack.orm, 1);
+  await start([unit!]);
+  const [link] = await linksOf([unit!]);
+  const answers = await Promise.all(Array.from({ length: 5 }, () => submitByLink(stack.baseUrl, link!)));
+  expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409, 409, 409]);
+  expect(await stack.orm.em.fork().count(Submission, { task: { unit: { code: unit!.code } } })).toBe(1);
+});
+
+test('when council members vote at the same instant, every ballot is stored once and the decision is taken once', async () => {
+  const units = await createUnits(stack.orm, 1);
+  const council = await Promise.all([stack.token('council'), stack.token('council'), stack.token('council')]);
+  const { base, workflowId } = await start(units);
+  const [link] = await linksOf(units);
+  await submitByLink(stack.baseUrl, link!);
+  await eventually(async () => ((await api<{ stage: string }>(stack.baseUrl, 'GET', `${base}/review`, { token: admin })).body.stage === 'review' ? true : undefined));
+  const vote = (token: string) => api(stack.baseUrl, 'POST', `${base}/ballots`, { token, body: { version: 1, choice: 'approve' } });
+  const answers = await Promise.all([...council.map(vote), vote(council[0]!), vote(council[1]!)]);
+  expect(answers.map((a) => a.status).sort()).toEqual([201, 201, 201, 409, 409]);
+  await stack.client.workflow.getHandle(workflowId).result();
+  const cycleId = (await stack.orm.em.fork().findOneOrFail(UnitTask, { workflowId: `${workflowId}-unit-${units[0]!.code}` })).cycle.id;
+  expect(await stack.orm.em.fork().count(Ballot, { cycle: cycleId })).toBe(3);
+});
+
+test('when a submission races the hard close, the answer and the record agree: stored and counted, or refused and not submitted', async () => {
+  const [unit] = await createUnits(stack.orm, 1);
+  const timing = { deadlineAfterSeconds: 2, reminderSecondsBefore: [], escalationSecondsAfter: [1, 2] as [number, number], hardCloseSecondsAfter: 3, reviewWindowSeconds: 600, revisionWindowSeconds: 600 };
+  const started = Date.now();
+  const { workflowId } = await start([unit!], timing);
+  const [link] = await linksOf([unit!]);
+  await sleep(Math.max(0, started + 5_000 - Date.now() - 30)); // aim at the hard close (start + 2 s + 3 s)
+  const answer = await submitByLink(stack.baseUrl, link!);
+  expect([201, 409]).toContain(answer.status);
+  const task = await eventually(async () => {
+    const t = await stack.orm.em.fork().findOneOrFail(UnitTask, { workflowId: `${workflowId}-unit-${unit!.code}` });
+    return ['submitted', 'not_submitted'].includes(t.state) ? t : undefined;
+  });
+  const report = await eventually(async () => (await stack.orm.em.fork().findOne(ConsolidatedReport, { cycle: task.cycle.id })) ?? undefined);
+  const content = report.content as ConsolidatedReportContent;
+  if (answer.status === 201) {
+    expect(task.state).toBe('submitted');
+    expect(content.submitted).toBe(1);
+  } else {
+    expect(task.state).toBe('not_submitted');
+    expect(content.missingUnits.map((u) => u.unitCode)).toEqual([unit!.code]);
+  }
+});
