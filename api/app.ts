@@ -12,6 +12,7 @@ import type { Config } from '../config/config';
 import { submittedSignal } from '../workflows/messages';
 import { authenticate } from './auth';
 import { AuthError, registerErrorHandler } from './errors';
+import { registerValidation } from './validation';
 import { auditRefusal } from './refusals';
 import { adminRoutes } from './routes/admin';
 import { auditRoutes } from './routes/audit.routes';
@@ -64,8 +65,6 @@ export async function buildApp({ config, orm, temporal, now = () => new Date() }
     },
     bodyLimit: 1024 * 1024,
     trustProxy: true,
-    // Unknown properties are refused (400 naming them), never silently dropped.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('config', config);
@@ -111,6 +110,7 @@ export async function buildApp({ config, orm, temporal, now = () => new Date() }
     }
   });
 
+  registerValidation(app);
   registerErrorHandler(app);
   await app.register(formbody, { bodyLimit: 256 * 1024 });
   await app.register(swagger, {

@@ -5,9 +5,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Worker, bundleWorkflowCode } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { WORKFLOWS_PATH } from '../worker/worker';
 import { HISTORIES_DIR } from './support/histories';
+
+Runtime.install({ logger: new DefaultLogger('ERROR') });
 
 const recordings = fs.readdirSync(HISTORIES_DIR).flatMap((name) =>
   fs.readdirSync(path.join(HISTORIES_DIR, name)).filter((f) => f.endsWith('.json')).map((f) => path.join(name, f)),
