@@ -2,7 +2,7 @@
  * Builds the HTTP application without listening: JSON API (OpenAPI at /openapi.json), the pages
  * behind unit heads' links, health. `main.ts` listens; tests listen on a free port.
  */
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -13,6 +13,7 @@ import { submittedSignal } from '../workflows/messages';
 import { authenticate } from './auth';
 import { AuthError, registerErrorHandler } from './errors';
 import { registerValidation } from './validation';
+import { isLinkRoute, registerLinkGuard } from './link-guard';
 import { auditRefusal } from './refusals';
 import { adminRoutes } from './routes/admin';
 import { auditRoutes } from './routes/audit.routes';
@@ -102,10 +103,15 @@ export async function buildApp({ config, orm, temporal, now = () => new Date() }
     }
   });
 
-  // A refused personal link (unknown, replaced or closed) is on the record too, pages and API alike.
+  // A refused personal link (unknown, replaced or closed) is on the record too, pages and API
+  // alike, and counts against the address for guessing.
+  const linkGuard = registerLinkGuard(app, config.LINK_GUESS_LIMIT);
+  const linkRefused = (request: FastifyRequest, reply: FastifyReply): boolean => (reply.statusCode === 404 || reply.statusCode === 410) && isLinkRoute(request.routeOptions.url);
+  app.addHook('onSend', async (request, reply) => {
+    if (linkRefused(request, reply)) linkGuard.recordFailure(request); // counted before the answer leaves
+  });
   app.addHook('onResponse', async (request, reply) => {
-    const url = request.routeOptions.url ?? '';
-    if ((reply.statusCode === 404 || reply.statusCode === 410) && (url.startsWith('/r/:token') || url.startsWith('/api/v1/link/:token'))) {
+    if (linkRefused(request, reply)) {
       await auditRefusal(request, Object.assign(new Error('unknown, replaced or closed personal link'), { status: reply.statusCode, reason: 'link' }));
     }
   });

@@ -21,6 +21,7 @@ export const ConfigSchema = Type.Object({
   PUBLIC_URL: Url('base URL of the API as unit heads reach it (used in emailed links)', '^https?://[^\\s]+[^/]$'),
   LINK_SECRET: Type.String({ minLength: 32, description: 'secret that derives the personal link tokens' }),
   DEFAULT_LOCALE: Type.Union([Type.Literal('vi'), Type.Literal('en')]),
+  LINK_GUESS_LIMIT: Type.Integer({ minimum: 1, maximum: 100000, description: 'failed personal-link lookups an address may make per 10 minutes before it is refused' }),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
 });
 
@@ -41,6 +42,7 @@ export const DEFAULTS: Readonly<Record<keyof Config, string>> = {
   PUBLIC_URL: 'http://127.0.0.1:3000',
   LINK_SECRET: '',
   DEFAULT_LOCALE: 'vi',
+  LINK_GUESS_LIMIT: '20',
   LOG_LEVEL: 'info',
 };
 

@@ -45,6 +45,7 @@ export interface StackOptions {
   readonly templateDatabaseUrl?: string;
   readonly temporalAddress?: string;
   readonly activityConcurrency?: number;
+  readonly linkGuessLimit?: number;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -69,6 +70,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     LINK_SECRET: randomBytes(32).toString('hex'),
     SECRETARIAT_EMAIL: 'thuongtruc@hdtdkt.example.org',
     LOG_LEVEL: 'silent',
+    LINK_GUESS_LIMIT: String(options.linkGuessLimit ?? 1000),
   });
   const orm = await MikroORM.init(ormOptions(config.DATABASE_URL));
   const mailer: Transporter = createMailTransport(config.SMTP_URL);
