@@ -3,13 +3,18 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { NON_RETRYABLE_ERRORS } from '../domain/errors';
 
-/** Database and SMTP calls: short, retried with backoff until they succeed or fail for good. */
-export const activities = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '30 seconds',
-    nonRetryableErrorTypes: [...NON_RETRYABLE_ERRORS],
-  },
-});
+const retry = {
+  initialInterval: '1 second',
+  backoffCoefficient: 2,
+  maximumInterval: '30 seconds',
+  nonRetryableErrorTypes: [...NON_RETRYABLE_ERRORS],
+};
+
+/**
+ * One unit's database and SMTP calls: short, so a worker that dies mid-call costs at most the
+ * start-to-close timeout before another worker retries.
+ */
+export const activities = proxyActivities<Activities>({ startToCloseTimeout: '10 seconds', retry });
+
+/** Calls over a whole cycle (every unit): long, kept alive by heartbeats. */
+export const cycleActivities = proxyActivities<Activities>({ startToCloseTimeout: '15 minutes', heartbeatTimeout: '30 seconds', retry });

@@ -18,7 +18,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { CycleStage } from '../domain/states';
-import { activities } from './activity-proxies';
+import { activities, cycleActivities } from './activity-proxies';
 import { ballotCastSignal, closeUnitSignal, cycleStatusQuery, extendDeadlineUpdate, rescheduleSignal, revisionRequestedSignal, unitSettledSignal } from './messages';
 import { CAMPAIGN, PERIOD, STAGE, UNIT } from './search-attributes';
 import type { CycleResult, OpenedCycle, StartCycleInput, UnitOutcome } from './types';
@@ -83,7 +83,7 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
     { key: STAGE, value: stage },
   ]);
   const cycleWorkflowId = workflowInfo().workflowId;
-  opened = await activities.openCycle({ ...input, workflowId: cycleWorkflowId, startedAt: new Date(Date.now()).toISOString() });
+  opened = await cycleActivities.openCycle({ ...input, workflowId: cycleWorkflowId, startedAt: new Date(Date.now()).toISOString() });
   const { cycleId, plan, units } = opened;
   /** Hands the histories over to the archive workflow, which outlives this one. */
   const archiveHistories = async (): Promise<void> => {
@@ -129,7 +129,7 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
       const wait = Date.parse(next.at) - Date.now();
       if (wait > 0 && (await condition(() => allSettled() || escalationsChanged, wait))) continue;
       escalations.shift();
-      await activities.escalateOverdue({ cycleId, level: next.level, dueAt: next.at });
+      await cycleActivities.escalateOverdue({ cycleId, level: next.level, dueAt: next.at });
     }
 
     // Council review, with revision rounds: each round is a new consolidated version.
@@ -137,7 +137,7 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
     for (;;) {
       setStage('consolidating');
       await activities.setCycleStage({ cycleId, stage: 'consolidating' });
-      await activities.consolidateCycle({ cycleId, version });
+      await cycleActivities.consolidateCycle({ cycleId, version });
       setStage('review');
       const reviewEndsAt = await activities.openReview({ cycleId, version });
       let expiryReported = false;
@@ -157,7 +157,7 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
       if (decision.decision === 'approved') break;
 
       setStage('revision');
-      const revision = await activities.requestRevision({ cycleId, version, unitCodes: decision.unitCodes, comment: decision.comment, requestedAt: new Date(Date.now()).toISOString() });
+      const revision = await cycleActivities.requestRevision({ cycleId, version, unitCodes: decision.unitCodes, comment: decision.comment, requestedAt: new Date(Date.now()).toISOString() });
       for (const unit of revision.units) settled.delete(unit.unitCode);
       await Promise.all(
         revision.units.map((u) => getExternalWorkflowHandle(units.find((x) => x.unitCode === u.unitCode)!.workflowId).signal(revisionRequestedSignal, { deadline: revision.deadline })),
@@ -167,7 +167,7 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
     }
 
     setStage('publishing');
-    await activities.publishCycle({ cycleId, version });
+    await cycleActivities.publishCycle({ cycleId, version });
     setStage('closed');
     await Promise.all(units.map((u) => getExternalWorkflowHandle(u.workflowId).signal(closeUnitSignal)));
     // Added after the first recorded runs: `patched` keeps those histories replaying.
