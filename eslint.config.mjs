@@ -27,6 +27,16 @@ export default tseslint.config(
     },
   },
   {
+    // Browser scripts served to pages: plain ES5 scripts, outside the TypeScript project.
+    files: ['api/public/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      sourceType: 'script',
+      parserOptions: { projectService: false },
+      globals: { window: 'readonly', document: 'readonly', FileReader: 'readonly' },
+    },
+  },
+  {
     files: ['workflows/**/*.ts', 'domain/**/*.ts'],
     ignores: ['domain/calendar.ts'],
     rules: {

@@ -4,6 +4,7 @@
  */
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { MikroORM, EntityManager } from '@mikro-orm/postgresql';
@@ -15,6 +16,7 @@ import { AuthError, registerErrorHandler } from './errors';
 import { registerValidation } from './validation';
 import { isLinkRoute, registerLinkGuard } from './link-guard';
 import { auditRefusal } from './refusals';
+import { CONTENT_SECURITY_POLICY } from './pages/html';
 import { adminRoutes } from './routes/admin';
 import { auditRoutes } from './routes/audit.routes';
 import { consoleRoutes } from './routes/console';
@@ -118,6 +120,14 @@ export async function buildApp({ config, orm, temporal, now = () => new Date() }
 
   registerValidation(app);
   registerErrorHandler(app);
+  // Security headers on every answer, pages and JSON alike: a strict CSP (no inline script or
+  // style anywhere), no framing, no sniffing, no referrer. helmet keeps the list current.
+  await app.register(helmet, {
+    global: true,
+    contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
+    referrerPolicy: { policy: 'no-referrer' },
+    frameguard: { action: 'deny' },
+  });
   await app.register(formbody, { bodyLimit: 256 * 1024 });
   await app.register(swagger, {
     openapi: {

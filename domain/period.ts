@@ -16,3 +16,5 @@ export function periodParts(period: Period): { year: number; month: number } {
 /** Workflow IDs are deterministic so that starting the same cycle twice is refused. */
 export const cycleWorkflowId = (campaignCode: string, period: Period): string => `cycle-${campaignCode}-${period}`;
 export const unitWorkflowId = (cycleId: string, unitCode: string): string => `${cycleId}-unit-${unitCode}`;
+/** The Temporal Schedule that starts a campaign's monthly cycles. */
+export const scheduleId = (campaignCode: string): string => `schedule-${campaignCode}`;

@@ -1,4 +1,13 @@
-/** A tiny safe HTML builder: every interpolated value is escaped unless it is already `Html`. */
+/**
+ * A tiny safe HTML builder: every interpolated value is escaped unless it is already `Html`.
+ *
+ * Why server-rendered pages and no front-end framework: the pages are small (a form, tables,
+ * a few charts), they must work on cheap phones over slow links and with JavaScript off, and
+ * a strict Content Security Policy (`script-src 'self'`, no inline script or style) is easy to
+ * keep when the server writes the markup and the only scripts are two small static files that
+ * merely enhance it. There is no build step, no bundle to ship and nothing to keep in sync with
+ * the JSON API.
+ */
 
 export class Html {
   constructor(readonly value: string) {}
@@ -10,7 +19,7 @@ export class Html {
 export const escapeHtml = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-type Value = Html | string | number | boolean | null | undefined | readonly Value[];
+export type Value = Html | string | number | boolean | null | undefined | readonly Value[];
 
 const render = (v: Value): string => {
   if (v === null || v === undefined || v === false) return '';
@@ -23,29 +32,39 @@ export function html(strings: TemplateStringsArray, ...values: Value[]): Html {
   return new Html(strings.reduce((out, s, i) => out + s + (i < values.length ? render(values[i]!) : ''), ''));
 }
 
+/** Joins fragments (already safe or escaped here). */
+export const join = (parts: readonly Value[], separator = ''): Html => new Html(parts.map(render).join(escapeHtml(separator)));
+
+/**
+ * The Content Security Policy of every answer (set app-wide by helmet in `api/app.ts`): nothing
+ * inline, nothing from elsewhere.
+ */
+export const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'none'"],
+  scriptSrc: ["'self'"],
+  styleSrc: ["'self'"],
+  imgSrc: ["'self'", 'data:'],
+  fontSrc: ["'self'"],
+  connectSrc: ["'self'"],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+  baseUri: ["'none'"],
+} as const;
+
 export interface PageOptions {
   readonly title: string;
   readonly lang: 'vi' | 'en';
   readonly body: Html;
+  /** Above `<main>`: the console's bar, or the form's language switch. */
+  readonly header?: Html;
+  /** `narrow` for the unit head's form and small pages; `wide` for the console. */
+  readonly width?: 'narrow' | 'wide';
+  /** Static scripts under /assets (deferred; they only enhance pages that work without them). */
+  readonly scripts?: readonly string[];
 }
 
-const STYLE = `
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:0;color:#1a1a1a;background:#fafafa;line-height:1.5}
-main{max-width:860px;margin:0 auto;padding:16px}
-h1{font-size:1.4rem;margin:.2em 0}h2{font-size:1.15rem;margin-top:1.6em;border-bottom:2px solid #b71c1c;padding-bottom:4px}
-fieldset{border:1px solid #ddd;border-radius:6px;margin:12px 0;padding:10px 12px;background:#fff}
-legend{font-weight:600;padding:0 4px}
-label{display:block;margin:6px 0 2px;font-weight:500}
-input,select,textarea{font:inherit;width:100%;box-sizing:border-box;padding:8px;border:1px solid #bbb;border-radius:4px}
-textarea{min-height:4.5em}
-button{font:inherit;padding:10px 18px;border-radius:4px;border:1px solid #b71c1c;background:#b71c1c;color:#fff;margin:6px 6px 6px 0;cursor:pointer}
-button.secondary{background:#fff;color:#b71c1c}
-:focus-visible{outline:3px solid #1565c0;outline-offset:2px}
-.meta{color:#555}.error{background:#fdecea;border:1px solid #f5c2c0;padding:10px;border-radius:6px}
-.ok{background:#e8f5e9;border:1px solid #b7dfb9;padding:10px;border-radius:6px}
-.hint{color:#555;font-size:.9em}
-`;
+const SKIP = { vi: 'Bỏ qua, đến nội dung chính', en: 'Skip to main content' } as const;
 
-export function page({ title, lang, body }: PageOptions): string {
-  return `<!doctype html>${html`<html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${title}</title><style>${new Html(STYLE)}</style></head><body><main>${body}</main></body></html>`.value}`;
+export function page({ title, lang, body, header, width = 'narrow', scripts = [] }: PageOptions): string {
+  return `<!doctype html>${html`<html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${title}</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/assets/app.css">${scripts.map((s) => html`<script src="/assets/${s}" defer></script>`)}</head><body class="${width}"><a class="skip" href="#main">${SKIP[lang]}</a>${header ?? ''}<main id="main" tabindex="-1">${body}</main></body></html>`.value}`;
 }

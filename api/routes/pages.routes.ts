@@ -2,34 +2,76 @@ import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { LinkError, ConflictError } from '../../domain/errors';
+import { OPEN_TASK_STATES } from '../../domain/states';
 import type { Locale } from '../../domain/template';
-import { InvalidReportError } from '../errors';
+import { InvalidReportError, statusOf } from '../errors';
 import { formToAnswers } from '../pages/form-body';
-import { linkErrorPage, receiptPage, reportFormPage } from '../pages/report-form.page';
-import { readTask, saveDraft, submitReport } from '../services/unit-task.service';
+import { formatShort, localeOf, maskEmail } from '../pages/i18n';
+import { errorPage } from '../pages/error.page';
+import { linkProblemPage, receiptPage, reportFormPage, submittedPage, type FormOptions } from '../pages/report-form.page';
+import { findReplacedLink, latestRevisionRequest, linkContext, requestFreshLink } from '../services/console-unit-head.service';
+import { readTask, saveDraft, submitReport, type TaskView } from '../services/unit-task.service';
 
 const Params = Type.Object({ token: Type.String({ maxLength: 200 }) });
-const Query = Type.Object({ lang: Type.Optional(Type.Union([Type.Literal('vi'), Type.Literal('en')])) });
+// Loose on purpose: an odd `?lang=` or `?view=` falls back to the defaults instead of a JSON 400.
+const Query = Type.Object({ lang: Type.Optional(Type.String({ maxLength: 10 })), view: Type.Optional(Type.String({ maxLength: 20 })) });
+const MAX_EMPTY_ROWS = 20;
 
-/** The pages behind the emailed link: the form, draft saving, submission and the receipt. */
+/**
+ * The pages behind the emailed link: the form, draft saving, submission, the receipt, and clear
+ * pages for links that are replaced, closed or unknown. Only `GET` and `POST /r/:token` exist:
+ * what to do travels in `?view=` and the form's `action` field.
+ */
 export const pageRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const lang = (q: { lang?: Locale }): Locale => q.lang ?? (app.config.DEFAULT_LOCALE as Locale);
+  const lang = (q: { lang?: string }): Locale => localeOf(q.lang, app.config.DEFAULT_LOCALE as Locale);
   const htmlReply = (reply: FastifyReply, status: number, body: string) =>
-    reply.status(status).header('content-type', 'text/html; charset=utf-8').header('referrer-policy', 'no-referrer').header('cache-control', 'no-store').send(body);
+    reply.status(status).headers({ 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).send(body);
 
-  const failPage = (reply: FastifyReply, error: unknown, l: Locale) => {
-    if (error instanceof LinkError) return htmlReply(reply, error.reason === 'unknown' ? 404 : 410, linkErrorPage(error.message, l));
-    throw error;
+  /** The page for a link that does not resolve: replaced (with a fresh-link button) or unknown. */
+  const linkFailure = async (reply: FastifyReply, error: unknown, token: string, url: string, l: Locale, notice?: string) => {
+    if (!(error instanceof LinkError)) throw error;
+    const replaced = await findReplacedLink(app.orm.em.fork(), app.config.LINK_SECRET, token, app.now());
+    const secretariat = app.config.SECRETARIAT_EMAIL;
+    if (replaced) {
+      return htmlReply(reply, 404, linkProblemPage({ kind: 'replaced', maskedEmail: maskEmail(replaced.headEmail), canRequest: replaced.open, sentAt: replaced.recentlySentAt }, l, { url, secretariat, ...(notice ? { notice } : {}) }));
+    }
+    return htmlReply(reply, error.reason === 'unknown' ? 404 : 410, linkProblemPage({ kind: 'unknown', detail: error.message }, l, { url, secretariat }));
   };
+
+  // These are pages: a failure is a page too (the JSON API keeps its own error handler).
+  app.setErrorHandler((error, request, reply) => {
+    const fastifyStatus = (error as { statusCode?: number }).statusCode;
+    const status = fastifyStatus && fastifyStatus >= 400 && fastifyStatus < 500 ? fastifyStatus : statusOf(error);
+    if (status >= 500) request.log.error({ err: error }, 'unhandled error on a unit head page');
+    const l = lang((request.query ?? {}) as { lang?: string });
+    return htmlReply(reply, status, errorPage(status, l));
+  });
+
+  const formOptions = async (view: TaskView, taskId: number, url: string, extra: Partial<FormOptions> = {}): Promise<FormOptions> => ({
+    action: url,
+    now: app.now(),
+    revision: view.state === 'revision_requested' ? await latestRevisionRequest(app.orm.em.fork(), taskId) : null,
+    ...extra,
+  });
 
   app.get('/r/:token', { schema: { hide: true, params: Params, querystring: Query } }, async (request, reply) => {
     const l = lang(request.query);
+    const { token } = request.params;
+    let view: TaskView;
+    let ctx: Awaited<ReturnType<typeof linkContext>>;
     try {
-      const view = await readTask(request.em, request.params.token, app.now());
-      return htmlReply(reply, 200, reportFormPage(view, l, { action: request.url }));
+      view = await readTask(request.em, token, app.now());
+      ctx = await linkContext(request.em, token);
     } catch (error) {
-      return failPage(reply, error, l);
+      return linkFailure(reply, error, token, request.url, l);
     }
+    const formUrl = request.url.replace(/([?&])view=receipt&?/, '$1').replace(/[?&]$/, '');
+    if (request.query.view === 'receipt' && view.lastSubmission) return htmlReply(reply, 200, receiptPage(view.lastSubmission, l, { formUrl }));
+    if (view.canSubmit) return htmlReply(reply, 200, reportFormPage(view, l, await formOptions(view, ctx.taskId, request.url)));
+    const secretariat = app.config.SECRETARIAT_EMAIL;
+    if (ctx.stage === 'cancelled') return htmlReply(reply, 410, linkProblemPage({ kind: 'cancelled', view }, l, { url: request.url, secretariat }));
+    if (view.lastSubmission && !OPEN_TASK_STATES.has(view.state)) return htmlReply(reply, 200, submittedPage(view, l, { url: request.url }));
+    return htmlReply(reply, 410, linkProblemPage({ kind: 'closed', view }, l, { url: request.url, secretariat }));
   });
 
   app.post('/r/:token', {
@@ -37,25 +79,52 @@ export const pageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const l = lang(request.query);
     const { token } = request.params;
+    const action = typeof request.body.action === 'string' ? request.body.action : 'submit';
+    const url = request.url;
+
+    if (action === 'fresh_link') {
+      const replaced = await findReplacedLink(request.em, app.config.LINK_SECRET, token, app.now());
+      if (!replaced) return reply.redirect(url, 303); // a current (or unknown) link: show what it is
+      let notice: string | undefined;
+      if (replaced.open && !replaced.recentlySentAt) {
+        const outcome = await requestFreshLink(app.temporal, replaced);
+        if (outcome === 'sent') {
+          notice = l === 'vi'
+            ? `Đã gửi đường liên kết mới tới ${maskEmail(replaced.headEmail)} lúc ${formatShort(app.now(), l)}. Vui lòng kiểm tra hộp thư.`
+            : `A fresh link was sent to ${maskEmail(replaced.headEmail)} at ${formatShort(app.now(), l)}. Please check the inbox.`;
+        }
+      }
+      return linkFailure(reply, new LinkError('replaced', 'unknown'), token, url, l, notice);
+    }
+
     const answers = formToAnswers(request.body);
-    const isDraft = request.body.action === 'draft';
     try {
-      if (isDraft) {
+      if (action === 'add_ex' || action === 'add_pr') {
+        // Without scripts, "add a row" comes here: the same form, one more empty row, nothing saved.
+        const view = await readTask(request.em, token, app.now());
+        const ctx = await linkContext(request.em, token);
+        const rows = (key: 'rows.ex' | 'rows.pr'): number => Math.min(MAX_EMPTY_ROWS, Math.max(1, Number(request.body[key]) || 1));
+        const emptyRows = { ex: rows('rows.ex') + (action === 'add_ex' ? 1 : 0), pr: rows('rows.pr') + (action === 'add_pr' ? 1 : 0) };
+        return htmlReply(reply, 200, reportFormPage(view, l, await formOptions(view, ctx.taskId, url, { values: answers as never, emptyRows, rowAdded: true })));
+      }
+      if (action === 'draft') {
         const { savedAt } = await saveDraft(request.em, token, answers, request.ip, app.now());
         const view = await readTask(request.em.fork(), token, app.now());
-        const notice = `${l === 'vi' ? 'Đã lưu nháp lúc' : 'Draft saved at'} ${new Date(savedAt).toLocaleString(l === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh' })}`;
-        return htmlReply(reply, 200, reportFormPage(view, l, { action: request.url, notice }));
+        const ctx = await linkContext(request.em.fork(), token);
+        const notice = `${l === 'vi' ? 'Đã lưu nháp lúc' : 'Draft saved at'} ${formatShort(savedAt, l)}`;
+        return htmlReply(reply, 200, reportFormPage(view, l, await formOptions(view, ctx.taskId, url, { notice })));
       }
       const { receipt, workflowId } = await submitReport(request.em, token, answers, request.ip, app.now());
       await app.notifySubmitted(workflowId);
-      return htmlReply(reply, 201, receiptPage(receipt, l));
+      return htmlReply(reply, 201, receiptPage(receipt, l, { formUrl: url }));
     } catch (error) {
       if (error instanceof InvalidReportError || error instanceof ConflictError) {
         const view = await readTask(request.em.fork(), token, app.now());
+        const ctx = await linkContext(request.em.fork(), token);
         const errors = error instanceof InvalidReportError ? error.errors : [{ field: 'report', message: error.message }];
-        return htmlReply(reply, error instanceof InvalidReportError ? 400 : 409, reportFormPage(view, l, { action: request.url, errors, values: answers as never }));
+        return htmlReply(reply, error instanceof InvalidReportError ? 400 : 409, reportFormPage(view, l, await formOptions(view, ctx.taskId, url, { errors, values: answers as never })));
       }
-      return failPage(reply, error, l);
+      return linkFailure(reply, error, token, url, l);
     }
   });
 };

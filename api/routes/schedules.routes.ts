@@ -4,6 +4,7 @@ import { ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client
 import { appendAudit } from '../../db/audit';
 import { Campaign } from '../../db/entities';
 import { NotFoundError, ValidationError } from '../../domain/errors';
+import { scheduleId } from '../../domain/period';
 import { scheduledCycleWorkflow } from '../../workflows/scheduled-cycle.workflow';
 import { CAMPAIGN } from '../../workflows/search-attributes';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -11,7 +12,6 @@ import { principalOf } from '../auth';
 
 const Params = Type.Object({ code: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }) });
 const Reason = Type.Object({ reason: Type.String({ minLength: 3, maxLength: 1000 }) }, { additionalProperties: false });
-export const scheduleId = (campaignCode: string): string => `schedule-${campaignCode}`;
 
 /** A Temporal Schedule per campaign starts each month's cycle on the policy's day and time in Vietnam. */
 export const scheduleRoutes: FastifyPluginAsyncTypebox = async (app) => {

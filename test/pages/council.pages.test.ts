@@ -1,0 +1,139 @@
+/**
+ * The council's review in real Chromium: the consolidated report with its charts, a vote on a
+ * proposal, a request for revision naming a unit with a comment, who has voted and quorum, the
+ * downloads; and the unit head then sees the council's comment on the form.
+ */
+import { inflateRawSync } from 'node:zlib';
+import { readFile } from 'node:fs/promises';
+import { Ballot, UnitTask } from '../../db/entities';
+import { expectText, openBrowser, pageProblems, screenshot, screenshotViews, signIn, type BrowserSession } from '../support/browser';
+import { startStack, type Stack } from '../support/stack';
+import { api, createCampaign, createUnits, currentPeriod, eventually, linkIn, submitByLink, validAnswers, type TestUnit } from '../support/fixtures';
+
+let stack: Stack;
+let browser: BrowserSession;
+let council: string[];
+let units: TestUnit[];
+let campaign: string;
+const period = currentPeriod();
+
+beforeAll(async () => {
+  [stack, browser] = await Promise.all([startStack(), openBrowser()]);
+  const admin = await stack.token('admin');
+  council = [await stack.token('council', 'Chủ tịch Hội đồng'), await stack.token('council', 'Phó Chủ tịch Hội đồng'), await stack.token('council', 'Ủy viên Hội đồng')];
+  units = await createUnits(stack.orm, 2);
+  campaign = await createCampaign(stack.orm, { deadlineAfterSeconds: 600, reminderSecondsBefore: [], escalationSecondsAfter: [700, 800], hardCloseSecondsAfter: 900, reviewWindowSeconds: 3600, revisionWindowSeconds: 3600 });
+  expect((await api(stack.baseUrl, 'POST', '/api/v1/cycles', { token: admin, body: { campaign, period, units: units.map((u) => u.code) } })).status).toBe(201);
+  await stack.sink.waitFor(() => units.every((u) => stack.sink.to(u.headEmail).length === 1));
+  for (const [i, unit] of units.entries()) {
+    const answers = validAnswers(`Đơn vị ${i + 1}`);
+    const custom = { ...answers, indicators: { ...answers.indicators, IND01: 0.5 + i * 0.4 }, recommendations: `Kiến nghị <em>số</em> ${i + 1}` };
+    expect((await submitByLink(stack.baseUrl, linkIn(stack.sink.to(unit.headEmail)[0]!.text, stack.baseUrl), custom)).status).toBe(201);
+  }
+  await eventually(async () => ((await api<{ stage: string }>(stack.baseUrl, 'GET', `/api/v1/cycles/${campaign}/${period}/review`, { token: council[0] })).body.stage === 'review' ? true : undefined), { what: 'the review to open' });
+});
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+/** The text of one entry of a zip written by our xlsx writer (local headers, deflate). */
+function unzipEntry(zip: Buffer, name: string): string {
+  for (let at = 0; zip.readUInt32LE(at) === 0x04034b50;) {
+    const size = zip.readUInt32LE(at + 18);
+    const nameLength = zip.readUInt16LE(at + 26);
+    const extra = zip.readUInt16LE(at + 28);
+    const entry = zip.subarray(at + 30, at + 30 + nameLength).toString('utf8');
+    const start = at + 30 + nameLength + extra;
+    if (entry === name) return inflateRawSync(zip.subarray(start, start + size)).toString('utf8');
+    at = start + size;
+  }
+  throw new Error(`${name} is not in the zip`);
+}
+
+test('a council member reads the report with its charts, votes on a proposal and requests a revision naming a unit; the unit head sees the comment', async () => {
+  const page = browser.page;
+  const base = stack.baseUrl;
+  await signIn(page, base, council[0]!);
+  expect(new URL(page.url()).pathname).toBe('/console/council');
+  await page.getByRole('link', { name: 'Xem báo cáo' }).first().click();
+  const reportUrl = `${base}/console/council/${campaign}/${period}`;
+  expect(page.url()).toBe(reportUrl);
+
+  // Charts are SVG with a text alternative: completeness, one per indicator, key tasks.
+  expect(await page.locator('svg.chart[role="img"]').count()).toBeGreaterThanOrEqual(5);
+  expect(await page.locator('#indicators svg.chart, #indicators ~ ul svg.chart').count()).toBeGreaterThanOrEqual(3);
+  await expectText(page.locator('#review'), 'Chưa đủ túc số');
+  await expectText(page.locator('main'), 'Kiến nghị <em>số</em> 1');
+  expect(await page.locator('em', { hasText: 'số' }).count()).toBe(0);
+  await screenshotViews(page, reportUrl, 'council-report');
+
+  // A proposal has its own vote buttons.
+  const proposal = page.locator('#proposals-table tbody tr').first();
+  await proposal.getByRole('button', { name: /^Tán thành/ }).click();
+  await expectText(page.locator('.notice.ok'), 'Đã ghi nhận phiếu của bạn');
+  await expectText(page.locator('#proposals-table tbody tr').first(), 'Bạn đã bỏ phiếu: Tán thành');
+
+  // Asking for a revision without naming a unit is refused with the reason; then done right.
+  await page.locator('input[name="choice"][value="request_revision"]').check();
+  await page.fill('#comment', 'Bổ sung số liệu chỉ tiêu IND01 <script>alert(1)</script>');
+  await page.getByRole('button', { name: 'Gửi phiếu' }).click();
+  await expectText(page.locator('.notice.error'), 'Hãy chọn ít nhất một đơn vị');
+  expect(await page.inputValue('#comment')).toContain('Bổ sung số liệu');
+  await page.locator(`input[name="unit"][value="${units[0]!.code}"]`).check();
+  await page.getByRole('button', { name: 'Gửi phiếu' }).click();
+  await expectText(page.locator('.notice.ok'), 'Đã ghi nhận phiếu của bạn');
+  await expectText(page.locator('#voters'), 'Chủ tịch Hội đồng');
+  await expectText(page.locator('#my-ballot'), 'Đề nghị chỉnh sửa');
+  expect(await stack.orm.em.fork().count(Ballot, { subjectKey: 'report' })).toBe(1);
+
+  // A second member asks the same (through the API): quorum (2 of 3) is reached and the named unit is reopened.
+  const revise = { version: 1, choice: 'request_revision', unitCodes: [units[0]!.code], comment: 'Đề nghị bổ sung minh chứng' };
+  expect((await api(base, 'POST', `/api/v1/cycles/${campaign}/${period}/ballots`, { token: council[1], body: revise })).status).toBe(201);
+  await page.reload();
+  await expectText(page.locator('#review'), 'Đã đủ túc số');
+  await expectText(page.locator('#voters'), 'Phó Chủ tịch Hội đồng');
+  // Secret ballots: who voted, never how (the other member's choice is not on the page).
+  expect(await page.locator('#review').innerText()).not.toContain('Đề nghị bổ sung minh chứng');
+  await screenshotViews(page, `${reportUrl}#review`, 'council-report-voted');
+
+  // Downloads: CSV with a BOM, and a real XLSX.
+  const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Tải CSV' }).click()]);
+  const csv = await readFile((await csvDownload.path())!, 'utf8');
+  expect(csv.startsWith('\uFEFF')).toBe(true);
+  expect(csv).toContain('"Chỉ tiêu","IND01"');
+  expect(csv).toContain('Nguyễn Văn B');
+  const [xlsxDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Tải Excel (XLSX)' }).click()]);
+  expect(xlsxDownload.suggestedFilename()).toMatch(/\.xlsx$/);
+  const xlsx = await readFile((await xlsxDownload.path())!);
+  expect(xlsx.subarray(0, 2).toString()).toBe('PK');
+  expect(unzipEntry(xlsx, 'xl/workbook.xml')).toContain('<sheet name="Tổng quan"');
+  expect(unzipEntry(xlsx, 'xl/worksheets/sheet7.xml')).toContain('Bằng khen của Bộ trưởng');
+
+  // The unit sent back gets the email; its form shows the previous answers and the council's comment.
+  const head = units[0]!.headEmail;
+  await stack.sink.waitFor(() => stack.sink.to(head).some((m) => m.subject.includes('Đề nghị chỉnh sửa')));
+  expect((await stack.orm.em.fork().findOneOrFail(UnitTask, { unit: { code: units[0]!.code } })).state).toBe('revision_requested');
+  const link = linkIn(stack.sink.to(head)[0]!.text, base);
+  await page.goto(link);
+  await expectText(page.locator('#revision-title'), 'Hội đồng đề nghị chỉnh sửa báo cáo');
+  await expectText(page.locator('#revision-comment'), 'Bổ sung số liệu chỉ tiêu IND01 <script>alert(1)</script>');
+  await expectText(page.locator('#revision-comment'), 'Đề nghị bổ sung minh chứng');
+  expect(await page.inputValue('#kt-KT01-text')).toBe('Đơn vị 1 KT01');
+  await screenshotViews(page, link, 'unit-head-revision');
+  await screenshot(page, 'unit-head-revision-top-vi-desktop');
+  expect(pageProblems(browser)).toEqual([]);
+});
+
+test('an administrator reads the council page but has no vote buttons; an auditor sees how each member voted', async () => {
+  const page = browser.page;
+  await signIn(page, stack.baseUrl, await stack.token('admin', 'Văn phòng'));
+  await page.goto(`${stack.baseUrl}/console/council/${campaign}/${period}?v=1`);
+  await expectText(page.locator('main'), 'Bạn xem với vai trò chỉ đọc');
+  expect(await page.getByRole('button', { name: 'Gửi phiếu' }).count()).toBe(0);
+  expect(await page.locator('#proposals-table button').count()).toBe(0);
+  await signIn(page, stack.baseUrl, await stack.token('auditor', 'Thanh tra'));
+  await page.goto(`${stack.baseUrl}/console/council/${campaign}/${period}?v=1`);
+  await page.locator('#review summary').click();
+  await expectText(page.locator('#review'), 'Đề nghị bổ sung minh chứng');
+});
