@@ -1,12 +1,13 @@
 /** Activities on a whole cycle: open it, escalate overdue units, consolidate, change stage. */
+import { LockMode } from '@mikro-orm/core';
 import { appendAudit, type Actor } from '../db/audit';
-import { Campaign, ConsolidatedReport, Cycle, Holiday, ReportTemplate, Submission, Unit, UnitTask } from '../db/entities';
+import { AuditEvent, Campaign, ConsolidatedReport, Cycle, Holiday, ReportTemplate, Submission, Unit, UnitTask } from '../db/entities';
 import type { ICycle } from '../db/entities/cycle.entity';
 import { planCycle } from '../domain/calendar';
 import { consolidate, type UnitReportInput } from '../domain/consolidation';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import { parsePeriod, unitWorkflowId } from '../domain/period';
-import type { CycleStage } from '../domain/states';
+import { OPEN_TASK_STATES, type CycleStage } from '../domain/states';
 import type { Locale } from '../domain/template';
 import { deliverPending, enqueueEmail } from '../mail/outbox';
 import type { OverdueUnit } from '../mail/render';
@@ -74,6 +75,25 @@ export function createCycleActivities(deps: ActivityDeps) {
         cycle.closedAt = deps.now();
         await em.flush();
         await appendAudit(em, { actor: workflowActor(cycle), action: 'cycle.cancelled', subjectType: 'cycle', subjectId: String(cycleId), cycleId, before: { stage: before }, after: { stage: 'cancelled', reason: cycle.cancelReason }, occurredAt: deps.now() });
+      });
+    },
+
+    /**
+     * An administrator ends collection at `at`: every open task's hard close moves to `at`, so a
+     * report sent after it is refused as after any hard close. Audited once; safe to retry.
+     */
+    async closeCollectionEarly({ cycleId, at, actor, reason }: { cycleId: number; at: string; actor: string; reason: string }): Promise<void> {
+      await deps.orm.em.fork().transactional(async (em) => {
+        const cycle = await loadCycle(em, cycleId);
+        if (await em.count(AuditEvent, { cycleId, action: 'cycle.collection_closed' })) return; // a retry
+        const tasks = await em.find(UnitTask, { cycle: cycleId, state: { $in: [...OPEN_TASK_STATES] } }, { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' } });
+        const moved = tasks.filter((t) => Date.parse(t.schedule.hardClose) > Date.parse(at));
+        for (const task of moved) task.schedule = { ...task.schedule, hardClose: at };
+        await em.flush();
+        await appendAudit(em, {
+          actor: { kind: 'user', id: actor, origin: cycle.workflowId }, action: 'cycle.collection_closed', subjectType: 'cycle', subjectId: String(cycleId), cycleId,
+          after: { closedAt: at, reason, openUnits: tasks.length }, occurredAt: deps.now(),
+        });
       });
     },
 

@@ -117,7 +117,8 @@ async function main(): Promise<void> {
 
     console.log(`
 baocao is running.
-  App (API):      ${config.PUBLIC_URL}    (OpenAPI: ${config.PUBLIC_URL}/openapi.json)
+  Console:        ${config.PUBLIC_URL}/console    (sign in with the admin token below)
+  API:            ${config.PUBLIC_URL}/api/v1    (OpenAPI: ${config.PUBLIC_URL}/openapi.json)
   Mailbox:        ${mailboxUrl ?? `(external SMTP: ${smtpUrl})`}
   Temporal UI:    ${temporalUi}
   Admin token:    ${adminToken}

@@ -1,7 +1,7 @@
 /**
  * Collection, end to end: dispatch, reminders (never more than the maximum), overdue,
  * escalation to supervisors then to the secretariat, late and missing units, extension,
- * re-sent links, refusal after the hard close, and a cycle started twice.
+ * re-sent links, collection closed early, refusal after the hard close, and a cycle started twice.
  */
 import { AuditEvent, ConsolidatedReport, Cycle, Email, UnitTask } from '../db/entities';
 import type { ConsolidatedReportContent } from '../domain/consolidation';
@@ -141,4 +141,44 @@ test('when an administrator re-sends a link, the old link stops working and the 
   expect((await fetch(oldLink)).status).toBe(404);
   expect((await api(stack.baseUrl, 'GET', `/api/v1/link/${tokenOf(newLink)}`)).status).toBe(200);
   expect((await submitByLink(stack.baseUrl, newLink)).status).toBe(201);
+});
+
+test('when an administrator closes collection early, silent units are closed as not submitted, the cycle consolidates at once, and later reports and extensions are refused', async () => {
+  // Deadline and hard close far away: only the administrator's action can end collection.
+  const campaign = await createCampaign(stack.orm, {
+    deadlineAfterSeconds: 600, reminderSecondsBefore: [300], escalationSecondsAfter: [60, 120], hardCloseSecondsAfter: 900, reviewWindowSeconds: 600, revisionWindowSeconds: 600,
+  });
+  const [reported, silent] = await createUnits(stack.orm, 2);
+  const { cycleId } = await startCycle(campaign, [reported!, silent!]);
+  expect((await submitByLink(stack.baseUrl, await linkOf(reported!))).status).toBe(201);
+  const silentLink = await linkOf(silent!);
+  const base = `/api/v1/cycles/${campaign}/${currentPeriod()}`;
+
+  const noReason = await api<{ field: string }>(stack.baseUrl, 'POST', `${base}/close-collection`, { token: admin, body: {} });
+  expect(noReason.status).toBe(400);
+  expect(noReason.body.field).toBe('reason');
+  const res = await api<{ closedAt: string; openUnits: number }>(stack.baseUrl, 'POST', `${base}/close-collection`, { token: admin, body: { reason: 'Hội đồng họp sớm' } });
+  expect(res.status).toBe(202);
+  expect(res.body.openUnits).toBe(1);
+  const again = await api(stack.baseUrl, 'POST', `${base}/close-collection`, { token: admin, body: { reason: 'Bấm lại lần nữa' } });
+  expect(again.status).toBe(409);
+
+  const report = await eventually(async () => (await stack.orm.em.fork().findOne(ConsolidatedReport, { cycle: cycleId, version: 1 })) ?? undefined, { what: 'consolidation after the early close' });
+  expect(report.content as ConsolidatedReportContent).toMatchObject({ expected: 2, submitted: 1 });
+  expect((report.content as ConsolidatedReportContent).missingUnits.map((u) => u.unitCode)).toEqual([silent!.code]);
+  const silentTask = await stack.orm.em.fork().findOneOrFail(UnitTask, { cycle: cycleId, unit: { code: silent!.code } });
+  expect(silentTask.state).toBe('not_submitted');
+  expect(silentTask.schedule.hardClose).toBe(res.body.closedAt);
+
+  const late = await submitByLink(stack.baseUrl, silentLink);
+  expect(late.status).toBeGreaterThanOrEqual(400);
+  expect(late.status).toBeLessThan(500);
+  expect((await stack.orm.em.fork().findOneOrFail(UnitTask, silentTask.id)).state).toBe('not_submitted');
+  const extension = await api(stack.baseUrl, 'POST', `${base}/units/${silent!.code}/extension`, { token: admin, body: { newDeadline: new Date(Date.now() + 60_000).toISOString(), reason: 'Quá muộn rồi' } });
+  expect(extension.status).toBe(409);
+  const audit = await stack.orm.em.fork().find(AuditEvent, { cycleId, action: 'cycle.collection_closed' });
+  expect(audit).toHaveLength(1);
+  expect(audit[0]!.after).toMatchObject({ reason: 'Hội đồng họp sớm', openUnits: 1 });
+  // No reminder or escalation went out: collection ended before any was due.
+  expect(subjects(silent!.headEmail)).toHaveLength(1);
 });

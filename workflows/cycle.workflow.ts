@@ -19,7 +19,7 @@ import {
 } from '@temporalio/workflow';
 import type { CycleStage } from '../domain/states';
 import { activities, cycleActivities } from './activity-proxies';
-import { ballotCastSignal, closeUnitSignal, cycleStatusQuery, extendDeadlineUpdate, rescheduleSignal, revisionRequestedSignal, unitSettledSignal } from './messages';
+import { ballotCastSignal, closeCollectionUpdate, closeUnitSignal, collectionClosedSignal, cycleStatusQuery, extendDeadlineUpdate, rescheduleSignal, revisionRequestedSignal, unitSettledSignal } from './messages';
 import { CAMPAIGN, PERIOD, STAGE, UNIT } from './search-attributes';
 import type { CycleResult, OpenedCycle, StartCycleInput, UnitOutcome } from './types';
 import { archiveCycleWorkflow } from './archive.workflow';
@@ -33,6 +33,7 @@ interface PendingEscalation {
 export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult> {
   let stage: CycleStage = 'collecting';
   let opened: OpenedCycle | undefined;
+  let collectionClosedAt: string | undefined; // an administrator ended collection early
   const settled = new Map<string, UnitOutcome>();
   const escalations: PendingEscalation[] = [];
   let escalationsChanged = false;
@@ -70,9 +71,29 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
       validator: (request) => {
         if (!opened) throw ApplicationFailure.nonRetryable('The cycle is still opening; try again in a few seconds.', 'ConflictError');
         if (stage !== 'collecting') throw ApplicationFailure.nonRetryable(`The cycle is in stage "${stage}"; deadlines can only be extended while reports are being collected.`, 'ConflictError');
+        if (collectionClosedAt) throw ApplicationFailure.nonRetryable(`Collection was closed at ${collectionClosedAt}; deadlines can no longer be extended.`, 'ConflictError');
         if (!opened.units.some((u) => u.unitCode === request.unitCode)) throw ApplicationFailure.nonRetryable(`Unit "${request.unitCode}" is not part of this cycle.`, 'NotFoundError');
         if (settled.has(request.unitCode)) throw ApplicationFailure.nonRetryable(`Unit "${request.unitCode}" has already ${settled.get(request.unitCode) === 'submitted' ? 'submitted' : 'been closed as not submitted'}.`, 'ConflictError');
         if (!(Date.parse(request.newDeadline) > Date.now())) throw ApplicationFailure.nonRetryable('newDeadline must be in the future.', 'ValidationError');
+      },
+    },
+  );
+
+  setHandler(
+    closeCollectionUpdate,
+    async (request) => {
+      const at = new Date(Date.now()).toISOString();
+      collectionClosedAt = at;
+      await activities.closeCollectionEarly({ cycleId: opened!.cycleId, at, ...request });
+      const open = opened!.units.filter((u) => !settled.has(u.unitCode));
+      await Promise.all(open.map((u) => getExternalWorkflowHandle(u.workflowId).signal(collectionClosedSignal, { at })));
+      return { closedAt: at, openUnits: open.length };
+    },
+    {
+      validator: (_request) => {
+        if (!opened) throw ApplicationFailure.nonRetryable('The cycle is still opening; try again in a few seconds.', 'ConflictError');
+        if (stage !== 'collecting') throw ApplicationFailure.nonRetryable(`The cycle is in stage "${stage}"; collection can only be closed while reports are being collected.`, 'ConflictError');
+        if (collectionClosedAt) throw ApplicationFailure.nonRetryable(`Collection was already closed at ${collectionClosedAt}.`, 'ConflictError');
       },
     },
   );

@@ -10,6 +10,8 @@ export const submittedSignal = defineSignal('submitted');
 export const rescheduleSignal = defineSignal<[UnitSchedule]>('reschedule');
 /** Cycle → unit: the council sends the unit back for revision until `deadline`. */
 export const revisionRequestedSignal = defineSignal<[{ deadline: string }]>('revisionRequested');
+/** Cycle → unit: an administrator closed collection early at `at`; a unit that has not reported is closed now. */
+export const collectionClosedSignal = defineSignal<[{ at: string }]>('collectionClosed');
 /** Cycle → unit: the cycle is published or cancelled; the unit's workflow ends. */
 export const closeUnitSignal = defineSignal('closeUnit');
 /** Administrator → unit: replace the personal link and email the new one. */
@@ -22,6 +24,9 @@ export const unitSettledSignal = defineSignal<[UnitSettled]>('unitSettled');
 
 /** Administrator → cycle: extend one unit's deadline; answers the unit's new schedule. */
 export const extendDeadlineUpdate = defineUpdate<UnitSchedule, [ExtendDeadlineRequest]>('extendDeadline');
+
+/** Administrator → cycle: end collection now instead of at the hard close, with a reason. */
+export const closeCollectionUpdate = defineUpdate<{ closedAt: string; openUnits: number }, [{ actor: string; reason: string }]>('closeCollection');
 
 export interface CycleStatus {
   readonly stage: CycleStage;

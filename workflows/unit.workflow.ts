@@ -8,7 +8,7 @@
 import { ApplicationFailure, allHandlersFinished, condition, getExternalWorkflowHandle, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { UnitSchedule } from '../domain/calendar';
 import { activities } from './activity-proxies';
-import { closeUnitSignal, rescheduleSignal, resendLinkUpdate, revisionRequestedSignal, submittedSignal, unitSettledSignal } from './messages';
+import { closeUnitSignal, collectionClosedSignal, rescheduleSignal, resendLinkUpdate, revisionRequestedSignal, submittedSignal, unitSettledSignal } from './messages';
 import { STAGE } from './search-attributes';
 import type { UnitOutcome, UnitWorkflowInput } from './types';
 
@@ -36,6 +36,7 @@ export async function unitWorkflow(input: UnitWorkflowInput): Promise<UnitOutcom
   let open = true; // the unit head may still hand in (or revise) a report
   let closed = false;
   let revision: { deadline: string } | undefined;
+  let collectionClosedAt: string | undefined; // an administrator ended collection early
 
   setHandler(submittedSignal, () => {
     submitted = true;
@@ -46,6 +47,9 @@ export async function unitWorkflow(input: UnitWorkflowInput): Promise<UnitOutcom
   });
   setHandler(revisionRequestedSignal, (request) => {
     revision = request;
+  });
+  setHandler(collectionClosedSignal, ({ at }) => {
+    collectionClosedAt ??= at;
   });
   setHandler(closeUnitSignal, () => {
     closed = true;
@@ -79,11 +83,17 @@ export async function unitWorkflow(input: UnitWorkflowInput): Promise<UnitOutcom
       outcome = 'submitted';
       break;
     }
+    if (collectionClosedAt !== undefined) {
+      // The task's hard close was already moved to `collectionClosedAt`: close it like at the hard close.
+      const result = await activities.closeTask({ taskId, dueAt: collectionClosedAt });
+      outcome = result.submitted ? 'submitted' : 'not_submitted';
+      break;
+    }
     const next = steps(schedule).find((s) => !handled.has(stepKey(s)));
     if (!next) throw new Error('unreachable: a schedule always ends with its hard close');
     rescheduled = false;
     const wait = Date.parse(next.at) - Date.now();
-    if (wait > 0 && (await condition(() => submitted || rescheduled, wait))) continue;
+    if (wait > 0 && (await condition(() => submitted || rescheduled || collectionClosedAt !== undefined, wait))) continue;
     handled.add(stepKey(next));
     const result =
       next.kind === 'reminder'

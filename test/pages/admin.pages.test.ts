@@ -1,6 +1,7 @@
 /**
  * The administrator's console in real Chromium: sign in with a personal token, import units from
- * a CSV with a preview of its problems, start a cycle, watch the status board, extend a unit.
+ * a CSV with a preview of its problems, start a cycle, watch the status board, extend a unit,
+ * close collection early.
  */
 import { AuditEvent, Unit, UnitTask } from '../../db/entities';
 import { expectText, openBrowser, pageProblems, screenshot, screenshotViews, signIn, type BrowserSession } from '../support/browser';
@@ -116,6 +117,19 @@ test('an administrator signs in, imports units from a CSV with one bad row and s
   });
   await row.getByRole('button', { name: 'Gia hạn' }).click();
   await expectText(page.locator('.notice.error'), 'Hãy ghi lý do');
+
+  // Consolidate now: collection ends, the units that have not reported are closed, the cycle consolidates.
+  await page.goto(boardUrl);
+  await page.fill('#close-reason', 'Hội đồng họp sớm theo chỉ đạo');
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByRole('button', { name: 'Kết thúc thu nhận và tổng hợp' }).click();
+  await expectText(page.locator('.notice.ok'), 'Đã kết thúc thu nhận báo cáo');
+  await eventually(async () => {
+    await page.goto(boardUrl);
+    return (await page.locator('#board tbody .badge', { hasText: /^Không nộp$/ }).count()) === 3 ? true : undefined;
+  }, { what: 'three units closed as not submitted on the board' });
+  expect(await page.locator('#close-reason').count()).toBe(0);
+  expect(await stack.orm.em.fork().count(AuditEvent, { action: 'cycle.collection_closed' })).toBe(1);
 
   // The campaign's schedule: next runs, and a pause with a reason (audited).
   expect((await api(base, 'PUT', `/api/v1/campaigns/${campaign}/schedule`, { token: admin, body: { dayOfMonth: 15, time: '08:00' } })).status).toBe(200);

@@ -10,7 +10,7 @@ const ACTIONS: Record<Locale, Record<string, string>> = {
   vi: {
     'cycle.opened': 'Mở kỳ báo cáo', 'task.dispatched': 'Gửi yêu cầu báo cáo cho đơn vị', 'task.draft_saved': 'Đơn vị lưu nháp', 'task.submitted': 'Đơn vị nộp báo cáo',
     'task.reminded': 'Nhắc nhở đơn vị', 'task.overdue': 'Đơn vị quá hạn', 'cycle.escalated.level1': 'Báo cáo lãnh đạo phụ trách (cấp 1)', 'cycle.escalated.level2': 'Báo cáo Thường trực Hội đồng (cấp 2)',
-    'task.not_submitted': 'Ghi nhận đơn vị không nộp', 'task.link_resent': 'Gửi lại đường liên kết', 'task.extended': 'Gia hạn cho đơn vị', 'cycle.consolidated': 'Tổng hợp báo cáo',
+    'task.not_submitted': 'Ghi nhận đơn vị không nộp', 'task.link_resent': 'Gửi lại đường liên kết', 'task.extended': 'Gia hạn cho đơn vị', 'cycle.collection_closed': 'Kết thúc thu nhận báo cáo sớm', 'cycle.consolidated': 'Tổng hợp báo cáo',
     'cycle.consolidating': 'Chuyển sang tổng hợp', 'cycle.review_opened': 'Mở phiên xem xét của Hội đồng', 'cycle.review_expired': 'Hết thời hạn xem xét', 'ballot.cast': 'Thành viên Hội đồng bỏ phiếu',
     'cycle.revision_requested': 'Hội đồng yêu cầu chỉnh sửa', 'task.revision_requested': 'Đơn vị được yêu cầu chỉnh sửa', 'task.revision_expired': 'Hết hạn chỉnh sửa (giữ báo cáo trước)',
     'cycle.published': 'Công bố kết quả', 'cycle.publishing': 'Chuyển sang công bố', 'cycle.closed': 'Kết thúc kỳ', 'cycle.cancel_requested': 'Yêu cầu hủy kỳ', 'cycle.cancelled': 'Hủy kỳ',
@@ -19,7 +19,7 @@ const ACTIONS: Record<Locale, Record<string, string>> = {
   en: {
     'cycle.opened': 'Cycle opened', 'task.dispatched': 'Task dispatched to the unit', 'task.draft_saved': 'Draft saved by the unit', 'task.submitted': 'Report submitted by the unit',
     'task.reminded': 'Unit reminded', 'task.overdue': 'Unit overdue', 'cycle.escalated.level1': 'Escalated to supervisors (level 1)', 'cycle.escalated.level2': 'Escalated to the secretariat (level 2)',
-    'task.not_submitted': 'Unit recorded as not submitted', 'task.link_resent': 'Link re-sent', 'task.extended': "Unit's deadline extended", 'cycle.consolidated': 'Reports consolidated',
+    'task.not_submitted': 'Unit recorded as not submitted', 'task.link_resent': 'Link re-sent', 'task.extended': "Unit's deadline extended", 'cycle.collection_closed': 'Collection closed early', 'cycle.consolidated': 'Reports consolidated',
     'cycle.consolidating': 'Consolidation started', 'cycle.review_opened': 'Council review opened', 'cycle.review_expired': 'Review window ended', 'ballot.cast': 'Council member voted',
     'cycle.revision_requested': 'Council asked for revision', 'task.revision_requested': 'Unit asked to revise', 'task.revision_expired': 'Revision window ended (previous report stands)',
     'cycle.published': 'Results published', 'cycle.publishing': 'Publication started', 'cycle.closed': 'Cycle closed', 'cycle.cancel_requested': 'Cancellation requested', 'cycle.cancelled': 'Cycle cancelled',

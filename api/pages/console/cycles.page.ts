@@ -22,6 +22,7 @@ const T = {
     extend: 'Gia hạn cho đơn vị', newDeadline: 'Hạn mới (giờ Việt Nam)', reason: 'Lý do', extendButton: 'Gia hạn', resend: 'Gửi lại đường liên kết',
     resendHint: 'Đường liên kết cũ sẽ hết hiệu lực; thư mới chỉ gửi tới địa chỉ đã đăng ký của thủ trưởng.', resendButton: 'Gửi lại đường liên kết',
     noActions: 'Không còn thao tác (đơn vị đã nộp hoặc kỳ đã qua giai đoạn thu báo cáo).',
+    closeCollection: 'Tổng hợp ngay', closeCollectionHint: 'Kết thúc thu nhận báo cáo ngay bây giờ thay vì chờ đến hạn khóa sổ: các đơn vị chưa nộp được ghi là không nộp và hệ thống tổng hợp những báo cáo đã có.', closeCollectionButton: 'Kết thúc thu nhận và tổng hợp',
     cancel: 'Hủy kỳ báo cáo', cancelHint: 'Hủy là không thể hoàn tác: các đơn vị không cần nộp nữa, mọi đường liên kết ngừng nhận báo cáo.', cancelButton: 'Hủy kỳ báo cáo này',
     live: 'Trang tự làm mới sau mỗi 30 giây khi bạn không nhập liệu.', refresh: 'Làm mới', unitWord: 'Số đơn vị', times: 'lần',
   },
@@ -39,6 +40,7 @@ const T = {
     extend: "Extend the unit's deadline", newDeadline: 'New deadline (Vietnam time)', reason: 'Reason', extendButton: 'Extend', resend: 'Re-send the link',
     resendHint: "The old link stops working; the new one goes only to the head's registered address.", resendButton: 'Re-send the link',
     noActions: 'No action left (the unit has submitted, or the cycle is past collection).',
+    closeCollection: 'Consolidate now', closeCollectionHint: 'End collection now instead of at the hard close: units that have not reported are recorded as not submitted and the reports already in are consolidated.', closeCollectionButton: 'End collection and consolidate',
     cancel: 'Cancel the cycle', cancelHint: 'Cancelling cannot be undone: units no longer need to report and every link stops taking reports.', cancelButton: 'Cancel this cycle',
     live: 'The page refreshes every 30 seconds while you are not typing.', refresh: 'Refresh', unitWord: 'Units', times: 'times',
   },
@@ -145,6 +147,9 @@ ${progressBar({ ratio: ratio(board.onTime), label: t.onTime, detail: `${formatNu
 <div class="table-wrap"><table class="data stack" id="board"><thead><tr><th scope="col">${t.unit}</th><th scope="col">${t.state}</th><th scope="col">${t.unitDeadline}</th><th scope="col">${t.dispatched}</th><th scope="col">${t.reminded}</th><th scope="col">${t.escalated}</th><th scope="col">${t.submitted}</th><th scope="col">${t.temporal}</th><th scope="col">${t.actions}</th></tr></thead>
 <tbody>${board.rows.map(rowHtml)}</tbody></table></div>
 ${pager(v, { page: opts.filter.page, pages: opts.filter.pages, href: (p) => href(base, { state: opts.filter.state, q: opts.filter.q, page: p }) })}
+${cycle.stage === 'collecting' ? html`<h2>${t.closeCollection}</h2><form method="post" action="${base}/close-collection" class="card">${csrfField(v)}<p>${t.closeCollectionHint}</p>
+<label for="close-reason">${t.reason}</label><textarea id="close-reason" name="reason" required minlength="3" maxlength="1000"></textarea>
+<button type="submit" data-confirm="${t.closeCollectionHint}">${t.closeCollectionButton}</button></form>` : ''}
 ${closedStage ? '' : html`<h2>${t.cancel}</h2><form method="post" action="${base}/cancel" class="card danger-zone">${csrfField(v)}<p>${t.cancelHint}</p>
 <label for="cancel-reason">${t.reason}</label><textarea id="cancel-reason" name="reason" required minlength="3" maxlength="1000"></textarea>
 <button type="submit" class="danger">${t.cancelButton}</button></form>`}`;

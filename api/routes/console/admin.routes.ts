@@ -15,7 +15,8 @@ import { getCampaign, listCampaigns } from '../../services/admin-campaigns.servi
 import { listHolidays } from '../../services/admin-holidays.service';
 import { listPolicies } from '../../services/admin-policies.service';
 import { getLatestTemplate, listTemplates } from '../../services/admin-templates.service';
-import { campaignChoices, cancelCycle, cycleBoard, extendUnit, listCycles, resendUnitLink, startCycle, type ActionDeps } from '../../services/console-cycles.service';
+import { campaignChoices, cycleBoard, listCycles } from '../../services/console-cycles.service';
+import { cancelCycle, closeCollection, extendUnit, resendUnitLink, startCycle, type ActionDeps } from '../../services/cycle-actions.service';
 import { describeSchedule, steerSchedule, type ScheduleVerb } from '../../services/console-schedule.service';
 import { field, requireUser, safeNext, sendPage } from './context';
 
@@ -35,6 +36,7 @@ function okMessage(lang: Locale, ok: string | undefined, q: { unit?: string; unt
     case 'started': return vi ? 'Đã bắt đầu kỳ báo cáo; thư đang được gửi tới các đơn vị.' : 'The cycle has started; emails are on their way to the units.';
     case 'extended': return vi ? `Đã gia hạn cho đơn vị ${unit} đến ${until}.` : `Unit ${unit}'s deadline is now ${until}.`;
     case 'resent': return vi ? `Đã gửi lại đường liên kết mới cho đơn vị ${unit}; đường liên kết cũ hết hiệu lực.` : `A new link was sent to unit ${unit}; the old one no longer works.`;
+    case 'collection-closed': return vi ? 'Đã kết thúc thu nhận báo cáo: các đơn vị chưa nộp được ghi là không nộp; hệ thống đang tổng hợp.' : 'Collection has ended: units that had not reported are recorded as not submitted; consolidation is under way.';
     case 'cancelled': return vi ? 'Đã yêu cầu hủy kỳ báo cáo.' : 'The cycle is being cancelled.';
     case 'pause': return vi ? 'Đã tạm dừng lịch.' : 'The schedule is paused.';
     case 'unpause': return vi ? 'Lịch đã chạy lại.' : 'The schedule runs again.';
@@ -78,12 +80,18 @@ export const adminPages: FastifyPluginAsyncTypebox = async (app) => {
     const period = field(request.body, 'period');
     let workflowId: string;
     try {
-      workflowId = await startCycle(deps(request, user), campaign, period);
+      workflowId = await startCycle(deps(request, user), { campaign, period });
     } catch (error) {
       const { status, message } = actionError(user.view.lang, error);
       return sendPage(reply, await renderCycles(request, user.view, 1, { error: message, form: { campaign, period } }), status);
     }
-    const opened = await request.em.fork().count(Cycle, { workflowId });
+    // The workflow's first activity writes the cycle row; wait a moment for it so the board the
+    // administrator is sent to exists (a slow worker only means the list shows it a bit later).
+    let opened = 0;
+    for (let waited = 0; waited < 5_000 && !opened; waited += 200) {
+      opened = await request.em.fork().count(Cycle, { workflowId });
+      if (!opened) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
     return reply.redirect(href(opened ? boardPath(campaign, period) : '/console/cycles', { ok: 'started' }), 303);
   });
 
@@ -132,7 +140,7 @@ export const adminPages: FastifyPluginAsyncTypebox = async (app) => {
     const problem = reasonProblem(lang, reason) ?? (when.isValid ? null : lang === 'vi' ? 'Hãy chọn ngày giờ của hạn mới.' : 'Choose the date and time of the new deadline.');
     if (problem) return failOnBoard(request, reply, user.view, request.params, 400, `${unit}: ${problem}`);
     try {
-      const deadline = await extendUnit(deps(request, user), campaign, period, unit, when.toJSDate(), reason);
+      const { deadline } = await extendUnit(deps(request, user), campaign, period, unit, when.toJSDate(), reason);
       return reply.redirect(backTo(request, request.params, { ok: 'extended', unit, until: deadline }), 303);
     } catch (error) {
       const { status, message } = actionError(lang, error);
@@ -152,6 +160,20 @@ export const adminPages: FastifyPluginAsyncTypebox = async (app) => {
     } catch (error) {
       const { status, message } = actionError(user.view.lang, error);
       return failOnBoard(request, reply, user.view, request.params, status, `${unit} — ${message}`);
+    }
+  });
+
+  app.post('/console/cycles/:campaign/:period/close-collection', { schema: { hide: true, params: CycleParams } }, async (request, reply) => {
+    const user = requireUser(request, ADMIN);
+    const reason = field(request.body, 'reason');
+    const problem = reasonProblem(user.view.lang, reason);
+    if (problem) return failOnBoard(request, reply, user.view, request.params, 400, problem);
+    try {
+      await closeCollection(deps(request, user), request.params.campaign, request.params.period, reason);
+      return reply.redirect(backTo(request, request.params, { ok: 'collection-closed' }), 303);
+    } catch (error) {
+      const { status, message } = actionError(user.view.lang, error);
+      return failOnBoard(request, reply, user.view, request.params, status, message);
     }
   });
 
