@@ -71,6 +71,9 @@ export async function startMailSink({ port = 0, host = '127.0.0.1' } = {}): Prom
     server.once('error', reject);
     server.listen(port, host, () => resolve());
   });
+  // A client that drops its connection mid-session (a killed worker) is the client's problem, as
+  // with any SMTP server: the message it was sending is not kept, and the sink keeps serving.
+  server.on('error', () => {});
   const address = server.server.address() as AddressInfo;
 
   return {

@@ -46,6 +46,8 @@ export interface StackOptions {
   readonly temporalAddress?: string;
   readonly activityConcurrency?: number;
   readonly linkGuessLimit?: number;
+  /** False to run no in-process worker (a test runs worker processes of its own). */
+  readonly worker?: boolean;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -91,7 +93,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       },
     };
   };
-  await startWorker();
+  if (options.worker !== false) await startWorker();
 
   const app = await buildApp({ config, orm, temporal: client });
   await app.listen({ host: '127.0.0.1', port: apiPort });
