@@ -84,13 +84,18 @@ export function createTaskActivities(deps: ActivityDeps) {
       return after;
     },
 
-    /** Reminds the unit head if the task is still open and the policy allows another reminder. */
+    /**
+     * Reminds the unit head if the task is still open, `dueAt` is a reminder of the schedule in
+     * force (an extension stored first replaces the old reminders: the task row's lock orders the
+     * two), and the policy allows another reminder.
+     */
     async remindTask({ taskId, dueAt }: { taskId: number; dueAt: string }): Promise<TaskStepResult> {
       const key = `reminder:task-${taskId}:${dueAt}`;
       const after = await deps.orm.em.fork().transactional(async (em) => {
         const task = await lockTask(em, taskId);
         const exists = await em.execute<{ n: number }[]>('SELECT 1 AS n FROM email WHERE idempotency_key = ?', [key]);
         if (exists.length > 0 || !OPEN_TASK_STATES.has(task.state) || task.state === 'revision_requested') return result(task);
+        if (!task.schedule.reminders.includes(dueAt)) return result(task); // replaced by an extension
         if (task.remindersSent >= task.cycle.policy.maxReminders) return result(task);
         const now = deps.now();
         task.remindersSent += 1;

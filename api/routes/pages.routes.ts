@@ -1,3 +1,4 @@
+import { submittedSignal } from '../../workflows/messages';
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
@@ -115,7 +116,7 @@ export const pageRoutes: FastifyPluginAsyncTypebox = async (app) => {
         return htmlReply(reply, 200, reportFormPage(view, l, await formOptions(view, ctx.taskId, url, { notice })));
       }
       const { receipt, workflowId } = await submitReport(request.em, token, answers, request.ip, app.now());
-      await app.notifySubmitted(workflowId);
+      app.wake(workflowId, submittedSignal);
       return htmlReply(reply, 201, receiptPage(receipt, l, { formUrl: url }));
     } catch (error) {
       if (error instanceof InvalidReportError || error instanceof ConflictError) {

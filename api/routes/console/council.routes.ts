@@ -19,13 +19,7 @@ const CycleParams = Type.Object({ campaign: Code, period: Type.String({ pattern:
 const VersionQuery = Type.Object({ v: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })), ok: Type.Optional(Type.String({ maxLength: 20 })), lang: Type.Optional(Type.String({ maxLength: 5 })) });
 
 export const councilPages: FastifyPluginAsyncTypebox = async (app) => {
-  const wake = async (workflowId: string): Promise<void> => {
-    try {
-      await app.temporal.workflow.getHandle(workflowId).signal(ballotCastSignal);
-    } catch (error) {
-      app.log.warn({ err: error, workflowId }, 'ballot stored; the cycle will count it at its next wake-up');
-    }
-  };
+  const wake = (workflowId: string): void => app.wake(workflowId, ballotCastSignal);
   const base = (p: { campaign: string; period: string }): string => `/console/council/${encodeURIComponent(p.campaign)}/${encodeURIComponent(p.period)}`;
 
   app.get('/console/council', { schema: { hide: true } }, async (request, reply) => {
@@ -70,7 +64,7 @@ export const councilPages: FastifyPluginAsyncTypebox = async (app) => {
     try {
       const cycle = await findCycle(request.em, request.params.campaign, request.params.period);
       const cast = await castBallot(request.em, cycle, { tokenId: user.tokenId, name: user.name, role: user.role }, ballot, request.ip, app.now());
-      await wake(cast.workflowId);
+      wake(cast.workflowId);
     } catch (error) {
       const { status, message } = actionError(user.view.lang, error);
       return fail(message, status);
