@@ -81,11 +81,13 @@ export function createCycleActivities(deps: ActivityDeps) {
     /**
      * An administrator ends collection at `at`: every open task's hard close moves to `at`, so a
      * report sent after it is refused as after any hard close. Audited once; safe to retry.
+     * Answers how many tasks were still open.
      */
-    async closeCollectionEarly({ cycleId, at, actor, reason }: { cycleId: number; at: string; actor: string; reason: string }): Promise<void> {
-      await deps.orm.em.fork().transactional(async (em) => {
+    async closeCollectionEarly({ cycleId, at, actor, reason }: { cycleId: number; at: string; actor: string; reason: string }): Promise<{ openUnits: number }> {
+      return deps.orm.em.fork().transactional(async (em) => {
         const cycle = await loadCycle(em, cycleId);
-        if (await em.count(AuditEvent, { cycleId, action: 'cycle.collection_closed' })) return; // a retry
+        const done = await em.findOne(AuditEvent, { cycleId, action: 'cycle.collection_closed' });
+        if (done) return { openUnits: (done.after as { openUnits: number }).openUnits }; // a retry
         const tasks = await em.find(UnitTask, { cycle: cycleId, state: { $in: [...OPEN_TASK_STATES] } }, { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' } });
         const moved = tasks.filter((t) => Date.parse(t.schedule.hardClose) > Date.parse(at));
         for (const task of moved) task.schedule = { ...task.schedule, hardClose: at };
@@ -94,6 +96,7 @@ export function createCycleActivities(deps: ActivityDeps) {
           actor: { kind: 'user', id: actor, origin: cycle.workflowId }, action: 'cycle.collection_closed', subjectType: 'cycle', subjectId: String(cycleId), cycleId,
           after: { closedAt: at, reason, openUnits: tasks.length }, occurredAt: deps.now(),
         });
+        return { openUnits: tasks.length };
       });
     },
 

@@ -10,8 +10,8 @@ import { appendAudit, type Actor } from '../db/audit';
 import { Holiday } from '../db/entities';
 import { UnitTask, type IUnitTask } from '../db/entities/cycle.entity';
 import { rescheduleUnit, type UnitSchedule } from '../domain/calendar';
-import { NotFoundError } from '../domain/errors';
-import { OPEN_TASK_STATES, SUBMITTED_TASK_STATES, type TaskState } from '../domain/states';
+import { ConflictError, NotFoundError } from '../domain/errors';
+import { EXTENDABLE_TASK_STATES, OPEN_TASK_STATES, SUBMITTED_TASK_STATES, type TaskState } from '../domain/states';
 import type { Locale } from '../domain/template';
 import { deliverPending, enqueueEmail } from '../mail/outbox';
 import type { EmailParams } from '../mail/render';
@@ -173,6 +173,9 @@ export function createTaskActivities(deps: ActivityDeps) {
       return deps.orm.em.fork().transactional(async (em) => {
         const task = await lockTask(em, request.taskId);
         if (task.schedule.deadline === new Date(request.newDeadline).toISOString()) return task.schedule; // retried
+        if (!EXTENDABLE_TASK_STATES.has(task.state)) {
+          throw new ConflictError(`Unit "${task.unit.code}" has already ${task.state === 'not_submitted' ? 'been closed as not submitted' : 'submitted'}; its deadline can no longer move.`);
+        }
         const holidays = new Set((await em.find(Holiday, {})).map((h) => h.date));
         const now = deps.now();
         const before = { state: task.state, schedule: task.schedule, escalationLevel: task.escalationLevel };

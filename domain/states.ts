@@ -20,5 +20,8 @@ export type TaskState = (typeof TASK_STATES)[number];
 /** States in which the unit head may still save a draft or submit. */
 export const OPEN_TASK_STATES: ReadonlySet<TaskState> = new Set(['dispatched', 'draft', 'overdue', 'escalated', 'revision_requested']);
 
+/** States in which an administrator may still move the unit's deadline (collection is on, no report yet). */
+export const EXTENDABLE_TASK_STATES: ReadonlySet<TaskState> = new Set(['pending', 'dispatched', 'draft', 'overdue', 'escalated']);
+
 /** States in which the unit has handed in a report the council can read. */
 export const SUBMITTED_TASK_STATES: ReadonlySet<TaskState> = new Set(['submitted', 'resubmitted', 'accepted']);

@@ -19,7 +19,7 @@ afterAll(async () => {
 
 test('when dispatch, reminder, escalation, consolidation and cycle opening are retried, each email is sent once and each row written once', async () => {
   const units = await createUnits(stack.orm, 2);
-  const campaign = await createCampaign(stack.orm, { deadlineAfterSeconds: 1, reminderSecondsBefore: [], escalationSecondsAfter: [1, 2], hardCloseSecondsAfter: 3, reviewWindowSeconds: 60, revisionWindowSeconds: 60 });
+  const campaign = await createCampaign(stack.orm, { deadlineAfterSeconds: 2, reminderSecondsBefore: [1], escalationSecondsAfter: [1, 2], hardCloseSecondsAfter: 3, reviewWindowSeconds: 60, revisionWindowSeconds: 60 });
   const mailer = createMailTransport(stack.config.SMTP_URL);
   const acts = createActivities({ orm: stack.orm, mailer, temporal: stack.client, config: stack.config, now: () => new Date() });
   const input = { campaignCode: campaign, period: currentPeriod(), requestedBy: 'test', unitCodes: units.map((u) => u.code), workflowId: `retry-${campaign}`, startedAt: new Date(Date.now() - 10_000).toISOString() };
@@ -33,9 +33,11 @@ test('when dispatch, reminder, escalation, consolidation and cycle opening are r
   await acts.dispatchTask({ taskId: a!.taskId });
   await acts.dispatchTask({ taskId: a!.taskId });
   await acts.dispatchTask({ taskId: b!.taskId });
+  const reminderAt = first.plan.schedule.reminders[0]!;
+  await acts.remindTask({ taskId: a!.taskId, dueAt: reminderAt });
+  await acts.remindTask({ taskId: a!.taskId, dueAt: reminderAt });
+  await acts.remindTask({ taskId: a!.taskId, dueAt: new Date().toISOString() }); // not a reminder of this schedule: nothing
   const dueAt = new Date().toISOString();
-  await acts.remindTask({ taskId: a!.taskId, dueAt });
-  await acts.remindTask({ taskId: a!.taskId, dueAt });
   await acts.markTaskOverdue({ taskId: a!.taskId, dueAt });
   await acts.markTaskOverdue({ taskId: b!.taskId, dueAt });
   const level1 = first.plan.schedule.escalations[0];

@@ -1,7 +1,8 @@
 /**
  * Determinism: every recorded history under test/histories replays against the current workflow
  * code. A change that would break runs in flight fails here (use `patched()` for such changes).
- * Re-record with `RECORD_HISTORIES=1 npm run test:jest -- test/cycle-review.test.ts`.
+ * Record a new one with `RECORD_HISTORIES=1 npm run test:jest -- test/cycle-review.test.ts`; keep the
+ * old ones: they are the runs that may still be in flight on older code paths.
  */
 import fs from 'node:fs';
 import path from 'node:path';

@@ -1,5 +1,6 @@
 /**
- * One month of one campaign: opens the cycle, starts a unit workflow per unit, escalates overdue
+ * One month of one campaign: opens the cycle, starts a unit workflow per unit (in batches of
+ * UNIT_BATCH_SIZE, each under a batch workflow), escalates overdue
  * units, consolidates once every unit has settled (submitted, or silent at its hard close), runs
  * the council's review with its revision rounds, and publishes.
  */
@@ -19,10 +20,11 @@ import {
 } from '@temporalio/workflow';
 import type { CycleStage } from '../domain/states';
 import { activities, cycleActivities } from './activity-proxies';
-import { ballotCastSignal, closeCollectionUpdate, closeUnitSignal, collectionClosedSignal, cycleStatusQuery, extendDeadlineUpdate, rescheduleSignal, revisionRequestedSignal, unitSettledSignal } from './messages';
+import { ballotCastSignal, closeCollectionUpdate, closeUnitSignal, collectionClosedSignal, cycleStatusQuery, extendDeadlineUpdate, rescheduleSignal, revisionRequestedSignal, unitSettledSignal, unitsSettledSignal } from './messages';
 import { CAMPAIGN, PERIOD, STAGE, UNIT } from './search-attributes';
 import type { CycleResult, OpenedCycle, StartCycleInput, UnitOutcome } from './types';
 import { archiveCycleWorkflow } from './archive.workflow';
+import { UNIT_BATCH_SIZE, unitBatchWorkflow } from './unit-batch.workflow';
 import { unitWorkflow } from './unit.workflow';
 
 interface PendingEscalation {
@@ -34,6 +36,9 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
   let stage: CycleStage = 'collecting';
   let opened: OpenedCycle | undefined;
   let collectionClosedAt: string | undefined; // an administrator ended collection early
+  /** Units run under batch workflows (runs started before batches existed: directly under this one). */
+  let batched = false;
+  const batchIds: string[] = [];
   const settled = new Map<string, UnitOutcome>();
   const escalations: PendingEscalation[] = [];
   let escalationsChanged = false;
@@ -53,6 +58,9 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
 
   setHandler(unitSettledSignal, ({ unitCode, outcome }) => {
     settled.set(unitCode, outcome);
+  });
+  setHandler(unitsSettledSignal, (list) => {
+    for (const { unitCode, outcome } of list) settled.set(unitCode, outcome);
   });
   setHandler(ballotCastSignal, () => {
     ballotCast = true;
@@ -84,10 +92,10 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
     async (request) => {
       const at = new Date(Date.now()).toISOString();
       collectionClosedAt = at;
-      await activities.closeCollectionEarly({ cycleId: opened!.cycleId, at, ...request });
-      const open = opened!.units.filter((u) => !settled.has(u.unitCode));
-      await Promise.all(open.map((u) => getExternalWorkflowHandle(u.workflowId).signal(collectionClosedSignal, { at })));
-      return { closedAt: at, openUnits: open.length };
+      const { openUnits } = await activities.closeCollectionEarly({ cycleId: opened!.cycleId, at, ...request });
+      const recipients = batched ? batchIds : opened!.units.filter((u) => !settled.has(u.unitCode)).map((u) => u.workflowId);
+      await Promise.all(recipients.map((id) => getExternalWorkflowHandle(id).signal(collectionClosedSignal, { at })));
+      return { closedAt: at, openUnits };
     },
     {
       validator: (_request) => {
@@ -110,7 +118,7 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
   const archiveHistories = async (): Promise<void> => {
     await startChild(archiveCycleWorkflow, {
       workflowId: `${cycleWorkflowId}-archive`,
-      args: [{ cycleId, workflowIds: [cycleWorkflowId, ...units.map((u) => u.workflowId)] }],
+      args: [{ cycleId, workflowIds: [cycleWorkflowId, ...batchIds, ...units.map((u) => u.workflowId)] }],
       parentClosePolicy: ParentClosePolicy.ABANDON,
       typedSearchAttributes: [
         { key: CAMPAIGN, value: input.campaignCode },
@@ -122,21 +130,41 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
 
   try {
     addEscalations(plan.schedule.escalations);
-    await Promise.all(
-      units.map((unit) =>
-        startChild(unitWorkflow, {
-          workflowId: unit.workflowId,
-          args: [{ cycleId, taskId: unit.taskId, unitCode: unit.unitCode, schedule: plan.schedule }],
-          parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-          typedSearchAttributes: [
-            { key: CAMPAIGN, value: input.campaignCode },
-            { key: PERIOD, value: input.period },
-            { key: UNIT, value: unit.unitCode },
-            { key: STAGE, value: 'dispatching' },
-          ],
-        }),
-      ),
-    );
+    // Added for 10,000-unit cycles: units under batches keep this history short (see unit-batch.workflow.ts).
+    batched = patched('unit-batches');
+    if (batched) {
+      for (let i = 0; i * UNIT_BATCH_SIZE < units.length; i += 1) batchIds.push(`${cycleWorkflowId}-batch-${i + 1}`);
+      await Promise.all(
+        batchIds.map((workflowId, i) =>
+          startChild(unitBatchWorkflow, {
+            workflowId,
+            args: [{ cycleId, campaignCode: input.campaignCode, period: input.period, schedule: plan.schedule, units: units.slice(i * UNIT_BATCH_SIZE, (i + 1) * UNIT_BATCH_SIZE) }],
+            parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+            typedSearchAttributes: [
+              { key: CAMPAIGN, value: input.campaignCode },
+              { key: PERIOD, value: input.period },
+              { key: STAGE, value: 'collecting' },
+            ],
+          }),
+        ),
+      );
+    } else {
+      await Promise.all(
+        units.map((unit) =>
+          startChild(unitWorkflow, {
+            workflowId: unit.workflowId,
+            args: [{ cycleId, taskId: unit.taskId, unitCode: unit.unitCode, schedule: plan.schedule }],
+            parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+            typedSearchAttributes: [
+              { key: CAMPAIGN, value: input.campaignCode },
+              { key: PERIOD, value: input.period },
+              { key: UNIT, value: unit.unitCode },
+              { key: STAGE, value: 'dispatching' },
+            ],
+          }),
+        ),
+      );
+    }
 
     // Collection: wait for every unit, escalating overdue ones on the way.
     const allSettled = (): boolean => units.every((u) => settled.has(u.unitCode));
@@ -190,7 +218,7 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
     setStage('publishing');
     await cycleActivities.publishCycle({ cycleId, version });
     setStage('closed');
-    await Promise.all(units.map((u) => getExternalWorkflowHandle(u.workflowId).signal(closeUnitSignal)));
+    await Promise.all((batched ? batchIds : units.map((u) => u.workflowId)).map((id) => getExternalWorkflowHandle(id).signal(closeUnitSignal)));
     // Added after the first recorded runs: `patched` keeps those histories replaying.
     if (patched('archive-histories')) await archiveHistories();
     await condition(allHandlersFinished);

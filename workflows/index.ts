@@ -1,4 +1,5 @@
 export { cycleWorkflow } from './cycle.workflow';
 export { unitWorkflow } from './unit.workflow';
+export { unitBatchWorkflow } from './unit-batch.workflow';
 export { scheduledCycleWorkflow } from './scheduled-cycle.workflow';
 export { archiveCycleWorkflow } from './archive.workflow';

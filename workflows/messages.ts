@@ -10,17 +10,19 @@ export const submittedSignal = defineSignal('submitted');
 export const rescheduleSignal = defineSignal<[UnitSchedule]>('reschedule');
 /** Cycle → unit: the council sends the unit back for revision until `deadline`. */
 export const revisionRequestedSignal = defineSignal<[{ deadline: string }]>('revisionRequested');
-/** Cycle → unit: an administrator closed collection early at `at`; a unit that has not reported is closed now. */
+/** Cycle → batch → unit: an administrator closed collection early at `at`; a unit that has not reported is closed now. */
 export const collectionClosedSignal = defineSignal<[{ at: string }]>('collectionClosed');
-/** Cycle → unit: the cycle is published or cancelled; the unit's workflow ends. */
+/** Cycle → batch → unit: the cycle is published; the batch's and the unit's workflows end. */
 export const closeUnitSignal = defineSignal('closeUnit');
 /** Administrator → unit: replace the personal link and email the new one. */
 export const resendLinkUpdate = defineUpdate<void, [{ requestId: string; actor: string; reason: string }]>('resendLink');
 
 /** API → cycle: a council member voted (the ballot is already stored in PostgreSQL). */
 export const ballotCastSignal = defineSignal('ballotCast');
-/** Unit → cycle: the unit has submitted, or its hard close passed without a report. */
+/** Unit → its parent (batch, or the cycle in runs before batches): the unit has submitted, or its hard close passed without a report. */
 export const unitSettledSignal = defineSignal<[UnitSettled]>('unitSettled');
+/** Batch → cycle: how these units settled (all of a batch at once, then each revised unit). */
+export const unitsSettledSignal = defineSignal<[readonly UnitSettled[]]>('unitsSettled');
 
 /** Administrator → cycle: extend one unit's deadline; answers the unit's new schedule. */
 export const extendDeadlineUpdate = defineUpdate<UnitSchedule, [ExtendDeadlineRequest]>('extendDeadline');

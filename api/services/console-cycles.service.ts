@@ -5,7 +5,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuditEvent, Campaign, Cycle, UnitTask } from '../../db/entities';
 import type { ICycle, IUnitTask } from '../../db/entities/cycle.entity';
-import { OPEN_TASK_STATES, TASK_STATES, type CycleStage, type TaskState } from '../../domain/states';
+import { EXTENDABLE_TASK_STATES, OPEN_TASK_STATES, TASK_STATES, type CycleStage, type TaskState } from '../../domain/states';
 import { findCycle } from './council.service';
 
 export interface CycleListRow {
@@ -75,8 +75,6 @@ export interface Board {
   readonly matching: number;
 }
 
-const EXTENDABLE: ReadonlySet<TaskState> = new Set(['pending', 'dispatched', 'draft', 'overdue', 'escalated']);
-
 /** One page of a cycle's units with their state and when each was dispatched, reminded, escalated, submitted. */
 export async function cycleBoard(em: EntityManager, campaign: string, period: string, opts: { state?: TaskState; q?: string; page: number; pageSize: number }): Promise<Board> {
   const cycle = await findCycle(em, campaign, period);
@@ -118,7 +116,7 @@ export async function cycleBoard(em: EntityManager, campaign: string, period: st
     remindersSent: t.remindersSent, lastReminderAt: reminderAt.get(t.id) ?? null,
     escalationLevel: t.escalationLevel, escalatedAt: t.escalationLevel > 0 ? escalatedAt.get(t.unit.code) ?? null : null,
     workflowId: t.workflowId,
-    canExtend: cycle.stage === 'collecting' && EXTENDABLE.has(t.state),
+    canExtend: cycle.stage === 'collecting' && EXTENDABLE_TASK_STATES.has(t.state),
     canResend: cycle.stage !== 'closed' && cycle.stage !== 'cancelled' && OPEN_TASK_STATES.has(t.state),
   });
   return { cycle, expected, submitted, onTime, byState, rows: tasks.map(row), matching };

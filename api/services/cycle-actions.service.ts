@@ -29,10 +29,12 @@ export interface ActionDeps {
   readonly origin: string;
 }
 
-/** Turns a failed workflow update into the domain error its workflow raised. */
+/** Turns a failed workflow update into the domain error its workflow (or one of its activities) raised. */
 function updateError(error: unknown, field: string): never {
-  if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
-    const { type, message } = error.cause;
+  let cause = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
+  while (cause && !(cause instanceof ApplicationFailure)) cause = cause.cause instanceof Error ? cause.cause : undefined;
+  if (cause instanceof ApplicationFailure) {
+    const { type, message } = cause;
     if (type === 'NotFoundError') throw new NotFoundError(message, 'unit');
     if (type === 'ValidationError') throw new ValidationError(message, field);
     throw new ConflictError(message);

@@ -126,9 +126,9 @@ test('an administrator signs in, imports units from a CSV with one bad row and s
   await expectText(page.locator('.notice.ok'), 'Đã kết thúc thu nhận báo cáo');
   await eventually(async () => {
     await page.goto(boardUrl);
-    return (await page.locator('#board tbody .badge', { hasText: /^Không nộp$/ }).count()) === 3 ? true : undefined;
-  }, { what: 'three units closed as not submitted on the board' });
-  expect(await page.locator('#close-reason').count()).toBe(0);
+    const closed = (await page.locator('#board tbody .badge', { hasText: /^Không nộp$/ }).count()) === 3;
+    return closed && (await page.locator('#close-reason').count()) === 0 ? true : undefined; // and collection is over
+  }, { what: 'three units closed as not submitted on the board, and collection over' });
   expect(await stack.orm.em.fork().count(AuditEvent, { action: 'cycle.collection_closed' })).toBe(1);
 
   // The campaign's schedule: next runs, and a pause with a reason (audited).

@@ -1,0 +1,77 @@
+/**
+ * A batch of up to UNIT_BATCH_SIZE unit workflows under one cycle. The batch, not the cycle, is
+ * the units' parent, so the cycle's history grows with the number of batches instead of the number
+ * of units (a 10,000-unit cycle has 20 batches; each batch's history stays a few thousand events).
+ *
+ * The batch tells the cycle how its units settled in one signal once every one of them has
+ * (submitted, or silent at its hard close), then — in revision rounds — as each reopened unit
+ * settles again. It fans the cycle's "collection closed" and "close" out to its units.
+ */
+import { allHandlersFinished, condition, getExternalWorkflowHandle, ParentClosePolicy, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
+import type { UnitSchedule } from '../domain/calendar';
+import { closeUnitSignal, collectionClosedSignal, unitSettledSignal, unitsSettledSignal } from './messages';
+import { CAMPAIGN, PERIOD, STAGE, UNIT } from './search-attributes';
+import type { OpenedUnit, UnitOutcome, UnitSettled } from './types';
+import { unitWorkflow } from './unit.workflow';
+
+/** Units per batch: 500 children keep a batch's history near 5,000 events. */
+export const UNIT_BATCH_SIZE = 500;
+
+export interface UnitBatchInput {
+  readonly cycleId: number;
+  readonly campaignCode: string;
+  readonly period: string;
+  readonly schedule: UnitSchedule;
+  readonly units: readonly OpenedUnit[];
+}
+
+export async function unitBatchWorkflow(input: UnitBatchInput): Promise<void> {
+  const { cycleId, campaignCode, period, schedule, units } = input;
+  const settled = new Map<string, UnitOutcome>();
+  const unreported: UnitSettled[] = [];
+  let collectionClosedAt: string | undefined;
+  let collectionClosedForwarded = false;
+  let closed = false;
+
+  setHandler(unitSettledSignal, (s) => {
+    settled.set(s.unitCode, s.outcome);
+    unreported.push(s);
+  });
+  setHandler(collectionClosedSignal, ({ at }) => {
+    collectionClosedAt ??= at;
+  });
+  setHandler(closeUnitSignal, () => {
+    closed = true;
+  });
+
+  await Promise.all(
+    units.map((unit) =>
+      startChild(unitWorkflow, {
+        workflowId: unit.workflowId,
+        args: [{ cycleId, taskId: unit.taskId, unitCode: unit.unitCode, schedule }],
+        parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+        typedSearchAttributes: [
+          { key: CAMPAIGN, value: campaignCode },
+          { key: PERIOD, value: period },
+          { key: UNIT, value: unit.unitCode },
+          { key: STAGE, value: 'dispatching' },
+        ],
+      }),
+    ),
+  );
+
+  const cycle = getExternalWorkflowHandle(workflowInfo().parent!.workflowId);
+  const allSettled = (): boolean => settled.size === units.length;
+  for (;;) {
+    await condition(() => closed || (collectionClosedAt !== undefined && !collectionClosedForwarded) || (unreported.length > 0 && allSettled()));
+    if (closed) break;
+    if (collectionClosedAt !== undefined && !collectionClosedForwarded) {
+      collectionClosedForwarded = true;
+      const at = collectionClosedAt;
+      await Promise.all(units.filter((u) => !settled.has(u.unitCode)).map((u) => getExternalWorkflowHandle(u.workflowId).signal(collectionClosedSignal, { at })));
+    }
+    if (unreported.length > 0 && allSettled()) await cycle.signal(unitsSettledSignal, unreported.splice(0));
+  }
+  await Promise.all(units.map((u) => getExternalWorkflowHandle(u.workflowId).signal(closeUnitSignal)));
+  await condition(allHandlersFinished);
+}
