@@ -5,7 +5,7 @@
  * auditors can change nothing. Routes without roles must be on the public list below.
  */
 import { AuditEvent } from '../db/entities';
-import { eventually } from './support/fixtures';
+import { api, createCampaign, createUnits, currentPeriod, eventually, linkIn, tokenOf } from './support/fixtures';
 import { startStack, type Stack } from './support/stack';
 
 let stack: Stack;
@@ -13,6 +13,12 @@ const tokens: Record<string, string | undefined> = { anonymous: undefined };
 beforeAll(async () => {
   stack = await startStack();
   for (const role of ['admin', 'council', 'auditor'] as const) tokens[role] = await stack.token(role);
+  // A unit head's personal link token, sent as if it were an API token: it opens no API route.
+  const [unit] = await createUnits(stack.orm, 1);
+  const campaign = await createCampaign(stack.orm, { deadlineAfterSeconds: 600, reminderSecondsBefore: [], escalationSecondsAfter: [600, 700], hardCloseSecondsAfter: 800, reviewWindowSeconds: 600, revisionWindowSeconds: 600 });
+  await api(stack.baseUrl, 'POST', '/api/v1/cycles', { token: tokens.admin, body: { campaign, period: currentPeriod(), units: [unit!.code] } });
+  await stack.sink.waitFor(() => stack.sink.to(unit!.headEmail).length === 1);
+  tokens['unit link'] = tokenOf(linkIn(stack.sink.to(unit!.headEmail)[0]!.text, stack.baseUrl));
 });
 afterAll(async () => {
   await stack?.stop();
@@ -40,7 +46,7 @@ test('every route declares its roles or is a known public route', () => {
   expect(stack.app.routeTable.filter((r) => r.roles).length).toBeGreaterThan(30);
 });
 
-test('every route × every caller: 401 without a token, 403 for a role it does not admit, never a write for an auditor', async () => {
+test('every route × every caller: 401 without a token or with a unit link, 403 for a role it does not admit, never a write for an auditor', async () => {
   const table: string[] = [];
   const failures: string[] = [];
   for (const route of stack.app.routeTable.filter((r) => r.roles)) {
@@ -50,7 +56,7 @@ test('every route × every caller: 401 without a token, 403 for a role it does n
         headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
         ...(route.method === 'GET' || route.method === 'DELETE' ? {} : { body: '{"unexpected": true}' }),
       });
-      const expected = caller === 'anonymous' ? 401 : route.roles!.includes(caller) ? 'allowed' : 403;
+      const expected = caller === 'anonymous' || caller === 'unit link' ? 401 : route.roles!.includes(caller) ? 'allowed' : 403;
       const ok = expected === 'allowed' ? ![401, 403].includes(res.status) && res.status < 500 : res.status === expected;
       table.push(`${route.method} ${route.url} × ${caller}: ${res.status}`);
       if (!ok) failures.push(`${route.method} ${route.url} × ${caller}: expected ${expected}, got ${res.status}`);
@@ -58,7 +64,8 @@ test('every route × every caller: 401 without a token, 403 for a role it does n
     }
   }
   expect(failures).toEqual([]);
-  expect(table.length).toBe(stack.app.routeTable.filter((r) => r.roles).length * 4);
+  expect(table.length).toBe(stack.app.routeTable.filter((r) => r.roles).length * 5);
+  console.log(`routes × callers checked: ${table.length} (${table.length / 5} routes × anonymous, unit link, admin, council, auditor)`);
 });
 
 test('refused access is on the record: who (or anonymous), which route, from where, why', async () => {
