@@ -54,6 +54,8 @@ export interface RouteEntry {
   readonly method: string;
   readonly url: string;
   readonly roles: readonly string[] | undefined;
+  /** Roles allowed on a console page (session cookie). */
+  readonly consoleRoles: readonly string[] | undefined;
 }
 
 export const redactLinkTokens = (url: string): string => url.replace(/\/(r|link)\/[^/?#]+/g, '/$1/[token]');
@@ -114,7 +116,9 @@ export async function buildApp({ config, orm, temporal, now = () => new Date() }
   app.decorate('routeTable', routeTable);
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
-      if (method !== 'HEAD') routeTable.push({ method, url: route.url, roles: (route.config as { roles?: readonly string[] } | undefined)?.roles });
+      if (method === 'HEAD') continue;
+      const config = route.config as { roles?: readonly string[]; consoleRoles?: readonly string[] } | undefined;
+      routeTable.push({ method, url: route.url, roles: config?.roles, consoleRoles: config?.consoleRoles });
     }
   });
 

@@ -80,3 +80,46 @@ test('refused access is on the record: who (or anonymous), which route, from whe
   expect(refused.every((e) => e.origin === '127.0.0.1')).toBe(true);
   expect(refused.map((e) => (e.after as { status: number }).status).reverse()).toEqual([401, 403, 404]);
 });
+
+/** A console session for `token` (signed in through the sign-in form), with its CSRF token. */
+async function consoleSession(token: string): Promise<{ cookie: string; csrf: string }> {
+  const cookiesOf = (res: Response): string => res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const form = await fetch(`${stack.baseUrl}/console/sign-in`);
+  const signInCsrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]!;
+  const signedIn = await fetch(`${stack.baseUrl}/console/sign-in`, {
+    method: 'POST', redirect: 'manual',
+    headers: { cookie: cookiesOf(form), 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ token, _csrf: signInCsrf, next: '/console' }).toString(),
+  });
+  expect(signedIn.status).toBe(303);
+  const cookie = cookiesOf(signedIn);
+  const page = await (await fetch(`${stack.baseUrl}/console/sign-in`, { headers: { cookie } })).text();
+  return { cookie, csrf: /action="\/console\/sign-out"><input type="hidden" name="_csrf" value="([^"]+)"/.exec(page)![1]! };
+}
+
+test('every console page × every caller: strangers are sent to sign in, a role the page does not admit gets 403, never a write for an auditor', async () => {
+  const sessions: Record<string, { cookie: string; csrf: string } | undefined> = { anonymous: undefined };
+  for (const role of ['admin', 'council', 'auditor'] as const) sessions[role] = await consoleSession(tokens[role]!);
+  const routes = stack.app.routeTable.filter((r) => r.url.startsWith('/console') && !['/console', '/console/sign-in', '/console/sign-out'].includes(r.url));
+  const undeclared = routes.filter((r) => !r.consoleRoles).map((r) => `${r.method} ${r.url}`);
+  expect(undeclared).toEqual([]);
+  const failures: string[] = [];
+  let checked = 0;
+  for (const route of routes) {
+    for (const [caller, session] of Object.entries(sessions)) {
+      const res = await fetch(`${stack.baseUrl}${concrete(route.url)}`, {
+        method: route.method, redirect: 'manual',
+        headers: { ...(session ? { cookie: session.cookie } : {}), ...(route.method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+        ...(route.method === 'POST' ? { body: new URLSearchParams({ _csrf: session?.csrf ?? '', reason: 'kiểm tra quyền truy cập' }).toString() } : {}),
+      });
+      checked += 1;
+      const signInRedirect = res.status === 303 && (res.headers.get('location') ?? '').startsWith('/console/sign-in');
+      const admitted = caller !== 'anonymous' && route.consoleRoles!.includes(caller as 'admin');
+      const ok = caller === 'anonymous' ? signInRedirect : admitted ? ![401, 403].includes(res.status) && res.status < 500 : res.status === 403;
+      if (!ok) failures.push(`${route.method} ${route.url} × ${caller}: got ${res.status}`);
+      if (caller === 'auditor' && route.method === 'POST' && res.status !== 403) failures.push(`auditor reached console write ${route.url}`);
+    }
+  }
+  expect(failures).toEqual([]);
+  console.log(`console pages × callers checked: ${checked} (${routes.length} pages × anonymous, admin, council, auditor)`);
+});

@@ -56,14 +56,14 @@ test('a published cycle archives every history, each replays against the current
   for (const token of council) expect((await api(stack.baseUrl, 'POST', `${base}/ballots`, { token, body: { version: 1, choice: 'approve' } })).status).toBe(201);
   await stack.client.workflow.getHandle(workflowId).result();
 
-  const ids = [workflowId, ...units.map((u) => `${workflowId}-unit-${u.code}`)].sort();
+  const ids = [workflowId, `${workflowId}-batch-1`, ...units.map((u) => `${workflowId}-unit-${u.code}`)].sort();
   const listed = await eventually(async () => {
     const res = await api<{ workflowId: string; status: string; events: number; sha256: string }[]>(stack.baseUrl, 'GET', `${base}/histories`, { token: auditor });
-    return res.body.length === 3 ? res.body : undefined;
-  }, { what: 'three archived histories' });
+    return res.body.length === ids.length ? res.body : undefined;
+  }, { what: 'the archived histories of the cycle, its unit batch and its two units' });
   expect(listed.map((h) => h.workflowId)).toEqual(ids);
   expect(listed.every((h) => h.status === 'COMPLETED' && h.events > 5)).toBe(true);
-  await recordHistories(stack.client, 'full-cycle-archived', [workflowId, ...units.map((u) => `${workflowId}-unit-${u.code}`)]);
+  await recordHistories(stack.client, 'batched-cycle-archived', [workflowId, `${workflowId}-batch-1`, ...units.map((u) => `${workflowId}-unit-${u.code}`)]);
 
   const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve(WORKFLOWS_PATH), logger: { info() {}, warn() {}, error() {}, debug() {}, trace() {}, log() {} } as never });
   for (const id of ids) {

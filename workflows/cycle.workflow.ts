@@ -7,6 +7,7 @@
 import {
   ApplicationFailure,
   CancellationScope,
+  type ChildWorkflowHandle,
   ParentClosePolicy,
   allHandlersFinished,
   condition,
@@ -39,6 +40,7 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
   /** Units run under batch workflows (runs started before batches existed: directly under this one). */
   let batched = false;
   const batchIds: string[] = [];
+  const batches: ChildWorkflowHandle<typeof unitBatchWorkflow>[] = [];
   const settled = new Map<string, UnitOutcome>();
   const escalations: PendingEscalation[] = [];
   let escalationsChanged = false;
@@ -134,7 +136,7 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
     batched = patched('unit-batches');
     if (batched) {
       for (let i = 0; i * UNIT_BATCH_SIZE < units.length; i += 1) batchIds.push(`${cycleWorkflowId}-batch-${i + 1}`);
-      await Promise.all(
+      batches.push(...await Promise.all(
         batchIds.map((workflowId, i) =>
           startChild(unitBatchWorkflow, {
             workflowId,
@@ -147,7 +149,7 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
             ],
           }),
         ),
-      );
+      ));
     } else {
       await Promise.all(
         units.map((unit) =>
@@ -218,7 +220,13 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
     setStage('publishing');
     await cycleActivities.publishCycle({ cycleId, version });
     setStage('closed');
-    await Promise.all((batched ? batchIds : units.map((u) => u.workflowId)).map((id) => getExternalWorkflowHandle(id).signal(closeUnitSignal)));
+    if (batched) {
+      // The batches end once their units have; closing before them would cancel them.
+      await Promise.all(batches.map((batch) => batch.signal(closeUnitSignal)));
+      await Promise.all(batches.map((batch) => batch.result()));
+    } else {
+      await Promise.all(units.map((u) => getExternalWorkflowHandle(u.workflowId).signal(closeUnitSignal)));
+    }
     // Added after the first recorded runs: `patched` keeps those histories replaying.
     if (patched('archive-histories')) await archiveHistories();
     await condition(allHandlersFinished);

@@ -5,7 +5,8 @@
  *
  * The batch tells the cycle how its units settled in one signal once every one of them has
  * (submitted, or silent at its hard close), then — in revision rounds — as each reopened unit
- * settles again. It fans the cycle's "collection closed" and "close" out to its units.
+ * settles again. It fans the cycle's "collection closed" and "close" out to its units, and ends
+ * once they have.
  */
 import { allHandlersFinished, condition, getExternalWorkflowHandle, ParentClosePolicy, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
 import type { UnitSchedule } from '../domain/calendar';
@@ -44,7 +45,7 @@ export async function unitBatchWorkflow(input: UnitBatchInput): Promise<void> {
     closed = true;
   });
 
-  await Promise.all(
+  const children = await Promise.all(
     units.map((unit) =>
       startChild(unitWorkflow, {
         workflowId: unit.workflowId,
@@ -72,6 +73,8 @@ export async function unitBatchWorkflow(input: UnitBatchInput): Promise<void> {
     }
     if (unreported.length > 0 && allSettled()) await cycle.signal(unitsSettledSignal, unreported.splice(0));
   }
-  await Promise.all(units.map((u) => getExternalWorkflowHandle(u.workflowId).signal(closeUnitSignal)));
+  // Wait for the units to end on their own: a batch that closed first would cancel them.
+  await Promise.all(children.map((child) => child.signal(closeUnitSignal)));
+  await Promise.all(children.map((child) => child.result()));
   await condition(allHandlersFinished);
 }

@@ -69,13 +69,13 @@ export const adminPages: FastifyPluginAsyncTypebox = async (app) => {
     });
   };
 
-  app.get('/console/cycles', { schema: { hide: true, querystring: PageQuery } }, async (request, reply) => {
-    const { view } = requireUser(request, ADMIN);
+  app.get('/console/cycles', { config: { consoleRoles: ADMIN }, schema: { hide: true, querystring: PageQuery } }, async (request, reply) => {
+    const { view } = requireUser(request);
     return sendPage(reply, await renderCycles(request, view, request.query.page ?? 1, { notice: okMessage(view.lang, request.query.ok, request.query) }));
   });
 
-  app.post('/console/cycles', { schema: { hide: true } }, async (request, reply) => {
-    const user = requireUser(request, ADMIN);
+  app.post('/console/cycles', { config: { consoleRoles: ADMIN }, schema: { hide: true } }, async (request, reply) => {
+    const user = requireUser(request);
     const campaign = field(request.body, 'campaign');
     const period = field(request.body, 'period');
     let workflowId: string;
@@ -107,8 +107,8 @@ export const adminPages: FastifyPluginAsyncTypebox = async (app) => {
     });
   };
 
-  app.get('/console/cycles/:campaign/:period', { schema: { hide: true, params: CycleParams, querystring: BoardQuery } }, async (request, reply) => {
-    const { view } = requireUser(request, ADMIN);
+  app.get('/console/cycles/:campaign/:period', { config: { consoleRoles: ADMIN }, schema: { hide: true, params: CycleParams, querystring: BoardQuery } }, async (request, reply) => {
+    const { view } = requireUser(request);
     return sendPage(reply, await renderBoard(request, view, request.params, request.query, { notice: okMessage(view.lang, request.query.ok, request.query) }));
   });
 
@@ -130,8 +130,8 @@ export const adminPages: FastifyPluginAsyncTypebox = async (app) => {
     return sendPage(reply, await renderBoard(request, v, params, filter, { error: message }), status);
   };
 
-  app.post('/console/cycles/:campaign/:period/units/:unit/extend', { schema: { hide: true, params: Type.Object({ ...CycleParams.properties, unit: Code }) } }, async (request, reply) => {
-    const user = requireUser(request, ADMIN);
+  app.post('/console/cycles/:campaign/:period/units/:unit/extend', { config: { consoleRoles: ADMIN }, schema: { hide: true, params: Type.Object({ ...CycleParams.properties, unit: Code }) } }, async (request, reply) => {
+    const user = requireUser(request);
     const lang = user.view.lang;
     const { campaign, period, unit } = request.params;
     const reason = field(request.body, 'reason');
@@ -148,8 +148,8 @@ export const adminPages: FastifyPluginAsyncTypebox = async (app) => {
     }
   });
 
-  app.post('/console/cycles/:campaign/:period/units/:unit/link', { schema: { hide: true, params: Type.Object({ ...CycleParams.properties, unit: Code }) } }, async (request, reply) => {
-    const user = requireUser(request, ADMIN);
+  app.post('/console/cycles/:campaign/:period/units/:unit/link', { config: { consoleRoles: ADMIN }, schema: { hide: true, params: Type.Object({ ...CycleParams.properties, unit: Code }) } }, async (request, reply) => {
+    const user = requireUser(request);
     const { campaign, period, unit } = request.params;
     const reason = field(request.body, 'reason');
     const problem = reasonProblem(user.view.lang, reason);
@@ -163,8 +163,8 @@ export const adminPages: FastifyPluginAsyncTypebox = async (app) => {
     }
   });
 
-  app.post('/console/cycles/:campaign/:period/close-collection', { schema: { hide: true, params: CycleParams } }, async (request, reply) => {
-    const user = requireUser(request, ADMIN);
+  app.post('/console/cycles/:campaign/:period/close-collection', { config: { consoleRoles: ADMIN }, schema: { hide: true, params: CycleParams } }, async (request, reply) => {
+    const user = requireUser(request);
     const reason = field(request.body, 'reason');
     const problem = reasonProblem(user.view.lang, reason);
     if (problem) return failOnBoard(request, reply, user.view, request.params, 400, problem);
@@ -177,8 +177,8 @@ export const adminPages: FastifyPluginAsyncTypebox = async (app) => {
     }
   });
 
-  app.post('/console/cycles/:campaign/:period/cancel', { schema: { hide: true, params: CycleParams } }, async (request, reply) => {
-    const user = requireUser(request, ADMIN);
+  app.post('/console/cycles/:campaign/:period/cancel', { config: { consoleRoles: ADMIN }, schema: { hide: true, params: CycleParams } }, async (request, reply) => {
+    const user = requireUser(request);
     const reason = field(request.body, 'reason');
     const problem = reasonProblem(user.view.lang, reason);
     if (problem) return failOnBoard(request, reply, user.view, request.params, 400, problem);
@@ -191,8 +191,8 @@ export const adminPages: FastifyPluginAsyncTypebox = async (app) => {
     }
   });
 
-  app.get('/console/campaigns', { schema: { hide: true } }, async (request, reply) => {
-    const { view } = requireUser(request, ADMIN);
+  app.get('/console/campaigns', { config: { consoleRoles: ADMIN }, schema: { hide: true } }, async (request, reply) => {
+    const { view } = requireUser(request);
     const campaigns = await listCampaigns(request.em);
     const rows = await Promise.all(campaigns.map(async (campaign) => ({ campaign, schedule: (await describeSchedule(app.temporal, campaign.code)).schedule })));
     return sendPage(reply, campaignsPage(view, rows));
@@ -204,15 +204,15 @@ export const adminPages: FastifyPluginAsyncTypebox = async (app) => {
     return campaignPage(v, { campaign, schedule, ...(error ? { scheduleError: error } : {}), defaultPeriod: currentPeriod(app.now()), ...extra });
   };
 
-  app.get('/console/campaigns/:code', { schema: { hide: true, params: Type.Object({ code: Code }), querystring: PageQuery } }, async (request, reply) => {
-    const { view } = requireUser(request, ADMIN);
+  app.get('/console/campaigns/:code', { config: { consoleRoles: ADMIN }, schema: { hide: true, params: Type.Object({ code: Code }), querystring: PageQuery } }, async (request, reply) => {
+    const { view } = requireUser(request);
     return sendPage(reply, await renderCampaign(request, view, request.params.code, { notice: okMessage(view.lang, request.query.ok, request.query) }));
   });
 
-  app.post('/console/campaigns/:code/schedule/:verb', {
+  app.post('/console/campaigns/:code/schedule/:verb', { config: { consoleRoles: ADMIN },
     schema: { hide: true, params: Type.Object({ code: Code, verb: Type.Union([Type.Literal('pause'), Type.Literal('unpause'), Type.Literal('trigger')]) }) },
   }, async (request, reply) => {
-    const user = requireUser(request, ADMIN);
+    const user = requireUser(request);
     const { code, verb } = request.params;
     const reason = field(request.body, 'reason');
     const problem = reasonProblem(user.view.lang, reason);
@@ -226,13 +226,13 @@ export const adminPages: FastifyPluginAsyncTypebox = async (app) => {
     return reply.redirect(href(`/console/campaigns/${encodeURIComponent(code)}`, { ok: verb }), 303);
   });
 
-  app.get('/console/policies', { schema: { hide: true } }, async (request, reply) => {
-    const { view } = requireUser(request, ADMIN);
+  app.get('/console/policies', { config: { consoleRoles: ADMIN }, schema: { hide: true } }, async (request, reply) => {
+    const { view } = requireUser(request);
     return sendPage(reply, policiesPage(view, await listPolicies(request.em), await listHolidays(request.em, {})));
   });
 
-  app.get('/console/templates', { schema: { hide: true } }, async (request, reply) => {
-    const { view } = requireUser(request, ADMIN);
+  app.get('/console/templates', { config: { consoleRoles: ADMIN }, schema: { hide: true } }, async (request, reply) => {
+    const { view } = requireUser(request);
     const list = await listTemplates(request.em);
     const codes = [...new Set(list.map((t) => t.code))];
     const latest = await Promise.all(codes.map((code) => getLatestTemplate(request.em, code)));

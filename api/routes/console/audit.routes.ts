@@ -18,8 +18,8 @@ const CycleParams = Type.Object({ campaign: Code, period: Type.String({ pattern:
 const ScopeQuery = Type.Object({ unit: Type.Optional(Type.String({ maxLength: 64 })), page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })), lang: Type.Optional(Type.String({ maxLength: 5 })) });
 
 export const auditPages: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/console/audit', { schema: { hide: true } }, async (request, reply) => {
-    const { view } = requireUser(request, AUDITORS);
+  app.get('/console/audit', { config: { consoleRoles: AUDITORS }, schema: { hide: true } }, async (request, reply) => {
+    const { view } = requireUser(request);
     const { rows } = await listCycles(request.em, { page: 1, pageSize: 200 });
     return sendPage(reply, auditListPage(view, rows));
   });
@@ -32,8 +32,8 @@ export const auditPages: FastifyPluginAsyncTypebox = async (app) => {
     return { cycle, unit, scope };
   };
 
-  app.get('/console/audit/:campaign/:period', { schema: { hide: true, params: CycleParams, querystring: ScopeQuery } }, async (request, reply) => {
-    const { view } = requireUser(request, AUDITORS);
+  app.get('/console/audit/:campaign/:period', { config: { consoleRoles: AUDITORS }, schema: { hide: true, params: CycleParams, querystring: ScopeQuery } }, async (request, reply) => {
+    const { view } = requireUser(request);
     const { cycle, unit, scope } = await scopeOf(request, request.params, request.query.unit);
     const counts = await countTimeline(request.em, scope);
     const pages = Math.max(1, Math.ceil((counts.events + counts.emails) / PAGE_SIZE));
@@ -53,8 +53,8 @@ export const auditPages: FastifyPluginAsyncTypebox = async (app) => {
   const exportName = (cycle: { workflowId: string }, unit: { code: string } | null, ext: string): string =>
     `nhat-ky-${cycle.workflowId.replace(/^cycle-/, '')}${unit ? `-${unit.code}` : ''}.${ext}`;
 
-  app.get('/console/audit/:campaign/:period/timeline.csv', { schema: { hide: true, params: CycleParams, querystring: ScopeQuery } }, async (request, reply) => {
-    requireUser(request, AUDITORS);
+  app.get('/console/audit/:campaign/:period/timeline.csv', { config: { consoleRoles: AUDITORS }, schema: { hide: true, params: CycleParams, querystring: ScopeQuery } }, async (request, reply) => {
+    requireUser(request);
     const { cycle, unit, scope } = await scopeOf(request, request.params, request.query.unit);
     const em = request.em;
     async function* lines(): AsyncGenerator<string> {
@@ -64,8 +64,8 @@ export const auditPages: FastifyPluginAsyncTypebox = async (app) => {
     return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${exportName(cycle, unit, 'csv')}"`).send(Readable.from(lines()));
   });
 
-  app.get('/console/audit/:campaign/:period/timeline.jsonl', { schema: { hide: true, params: CycleParams, querystring: ScopeQuery } }, async (request, reply) => {
-    requireUser(request, AUDITORS);
+  app.get('/console/audit/:campaign/:period/timeline.jsonl', { config: { consoleRoles: AUDITORS }, schema: { hide: true, params: CycleParams, querystring: ScopeQuery } }, async (request, reply) => {
+    requireUser(request);
     const { cycle, unit, scope } = await scopeOf(request, request.params, request.query.unit);
     const em = request.em;
     async function* lines(): AsyncGenerator<string> {
@@ -74,10 +74,10 @@ export const auditPages: FastifyPluginAsyncTypebox = async (app) => {
     return reply.header('content-type', 'application/x-ndjson; charset=utf-8').header('content-disposition', `attachment; filename="${exportName(cycle, unit, 'jsonl')}"`).send(Readable.from(lines()));
   });
 
-  app.get('/console/audit/:campaign/:period/histories/:file', {
+  app.get('/console/audit/:campaign/:period/histories/:file', { config: { consoleRoles: AUDITORS },
     schema: { hide: true, params: Type.Object({ ...CycleParams.properties, file: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,300}\\.json$' }) }) },
   }, async (request, reply) => {
-    requireUser(request, AUDITORS);
+    requireUser(request);
     const cycle = await findCycle(request.em, request.params.campaign, request.params.period);
     const workflowId = request.params.file.replace(/\.json$/, '');
     const row = await archivedHistory(request.em, cycle, workflowId);

@@ -10,6 +10,10 @@ import { localeOf, type Locale } from '../../pages/i18n';
 import { LANG_COOKIE, SESSION_COOKIE, csrfToken, readSession, type ConsoleUser, type SessionKeys } from '../../services/console-session';
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Roles allowed on a console page (session cookie); checked by `requireUser`. */
+    consoleRoles?: readonly Role[];
+  }
   interface FastifyRequest {
     /** Set by the console's hook on every console request. */
     consoleView?: ConsoleView;
@@ -53,8 +57,14 @@ export function viewOf(request: FastifyRequest): ConsoleView {
 }
 
 /** The signed-in user when their role is one of `roles`; otherwise sign in (401) or 403. */
-export function requireUser(request: FastifyRequest, roles: readonly Role[]): ConsoleUser & { view: ConsoleView } {
+/**
+ * The signed-in user of a console page, whose role must be one of the route's `consoleRoles`
+ * (declared in the route's config, so the route × role tests read them from the route table).
+ */
+export function requireUser(request: FastifyRequest): ConsoleUser & { view: ConsoleView } {
   const view = viewOf(request);
+  const roles = request.routeOptions.config.consoleRoles;
+  if (!roles) throw new Error(`Console route ${request.routeOptions.url} declares no consoleRoles.`);
   if (!view.user) throw new SignInRequired();
   if (!roles.includes(view.user.role)) throw new AuthError(`The role "${view.user.role}" may not use this page; it needs: ${roles.join(' or ')}.`, 403);
   return { ...view.user, view };

@@ -14,6 +14,7 @@ import { actionError } from './admin.routes';
 import { field, fields, requireUser, sendPage } from './context';
 
 const READERS = ['council', 'admin', 'auditor'] as const;
+const COUNCIL = ['council'] as const;
 const Code = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' });
 const CycleParams = Type.Object({ campaign: Code, period: Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$' }) });
 const VersionQuery = Type.Object({ v: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })), ok: Type.Optional(Type.String({ maxLength: 20 })), lang: Type.Optional(Type.String({ maxLength: 5 })) });
@@ -22,8 +23,8 @@ export const councilPages: FastifyPluginAsyncTypebox = async (app) => {
   const wake = (workflowId: string): void => app.wake(workflowId, ballotCastSignal);
   const base = (p: { campaign: string; period: string }): string => `/console/council/${encodeURIComponent(p.campaign)}/${encodeURIComponent(p.period)}`;
 
-  app.get('/console/council', { schema: { hide: true } }, async (request, reply) => {
-    const { view } = requireUser(request, READERS);
+  app.get('/console/council', { config: { consoleRoles: READERS }, schema: { hide: true } }, async (request, reply) => {
+    const { view } = requireUser(request);
     const { rows } = await listCycles(request.em, { page: 1, pageSize: 100, stages: ['review', 'revision', 'publishing', 'closed', 'consolidating'] });
     return sendPage(reply, councilListPage(view, [...rows].sort((a, b) => Number(b.stage === 'review') - Number(a.stage === 'review'))));
   });
@@ -35,15 +36,15 @@ export const councilPages: FastifyPluginAsyncTypebox = async (app) => {
     return sendPage(reply, councilPage(v, cycle, data, extra), status);
   };
 
-  app.get('/console/council/:campaign/:period', { schema: { hide: true, params: CycleParams, querystring: VersionQuery } }, async (request, reply) => {
-    const { view } = requireUser(request, READERS);
+  app.get('/console/council/:campaign/:period', { config: { consoleRoles: READERS }, schema: { hide: true, params: CycleParams, querystring: VersionQuery } }, async (request, reply) => {
+    const { view } = requireUser(request);
     const vi = view.lang === 'vi';
     const notice = request.query.ok === 'voted' ? (vi ? 'Đã ghi nhận phiếu của bạn.' : 'Your vote is recorded.') : null;
     return render(request, reply, view, request.params, request.query.v, { notice });
   });
 
-  app.post('/console/council/:campaign/:period/ballot', { schema: { hide: true, params: CycleParams } }, async (request, reply) => {
-    const user = requireUser(request, ['council']);
+  app.post('/console/council/:campaign/:period/ballot', { config: { consoleRoles: COUNCIL }, schema: { hide: true, params: CycleParams } }, async (request, reply) => {
+    const user = requireUser(request);
     const vi = user.view.lang === 'vi';
     const version = Number(field(request.body, 'version'));
     const choice = field(request.body, 'choice');
@@ -72,10 +73,10 @@ export const councilPages: FastifyPluginAsyncTypebox = async (app) => {
     return reply.redirect(`${href(base(request.params), { ok: 'voted' })}#review`, 303);
   });
 
-  app.post('/console/council/:campaign/:period/proposals/:proposalId/ballot', {
+  app.post('/console/council/:campaign/:period/proposals/:proposalId/ballot', { config: { consoleRoles: COUNCIL },
     schema: { hide: true, params: Type.Object({ ...CycleParams.properties, proposalId: Type.String({ pattern: '^[A-Za-z0-9_-]{1,150}$' }) }) },
   }, async (request, reply) => {
-    const user = requireUser(request, ['council']);
+    const user = requireUser(request);
     const version = Number(field(request.body, 'version'));
     const choice = field(request.body, 'choice');
     if (choice !== 'approve' && choice !== 'reject') {
@@ -92,7 +93,7 @@ export const councilPages: FastifyPluginAsyncTypebox = async (app) => {
   });
 
   const content = async (request: FastifyRequest, params: { campaign: string; period: string }, v: number | undefined) => {
-    const user = requireUser(request, READERS);
+    const user = requireUser(request);
     const cycle = await findCycle(request.em, params.campaign, params.period);
     const data = await councilView(request.em, cycle, { tokenId: user.tokenId, name: user.name, role: user.role }, v);
     if (!data.content || data.version === null) throw new NotFoundError('This cycle has no consolidated report yet.', 'version');
@@ -100,12 +101,12 @@ export const councilPages: FastifyPluginAsyncTypebox = async (app) => {
   };
   const filename = (cycle: { workflowId: string }, version: number, ext: string): string => `bao-cao-tong-hop-${cycle.workflowId.replace(/^cycle-/, '')}-v${version}.${ext}`;
 
-  app.get('/console/council/:campaign/:period/report.csv', { schema: { hide: true, params: CycleParams, querystring: VersionQuery } }, async (request, reply) => {
+  app.get('/console/council/:campaign/:period/report.csv', { config: { consoleRoles: READERS }, schema: { hide: true, params: CycleParams, querystring: VersionQuery } }, async (request, reply) => {
     const { cycle, content: c, version, lang } = await content(request, request.params, request.query.v);
     return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${filename(cycle, version, 'csv')}"`).send(csv(reportRows(c, lang)));
   });
 
-  app.get('/console/council/:campaign/:period/report.xlsx', { schema: { hide: true, params: CycleParams, querystring: VersionQuery } }, async (request, reply) => {
+  app.get('/console/council/:campaign/:period/report.xlsx', { config: { consoleRoles: READERS }, schema: { hide: true, params: CycleParams, querystring: VersionQuery } }, async (request, reply) => {
     const { cycle, content: c, version, lang } = await content(request, request.params, request.query.v);
     const file = xlsx(reportSheets(c, lang), { title: `${cycle.campaign.name} ${cycle.period} v${version}` });
     return reply.header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').header('content-disposition', `attachment; filename="${filename(cycle, version, 'xlsx')}"`).send(file);

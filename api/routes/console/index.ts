@@ -18,7 +18,7 @@ import { consolePage } from '../../pages/console/layout';
 import { deriveKeys } from '../../services/console-session';
 import { adminPages } from './admin.routes';
 import { auditPages } from './audit.routes';
-import { CsrfRejected, SignInRequired, loadConsoleView, sendPage } from './context';
+import { CsrfRejected, SignInRequired, loadConsoleView, requireUser, sendPage } from './context';
 import { councilPages } from './council.routes';
 import { sessionPages, checkCsrf } from './session.routes';
 import { unitPages } from './units.routes';
@@ -73,6 +73,9 @@ export const consoleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.addHook('onRequest', async (request, reply) => {
     if (request.url.startsWith('/assets/')) return;
     await loadConsoleView(app, keys, request, reply);
+    // The page's roles come before the request is validated: no session or the wrong role is
+    // answered as such, whatever was sent.
+    if (request.routeOptions.config.consoleRoles) requireUser(request);
   });
   // Every form of a signed-in user carries the CSRF token of their session (sign-in has its own).
   app.addHook('preHandler', async (request) => {

@@ -36,10 +36,10 @@ function unitError(error: unknown, lang: 'vi' | 'en'): { status: number; field?:
 }
 
 export const unitPages: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/console/units', {
+  app.get('/console/units', { config: { consoleRoles: ADMIN },
     schema: { hide: true, querystring: Type.Object({ q: Type.Optional(Type.String({ maxLength: 100 })), active: Type.Optional(Type.String({ maxLength: 5 })), page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })), ok: Type.Optional(Type.String({ maxLength: 20 })), unit: Type.Optional(Type.String({ maxLength: 64 })), n: Type.Optional(Type.String({ maxLength: 40 })), lang: Type.Optional(Type.String({ maxLength: 5 })) }) },
   }, async (request, reply) => {
-    const { view } = requireUser(request, ADMIN);
+    const { view } = requireUser(request);
     const q = request.query;
     const active = q.active === 'true' ? true : q.active === 'false' ? false : undefined;
     const page = q.page ?? 1;
@@ -52,13 +52,13 @@ export const unitPages: FastifyPluginAsyncTypebox = async (app) => {
 
   const empty: UnitFormValues = { code: '', name: '', headName: '', headEmail: '', supervisorName: '', supervisorEmail: '', parentCode: '', active: true };
 
-  app.get('/console/units/new', { schema: { hide: true } }, async (request, reply) => {
-    const { view } = requireUser(request, ADMIN);
+  app.get('/console/units/new', { config: { consoleRoles: ADMIN }, schema: { hide: true } }, async (request, reply) => {
+    const { view } = requireUser(request);
     return sendPage(reply, unitFormPage(view, { mode: 'new', values: empty }));
   });
 
-  app.post('/console/units', { schema: { hide: true } }, async (request, reply) => {
-    const user = requireUser(request, ADMIN);
+  app.post('/console/units', { config: { consoleRoles: ADMIN }, schema: { hide: true } }, async (request, reply) => {
+    const user = requireUser(request);
     const values = formValues(request.body, field(request.body, 'code'));
     try {
       await createUnit(ctxOf(request, user.name, app.now()), {
@@ -80,13 +80,13 @@ export const unitPages: FastifyPluginAsyncTypebox = async (app) => {
       done(null, Object.fromEntries(new URLSearchParams(body as string)));
     });
 
-    scope.get('/console/units/import', { schema: { hide: true } }, async (request, reply) => {
-      const { view } = requireUser(request, ADMIN);
+    scope.get('/console/units/import', { config: { consoleRoles: ADMIN }, schema: { hide: true } }, async (request, reply) => {
+      const { view } = requireUser(request);
       return sendPage(reply, importPage(view, { csv: '', columns: CSV_COLUMNS }));
     });
 
-    scope.post('/console/units/import', { bodyLimit: IMPORT_BODY_LIMIT, schema: { hide: true } }, async (request, reply) => {
-      const user = requireUser(request, ADMIN);
+    scope.post('/console/units/import', { config: { consoleRoles: ADMIN }, bodyLimit: IMPORT_BODY_LIMIT, schema: { hide: true } }, async (request, reply) => {
+      const user = requireUser(request);
       const csv = (request.body as Record<string, unknown> | undefined)?.csv;
       const text = typeof csv === 'string' ? csv : '';
       const confirm = field(request.body, 'action') === 'confirm';
@@ -103,8 +103,8 @@ export const unitPages: FastifyPluginAsyncTypebox = async (app) => {
     });
   });
 
-  app.get('/console/units/:code', { schema: { hide: true, params: Type.Object({ code: Code }) } }, async (request, reply) => {
-    const { view } = requireUser(request, ADMIN);
+  app.get('/console/units/:code', { config: { consoleRoles: ADMIN }, schema: { hide: true, params: Type.Object({ code: Code }) } }, async (request, reply) => {
+    const { view } = requireUser(request);
     const u = await getUnit(request.em, request.params.code);
     return sendPage(reply, unitFormPage(view, {
       mode: 'edit',
@@ -112,8 +112,8 @@ export const unitPages: FastifyPluginAsyncTypebox = async (app) => {
     }));
   });
 
-  app.post('/console/units/:code', { schema: { hide: true, params: Type.Object({ code: Code }) } }, async (request, reply) => {
-    const user = requireUser(request, ADMIN);
+  app.post('/console/units/:code', { config: { consoleRoles: ADMIN }, schema: { hide: true, params: Type.Object({ code: Code }) } }, async (request, reply) => {
+    const user = requireUser(request);
     const values = formValues(request.body, request.params.code);
     try {
       await updateUnit(ctxOf(request, user.name, app.now()), request.params.code, {
