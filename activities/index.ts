@@ -1,17 +1,19 @@
+import { keepAlive } from './heartbeat';
 import { createArchiveActivities } from './archive.activities';
 import { createCycleActivities } from './cycle.activities';
 import type { ActivityDeps } from './deps';
 import { createReviewActivities } from './review.activities';
 import { createTaskActivities } from './task.activities';
 
-/** Every activity, built from its dependencies (ORM, mailer, config, clock). */
+/** Every activity, built from its dependencies (ORM, mailer, config, clock), each heartbeating while it runs. */
 export function createActivities(deps: ActivityDeps) {
-  return {
+  const all = {
     ...createCycleActivities(deps),
     ...createTaskActivities(deps),
     ...createReviewActivities(deps),
     ...createArchiveActivities(deps),
   };
+  return Object.fromEntries(Object.entries(all).map(([name, fn]) => [name, keepAlive(fn as (...args: unknown[]) => Promise<unknown>)])) as typeof all;
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -1,6 +1,6 @@
 /** Activities of the council stage: review window, tally, revision round, publication. */
-import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { lockRow } from '../db/row-lock';
 import { appendAudit, type Actor } from '../db/audit';
 import { ApiToken, Ballot, CommendationDecision, ConsolidatedReport, Holiday, UnitTask } from '../db/entities';
 import type { ICycle } from '../db/entities/cycle.entity';
@@ -111,8 +111,8 @@ export function createReviewActivities(deps: ActivityDeps) {
      */
     async closeRevision({ taskId, deadlinePassed }: { taskId: number; deadlinePassed: boolean }): Promise<{ resubmitted: boolean }> {
       return deps.orm.em.fork().transactional(async (em) => {
-        const task = await em.findOne(UnitTask, taskId, { lockMode: LockMode.PESSIMISTIC_WRITE, populate: ['cycle'] });
-        if (!task) throw new NotFoundError(`Unit task ${taskId} does not exist.`);
+        if (!(await lockRow(em, 'unit_task', taskId))) throw new NotFoundError(`Unit task ${taskId} does not exist.`);
+        const task = await em.findOneOrFail(UnitTask, taskId, { populate: ['cycle'], refresh: true });
         if (task.state !== 'revision_requested') return { resubmitted: task.state === 'resubmitted' };
         if (!deadlinePassed) return { resubmitted: false };
         task.state = 'submitted';

@@ -3,10 +3,10 @@
  * still calls for it, records the change, its audit event and its email in one transaction,
  * then delivers the email: a retry finds the work done and only finishes the delivery.
  */
-import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { linkToken, sha256 } from '../auth/tokens';
 import { appendAudit, type Actor } from '../db/audit';
+import { lockRow } from '../db/row-lock';
 import { Holiday } from '../db/entities';
 import { UnitTask, type IUnitTask } from '../db/entities/cycle.entity';
 import { rescheduleUnit, type UnitSchedule } from '../domain/calendar';
@@ -28,8 +28,8 @@ export interface TaskStepResult {
 const system = (task: IUnitTask): Actor => ({ kind: 'system', id: task.workflowId, origin: task.workflowId });
 
 async function lockTask(em: EntityManager, taskId: number): Promise<IUnitTask> {
-  const task = await em.findOne(UnitTask, taskId, { lockMode: LockMode.PESSIMISTIC_WRITE, populate: ['unit', 'cycle', 'cycle.campaign', 'cycle.template'] });
-  if (!task) throw new NotFoundError(`Unit task ${taskId} does not exist.`);
+  if (!(await lockRow(em, 'unit_task', taskId))) throw new NotFoundError(`Unit task ${taskId} does not exist.`);
+  const task = await em.findOneOrFail(UnitTask, taskId, { populate: ['unit', 'cycle', 'cycle.campaign', 'cycle.template'], refresh: true });
   return task;
 }
 

@@ -9,7 +9,6 @@ import { linkToken, sha256 } from '../auth/tokens';
 import type { EmailKind } from '../db/entities/email.entity';
 import type { Locale } from '../domain/template';
 import { LINK_KINDS, renderEmail, type EmailParams } from './render';
-import { heartbeat } from '../activities/heartbeat';
 
 export interface OutboxMessage<K extends EmailKind = EmailKind> {
   readonly key: string;
@@ -62,7 +61,6 @@ export async function deliverPending(deps: DeliveryDeps, match: { key: string } 
   const ids = await deps.em.execute<{ id: number }[]>(`SELECT id FROM email WHERE status = 'pending' AND ${clause} ORDER BY id`, [param]);
   let sent = 0;
   for (const { id } of ids) {
-    heartbeat();
     const delivered = await deps.em.fork().transactional(async (em): Promise<boolean> => {
       const rows = await em.execute<PendingRow[]>(
         `SELECT id, idempotency_key, kind, recipient, locale, params FROM email WHERE id = ? AND status = 'pending' FOR UPDATE SKIP LOCKED`,

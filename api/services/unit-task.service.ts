@@ -3,9 +3,9 @@
  * the receipt. Submissions are stored in PostgreSQL before anything else happens, so a report
  * answered 2xx is kept even if no worker (or no Temporal server) is up at that moment.
  */
-import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { LINK_TOKEN_PATTERN, sha256 } from '../../auth/tokens';
+import { lockTaskByTokenHash } from '../../db/row-lock';
 import { appendAudit, type Actor } from '../../db/audit';
 import { Submission, UnitTask, type IUnitTask } from '../../db/entities/cycle.entity';
 import { validateAnswers, type ReportAnswers } from '../../domain/answers';
@@ -42,13 +42,12 @@ export interface TaskView {
 
 const linkActor = (task: IUnitTask, origin: string): Actor => ({ kind: 'link', id: `task:${task.id}`, origin });
 
-/** Finds the task behind a link token (optionally locking its row). */
+/** Finds the task behind a link token (optionally locking its row, and only it). */
 export async function resolveLink(em: EntityManager, token: string, { lock = false } = {}): Promise<IUnitTask> {
   if (!LINK_TOKEN_PATTERN.test(token)) throw new LinkError('This link is not valid. Check that it was copied completely from the email.', 'unknown');
-  const task = await em.findOne(UnitTask, { tokenHash: sha256(token) }, {
-    populate: ['unit', 'cycle', 'cycle.campaign', 'cycle.template'],
-    ...(lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {}),
-  });
+  const tokenHash = sha256(token);
+  const lockedId = lock ? await lockTaskByTokenHash(em, tokenHash) : undefined;
+  const task = lock && lockedId === undefined ? null : await em.findOne(UnitTask, { tokenHash }, { populate: ['unit', 'cycle', 'cycle.campaign', 'cycle.template'], ...(lock ? { refresh: true } : {}) });
   if (!task) throw new LinkError('This link is not valid or has been replaced by a newer one. Use the most recent email, or ask for a fresh link.', 'unknown');
   return task;
 }
