@@ -6,6 +6,9 @@ import { createActivities, type ActivityDeps } from '../activities';
 /** The workflow code the worker bundles: `workflows/index` beside this folder (source or compiled). */
 export const WORKFLOWS_PATH = path.join(__dirname, '..', 'workflows');
 
+/** Workflows kept in the worker's memory between their steps. */
+const MAX_CACHED_WORKFLOWS = 500;
+
 export interface WorkerHandle {
   readonly worker: Worker;
   readonly connection: NativeConnection;
@@ -27,6 +30,10 @@ export async function createWorker(
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     activities: createActivities(deps),
     ...(options.workflowBundle ? {} : { workflowsPath: require.resolve(WORKFLOWS_PATH) }),
+    // A 10,000-unit cycle keeps 10,000 unit workflows open for a month; most sleep. Cache the
+    // recently active ones only (an evicted one is replayed from its short history when it wakes),
+    // so the worker's memory does not grow with the number of units.
+    maxCachedWorkflows: MAX_CACHED_WORKFLOWS,
     ...options,
   });
   return { worker, connection };
