@@ -148,47 +148,41 @@ export const adminPages: FastifyPluginAsyncTypebox = async (app) => {
     }
   });
 
-  app.post('/console/cycles/:campaign/:period/units/:unit/link', { config: { consoleRoles: ADMIN }, schema: { hide: true, params: Type.Object({ ...CycleParams.properties, unit: Code }) } }, async (request, reply) => {
+  /**
+   * A board action that needs a reason: checks the reason, runs the action, and answers with the
+   * board again — where it redirects on success, or the refusal (prefixed with the unit, if any).
+   */
+  const boardAction = async (
+    request: FastifyRequest<{ Params: { campaign: string; period: string } }>, reply: FastifyReply, unit: string | undefined,
+    act: (deps: ActionDeps, reason: string) => Promise<unknown>, success: () => string,
+  ) => {
     const user = requireUser(request);
-    const { campaign, period, unit } = request.params;
     const reason = field(request.body, 'reason');
+    const prefix = unit ? `${unit}: ` : '';
     const problem = reasonProblem(user.view.lang, reason);
-    if (problem) return failOnBoard(request, reply, user.view, request.params, 400, `${unit}: ${problem}`);
+    if (problem) return failOnBoard(request, reply, user.view, request.params, 400, `${prefix}${problem}`);
     try {
-      await resendUnitLink(deps(request, user), campaign, period, unit, reason);
-      return reply.redirect(backTo(request, request.params, { ok: 'resent', unit }), 303);
+      await act(deps(request, user), reason);
+      return reply.redirect(success(), 303);
     } catch (error) {
       const { status, message } = actionError(user.view.lang, error);
-      return failOnBoard(request, reply, user.view, request.params, status, `${unit} — ${message}`);
+      return failOnBoard(request, reply, user.view, request.params, status, `${prefix}${message}`);
     }
+  };
+
+  app.post('/console/cycles/:campaign/:period/units/:unit/link', { config: { consoleRoles: ADMIN }, schema: { hide: true, params: Type.Object({ ...CycleParams.properties, unit: Code }) } }, async (request, reply) => {
+    const { campaign, period, unit } = request.params;
+    return boardAction(request, reply, unit, (d, reason) => resendUnitLink(d, campaign, period, unit, reason), () => backTo(request, request.params, { ok: 'resent', unit }));
   });
 
   app.post('/console/cycles/:campaign/:period/close-collection', { config: { consoleRoles: ADMIN }, schema: { hide: true, params: CycleParams } }, async (request, reply) => {
-    const user = requireUser(request);
-    const reason = field(request.body, 'reason');
-    const problem = reasonProblem(user.view.lang, reason);
-    if (problem) return failOnBoard(request, reply, user.view, request.params, 400, problem);
-    try {
-      await closeCollection(deps(request, user), request.params.campaign, request.params.period, reason);
-      return reply.redirect(backTo(request, request.params, { ok: 'collection-closed' }), 303);
-    } catch (error) {
-      const { status, message } = actionError(user.view.lang, error);
-      return failOnBoard(request, reply, user.view, request.params, status, message);
-    }
+    const { campaign, period } = request.params;
+    return boardAction(request, reply, undefined, (d, reason) => closeCollection(d, campaign, period, reason), () => backTo(request, request.params, { ok: 'collection-closed' }));
   });
 
   app.post('/console/cycles/:campaign/:period/cancel', { config: { consoleRoles: ADMIN }, schema: { hide: true, params: CycleParams } }, async (request, reply) => {
-    const user = requireUser(request);
-    const reason = field(request.body, 'reason');
-    const problem = reasonProblem(user.view.lang, reason);
-    if (problem) return failOnBoard(request, reply, user.view, request.params, 400, problem);
-    try {
-      await cancelCycle(deps(request, user), request.params.campaign, request.params.period, reason);
-      return reply.redirect(href(boardPath(request.params.campaign, request.params.period), { ok: 'cancelled' }), 303);
-    } catch (error) {
-      const { status, message } = actionError(user.view.lang, error);
-      return failOnBoard(request, reply, user.view, request.params, status, message);
-    }
+    const { campaign, period } = request.params;
+    return boardAction(request, reply, undefined, (d, reason) => cancelCycle(d, campaign, period, reason), () => href(boardPath(campaign, period), { ok: 'cancelled' }));
   });
 
   app.get('/console/campaigns', { config: { consoleRoles: ADMIN }, schema: { hide: true } }, async (request, reply) => {
