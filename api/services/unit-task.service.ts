@@ -45,10 +45,11 @@ const linkActor = (task: IUnitTask, origin: string): Actor => ({ kind: 'link', i
 /** Finds the task behind a link token (optionally locking its row, and only it). */
 export async function resolveLink(em: EntityManager, token: string, { lock = false } = {}): Promise<IUnitTask> {
   if (!LINK_TOKEN_PATTERN.test(token)) throw new LinkError('This link is not valid. Check that it was copied completely from the email.', 'unknown');
+  const unknown = () => new LinkError('This link is not valid or has been replaced by a newer one. Use the most recent email, or ask for a fresh link.', 'unknown');
   const tokenHash = sha256(token);
-  const lockedId = lock ? await lockTaskByTokenHash(em, tokenHash) : undefined;
-  const task = lock && lockedId === undefined ? null : await em.findOne(UnitTask, { tokenHash }, { populate: ['unit', 'cycle', 'cycle.campaign', 'cycle.template'], ...(lock ? { refresh: true } : {}) });
-  if (!task) throw new LinkError('This link is not valid or has been replaced by a newer one. Use the most recent email, or ask for a fresh link.', 'unknown');
+  if (lock && (await lockTaskByTokenHash(em, tokenHash)) === undefined) throw unknown();
+  const task = await em.findOne(UnitTask, { tokenHash }, { populate: ['unit', 'cycle', 'cycle.campaign', 'cycle.template'], ...(lock ? { refresh: true } : {}) });
+  if (!task) throw unknown();
   return task;
 }
 
