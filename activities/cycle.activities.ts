@@ -1,10 +1,10 @@
 /** Activities on a whole cycle: open it, escalate overdue units, consolidate, change stage. */
 import { LockMode } from '@mikro-orm/core';
 import { appendAudit, type Actor } from '../db/audit';
-import { AuditEvent, Campaign, ConsolidatedReport, Cycle, Holiday, ReportTemplate, Submission, Unit, UnitTask } from '../db/entities';
+import { AuditEvent, Campaign, Cycle, Holiday, ReportTemplate, Unit, UnitTask } from '../db/entities';
+import { writeConsolidatedReport } from '../db/consolidated-report';
 import type { ICycle } from '../db/entities/cycle.entity';
 import { planCycle } from '../domain/calendar';
-import { consolidate, type UnitReportInput } from '../domain/consolidation';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import { parsePeriod, unitWorkflowId } from '../domain/period';
 import { OPEN_TASK_STATES, type CycleStage } from '../domain/states';
@@ -163,26 +163,12 @@ export function createCycleActivities(deps: ActivityDeps) {
     /** Writes consolidated version `version` from every unit's latest report (once per version). */
     async consolidateCycle({ cycleId, version }: { cycleId: number; version: number }): Promise<number> {
       return deps.orm.em.fork().transactional(async (em) => {
-        const existing = await em.findOne(ConsolidatedReport, { cycle: cycleId, version });
-        if (existing) return version;
         const cycle = await loadCycle(em, cycleId);
-        const tasks = await em.find(UnitTask, { cycle }, { populate: ['unit'] });
-        const submissions = await em.find(Submission, { task: { cycle } }, { orderBy: { version: 'desc' } });
-        const latest = new Map<number, (typeof submissions)[number]>();
-        for (const s of submissions) if (!latest.has(s.task.id)) latest.set(s.task.id, s);
-        const inputs: UnitReportInput[] = tasks.map((t) => {
-          const s = latest.get(t.id);
-          return {
-            unitCode: t.unit.code, unitName: t.unit.name, deadline: t.schedule.deadline,
-            ...(s ? { submission: { submittedAt: s.submittedAt.toISOString(), late: s.late, answers: s.answers, version: s.version } } : {}),
-          };
-        });
-        const content = consolidate(cycle.template.definition, inputs);
-        em.create(ConsolidatedReport, { cycle, version, content });
-        await em.flush();
+        const summary = await writeConsolidatedReport(em, cycleId, version);
+        if (!summary) return version; // written by an earlier attempt
         await appendAudit(em, {
           actor: workflowActor(cycle), action: 'cycle.consolidated', subjectType: 'cycle', subjectId: String(cycle.id), cycleId,
-          after: { version, expected: content.expected, submitted: content.submitted, onTime: content.onTime }, occurredAt: deps.now(),
+          after: { version, ...summary }, occurredAt: deps.now(),
         });
         return version;
       });

@@ -5,7 +5,6 @@ import { appendAudit, type Actor } from '../db/audit';
 import { ApiToken, Ballot, CommendationDecision, ConsolidatedReport, Holiday, UnitTask } from '../db/entities';
 import type { ICycle } from '../db/entities/cycle.entity';
 import { windowEnd } from '../domain/calendar';
-import type { ConsolidatedReportContent } from '../domain/consolidation';
 import { NotFoundError } from '../domain/errors';
 import { decideProposal, decideReport, type ReportDecision, type Tally } from '../domain/review';
 import type { Locale } from '../domain/template';
@@ -13,6 +12,7 @@ import { deliverPending, enqueueEmail } from '../mail/outbox';
 import { deliveryDeps, type ActivityDeps } from './deps';
 import { loadCycle } from './load-cycle';
 import { taskEmailParams } from './task.activities';
+import { readConsolidatedReport } from '../db/consolidated-report';
 
 const actorOf = (cycle: ICycle): Actor => ({ kind: 'system', id: cycle.workflowId, origin: cycle.workflowId });
 
@@ -132,7 +132,7 @@ export function createReviewActivities(deps: ActivityDeps) {
         const cycle = await loadCycle(em, cycleId, { lock: true });
         const report = await em.findOne(ConsolidatedReport, { cycle: cycleId, version });
         if (!report) throw new NotFoundError(`Consolidated version ${version} of cycle ${cycleId} does not exist.`);
-        const content = report.content as ConsolidatedReportContent;
+        const content = await readConsolidatedReport(em, report);
         const existing = await em.find(CommendationDecision, { cycle: cycleId });
         const members = await councilSize(em);
         const ballots = await em.find(Ballot, { cycle: cycleId, reportVersion: version, subjectKey: { $like: 'proposal:%' }, voter: { revokedAt: null } });

@@ -51,14 +51,11 @@ export interface AuditRowContent {
 export const auditHash = (prevHash: string, content: AuditRowContent): string => sha256(`${prevHash}\n${canonicalJson(content)}`);
 
 /**
- * Appends one event to the chained audit log inside the caller's transaction. Appends are
- * serialised by a transaction-scoped advisory lock so each row chains to its predecessor.
+ * Appends one event to the chained audit log as part of the caller's transaction; returns its id.
+ * The row is chained when the transaction commits (deferred trigger, migration 20261123170000),
+ * so appends do not queue behind each other while their transactions are still running.
  */
 export async function appendAudit(em: EntityManager, input: AuditInput): Promise<number> {
-  await em.execute(`SELECT pg_advisory_xact_lock(hashtext('audit_event'))`);
-  const last = await em.execute<{ hash: string; seq: string }[]>('SELECT hash, seq FROM audit_event ORDER BY seq DESC LIMIT 1');
-  const prevHash = last[0]?.hash ?? GENESIS_HASH;
-  const seq = Number(last[0]?.seq ?? 0) + 1;
   const content: AuditRowContent = {
     occurredAt: (input.occurredAt ?? new Date()).toISOString(),
     actorKind: input.actor.kind,
@@ -71,12 +68,6 @@ export async function appendAudit(em: EntityManager, input: AuditInput): Promise
     after: input.after ?? null,
     origin: input.actor.origin ?? null,
   };
-  const hash = auditHash(prevHash, content);
-  const rows = await em.execute<{ id: string }[]>(
-    `INSERT INTO audit_event (seq, occurred_at, actor_kind, actor_id, action, subject_type, subject_id, cycle_id, before, after, origin, prev_hash, hash)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, ?, ?) RETURNING id`,
-    [seq, content.occurredAt, content.actorKind, content.actorId, content.action, content.subjectType, content.subjectId, content.cycleId,
-      JSON.stringify(content.before), JSON.stringify(content.after), content.origin, prevHash, hash],
-  );
+  const rows = await em.execute<{ id: string }[]>('INSERT INTO audit_pending (content) VALUES (?) RETURNING id', [canonicalJson(content)]);
   return Number(rows[0]!.id);
 }

@@ -4,7 +4,7 @@
  * verification finds the first broken row — for an edit, a deletion and an insertion.
  */
 import { Client } from 'pg';
-import { auditHash } from '../db/audit';
+import { appendAudit, auditHash } from '../db/audit';
 import { api, createCampaign, createUnits, currentPeriod, eventually } from './support/fixtures';
 import { startStack, type Stack } from './support/stack';
 
@@ -44,6 +44,31 @@ test('an untouched log verifies, from the API', async () => {
   expect(report.ok).toBe(true);
   expect(report.rows).toBeGreaterThanOrEqual(4);
   expect(report.head.seq).toBe(report.rows);
+});
+
+test('concurrent writers chain without gaps at commit; a rolled-back writer leaves nothing behind', async () => {
+  const before = (await verify()).rows;
+  const actor = { kind: 'system' as const, id: 'audit-chain.test' };
+  const outcomes = await Promise.all(Array.from({ length: 40 }, (_, i) => stack.orm.em.fork().transactional(async (em) => {
+    const first = await appendAudit(em, { actor, action: 'test.concurrent', subjectType: 'test', subjectId: `w${i}`, after: { step: 1 } });
+    await new Promise((resolve) => setTimeout(resolve, (i * 7) % 25)); // writers interleave and commit out of order
+    const second = await appendAudit(em, { actor, action: 'test.concurrent', subjectType: 'test', subjectId: `w${i}`, after: { step: 2 } });
+    if (i % 8 === 0) throw new Error('rolled back');
+    return [first, second];
+  }).catch(() => [])));
+  const committed = outcomes.flat();
+  expect(committed).toHaveLength(70);
+  const report = await verify();
+  expect(report).toMatchObject({ ok: true, rows: before + 70, firstBreak: null });
+  const { rows } = await db.query("SELECT id, subject_id, after FROM audit_event WHERE action = 'test.concurrent' ORDER BY seq");
+  expect(rows.map((r) => Number(r.id)).sort((a, b) => a - b)).toEqual([...committed].sort((a, b) => a - b));
+  expect(rows.some((r) => ['w0', 'w8', 'w16', 'w24', 'w32'].includes(r.subject_id))).toBe(false);
+  // Each writer's two events are in its own order, and none is left waiting to be chained.
+  for (let i = 1; i < 40; i += 1) {
+    const mine = rows.filter((r) => r.subject_id === `w${i}`).map((r) => r.after.step);
+    if (i % 8 !== 0) expect(mine).toEqual([1, 2]);
+  }
+  expect(Number((await db.query('SELECT count(*) AS n FROM audit_pending')).rows[0].n)).toBe(0);
 });
 
 test('the database refuses UPDATE, DELETE and TRUNCATE on the audit log', async () => {

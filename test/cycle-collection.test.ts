@@ -4,9 +4,9 @@
  * re-sent links, collection closed early, refusal after the hard close, and a cycle started twice.
  */
 import { AuditEvent, ConsolidatedReport, Cycle, Email, UnitTask } from '../db/entities';
-import type { ConsolidatedReportContent } from '../domain/consolidation';
 import { startStack, type Stack } from './support/stack';
 import { api, createCampaign, createUnits, currentPeriod, eventually, linkIn, sleep, submitByLink, tokenOf, type TestUnit } from './support/fixtures';
+import { readConsolidatedReport } from '../db/consolidated-report';
 
 let stack: Stack;
 let admin: string;
@@ -52,7 +52,7 @@ test('when units are on time, late and silent, each gets exactly the reminders a
 
   const em = stack.orm.em.fork();
   const report = await eventually(async () => (await em.fork().findOne(ConsolidatedReport, { cycle: cycleId, version: 1 })) ?? undefined, { timeoutMs: 40_000, what: 'consolidation at the hard close' });
-  const content = report.content as ConsolidatedReportContent;
+  const content = await readConsolidatedReport(em.fork(), report);
   expect(content).toMatchObject({ expected: 3, submitted: 2, onTime: 1, completeness: 0.666667, onTimeRate: 0.333333 });
   expect(content.lateUnits.map((u) => u.unitCode)).toEqual([late!.code]);
   expect(content.missingUnits.map((u) => u.unitCode)).toEqual([silent!.code]);
@@ -164,8 +164,9 @@ test('when an administrator closes collection early, silent units are closed as 
   expect(again.status).toBe(409);
 
   const report = await eventually(async () => (await stack.orm.em.fork().findOne(ConsolidatedReport, { cycle: cycleId, version: 1 })) ?? undefined, { what: 'consolidation after the early close' });
-  expect(report.content as ConsolidatedReportContent).toMatchObject({ expected: 2, submitted: 1 });
-  expect((report.content as ConsolidatedReportContent).missingUnits.map((u) => u.unitCode)).toEqual([silent!.code]);
+  const reading = await readConsolidatedReport(stack.orm.em.fork(), report);
+  expect(reading).toMatchObject({ expected: 2, submitted: 1 });
+  expect(reading.missingUnits.map((u) => u.unitCode)).toEqual([silent!.code]);
   const silentTask = await stack.orm.em.fork().findOneOrFail(UnitTask, { cycle: cycleId, unit: { code: silent!.code } });
   expect(silentTask.state).toBe('not_submitted');
   expect(silentTask.schedule.hardClose).toBe(res.body.closedAt);

@@ -8,6 +8,7 @@ import type { ConsolidatedReportContent } from '../domain/consolidation';
 import { recordHistories } from './support/histories';
 import { startStack, type Stack } from './support/stack';
 import { api, createCampaign, createUnits, currentPeriod, eventually, linkIn, submitByLink, validAnswers, type TestUnit } from './support/fixtures';
+import { readConsolidatedReport } from '../db/consolidated-report';
 
 let stack: Stack;
 let admin: string;
@@ -117,7 +118,7 @@ test('when the council asks for a revision, only the named unit is reopened with
   expect((await submitByLink(stack.baseUrl, links[1]!)).status).toBe(409); // the other unit is not reopened
 
   await eventually(async () => ((await api<{ version: number; stage: string }>(stack.baseUrl, 'GET', `${base}/review`, { token: council[0] })).body.version === 2 ? true : undefined), { what: 'the review of version 2' });
-  const v2 = (await em.fork().findOneOrFail(ConsolidatedReport, { cycle: cycle.id, version: 2 })).content as ConsolidatedReportContent;
+  const v2 = await readConsolidatedReport(em.fork(), await em.fork().findOneOrFail(ConsolidatedReport, { cycle: cycle.id, version: 2 }));
   expect(v2.keyTasks.find((k) => k.code === 'KT01')!.entries.map((e) => e.text).sort()).toEqual(['Đã bổ sung KT01', 'Đơn vị 2 KT01']);
   expect(await em.fork().count(ConsolidatedReport, { cycle: cycle.id })).toBe(2);
   expect(await em.fork().count(Submission, { task: { cycle: cycle.id } })).toBe(3);

@@ -5,9 +5,9 @@
  * reminder.
  */
 import { AuditEvent, Ballot, ConsolidatedReport, Email, Submission, UnitTask } from '../db/entities';
-import type { ConsolidatedReportContent } from '../domain/consolidation';
 import { startStack, type Stack } from './support/stack';
 import { api, createCampaign, createUnits, currentPeriod, eventually, linkIn, sleep, submitByLink, type TestUnit } from './support/fixtures';
+import { readConsolidatedReport } from '../db/consolidated-report';
 
 let stack: Stack;
 let admin: string;
@@ -45,7 +45,7 @@ test('when every worker is down while unit heads submit, each submission answere
   }
   const cycleId = (await stack.orm.em.fork().findOneOrFail(UnitTask, { workflowId: `${workflowId}-unit-${units[0]!.code}` })).cycle.id;
   const report = await eventually(async () => (await stack.orm.em.fork().findOne(ConsolidatedReport, { cycle: cycleId, version: 1 })) ?? undefined, { what: 'consolidation after the outage' });
-  expect((report.content as ConsolidatedReportContent).submitted).toBe(5);
+  expect((await readConsolidatedReport(stack.orm.em.fork(), report)).submitted).toBe(5);
 });
 
 test('when the SMTP server refuses connections for 60 s in the middle of dispatch, every message is delivered after it returns, none twice', async () => {
@@ -103,7 +103,7 @@ test('when a submission races the hard close, the answer and the record agree: s
     return ['submitted', 'not_submitted'].includes(t.state) ? t : undefined;
   });
   const report = await eventually(async () => (await stack.orm.em.fork().findOne(ConsolidatedReport, { cycle: task.cycle.id })) ?? undefined);
-  const content = report.content as ConsolidatedReportContent;
+  const content = await readConsolidatedReport(stack.orm.em.fork(), report);
   if (answer.status === 201) {
     expect(task.state).toBe('submitted');
     expect(content.submitted).toBe(1);

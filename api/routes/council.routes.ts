@@ -6,6 +6,7 @@ import { NotFoundError, ValidationError } from '../../domain/errors';
 import { ballotCastSignal } from '../../workflows/messages';
 import { principalOf } from '../auth';
 import { castBallot, findCycle, reviewStatus, type BallotRequest } from '../services/council.service';
+import { readConsolidatedReport } from '../../db/consolidated-report';
 
 const Code = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' });
 const CycleParams = Type.Object({ campaign: Code, period: Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$' }) });
@@ -32,7 +33,7 @@ export const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const cycle = await findCycle(request.em, request.params.campaign, request.params.period);
     const report = await request.em.findOne(ConsolidatedReport, { cycle, version: request.params.version });
     if (!report) throw new NotFoundError(`Version ${request.params.version} has not been consolidated.`, 'version');
-    return { version: report.version, createdAt: report.createdAt.toISOString(), content: report.content };
+    return { version: report.version, createdAt: report.createdAt.toISOString(), content: await readConsolidatedReport(request.em, report) };
   });
 
   app.get('/api/v1/cycles/:campaign/:period/review', {
@@ -103,7 +104,7 @@ export const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: { summary: 'Every audit event of a cycle, in order (auditor, administrator)', tags: ['audit'], params: CycleParams },
   }, async (request) => {
     const cycle = await findCycle(request.em, request.params.campaign, request.params.period);
-    const events = await request.em.find(AuditEvent, { cycleId: cycle.id }, { orderBy: { id: 'asc' } });
+    const events = await request.em.find(AuditEvent, { cycleId: cycle.id }, { orderBy: { seq: 'asc' } });
     return events.map((e) => ({ id: e.id, occurredAt: e.occurredAt.toISOString(), actor: { kind: e.actorKind, id: e.actorId }, origin: e.origin, action: e.action, subject: { type: e.subjectType, id: e.subjectId }, before: e.before, after: e.after, hash: e.hash, prevHash: e.prevHash }));
   });
 

@@ -104,7 +104,7 @@ export async function timelinePage(em: EntityManager, scope: TimelineScope, { of
   const emails = emailIds.length ? await em.find(Email, { id: { $in: emailIds } }) : [];
   const previous = eventIds.length
     ? await em.execute<{ id: string; prev: string | null }[]>(
-        `SELECT a.id, (SELECT b.hash FROM audit_event b WHERE b.id < a.id ORDER BY b.id DESC LIMIT 1) AS prev FROM audit_event a WHERE a.id IN (${eventIds.map(() => '?').join(',')})`, eventIds)
+        `SELECT a.id, (SELECT b.hash FROM audit_event b WHERE b.seq = a.seq - 1) AS prev FROM audit_event a WHERE a.id IN (${eventIds.map(() => '?').join(',')})`, eventIds)
     : [];
   const prevOf = new Map(previous.map((p) => [Number(p.id), p.prev ?? '0'.repeat(64)]));
   const byEvent = new Map(events.map((e) => [Number(e.id), e]));

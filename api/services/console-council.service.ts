@@ -12,6 +12,7 @@ import type { Locale } from '../../domain/template';
 import type { Principal } from '../auth';
 import { reviewStatus } from './council.service';
 import type { Cell, Sheet } from './console-xlsx';
+import { readConsolidatedReport } from '../../db/consolidated-report';
 
 export type ReviewStatus = Awaited<ReturnType<typeof reviewStatus>>;
 
@@ -61,7 +62,7 @@ export async function councilView(em: EntityManager, cycle: ICycle, viewer: Prin
   const tasks = await em.find(UnitTask, { cycle, submittedAt: { $ne: null } }, { populate: ['unit'], orderBy: { unit: { code: 'asc' } } });
   return {
     versions, version,
-    content: (report?.content as ConsolidatedReportContent | undefined) ?? null,
+    content: report ? await readConsolidatedReport(em, report) : null,
     review, proposalVotes,
     myReportBallot: mine ? { choice: mine.choice, castAt: mine.createdAt.toISOString() } : null,
     decisions: decisions.map((d) => ({ proposalId: d.proposalId, approved: d.approved, approvals: d.approvals, rejections: d.rejections, members: d.members })),

@@ -104,7 +104,7 @@ export async function cycleBoard(em: EntityManager, campaign: string, period: st
     ? await em.execute<{ task_id: number; at: Date }[]>(`SELECT task_id, max(coalesce(sent_at, created_at)) AS at FROM email WHERE kind = 'reminder' AND task_id IN (${taskIds.map(() => '?').join(',')}) GROUP BY task_id`, taskIds)
     : [];
   const reminderAt = new Map(reminders.map((r) => [Number(r.task_id), new Date(r.at).toISOString()]));
-  const escalations = await em.find(AuditEvent, { cycleId: cycle.id, action: { $in: ['cycle.escalated.level1', 'cycle.escalated.level2'] } }, { orderBy: { id: 'asc' } });
+  const escalations = await em.find(AuditEvent, { cycleId: cycle.id, action: { $in: ['cycle.escalated.level1', 'cycle.escalated.level2'] } }, { orderBy: { seq: 'asc' } });
   const escalatedAt = new Map<string, string>();
   for (const e of escalations) {
     const units = (e.after as { units?: unknown } | null)?.units;

@@ -33,7 +33,7 @@ export interface RevisionRequest {
 
 /** The council's latest revision request for a task: its comment and deadline, from the audit log. */
 export async function latestRevisionRequest(em: EntityManager, taskId: number): Promise<RevisionRequest | null> {
-  const event = await em.findOne(AuditEvent, { action: 'task.revision_requested', subjectType: 'unit_task', subjectId: String(taskId) }, { orderBy: { id: 'desc' } });
+  const event = await em.findOne(AuditEvent, { action: 'task.revision_requested', subjectType: 'unit_task', subjectId: String(taskId) }, { orderBy: { seq: 'desc' } });
   if (!event) return null;
   const after = (event.after ?? {}) as { comment?: unknown; deadline?: unknown };
   return {

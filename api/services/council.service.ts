@@ -4,10 +4,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { appendAudit } from '../../db/audit';
 import { ApiToken, Ballot, ConsolidatedReport, Cycle, UnitTask } from '../../db/entities';
 import type { ICycle } from '../../db/entities/cycle.entity';
-import type { ConsolidatedReportContent } from '../../domain/consolidation';
 import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors';
 import { decideReport, quorumReached } from '../../domain/review';
 import type { Principal } from '../auth';
+import { readConsolidatedReport } from '../../db/consolidated-report';
 
 export async function findCycle(em: EntityManager, campaign: string, period: string): Promise<ICycle> {
   const cycle = await em.findOne(Cycle, { campaign: { code: campaign }, period }, { populate: ['campaign', 'template'] });
@@ -34,7 +34,7 @@ export async function castBallot(em: EntityManager, cycle: ICycle, voter: Princi
   }
   if (request.subject === 'proposal') {
     const report = await em.findOneOrFail(ConsolidatedReport, { cycle, version: request.version });
-    if (!(report.content as ConsolidatedReportContent).proposals.some((p) => p.id === request.proposalId)) {
+    if (!(await readConsolidatedReport(em, report)).proposals.some((p) => p.id === request.proposalId)) {
       throw new NotFoundError(`Proposal "${request.proposalId}" is not in version ${request.version}.`, 'proposalId');
     }
   }

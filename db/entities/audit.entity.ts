@@ -34,3 +34,17 @@ export const AuditEvent = defineEntity({
   },
 });
 export type IAuditEvent = InferEntity<typeof AuditEvent>;
+
+/**
+ * An audit event written by a transaction that has not committed yet: its canonical content
+ * (`canonicalJson` of `AuditRowContent`). A deferred constraint trigger (migration 20261123170000,
+ * which the schema diff cannot see) chains it into `audit_event` under the same id when the writer
+ * commits, and deletes it; the table is empty outside open transactions.
+ */
+export const AuditPending = defineEntity({
+  name: 'AuditPending',
+  properties: {
+    id: p.bigint('number').primary().defaultRaw(`nextval('audit_event_id_seq')`),
+    content: p.text(),
+  },
+});

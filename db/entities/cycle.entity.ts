@@ -3,6 +3,7 @@ import type { CyclePlan, UnitSchedule } from '../../domain/calendar';
 import type { ReportAnswers } from '../../domain/answers';
 import type { CyclePolicy } from '../../domain/policy';
 import { CYCLE_STAGES, TASK_STATES } from '../../domain/states';
+import type { BasisEntry } from '../consolidated-report';
 import { BaseSchema } from './base';
 import { Campaign } from './campaign.entity';
 import { ReportTemplate } from './template.entity';
@@ -74,7 +75,11 @@ export const Submission = defineEntity({
 });
 export type ISubmission = InferEntity<typeof Submission>;
 
-/** The council's reading: a new version on every consolidation. */
+/**
+ * The council's reading: a new version on every consolidation. Stored as its basis (which
+ * submission of each task it counts) and read with `readConsolidatedReport` (db/consolidated-report.ts);
+ * versions written before the basis existed hold the reading itself in `content`.
+ */
 export const ConsolidatedReport = defineEntity({
   name: 'ConsolidatedReport',
   extends: BaseSchema,
@@ -82,7 +87,8 @@ export const ConsolidatedReport = defineEntity({
   properties: {
     cycle: () => p.manyToOne(Cycle),
     version: p.integer(),
-    content: p.json<unknown>(),
+    basis: p.json<readonly BasisEntry[]>().nullable().lazy(),
+    content: p.json<unknown>().nullable(),
   },
 });
 export type IConsolidatedReport = InferEntity<typeof ConsolidatedReport>;

@@ -1,5 +1,5 @@
 import { ApiToken } from './api-token.entity';
-import { AuditEvent } from './audit.entity';
+import { AuditEvent, AuditPending } from './audit.entity';
 import { Campaign, Holiday, Policy } from './campaign.entity';
 import { ConsolidatedReport, Cycle, Submission, UnitTask } from './cycle.entity';
 import { Email } from './email.entity';
@@ -9,7 +9,7 @@ import { Unit } from './unit.entity';
 import { BaseSchema } from './base';
 import { Ballot, CommendationDecision } from './council.entity';
 
-export { WorkflowHistory, Ballot, CommendationDecision, ApiToken, AuditEvent, Campaign, Holiday, Policy, ConsolidatedReport, Cycle, Submission, UnitTask, Email, ReportTemplate, Unit };
+export { WorkflowHistory, Ballot, CommendationDecision, ApiToken, AuditEvent, AuditPending, Campaign, Holiday, Policy, ConsolidatedReport, Cycle, Submission, UnitTask, Email, ReportTemplate, Unit };
 
 /** Every entity, listed explicitly (no folder discovery). */
-export const ENTITIES = [BaseSchema, Unit, ReportTemplate, Policy, Campaign, Holiday, Cycle, UnitTask, Submission, ConsolidatedReport, Email, AuditEvent, ApiToken, Ballot, CommendationDecision, WorkflowHistory];
+export const ENTITIES = [BaseSchema, Unit, ReportTemplate, Policy, Campaign, Holiday, Cycle, UnitTask, Submission, ConsolidatedReport, Email, AuditEvent, AuditPending, ApiToken, Ballot, CommendationDecision, WorkflowHistory];

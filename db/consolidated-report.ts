@@ -1,0 +1,103 @@
+/**
+ * Consolidated versions: what the council reads. A version is stored as its **basis**, every task
+ * of the cycle with the unit, deadline and the submission it counted (none when the unit handed
+ * nothing in), and the reading is `consolidate()` over those submissions. Submissions and template
+ * versions are immutable, and `consolidate` is pure, so a version reads the same forever.
+ *
+ * Why not store the reading itself: it copies every answer (≈ 1.9 KiB per unit, 19 MiB at 10,000
+ * units), and writing that document dominated consolidation (BENCHMARKS.md). The basis is
+ * computed and written by PostgreSQL in one statement; no report passes through this process.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { IConsolidatedReport } from './entities/cycle.entity';
+import type { ReportAnswers } from '../domain/answers';
+import { consolidate, type ConsolidatedReportContent, type UnitReportInput } from '../domain/consolidation';
+import type { TemplateDefinition } from '../domain/template';
+
+/** One task of a consolidated version. */
+export interface BasisEntry {
+  readonly taskId: number;
+  readonly unitCode: string;
+  readonly unitName: string;
+  readonly deadline: string;
+  /** The latest submission when the version was made; null: the unit had handed nothing in. */
+  readonly submissionId: number | null;
+}
+
+export interface ConsolidationSummary {
+  readonly expected: number;
+  readonly submitted: number;
+  readonly onTime: number;
+}
+
+/**
+ * Stores version `version` of the cycle's consolidation from each task's latest submission, in
+ * one statement; its summary, or null when that version already exists (nothing is changed).
+ */
+export async function writeConsolidatedReport(em: EntityManager, cycleId: number, version: number): Promise<ConsolidationSummary | null> {
+  const rows = await em.execute<{ expected: number; submitted: number; on_time: number }[]>(
+    `WITH latest AS (
+       SELECT DISTINCT ON (s.task_id) s.id, s.task_id, s.late
+       FROM submission s JOIN unit_task t ON t.id = s.task_id
+       WHERE t.cycle_id = ?
+       ORDER BY s.task_id, s.version DESC
+     ), basis AS (
+       SELECT coalesce(jsonb_agg(jsonb_build_object('taskId', t.id, 'unitCode', u.code, 'unitName', u.name, 'deadline', t.schedule->>'deadline', 'submissionId', l.id) ORDER BY u.code), '[]'::jsonb) AS entries,
+              count(*)::int AS expected, count(l.id)::int AS submitted, (count(l.id) FILTER (WHERE NOT l.late))::int AS on_time
+       FROM unit_task t JOIN unit u ON u.id = t.unit_id LEFT JOIN latest l ON l.task_id = t.id
+       WHERE t.cycle_id = ?
+     ), inserted AS (
+       INSERT INTO consolidated_report (created_at, updated_at, cycle_id, version, basis)
+       SELECT now(), now(), ?, ?, entries FROM basis
+       ON CONFLICT (cycle_id, version) DO NOTHING
+       RETURNING id
+     )
+     SELECT expected, submitted, on_time FROM basis WHERE EXISTS (SELECT 1 FROM inserted)`,
+    [cycleId, cycleId, cycleId, version],
+  );
+  const row = rows[0];
+  return row ? { expected: row.expected, submitted: row.submitted, onTime: row.on_time } : null;
+}
+
+interface ReadingRow {
+  unit_code: string;
+  unit_name: string;
+  deadline: string;
+  submitted_at: Date | null;
+  late: boolean | null;
+  answers: ReportAnswers | null;
+  version: number | null;
+}
+
+/** Readings recently computed, per database (driver); versions never change, so they can be kept. */
+const recentByDatabase = new WeakMap<object, Map<number, Promise<ConsolidatedReportContent>>>();
+const RECENT_MAX = 2;
+
+/** The council's reading of a consolidated version. */
+export function readConsolidatedReport(em: EntityManager, report: IConsolidatedReport): Promise<ConsolidatedReportContent> {
+  if (report.content) return Promise.resolve(report.content as ConsolidatedReportContent); // stored before basis existed
+  const driver = em.getDriver();
+  const recent = recentByDatabase.get(driver) ?? new Map<number, Promise<ConsolidatedReportContent>>();
+  recentByDatabase.set(driver, recent);
+  const cached = recent.get(report.id);
+  if (cached) return cached;
+  const reading = computeReading(em, report.id);
+  recent.set(report.id, reading);
+  reading.catch(() => recent.delete(report.id));
+  if (recent.size > RECENT_MAX) recent.delete(recent.keys().next().value!);
+  return reading;
+}
+
+async function computeReading(em: EntityManager, reportId: number): Promise<ConsolidatedReportContent> {
+  const [template] = await em.execute<{ definition: TemplateDefinition }[]>(
+    'SELECT rt.definition FROM consolidated_report r JOIN cycle c ON c.id = r.cycle_id JOIN report_template rt ON rt.id = c.template_id WHERE r.id = ?', [reportId]);
+  const rows = await em.execute<ReadingRow[]>(
+    `SELECT e->>'unitCode' AS unit_code, e->>'unitName' AS unit_name, e->>'deadline' AS deadline, s.submitted_at, s.late, s.answers, s.version
+     FROM consolidated_report r CROSS JOIN jsonb_array_elements(r.basis) e LEFT JOIN submission s ON s.id = (e->>'submissionId')::int
+     WHERE r.id = ?`, [reportId]);
+  const units: UnitReportInput[] = rows.map((r) => ({
+    unitCode: r.unit_code, unitName: r.unit_name, deadline: r.deadline,
+    ...(r.answers ? { submission: { submittedAt: new Date(r.submitted_at!).toISOString(), late: r.late!, answers: r.answers, version: r.version! } } : {}),
+  }));
+  return consolidate(template!.definition, units);
+}
