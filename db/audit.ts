@@ -50,12 +50,8 @@ export interface AuditRowContent {
 
 export const auditHash = (prevHash: string, content: AuditRowContent): string => sha256(`${prevHash}\n${canonicalJson(content)}`);
 
-/**
- * Appends one event to the chained audit log as part of the caller's transaction; returns its id.
- * The row is chained when the transaction commits (deferred trigger, migration 20261123170000),
- * so appends do not queue behind each other while their transactions are still running.
- */
-export async function appendAudit(em: EntityManager, input: AuditInput): Promise<number> {
+/** The canonical text an event is chained by (`audit_pending.content`). */
+export function auditContent(input: AuditInput): string {
   const content: AuditRowContent = {
     occurredAt: (input.occurredAt ?? new Date()).toISOString(),
     actorKind: input.actor.kind,
@@ -68,6 +64,15 @@ export async function appendAudit(em: EntityManager, input: AuditInput): Promise
     after: input.after ?? null,
     origin: input.actor.origin ?? null,
   };
-  const rows = await em.execute<{ id: string }[]>('INSERT INTO audit_pending (content) VALUES (?) RETURNING id', [canonicalJson(content)]);
+  return canonicalJson(content);
+}
+
+/**
+ * Appends one event to the chained audit log as part of the caller's transaction; returns its id.
+ * The row is chained when the transaction commits (deferred trigger, migration 20261123170000),
+ * so appends do not queue behind each other while their transactions are still running.
+ */
+export async function appendAudit(em: EntityManager, input: AuditInput): Promise<number> {
+  const rows = await em.execute<{ id: string }[]>('INSERT INTO audit_pending (content) VALUES (?) RETURNING id', [auditContent(input)]);
   return Number(rows[0]!.id);
 }

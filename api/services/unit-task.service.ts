@@ -6,11 +6,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { LINK_TOKEN_PATTERN, sha256 } from '../../auth/tokens';
 import { lockTaskByTokenHash } from '../../db/row-lock';
-import { appendAudit, type Actor } from '../../db/audit';
+import { appendAudit, auditContent, type Actor } from '../../db/audit';
+import { templateDefinition } from '../../db/template-definitions';
 import { Submission, UnitTask, type IUnitTask } from '../../db/entities/cycle.entity';
 import { validateAnswers, type ReportAnswers } from '../../domain/answers';
 import { ConflictError, LinkError } from '../../domain/errors';
-import { OPEN_TASK_STATES, type TaskState } from '../../domain/states';
+import { OPEN_TASK_STATES, type CycleStage, type TaskState } from '../../domain/states';
 import type { TemplateDefinition } from '../../domain/template';
 import { InvalidReportError } from '../errors';
 
@@ -42,14 +43,20 @@ export interface TaskView {
 
 const linkActor = (task: IUnitTask, origin: string): Actor => ({ kind: 'link', id: `task:${task.id}`, origin });
 
+const unknownLink = () => new LinkError('This link is not valid or has been replaced by a newer one. Use the most recent email, or ask for a fresh link.', 'unknown');
+
+/** The hash a link token is stored under; refuses what cannot be a token at all. */
+function tokenHashOf(token: string): string {
+  if (!LINK_TOKEN_PATTERN.test(token)) throw new LinkError('This link is not valid. Check that it was copied completely from the email.', 'unknown');
+  return sha256(token);
+}
+
 /** Finds the task behind a link token (optionally locking its row, and only it). */
 export async function resolveLink(em: EntityManager, token: string, { lock = false } = {}): Promise<IUnitTask> {
-  if (!LINK_TOKEN_PATTERN.test(token)) throw new LinkError('This link is not valid. Check that it was copied completely from the email.', 'unknown');
-  const unknown = () => new LinkError('This link is not valid or has been replaced by a newer one. Use the most recent email, or ask for a fresh link.', 'unknown');
-  const tokenHash = sha256(token);
-  if (lock && (await lockTaskByTokenHash(em, tokenHash)) === undefined) throw unknown();
+  const tokenHash = tokenHashOf(token);
+  if (lock && (await lockTaskByTokenHash(em, tokenHash)) === undefined) throw unknownLink();
   const task = await em.findOne(UnitTask, { tokenHash }, { populate: ['unit', 'cycle', 'cycle.campaign', 'cycle.template'], ...(lock ? { refresh: true } : {}) });
-  if (!task) throw unknown();
+  if (!task) throw unknownLink();
   return task;
 }
 
@@ -64,13 +71,21 @@ async function latestSubmission(em: EntityManager, task: IUnitTask) {
   return em.findOne(Submission, { task }, { orderBy: { version: 'desc' } });
 }
 
+interface TaskStanding {
+  readonly stage: CycleStage;
+  readonly state: TaskState;
+  readonly hardClose: string;
+}
+
+const standingOf = (task: IUnitTask): TaskStanding => ({ stage: task.cycle.stage, state: task.state, hardClose: task.schedule.hardClose });
+
 /** Why the task no longer takes a report, in words for the unit head; undefined when it does. */
-function refusal(task: IUnitTask, now: Date): string | undefined {
-  if (task.cycle.stage === 'cancelled') return 'This reporting cycle was cancelled; nothing needs to be submitted.';
-  if (task.state === 'not_submitted' || now.getTime() >= Date.parse(task.schedule.hardClose)) {
-    return `The reporting period closed on ${task.schedule.hardClose}; reports can no longer be submitted through this link. Contact the council secretariat.`;
+function refusal({ stage, state, hardClose }: TaskStanding, now: Date): string | undefined {
+  if (stage === 'cancelled') return 'This reporting cycle was cancelled; nothing needs to be submitted.';
+  if (state === 'not_submitted' || now.getTime() >= Date.parse(hardClose)) {
+    return `The reporting period closed on ${hardClose}; reports can no longer be submitted through this link. Contact the council secretariat.`;
   }
-  if (!OPEN_TASK_STATES.has(task.state)) return 'Your report has already been submitted; the council has not asked for a revision.';
+  if (!OPEN_TASK_STATES.has(state)) return 'Your report has already been submitted; the council has not asked for a revision.';
   return undefined;
 }
 
@@ -86,7 +101,7 @@ export async function readTask(em: EntityManager, token: string, now: Date): Pro
     deadline: task.schedule.deadline,
     hardClose: task.schedule.hardClose,
     state: task.state,
-    canSubmit: refusal(task, now) === undefined,
+    canSubmit: refusal(standingOf(task), now) === undefined,
     template: task.cycle.template.definition,
     draft: task.draft ?? null,
     draftSavedAt: task.draftSavedAt?.toISOString() ?? null,
@@ -97,7 +112,7 @@ export async function readTask(em: EntityManager, token: string, now: Date): Pro
 export async function saveDraft(em: EntityManager, token: string, body: unknown, origin: string, now: Date): Promise<{ savedAt: string }> {
   return em.transactional(async (tx) => {
     const task = await resolveLink(tx, token, { lock: true });
-    const refused = refusal(task, now);
+    const refused = refusal(standingOf(task), now);
     if (refused) throw new ConflictError(refused);
     const checked = validateAnswers(task.cycle.template.definition, body, { complete: false });
     if (!checked.ok) throw new InvalidReportError(checked.errors);
@@ -114,33 +129,82 @@ export async function saveDraft(em: EntityManager, token: string, body: unknown,
   });
 }
 
-/** Validates and stores a report; returns the receipt and the workflow to notify. */
+/** What a submission needs to know about its task, read in one query. */
+interface SubmitTarget {
+  id: number;
+  state: TaskState;
+  hard_close: string;
+  deadline: string;
+  workflow_id: string;
+  unit_code: string;
+  unit_name: string;
+  cycle_id: number;
+  period: string;
+  stage: CycleStage;
+  template_id: number;
+  last_version: number | null;
+}
+
+const SUBMIT_TARGET_SQL = `
+  SELECT t.id, t.state, t.schedule->>'hardClose' AS hard_close, t.schedule->>'deadline' AS deadline, t.workflow_id,
+         u.code AS unit_code, u.name AS unit_name, c.id AS cycle_id, c.period, c.stage, c.template_id,
+         (SELECT max(s.version) FROM submission s WHERE s.task_id = t.id) AS last_version
+  FROM unit_task t JOIN unit u ON u.id = t.unit_id JOIN cycle c ON c.id = t.cycle_id
+  WHERE t.token_hash = ?`;
+
+/**
+ * Stores the submission, the task's new state and the audit event in one statement (one implicit
+ * transaction), only if the task is still in the state it was read in; returns whether it did.
+ */
+const STORE_SUBMISSION_SQL = `
+  WITH task AS (
+    UPDATE unit_task SET state = ?, submitted_at = ?, late = ?, draft = NULL, updated_at = ?
+    WHERE id = ? AND state = ? RETURNING id
+  ), stored AS (
+    INSERT INTO submission (created_at, updated_at, task_id, version, answers, submitted_at, late, receipt_number)
+    SELECT ?, ?, id, ?, ?::jsonb, ?, ?, ? FROM task RETURNING id
+  ), audited AS (
+    INSERT INTO audit_pending (content) SELECT ? FROM stored RETURNING id
+  )
+  SELECT count(*)::int AS n FROM audited`;
+
+/**
+ * Validates and stores a report; returns the receipt and the workflow to notify. Two round trips
+ * and no explicit transaction: the task is read, the answers checked against its (cached)
+ * template, then everything is written by one statement that only applies if the task has not
+ * changed state since it was read (a concurrent draft, reminder step or second submission);
+ * then it is read again and decided afresh.
+ */
 export async function submitReport(em: EntityManager, token: string, body: unknown, origin: string, now: Date): Promise<{ receipt: Receipt; workflowId: string }> {
-  return em.transactional(async (tx) => {
-    const task = await resolveLink(tx, token, { lock: true });
-    const refused = refusal(task, now);
+  const tokenHash = tokenHashOf(token);
+  for (let attempt = 1; ; attempt += 1) {
+    const [task] = await em.execute<SubmitTarget[]>(SUBMIT_TARGET_SQL, [tokenHash]);
+    if (!task) throw unknownLink();
+    const refused = refusal({ stage: task.stage, state: task.state, hardClose: task.hard_close }, now);
     if (refused) throw new ConflictError(refused);
-    const checked = validateAnswers(task.cycle.template.definition, body, { complete: true });
+    const checked = validateAnswers(await templateDefinition(em, task.template_id), body, { complete: true });
     if (!checked.ok) throw new InvalidReportError(checked.errors);
-    const previous = await latestSubmission(tx, task);
-    const version = (previous?.version ?? 0) + 1;
-    const late = now.getTime() > Date.parse(task.schedule.deadline);
-    const submission = tx.create(Submission, {
-      task, version, answers: checked.answers, submittedAt: now, late,
-      receiptNumber: `BC-${task.cycle.id}-${task.unit.code}-${version}`,
+    const version = (task.last_version ?? 0) + 1;
+    const late = now.getTime() > Date.parse(task.deadline);
+    const receiptNumber = `BC-${task.cycle_id}-${task.unit_code}-${version}`;
+    const state: TaskState = task.state === 'revision_requested' ? 'resubmitted' : 'submitted';
+    const audit = auditContent({
+      actor: { kind: 'link', id: `task:${task.id}`, origin }, action: 'task.submitted', subjectType: 'unit_task', subjectId: String(task.id), cycleId: task.cycle_id,
+      before: { state: task.state }, after: { state, version, late, receiptNumber }, occurredAt: now,
     });
-    const before = task.state;
-    task.state = before === 'revision_requested' ? 'resubmitted' : 'submitted';
-    task.submittedAt = now;
-    task.late = late;
-    task.draft = null;
-    await tx.flush();
-    await appendAudit(tx, {
-      actor: linkActor(task, origin), action: 'task.submitted', subjectType: 'unit_task', subjectId: String(task.id), cycleId: task.cycle.id,
-      before: { state: before }, after: { state: task.state, version, late, receiptNumber: submission.receiptNumber }, occurredAt: now,
-    });
-    return { receipt: receiptOf(task, submission), workflowId: task.workflowId };
-  });
+    const [stored] = await em.execute<{ n: number }[]>(STORE_SUBMISSION_SQL, [
+      state, now, late, now, task.id, task.state,
+      now, now, version, JSON.stringify(checked.answers), now, late, receiptNumber,
+      audit,
+    ]);
+    if (stored!.n === 1) {
+      return {
+        receipt: { receiptNumber, version, submittedAt: now.toISOString(), late, unitCode: task.unit_code, unitName: task.unit_name, period: task.period },
+        workflowId: task.workflow_id,
+      };
+    }
+    if (attempt === 3) throw new ConflictError('The report could not be stored because the task kept changing; send it again.');
+  }
 }
 
 export async function readReceipt(em: EntityManager, token: string): Promise<Receipt> {

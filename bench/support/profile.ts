@@ -3,7 +3,7 @@
  * Temporal server during a phase, the main thread's event-loop utilisation, and a sampling CPU
  * profile of the main thread summed by package and by function.
  */
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
 
@@ -83,6 +83,9 @@ export async function profileCpu(): Promise<{ stop(): Promise<CpuProfileSummary>
     async stop() {
       const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: { nodes: ProfileNode[]; startTime: number; endTime: number } };
       session.disconnect();
+      // The raw profile, for DevTools or a closer look at callers (test-artifacts/ is not committed).
+      mkdirSync('test-artifacts', { recursive: true });
+      writeFileSync(path.join('test-artifacts', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`), JSON.stringify(profile));
       const total = profile.nodes.reduce((sum, n) => sum + (n.hitCount ?? 0), 0) || 1;
       const byOwner = new Map<string, number>();
       const byFunction = new Map<string, number>();
