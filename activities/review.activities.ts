@@ -8,7 +8,7 @@ import { windowEnd } from '../domain/calendar';
 import { NotFoundError } from '../domain/errors';
 import { decideProposal, decideReport, type ReportDecision, type Tally } from '../domain/review';
 import type { Locale } from '../domain/template';
-import { deliverPending, enqueueEmail } from '../mail/outbox';
+import { deliverPending, enqueueEmail, enqueueEmails } from '../mail/outbox';
 import { deliveryDeps, type ActivityDeps } from './deps';
 import { loadCycle } from './load-cycle';
 import { taskEmailParams } from './task.activities';
@@ -133,37 +133,49 @@ export function createReviewActivities(deps: ActivityDeps) {
         const report = await em.findOne(ConsolidatedReport, { cycle: cycleId, version });
         if (!report) throw new NotFoundError(`Consolidated version ${version} of cycle ${cycleId} does not exist.`);
         const content = await readConsolidatedReport(em, report);
-        const existing = await em.find(CommendationDecision, { cycle: cycleId });
+        const decided = new Set((await em.find(CommendationDecision, { cycle: cycleId }, { fields: ['proposalId'] })).map((d) => d.proposalId));
         const members = await councilSize(em);
         const ballots = await em.find(Ballot, { cycle: cycleId, reportVersion: version, subjectKey: { $like: 'proposal:%' }, voter: { revokedAt: null } });
+        const choicesOf = new Map<string, ('approve' | 'reject')[]>();
+        for (const b of ballots) choicesOf.set(b.subjectKey, [...(choicesOf.get(b.subjectKey) ?? []), b.choice === 'approve' ? 'approve' : 'reject']);
         for (const proposal of content.proposals) {
-          if (existing.some((d) => d.proposalId === proposal.id)) continue; // decided by an earlier attempt
-          const choices = ballots.filter((b) => b.subjectKey === `proposal:${proposal.id}`).map((b) => (b.choice === 'approve' ? 'approve' as const : 'reject' as const));
-          const d = decideProposal(members, choices, cycle.policy.quorum, cycle.policy.approvalThreshold);
+          if (decided.has(proposal.id)) continue; // decided by an earlier attempt
+          const d = decideProposal(members, choicesOf.get(`proposal:${proposal.id}`) ?? [], cycle.policy.quorum, cycle.policy.approvalThreshold);
           em.create(CommendationDecision, { cycle, reportVersion: version, proposalId: proposal.id, unitCode: proposal.unitCode, nominee: proposal.nominee, requestedForm: proposal.requestedForm, members, ...d });
         }
         await em.flush();
         const decisions = await em.find(CommendationDecision, { cycle: cycleId }, { orderBy: { proposalId: 'asc' } });
-        const tasks = await em.find(UnitTask, { cycle }, { populate: ['unit'] });
+        await em.execute(`UPDATE unit_task SET state = 'accepted', updated_at = now() WHERE cycle_id = ? AND state IN ('submitted', 'resubmitted')`, [cycleId]);
+        const recipients = await em.execute<{ id: number; code: string; name: string; head_email: string }[]>(
+          'SELECT t.id, u.code, u.name, u.head_email FROM unit_task t JOIN unit u ON u.id = t.unit_id WHERE t.cycle_id = ? ORDER BY u.code', [cycleId]);
         const now = deps.now();
-        for (const task of tasks) if (task.state === 'submitted' || task.state === 'resubmitted') task.state = 'accepted';
         const before = cycle.stage;
         cycle.stage = 'closed';
         cycle.closedAt ??= now;
         await em.flush();
+        const approved = decisions.filter((d) => d.approved).length;
         const auditEventId = await appendAudit(em, {
           actor: actorOf(cycle), action: 'cycle.published', subjectType: 'cycle', subjectId: String(cycleId), cycleId, before: { stage: before },
           after: { stage: 'closed', version, decisions: decisions.map((d) => ({ proposalId: d.proposalId, approved: d.approved, approvals: d.approvals, rejections: d.rejections })) }, occurredAt: now,
         });
+        // Each unit reads the totals and the decisions on its own proposals (a sector-wide list
+        // in every message would make publication grow with the square of the units).
         const vi = locale === 'vi';
-        const summary = vi
-          ? `Số đơn vị đã nộp: ${content.submitted}/${content.expected} (${Math.round(content.completeness * 100)}%), đúng hạn: ${content.onTime} (${Math.round(content.onTimeRate * 100)}%).`
-          : `Units reported: ${content.submitted}/${content.expected} (${Math.round(content.completeness * 100)}%), on time: ${content.onTime} (${Math.round(content.onTimeRate * 100)}%).`;
-        const lines = decisions.map((d) => `${d.nominee} (${d.unitCode}) — ${d.requestedForm}: ${d.approved ? (vi ? 'được chấp thuận' : 'approved') : (vi ? 'không được chấp thuận' : 'not approved')} (${d.approvals}/${d.approvals + d.rejections})`);
-        for (const task of tasks) {
-          await enqueueEmail(em, { key: `${keyPrefix}${task.unit.code}`, kind: 'publication', recipient: task.unit.headEmail, locale, cycleId, taskId: task.id, auditEventId, params: { unitName: task.unit.name, campaignName: cycle.campaign.name, period: cycle.period, summary, decisions: lines } });
-        }
-        return { decisions: decisions.length, approved: decisions.filter((d) => d.approved).length };
+        const summary = [
+          vi
+            ? `Số đơn vị đã nộp: ${content.submitted}/${content.expected} (${Math.round(content.completeness * 100)}%), đúng hạn: ${content.onTime} (${Math.round(content.onTimeRate * 100)}%).`
+            : `Units reported: ${content.submitted}/${content.expected} (${Math.round(content.completeness * 100)}%), on time: ${content.onTime} (${Math.round(content.onTimeRate * 100)}%).`,
+          ...(decisions.length ? [vi ? `Đề nghị khen thưởng: ${decisions.length}, được chấp thuận: ${approved}.` : `Commendation proposals: ${decisions.length}, approved: ${approved}.`] : []),
+        ].join(' ');
+        const line = (d: (typeof decisions)[number]): string =>
+          `${d.nominee} (${d.unitCode}) — ${d.requestedForm}: ${d.approved ? (vi ? 'được chấp thuận' : 'approved') : (vi ? 'không được chấp thuận' : 'not approved')} (${d.approvals}/${d.approvals + d.rejections})`;
+        const linesOf = new Map<string, string[]>();
+        for (const d of decisions) linesOf.set(d.unitCode, [...(linesOf.get(d.unitCode) ?? []), line(d)]);
+        await enqueueEmails(em, recipients.map((r) => ({
+          key: `${keyPrefix}${r.code}`, kind: 'publication' as const, recipient: r.head_email, locale, cycleId, taskId: r.id, auditEventId,
+          params: { unitName: r.name, campaignName: cycle.campaign.name, period: cycle.period, summary, decisions: linesOf.get(r.code) ?? [] },
+        })));
+        return { decisions: decisions.length, approved };
       });
       await deliverPending(deliveryDeps(deps), { keyPrefix });
       return result;

@@ -85,10 +85,15 @@ test('when two of three members approve, the report is approved, each proposal i
   const decisions = await em.find(CommendationDecision, { cycle: cycle.id }, { orderBy: { proposalId: 'asc' } });
   expect(decisions.map((d) => [d.proposalId, d.approved, d.approvals, d.rejections])).toEqual([[p1, true, 2, 0], [p2, false, 1, 1]]);
   expect((await em.find(UnitTask, { cycle: cycle.id })).map((t) => t.state)).toEqual(['accepted', 'accepted']);
+  // Every unit reads the totals and the decision on its own proposal (each unit proposed one).
+  const decisionOf = new Map(decisions.map((d) => [d.unitCode, d.approved]));
   for (const unit of units) {
     const publication = stack.sink.to(unit.headEmail).find((m) => m.subject.includes('Công bố kết quả'));
-    expect(publication?.text).toContain('được chấp thuận');
-    expect(publication?.text).toContain('không được chấp thuận');
+    expect(publication?.text).toContain('Đề nghị khen thưởng: 2, được chấp thuận: 1.');
+    const own = publication!.text.split('\n').filter((l) => l.startsWith('- '));
+    expect(own).toHaveLength(1);
+    expect(own[0]).toContain(`(${unit.code})`);
+    expect(own[0]).toMatch(decisionOf.get(unit.code) ? /: được chấp thuận/ : /: không được chấp thuận/);
   }
 });
 

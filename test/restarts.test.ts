@@ -12,12 +12,12 @@ import { ensureDatabase } from '../db/admin';
 import { ConsolidatedReport, Cycle, Email } from '../db/entities';
 import { ormOptions } from '../db/orm';
 import { seedReferenceData } from '../db/seed';
-import type { ConsolidatedReportContent } from '../domain/consolidation';
 import { freePort } from '../scripts/lib/project';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../scripts/postgres';
 import { startTemporalDevServer, type DevServer } from '../scripts/temporal-server';
 import { startStack, type Stack } from './support/stack';
 import { api, createCampaign, createUnits, currentPeriod, eventually, linkIn, sleep, submitByLink } from './support/fixtures';
+import { readConsolidatedReport } from '../db/consolidated-report';
 
 const DIR = path.join(__dirname, '..', '.data', `test-restarts-${process.pid}`);
 let pg: EmbeddedPostgres;
@@ -97,7 +97,7 @@ test('a cycle completes with the undisturbed outcome when PostgreSQL and then th
 
   const em = stack.orm.em.fork();
   const cycle = await em.findOneOrFail(Cycle, { workflowId: started.body.workflowId });
-  const content = (await em.findOneOrFail(ConsolidatedReport, { cycle, version: 1 })).content as ConsolidatedReportContent;
+  const content = await readConsolidatedReport(em, await em.findOneOrFail(ConsolidatedReport, { cycle, version: 1 }));
   expect(content).toMatchObject({ expected: 12, submitted: 11, onTime: 8 });
   expect(content.lateUnits.map((u) => u.unitCode).sort()).toEqual([8, 9, 10].map((i) => units[i]!.code).sort());
   expect(content.missingUnits.map((u) => u.unitCode)).toEqual([units[11]!.code]);

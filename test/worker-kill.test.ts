@@ -10,9 +10,9 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConsolidatedReport, Cycle, Email } from '../db/entities';
-import type { ConsolidatedReportContent } from '../domain/consolidation';
 import { startStack, type Stack } from './support/stack';
 import { api, createCampaign, createUnits, currentPeriod, eventually, linkIn, sleep, submitByLink } from './support/fixtures';
+import { readConsolidatedReport } from '../db/consolidated-report';
 
 // `npm run test:soak` runs the long variant: more units, more kills (BAOCAO_SOAK_UNITS, BAOCAO_SOAK_KILLS).
 const UNITS = Number(process.env.BAOCAO_SOAK_UNITS ?? 200);
@@ -103,7 +103,7 @@ test(`a ${UNITS}-unit cycle survives ${KILLS} SIGKILLs of its worker: it complet
 
   const em = stack.orm.em.fork();
   const cycle = await em.findOneOrFail(Cycle, { workflowId: started.body.workflowId });
-  const content = (await em.findOneOrFail(ConsolidatedReport, { cycle, version: 1 })).content as ConsolidatedReportContent;
+  const content = await readConsolidatedReport(em, await em.findOneOrFail(ConsolidatedReport, { cycle, version: 1 }));
   expect(content.submitted).toBe(reporters.length);
 
   // Every outbox row was delivered; count what the sink saw per message id.
