@@ -1,6 +1,6 @@
 # One image for every baocao process; the command picks which:
 #   node dist/api/main.js                   the API (default)
-#   node dist/worker/main.js                a worker
+#   node --max-old-space-size=512 dist/worker/main.js   a worker (heap cap: worker/node-flags.ts)
 #   node dist/scripts/migrate.js            create the database if missing and apply migrations
 #   node dist/scripts/create-token.js --name "Nguyễn Văn A" --role admin    print a new API token
 # (`npm run db:migrate` / `npm run token:create` rebuild first and need the dev dependencies, so in

@@ -14,39 +14,19 @@
  * and D + 2G; hard close at D + 4G. Unit i submits: i mod 10 < 7 once dispatch is complete, = 7
  * after the reminder, = 8 after the first escalation (late); = 9 never.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { api, createCampaign, createUnits, currentPeriod, submitByLink } from '../test/support/fixtures';
-import type { Stack } from '../test/support/stack';
 import { dispatchReached, linksOf, postCycle, watchForStall } from './support/cycle';
 import { positiveIntegers, progress, runBench, withBenchEnv } from './support/env';
 import { historyFacts, largestChildHistory } from './support/history';
 import { fmtInt, fmtMiB, fmtSeconds, inParallel, printTable, verdict } from './support/measure';
+import { processMemory, startWorkerProcess } from './support/worker-process';
 
 const RSS_GOAL_BYTES = 1024 ** 3;
 /** Temporal's defaults: history events and bytes at which a workflow is terminated. */
 const HISTORY_LIMIT = { events: 51_200, bytes: 50 * 1024 ** 2 };
 
-/** The worker as `npm run start:worker` runs it, against the stack's database, task queue and sink. */
-function startWorkerProcess(stack: Stack): ChildProcess {
-  const c = stack.config;
-  return spawn(process.execPath, [path.join(__dirname, '..', 'worker', 'main.js')], {
-    env: {
-      ...process.env, DATABASE_URL: c.DATABASE_URL, TEMPORAL_ADDRESS: c.TEMPORAL_ADDRESS, TEMPORAL_TASK_QUEUE: c.TEMPORAL_TASK_QUEUE, SMTP_URL: c.SMTP_URL,
-      LINK_SECRET: c.LINK_SECRET, PUBLIC_URL: c.PUBLIC_URL, SECRETARIAT_EMAIL: c.SECRETARIAT_EMAIL, LOG_LEVEL: 'error',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-}
-
-/** Resident memory of a process from /proc: now, and the kernel's high-water mark. */
-function procMemory(pid: number): { rssBytes: number; peakBytes: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kib = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN) * 1024;
-  return { rssBytes: kib('VmRSS'), peakBytes: kib('VmHWM') };
-}
+const eventKindOfLargest = (h: { largestPayload: { kind: string; bytes: number } }): string => `${h.largestPayload.kind}, ${fmtMiB(h.largestPayload.bytes)} MiB`;
 
 const sleepUntil = (t: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, t - Date.now())));
 
@@ -66,7 +46,7 @@ async function main(): Promise<void> {
     let peakBytes = 0;
     const sampler = setInterval(() => {
       try {
-        const m = procMemory(worker.pid!);
+        const m = processMemory(worker.pid!);
         memory.push({ at: Date.now(), rssBytes: m.rssBytes });
         peakBytes = Math.max(peakBytes, m.peakBytes);
       } catch { /* exited */ }
@@ -136,6 +116,7 @@ async function main(): Promise<void> {
     const batchFacts = await Promise.all(batches.map((id) => historyFacts(stack.client, id)));
     const largestBatch = batchFacts.reduce((a, b) => (b.length > a.length ? b : a), batchFacts[0]!);
     const unit = await largestChildHistory(stack.client, largestBatch.events, 50);
+    const archive = await historyFacts(stack.client, `${workflowId}-archive`);
     const emails = await stack.orm.em.fork().execute<{ kind: string; status: string; n: number }[]>('SELECT kind, status, count(*)::int AS n FROM email GROUP BY kind, status ORDER BY kind, status');
     const tasks = await stack.orm.em.fork().execute<{ state: string; n: number }[]>('SELECT state, count(*)::int AS n FROM unit_task GROUP BY state ORDER BY state');
     const [audit] = await stack.orm.em.fork().execute<{ n: number }[]>('SELECT count(*)::int AS n FROM audit_event');
@@ -147,7 +128,8 @@ async function main(): Promise<void> {
       ['cycle', fmtInt(cycle.length), pct(cycle.length, HISTORY_LIMIT.events), fmtMiB(cycle.sizeBytes), pct(cycle.sizeBytes, HISTORY_LIMIT.bytes)],
       [`largest of ${batches.length} batches`, fmtInt(largestBatch.length), pct(largestBatch.length, HISTORY_LIMIT.events), fmtMiB(largestBatch.sizeBytes), pct(largestBatch.sizeBytes, HISTORY_LIMIT.bytes)],
       [`largest of ${unit.described} units sampled from that batch`, fmtInt(unit.length), pct(unit.length, HISTORY_LIMIT.events), fmtMiB(unit.sizeBytes), pct(unit.sizeBytes, HISTORY_LIMIT.bytes)],
-    ]);
+      ['archive (stores every history of the cycle)', fmtInt(archive.length), pct(archive.length, HISTORY_LIMIT.events), fmtMiB(archive.sizeBytes), pct(archive.sizeBytes, HISTORY_LIMIT.bytes)],
+    ], [`largest payload in the cycle's history: ${eventKindOfLargest(cycle)}`]);
     const last = memory.at(-1)?.rssBytes ?? Number.NaN;
     printTable('Worker process memory', ['what', 'MiB', 'goal'], [
       ['peak RSS (VmHWM)', fmtMiB(peakBytes), verdict(peakBytes <= RSS_GOAL_BYTES)],

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:submissions [-- --clients 50 --requests 2000]`
+ * `npm run bench:submissions [-- --clients 50 --requests 2000 --worker-process --profile]`
  *
  * Report submissions over HTTP (POST /api/v1/link/:token/submission, each unit its own link,
  * once) from `clients` concurrent keep-alive clients, against a floor measured in the same run
@@ -20,6 +20,7 @@ import { createCampaign, createUnits, tokenOf, validAnswers } from '../test/supp
 import type { Stack } from '../test/support/stack';
 import { cycleStatusQuery } from '../workflows/messages';
 import { dispatchReached, linksOf, postCycle, QUIET_TIMING } from './support/cycle';
+import { startWorkerProcess } from './support/worker-process';
 import { positiveIntegers, progress, runBench, withBenchEnv } from './support/env';
 import { runLoad, type LoadRequest, type LoadResult } from './support/load';
 import { fmtInt, fmtMs, fmtSeconds, percentile, printTable, sampleSessions, timed, verdict, type SessionUse } from './support/measure';
@@ -73,12 +74,18 @@ async function measure(stack: Stack, temporalPid: number | undefined, target: st
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { clients: { type: 'string', default: '50' }, requests: { type: 'string', default: '2000' }, profile: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ options: { clients: { type: 'string', default: '50' }, requests: { type: 'string', default: '2000' }, profile: { type: 'boolean', default: false }, 'worker-process': { type: 'boolean', default: false } } });
   const clients = positiveIntegers('clients', values.clients)[0]!;
   const requests = positiveIntegers('requests', values.requests)[0]!;
 
   await withBenchEnv('submissions', async (env) => {
-    const stack = await env.startStack();
+    // By default the worker runs in this process, sharing the API's main thread and ORM pool; with
+    // --worker-process it runs in a process of its own, as in production (`npm start`, compose).
+    const stack = await env.startStack({ worker: !values['worker-process'] });
+    if (values['worker-process']) {
+      const worker = startWorkerProcess(stack);
+      env.onCleanup(async () => { worker.kill('SIGTERM'); });
+    }
     const admin = await stack.token('admin');
     // Two cycles: `clients` units to warm up with, `requests` units to time. (With a child workflow
     // per unit under the cycle, one cycle of both would pass Temporal's 2,000 pending children per
@@ -134,7 +141,7 @@ async function main(): Promise<void> {
       [row(floor), row(product)],
       [
         'floor: bare Fastify, POST /floor/:token → one INSERT of the same JSON body into a scratch table, pg pool of the same size as the product ORM\'s (10), same database',
-        'product: the API of the in-process stack (its worker shares the process and the ORM pool); each request validates, stores the report and its audit event, then signals the unit workflow',
+        `product: the API of the stack (${values['worker-process'] ? 'the worker in a process of its own' : 'its worker shares the process and the ORM pool'}); each request validates, stores the report and its audit event, then signals the unit workflow`,
         `latency measured by the clients (worker thread), until the whole answer is read; the first ${clients} requests of each target are a warm-up and not counted`,
       ]);
 

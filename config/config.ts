@@ -22,6 +22,7 @@ export const ConfigSchema = Type.Object({
   LINK_SECRET: Type.String({ minLength: 32, description: 'secret that derives the personal link tokens' }),
   DEFAULT_LOCALE: Type.Union([Type.Literal('vi'), Type.Literal('en')]),
   LINK_GUESS_LIMIT: Type.Integer({ minimum: 1, maximum: 100000, description: 'failed personal-link lookups an address may make per 10 minutes before it is refused' }),
+  WORKER_MAX_CACHED_WORKFLOWS: Type.Integer({ minimum: 1, maximum: 100000, description: 'workflows a worker keeps in memory between their steps' }),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
 });
 
@@ -43,6 +44,7 @@ export const DEFAULTS: Readonly<Record<keyof Config, string>> = {
   LINK_SECRET: '',
   DEFAULT_LOCALE: 'vi',
   LINK_GUESS_LIMIT: '20',
+  WORKER_MAX_CACHED_WORKFLOWS: '500',
   LOG_LEVEL: 'info',
 };
 

@@ -13,6 +13,7 @@ import { newApiToken } from '../auth/tokens';
 import { DEFAULTS, loadConfig } from '../config/config';
 import { openDatabase } from '../db/orm';
 import { seedDemo, seedReferenceData } from '../db/seed';
+import { WORKER_NODE_FLAGS } from '../worker/node-flags';
 import { startMailSink, startMailboxPage, type MailSink } from '../mail/sink';
 import { portOpen, projectRoot } from './lib/project';
 import { resolveDatabase } from './postgres';
@@ -27,8 +28,8 @@ function linkSecret(dataDir: string): string {
   return fs.readFileSync(file, 'utf8').trim();
 }
 
-function run(name: string, script: string, env: NodeJS.ProcessEnv): ChildProcess {
-  const child = spawn(process.execPath, [script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+function run(name: string, script: string, env: NodeJS.ProcessEnv, nodeFlags: readonly string[] = []): ChildProcess {
+  const child = spawn(process.execPath, [...nodeFlags, script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const prefix = (chunk: Buffer) => chunk.toString().split('\n').filter(Boolean).map((l) => `[${name}] ${l}`).join('\n');
   child.stdout?.on('data', (d: Buffer) => console.log(prefix(d)));
   child.stderr?.on('data', (d: Buffer) => console.error(prefix(d)));
@@ -95,7 +96,7 @@ async function main(): Promise<void> {
     if (seeded) log('Seeded the demo campaign "demo" (a cycle runs in minutes) with 4 units.');
 
     const dist = path.join(root, 'dist');
-    const worker = run('worker', path.join(dist, 'worker', 'main.js'), env);
+    const worker = run('worker', path.join(dist, 'worker', 'main.js'), env, WORKER_NODE_FLAGS);
     const api = run('api', path.join(dist, 'api', 'main.js'), env);
     for (const [name, child] of [['worker', worker], ['api', api]] as const) {
       cleanups.push(() => new Promise<void>((resolve) => {

@@ -6,9 +6,6 @@ import { createActivities, type ActivityDeps } from '../activities';
 /** The workflow code the worker bundles: `workflows/index` beside this folder (source or compiled). */
 export const WORKFLOWS_PATH = path.join(__dirname, '..', 'workflows');
 
-/** Workflows kept in the worker's memory between their steps. */
-const MAX_CACHED_WORKFLOWS = 500;
-
 export interface WorkerHandle {
   readonly worker: Worker;
   readonly connection: NativeConnection;
@@ -19,7 +16,7 @@ export interface WorkerHandle {
  * `workflowBundle` to avoid bundling the workflow code for each worker.
  */
 export async function createWorker(
-  config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_TASK_QUEUE'>,
+  config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_TASK_QUEUE' | 'WORKER_MAX_CACHED_WORKFLOWS'>,
   deps: ActivityDeps,
   options: Partial<Pick<WorkerOptions, 'workflowBundle' | 'maxConcurrentActivityTaskExecutions' | 'maxCachedWorkflows' | 'shutdownGraceTime'>> = {},
 ): Promise<WorkerHandle> {
@@ -33,7 +30,7 @@ export async function createWorker(
     // A 10,000-unit cycle keeps 10,000 unit workflows open for a month; most sleep. Cache the
     // recently active ones only (an evicted one is replayed from its short history when it wakes),
     // so the worker's memory does not grow with the number of units.
-    maxCachedWorkflows: MAX_CACHED_WORKFLOWS,
+    maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS,
     ...options,
   });
   return { worker, connection };

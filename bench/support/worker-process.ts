@@ -1,0 +1,25 @@
+/** A worker in a process of its own, as `npm run start:worker` runs it in production. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Stack } from '../../test/support/stack';
+import { WORKER_NODE_FLAGS } from '../../worker/node-flags';
+
+/** Starts dist/worker/main.js (with the production worker's Node flags) against the stack's database, Temporal task queue and SMTP sink. */
+export function startWorkerProcess(stack: Stack): ChildProcess {
+  const c = stack.config;
+  return spawn(process.execPath, [...WORKER_NODE_FLAGS, path.join(__dirname, '..', '..', 'worker', 'main.js')], {
+    env: {
+      ...process.env, DATABASE_URL: c.DATABASE_URL, TEMPORAL_ADDRESS: c.TEMPORAL_ADDRESS, TEMPORAL_TASK_QUEUE: c.TEMPORAL_TASK_QUEUE, SMTP_URL: c.SMTP_URL,
+      LINK_SECRET: c.LINK_SECRET, PUBLIC_URL: c.PUBLIC_URL, SECRETARIAT_EMAIL: c.SECRETARIAT_EMAIL, LOG_LEVEL: 'error',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+/** Resident memory of a process from /proc: now, and the kernel's high-water mark. */
+export function processMemory(pid: number): { rssBytes: number; peakBytes: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN) * 1024;
+  return { rssBytes: kib('VmRSS'), peakBytes: kib('VmHWM') };
+}
