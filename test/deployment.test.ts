@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { ConfigSchema, loadConfig } from '../config/config';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
+import { WORKER_NODE_FLAGS } from '../worker/node-flags';
 
 type Scalar = string | number | boolean | null;
 interface PortMapping { target: number; published?: string | number; host_ip?: string }
@@ -78,7 +79,7 @@ function portMapping(entry: string | number | PortMapping): { container: number;
 
 /** The source file a `node dist/….js` command runs, or undefined for another command. */
 function sourceOf(command: readonly string[]): string | undefined {
-  const script = command[0] === 'node' ? command[1] : undefined;
+  const script = command[0] === 'node' ? command.slice(1).find((arg) => !arg.startsWith('--')) : undefined;
   const match = script?.match(/^dist\/(.+)\.js$/);
   return match ? `${match[1]}.ts` : undefined;
 }
@@ -140,6 +141,14 @@ test('every node command of the compose file and the Dockerfile runs a compiled 
   expect(sourceOf(argv(service('worker').command))).toBe('worker/main.ts');
   expect(sourceOf(argv(service('api').command))).toBe('api/main.ts');
   expect(sourceOf(argv(service('migrate').command))).toBe('scripts/migrate.ts');
+});
+
+test('every way of starting a worker process passes the worker\'s Node flags', () => {
+  const flags = [...WORKER_NODE_FLAGS];
+  expect(argv(service('worker').command)).toEqual(['node', ...flags, 'dist/worker/main.js']);
+  const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+  expect(scripts['start:worker']).toBe(['node', ...flags, 'dist/worker/main.js'].join(' '));
+  expect(read('Dockerfile')).toContain(['node', ...flags, 'dist/worker/main.js'].join(' '));
 });
 
 test('the Temporal setup registers every search attribute the workflows use, as Keyword', () => {
