@@ -6,7 +6,7 @@ import { appendAudit } from '../db/audit';
 import type { ActivityDeps } from './deps';
 
 export function createArchiveActivities(deps: ActivityDeps) {
-  return {
+  const activities = {
     /**
      * Stores one workflow's history once it has closed. While it still runs, fails with a
      * retryable error so Temporal tries again later; a second call for the same run is a no-op.
@@ -35,5 +35,25 @@ export function createArchiveActivities(deps: ActivityDeps) {
       });
       return { events, bytes };
     },
+
+    /**
+     * Stores the histories of several workflows, one after the other: those still running are
+     * left for the retry (a retryable error once the others are stored), those stored before are
+     * skipped. One activity per chunk keeps the archive workflow's own history short.
+     */
+    async archiveWorkflowHistories({ cycleId, workflowIds }: { cycleId: number; workflowIds: readonly string[] }): Promise<{ archived: number }> {
+      const running: string[] = [];
+      for (const workflowId of workflowIds) {
+        try {
+          await activities.archiveWorkflowHistory({ cycleId, workflowId });
+        } catch (error) {
+          if (!(error instanceof ApplicationFailure && error.type === 'StillRunning')) throw error;
+          running.push(workflowId);
+        }
+      }
+      if (running.length > 0) throw ApplicationFailure.retryable(`${running.length} of ${workflowIds.length} workflows have not closed yet (${running[0]} …)`, 'StillRunning');
+      return { archived: workflowIds.length };
+    },
   };
+  return activities;
 }
