@@ -130,6 +130,11 @@ export function createReviewActivities(deps: ActivityDeps) {
       const keyPrefix = `publication:cycle-${cycleId}:`;
       const result = await deps.orm.em.fork().transactional(async (em) => {
         const cycle = await loadCycle(em, cycleId, { lock: true });
+        if (cycle.stage === 'closed') {
+          // Published by an earlier attempt that died before reporting: only unsent messages are left.
+          const decisions = await em.find(CommendationDecision, { cycle: cycleId }, { fields: ['approved'] });
+          return { decisions: decisions.length, approved: decisions.filter((d) => d.approved).length };
+        }
         const report = await em.findOne(ConsolidatedReport, { cycle: cycleId, version });
         if (!report) throw new NotFoundError(`Consolidated version ${version} of cycle ${cycleId} does not exist.`);
         const content = await readConsolidatedReport(em, report);

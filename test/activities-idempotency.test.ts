@@ -65,6 +65,27 @@ test('when dispatch, reminder, escalation, consolidation and cycle opening are r
   expect(await em.count(AuditEvent, { cycleId: first.cycleId, action: 'cycle.opened' })).toBe(1);
 });
 
+test('when publication is retried after it committed, the cycle is published once: one audit event, one message per unit', async () => {
+  const units = await createUnits(stack.orm, 2);
+  const campaign = await createCampaign(stack.orm, { deadlineAfterSeconds: 60, reminderSecondsBefore: [], escalationSecondsAfter: [70, 80], hardCloseSecondsAfter: 90, reviewWindowSeconds: 60, revisionWindowSeconds: 60 });
+  const mailer = createMailTransport(stack.config.SMTP_URL);
+  const acts = createActivities({ orm: stack.orm, mailer, temporal: stack.client, config: stack.config, now: () => new Date() });
+  const opened = await acts.openCycle({ campaignCode: campaign, period: currentPeriod(), requestedBy: 'test', unitCodes: units.map((u) => u.code), workflowId: `retry-publish-${campaign}`, startedAt: new Date().toISOString() });
+  await acts.consolidateCycle({ cycleId: opened.cycleId, version: 1 });
+  const first = await acts.publishCycle({ cycleId: opened.cycleId, version: 1 });
+  const again = await acts.publishCycle({ cycleId: opened.cycleId, version: 1 });
+  mailer.close();
+  expect(again).toEqual(first);
+
+  await stack.sink.waitFor(() => units.every((u) => stack.sink.to(u.headEmail).length >= 1));
+  await new Promise((r) => setTimeout(r, 300)); // let any stray duplicate arrive before counting
+  for (const unit of units) expect(stack.sink.to(unit.headEmail).map((m) => m.subject)).toEqual([expect.stringContaining('Công bố kết quả')]);
+  const em = stack.orm.em.fork();
+  expect(await em.count(AuditEvent, { cycleId: opened.cycleId, action: 'cycle.published' })).toBe(1);
+  expect(await em.count(AuditEvent, { cycleId: opened.cycleId, action: 'cycle.consolidated' })).toBe(1);
+  expect(await em.count(Email, { cycleId: opened.cycleId, kind: 'publication' })).toBe(2);
+});
+
 test('when the SMTP server refuses a message, the outbox row stays pending with the error and the retry delivers it once', async () => {
   const [unit] = await createUnits(stack.orm, 1);
   const campaign = await createCampaign(stack.orm, { deadlineAfterSeconds: 60, reminderSecondsBefore: [], escalationSecondsAfter: [1, 2], hardCloseSecondsAfter: 3, reviewWindowSeconds: 60, revisionWindowSeconds: 60 });
