@@ -14,13 +14,14 @@
  * and D + 2G; hard close at D + 4G. Unit i submits: i mod 10 < 7 once dispatch is complete, = 7
  * after the reminder, = 8 after the first escalation (late); = 9 never.
  */
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { api, createCampaign, createUnits, currentPeriod, submitByLink } from '../test/support/fixtures';
 import { dispatchReached, linksOf, postCycle, watchForStall } from './support/cycle';
 import { positiveIntegers, progress, runBench, withBenchEnv } from './support/env';
 import { historyFacts, largestChildHistory } from './support/history';
 import { fmtInt, fmtMiB, fmtSeconds, inParallel, printTable, verdict } from './support/measure';
-import { processMemory, startWorkerProcess } from './support/worker-process';
+import { processMemory, startWorkerProcess } from '../test/support/worker-process';
 
 const RSS_GOAL_BYTES = 1024 ** 3;
 /** Temporal's defaults: history events and bytes at which a workflow is terminated. */
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
 
   await withBenchEnv('scale', async (env) => {
     const stack = await env.startStack({ worker: false });
-    const worker = startWorkerProcess(stack);
+    const worker = startWorkerProcess(stack, path.join(__dirname, '..'));
     env.onCleanup(async () => { worker.kill('SIGTERM'); });
     const workerExit = new Promise<never>((_, reject) => worker.once('exit', (code, signal) => reject(new Error(`the worker process exited (${code ?? signal})`))));
     workerExit.catch(() => {});

@@ -11,6 +11,7 @@
  * with as many requests). The clients run in a worker thread. Afterwards the stored rows are
  * counted (none may be lost) and the time until the cycle workflow has seen every unit settle.
  */
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import Fastify from 'fastify';
 import { Pool } from 'pg';
@@ -20,7 +21,7 @@ import { createCampaign, createUnits, tokenOf, validAnswers } from '../test/supp
 import type { Stack } from '../test/support/stack';
 import { cycleStatusQuery } from '../workflows/messages';
 import { dispatchReached, linksOf, postCycle, QUIET_TIMING } from './support/cycle';
-import { startWorkerProcess } from './support/worker-process';
+import { startWorkerProcess } from '../test/support/worker-process';
 import { positiveIntegers, progress, runBench, withBenchEnv } from './support/env';
 import { runLoad, type LoadRequest, type LoadResult } from './support/load';
 import { fmtInt, fmtMs, fmtSeconds, percentile, printTable, sampleSessions, timed, verdict, type SessionUse } from './support/measure';
@@ -83,7 +84,7 @@ async function main(): Promise<void> {
     // --worker-process it runs in a process of its own, as in production (`npm start`, compose).
     const stack = await env.startStack({ worker: !values['worker-process'] });
     if (values['worker-process']) {
-      const worker = startWorkerProcess(stack);
+      const worker = startWorkerProcess(stack, path.join(__dirname, '..'));
       env.onCleanup(async () => { worker.kill('SIGTERM'); });
     }
     const admin = await stack.token('admin');

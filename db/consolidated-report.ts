@@ -12,7 +12,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { IConsolidatedReport } from './entities/cycle.entity';
 import type { ReportAnswers } from '../domain/answers';
 import { consolidate, type ConsolidatedReportContent, type UnitReportInput } from '../domain/consolidation';
-import type { TemplateDefinition } from '../domain/template';
+import { templateDefinition } from './template-definitions';
 
 /** One task of a consolidated version. */
 export interface BasisEntry {
@@ -89,8 +89,7 @@ export function readConsolidatedReport(em: EntityManager, report: IConsolidatedR
 }
 
 async function computeReading(em: EntityManager, reportId: number): Promise<ConsolidatedReportContent> {
-  const [template] = await em.execute<{ definition: TemplateDefinition }[]>(
-    'SELECT rt.definition FROM consolidated_report r JOIN cycle c ON c.id = r.cycle_id JOIN report_template rt ON rt.id = c.template_id WHERE r.id = ?', [reportId]);
+  const [cycle] = await em.execute<{ template_id: number }[]>('SELECT c.template_id FROM consolidated_report r JOIN cycle c ON c.id = r.cycle_id WHERE r.id = ?', [reportId]);
   const rows = await em.execute<ReadingRow[]>(
     `SELECT e->>'unitCode' AS unit_code, e->>'unitName' AS unit_name, e->>'deadline' AS deadline, s.submitted_at, s.late, s.answers, s.version
      FROM consolidated_report r CROSS JOIN jsonb_array_elements(r.basis) e LEFT JOIN submission s ON s.id = (e->>'submissionId')::int
@@ -99,5 +98,5 @@ async function computeReading(em: EntityManager, reportId: number): Promise<Cons
     unitCode: r.unit_code, unitName: r.unit_name, deadline: r.deadline,
     ...(r.answers ? { submission: { submittedAt: new Date(r.submitted_at!).toISOString(), late: r.late!, answers: r.answers, version: r.version! } } : {}),
   }));
-  return consolidate(template!.definition, units);
+  return consolidate(await templateDefinition(em, cycle!.template_id), units);
 }

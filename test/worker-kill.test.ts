@@ -6,11 +6,12 @@
  * a message accepted by the SMTP server just before the kill, whose "sent" mark died with the
  * process).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConsolidatedReport, Cycle, Email } from '../db/entities';
 import { startStack, type Stack } from './support/stack';
+import { startWorkerProcess } from './support/worker-process';
 import { api, createCampaign, createUnits, currentPeriod, eventually, linkIn, sleep, submitByLink } from './support/fixtures';
 import { readConsolidatedReport } from '../db/consolidated-report';
 
@@ -36,18 +37,6 @@ afterAll(async () => {
   fs.rmSync(OUT, { recursive: true, force: true });
 });
 
-function startWorkerProcess(): ChildProcess {
-  const c = stack.config;
-  const child = spawn(process.execPath, [path.join(OUT, 'worker', 'main.js')], {
-    env: {
-      ...process.env, DATABASE_URL: c.DATABASE_URL, TEMPORAL_ADDRESS: c.TEMPORAL_ADDRESS, TEMPORAL_TASK_QUEUE: c.TEMPORAL_TASK_QUEUE, SMTP_URL: c.SMTP_URL,
-      LINK_SECRET: c.LINK_SECRET, PUBLIC_URL: c.PUBLIC_URL, SECRETARIAT_EMAIL: c.SECRETARIAT_EMAIL, LOG_LEVEL: 'error',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  return child;
-}
-
 test(`a ${UNITS}-unit cycle survives ${KILLS} SIGKILLs of its worker: it completes, nothing is lost, at most one duplicate per kill`, async () => {
   const units = await createUnits(stack.orm, UNITS, { supervisors: 10 });
   const council = [await stack.token('council'), await stack.token('council')];
@@ -55,7 +44,7 @@ test(`a ${UNITS}-unit cycle survives ${KILLS} SIGKILLs of its worker: it complet
     deadlineAfterSeconds: 120, reminderSecondsBefore: [90, 45], escalationSecondsAfter: [5, 15], hardCloseSecondsAfter: 60, reviewWindowSeconds: 600, revisionWindowSeconds: 600,
   }, { maxReminders: 2 });
   const period = currentPeriod();
-  worker = startWorkerProcess();
+  worker = startWorkerProcess(stack, OUT);
   const started = await api<{ workflowId: string }>(stack.baseUrl, 'POST', '/api/v1/cycles', { token: await stack.token('admin'), body: { campaign, period, units: units.map((u) => u.code) } });
   expect(started.status).toBe(201);
 
@@ -68,7 +57,7 @@ test(`a ${UNITS}-unit cycle survives ${KILLS} SIGKILLs of its worker: it complet
     dying.kill('SIGKILL');
     await exited;
     kills += 1;
-    worker = startWorkerProcess();
+    worker = startWorkerProcess(stack, OUT);
   };
   // Kills at set moments: during dispatch, between and at the reminders (30 s, 75 s), around the deadline (120 s)...
   const killer = (async () => {
