@@ -68,7 +68,7 @@ export function createReviewActivities(deps: ActivityDeps) {
           params: { campaignName: cycle.campaign.name, period: cycle.period, version, reviewEndsAt: cycle.reviewEndsAt!.toISOString(), members, voted },
         });
       });
-      await deliverPending(deliveryDeps(deps), { key });
+      await deliverPending(deliveryDeps(deps), { keys: [key] });
     },
 
     /**

@@ -1,21 +1,22 @@
 /**
- * Activities on one unit's task. Each re-reads the task under a row lock, acts only if its state
+ * Activities on unit tasks (one, or a batch's for dispatch). Each re-reads the task under a row lock, acts only if its state
  * still calls for it, records the change, its audit event and its email in one transaction,
  * then delivers the email: a retry finds the work done and only finishes the delivery.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { linkToken, sha256 } from '../auth/tokens';
-import { appendAudit, type Actor } from '../db/audit';
+import { appendAudit, appendAudits, type Actor } from '../db/audit';
 import { lockRow } from '../db/row-lock';
 import { Holiday } from '../db/entities';
-import { UnitTask, type IUnitTask } from '../db/entities/cycle.entity';
+import { UnitTask, type ICycle, type IUnitTask } from '../db/entities/cycle.entity';
 import { rescheduleUnit, type UnitSchedule } from '../domain/calendar';
 import { ConflictError, NotFoundError } from '../domain/errors';
 import { EXTENDABLE_TASK_STATES, OPEN_TASK_STATES, SUBMITTED_TASK_STATES, type TaskState } from '../domain/states';
 import type { Locale } from '../domain/template';
-import { deliverPending, enqueueEmail } from '../mail/outbox';
+import { deliverPending, enqueueEmail, enqueueEmails } from '../mail/outbox';
 import type { EmailParams } from '../mail/render';
 import { deliveryDeps, type ActivityDeps } from './deps';
+import { loadCycle } from './load-cycle';
 
 export interface TaskStepResult {
   /** The unit has handed in its report (possibly before this step). */
@@ -39,49 +40,104 @@ const result = (task: IUnitTask): TaskStepResult => ({
   state: task.state,
 });
 
-/** What a unit-head email says about the task (no secret: the link is derived at send time). */
-export function taskEmailParams(task: IUnitTask): EmailParams['dispatch'] & { taskId: number; tokenVersion: number } {
-  const cycle = task.cycle;
+type CycleEmailFacts = Pick<EmailParams['dispatch'], 'campaignName' | 'period' | 'dataFrom' | 'dataTo' | 'keyTaskCount' | 'indicatorCount'>;
+
+/** What every unit-head email of a cycle says about the cycle itself. */
+function cycleEmailFacts(cycle: ICycle): CycleEmailFacts {
   const definition = cycle.template.definition;
   return {
-    taskId: task.id,
-    tokenVersion: task.tokenVersion,
-    unitName: task.unit.name,
-    headName: task.unit.headName,
     campaignName: cycle.campaign.name,
     period: cycle.period,
     dataFrom: cycle.plan.dataFrom,
     dataTo: cycle.plan.dataTo,
-    deadline: task.schedule.deadline,
     keyTaskCount: definition.keyTasks.length,
     indicatorCount: definition.indicators.length,
   };
 }
 
+/** What a unit-head email says about the task (no secret: the link is derived at send time). */
+export function taskEmailParams(task: IUnitTask): EmailParams['dispatch'] & { taskId: number; tokenVersion: number } {
+  return {
+    ...cycleEmailFacts(task.cycle),
+    taskId: task.id,
+    tokenVersion: task.tokenVersion,
+    unitName: task.unit.name,
+    headName: task.unit.headName,
+    deadline: task.schedule.deadline,
+  };
+}
+
+/** A task still waiting to be dispatched, locked for the dispatch. */
+interface PendingTaskRow {
+  id: number;
+  token_version: number;
+  workflow_id: string;
+  deadline: string;
+  unit_name: string;
+  head_name: string;
+  head_email: string;
+}
+
+const dispatchKey = (taskId: number): string => `dispatch:task-${taskId}`;
+
 export function createTaskActivities(deps: ActivityDeps) {
   const locale = deps.config.DEFAULT_LOCALE as Locale;
 
+  /**
+   * Issues the personal links of the cycle's tasks `taskIds` that are still pending and emails
+   * them to the unit heads: one transaction for every task (states, audit events, outbox), then
+   * the deliveries. A retry finds the tasks dispatched and only delivers what is left.
+   */
+  async function dispatchTasks({ cycleId, taskIds }: { cycleId: number; taskIds: readonly number[] }): Promise<{ dispatched: number }> {
+    const dispatched = await deps.orm.em.fork().transactional(async (em) => {
+      const tasks = await em.execute<PendingTaskRow[]>(
+        `SELECT t.id, t.token_version, t.workflow_id, t.schedule->>'deadline' AS deadline, u.name AS unit_name, u.head_name, u.head_email
+         FROM unit_task t JOIN unit u ON u.id = t.unit_id
+         WHERE t.cycle_id = ? AND t.state = 'pending' AND t.id IN (SELECT jsonb_array_elements_text(?::jsonb)::int)
+         ORDER BY t.id FOR UPDATE OF t`,
+        [cycleId, JSON.stringify(taskIds)],
+      );
+      if (tasks.length === 0) return 0;
+      const cycle = await loadCycle(em, cycleId);
+      const facts = cycleEmailFacts(cycle);
+      const now = deps.now();
+      const links = tasks.map((t) => ({ id: t.id, token_hash: sha256(linkToken(deps.config.LINK_SECRET, t.id, t.token_version)) }));
+      await em.execute(
+        `UPDATE unit_task t SET state = 'dispatched', dispatched_at = ?, token_hash = l.token_hash, updated_at = ?
+         FROM jsonb_to_recordset(?::jsonb) AS l(id int, token_hash text) WHERE t.id = l.id`,
+        [now, now, JSON.stringify(links)],
+      );
+      const auditIds = await appendAudits(em, tasks.map((t) => ({
+        actor: { kind: 'system', id: t.workflow_id, origin: t.workflow_id }, action: 'task.dispatched', subjectType: 'unit_task', subjectId: String(t.id), cycleId,
+        before: { state: 'pending' }, after: { state: 'dispatched', deadline: t.deadline, recipient: t.head_email }, occurredAt: now,
+      })));
+      await enqueueEmails(em, tasks.map((t, i) => ({
+        key: dispatchKey(t.id), kind: 'dispatch', recipient: t.head_email, locale, cycleId, taskId: t.id, auditEventId: auditIds[i]!,
+        params: { ...facts, taskId: t.id, tokenVersion: t.token_version, unitName: t.unit_name, headName: t.head_name, deadline: t.deadline },
+      })));
+      return tasks.length;
+    });
+    await deliverPending(deliveryDeps(deps), { keys: taskIds.map(dispatchKey) });
+    return { dispatched };
+  }
+
   return {
-    /** Issues the unit's personal link and emails it to the unit head. */
-    async dispatchTask({ taskId }: { taskId: number }): Promise<TaskStepResult> {
-      const key = `dispatch:task-${taskId}`;
-      const after = await deps.orm.em.fork().transactional(async (em) => {
-        const task = await lockTask(em, taskId);
-        if (task.state !== 'pending') return result(task);
-        const now = deps.now();
-        task.state = 'dispatched';
-        task.dispatchedAt = now;
-        task.tokenHash = sha256(linkToken(deps.config.LINK_SECRET, task.id, task.tokenVersion));
-        await em.flush();
-        const auditEventId = await appendAudit(em, {
-          actor: system(task), action: 'task.dispatched', subjectType: 'unit_task', subjectId: String(task.id), cycleId: task.cycle.id,
-          before: { state: 'pending' }, after: { state: 'dispatched', deadline: task.schedule.deadline, recipient: task.unit.headEmail }, occurredAt: now,
-        });
-        await enqueueEmail(em, { key, kind: 'dispatch', recipient: task.unit.headEmail, locale, params: taskEmailParams(task), cycleId: task.cycle.id, taskId: task.id, auditEventId });
-        return result(task);
-      });
-      await deliverPending(deliveryDeps(deps), { key });
-      return after;
+    dispatchTasks,
+
+    /** Dispatches one unit's task (unit workflows of runs started before set-based dispatch). */
+    async dispatchTask({ taskId }: { taskId: number }): Promise<{ dispatched: number }> {
+      const task = await deps.orm.em.fork().findOne(UnitTask, taskId, { fields: ['cycle'] });
+      if (!task) throw new NotFoundError(`Unit task ${taskId} does not exist.`);
+      return dispatchTasks({ cycleId: task.cycle.id, taskIds: [taskId] });
+    },
+
+    /** Which of `taskIds` hold a report (submitted or resubmitted). */
+    async reportedTasks({ taskIds }: { taskIds: readonly number[] }): Promise<number[]> {
+      const rows = await deps.orm.em.fork().execute<{ id: number }[]>(
+        `SELECT id FROM unit_task WHERE id IN (SELECT jsonb_array_elements_text(?::jsonb)::int) AND state IN (SELECT jsonb_array_elements_text(?::jsonb)) ORDER BY id`,
+        [JSON.stringify(taskIds), JSON.stringify([...SUBMITTED_TASK_STATES])],
+      );
+      return rows.map((r) => r.id);
     },
 
     /**
@@ -110,7 +166,7 @@ export function createTaskActivities(deps: ActivityDeps) {
         });
         return result(task);
       });
-      await deliverPending(deliveryDeps(deps), { key });
+      await deliverPending(deliveryDeps(deps), { keys: [key] });
       return after;
     },
 
@@ -164,7 +220,7 @@ export function createTaskActivities(deps: ActivityDeps) {
         await enqueueEmail(em, { key, kind: 'link_resent', recipient: task.unit.headEmail, locale, params: taskEmailParams(task), cycleId: task.cycle.id, taskId: task.id, auditEventId });
         return result(task);
       });
-      await deliverPending(deliveryDeps(deps), { key });
+      await deliverPending(deliveryDeps(deps), { keys: [key] });
       return after;
     },
 

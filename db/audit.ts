@@ -76,3 +76,15 @@ export async function appendAudit(em: EntityManager, input: AuditInput): Promise
   const rows = await em.execute<{ id: string }[]>('INSERT INTO audit_pending (content) VALUES (?) RETURNING id', [auditContent(input)]);
   return Number(rows[0]!.id);
 }
+
+/**
+ * Appends many events in two round trips (their ids, then the rows); answers their ids in the
+ * order given. Chained at commit like `appendAudit`, in insertion order.
+ */
+export async function appendAudits(em: EntityManager, inputs: readonly AuditInput[]): Promise<number[]> {
+  if (inputs.length === 0) return [];
+  const ids = (await em.execute<{ id: string }[]>(`SELECT nextval('audit_event_id_seq') AS id FROM generate_series(1, ?)`, [inputs.length])).map((r) => Number(r.id));
+  const rows = inputs.map((input, i) => ({ id: ids[i], content: auditContent(input) }));
+  await em.execute(`INSERT INTO audit_pending (id, content) SELECT r.id, r.content FROM jsonb_to_recordset(?::jsonb) AS r(id bigint, content text) ORDER BY r.id`, [JSON.stringify(rows)]);
+  return ids;
+}

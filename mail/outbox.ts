@@ -64,13 +64,15 @@ export const taskLink = (publicUrl: string, secret: string, taskId: number, vers
 export const DELIVERY_CONCURRENCY = 5;
 
 /**
- * Sends every pending message whose key is `key` or starts with `keyPrefix`, up to
+ * Sends every pending message whose key is one of `keys` or starts with `keyPrefix`, up to
  * DELIVERY_CONCURRENCY at a time. Each row is locked while it is sent, so two concurrent attempts
  * never send the same row. On an SMTP failure (recorded on its row) no further message is
  * started; the ones under way finish, then it throws so the activity is retried.
  */
-export async function deliverPending(deps: DeliveryDeps, match: { key: string } | { keyPrefix: string }): Promise<number> {
-  const [clause, param] = 'key' in match ? ['idempotency_key = ?', match.key] : ['idempotency_key LIKE ?', `${match.keyPrefix.replace(/[\\%_]/g, '\\$&')}%`];
+export async function deliverPending(deps: DeliveryDeps, match: { keys: readonly string[] } | { keyPrefix: string }): Promise<number> {
+  const [clause, param] = 'keys' in match
+    ? ['idempotency_key IN (SELECT jsonb_array_elements_text(?::jsonb))', JSON.stringify(match.keys)]
+    : ['idempotency_key LIKE ?', `${match.keyPrefix.replace(/[\\%_]/g, '\\$&')}%`];
   const ids = await deps.em.execute<{ id: number }[]>(`SELECT id FROM email WHERE status = 'pending' AND ${clause} ORDER BY id`, [param]);
   let sent = 0;
   let next = 0;

@@ -109,3 +109,41 @@ test('when the SMTP server refuses a message, the outbox row stays pending with 
   broken.close();
   working.close();
 });
+
+test('when a batch dispatch fails on one message and is retried, every unit head gets one link and each task is dispatched once', async () => {
+  const units = await createUnits(stack.orm, 4);
+  const campaign = await createCampaign(stack.orm, { deadlineAfterSeconds: 60, reminderSecondsBefore: [], escalationSecondsAfter: [70, 80], hardCloseSecondsAfter: 90, reviewWindowSeconds: 60, revisionWindowSeconds: 60 });
+  const working = createMailTransport(stack.config.SMTP_URL);
+  // The third unit head's server refuses the first attempt (a real SMTP failure, then a retry).
+  let refused = 0;
+  const flaky = Object.create(working) as typeof working;
+  flaky.sendMail = (async (message: { to: string }) => {
+    if (message.to === units[2]!.headEmail && refused++ === 0) throw new Error('451 4.3.0 try again later');
+    return working.sendMail(message as never);
+  }) as never;
+  const deps = { orm: stack.orm, temporal: stack.client, config: stack.config, now: () => new Date() };
+  const acts = createActivities({ ...deps, mailer: flaky });
+  const opened = await acts.openCycle({ campaignCode: campaign, period: currentPeriod(), requestedBy: 'test', unitCodes: units.map((u) => u.code), workflowId: `batch-${campaign}`, startedAt: new Date().toISOString() });
+  const taskIds = opened.units.map((u) => u.taskId);
+
+  await acts.dispatchTask({ taskId: taskIds[0]! }); // dispatched on its own first: not sent again below
+  await expect(acts.dispatchTasks({ cycleId: opened.cycleId, taskIds })).rejects.toThrow(/try again later/);
+  expect(await acts.dispatchTasks({ cycleId: opened.cycleId, taskIds })).toEqual({ dispatched: 0 });
+  expect(await acts.dispatchTasks({ cycleId: opened.cycleId, taskIds })).toEqual({ dispatched: 0 });
+  working.close();
+
+  await stack.sink.waitFor(() => units.every((u) => stack.sink.to(u.headEmail).length >= 1));
+  await new Promise((r) => setTimeout(r, 300)); // let any stray duplicate arrive before counting
+  for (const unit of units) expect(stack.sink.to(unit.headEmail).map((m) => m.subject)).toEqual([expect.stringContaining('Báo cáo tháng')]);
+  const em = stack.orm.em.fork();
+  const tasks = await em.find(UnitTask, { cycle: opened.cycleId });
+  expect(tasks.map((t) => t.state)).toEqual(['dispatched', 'dispatched', 'dispatched', 'dispatched']);
+  expect(tasks.every((t) => t.tokenHash !== null && t.dispatchedAt !== null)).toBe(true);
+  expect(await em.count(AuditEvent, { cycleId: opened.cycleId, action: 'task.dispatched' })).toBe(4);
+  const emails = await em.find(Email, { cycleId: opened.cycleId, kind: 'dispatch' });
+  expect(emails.map((e) => e.status)).toEqual(['sent', 'sent', 'sent', 'sent']);
+  // Each email is tied to its own task's audit event.
+  const audited = await em.find(AuditEvent, { cycleId: opened.cycleId, action: 'task.dispatched' });
+  expect(new Set(emails.map((e) => `${e.taskId}:${audited.find((a) => Number(a.id) === Number(e.auditEventId))?.subjectId}`)))
+    .toEqual(new Set(tasks.map((t) => `${t.id}:${t.id}`)));
+});

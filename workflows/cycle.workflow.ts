@@ -21,7 +21,7 @@ import {
 } from '@temporalio/workflow';
 import type { CycleStage } from '../domain/states';
 import { activities, cycleActivities } from './activity-proxies';
-import { ballotCastSignal, closeCollectionUpdate, closeUnitSignal, collectionClosedSignal, cycleStatusQuery, extendDeadlineUpdate, rescheduleSignal, revisionRequestedSignal, unitSettledSignal, unitsSettledSignal } from './messages';
+import { allReportedSignal, ballotCastSignal, closeCollectionUpdate, closeUnitSignal, collectionClosedSignal, cycleStatusQuery, extendDeadlineUpdate, rescheduleSignal, revisionRequestedSignal, submittedSignal, unitSettledSignal, unitsSettledSignal } from './messages';
 import { CAMPAIGN, PERIOD, STAGE, UNIT } from './search-attributes';
 import type { CycleResult, OpenedCycle, StartCycleInput, UnitOutcome } from './types';
 import { archiveCycleWorkflow } from './archive.workflow';
@@ -45,6 +45,8 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
   const escalations: PendingEscalation[] = [];
   let escalationsChanged = false;
   let ballotCast = false;
+  /** The API found no task waiting for a report any more (set-based collection). */
+  let reported = false;
 
   const setStage = (next: CycleStage): void => {
     stage = next;
@@ -63,6 +65,9 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
   });
   setHandler(unitsSettledSignal, (list) => {
     for (const { unitCode, outcome } of list) settled.set(unitCode, outcome);
+  });
+  setHandler(allReportedSignal, () => {
+    reported = true;
   });
   setHandler(ballotCastSignal, () => {
     ballotCast = true;
@@ -114,7 +119,12 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
     { key: STAGE, value: stage },
   ]);
   const cycleWorkflowId = workflowInfo().workflowId;
-  opened = await cycleActivities.openCycle({ ...input, workflowId: cycleWorkflowId, startedAt: new Date(Date.now()).toISOString() });
+  // Added for 10,000-unit cycles: batches dispatch their tasks in one activity each, and a report
+  // wakes the cycle only once no task is open any more (see unit-batch.workflow.ts).
+  const setBased = patched('set-based-collection');
+  opened = await cycleActivities.openCycle({
+    ...input, workflowId: cycleWorkflowId, startedAt: new Date(Date.now()).toISOString(), ...(setBased ? { reportWake: 'cycle' as const } : {}),
+  });
   const { cycleId, plan, units } = opened;
   /** Hands the histories over to the archive workflow, which outlives this one. */
   const archiveHistories = async (): Promise<void> => {
@@ -140,7 +150,7 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
         batchIds.map((workflowId, i) =>
           startChild(unitBatchWorkflow, {
             workflowId,
-            args: [{ cycleId, campaignCode: input.campaignCode, period: input.period, schedule: plan.schedule, units: units.slice(i * UNIT_BATCH_SIZE, (i + 1) * UNIT_BATCH_SIZE) }],
+            args: [{ cycleId, campaignCode: input.campaignCode, period: input.period, schedule: plan.schedule, units: units.slice(i * UNIT_BATCH_SIZE, (i + 1) * UNIT_BATCH_SIZE), ...(setBased ? { setBased } : {}) }],
             parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
             typedSearchAttributes: [
               { key: CAMPAIGN, value: input.campaignCode },
@@ -172,13 +182,18 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
     const allSettled = (): boolean => units.every((u) => settled.has(u.unitCode));
     while (!allSettled()) {
       escalationsChanged = false;
+      if (reported) {
+        reported = false;
+        await Promise.all(batches.map((batch) => batch.signal(allReportedSignal)));
+        continue;
+      }
       const next = escalations[0];
       if (!next) {
-        await condition(() => allSettled() || escalationsChanged);
+        await condition(() => allSettled() || escalationsChanged || reported);
         continue;
       }
       const wait = Date.parse(next.at) - Date.now();
-      if (wait > 0 && (await condition(() => allSettled() || escalationsChanged, wait))) continue;
+      if (wait > 0 && (await condition(() => allSettled() || escalationsChanged || reported, wait))) continue;
       escalations.shift();
       await cycleActivities.escalateOverdue({ cycleId, level: next.level, dueAt: next.at });
     }
@@ -210,10 +225,15 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
       setStage('revision');
       const revision = await cycleActivities.requestRevision({ cycleId, version, unitCodes: decision.unitCodes, comment: decision.comment, requestedAt: new Date(Date.now()).toISOString() });
       for (const unit of revision.units) settled.delete(unit.unitCode);
-      await Promise.all(
-        revision.units.map((u) => getExternalWorkflowHandle(units.find((x) => x.unitCode === u.unitCode)!.workflowId).signal(revisionRequestedSignal, { deadline: revision.deadline })),
-      );
-      await condition(allSettled);
+      const revising = revision.units.map((u) => units.find((x) => x.unitCode === u.unitCode)!);
+      await Promise.all(revising.map((u) => getExternalWorkflowHandle(u.workflowId).signal(revisionRequestedSignal, { deadline: revision.deadline })));
+      while (!allSettled()) {
+        await condition(() => allSettled() || reported);
+        if (!reported) continue;
+        // Every unit sent back has resubmitted: wake the ones still waiting (each checks PostgreSQL).
+        reported = false;
+        await Promise.all(revising.filter((u) => !settled.has(u.unitCode)).map((u) => getExternalWorkflowHandle(u.workflowId).signal(submittedSignal)));
+      }
       version += 1;
     }
 

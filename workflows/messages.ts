@@ -4,8 +4,14 @@ import type { UnitSchedule } from '../domain/calendar';
 import type { CycleStage } from '../domain/states';
 import type { ExtendDeadlineRequest, UnitSettled } from './types';
 
-/** API → unit: the unit head submitted (the submission is already stored in PostgreSQL). */
+/** API (runs before set-based collection), batch or cycle → unit: the unit head submitted (the submission is already stored in PostgreSQL). */
 export const submittedSignal = defineSignal('submitted');
+/**
+ * API → cycle → batches: no task of the cycle waits for a report any more (cycles opened with
+ * set-based collection; every report is already stored). Units that reported are woken then,
+ * together, instead of one signal per report.
+ */
+export const allReportedSignal = defineSignal('allReported');
 /** Cycle → unit: the deadline moved; the unit's reminders and hard close follow. */
 export const rescheduleSignal = defineSignal<[UnitSchedule]>('reschedule');
 /** Cycle → unit: the council sends the unit back for revision until `deadline`. */

@@ -27,6 +27,8 @@ export interface UnitWorkflowInput {
   readonly taskId: number;
   readonly unitCode: string;
   readonly schedule: UnitSchedule;
+  /** The unit's batch dispatches its task; the unit starts collecting (absent in runs before set-based collection). */
+  readonly dispatchedByBatch?: boolean;
 }
 
 export type UnitOutcome = 'submitted' | 'not_submitted';

@@ -7,10 +7,16 @@
  * (submitted, or silent at its hard close), then — in revision rounds — as each reopened unit
  * settles again. It fans the cycle's "collection closed" and "close" out to its units, and ends
  * once they have.
+ *
+ * Set-based collection (runs started since): the batch dispatches all its tasks in one activity
+ * once its units run, and when the cycle hears that no task is open any more ("all reported") it
+ * wakes the units that reported, read from PostgreSQL in one activity — instead of one dispatch
+ * activity per unit and one signal per report.
  */
 import { allHandlersFinished, condition, getExternalWorkflowHandle, ParentClosePolicy, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
 import type { UnitSchedule } from '../domain/calendar';
-import { closeUnitSignal, collectionClosedSignal, unitSettledSignal, unitsSettledSignal } from './messages';
+import { activities, cycleActivities } from './activity-proxies';
+import { allReportedSignal, closeUnitSignal, collectionClosedSignal, submittedSignal, unitSettledSignal, unitsSettledSignal } from './messages';
 import { CAMPAIGN, PERIOD, STAGE, UNIT } from './search-attributes';
 import type { OpenedUnit, UnitOutcome, UnitSettled } from './types';
 import { unitWorkflow } from './unit.workflow';
@@ -24,16 +30,23 @@ export interface UnitBatchInput {
   readonly period: string;
   readonly schedule: UnitSchedule;
   readonly units: readonly OpenedUnit[];
+  /** Set-based collection (see above); absent in runs started before it. */
+  readonly setBased?: boolean;
 }
 
 export async function unitBatchWorkflow(input: UnitBatchInput): Promise<void> {
   const { cycleId, campaignCode, period, schedule, units } = input;
+  const setBased = input.setBased === true;
   const settled = new Map<string, UnitOutcome>();
   const unreported: UnitSettled[] = [];
   let collectionClosedAt: string | undefined;
   let collectionClosedForwarded = false;
   let closed = false;
+  let reported = false;
 
+  setHandler(allReportedSignal, () => {
+    reported = true;
+  });
   setHandler(unitSettledSignal, (s) => {
     settled.set(s.unitCode, s.outcome);
     unreported.push(s);
@@ -49,23 +62,31 @@ export async function unitBatchWorkflow(input: UnitBatchInput): Promise<void> {
     units.map((unit) =>
       startChild(unitWorkflow, {
         workflowId: unit.workflowId,
-        args: [{ cycleId, taskId: unit.taskId, unitCode: unit.unitCode, schedule }],
+        args: [{ cycleId, taskId: unit.taskId, unitCode: unit.unitCode, schedule, ...(setBased ? { dispatchedByBatch: true } : {}) }],
         parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
         typedSearchAttributes: [
           { key: CAMPAIGN, value: campaignCode },
           { key: PERIOD, value: period },
           { key: UNIT, value: unit.unitCode },
-          { key: STAGE, value: 'dispatching' },
+          { key: STAGE, value: setBased ? 'collecting' : 'dispatching' },
         ],
       }),
     ),
   );
+  // The units run before any link goes out: an administrator can re-send a link from then on.
+  if (setBased) await cycleActivities.dispatchTasks({ cycleId, taskIds: units.map((u) => u.taskId) });
 
   const cycle = getExternalWorkflowHandle(workflowInfo().parent!.workflowId);
   const allSettled = (): boolean => settled.size === units.length;
   for (;;) {
-    await condition(() => closed || (collectionClosedAt !== undefined && !collectionClosedForwarded) || (unreported.length > 0 && allSettled()));
+    await condition(() => closed || reported || (collectionClosedAt !== undefined && !collectionClosedForwarded) || (unreported.length > 0 && allSettled()));
     if (closed) break;
+    if (reported) {
+      reported = false;
+      const waiting = units.filter((u) => !settled.has(u.unitCode));
+      const done = new Set(waiting.length > 0 ? await activities.reportedTasks({ taskIds: waiting.map((u) => u.taskId) }) : []);
+      await Promise.all(waiting.filter((u) => done.has(u.taskId)).map((u) => getExternalWorkflowHandle(u.workflowId).signal(submittedSignal)));
+    }
     if (collectionClosedAt !== undefined && !collectionClosedForwarded) {
       collectionClosedForwarded = true;
       const at = collectionClosedAt;

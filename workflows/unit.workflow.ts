@@ -73,8 +73,10 @@ export async function unitWorkflow(input: UnitWorkflowInput): Promise<UnitOutcom
     if (parent) await getExternalWorkflowHandle(parent.workflowId).signal(unitSettledSignal, { unitCode, outcome });
   };
 
-  await activities.dispatchTask({ taskId });
-  setStage('collecting');
+  if (!input.dispatchedByBatch) {
+    await activities.dispatchTask({ taskId });
+    setStage('collecting');
+  }
 
   const handled = new Set<string>();
   let outcome: UnitOutcome | undefined;

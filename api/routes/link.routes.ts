@@ -1,4 +1,3 @@
-import { submittedSignal } from '../../workflows/messages';
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { readReceipt, readTask, saveDraft, submitReport } from '../services/unit-task.service';
@@ -20,8 +19,8 @@ export const linkRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/api/v1/link/:token/submission', {
     schema: { summary: 'Submit the report; answers 201 with a receipt once it is stored', tags: ['unit head'], params: TokenParams, body: Answers },
   }, async (request, reply) => {
-    const { receipt, workflowId } = await submitReport(request.em, request.params.token, request.body, request.ip, app.now());
-    app.wake(workflowId, submittedSignal);
+    const { receipt, wake } = await submitReport(request.em, request.params.token, request.body, request.ip, app.now());
+    if (wake) app.wake(wake.workflowId, wake.signal);
     return reply.status(201).send(receipt);
   });
 

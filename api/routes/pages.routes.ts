@@ -1,4 +1,3 @@
-import { submittedSignal } from '../../workflows/messages';
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
@@ -115,8 +114,8 @@ export const pageRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const notice = `${l === 'vi' ? 'Đã lưu nháp lúc' : 'Draft saved at'} ${formatShort(savedAt, l)}`;
         return htmlReply(reply, 200, reportFormPage(view, l, await formOptions(view, ctx.taskId, url, { notice })));
       }
-      const { receipt, workflowId } = await submitReport(request.em, token, answers, request.ip, app.now());
-      app.wake(workflowId, submittedSignal);
+      const { receipt, wake } = await submitReport(request.em, token, answers, request.ip, app.now());
+      if (wake) app.wake(wake.workflowId, wake.signal);
       return htmlReply(reply, 201, receiptPage(receipt, l, { formUrl: url }));
     } catch (error) {
       if (error instanceof InvalidReportError || error instanceof ConflictError) {

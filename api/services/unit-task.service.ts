@@ -11,9 +11,11 @@ import { templateDefinition } from '../../db/template-definitions';
 import { Submission, UnitTask, type IUnitTask } from '../../db/entities/cycle.entity';
 import { validateAnswers, type ReportAnswers } from '../../domain/answers';
 import { ConflictError, LinkError } from '../../domain/errors';
-import { OPEN_TASK_STATES, type CycleStage, type TaskState } from '../../domain/states';
+import { AWAITING_REPORT_STATES, OPEN_TASK_STATES, type CycleStage, type ReportWake, type TaskState } from '../../domain/states';
 import type { TemplateDefinition } from '../../domain/template';
 import { InvalidReportError } from '../errors';
+import type { SignalDefinition } from '@temporalio/common';
+import { allReportedSignal, submittedSignal } from '../../workflows/messages';
 
 export interface Receipt {
   readonly receiptNumber: string;
@@ -139,6 +141,8 @@ interface SubmitTarget {
   unit_code: string;
   unit_name: string;
   cycle_id: number;
+  cycle_workflow_id: string;
+  report_wake: ReportWake;
   period: string;
   stage: CycleStage;
   template_id: number;
@@ -147,7 +151,7 @@ interface SubmitTarget {
 
 const SUBMIT_TARGET_SQL = `
   SELECT t.id, t.state, t.schedule->>'hardClose' AS hard_close, t.schedule->>'deadline' AS deadline, t.workflow_id,
-         u.code AS unit_code, u.name AS unit_name, c.id AS cycle_id, c.period, c.stage, c.template_id,
+         u.code AS unit_code, u.name AS unit_name, c.id AS cycle_id, c.workflow_id AS cycle_workflow_id, c.report_wake, c.period, c.stage, c.template_id,
          (SELECT max(s.version) FROM submission s WHERE s.task_id = t.id) AS last_version
   FROM unit_task t JOIN unit u ON u.id = t.unit_id JOIN cycle c ON c.id = t.cycle_id
   WHERE t.token_hash = ?`;
@@ -168,14 +172,36 @@ const STORE_SUBMISSION_SQL = `
   )
   SELECT count(*)::int AS n FROM audited`;
 
+/** Run after the report is committed: is any task of the cycle still waiting? (The last of two concurrent reports sees both.) */
+const CYCLE_AWAITS_REPORT_SQL = `
+  SELECT EXISTS (SELECT 1 FROM unit_task WHERE cycle_id = ? AND state IN (${[...AWAITING_REPORT_STATES].map((s) => `'${s}'`).join(', ')})) AS awaiting`;
+
+/** A workflow to wake once a report is stored. */
+export interface Wake {
+  readonly workflowId: string;
+  readonly signal: SignalDefinition<[]>;
+}
+
 /**
- * Validates and stores a report; returns the receipt and the workflow to notify. Two round trips
- * and no explicit transaction: the task is read, the answers checked against its (cached)
- * template, then everything is written by one statement that only applies if the task has not
- * changed state since it was read (a concurrent draft, reminder step or second submission);
- * then it is read again and decided afresh.
+ * Which workflow a stored report wakes: its unit's (cycles opened before set-based collection),
+ * or the cycle's once no task of the cycle waits for a report any more — until then nothing
+ * needs waking: every step of a unit's workflow reads the task's state from PostgreSQL.
  */
-export async function submitReport(em: EntityManager, token: string, body: unknown, origin: string, now: Date): Promise<{ receipt: Receipt; workflowId: string }> {
+async function wakeAfterReport(em: EntityManager, task: SubmitTarget): Promise<Wake | undefined> {
+  if (task.report_wake === 'unit') return { workflowId: task.workflow_id, signal: submittedSignal };
+  const [{ awaiting }] = await em.execute<[{ awaiting: boolean }]>(CYCLE_AWAITS_REPORT_SQL, [task.cycle_id]);
+  return awaiting ? undefined : { workflowId: task.cycle_workflow_id, signal: allReportedSignal };
+}
+
+/**
+ * Validates and stores a report; returns the receipt and the workflow to wake, if any. Two
+ * round trips and no explicit transaction: the task is read, the answers checked against its
+ * (cached) template, then everything is written by one statement that only applies if the task
+ * has not changed state since it was read (a concurrent draft, reminder step or second
+ * submission); then it is read again and decided afresh. A third, after the commit, decides
+ * whom to wake (`wakeAfterReport`).
+ */
+export async function submitReport(em: EntityManager, token: string, body: unknown, origin: string, now: Date): Promise<{ receipt: Receipt; wake: Wake | undefined }> {
   const tokenHash = tokenHashOf(token);
   for (let attempt = 1; ; attempt += 1) {
     const [task] = await em.execute<SubmitTarget[]>(SUBMIT_TARGET_SQL, [tokenHash]);
@@ -200,7 +226,7 @@ export async function submitReport(em: EntityManager, token: string, body: unkno
     if (stored!.n === 1) {
       return {
         receipt: { receiptNumber, version, submittedAt: now.toISOString(), late, unitCode: task.unit_code, unitName: task.unit_name, period: task.period },
-        workflowId: task.workflow_id,
+        wake: await wakeAfterReport(em, task),
       };
     }
     if (attempt === 3) throw new ConflictError('The report could not be stored because the task kept changing; send it again.');
