@@ -25,7 +25,7 @@ import { allReportedSignal, ballotCastSignal, closeCollectionUpdate, closeUnitSi
 import { CAMPAIGN, PERIOD, STAGE, UNIT } from './search-attributes';
 import type { CycleResult, OpenedCycle, StartCycleInput, UnitOutcome } from './types';
 import { archiveCycleWorkflow } from './archive.workflow';
-import { UNIT_BATCH_SIZE, unitBatchWorkflow } from './unit-batch.workflow';
+import { SET_BASED_BATCH_SIZE, UNIT_BATCH_SIZE, unitBatchWorkflow } from './unit-batch.workflow';
 import { unitWorkflow } from './unit.workflow';
 
 interface PendingEscalation {
@@ -145,12 +145,13 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
     // Added for 10,000-unit cycles: units under batches keep this history short (see unit-batch.workflow.ts).
     batched = patched('unit-batches');
     if (batched) {
-      for (let i = 0; i * UNIT_BATCH_SIZE < units.length; i += 1) batchIds.push(`${cycleWorkflowId}-batch-${i + 1}`);
+      const batchSize = setBased ? SET_BASED_BATCH_SIZE : UNIT_BATCH_SIZE;
+      for (let i = 0; i * batchSize < units.length; i += 1) batchIds.push(`${cycleWorkflowId}-batch-${i + 1}`);
       batches.push(...await Promise.all(
         batchIds.map((workflowId, i) =>
           startChild(unitBatchWorkflow, {
             workflowId,
-            args: [{ cycleId, campaignCode: input.campaignCode, period: input.period, schedule: plan.schedule, units: units.slice(i * UNIT_BATCH_SIZE, (i + 1) * UNIT_BATCH_SIZE), ...(setBased ? { setBased } : {}) }],
+            args: [{ cycleId, campaignCode: input.campaignCode, period: input.period, schedule: plan.schedule, units: units.slice(i * batchSize, (i + 1) * batchSize), ...(setBased ? { setBased } : {}) }],
             parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
             typedSearchAttributes: [
               { key: CAMPAIGN, value: input.campaignCode },

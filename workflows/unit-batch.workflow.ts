@@ -23,6 +23,11 @@ import { unitWorkflow } from './unit.workflow';
 
 /** Units per batch: 500 children keep a batch's history near 5,000 events. */
 export const UNIT_BATCH_SIZE = 500;
+/**
+ * Units per batch with set-based collection. Temporal records each child's start in its parent's
+ * history, one parent at a time: more, smaller parents start a cycle's unit workflows in parallel.
+ */
+export const SET_BASED_BATCH_SIZE = 100;
 
 export interface UnitBatchInput {
   readonly cycleId: number;
