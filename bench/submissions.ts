@@ -25,7 +25,7 @@ import { startWorkerProcess } from '../test/support/worker-process';
 import { positiveIntegers, progress, runBench, withBenchEnv } from './support/env';
 import { runLoad, type LoadRequest, type LoadResult } from './support/load';
 import { fmtInt, fmtMs, fmtSeconds, percentile, printTable, sampleSessions, timed, verdict, type SessionUse } from './support/measure';
-import { meterCpu, profileCpu, type CpuProfileSummary, type CpuUse } from './support/profile';
+import { meterCpu, profileCpu, waitUntilQuiet, type CpuProfileSummary, type CpuUse } from './support/profile';
 
 const GOAL_THROUGHPUT = 0.5;
 const GOAL_P99_MS = 250;
@@ -67,6 +67,8 @@ const throughput = (r: LoadResult): number => r.latencies.length / (r.wallMs / 1
 async function measure(stack: Stack, temporalPid: number | undefined, target: string, warmUp: readonly LoadRequest[], timedRequests: readonly LoadRequest[], clients: number, stored: () => Promise<number>): Promise<Measured> {
   progress(`${target}: ${warmUp.length} warm-up requests, then ${timedRequests.length} timed`);
   await runLoad({ requests: warmUp, clients });
+  // The warm-up's own consequences (its cycle waking once every unit has answered) are not timed.
+  await waitUntilQuiet(temporalPid);
   const sessions = sampleSessions(stack.config.DATABASE_URL);
   const cpu = meterCpu(temporalPid);
   const result = await runLoad({ requests: timedRequests, clients });
@@ -106,8 +108,10 @@ async function main(): Promise<void> {
     const all = [...warmUnits, ...units];
     const tokens = linksOf(stack, from, all).map(tokenOf);
     const bodies = all.map((_, i) => JSON.stringify(validAnswers(`Đơn vị ${i + 1}`)));
-    // Let the unit workflows finish their first steps before anything is timed.
-    await new Promise((r) => setTimeout(r, 3000));
+    // Let the unit workflows finish their first steps before anything is timed: the links go out
+    // while the last of them are still starting (set-based collection dispatches per batch).
+    const settling = await waitUntilQuiet(env.temporal.process.pid);
+    progress(`Temporal and the worker quiet ${fmtSeconds(settling)} s after the last link arrived`);
 
     const floorServer = await startFloorServer(stack.config.DATABASE_URL);
     env.onCleanup(() => floorServer.stop());

@@ -50,6 +50,21 @@ export function meterCpu(temporalPid: number | undefined): { stop(): CpuUse } {
   };
 }
 
+/**
+ * Waits until the Temporal server and this process are quiet (under `cores` busy over a second),
+ * e.g. until the unit workflows of a dispatched cycle have run their first steps; answers the ms waited.
+ */
+export async function waitUntilQuiet(temporalPid: number | undefined, { cores = 0.1, timeoutMs = 120_000 } = {}): Promise<number> {
+  const t0 = performance.now();
+  for (;;) {
+    const cpu = meterCpu(temporalPid);
+    await new Promise((r) => setTimeout(r, 1000));
+    const use = cpu.stop();
+    const busy = (Number.isNaN(use.temporalCores) ? 0 : use.temporalCores) + use.thisProcessCores;
+    if (busy < cores || performance.now() - t0 > timeoutMs) return performance.now() - t0;
+  }
+}
+
 interface ProfileNode {
   readonly id: number;
   readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
