@@ -209,6 +209,8 @@ export function createTaskActivities(deps: ActivityDeps) {
         const task = await lockTask(em, taskId);
         const exists = await em.execute('SELECT 1 FROM email WHERE idempotency_key = ?', [key]);
         if (exists.length > 0) return result(task); // a retry: the link was already replaced
+        // The unit's workflow may not know yet that its unit reported (it is woken with the cycle's last report).
+        if (!OPEN_TASK_STATES.has(task.state)) throw new ConflictError(`Unit "${task.unit.code}" is not waiting for a report; there is no link to re-send.`);
         const now = deps.now();
         task.tokenVersion += 1;
         task.tokenHash = sha256(linkToken(deps.config.LINK_SECRET, task.id, task.tokenVersion));

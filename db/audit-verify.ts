@@ -5,7 +5,7 @@
  * cost grows with the log, not with memory.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { auditHash, GENESIS_HASH, type AuditRowContent } from './audit';
+import { auditHash, GENESIS_HASH, sealAuditChain, type AuditRowContent } from './audit';
 
 export interface ChainBreak {
   readonly seq: number;
@@ -43,6 +43,7 @@ const BATCH = 2000;
 
 export async function verifyAuditChain(em: EntityManager): Promise<ChainReport> {
   const started = performance.now();
+  await sealAuditChain(em); // events a writer committed but did not live to seal are chained first
   let prevHash = GENESIS_HASH;
   let prevSeq = 0;
   let rows = 0;

@@ -88,3 +88,12 @@ export async function appendAudits(em: EntityManager, inputs: readonly AuditInpu
   await em.execute(`INSERT INTO audit_pending (id, content) SELECT r.id, r.content FROM jsonb_to_recordset(?::jsonb) AS r(id bigint, content text) ORDER BY r.id`, [JSON.stringify(rows)]);
   return ids;
 }
+
+/**
+ * Chains every committed event left to be sealed after commit (`seal_after_commit`, migration
+ * 20261123200000), its own and any other writer's; answers how many it chained.
+ */
+export async function sealAuditChain(em: EntityManager): Promise<number> {
+  const [row] = await em.execute<[{ sealed: number }]>('SELECT seal_audit_chain() AS sealed');
+  return Number(row.sealed);
+}

@@ -4,7 +4,7 @@
  * verification finds the first broken row — for an edit, a deletion and an insertion.
  */
 import { Client } from 'pg';
-import { appendAudit, auditHash } from '../db/audit';
+import { appendAudit, auditContent, auditHash, sealAuditChain } from '../db/audit';
 import { api, createCampaign, createUnits, currentPeriod, eventually } from './support/fixtures';
 import { startStack, type Stack } from './support/stack';
 
@@ -69,6 +69,30 @@ test('concurrent writers chain without gaps at commit; a rolled-back writer leav
     if (i % 8 !== 0) expect(mine).toEqual([1, 2]);
   }
   expect(Number((await db.query('SELECT count(*) AS n FROM audit_pending')).rows[0].n)).toBe(0);
+});
+
+test('events sealed after commit are chained in groups in id order; one whose writer died before sealing is chained by the next seal', async () => {
+  const before = (await verify()).rows;
+  const event = (subjectId: string): string => auditContent({ actor: { kind: 'system', id: 'audit-chain.test' }, action: 'test.sealed', subjectType: 'test', subjectId });
+  const insert = 'INSERT INTO audit_pending (content, seal_after_commit) VALUES ($1, true) RETURNING id';
+  // Committed, then its writer died: not chained yet, and nothing else picks it up at commit.
+  const orphan = Number((await db.query(insert, [event('orphan')])).rows[0].id);
+  expect(Number((await db.query("SELECT count(*) AS n FROM audit_event WHERE action = 'test.sealed'")).rows[0].n)).toBe(0);
+  // 30 writers commit, then each seals: whoever holds the lock chains what has committed so far.
+  const sealed = await Promise.all(Array.from({ length: 30 }, async (_, i) => {
+    await stack.orm.em.fork().execute(insert.replace('$1', '?'), [event(`s${i}`)]);
+    return sealAuditChain(stack.orm.em.fork());
+  }));
+  expect(sealed.reduce((a, b) => a + b, 0)).toBe(31);
+  expect(Number((await db.query('SELECT count(*) AS n FROM audit_pending')).rows[0].n)).toBe(0);
+  expect(await verify()).toMatchObject({ ok: true, rows: before + 31, firstBreak: null });
+  const { rows } = await db.query("SELECT id FROM audit_event WHERE action = 'test.sealed' ORDER BY seq");
+  expect(Number(rows[0].id)).toBe(orphan);
+  expect(rows).toHaveLength(31);
+  // A seal with nothing to do chains nothing, and verification seals first.
+  expect(await sealAuditChain(stack.orm.em.fork())).toBe(0);
+  await db.query(insert, [event('verified')]);
+  expect(await verify()).toMatchObject({ ok: true, rows: before + 32 });
 });
 
 test('the database refuses UPDATE, DELETE and TRUNCATE on the audit log', async () => {

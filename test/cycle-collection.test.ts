@@ -143,6 +143,34 @@ test('when an administrator re-sends a link, the old link stops working and the 
   expect((await submitByLink(stack.baseUrl, newLink)).status).toBe(201);
 });
 
+test('a report wakes no workflow while another unit is awaited; the last one wakes the cycle, and the units that reported settle together', async () => {
+  const campaign = await createCampaign(stack.orm, {
+    deadlineAfterSeconds: 600, reminderSecondsBefore: [300], escalationSecondsAfter: [60, 120], hardCloseSecondsAfter: 900, reviewWindowSeconds: 600, revisionWindowSeconds: 600,
+  });
+  const [early, last] = await createUnits(stack.orm, 2);
+  const { workflowId, cycleId } = await startCycle(campaign, [early!, last!]);
+  const base = `/api/v1/cycles/${campaign}/${currentPeriod()}`;
+  const signals = async (id: string): Promise<string[]> => ((await stack.client.workflow.getHandle(id).fetchHistory()).events ?? [])
+    .flatMap((e) => (e.workflowExecutionSignaledEventAttributes ? [e.workflowExecutionSignaledEventAttributes.signalName ?? ''] : []));
+  expect((await submitByLink(stack.baseUrl, await linkOf(early!))).status).toBe(201);
+  await sleep(1_000);
+  expect(await signals(`${workflowId}-unit-${early!.code}`)).toEqual([]);
+  expect(await signals(workflowId)).toEqual([]);
+  // Its workflow does not know yet; PostgreSQL does: no new link, no extension for a unit that has reported.
+  const resend = await api<{ message: string }>(stack.baseUrl, 'POST', `${base}/units/${early!.code}/link`, { token: admin, body: { reason: 'Gửi lại' } });
+  expect(resend.status).toBe(409);
+  expect(resend.body.message).toContain('not waiting for a report');
+  const extension = await api(stack.baseUrl, 'POST', `${base}/units/${early!.code}/extension`, { token: admin, body: { newDeadline: new Date(Date.now() + 3_600_000).toISOString(), reason: 'Gia hạn' } });
+  expect(extension.status).toBe(409);
+  expect(await stack.orm.em.fork().count(ConsolidatedReport, { cycle: cycleId })).toBe(0);
+
+  expect((await submitByLink(stack.baseUrl, await linkOf(last!))).status).toBe(201);
+  const report = await eventually(async () => (await stack.orm.em.fork().findOne(ConsolidatedReport, { cycle: cycleId, version: 1 })) ?? undefined, { what: 'consolidation after the last report' });
+  expect((await readConsolidatedReport(stack.orm.em.fork(), report)).submitted).toBe(2);
+  expect(await signals(workflowId)).toEqual(['allReported', 'unitsSettled']);
+  for (const unit of [early!, last!]) expect(await signals(`${workflowId}-unit-${unit.code}`)).toEqual(['submitted']);
+});
+
 test('when an administrator closes collection early, silent units are closed as not submitted, the cycle consolidates at once, and later reports and extensions are refused', async () => {
   // Deadline and hard close far away: only the administrator's action can end collection.
   const campaign = await createCampaign(stack.orm, {

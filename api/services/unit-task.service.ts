@@ -168,13 +168,18 @@ const STORE_SUBMISSION_SQL = `
     INSERT INTO submission (created_at, updated_at, task_id, version, answers, submitted_at, late, receipt_number)
     SELECT ?, ?, id, ?, ?::jsonb, ?, ?, ? FROM task RETURNING id
   ), audited AS (
-    INSERT INTO audit_pending (content) SELECT ? FROM stored RETURNING id
+    INSERT INTO audit_pending (content, seal_after_commit) SELECT ?, true FROM stored RETURNING id
   )
   SELECT count(*)::int AS n FROM audited`;
 
-/** Run after the report is committed: is any task of the cycle still waiting? (The last of two concurrent reports sees both.) */
-const CYCLE_AWAITS_REPORT_SQL = `
-  SELECT EXISTS (SELECT 1 FROM unit_task WHERE cycle_id = ? AND state IN (${[...AWAITING_REPORT_STATES].map((s) => `'${s}'`).join(', ')})) AS awaiting`;
+/**
+ * Run once the report is committed: chains its audit event, with every other committed meanwhile
+ * (`seal_audit_chain`, migration 20261123200000), and tells whether any task of the cycle is
+ * still awaited (the last of two concurrent reports sees both).
+ */
+const AFTER_REPORT_SQL = `
+  SELECT seal_audit_chain() AS sealed,
+         EXISTS (SELECT 1 FROM unit_task WHERE cycle_id = ? AND state IN (${[...AWAITING_REPORT_STATES].map((s) => `'${s}'`).join(', ')})) AS awaiting`;
 
 /** A workflow to wake once a report is stored. */
 export interface Wake {
@@ -183,13 +188,14 @@ export interface Wake {
 }
 
 /**
- * Which workflow a stored report wakes: its unit's (cycles opened before set-based collection),
- * or the cycle's once no task of the cycle waits for a report any more — until then nothing
- * needs waking: every step of a unit's workflow reads the task's state from PostgreSQL.
+ * After a report is committed: seals its audit event, and answers which workflow to wake — its
+ * unit's (cycles opened before set-based collection), or the cycle's once no task of the cycle
+ * waits for a report any more. Until then nothing needs waking: every step of a unit's workflow
+ * reads the task's state from PostgreSQL.
  */
-async function wakeAfterReport(em: EntityManager, task: SubmitTarget): Promise<Wake | undefined> {
+async function afterReport(em: EntityManager, task: SubmitTarget): Promise<Wake | undefined> {
+  const [{ awaiting }] = await em.execute<[{ awaiting: boolean }]>(AFTER_REPORT_SQL, [task.cycle_id]);
   if (task.report_wake === 'unit') return { workflowId: task.workflow_id, signal: submittedSignal };
-  const [{ awaiting }] = await em.execute<[{ awaiting: boolean }]>(CYCLE_AWAITS_REPORT_SQL, [task.cycle_id]);
   return awaiting ? undefined : { workflowId: task.cycle_workflow_id, signal: allReportedSignal };
 }
 
@@ -198,8 +204,8 @@ async function wakeAfterReport(em: EntityManager, task: SubmitTarget): Promise<W
  * round trips and no explicit transaction: the task is read, the answers checked against its
  * (cached) template, then everything is written by one statement that only applies if the task
  * has not changed state since it was read (a concurrent draft, reminder step or second
- * submission); then it is read again and decided afresh. A third, after the commit, decides
- * whom to wake (`wakeAfterReport`).
+ * submission); then it is read again and decided afresh. A third, after the commit, seals the
+ * audit event and decides whom to wake (`afterReport`).
  */
 export async function submitReport(em: EntityManager, token: string, body: unknown, origin: string, now: Date): Promise<{ receipt: Receipt; wake: Wake | undefined }> {
   const tokenHash = tokenHashOf(token);
@@ -226,7 +232,7 @@ export async function submitReport(em: EntityManager, token: string, body: unkno
     if (stored!.n === 1) {
       return {
         receipt: { receiptNumber, version, submittedAt: now.toISOString(), late, unitCode: task.unit_code, unitName: task.unit_name, period: task.period },
-        wake: await wakeAfterReport(em, task),
+        wake: await afterReport(em, task),
       };
     }
     if (attempt === 3) throw new ConflictError('The report could not be stored because the task kept changing; send it again.');

@@ -36,15 +36,18 @@ export const AuditEvent = defineEntity({
 export type IAuditEvent = InferEntity<typeof AuditEvent>;
 
 /**
- * An audit event written by a transaction that has not committed yet: its canonical content
- * (`canonicalJson` of `AuditRowContent`). A deferred constraint trigger (migration 20261123170000,
- * which the schema diff cannot see) chains it into `audit_event` under the same id when the writer
- * commits, and deletes it; the table is empty outside open transactions.
+ * An audit event not chained yet: its canonical content (`canonicalJson` of `AuditRowContent`).
+ * Usually a deferred constraint trigger (migration 20261123170000, which the schema diff cannot
+ * see) chains it into `audit_event` under the same id when the writer commits, and deletes it.
+ * Rows marked `sealAfterCommit` are left to `seal_audit_chain()` (migration 20261123200000),
+ * which the writer calls once it has committed and which chains every such committed row at once:
+ * the chain's lock is then held for one commit per group of events instead of one per event.
  */
 export const AuditPending = defineEntity({
   name: 'AuditPending',
   properties: {
     id: p.bigint('number').primary().defaultRaw(`nextval('audit_event_id_seq')`),
     content: p.text(),
+    sealAfterCommit: p.boolean().default(false),
   },
 });
