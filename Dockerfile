@@ -1,6 +1,6 @@
 # One image for every baocao process; the command picks which:
 #   node dist/api/main.js                   the API (default)
-#   node --max-old-space-size=512 dist/worker/main.js   a worker (heap cap: worker/node-flags.ts)
+#   node --max-old-space-size=512 dist/worker/main.js   a worker (heap cap and MALLOC_ARENA_MAX: worker/node-flags.ts)
 #   node dist/scripts/migrate.js            create the database if missing and apply migrations
 #   node dist/scripts/create-token.js --name "Nguyễn Văn A" --role admin    print a new API token
 # (`npm run db:migrate` / `npm run token:create` rebuild first and need the dev dependencies, so in
@@ -23,6 +23,8 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 # Inside a container the API must listen on every interface to be reachable through a published port.
 ENV API_HOST=0.0.0.0
+# The worker's environment (worker/node-flags.ts): fewer glibc malloc arenas; harmless for the API.
+ENV MALLOC_ARENA_MAX=2
 USER node
 EXPOSE 3000
 CMD ["node", "dist/api/main.js"]

@@ -44,7 +44,7 @@ export const DEFAULTS: Readonly<Record<keyof Config, string>> = {
   LINK_SECRET: '',
   DEFAULT_LOCALE: 'vi',
   LINK_GUESS_LIMIT: '20',
-  WORKER_MAX_CACHED_WORKFLOWS: '500',
+  WORKER_MAX_CACHED_WORKFLOWS: '200',
   LOG_LEVEL: 'info',
 };
 

@@ -13,7 +13,7 @@ import { newApiToken } from '../auth/tokens';
 import { DEFAULTS, loadConfig } from '../config/config';
 import { openDatabase } from '../db/orm';
 import { seedDemo, seedReferenceData } from '../db/seed';
-import { WORKER_NODE_FLAGS } from '../worker/node-flags';
+import { WORKER_ENV, WORKER_NODE_FLAGS } from '../worker/node-flags';
 import { startMailSink, startMailboxPage, type MailSink } from '../mail/sink';
 import { portOpen, projectRoot } from './lib/project';
 import { resolveDatabase } from './postgres';
@@ -96,7 +96,7 @@ async function main(): Promise<void> {
     if (seeded) log('Seeded the demo campaign "demo" (a cycle runs in minutes) with 4 units.');
 
     const dist = path.join(root, 'dist');
-    const worker = run('worker', path.join(dist, 'worker', 'main.js'), env, WORKER_NODE_FLAGS);
+    const worker = run('worker', path.join(dist, 'worker', 'main.js'), { ...env, ...WORKER_ENV }, WORKER_NODE_FLAGS);
     const api = run('api', path.join(dist, 'api', 'main.js'), env);
     for (const [name, child] of [['worker', worker], ['api', api]] as const) {
       cleanups.push(() => new Promise<void>((resolve) => {

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { ConfigSchema, loadConfig } from '../config/config';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
-import { WORKER_NODE_FLAGS } from '../worker/node-flags';
+import { WORKER_ENV, WORKER_NODE_FLAGS } from '../worker/node-flags';
 
 type Scalar = string | number | boolean | null;
 interface PortMapping { target: number; published?: string | number; host_ip?: string }
@@ -143,12 +143,19 @@ test('every node command of the compose file and the Dockerfile runs a compiled 
   expect(sourceOf(argv(service('migrate').command))).toBe('scripts/migrate.ts');
 });
 
-test('every way of starting a worker process passes the worker\'s Node flags', () => {
+test('every way of starting a worker process passes the worker\'s Node flags and environment', () => {
   const flags = [...WORKER_NODE_FLAGS];
+  const env = Object.entries(WORKER_ENV).map(([k, v]) => `${k}=${v}`);
+  expect(env.length).toBeGreaterThan(0);
   expect(argv(service('worker').command)).toEqual(['node', ...flags, 'dist/worker/main.js']);
   const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
-  expect(scripts['start:worker']).toBe(['node', ...flags, 'dist/worker/main.js'].join(' '));
-  expect(read('Dockerfile')).toContain(['node', ...flags, 'dist/worker/main.js'].join(' '));
+  expect(scripts['start:worker']).toBe([...env, 'node', ...flags, 'dist/worker/main.js'].join(' '));
+  const dockerfile = read('Dockerfile');
+  expect(dockerfile).toContain(['node', ...flags, 'dist/worker/main.js'].join(' '));
+  // The compose worker runs the image, whose environment carries WORKER_ENV.
+  expect(service('worker').image).toBe('baocao:local');
+  for (const line of env) expect(dockerfile).toMatch(new RegExp(`^ENV ${line}$`, 'm'));
+  for (const file of ['scripts/dev.ts', 'test/support/worker-process.ts']) expect(read(file)).toContain('...WORKER_ENV');
 });
 
 test('the Temporal setup registers every search attribute the workflows use, as Keyword', () => {

@@ -3,17 +3,17 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Stack } from './stack';
-import { WORKER_NODE_FLAGS } from '../../worker/node-flags';
+import { WORKER_ENV, WORKER_NODE_FLAGS } from '../../worker/node-flags';
 
 /**
- * Starts `<distDir>/worker/main.js` (compiled worker, with the production worker's Node flags)
+ * Starts `<distDir>/worker/main.js` (compiled worker, with the production worker's Node flags and environment)
  * against the stack's database, Temporal task queue and SMTP sink.
  */
 export function startWorkerProcess(stack: Stack, distDir: string): ChildProcess {
   const c = stack.config;
   return spawn(process.execPath, [...WORKER_NODE_FLAGS, path.join(distDir, 'worker', 'main.js')], {
     env: {
-      ...process.env, DATABASE_URL: c.DATABASE_URL, TEMPORAL_ADDRESS: c.TEMPORAL_ADDRESS, TEMPORAL_TASK_QUEUE: c.TEMPORAL_TASK_QUEUE, SMTP_URL: c.SMTP_URL,
+      ...process.env, ...WORKER_ENV, DATABASE_URL: c.DATABASE_URL, TEMPORAL_ADDRESS: c.TEMPORAL_ADDRESS, TEMPORAL_TASK_QUEUE: c.TEMPORAL_TASK_QUEUE, SMTP_URL: c.SMTP_URL,
       LINK_SECRET: c.LINK_SECRET, PUBLIC_URL: c.PUBLIC_URL, SECRETARIAT_EMAIL: c.SECRETARIAT_EMAIL, LOG_LEVEL: 'error',
     },
     stdio: ['ignore', 'ignore', 'inherit'],
