@@ -16,6 +16,7 @@ import { AuthError, registerErrorHandler } from './errors';
 import { registerValidation } from './validation';
 import { isLinkRoute, registerLinkGuard } from './link-guard';
 import { auditRefusal } from './refusals';
+import { createAfterReport, type AfterReport } from './services/unit-task.service';
 import { CONTENT_SECURITY_POLICY } from './pages/html';
 import { adminRoutes } from './routes/admin';
 import { auditRoutes } from './routes/audit.routes';
@@ -38,6 +39,8 @@ declare module 'fastify' {
      * Runs in the background: an answer never waits for Temporal.
      */
     wake: (workflowId: string, signal: SignalDefinition<[]>) => void;
+    /** What follows a committed report (its audit seal, whom to wake), grouped over concurrent reports. */
+    afterReport: AfterReport;
     /** Every route with the roles it admits, for the access tests and the route × role table. */
     routeTable: RouteEntry[];
   }
@@ -97,6 +100,7 @@ export async function buildApp({ config, orm, temporal, now = () => new Date() }
   app.addHook('onClose', async () => {
     await Promise.race([Promise.allSettled(pendingWakes), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
   });
+  app.decorate('afterReport', createAfterReport(() => orm.em.fork(), (error) => app.log.warn({ err: error }, 'report stored; its audit seal and wake-up are left to the next report and the workflows\' next steps')));
   app.decorateRequest('em', null as unknown as EntityManager);
   app.addHook('onRequest', async (request) => {
     request.em = orm.em.fork();

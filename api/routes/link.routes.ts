@@ -19,7 +19,7 @@ export const linkRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.post('/api/v1/link/:token/submission', {
     schema: { summary: 'Submit the report; answers 201 with a receipt once it is stored', tags: ['unit head'], params: TokenParams, body: Answers },
   }, async (request, reply) => {
-    const { receipt, wake } = await submitReport(request.em, request.params.token, request.body, request.ip, app.now());
+    const { receipt, wake } = await submitReport(request.em, app.afterReport, request.params.token, request.body, request.ip, app.now());
     if (wake) app.wake(wake.workflowId, wake.signal);
     return reply.status(201).send(receipt);
   });

@@ -114,7 +114,7 @@ export const pageRoutes: FastifyPluginAsyncTypebox = async (app) => {
         const notice = `${l === 'vi' ? 'Đã lưu nháp lúc' : 'Draft saved at'} ${formatShort(savedAt, l)}`;
         return htmlReply(reply, 200, reportFormPage(view, l, await formOptions(view, ctx.taskId, url, { notice })));
       }
-      const { receipt, wake } = await submitReport(request.em, token, answers, request.ip, app.now());
+      const { receipt, wake } = await submitReport(request.em, app.afterReport, token, answers, request.ip, app.now());
       if (wake) app.wake(wake.workflowId, wake.signal);
       return htmlReply(reply, 201, receiptPage(receipt, l, { formUrl: url }));
     } catch (error) {

@@ -14,6 +14,7 @@ import { ConflictError, LinkError } from '../../domain/errors';
 import { AWAITING_REPORT_STATES, OPEN_TASK_STATES, type CycleStage, type ReportWake, type TaskState } from '../../domain/states';
 import type { TemplateDefinition } from '../../domain/template';
 import { InvalidReportError } from '../errors';
+import { groupedPass } from './grouped-pass';
 import type { SignalDefinition } from '@temporalio/common';
 import { allReportedSignal, submittedSignal } from '../../workflows/messages';
 
@@ -173,13 +174,15 @@ const STORE_SUBMISSION_SQL = `
   SELECT count(*)::int AS n FROM audited`;
 
 /**
- * Run once the report is committed: chains its audit event, with every other committed meanwhile
- * (`seal_audit_chain`, migration 20261123200000), and tells whether any task of the cycle is
- * still awaited (the last of two concurrent reports sees both).
+ * Run after reports are committed, once for every report of the moment (`groupedPass`): chains
+ * their audit events, with every other committed meanwhile (`seal_audit_chain`, migration
+ * 20261123200000), and tells for each of their cycles whether any task is still awaited (the
+ * statement starts after the reports' commits, so the last of two concurrent reports sees both).
  */
-const AFTER_REPORT_SQL = `
-  SELECT seal_audit_chain() AS sealed,
-         EXISTS (SELECT 1 FROM unit_task WHERE cycle_id = ? AND state IN (${[...AWAITING_REPORT_STATES].map((s) => `'${s}'`).join(', ')})) AS awaiting`;
+const AFTER_REPORTS_SQL = `
+  WITH sealed AS (SELECT seal_audit_chain() AS n)
+  SELECT c.id AS cycle_id, EXISTS (SELECT 1 FROM unit_task t WHERE t.cycle_id = c.id AND t.state IN (${[...AWAITING_REPORT_STATES].map((s) => `'${s}'`).join(', ')})) AS awaiting
+  FROM sealed, (SELECT DISTINCT jsonb_array_elements_text(?::jsonb)::int AS id) AS c`;
 
 /** A workflow to wake once a report is stored. */
 export interface Wake {
@@ -187,16 +190,35 @@ export interface Wake {
   readonly signal: SignalDefinition<[]>;
 }
 
+/** What is left to do once a report is committed; answers which workflow to wake, if any. */
+export type AfterReport = (task: Pick<SubmitTarget, 'cycle_id' | 'report_wake' | 'workflow_id' | 'cycle_workflow_id'>) => Promise<Wake | undefined>;
+
 /**
  * After a report is committed: seals its audit event, and answers which workflow to wake — its
  * unit's (cycles opened before set-based collection), or the cycle's once no task of the cycle
  * waits for a report any more. Until then nothing needs waking: every step of a unit's workflow
- * reads the task's state from PostgreSQL.
+ * reads the task's state from PostgreSQL. Concurrent reports share one round trip for this.
+ *
+ * The report is committed before this runs: if it fails, the answer still says so (`onError` is
+ * told), the event is chained by the next seal (any report's, or `npm run audit:verify`) and the
+ * units' workflows see the report at their next step.
  */
-async function afterReport(em: EntityManager, task: SubmitTarget): Promise<Wake | undefined> {
-  const [{ awaiting }] = await em.execute<[{ awaiting: boolean }]>(AFTER_REPORT_SQL, [task.cycle_id]);
-  if (task.report_wake === 'unit') return { workflowId: task.workflow_id, signal: submittedSignal };
-  return awaiting ? undefined : { workflowId: task.cycle_workflow_id, signal: allReportedSignal };
+export function createAfterReport(em: () => EntityManager, onError: (error: unknown) => void): AfterReport {
+  const awaitingByCycle = groupedPass<number, boolean>(async (cycleIds) => {
+    const rows = await em().execute<{ cycle_id: number; awaiting: boolean }[]>(AFTER_REPORTS_SQL, [JSON.stringify(cycleIds)]);
+    return new Map(rows.map((r) => [r.cycle_id, r.awaiting]));
+  });
+  return async (task) => {
+    let awaiting: boolean;
+    try {
+      awaiting = await awaitingByCycle(task.cycle_id);
+    } catch (error) {
+      onError(error);
+      awaiting = true; // unknown: the cycle learns from its units' next steps
+    }
+    if (task.report_wake === 'unit') return { workflowId: task.workflow_id, signal: submittedSignal };
+    return awaiting ? undefined : { workflowId: task.cycle_workflow_id, signal: allReportedSignal };
+  };
 }
 
 /**
@@ -204,10 +226,10 @@ async function afterReport(em: EntityManager, task: SubmitTarget): Promise<Wake 
  * round trips and no explicit transaction: the task is read, the answers checked against its
  * (cached) template, then everything is written by one statement that only applies if the task
  * has not changed state since it was read (a concurrent draft, reminder step or second
- * submission); then it is read again and decided afresh. A third, after the commit, seals the
- * audit event and decides whom to wake (`afterReport`).
+ * submission); then it is read again and decided afresh. After the commit, `afterReport` seals the
+ * audit event and decides whom to wake.
  */
-export async function submitReport(em: EntityManager, token: string, body: unknown, origin: string, now: Date): Promise<{ receipt: Receipt; wake: Wake | undefined }> {
+export async function submitReport(em: EntityManager, afterReport: AfterReport, token: string, body: unknown, origin: string, now: Date): Promise<{ receipt: Receipt; wake: Wake | undefined }> {
   const tokenHash = tokenHashOf(token);
   for (let attempt = 1; ; attempt += 1) {
     const [task] = await em.execute<SubmitTarget[]>(SUBMIT_TARGET_SQL, [tokenHash]);
@@ -232,7 +254,7 @@ export async function submitReport(em: EntityManager, token: string, body: unkno
     if (stored!.n === 1) {
       return {
         receipt: { receiptNumber, version, submittedAt: now.toISOString(), late, unitCode: task.unit_code, unitName: task.unit_name, period: task.period },
-        wake: await afterReport(em, task),
+        wake: await afterReport(task),
       };
     }
     if (attempt === 3) throw new ConflictError('The report could not be stored because the task kept changing; send it again.');
