@@ -59,6 +59,14 @@ interface Measured {
   readonly stored: number;
   readonly sessions: SessionUse;
   readonly cpu: CpuUse;
+  /** Bytes of WAL the whole PostgreSQL server wrote during the timed requests. */
+  readonly walBytes: number;
+}
+
+/** Where the server's WAL ends now, in bytes (exact, unlike pg_stat_wal, which backends report late). */
+async function walPosition(stack: Stack): Promise<number> {
+  const [row] = await stack.orm.em.fork().execute<{ at: string }[]>(`SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), '0/0') AS at`);
+  return Number(row!.at);
 }
 
 const ok = (r: LoadResult): number => r.statuses.filter((s) => s === 201).length;
@@ -71,9 +79,11 @@ async function measure(stack: Stack, temporalPid: number | undefined, target: st
   await waitUntilQuiet(temporalPid);
   const sessions = sampleSessions(stack.config.DATABASE_URL);
   const cpu = meterCpu(temporalPid);
+  const walFrom = await walPosition(stack);
   const result = await runLoad({ requests: timedRequests, clients });
   const cpuUse = cpu.stop();
-  return { target, result, stored: await stored(), sessions: await sessions.stop(), cpu: cpuUse };
+  const walBytes = (await walPosition(stack)) - walFrom;
+  return { target, result, stored: await stored(), sessions: await sessions.stop(), cpu: cpuUse, walBytes };
 }
 
 async function main(): Promise<void> {
@@ -146,15 +156,17 @@ async function main(): Promise<void> {
       [row(floor), row(product)],
       [
         'floor: bare Fastify, POST /floor/:token → one INSERT of the same JSON body into a scratch table, pg pool of the same size as the product ORM\'s (10), same database',
-        `product: the API of the stack (${values['worker-process'] ? 'the worker in a process of its own' : 'its worker shares the process and the ORM pool'}); each request validates, stores the report and its audit event, then signals the unit workflow`,
+        `product: the API of the stack (${values['worker-process'] ? 'the worker in a process of its own' : 'its worker shares the process and the ORM pool'}); each request validates, stores the report and its audit event, then seals the event (grouped with concurrent reports); the last report of the cycle signals the cycle workflow`,
         `latency measured by the clients (worker thread), until the whole answer is read; the first ${clients} requests of each target are a warm-up and not counted`,
       ]);
 
-    printTable('Where the time goes during the timed requests', ['target', 'this process: cores busy', 'main thread busy', 'Temporal server: cores busy', 'PG sessions (mean), by state and wait event'],
+    printTable('Where the time goes during the timed requests', ['target', 'this process: cores busy', 'main thread busy', 'Temporal server: cores busy', 'WAL KiB per request', 'PG sessions (mean), by state and wait event'],
       [floor, product].map((m) => [m.target, m.cpu.thisProcessCores.toFixed(2), `${(100 * m.cpu.mainThreadBusy).toFixed(0)}%`, m.cpu.temporalCores.toFixed(2),
+        (m.walBytes / 1024 / m.result.latencies.length).toFixed(2),
         m.sessions.byWait.slice(0, 5).map((w) => `${w.what} ${w.mean.toFixed(1)}`).join(', ') || 'none']),
       ['cores busy: CPU time over wall time (this process: every thread — API, activities, workflow threads, Temporal core, SMTP sink, the clients\' thread), out of the machine\'s cores (first line)',
         'main thread: event-loop utilisation (the API, activities and ORM run there; workflow code runs in worker threads)',
+        'WAL: the server\'s WAL insert position before and after the timed requests (everything the server wrote meanwhile), over the timed requests',
         'PG sessions sampled every 100 ms in pg_stat_activity; "cpu" = running, not waiting; "idle in transaction ClientRead" = a transaction open while the application works']);
     if (profile) {
       printTable(`CPU profile of the main thread during the product's timed requests (${fmtSeconds(profile.sampledMs)} s sampled)`, ['self time in', 'share'],
