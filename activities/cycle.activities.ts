@@ -60,7 +60,7 @@ export function createCycleActivities(deps: ActivityDeps) {
         return {
           cycleId: cycle.id,
           plan: cycle.plan,
-          units: tasks.map((t) => ({ taskId: t.id, unitCode: t.unit.code, workflowId: t.workflowId })),
+          units: tasks.map((t) => ({ taskId: t.id, unitCode: t.unit.code })),
         };
       });
     },

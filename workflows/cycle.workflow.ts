@@ -23,7 +23,8 @@ import type { CycleStage } from '../domain/states';
 import { activities, cycleActivities } from './activity-proxies';
 import { allReportedSignal, ballotCastSignal, closeCollectionUpdate, closeUnitSignal, collectionClosedSignal, cycleStatusQuery, extendDeadlineUpdate, rescheduleSignal, revisionRequestedSignal, submittedSignal, unitSettledSignal, unitsSettledSignal } from './messages';
 import { CAMPAIGN, PERIOD, STAGE, UNIT } from './search-attributes';
-import type { CycleResult, OpenedCycle, StartCycleInput, UnitOutcome } from './types';
+import { unitWorkflowId } from '../domain/period';
+import type { CycleResult, OpenedCycle, OpenedUnit, StartCycleInput, UnitOutcome } from './types';
 import { archiveCycleWorkflow } from './archive.workflow';
 import { SET_BASED_BATCH_SIZE, UNIT_BATCH_SIZE, unitBatchWorkflow } from './unit-batch.workflow';
 import { unitWorkflow } from './unit.workflow';
@@ -34,6 +35,8 @@ interface PendingEscalation {
 }
 
 export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult> {
+  const cycleWorkflowId = workflowInfo().workflowId;
+  const workflowIdOf = (unit: OpenedUnit): string => unitWorkflowId(cycleWorkflowId, unit.unitCode);
   let stage: CycleStage = 'collecting';
   let opened: OpenedCycle | undefined;
   let collectionClosedAt: string | undefined; // an administrator ended collection early
@@ -78,7 +81,7 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
     async (request) => {
       const unit = opened!.units.find((u) => u.unitCode === request.unitCode)!;
       const schedule = await activities.extendTask({ taskId: unit.taskId, ...request });
-      await getExternalWorkflowHandle(unit.workflowId).signal(rescheduleSignal, schedule);
+      await getExternalWorkflowHandle(workflowIdOf(unit)).signal(rescheduleSignal, schedule);
       addEscalations(schedule.escalations);
       return schedule;
     },
@@ -100,7 +103,7 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
       const at = new Date(Date.now()).toISOString();
       collectionClosedAt = at;
       const { openUnits } = await activities.closeCollectionEarly({ cycleId: opened!.cycleId, at, ...request });
-      const recipients = batched ? batchIds : opened!.units.filter((u) => !settled.has(u.unitCode)).map((u) => u.workflowId);
+      const recipients = batched ? batchIds : opened!.units.filter((u) => !settled.has(u.unitCode)).map(workflowIdOf);
       await Promise.all(recipients.map((id) => getExternalWorkflowHandle(id).signal(collectionClosedSignal, { at })));
       return { closedAt: at, openUnits };
     },
@@ -118,7 +121,6 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
     { key: PERIOD, value: input.period },
     { key: STAGE, value: stage },
   ]);
-  const cycleWorkflowId = workflowInfo().workflowId;
   // Added for 10,000-unit cycles: batches dispatch their tasks in one activity each, and a report
   // wakes the cycle only once no task is open any more (see unit-batch.workflow.ts).
   const setBased = patched('set-based-collection');
@@ -130,7 +132,7 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
   const archiveHistories = async (): Promise<void> => {
     await startChild(archiveCycleWorkflow, {
       workflowId: `${cycleWorkflowId}-archive`,
-      args: [{ cycleId, workflowIds: [cycleWorkflowId, ...batchIds, ...units.map((u) => u.workflowId)] }],
+      args: [{ cycleId, workflowIds: [cycleWorkflowId, ...batchIds, ...units.map(workflowIdOf)] }],
       parentClosePolicy: ParentClosePolicy.ABANDON,
       typedSearchAttributes: [
         { key: CAMPAIGN, value: input.campaignCode },
@@ -165,7 +167,7 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
       await Promise.all(
         units.map((unit) =>
           startChild(unitWorkflow, {
-            workflowId: unit.workflowId,
+            workflowId: workflowIdOf(unit),
             args: [{ cycleId, taskId: unit.taskId, unitCode: unit.unitCode, schedule: plan.schedule }],
             parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
             typedSearchAttributes: [
@@ -227,13 +229,13 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
       const revision = await cycleActivities.requestRevision({ cycleId, version, unitCodes: decision.unitCodes, comment: decision.comment, requestedAt: new Date(Date.now()).toISOString() });
       for (const unit of revision.units) settled.delete(unit.unitCode);
       const revising = revision.units.map((u) => units.find((x) => x.unitCode === u.unitCode)!);
-      await Promise.all(revising.map((u) => getExternalWorkflowHandle(u.workflowId).signal(revisionRequestedSignal, { deadline: revision.deadline })));
+      await Promise.all(revising.map((u) => getExternalWorkflowHandle(workflowIdOf(u)).signal(revisionRequestedSignal, { deadline: revision.deadline })));
       while (!allSettled()) {
         await condition(() => allSettled() || reported);
         if (!reported) continue;
         // Every unit sent back has resubmitted: wake the ones still waiting (each checks PostgreSQL).
         reported = false;
-        await Promise.all(revising.filter((u) => !settled.has(u.unitCode)).map((u) => getExternalWorkflowHandle(u.workflowId).signal(submittedSignal)));
+        await Promise.all(revising.filter((u) => !settled.has(u.unitCode)).map((u) => getExternalWorkflowHandle(workflowIdOf(u)).signal(submittedSignal)));
       }
       version += 1;
     }
@@ -246,7 +248,7 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
       await Promise.all(batches.map((batch) => batch.signal(closeUnitSignal)));
       await Promise.all(batches.map((batch) => batch.result()));
     } else {
-      await Promise.all(units.map((u) => getExternalWorkflowHandle(u.workflowId).signal(closeUnitSignal)));
+      await Promise.all(units.map((u) => getExternalWorkflowHandle(workflowIdOf(u)).signal(closeUnitSignal)));
     }
     // Added after the first recorded runs: `patched` keeps those histories replaying.
     if (patched('archive-histories')) await archiveHistories();

@@ -10,10 +10,14 @@ export interface StartCycleInput {
   readonly unitCodes?: readonly string[];
 }
 
+/**
+ * A unit of an opened cycle. Its workflow's id is `unitWorkflowId(<the cycle's workflow id>, unitCode)`:
+ * derived, not carried, so a 20,000-unit cycle's list stays well under Temporal's 2 MB payload
+ * limit (runs opened before also carried it as `workflowId`, the same value, now ignored).
+ */
 export interface OpenedUnit {
   readonly taskId: number;
   readonly unitCode: string;
-  readonly workflowId: string;
 }
 
 export interface OpenedCycle {

@@ -18,6 +18,7 @@ import type { UnitSchedule } from '../domain/calendar';
 import { activities, cycleActivities } from './activity-proxies';
 import { allReportedSignal, closeUnitSignal, collectionClosedSignal, submittedSignal, unitSettledSignal, unitsSettledSignal } from './messages';
 import { CAMPAIGN, PERIOD, STAGE, UNIT } from './search-attributes';
+import { unitWorkflowId } from '../domain/period';
 import type { OpenedUnit, UnitOutcome, UnitSettled } from './types';
 import { unitWorkflow } from './unit.workflow';
 
@@ -41,6 +42,8 @@ export interface UnitBatchInput {
 
 export async function unitBatchWorkflow(input: UnitBatchInput): Promise<void> {
   const { cycleId, campaignCode, period, schedule, units } = input;
+  const cycleWorkflowId = workflowInfo().parent!.workflowId;
+  const workflowIdOf = (unit: OpenedUnit): string => unitWorkflowId(cycleWorkflowId, unit.unitCode);
   const setBased = input.setBased === true;
   const settled = new Map<string, UnitOutcome>();
   const unreported: UnitSettled[] = [];
@@ -66,7 +69,7 @@ export async function unitBatchWorkflow(input: UnitBatchInput): Promise<void> {
   const children = await Promise.all(
     units.map((unit) =>
       startChild(unitWorkflow, {
-        workflowId: unit.workflowId,
+        workflowId: workflowIdOf(unit),
         args: [{ cycleId, taskId: unit.taskId, unitCode: unit.unitCode, schedule, ...(setBased ? { dispatchedByBatch: true } : {}) }],
         parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
         typedSearchAttributes: [
@@ -81,7 +84,7 @@ export async function unitBatchWorkflow(input: UnitBatchInput): Promise<void> {
   // The units run before any link goes out: an administrator can re-send a link from then on.
   if (setBased) await cycleActivities.dispatchTasks({ cycleId, taskIds: units.map((u) => u.taskId) });
 
-  const cycle = getExternalWorkflowHandle(workflowInfo().parent!.workflowId);
+  const cycle = getExternalWorkflowHandle(cycleWorkflowId);
   const allSettled = (): boolean => settled.size === units.length;
   for (;;) {
     await condition(() => closed || reported || (collectionClosedAt !== undefined && !collectionClosedForwarded) || (unreported.length > 0 && allSettled()));
@@ -90,12 +93,12 @@ export async function unitBatchWorkflow(input: UnitBatchInput): Promise<void> {
       reported = false;
       const waiting = units.filter((u) => !settled.has(u.unitCode));
       const done = new Set(waiting.length > 0 ? await activities.reportedTasks({ taskIds: waiting.map((u) => u.taskId) }) : []);
-      await Promise.all(waiting.filter((u) => done.has(u.taskId)).map((u) => getExternalWorkflowHandle(u.workflowId).signal(submittedSignal)));
+      await Promise.all(waiting.filter((u) => done.has(u.taskId)).map((u) => getExternalWorkflowHandle(workflowIdOf(u)).signal(submittedSignal)));
     }
     if (collectionClosedAt !== undefined && !collectionClosedForwarded) {
       collectionClosedForwarded = true;
       const at = collectionClosedAt;
-      await Promise.all(units.filter((u) => !settled.has(u.unitCode)).map((u) => getExternalWorkflowHandle(u.workflowId).signal(collectionClosedSignal, { at })));
+      await Promise.all(units.filter((u) => !settled.has(u.unitCode)).map((u) => getExternalWorkflowHandle(workflowIdOf(u)).signal(collectionClosedSignal, { at })));
     }
     if (unreported.length > 0 && allSettled()) await cycle.signal(unitsSettledSignal, unreported.splice(0));
   }
