@@ -7,6 +7,11 @@ import { AuditEvent, ConsolidatedReport, Cycle, Email, UnitTask } from '../db/en
 import { startStack, type Stack } from './support/stack';
 import { api, createCampaign, createUnits, currentPeriod, eventually, linkIn, sleep, submitByLink, tokenOf, type TestUnit } from './support/fixtures';
 import { readConsolidatedReport } from '../db/consolidated-report';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { ormOptions } from '../db/orm';
+import { withDatabaseName } from '../db/admin';
+import { createAfterReport } from '../api/services/unit-task.service';
+import { submittedSignal } from '../workflows/messages';
 
 let stack: Stack;
 let admin: string;
@@ -169,6 +174,39 @@ test('a report wakes no workflow while another unit is awaited; the last one wak
   expect((await readConsolidatedReport(stack.orm.em.fork(), report)).submitted).toBe(2);
   expect(await signals(workflowId)).toEqual(['allReported', 'unitsSettled']);
   for (const unit of [early!, last!]) expect(await signals(`${workflowId}-unit-${unit.code}`)).toEqual(['submitted']);
+});
+
+test('reports sent at the same instant share their after-commit passes: every event is chained, and the last of them wakes the cycle', async () => {
+  // Deadline and hard close far away: only the reports' wake-up can end collection in time.
+  const campaign = await createCampaign(stack.orm, {
+    deadlineAfterSeconds: 600, reminderSecondsBefore: [300], escalationSecondsAfter: [60, 120], hardCloseSecondsAfter: 900, reviewWindowSeconds: 600, revisionWindowSeconds: 600,
+  });
+  const units = await createUnits(stack.orm, 24);
+  const { cycleId } = await startCycle(campaign, units);
+  const links = await Promise.all(units.map(linkOf));
+  const answers = await Promise.all(links.map((link) => submitByLink(stack.baseUrl, link)));
+  expect(answers.map((a) => a.status)).toEqual(units.map(() => 201));
+  // Each answer came after its pass: its event is already in the chain, none is left pending.
+  const em = stack.orm.em.fork();
+  expect(await em.count(AuditEvent, { cycleId, action: 'task.submitted' })).toBe(units.length);
+  expect(Number((await em.execute<[{ n: string }]>('SELECT count(*) AS n FROM audit_pending'))[0].n)).toBe(0);
+  const report = await eventually(async () => (await em.fork().findOne(ConsolidatedReport, { cycle: cycleId, version: 1 })) ?? undefined, { what: 'consolidation after the last of the concurrent reports' });
+  expect((await readConsolidatedReport(em.fork(), report)).submitted).toBe(units.length);
+});
+
+test('when the after-commit pass cannot reach the database, the report stays answered as stored and the failure is reported, not thrown', async () => {
+  // A real PostgreSQL server, but a database that does not exist: every query of the pass fails.
+  const unreachable = await MikroORM.init(ormOptions(withDatabaseName(stack.config.DATABASE_URL, 'baocao_no_such_database'), { ensureDatabase: false }));
+  const errors: unknown[] = [];
+  const afterReport = createAfterReport(() => unreachable.em.fork(), (error) => errors.push(error));
+  const task = { cycle_id: 1, workflow_id: 'cycle-x-unit-u', cycle_workflow_id: 'cycle-x' };
+  // Whether the cycle still waits is unknown: it is not woken (its units' next steps will tell it).
+  expect(await afterReport({ ...task, report_wake: 'cycle' })).toBeUndefined();
+  // A cycle opened before set-based collection still wakes the unit's workflow.
+  expect(await afterReport({ ...task, report_wake: 'unit' })).toEqual({ workflowId: 'cycle-x-unit-u', signal: submittedSignal });
+  expect(errors).toHaveLength(2);
+  expect(String(errors[0])).toContain('baocao_no_such_database');
+  await unreachable.close();
 });
 
 test('when an administrator closes collection early, silent units are closed as not submitted, the cycle consolidates at once, and later reports and extensions are refused', async () => {
