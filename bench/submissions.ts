@@ -61,6 +61,8 @@ interface Measured {
   readonly cpu: CpuUse;
   /** Bytes of WAL the whole PostgreSQL server wrote during the timed requests. */
   readonly walBytes: number;
+  /** The main thread's CPU profile over the timed requests, when asked for. */
+  readonly profile: CpuProfileSummary | undefined;
 }
 
 /** Where the server's WAL ends now, in bytes (exact, unlike pg_stat_wal, which backends report late). */
@@ -72,7 +74,7 @@ async function walPosition(stack: Stack): Promise<number> {
 const ok = (r: LoadResult): number => r.statuses.filter((s) => s === 201).length;
 const throughput = (r: LoadResult): number => r.latencies.length / (r.wallMs / 1000);
 
-async function measure(stack: Stack, temporalPid: number | undefined, target: string, warmUp: readonly LoadRequest[], timedRequests: readonly LoadRequest[], clients: number, stored: () => Promise<number>): Promise<Measured> {
+async function measure(stack: Stack, temporalPid: number | undefined, target: string, warmUp: readonly LoadRequest[], timedRequests: readonly LoadRequest[], clients: number, stored: () => Promise<number>, profile = false): Promise<Measured> {
   progress(`${target}: ${warmUp.length} warm-up requests, then ${timedRequests.length} timed`);
   await runLoad({ requests: warmUp, clients });
   // The warm-up's own consequences (its cycle waking once every unit has answered) are not timed.
@@ -80,10 +82,12 @@ async function measure(stack: Stack, temporalPid: number | undefined, target: st
   const sessions = sampleSessions(stack.config.DATABASE_URL);
   const cpu = meterCpu(temporalPid);
   const walFrom = await walPosition(stack);
+  const profiler = profile ? await profileCpu() : undefined;
   const result = await runLoad({ requests: timedRequests, clients });
   const cpuUse = cpu.stop();
+  const profiled = await profiler?.stop();
   const walBytes = (await walPosition(stack)) - walFrom;
-  return { target, result, stored: await stored(), sessions: await sessions.stop(), cpu: cpuUse, walBytes };
+  return { target, result, stored: await stored(), sessions: await sessions.stop(), cpu: cpuUse, walBytes, profile: profiled };
 }
 
 async function main(): Promise<void> {
@@ -132,9 +136,8 @@ async function main(): Promise<void> {
     const floor = await measure(stack, temporalPid, 'floor', floorRequests.slice(0, clients), floorRequests.slice(clients), clients, async () => (await floorServer.rows()) - clients);
     const countSubmissions = async (): Promise<number> => Number((await stack.orm.em.fork().execute<{ n: string }[]>(
       'SELECT count(*) AS n FROM submission s JOIN unit_task t ON t.id = s.task_id JOIN cycle c ON c.id = t.cycle_id WHERE c.workflow_id = ?', [workflowId]))[0]!.n);
-    const profiler = values.profile ? await profileCpu() : undefined;
-    const product = await measure(stack, temporalPid, 'product', productRequests.slice(0, clients), productRequests.slice(clients), clients, countSubmissions);
-    const profile: CpuProfileSummary | undefined = await profiler?.stop();
+    const product = await measure(stack, temporalPid, 'product', productRequests.slice(0, clients), productRequests.slice(clients), clients, countSubmissions, values.profile);
+    const profile = product.profile;
 
     // The answers are stored before the workflow is signalled; how long until the cycle has seen every unit settle?
     const loadEnded = performance.now();
@@ -160,12 +163,15 @@ async function main(): Promise<void> {
         `latency measured by the clients (worker thread), until the whole answer is read; the first ${clients} requests of each target are a warm-up and not counted`,
       ]);
 
-    printTable('Where the time goes during the timed requests', ['target', 'this process: cores busy', 'main thread busy', 'Temporal server: cores busy', 'WAL KiB per request', 'PG sessions (mean), by state and wait event'],
-      [floor, product].map((m) => [m.target, m.cpu.thisProcessCores.toFixed(2), `${(100 * m.cpu.mainThreadBusy).toFixed(0)}%`, m.cpu.temporalCores.toFixed(2),
+    const perRequestMs = (m: Measured, cores: number): string => ((cores * m.result.wallMs) / m.result.latencies.length).toFixed(2);
+    printTable('Where the time goes during the timed requests', ['target', 'this process: cores busy', 'main thread busy', 'PostgreSQL: cores busy', 'Temporal server: cores busy', 'CPU ms per request: this process / main thread / PostgreSQL', 'WAL KiB per request', 'PG sessions (mean), by state and wait event'],
+      [floor, product].map((m) => [m.target, m.cpu.thisProcessCores.toFixed(2), `${(100 * m.cpu.mainThreadBusy).toFixed(0)}%`, m.cpu.postgresCores.toFixed(2), m.cpu.temporalCores.toFixed(2),
+        `${perRequestMs(m, m.cpu.thisProcessCores)} / ${perRequestMs(m, m.cpu.mainThreadBusy)} / ${perRequestMs(m, m.cpu.postgresCores)}`,
         (m.walBytes / 1024 / m.result.latencies.length).toFixed(2),
         m.sessions.byWait.slice(0, 5).map((w) => `${w.what} ${w.mean.toFixed(1)}`).join(', ') || 'none']),
       ['cores busy: CPU time over wall time (this process: every thread — API, activities, workflow threads, Temporal core, SMTP sink, the clients\' thread), out of the machine\'s cores (first line)',
         'main thread: event-loop utilisation (the API, activities and ORM run there; workflow code runs in worker threads)',
+        'PostgreSQL: CPU time of every local postgres process (server, backends, WAL writer, checkpointer) over wall time; "CPU ms per request" = cores busy × wall time / timed requests',
         'WAL: the server\'s WAL insert position before and after the timed requests (everything the server wrote meanwhile), over the timed requests',
         'PG sessions sampled every 100 ms in pg_stat_activity; "cpu" = running, not waiting; "idle in transaction ClientRead" = a transaction open while the application works']);
     if (profile) {

@@ -7,6 +7,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { LINK_TOKEN_PATTERN, sha256 } from '../../auth/tokens';
 import { lockTaskByTokenHash } from '../../db/row-lock';
 import { appendAudit, auditContent, type Actor } from '../../db/audit';
+import { preparedStatement, runPrepared } from '../../db/prepared';
 import { templateDefinition } from '../../db/template-definitions';
 import { Submission, UnitTask, type IUnitTask } from '../../db/entities/cycle.entity';
 import { validateAnswers, type ReportAnswers } from '../../domain/answers';
@@ -150,28 +151,30 @@ interface SubmitTarget {
   last_version: number | null;
 }
 
-const SUBMIT_TARGET_SQL = `
+const SUBMIT_TARGET = preparedStatement<SubmitTarget, [tokenHash: string]>('submit-target', `
   SELECT t.id, t.state, t.schedule->>'hardClose' AS hard_close, t.schedule->>'deadline' AS deadline, t.workflow_id,
          u.code AS unit_code, u.name AS unit_name, c.id AS cycle_id, c.workflow_id AS cycle_workflow_id, c.report_wake, c.period, c.stage, c.template_id,
          (SELECT max(s.version) FROM submission s WHERE s.task_id = t.id) AS last_version
   FROM unit_task t JOIN unit u ON u.id = t.unit_id JOIN cycle c ON c.id = t.cycle_id
-  WHERE t.token_hash = ?`;
+  WHERE t.token_hash = $1`);
 
 /**
  * Stores the submission, the task's new state and the audit event in one statement (one implicit
  * transaction), only if the task is still in the state it was read in; returns whether it did.
  */
-const STORE_SUBMISSION_SQL = `
+const STORE_SUBMISSION = preparedStatement<{ n: number }, [
+  state: TaskState, at: Date, late: boolean, taskId: number, readState: TaskState, version: number, answers: string, receiptNumber: string, audit: string,
+]>('store-submission', `
   WITH task AS (
-    UPDATE unit_task SET state = ?, submitted_at = ?, late = ?, draft = NULL, updated_at = ?
-    WHERE id = ? AND state = ? RETURNING id
+    UPDATE unit_task SET state = $1, submitted_at = $2, late = $3, draft = NULL, updated_at = $2
+    WHERE id = $4 AND state = $5 RETURNING id
   ), stored AS (
     INSERT INTO submission (created_at, updated_at, task_id, version, answers, submitted_at, late, receipt_number)
-    SELECT ?, ?, id, ?, ?::jsonb, ?, ?, ? FROM task RETURNING id
+    SELECT $2, $2, id, $6, $7::jsonb, $2, $3, $8 FROM task RETURNING id
   ), audited AS (
-    INSERT INTO audit_pending (content, seal_after_commit) SELECT ?, true FROM stored RETURNING id
+    INSERT INTO audit_pending (content, seal_after_commit) SELECT $9, true FROM stored RETURNING id
   )
-  SELECT count(*)::int AS n FROM audited`;
+  SELECT count(*)::int AS n FROM audited`);
 
 /**
  * Run after reports are committed, once for every report of the moment (`groupedPass`): chains
@@ -179,10 +182,10 @@ const STORE_SUBMISSION_SQL = `
  * 20261123200000), and tells for each of their cycles whether any task is still awaited (the
  * statement starts after the reports' commits, so the last of two concurrent reports sees both).
  */
-const AFTER_REPORTS_SQL = `
+const AFTER_REPORTS = preparedStatement<{ cycle_id: number; awaiting: boolean }, [cycleIds: string]>('after-reports', `
   WITH sealed AS (SELECT seal_audit_chain() AS n)
   SELECT c.id AS cycle_id, EXISTS (SELECT 1 FROM unit_task t WHERE t.cycle_id = c.id AND t.state IN (${[...AWAITING_REPORT_STATES].map((s) => `'${s}'`).join(', ')})) AS awaiting
-  FROM sealed, (SELECT DISTINCT jsonb_array_elements_text(?::jsonb)::int AS id) AS c`;
+  FROM sealed, (SELECT DISTINCT jsonb_array_elements_text($1::jsonb)::int AS id) AS c`);
 
 /** A workflow to wake once a report is stored. */
 export interface Wake {
@@ -205,7 +208,7 @@ export type AfterReport = (task: Pick<SubmitTarget, 'cycle_id' | 'report_wake' |
  */
 export function createAfterReport(em: () => EntityManager, onError: (error: unknown) => void): AfterReport {
   const awaitingByCycle = groupedPass<number, boolean>(async (cycleIds) => {
-    const rows = await em().execute<{ cycle_id: number; awaiting: boolean }[]>(AFTER_REPORTS_SQL, [JSON.stringify(cycleIds)]);
+    const rows = await runPrepared(em(), AFTER_REPORTS, [JSON.stringify(cycleIds)]);
     return new Map(rows.map((r) => [r.cycle_id, r.awaiting]));
   });
   return async (task) => {
@@ -232,7 +235,7 @@ export function createAfterReport(em: () => EntityManager, onError: (error: unkn
 export async function submitReport(em: EntityManager, afterReport: AfterReport, token: string, body: unknown, origin: string, now: Date): Promise<{ receipt: Receipt; wake: Wake | undefined }> {
   const tokenHash = tokenHashOf(token);
   for (let attempt = 1; ; attempt += 1) {
-    const [task] = await em.execute<SubmitTarget[]>(SUBMIT_TARGET_SQL, [tokenHash]);
+    const [task] = await runPrepared(em, SUBMIT_TARGET, [tokenHash]);
     if (!task) throw unknownLink();
     const refused = refusal({ stage: task.stage, state: task.state, hardClose: task.hard_close }, now);
     if (refused) throw new ConflictError(refused);
@@ -246,11 +249,7 @@ export async function submitReport(em: EntityManager, afterReport: AfterReport, 
       actor: { kind: 'link', id: `task:${task.id}`, origin }, action: 'task.submitted', subjectType: 'unit_task', subjectId: String(task.id), cycleId: task.cycle_id,
       before: { state: task.state }, after: { state, version, late, receiptNumber }, occurredAt: now,
     });
-    const [stored] = await em.execute<{ n: number }[]>(STORE_SUBMISSION_SQL, [
-      state, now, late, now, task.id, task.state,
-      now, now, version, JSON.stringify(checked.answers), now, late, receiptNumber,
-      audit,
-    ]);
+    const [stored] = await runPrepared(em, STORE_SUBMISSION, [state, now, late, task.id, task.state, version, JSON.stringify(checked.answers), receiptNumber, audit]);
     if (stored!.n === 1) {
       return {
         receipt: { receiptNumber, version, submittedAt: now.toISOString(), late, unitCode: task.unit_code, unitName: task.unit_name, period: task.period },

@@ -3,7 +3,7 @@
  * Temporal server during a phase, the main thread's event-loop utilisation, and a sampling CPU
  * profile of the main thread summed by package and by function.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
 
@@ -20,12 +20,37 @@ function processCpuMs(pid: number): number {
   }
 }
 
+/** CPU time of every local PostgreSQL process (server and backends), or NaN where none is visible. */
+function postgresCpuMs(): number {
+  let total = 0;
+  let found = false;
+  for (const entry of readdirSync('/proc', { withFileTypes: true })) {
+    if (!entry.isDirectory() || !/^\d+$/.test(entry.name)) continue;
+    try {
+      if (readFileSync(`/proc/${entry.name}/comm`, 'utf8').trim() !== 'postgres') continue;
+    } catch {
+      continue; // gone meanwhile
+    }
+    const ms = processCpuMs(Number(entry.name));
+    if (!Number.isNaN(ms)) {
+      total += ms;
+      found = true;
+    }
+  }
+  return found ? total : Number.NaN;
+}
+
 export interface CpuUse {
   readonly wallMs: number;
   /** CPU time of this process (every thread) over wall time: cores kept busy. */
   readonly thisProcessCores: number;
   /** The same for the Temporal dev server. */
   readonly temporalCores: number;
+  /**
+   * The same for PostgreSQL when it runs on this machine (NaN otherwise); backends that exit
+   * during the phase take their CPU time with them, so this is a lower bound.
+   */
+  readonly postgresCores: number;
   /** Share of the wall time the main thread's event loop was busy (0–1). */
   readonly mainThreadBusy: number;
 }
@@ -34,16 +59,19 @@ export function meterCpu(temporalPid: number | undefined): { stop(): CpuUse } {
   const t0 = performance.now();
   const own = process.cpuUsage();
   const temporal0 = temporalPid === undefined ? Number.NaN : processCpuMs(temporalPid);
+  const postgres0 = postgresCpuMs();
   const elu = performance.eventLoopUtilization();
   return {
     stop() {
       const wallMs = performance.now() - t0;
       const used = process.cpuUsage(own);
       const temporal1 = temporalPid === undefined ? Number.NaN : processCpuMs(temporalPid);
+      const postgres1 = postgresCpuMs();
       return {
         wallMs,
         thisProcessCores: (used.user + used.system) / 1000 / wallMs,
         temporalCores: (temporal1 - temporal0) / wallMs,
+        postgresCores: (postgres1 - postgres0) / wallMs,
         mainThreadBusy: performance.eventLoopUtilization(elu).utilization,
       };
     },
