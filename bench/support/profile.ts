@@ -20,10 +20,9 @@ function processCpuMs(pid: number): number {
   }
 }
 
-/** CPU time of every local PostgreSQL process (server and backends), or NaN where none is visible. */
-function postgresCpuMs(): number {
-  let total = 0;
-  let found = false;
+/** CPU time of each local PostgreSQL process (server and backends), by pid. */
+function postgresCpuMs(): Map<number, number> {
+  const byPid = new Map<number, number>();
   for (const entry of readdirSync('/proc', { withFileTypes: true })) {
     if (!entry.isDirectory() || !/^\d+$/.test(entry.name)) continue;
     try {
@@ -32,12 +31,17 @@ function postgresCpuMs(): number {
       continue; // gone meanwhile
     }
     const ms = processCpuMs(Number(entry.name));
-    if (!Number.isNaN(ms)) {
-      total += ms;
-      found = true;
-    }
+    if (!Number.isNaN(ms)) byPid.set(Number(entry.name), ms);
   }
-  return found ? total : Number.NaN;
+  return byPid;
+}
+
+/** CPU used between two snapshots by the processes alive at the second (NaN when none is visible). */
+function postgresCpuUsedMs(from: ReadonlyMap<number, number>, to: ReadonlyMap<number, number>): number {
+  if (to.size === 0) return Number.NaN;
+  let used = 0;
+  for (const [pid, ms] of to) used += ms - (from.get(pid) ?? 0);
+  return used;
 }
 
 export interface CpuUse {
@@ -71,7 +75,7 @@ export function meterCpu(temporalPid: number | undefined): { stop(): CpuUse } {
         wallMs,
         thisProcessCores: (used.user + used.system) / 1000 / wallMs,
         temporalCores: (temporal1 - temporal0) / wallMs,
-        postgresCores: (postgres1 - postgres0) / wallMs,
+        postgresCores: postgresCpuUsedMs(postgres0, postgres1) / wallMs,
         mainThreadBusy: performance.eventLoopUtilization(elu).utilization,
       };
     },
