@@ -74,6 +74,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     SECRETARIAT_EMAIL: 'thuongtruc@hdtdkt.example.org',
     LOG_LEVEL: 'silent',
     LINK_GUESS_LIMIT: String(options.linkGuessLimit ?? 1000),
+    // Unset in tests (the default applies); benchmarks pass it through to measure the cache's trade-off.
+    WORKER_MAX_CACHED_WORKFLOWS: process.env.WORKER_MAX_CACHED_WORKFLOWS,
   });
   const orm = await MikroORM.init(ormOptions(config.DATABASE_URL));
   const mailer: Transporter = createMailTransport(config.SMTP_URL);
