@@ -4,6 +4,7 @@ import { createCycleActivities } from './cycle.activities';
 import type { ActivityDeps } from './deps';
 import { createReviewActivities } from './review.activities';
 import { createTaskActivities } from './task.activities';
+import { createUnitWorkflowActivities } from './unit-workflows.activities';
 
 /** Every activity, built from its dependencies (ORM, mailer, config, clock), each heartbeating while it runs. */
 export function createActivities(deps: ActivityDeps) {
@@ -12,6 +13,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createTaskActivities(deps),
     ...createReviewActivities(deps),
     ...createArchiveActivities(deps),
+    ...createUnitWorkflowActivities(deps),
   };
   return Object.fromEntries(Object.entries(all).map(([name, fn]) => [name, keepAlive(fn as (...args: unknown[]) => Promise<unknown>)])) as typeof all;
 }

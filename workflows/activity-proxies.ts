@@ -1,5 +1,5 @@
 /** The activity proxies workflows use: types only, never the implementations. */
-import { proxyActivities } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { NON_RETRYABLE_ERRORS } from '../domain/errors';
 
@@ -18,3 +18,11 @@ export const activities = proxyActivities<Activities>({ startToCloseTimeout: '10
 
 /** Calls over a whole cycle (every unit): long, kept alive by heartbeats. */
 export const cycleActivities = proxyActivities<Activities>({ startToCloseTimeout: '15 minutes', heartbeatTimeout: '30 seconds', retry });
+
+/**
+ * Starting a batch's units (see unit-batch.workflow.ts): runs to its end even when the batch is
+ * cancelled meanwhile, so that the batch then cancels every unit that was started.
+ */
+export const unitStartActivities = proxyActivities<Activities>({
+  startToCloseTimeout: '15 minutes', heartbeatTimeout: '30 seconds', retry, cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+});

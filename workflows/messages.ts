@@ -25,7 +25,7 @@ export const resendLinkUpdate = defineUpdate<void, [{ requestId: string; actor: 
 
 /** API → cycle: a council member voted (the ballot is already stored in PostgreSQL). */
 export const ballotCastSignal = defineSignal('ballotCast');
-/** Unit → its parent (batch, or the cycle in runs before batches): the unit has submitted, or its hard close passed without a report. */
+/** Unit → its batch (or the cycle, its parent in runs before batches): the unit has submitted, or its hard close passed without a report. */
 export const unitSettledSignal = defineSignal<[UnitSettled]>('unitSettled');
 /** Batch → cycle: how these units settled (all of a batch at once, then each revised unit). */
 export const unitsSettledSignal = defineSignal<[readonly UnitSettled[]]>('unitsSettled');

@@ -33,6 +33,11 @@ export interface UnitWorkflowInput {
   readonly schedule: UnitSchedule;
   /** The unit's batch dispatches its task; the unit starts collecting (absent in runs before set-based collection). */
   readonly dispatchedByBatch?: boolean;
+  /**
+   * The batch to tell when the unit settles, for a unit its batch started through the client
+   * (no parent); absent in runs before, where the parent is told.
+   */
+  readonly batchWorkflowId?: string;
 }
 
 export type UnitOutcome = 'submitted' | 'not_submitted';

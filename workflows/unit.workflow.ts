@@ -69,8 +69,8 @@ export async function unitWorkflow(input: UnitWorkflowInput): Promise<UnitOutcom
   const settle = async (outcome: UnitOutcome): Promise<void> => {
     open = false;
     setStage(outcome);
-    const parent = workflowInfo().parent;
-    if (parent) await getExternalWorkflowHandle(parent.workflowId).signal(unitSettledSignal, { unitCode, outcome });
+    const batch = input.batchWorkflowId ?? workflowInfo().parent?.workflowId;
+    if (batch) await getExternalWorkflowHandle(batch).signal(unitSettledSignal, { unitCode, outcome });
   };
 
   if (!input.dispatchedByBatch) {

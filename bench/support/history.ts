@@ -103,20 +103,23 @@ export function workflowTaskStats(histories: readonly (readonly HistoryEvent[])[
   return { completed, queuedMs, runMs, failures };
 }
 
-export interface ChildStarts {
-  /** Workflow tasks (of all the histories given) whose completion carried StartChildWorkflowExecution commands, and the most one carried. */
+export interface UnitStarts {
+  /** Workflow tasks (of all the histories given) whose completion carried StartChildWorkflowExecution commands, and the most one carried (0 when units are started by activity). */
   readonly commandTasks: number;
   readonly mostInOneTask: number;
-  /** Children started per second, from the first command to the last child started (over all the histories given). */
+  /** When the last unit workflow had started (epoch ms): its ChildWorkflowExecutionStarted, or the end of the startUnitWorkflows activity that started it. */
+  readonly lastAt: number;
+  /** Unit workflows started per second, from the first start asked for (command or activity scheduled) to the last started. */
   readonly perSecond: number;
 }
 
-export function childStarts(histories: readonly (readonly HistoryEvent[])[]): ChildStarts {
+/** How the unit workflows of these parents' histories (the cycle's batches) were started: as children, or by a startUnitWorkflows activity. */
+export function unitStarts(histories: readonly (readonly HistoryEvent[])[], units: number): UnitStarts {
   const byTask = new Map<string, number>();
   let first = Number.POSITIVE_INFINITY;
   let last = 0;
-  let started = 0;
   for (const [h, events] of histories.entries()) {
+    const startActivities = new Set<string>();
     for (const event of events) {
       const initiated = event.startChildWorkflowExecutionInitiatedEventAttributes;
       if (initiated) {
@@ -124,13 +127,15 @@ export function childStarts(histories: readonly (readonly HistoryEvent[])[]): Ch
         byTask.set(task, (byTask.get(task) ?? 0) + 1);
         first = Math.min(first, eventTimeMs(event));
       }
-      if (event.childWorkflowExecutionStartedEventAttributes) {
-        started += 1;
-        last = Math.max(last, eventTimeMs(event));
+      if (event.childWorkflowExecutionStartedEventAttributes) last = Math.max(last, eventTimeMs(event));
+      if (event.activityTaskScheduledEventAttributes?.activityType?.name === 'startUnitWorkflows') {
+        startActivities.add(String(event.eventId));
+        first = Math.min(first, eventTimeMs(event));
       }
+      if (startActivities.has(String(event.activityTaskCompletedEventAttributes?.scheduledEventId))) last = Math.max(last, eventTimeMs(event));
     }
   }
-  return { commandTasks: byTask.size, mostInOneTask: Math.max(0, ...byTask.values()), perSecond: started / Math.max((last - first) / 1000, 0.001) };
+  return { commandTasks: byTask.size, mostInOneTask: Math.max(0, ...byTask.values()), lastAt: last, perSecond: units / Math.max((last - first) / 1000, 0.001) };
 }
 
 export type LargestChild = Awaited<ReturnType<typeof largestChildHistory>>;
@@ -143,10 +148,14 @@ export async function historyWithLargestChild(client: Client, workflowId: string
 
 /** The largest history among up to `sample` children of a workflow (evenly spread over its StartChild commands). */
 export async function largestChildHistory(client: Client, events: readonly HistoryEvent[], sample = 25): Promise<{ described: number; of: number; length: number; sizeBytes: number; workflowId: string }> {
-  const ids = events.flatMap((e) => {
+  return largestHistory(client, events.flatMap((e) => {
     const id = e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId;
     return id ? [id] : [];
-  });
+  }), sample);
+}
+
+/** The largest history among up to `sample` of the workflows `ids` (evenly spread over them). */
+export async function largestHistory(client: Client, ids: readonly string[], sample = 25): Promise<{ described: number; of: number; length: number; sizeBytes: number; workflowId: string }> {
   const step = Math.max(1, Math.ceil(ids.length / sample));
   const picked = ids.filter((_, i) => i % step === 0);
   let largest = { length: 0, sizeBytes: 0, workflowId: 'none' };
