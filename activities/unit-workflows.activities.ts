@@ -28,8 +28,8 @@ export interface StartUnitWorkflowsInput {
 export function createUnitWorkflowActivities(deps: ActivityDeps) {
   return {
     /**
-     * Starts one unit workflow per unit, all at once. Safe to retry: a unit whose workflow already
-     * runs (or ran) under its id is left as it is.
+     * Starts one unit workflow per unit, all at once; answers how many it started. Safe to retry:
+     * a unit whose workflow already runs (or ran) under its id is left as it is.
      */
     async startUnitWorkflows(input: StartUnitWorkflowsInput): Promise<{ started: number }> {
       const { cycleId, cycleWorkflowId, batchWorkflowId, taskQueue, campaignCode, period, schedule, units } = input;
@@ -39,7 +39,7 @@ export function createUnitWorkflowActivities(deps: ActivityDeps) {
             taskQueue,
             workflowId: unitWorkflowId(cycleWorkflowId, unit.unitCode),
             args: [{ cycleId, taskId: unit.taskId, unitCode: unit.unitCode, schedule, dispatchedByBatch: true, batchWorkflowId }],
-            workflowIdConflictPolicy: 'USE_EXISTING',
+            // One run per unit and cycle: an id that runs or ran already is refused, not started again.
             workflowIdReusePolicy: 'REJECT_DUPLICATE',
             typedSearchAttributes: [
               { key: CAMPAIGN, value: campaignCode },
@@ -50,7 +50,7 @@ export function createUnitWorkflowActivities(deps: ActivityDeps) {
           });
           return 1;
         } catch (error) {
-          // Closed already: an earlier attempt started it and it has run to its end.
+          // An earlier attempt started it.
           if (error instanceof WorkflowExecutionAlreadyStartedError) return 0;
           throw error;
         }

@@ -147,3 +147,29 @@ test('when a batch dispatch fails on one message and is retried, every unit head
   expect(new Set(emails.map((e) => `${e.taskId}:${audited.find((a) => Number(a.id) === Number(e.auditEventId))?.subjectId}`)))
     .toEqual(new Set(tasks.map((t) => `${t.id}:${t.id}`)));
 });
+
+test('when starting a batch\'s unit workflows is retried, each unit keeps its one run, and waiting for them reports one that did not complete', async () => {
+  const mailer = createMailTransport(stack.config.SMTP_URL);
+  const acts = createActivities({ orm: stack.orm, mailer, temporal: stack.client, config: stack.config, now: () => new Date() });
+  const cycleWorkflowId = `retry-start-${Date.now()}`;
+  const units = [{ taskId: 1, unitCode: 'A' }, { taskId: 2, unitCode: 'B' }];
+  const at = new Date(Date.now() + 3_600_000).toISOString();
+  const input = {
+    cycleId: 1, cycleWorkflowId, batchWorkflowId: `${cycleWorkflowId}-batch-1`, taskQueue: `no-worker-${cycleWorkflowId}`, // nothing runs them
+    campaignCode: 'c', period: currentPeriod(), schedule: { reminders: [], deadline: at, hardClose: at, escalations: [at, at] as const }, units,
+  };
+  const ids = units.map((u) => `${cycleWorkflowId}-unit-${u.unitCode}`);
+  const runIds = async (): Promise<string[]> => Promise.all(ids.map(async (id) => (await stack.client.workflow.getHandle(id).describe()).runId));
+
+  expect(await acts.startUnitWorkflows(input)).toEqual({ started: 2 });
+  const first = await runIds();
+  expect(await acts.startUnitWorkflows(input)).toEqual({ started: 0 });
+  expect(await runIds()).toEqual(first);
+
+  await stack.client.workflow.getHandle(ids[0]!).terminate('test: a unit that ended');
+  expect(await acts.startUnitWorkflows(input)).toEqual({ started: 0 }); // a unit that ran is not started again
+  expect(await runIds()).toEqual(first);
+  await expect(acts.unitWorkflowsEnded({ workflowIds: [ids[0]!] })).rejects.toThrow(`Unit workflow ${ids[0]} did not complete`);
+  await stack.client.workflow.getHandle(ids[1]!).terminate('test: cleanup');
+  mailer.close();
+});
