@@ -8,12 +8,13 @@ import { createUnitWorkflowActivities } from './unit-workflows.activities';
 
 /** Every activity, built from its dependencies (ORM, mailer, config, clock), each heartbeating while it runs. */
 export function createActivities(deps: ActivityDeps) {
+  const tasks = createTaskActivities(deps);
   const all = {
     ...createCycleActivities(deps),
-    ...createTaskActivities(deps),
+    ...tasks,
     ...createReviewActivities(deps),
     ...createArchiveActivities(deps),
-    ...createUnitWorkflowActivities(deps),
+    ...createUnitWorkflowActivities(deps, tasks.dispatchTasks),
   };
   return Object.fromEntries(Object.entries(all).map(([name, fn]) => [name, keepAlive(fn as (...args: unknown[]) => Promise<unknown>)])) as typeof all;
 }

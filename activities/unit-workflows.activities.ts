@@ -1,17 +1,21 @@
 /**
- * Starting a batch's unit workflows, and waiting for them to end, through the Temporal client
- * instead of as child workflows. A child's start is written into its parent's history (initiated,
- * started) and wakes the parent once per child, one parent at a time; a start from here is one
- * request to the server, so a unit workflow costs the server what any workflow costs.
+ * Starting a batch's unit workflows through the Temporal client instead of as its children. A
+ * child's start is written into its parent's history (initiated, started) and wakes the parent
+ * once per few children, one parent at a time; a start from here is one request to the server, so
+ * a unit workflow costs the server what any workflow costs.
+ *
+ * The same activity then dispatches the units' tasks: were it a second activity, the batch would
+ * schedule it from a workflow task queued behind the first workflow tasks of every unit just started.
  */
-import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { UnitSchedule } from '../domain/calendar';
 import { unitWorkflowId } from '../domain/period';
 import { CAMPAIGN, PERIOD, STAGE, UNIT } from '../workflows/search-attributes';
 import type { OpenedUnit } from '../workflows/types';
 import type { unitWorkflow } from '../workflows/unit.workflow';
 import type { ActivityDeps } from './deps';
+
+type DispatchTasks = (input: { cycleId: number; taskIds: readonly number[] }) => Promise<{ dispatched: number }>;
 
 export interface StartUnitWorkflowsInput {
   readonly cycleId: number;
@@ -25,13 +29,15 @@ export interface StartUnitWorkflowsInput {
   readonly units: readonly OpenedUnit[];
 }
 
-export function createUnitWorkflowActivities(deps: ActivityDeps) {
+export function createUnitWorkflowActivities(deps: ActivityDeps, dispatchTasks: DispatchTasks) {
   return {
     /**
-     * Starts one unit workflow per unit, all at once; answers how many it started. Safe to retry:
-     * a unit whose workflow already runs (or ran) under its id is left as it is.
+     * Starts one unit workflow per unit, all at once, then dispatches their tasks (the units run
+     * before any link goes out: an administrator can re-send a link from then on); answers how many
+     * it started and dispatched. Safe to retry: a unit whose workflow already runs (or ran) under its
+     * id is left as it is, and a task already dispatched is not dispatched again.
      */
-    async startUnitWorkflows(input: StartUnitWorkflowsInput): Promise<{ started: number }> {
+    async startAndDispatchUnits(input: StartUnitWorkflowsInput): Promise<{ started: number; dispatched: number }> {
       const { cycleId, cycleWorkflowId, batchWorkflowId, taskQueue, campaignCode, period, schedule, units } = input;
       const started = await Promise.all(units.map(async (unit) => {
         try {
@@ -55,20 +61,8 @@ export function createUnitWorkflowActivities(deps: ActivityDeps) {
           throw error;
         }
       }));
-      return { started: started.reduce<number>((a, b) => a + b, 0) };
-    },
-
-    /** Waits until every one of `workflowIds` has completed; one that failed or was cancelled fails this for good. */
-    async unitWorkflowsEnded({ workflowIds }: { workflowIds: readonly string[] }): Promise<{ ended: number }> {
-      await Promise.all(workflowIds.map(async (workflowId) => {
-        try {
-          await deps.temporal.workflow.result(workflowId);
-        } catch (error) {
-          if (error instanceof WorkflowFailedError) throw ApplicationFailure.nonRetryable(`Unit workflow ${workflowId} did not complete: ${error.message}`, 'UnitWorkflowFailed');
-          throw error;
-        }
-      }));
-      return { ended: workflowIds.length };
+      const { dispatched } = await dispatchTasks({ cycleId, taskIds: units.map((u) => u.taskId) });
+      return { started: started.reduce<number>((a, b) => a + b, 0), dispatched };
     },
   };
 }

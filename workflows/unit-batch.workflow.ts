@@ -14,10 +14,11 @@
  * activity per unit and one signal per report.
  *
  * Units started by activity (runs started since): the batch starts its units through the
- * Temporal client in one activity rather than as its children, so their starts cost the batch's
- * history three events instead of two per unit plus a workflow task per few; the units then tell
+ * Temporal client rather than as its children, and dispatches their tasks, in one activity
+ * (activities/unit-workflows.activities.ts), so their starts cost the batch's history three events
+ * instead of two per unit plus a workflow task per few; the units then tell
  * the batch by its id (not as their parent) how they settled, the batch cancels them itself when it
- * is cancelled, and waits for them to end in one activity.
+ * is cancelled, and ends once it has told them to close (the archive waits for each to close).
  */
 import { allHandlersFinished, CancellationScope, condition, getExternalWorkflowHandle, isCancellation, ParentClosePolicy, patched, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
 import type { UnitSchedule } from '../domain/calendar';
@@ -93,18 +94,19 @@ export async function unitBatchWorkflow(input: UnitBatchInput): Promise<void> {
   );
   const unitIds = units.map(workflowIdOf);
   try {
+    // The units run before any link goes out: an administrator can re-send a link from then on.
     if (startedByActivity) {
       const { workflowId, taskQueue } = workflowInfo();
-      await unitStartActivities.startUnitWorkflows({ cycleId, cycleWorkflowId, batchWorkflowId: workflowId, taskQueue, campaignCode, period, schedule, units });
+      await unitStartActivities.startAndDispatchUnits({ cycleId, cycleWorkflowId, batchWorkflowId: workflowId, taskQueue, campaignCode, period, schedule, units });
+    } else if (setBased) {
+      await cycleActivities.dispatchTasks({ cycleId, taskIds: units.map((u) => u.taskId) });
     }
-    // The units run before any link goes out: an administrator can re-send a link from then on.
-    if (setBased) await cycleActivities.dispatchTasks({ cycleId, taskIds: units.map((u) => u.taskId) });
     await collect();
-    // Wait for the units to end on their own: a batch that closed first would cancel its children.
     if (startedByActivity) {
+      // Units that are not children end on their own once told; the archive waits for each to close.
       await Promise.all(unitIds.map((id) => getExternalWorkflowHandle(id).signal(closeUnitSignal)));
-      await cycleActivities.unitWorkflowsEnded({ workflowIds: unitIds });
     } else {
+      // Wait for the children to end on their own: a batch that closed first would cancel them.
       await Promise.all(children.map((child) => child.signal(closeUnitSignal)));
       await Promise.all(children.map((child) => child.result()));
     }

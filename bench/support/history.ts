@@ -107,19 +107,22 @@ export interface UnitStarts {
   /** Workflow tasks (of all the histories given) whose completion carried StartChildWorkflowExecution commands, and the most one carried (0 when units are started by activity). */
   readonly commandTasks: number;
   readonly mostInOneTask: number;
-  /** When the last unit workflow had started (epoch ms): its ChildWorkflowExecutionStarted, or the end of the startUnitWorkflows activity that started it. */
+  /** When the last unit workflow had started (epoch ms): the last ChildWorkflowExecutionStarted, or the latest start among the sampled unit histories. */
   readonly lastAt: number;
-  /** Unit workflows started per second, from the first start asked for (command or activity scheduled) to the last started. */
+  /** Unit workflows started per second, from the first start asked for (a StartChild command, or a startAndDispatchUnits scheduled) to the last started. */
   readonly perSecond: number;
 }
 
-/** How the unit workflows of these parents' histories (the cycle's batches) were started: as children, or by a startUnitWorkflows activity. */
-export function unitStarts(histories: readonly (readonly HistoryEvent[])[], units: number): UnitStarts {
+/**
+ * How the unit workflows of these parents' histories (the cycle's batches) were started: as their
+ * children, or by a startAndDispatchUnits activity (then the start times come from `unitHistories`, a sample).
+ */
+export function unitStarts(parentHistories: readonly (readonly HistoryEvent[])[], unitHistories: readonly (readonly HistoryEvent[])[], units: number): UnitStarts {
   const byTask = new Map<string, number>();
   let first = Number.POSITIVE_INFINITY;
   let last = 0;
-  for (const [h, events] of histories.entries()) {
-    const startActivities = new Set<string>();
+  let byActivity = false;
+  for (const [h, events] of parentHistories.entries()) {
     for (const event of events) {
       const initiated = event.startChildWorkflowExecutionInitiatedEventAttributes;
       if (initiated) {
@@ -128,13 +131,13 @@ export function unitStarts(histories: readonly (readonly HistoryEvent[])[], unit
         first = Math.min(first, eventTimeMs(event));
       }
       if (event.childWorkflowExecutionStartedEventAttributes) last = Math.max(last, eventTimeMs(event));
-      if (event.activityTaskScheduledEventAttributes?.activityType?.name === 'startUnitWorkflows') {
-        startActivities.add(String(event.eventId));
+      if (event.activityTaskScheduledEventAttributes?.activityType?.name === 'startAndDispatchUnits') {
+        byActivity = true;
         first = Math.min(first, eventTimeMs(event));
       }
-      if (startActivities.has(String(event.activityTaskCompletedEventAttributes?.scheduledEventId))) last = Math.max(last, eventTimeMs(event));
     }
   }
+  if (byActivity) for (const events of unitHistories) if (events[0]) last = Math.max(last, eventTimeMs(events[0]));
   return { commandTasks: byTask.size, mostInOneTask: Math.max(0, ...byTask.values()), lastAt: last, perSecond: units / Math.max((last - first) / 1000, 0.001) };
 }
 
