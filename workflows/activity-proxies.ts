@@ -20,8 +20,8 @@ export const activities = proxyActivities<Activities>({ startToCloseTimeout: '10
 export const cycleActivities = proxyActivities<Activities>({ startToCloseTimeout: '15 minutes', heartbeatTimeout: '30 seconds', retry });
 
 /**
- * Starting and dispatching a batch's units (see unit-batch.workflow.ts): runs to its end even when the batch is
- * cancelled meanwhile, so that the batch then cancels every unit that was started.
+ * Starting and dispatching a batch's units (see unit-batch.workflow.ts): runs to its end even when
+ * the batch is cancelled meanwhile, so that the batch then cancels every unit that was started.
  */
 export const unitStartActivities = proxyActivities<Activities>({
   startToCloseTimeout: '15 minutes', heartbeatTimeout: '30 seconds', retry, cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,

@@ -16,9 +16,9 @@
  * Units started by activity (runs started since): the batch starts its units through the
  * Temporal client rather than as its children, and dispatches their tasks, in one activity
  * (activities/unit-workflows.activities.ts), so their starts cost the batch's history three events
- * instead of two per unit plus a workflow task per few; the units then tell
- * the batch by its id (not as their parent) how they settled, the batch cancels them itself when it
- * is cancelled, and ends once it has told them to close (the archive waits for each to close).
+ * instead of two per unit plus a workflow task per few. The units tell the batch by its id (not as
+ * their parent) how they settled; the batch cancels them itself when it is cancelled, and ends once
+ * it has told them to close (the archive waits for each to close).
  */
 import { allHandlersFinished, CancellationScope, condition, getExternalWorkflowHandle, isCancellation, ParentClosePolicy, patched, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
 import type { UnitSchedule } from '../domain/calendar';
