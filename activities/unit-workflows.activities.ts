@@ -17,7 +17,7 @@ import type { ActivityDeps } from './deps';
 
 type DispatchTasks = (input: { cycleId: number; taskIds: readonly number[] }) => Promise<{ dispatched: number }>;
 
-export interface StartUnitWorkflowsInput {
+export interface StartAndDispatchUnitsInput {
   readonly cycleId: number;
   readonly cycleWorkflowId: string;
   /** The batch the units tell when they settle. */
@@ -37,7 +37,7 @@ export function createUnitWorkflowActivities(deps: ActivityDeps, dispatchTasks: 
      * it started and dispatched. Safe to retry: a unit whose workflow already runs (or ran) under its
      * id is left as it is, and a task already dispatched is not dispatched again.
      */
-    async startAndDispatchUnits(input: StartUnitWorkflowsInput): Promise<{ started: number; dispatched: number }> {
+    async startAndDispatchUnits(input: StartAndDispatchUnitsInput): Promise<{ started: number; dispatched: number }> {
       const { cycleId, cycleWorkflowId, batchWorkflowId, taskQueue, campaignCode, period, schedule, units } = input;
       const started = await Promise.all(units.map(async (unit) => {
         try {

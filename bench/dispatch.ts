@@ -113,8 +113,7 @@ interface ProductRun {
   /** History events written per unit until dispatch was over: the parents' (cycle or batches) share, and a unit workflow's own (median of the sample). */
   readonly eventsPerUnit: { parents: number; unit: number };
   readonly dispatchHistory: History;
-  /** The cycle workflow's own tasks until dispatch was over. */
-  /** Which workflows start the unit workflows (the cycle, or batch workflows under it), their tasks and child starts until dispatch was over. */
+  /** Which workflows start the unit workflows (the cycle, or batch workflows under it), their tasks and the units' starts until dispatch was over. */
   readonly unitParents: { kind: 'cycle' | 'batches'; count: number; tasks: WorkflowTaskStats; starts: UnitStarts };
 }
 

@@ -148,20 +148,21 @@ test('when a batch dispatch fails on one message and is retried, every unit head
     .toEqual(new Set(tasks.map((t) => `${t.id}:${t.id}`)));
 });
 
-test('when starting a batch\'s unit workflows is retried, each unit keeps its one run, also once it has ended', async () => {
+test('when starting and dispatching a batch\'s units is retried, each unit keeps its one workflow run, also once it has ended, and each head gets one link', async () => {
+  const units = await createUnits(stack.orm, 2);
+  const campaign = await createCampaign(stack.orm, { deadlineAfterSeconds: 3600, reminderSecondsBefore: [60], escalationSecondsAfter: [60, 120], hardCloseSecondsAfter: 300, reviewWindowSeconds: 60, revisionWindowSeconds: 60 });
   const mailer = createMailTransport(stack.config.SMTP_URL);
   const acts = createActivities({ orm: stack.orm, mailer, temporal: stack.client, config: stack.config, now: () => new Date() });
-  const cycleWorkflowId = `retry-start-${Date.now()}`;
-  const units = [{ taskId: 1, unitCode: 'A' }, { taskId: 2, unitCode: 'B' }];
-  const at = new Date(Date.now() + 3_600_000).toISOString();
+  const cycleWorkflowId = `retry-start-${campaign}`;
+  const opened = await acts.openCycle({ campaignCode: campaign, period: currentPeriod(), requestedBy: 'test', unitCodes: units.map((u) => u.code), workflowId: cycleWorkflowId, startedAt: new Date().toISOString() });
   const input = {
-    cycleId: 1, cycleWorkflowId, batchWorkflowId: `${cycleWorkflowId}-batch-1`, taskQueue: `no-worker-${cycleWorkflowId}`, // nothing runs them
-    campaignCode: 'c', period: currentPeriod(), schedule: { reminders: [], deadline: at, hardClose: at, escalations: [at, at] as const }, units,
+    cycleId: opened.cycleId, cycleWorkflowId, batchWorkflowId: `${cycleWorkflowId}-batch-1`, taskQueue: `no-worker-${campaign}`, // no worker runs them
+    campaignCode: campaign, period: currentPeriod(), schedule: opened.plan.schedule, units: opened.units,
   };
-  const ids = units.map((u) => `${cycleWorkflowId}-unit-${u.unitCode}`);
+  const ids = opened.units.map((u) => `${cycleWorkflowId}-unit-${u.unitCode}`);
   const runIds = async (): Promise<string[]> => Promise.all(ids.map(async (id) => (await stack.client.workflow.getHandle(id).describe()).runId));
 
-  expect(await acts.startAndDispatchUnits(input)).toEqual({ started: 2, dispatched: 0 });
+  expect(await acts.startAndDispatchUnits(input)).toEqual({ started: 2, dispatched: 2 });
   const first = await runIds();
   expect(await acts.startAndDispatchUnits(input)).toEqual({ started: 0, dispatched: 0 });
   expect(await runIds()).toEqual(first);
@@ -171,4 +172,9 @@ test('when starting a batch\'s unit workflows is retried, each unit keeps its on
   expect(await runIds()).toEqual(first);
   await stack.client.workflow.getHandle(ids[1]!).terminate('test: cleanup');
   mailer.close();
+
+  await stack.sink.waitFor(() => units.every((u) => stack.sink.to(u.headEmail).length >= 1));
+  await new Promise((r) => setTimeout(r, 300)); // let any stray duplicate arrive before counting
+  for (const unit of units) expect(stack.sink.to(unit.headEmail)).toHaveLength(1);
+  expect(await stack.orm.em.fork().count(UnitTask, { cycle: opened.cycleId, state: 'dispatched' })).toBe(2);
 });

@@ -113,6 +113,7 @@ export async function unitBatchWorkflow(input: UnitBatchInput): Promise<void> {
   } catch (error) {
     // Children are cancelled with their parent; units started through the client are cancelled here.
     if (startedByActivity && isCancellation(error)) {
+      // A unit that has already ended refuses the request; nothing is left to cancel there.
       await CancellationScope.nonCancellable(() => Promise.all(unitIds.map((id) => getExternalWorkflowHandle(id).cancel().catch(() => undefined))));
     }
     throw error;
