@@ -7,7 +7,7 @@ import type { ICycle } from '../db/entities/cycle.entity';
 import { planCycle } from '../domain/calendar';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import { parsePeriod, unitWorkflowId } from '../domain/period';
-import { OPEN_TASK_STATES, type CycleStage, type ReportWake } from '../domain/states';
+import { AWAITING_REPORT_STATES, OPEN_TASK_STATES, type CycleStage, type ReportWake } from '../domain/states';
 import type { Locale } from '../domain/template';
 import { deliverPending, enqueueEmail } from '../mail/outbox';
 import type { OverdueUnit } from '../mail/render';
@@ -68,13 +68,23 @@ export function createCycleActivities(deps: ActivityDeps) {
     /** Records that the cycle was cancelled (the reason was stored by the API when it asked). */
     async markCycleCancelled({ cycleId }: { cycleId: number }): Promise<void> {
       await deps.orm.em.fork().transactional(async (em) => {
-        const cycle = await loadCycle(em, cycleId);
+        const cycle = await loadCycle(em, cycleId, { lock: true });
         if (cycle.stage === 'cancelled') return;
+        const now = deps.now();
+        // Tasks still awaiting a report stop taking one now: a report racing the cancel either
+        // commits first (and stands) or finds its task closed under the row lock.
+        await em.execute(
+          `UPDATE unit_task SET updated_at = now(),
+             schedule = CASE WHEN state = 'revision_requested' THEN schedule ELSE jsonb_set(schedule, '{hardClose}', to_jsonb(?::text)) END,
+             revision_deadline = CASE WHEN state = 'revision_requested' THEN ?::timestamptz ELSE revision_deadline END
+           WHERE cycle_id = ? AND state IN (SELECT jsonb_array_elements_text(?::jsonb))`,
+          [now.toISOString(), now.toISOString(), cycleId, JSON.stringify([...AWAITING_REPORT_STATES])],
+        );
         const before = cycle.stage;
         cycle.stage = 'cancelled';
-        cycle.closedAt = deps.now();
+        cycle.closedAt = now;
         await em.flush();
-        await appendAudit(em, { actor: workflowActor(cycle), action: 'cycle.cancelled', subjectType: 'cycle', subjectId: String(cycleId), cycleId, before: { stage: before }, after: { stage: 'cancelled', reason: cycle.cancelReason }, occurredAt: deps.now() });
+        await appendAudit(em, { actor: workflowActor(cycle), action: 'cycle.cancelled', subjectType: 'cycle', subjectId: String(cycleId), cycleId, before: { stage: before }, after: { stage: 'cancelled', reason: cycle.cancelReason }, occurredAt: now });
       });
     },
 
@@ -85,7 +95,7 @@ export function createCycleActivities(deps: ActivityDeps) {
      */
     async closeCollectionEarly({ cycleId, at, actor, reason }: { cycleId: number; at: string; actor: string; reason: string }): Promise<{ openUnits: number }> {
       return deps.orm.em.fork().transactional(async (em) => {
-        const cycle = await loadCycle(em, cycleId);
+        const cycle = await loadCycle(em, cycleId, { lock: true });
         const done = await em.findOne(AuditEvent, { cycleId, action: 'cycle.collection_closed' });
         if (done) return { openUnits: (done.after as { openUnits: number }).openUnits }; // a retry
         const tasks = await em.find(UnitTask, { cycle: cycleId, state: { $in: [...OPEN_TASK_STATES] } }, { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' } });
@@ -102,7 +112,7 @@ export function createCycleActivities(deps: ActivityDeps) {
 
     async setCycleStage({ cycleId, stage }: { cycleId: number; stage: CycleStage }): Promise<void> {
       await deps.orm.em.fork().transactional(async (em) => {
-        const cycle = await loadCycle(em, cycleId);
+        const cycle = await loadCycle(em, cycleId, { lock: true });
         if (cycle.stage === stage) return;
         const before = cycle.stage;
         cycle.stage = stage;
@@ -121,16 +131,21 @@ export function createCycleActivities(deps: ActivityDeps) {
       const keyPrefix = `escalation:cycle-${cycleId}:L${level}:${dueAt}:`;
       const escalated = await deps.orm.em.fork().transactional(async (em) => {
         const cycle = await loadCycle(em, cycleId);
-        const due = (await em.find(UnitTask, { cycle, state: { $in: ['dispatched', 'draft', 'overdue', 'escalated'] }, escalationLevel: { $lt: level } }, {
-          populate: ['unit'], orderBy: { unit: { code: 'asc' } },
-        })).filter((t) => Date.parse(t.schedule.escalations[level === 1 ? 0 : 1]) <= Date.parse(dueAt) && Date.parse(t.schedule.deadline) < Date.parse(dueAt));
-        if (due.length === 0) return 0;
+        // One conditional statement: a task whose report commits meanwhile is re-read under its
+        // row lock and left alone, so an escalation never overwrites a stored report.
+        const rows = await em.execute<{ id: number }[]>(
+          `WITH due AS (
+             SELECT id FROM unit_task
+             WHERE cycle_id = ? AND state IN ('dispatched', 'draft', 'overdue', 'escalated') AND escalation_level < ?
+               AND (schedule->'escalations'->>?)::timestamptz <= ?::timestamptz AND (schedule->>'deadline')::timestamptz < ?::timestamptz
+             ORDER BY id FOR UPDATE
+           )
+           UPDATE unit_task t SET state = 'escalated', escalation_level = ?, updated_at = now() FROM due WHERE t.id = due.id RETURNING t.id`,
+          [cycleId, level, level - 1, dueAt, dueAt, level],
+        );
+        if (rows.length === 0) return 0;
+        const due = await em.find(UnitTask, { id: { $in: rows.map((r) => r.id) } }, { populate: ['unit'], orderBy: { unit: { code: 'asc' } } });
         const now = deps.now();
-        for (const task of due) {
-          task.state = 'escalated';
-          task.escalationLevel = level;
-        }
-        await em.flush();
         const auditEventId = await appendAudit(em, {
           actor: workflowActor(cycle), action: `cycle.escalated.level${level}`, subjectType: 'cycle', subjectId: String(cycle.id), cycleId,
           after: { level, dueAt, units: due.map((t) => t.unit.code) }, occurredAt: now,

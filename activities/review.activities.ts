@@ -72,34 +72,44 @@ export function createReviewActivities(deps: ActivityDeps) {
     },
 
     /**
-     * Reopens the named units' tasks with a revision deadline and emails their heads the
-     * council's comment. Answers the deadline and the tasks reopened.
+     * Reopens the named units' tasks for a revision round with its own deadline (the obligation's
+     * schedule and timeliness stay as they were) and emails their heads the council's comment.
+     * Answers the deadline and the tasks reopened. A retry finds the round recorded and only
+     * finishes the deliveries.
      */
     async requestRevision({ cycleId, version, unitCodes, comment, requestedAt }: { cycleId: number; version: number; unitCodes: readonly string[]; comment: string; requestedAt: string }): Promise<{ deadline: string; units: { taskId: number; unitCode: string }[] }> {
       const keyPrefix = `revision:cycle-${cycleId}:v${version}:`;
       const result = await deps.orm.em.fork().transactional(async (em) => {
         const cycle = await loadCycle(em, cycleId, { lock: true });
-        const tasks = await em.find(UnitTask, { cycle, unit: { code: { $in: [...unitCodes] } } }, { populate: ['unit', 'cycle', 'cycle.campaign', 'cycle.template'], orderBy: { unit: { code: 'asc' } } });
-        const now = deps.now();
         const holidays = new Set((await em.find(Holiday, {})).map((h) => h.date));
         // From the workflow's own clock, so a retried attempt computes the same deadline.
         const deadline = windowEnd(cycle.policy.timing, requestedAt, 'revision', holidays);
+        const ids = await em.execute<{ id: number }[]>(
+          `SELECT t.id FROM unit_task t JOIN unit u ON u.id = t.unit_id
+           WHERE t.cycle_id = ? AND u.code IN (SELECT jsonb_array_elements_text(?::jsonb)) ORDER BY u.code FOR UPDATE OF t`,
+          [cycleId, JSON.stringify(unitCodes)],
+        );
+        const tasks = await em.find(UnitTask, { id: { $in: ids.map((r) => r.id) } }, { populate: ['unit', 'cycle', 'cycle.campaign', 'cycle.template'], orderBy: { unit: { code: 'asc' } }, refresh: true });
+        const units = tasks.map((t) => ({ taskId: t.id, unitCode: t.unit.code }));
+        const recorded = await em.execute(
+          `SELECT 1 FROM audit_event WHERE cycle_id = ? AND action = 'cycle.revision_requested' AND (after->>'version')::int = ?`, [cycleId, version]);
+        if (recorded.length > 0) return { deadline, units }; // a retry: the round is recorded, its emails are in the outbox
+        const now = deps.now();
         cycle.stage = 'revision';
+        await em.flush();
         const auditEventId = await appendAudit(em, {
           actor: actorOf(cycle), action: 'cycle.revision_requested', subjectType: 'cycle', subjectId: String(cycleId), cycleId,
-          after: { version, units: tasks.map((t) => t.unit.code), comment, deadline }, occurredAt: now,
+          after: { version, units: units.map((u) => u.unitCode), comment, deadline }, occurredAt: now,
         });
         for (const task of tasks) {
-          if (task.state === 'revision_requested') continue; // a retry: already reopened
           const before = task.state;
           task.state = 'revision_requested';
-          task.schedule = { deadline, reminders: [], escalations: [deadline, deadline], hardClose: deadline };
+          task.revisionDeadline = new Date(deadline);
           await em.flush();
           await appendAudit(em, { actor: actorOf(cycle), action: 'task.revision_requested', subjectType: 'unit_task', subjectId: String(task.id), cycleId, before: { state: before }, after: { state: 'revision_requested', deadline, comment }, occurredAt: now });
-          await enqueueEmail(em, { key: `${keyPrefix}${task.unit.code}`, kind: 'revision', recipient: task.unit.headEmail, locale, params: { ...taskEmailParams(task), comment }, cycleId, taskId: task.id, auditEventId });
+          await enqueueEmail(em, { key: `${keyPrefix}${task.unit.code}`, kind: 'revision', recipient: task.unit.headEmail, locale, params: { ...taskEmailParams(task), deadline, comment }, cycleId, taskId: task.id, auditEventId });
         }
-        await em.flush();
-        return { deadline, units: tasks.map((t) => ({ taskId: t.id, unitCode: t.unit.code })) };
+        return { deadline, units };
       });
       await deliverPending(deliveryDeps(deps), { keyPrefix });
       return result;

@@ -12,7 +12,8 @@ export class AuthError extends DomainError {
 /** A report that does not fit its template: every problem, each naming its field. */
 export class InvalidReportError extends ValidationError {
   constructor(readonly errors: readonly FieldError[]) {
-    super(`The report has ${errors.length} problem(s): ${errors.slice(0, 5).map((e) => `${e.field} ${e.message}`).join('; ')}${errors.length > 5 ? '; …' : ''}`, errors[0]?.field);
+    const detail = `${errors.slice(0, 5).map((e) => `${e.field} ${e.message}`).join('; ')}${errors.length > 5 ? '; …' : ''}`;
+    super({ code: 'invalid_report', params: { problems: errors.length, detail } }, errors[0]?.field);
   }
 }
 
@@ -27,6 +28,8 @@ export function statusOf(error: unknown): number {
 
 export interface ErrorBody {
   error: string;
+  /** The refusal's code (domain/refusals.ts), when the error is one. */
+  code?: string;
   message: string;
   field?: string;
   errors?: readonly FieldError[];
@@ -52,7 +55,7 @@ export function registerErrorHandler(app: FastifyInstance): void {
       request.log.error({ err: error }, 'unhandled error');
       return reply.status(500).send({ error: 'InternalError', message: 'Something went wrong on our side; nothing you sent was lost if the answer says so. Please try again.' } satisfies ErrorBody);
     }
-    const body: ErrorBody = { error: error.name, message: error.message };
+    const body: ErrorBody = { error: error.name, ...(error instanceof DomainError && error.refusal ? { code: error.refusal.code } : {}), message: error.message };
     if (error instanceof DomainError && error.field) body.field = error.field;
     if (error instanceof InvalidReportError) body.errors = error.errors;
     return reply.status(status).send(body);

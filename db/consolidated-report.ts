@@ -13,13 +13,17 @@ import type { IConsolidatedReport } from './entities/cycle.entity';
 import type { ReportAnswers } from '../domain/answers';
 import { consolidate, type ConsolidatedReportContent, type UnitReportInput } from '../domain/consolidation';
 import { templateDefinition } from './template-definitions';
+import { OBLIGATION_VERSION } from '../domain/timeliness';
 
 /** One task of a consolidated version. */
 export interface BasisEntry {
   readonly taskId: number;
   readonly unitCode: string;
   readonly unitName: string;
+  /** The obligation's deadline in force. */
   readonly deadline: string;
+  /** The deadline of the unit's latest revision round when the version was made, if any. */
+  readonly revisionDeadline: string | null;
   /** The latest submission when the version was made; null: the unit had handed nothing in. */
   readonly submissionId: number | null;
 }
@@ -37,14 +41,18 @@ export interface ConsolidationSummary {
 export async function writeConsolidatedReport(em: EntityManager, cycleId: number, version: number): Promise<ConsolidationSummary | null> {
   const rows = await em.execute<{ expected: number; submitted: number; on_time: number }[]>(
     `WITH latest AS (
-       SELECT DISTINCT ON (s.task_id) s.id, s.task_id, s.late
+       SELECT DISTINCT ON (s.task_id) s.id, s.task_id
        FROM submission s JOIN unit_task t ON t.id = s.task_id
        WHERE t.cycle_id = ?
        ORDER BY s.task_id, s.version DESC
+     ), obligation AS (
+       SELECT s.task_id, s.late FROM submission s JOIN unit_task t ON t.id = s.task_id WHERE t.cycle_id = ? AND s.version = ${OBLIGATION_VERSION}
      ), basis AS (
-       SELECT coalesce(jsonb_agg(jsonb_build_object('taskId', t.id, 'unitCode', u.code, 'unitName', u.name, 'deadline', t.schedule->>'deadline', 'submissionId', l.id) ORDER BY u.code), '[]'::jsonb) AS entries,
-              count(*)::int AS expected, count(l.id)::int AS submitted, (count(l.id) FILTER (WHERE NOT l.late))::int AS on_time
-       FROM unit_task t JOIN unit u ON u.id = t.unit_id LEFT JOIN latest l ON l.task_id = t.id
+       SELECT coalesce(jsonb_agg(jsonb_build_object(
+                'taskId', t.id, 'unitCode', u.code, 'unitName', u.name, 'deadline', t.schedule->>'deadline',
+                'revisionDeadline', to_char(t.revision_deadline AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'submissionId', l.id) ORDER BY u.code), '[]'::jsonb) AS entries,
+              count(*)::int AS expected, count(l.id)::int AS submitted, (count(o.task_id) FILTER (WHERE NOT o.late))::int AS on_time
+       FROM unit_task t JOIN unit u ON u.id = t.unit_id LEFT JOIN latest l ON l.task_id = t.id LEFT JOIN obligation o ON o.task_id = t.id
        WHERE t.cycle_id = ?
      ), inserted AS (
        INSERT INTO consolidated_report (created_at, updated_at, cycle_id, version, basis)
@@ -53,7 +61,7 @@ export async function writeConsolidatedReport(em: EntityManager, cycleId: number
        RETURNING id
      )
      SELECT expected, submitted, on_time FROM basis WHERE EXISTS (SELECT 1 FROM inserted)`,
-    [cycleId, cycleId, cycleId, version],
+    [cycleId, cycleId, cycleId, cycleId, version],
   );
   const row = rows[0];
   return row ? { expected: row.expected, submitted: row.submitted, onTime: row.on_time } : null;
@@ -63,10 +71,14 @@ interface ReadingRow {
   unit_code: string;
   unit_name: string;
   deadline: string;
+  revision_deadline: string | null;
   submitted_at: Date | null;
+  submission_deadline: Date | null;
   late: boolean | null;
   answers: ReportAnswers | null;
   version: number | null;
+  obligation_at: Date | null;
+  obligation_late: boolean | null;
 }
 
 /** Readings recently computed, per database (driver); versions never change, so they can be kept. */
@@ -91,12 +103,18 @@ export function readConsolidatedReport(em: EntityManager, report: IConsolidatedR
 async function computeReading(em: EntityManager, reportId: number): Promise<ConsolidatedReportContent> {
   const [cycle] = await em.execute<{ template_id: number }[]>('SELECT c.template_id FROM consolidated_report r JOIN cycle c ON c.id = r.cycle_id WHERE r.id = ?', [reportId]);
   const rows = await em.execute<ReadingRow[]>(
-    `SELECT e->>'unitCode' AS unit_code, e->>'unitName' AS unit_name, e->>'deadline' AS deadline, s.submitted_at, s.late, s.answers, s.version
-     FROM consolidated_report r CROSS JOIN jsonb_array_elements(r.basis) e LEFT JOIN submission s ON s.id = (e->>'submissionId')::int
+    `SELECT e->>'unitCode' AS unit_code, e->>'unitName' AS unit_name, e->>'deadline' AS deadline, e->>'revisionDeadline' AS revision_deadline,
+            s.submitted_at, s.deadline AS submission_deadline, s.late, s.answers, s.version, o.submitted_at AS obligation_at, o.late AS obligation_late
+     FROM consolidated_report r CROSS JOIN jsonb_array_elements(r.basis) e
+     LEFT JOIN submission s ON s.id = (e->>'submissionId')::int
+     LEFT JOIN submission o ON o.task_id = (e->>'taskId')::int AND o.version = ${OBLIGATION_VERSION} AND s.id IS NOT NULL
      WHERE r.id = ?`, [reportId]);
+  const iso = (d: Date | string): string => new Date(d).toISOString();
   const units: UnitReportInput[] = rows.map((r) => ({
     unitCode: r.unit_code, unitName: r.unit_name, deadline: r.deadline,
-    ...(r.answers ? { submission: { submittedAt: new Date(r.submitted_at!).toISOString(), late: r.late!, answers: r.answers, version: r.version! } } : {}),
+    ...(r.obligation_at ? { obligation: { submittedAt: iso(r.obligation_at), late: r.obligation_late! } } : {}),
+    ...(r.answers ? { submission: { submittedAt: iso(r.submitted_at!), answers: r.answers, version: r.version!, deadline: iso(r.submission_deadline!), late: r.late! } } : {}),
+    ...(r.revision_deadline ? { revisionDeadline: r.revision_deadline } : {}),
   }));
   return consolidate(await templateDefinition(em, cycle!.template_id), units);
 }

@@ -8,9 +8,14 @@ import type { Aggregation, IndicatorTarget, LocalizedText, TemplateDefinition } 
 export interface UnitReportInput {
   readonly unitCode: string;
   readonly unitName: string;
+  /** The obligation's deadline in force (the cycle's, or the unit's extended one). */
   readonly deadline: string;
-  /** Present when the unit handed in a report. */
-  readonly submission?: { readonly submittedAt: string; readonly late: boolean; readonly answers: ReportAnswers; readonly version: number };
+  /** The report that met the obligation (submission version 1), when the unit handed one in. */
+  readonly obligation?: { readonly submittedAt: string; readonly late: boolean };
+  /** The report counted: the unit's latest (a revision's, once it resubmitted). */
+  readonly submission?: { readonly submittedAt: string; readonly answers: ReportAnswers; readonly version: number; readonly deadline: string; readonly late: boolean };
+  /** The deadline of the unit's latest revision round, when the council sent it back. */
+  readonly revisionDeadline?: string;
 }
 
 export interface UnitRef {
@@ -24,9 +29,12 @@ export interface ConsolidatedReportContent {
   readonly onTime: number;
   /** submitted / expected, 0..1 */
   readonly completeness: number;
-  /** submitted by the deadline / expected, 0..1 */
+  /** submitted by the deadline in force / expected, 0..1; revision rounds never change it */
   readonly onTimeRate: number;
+  /** Units whose report met the obligation after its deadline: when it came, and the deadline. */
   readonly lateUnits: readonly (UnitRef & { submittedAt: string; deadline: string })[];
+  /** Units sent back by the council (latest round each): whether and when the revision came, and whether by its deadline. */
+  readonly revisions: readonly (UnitRef & { deadline: string; resubmittedAt: string | null; inTime: boolean | null })[];
   readonly missingUnits: readonly (UnitRef & { deadline: string })[];
   readonly keyTasks: readonly {
     code: string;
@@ -77,8 +85,10 @@ export function meetsTarget(target: IndicatorTarget, value: number | null): bool
 
 export function consolidate(template: TemplateDefinition, units: readonly UnitReportInput[]): ConsolidatedReportContent {
   const sorted = [...units].sort((a, b) => a.unitCode.localeCompare(b.unitCode));
-  const reported = sorted.flatMap((u) => (u.submission ? [{ ref: { unitCode: u.unitCode, unitName: u.unitName }, ...u.submission, deadline: u.deadline }] : []));
-  const onTime = reported.filter((r) => !r.late).length;
+  const refOf = (u: UnitReportInput): UnitRef => ({ unitCode: u.unitCode, unitName: u.unitName });
+  const reported = sorted.flatMap((u) => (u.submission ? [{ ref: refOf(u), ...u.submission }] : []));
+  const met = sorted.flatMap((u) => (u.obligation ? [{ ref: refOf(u), deadline: u.deadline, ...u.obligation }] : []));
+  const onTime = met.filter((r) => !r.late).length;
   const ratio = (n: number): number => (sorted.length === 0 ? 0 : round(n / sorted.length));
 
   return {
@@ -87,8 +97,13 @@ export function consolidate(template: TemplateDefinition, units: readonly UnitRe
     onTime,
     completeness: ratio(reported.length),
     onTimeRate: ratio(onTime),
-    lateUnits: reported.filter((r) => r.late).map((r) => ({ ...r.ref, submittedAt: r.submittedAt, deadline: r.deadline })),
-    missingUnits: sorted.filter((u) => !u.submission).map((u) => ({ unitCode: u.unitCode, unitName: u.unitName, deadline: u.deadline })),
+    lateUnits: met.filter((r) => r.late).map((r) => ({ ...r.ref, submittedAt: r.submittedAt, deadline: r.deadline })),
+    missingUnits: sorted.filter((u) => !u.submission).map((u) => ({ ...refOf(u), deadline: u.deadline })),
+    revisions: sorted.flatMap((u) => {
+      if (!u.revisionDeadline) return [];
+      const revised = u.submission && Date.parse(u.submission.deadline) === Date.parse(u.revisionDeadline) ? u.submission : undefined;
+      return [{ ...refOf(u), deadline: u.revisionDeadline, resubmittedAt: revised?.submittedAt ?? null, inTime: revised ? !revised.late : null }];
+    }),
     keyTasks: template.keyTasks.map((task) => {
       const entries = reported.flatMap((r) => {
         const a = r.answers.keyTasks[task.code];

@@ -1,12 +1,28 @@
 /**
  * Domain errors: named classes the API maps to HTTP statuses in one place and Temporal treats as
- * non-retryable by name. Pure: imported by workflows.
+ * non-retryable by name. Each carries a refusal (domain/refusals.ts): a code and parameters that
+ * pages put into the reader's language; `message` is its English sentence. Pure: imported by
+ * workflows.
  */
+import { refusalText, type Refusal } from './refusals';
+import type { Locale } from './template';
 
 export class DomainError extends Error {
-  constructor(message: string, readonly field?: string) {
-    super(message);
+  readonly refusal: Refusal | undefined;
+
+  /** A refusal, or (for field checks whose wording pages translate themselves) a sentence. */
+  constructor(
+    reason: Refusal | string,
+    readonly field?: string,
+  ) {
+    super(typeof reason === 'string' ? reason : refusalText(reason, 'en'));
     this.name = new.target.name;
+    this.refusal = typeof reason === 'string' ? undefined : reason;
+  }
+
+  /** The sentence for a reader of `lang`. */
+  textIn(lang: Locale): string {
+    return this.refusal ? refusalText(this.refusal, lang) : this.message;
   }
 }
 
@@ -18,9 +34,20 @@ export class ConflictError extends DomainError {}
 export class ValidationError extends DomainError {}
 /** The link or token is not (or no longer) valid (401/410 depending on why). */
 export class LinkError extends DomainError {
-  constructor(message: string, readonly reason: 'unknown' | 'replaced' | 'closed') {
-    super(message);
+  constructor(
+    refusal: Refusal,
+    readonly reason: 'unknown' | 'replaced' | 'closed',
+  ) {
+    super(refusal);
   }
 }
 
 export const NON_RETRYABLE_ERRORS = ['NotFoundError', 'ConflictError', 'ValidationError', 'LinkError'] as const;
+
+/** The domain error class of each name, to rebuild an error that crossed a Temporal boundary. */
+export const DOMAIN_ERRORS: Readonly<Record<(typeof NON_RETRYABLE_ERRORS)[number], new (reason: Refusal, field?: string) => DomainError>> = {
+  NotFoundError,
+  ConflictError,
+  ValidationError,
+  LinkError: ConflictError,
+};

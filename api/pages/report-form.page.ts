@@ -185,13 +185,15 @@ export function reportFormPage(view: TaskView, lang: Locale, opts: FormOptions):
   const body = html`${langSwitch(opts.action, lang)}
 <h1>${t.title}: ${view.campaign.name}</h1>
 ${taskHeader(view, lang)}
-${deadlineBox({ deadline: view.deadline, hardClose: view.hardClose, now: opts.now }, lang)}
+${view.state === 'revision_requested' && view.revisionDeadline
+  ? deadlineBox({ deadline: view.revisionDeadline, hardClose: view.revisionDeadline, now: opts.now }, lang)
+  : deadlineBox({ deadline: view.deadline, hardClose: view.hardClose, now: opts.now }, lang)}
 ${revision ? html`<section class="notice warn" aria-labelledby="revision-title"><h2 id="revision-title">${t.revisionTitle}</h2>
 ${revision.comment ? html`<p>${t.revisionComment}:</p><blockquote class="comment" id="revision-comment">${revision.comment}</blockquote>` : ''}
-${revision.deadline && revision.deadline !== view.deadline ? html`<p>${t.revisionDeadline}: <strong>${formatInstant(revision.deadline, lang)}</strong></p>` : ''}
+${revision.deadline ? html`<p>${t.revisionDeadline}: <strong>${formatInstant(revision.deadline, lang)}</strong></p>` : ''}
 <p>${t.revisionPrefilled}</p></section>` : ''}
 ${opts.notice ? html`<p class="ok" role="status">${opts.notice}</p>` : ''}
-${opts.errors?.length ? html`<div class="error" role="alert" id="error-summary"><p><strong>${t.errors}</strong></p><ul>${opts.errors.map((e) => html`<li><a href="#${inputIdOf(e.field)}">${labelOf(e.field, view, lang)}</a>: ${fieldMessage(e.message, lang)} <span class="hint">(${e.field}: ${e.message})</span></li>`)}</ul></div>` : ''}
+${opts.errors?.length ? html`<div class="error" role="alert" id="error-summary"><p><strong>${t.errors}</strong></p><ul>${opts.errors.map((e) => html`<li><a href="#${inputIdOf(e.field)}">${labelOf(e.field, view, lang)}</a>: ${fieldMessage(e.message, lang)} <span class="hint">(${e.field})</span></li>`)}</ul></div>` : ''}
 ${view.canSubmit ? '' : html`<p class="error" role="alert">${t.closed}</p>`}
 ${view.draftSavedAt && !opts.notice ? html`<p class="hint">${t.lastDraft}: ${formatShort(view.draftSavedAt, lang)}</p>` : ''}
 <form method="post" action="${opts.action}" id="report-form" novalidate>
@@ -252,6 +254,7 @@ function receiptCard(receipt: Receipt, lang: Locale): Html {
 <dt>${t.period}</dt><dd>${receipt.period}</dd>
 <dt>${t.version}</dt><dd>${receipt.version}</dd>
 <dt>${t.submittedAt}</dt><dd><time datetime="${receipt.submittedAt}">${formatInstant(receipt.submittedAt, lang)}</time></dd>
+<dt>${receipt.version > 1 ? t.revisionDeadline : t.deadline}</dt><dd id="receipt-deadline"><time datetime="${receipt.deadline}">${formatInstant(receipt.deadline, lang)}</time></dd>
 <dt>${t.timeliness}</dt><dd id="receipt-timeliness"><span class="badge ${receipt.late ? 'warn' : 'ok'}">${receipt.late ? t.late : t.onTime}</span></dd></dl>
 <p class="no-print"><button type="button" data-print hidden>${t.print}</button></p></section>`;
 }

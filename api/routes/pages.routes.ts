@@ -94,7 +94,7 @@ export const pageRoutes: FastifyPluginAsyncTypebox = async (app) => {
             : `A fresh link was sent to ${maskEmail(replaced.headEmail)} at ${formatShort(app.now(), l)}. Please check the inbox.`;
         }
       }
-      return linkFailure(reply, new LinkError('replaced', 'unknown'), token, url, l, notice);
+      return linkFailure(reply, new LinkError({ code: 'link_unknown', params: {} }, 'unknown'), token, url, l, notice);
     }
 
     const answers = formToAnswers(request.body);
@@ -121,7 +121,7 @@ export const pageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (error instanceof InvalidReportError || error instanceof ConflictError) {
         const view = await readTask(request.em.fork(), token, app.now());
         const ctx = await linkContext(request.em.fork(), token);
-        const errors = error instanceof InvalidReportError ? error.errors : [{ field: 'report', message: error.message }];
+        const errors = error instanceof InvalidReportError ? error.errors : [{ field: 'report', message: error.textIn(l) }];
         return htmlReply(reply, error instanceof InvalidReportError ? 400 : 409, reportFormPage(view, l, await formOptions(view, ctx.taskId, url, { errors, values: answers as never })));
       }
       return linkFailure(reply, error, token, url, l);

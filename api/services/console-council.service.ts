@@ -79,6 +79,7 @@ const H = {
     section: 'Lĩnh vực', example: 'Điển hình tiên tiến', proposal: 'Đề nghị khen thưởng', recommendation: 'Kiến nghị', late: 'Nộp muộn', missing: 'Chưa nộp',
     collective: 'Tập thể', individual: 'Cá nhân', adHoc: 'Đột xuất', thematic: 'Theo chuyên đề', nominee: 'Đối tượng', kind: 'Loại', commendationKind: 'Hình thức', requestedForm: 'Hình thức/danh hiệu đề nghị', summaryText: 'Tóm tắt thành tích', id: 'Mã đề nghị',
     deadline: 'Hạn nộp', submittedAt: 'Thời gian nộp', name: 'Tên', description: 'Thành tích, việc làm', lateMissing: 'Muộn và chưa nộp',
+    revision: 'Chỉnh sửa theo yêu cầu', revisionDeadline: 'Hạn chỉnh sửa', resubmittedAt: 'Thời gian nộp lại', revisedInTime: 'Nộp lại đúng hạn', revisedLate: 'Nộp lại muộn', notResubmitted: 'Không nộp lại (giữ báo cáo trước)',
     atLeast: 'tối thiểu', atMost: 'tối đa', between: 'từ', and: 'đến',
   },
   en: {
@@ -89,6 +90,7 @@ const H = {
     section: 'Sector field', example: 'Advanced example', proposal: 'Commendation proposal', recommendation: 'Recommendation', late: 'Late', missing: 'Missing',
     collective: 'Collective', individual: 'Individual', adHoc: 'Ad hoc', thematic: 'Thematic', nominee: 'Nominee', kind: 'Kind', commendationKind: 'Commendation kind', requestedForm: 'Requested form/title', summaryText: 'Achievement summary', id: 'Proposal id',
     deadline: 'Deadline', submittedAt: 'Submitted at', name: 'Name', description: 'What they did', lateMissing: 'Late and missing',
+    revision: 'Revision', revisionDeadline: 'Revision deadline', resubmittedAt: 'Resubmitted at', revisedInTime: 'Revised in time', revisedLate: 'Revised late', notResubmitted: 'Not resubmitted (previous report stands)',
     atLeast: 'at least', atMost: 'at most', between: 'between', and: 'and',
   },
 } as const;
@@ -100,6 +102,9 @@ const targetOf = (ind: Content['indicators'][number], lang: Locale): string => {
   const t = ind.target;
   return t.kind === 'at_least' ? `${h.atLeast} ${t.value}` : t.kind === 'at_most' ? `${h.atMost} ${t.value}` : `${h.between} ${t.min} ${h.and} ${t.max}`;
 };
+
+const revisionOutcome = (u: Content['revisions'][number], h: (typeof H)[Locale]): string =>
+  u.inTime === null ? h.notResubmitted : u.inTime ? h.revisedInTime : h.revisedLate;
 
 /** The whole report as one table (a "long" layout: one fact per row), for CSV. */
 export function reportRows(c: Content, lang: Locale): Cell[][] {
@@ -127,6 +132,7 @@ export function reportRows(c: Content, lang: Locale): Cell[][] {
   for (const r of c.recommendations) rows.push([h.recommendation, '', '', r.unitCode, r.unitName, '', '', r.text]);
   for (const u of c.lateUnits) rows.push([h.late, '', '', u.unitCode, u.unitName, '', `${h.deadline}: ${u.deadline}`, `${h.submittedAt}: ${u.submittedAt}`]);
   for (const u of c.missingUnits) rows.push([h.missing, '', '', u.unitCode, u.unitName, '', `${h.deadline}: ${u.deadline}`, '']);
+  for (const u of c.revisions) rows.push([h.revision, '', '', u.unitCode, u.unitName, '', revisionOutcome(u, h), `${h.revisionDeadline}: ${u.deadline}${u.resubmittedAt ? `; ${h.resubmittedAt}: ${u.resubmittedAt}` : ''}`]);
   return rows;
 }
 
@@ -161,6 +167,10 @@ export function reportSheets(c: Content, lang: Locale): Sheet[] {
     {
       name: h.lateMissing, widths: [14, 14, 36, 26, 26],
       rows: [[h.status, h.unitCode, h.unit, h.deadline, h.submittedAt], ...c.lateUnits.map((u) => [h.late, u.unitCode, u.unitName, u.deadline, u.submittedAt]), ...c.missingUnits.map((u) => [h.missing, u.unitCode, u.unitName, u.deadline, ''])],
+    },
+    {
+      name: h.revision, widths: [14, 36, 26, 26, 34],
+      rows: [[h.unitCode, h.unit, h.revisionDeadline, h.resubmittedAt, h.status], ...c.revisions.map((u) => [u.unitCode, u.unitName, u.deadline, u.resubmittedAt ?? '', revisionOutcome(u, h)])],
     },
   ];
 }

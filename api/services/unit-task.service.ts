@@ -12,7 +12,9 @@ import { templateDefinition } from '../../db/template-definitions';
 import { Submission, UnitTask, type IUnitTask } from '../../db/entities/cycle.entity';
 import { validateAnswers, type ReportAnswers } from '../../domain/answers';
 import { ConflictError, LinkError } from '../../domain/errors';
-import { AWAITING_REPORT_STATES, OPEN_TASK_STATES, type CycleStage, type ReportWake, type TaskState } from '../../domain/states';
+import type { Refusal } from '../../domain/refusals';
+import { closesAt, deadlineAnswered, isLate } from '../../domain/timeliness';
+import { AWAITING_REPORT_STATES, OPEN_TASK_STATES, SUBMITTED_TASK_STATES, type CycleStage, type ReportWake, type TaskState } from '../../domain/states';
 import type { TemplateDefinition } from '../../domain/template';
 import { InvalidReportError } from '../errors';
 import { groupedPass } from './grouped-pass';
@@ -23,6 +25,8 @@ export interface Receipt {
   readonly receiptNumber: string;
   readonly version: number;
   readonly submittedAt: string;
+  /** The deadline this report answered: the obligation's, or its revision round's. */
+  readonly deadline: string;
   readonly late: boolean;
   readonly unitCode: string;
   readonly unitName: string;
@@ -37,6 +41,8 @@ export interface TaskView {
   readonly dataTo: string;
   readonly deadline: string;
   readonly hardClose: string;
+  /** The deadline of the unit's latest revision round, if the council sent it back. */
+  readonly revisionDeadline: string | null;
   readonly state: TaskState;
   readonly canSubmit: boolean;
   readonly template: TemplateDefinition;
@@ -47,11 +53,11 @@ export interface TaskView {
 
 const linkActor = (task: IUnitTask, origin: string): Actor => ({ kind: 'link', id: `task:${task.id}`, origin });
 
-const unknownLink = () => new LinkError('This link is not valid or has been replaced by a newer one. Use the most recent email, or ask for a fresh link.', 'unknown');
+const unknownLink = () => new LinkError({ code: 'link_unknown', params: {} }, 'unknown');
 
 /** The hash a link token is stored under; refuses what cannot be a token at all. */
 function tokenHashOf(token: string): string {
-  if (!LINK_TOKEN_PATTERN.test(token)) throw new LinkError('This link is not valid. Check that it was copied completely from the email.', 'unknown');
+  if (!LINK_TOKEN_PATTERN.test(token)) throw new LinkError({ code: 'link_malformed', params: {} }, 'unknown');
   return sha256(token);
 }
 
@@ -64,9 +70,9 @@ export async function resolveLink(em: EntityManager, token: string, { lock = fal
   return task;
 }
 
-function receiptOf(task: IUnitTask, s: { receiptNumber: string; version: number; submittedAt: Date; late: boolean }): Receipt {
+function receiptOf(task: IUnitTask, s: { receiptNumber: string; version: number; submittedAt: Date; deadline: Date; late: boolean }): Receipt {
   return {
-    receiptNumber: s.receiptNumber, version: s.version, submittedAt: s.submittedAt.toISOString(), late: s.late,
+    receiptNumber: s.receiptNumber, version: s.version, submittedAt: s.submittedAt.toISOString(), deadline: s.deadline.toISOString(), late: s.late,
     unitCode: task.unit.code, unitName: task.unit.name, period: task.cycle.period,
   };
 }
@@ -79,17 +85,21 @@ interface TaskStanding {
   readonly stage: CycleStage;
   readonly state: TaskState;
   readonly hardClose: string;
+  readonly revisionDeadline: string | null;
 }
 
-const standingOf = (task: IUnitTask): TaskStanding => ({ stage: task.cycle.stage, state: task.state, hardClose: task.schedule.hardClose });
+const standingOf = (task: IUnitTask): TaskStanding => ({
+  stage: task.cycle.stage, state: task.state, hardClose: task.schedule.hardClose, revisionDeadline: task.revisionDeadline?.toISOString() ?? null,
+});
 
-/** Why the task no longer takes a report, in words for the unit head; undefined when it does. */
-function refusal({ stage, state, hardClose }: TaskStanding, now: Date): string | undefined {
-  if (stage === 'cancelled') return 'This reporting cycle was cancelled; nothing needs to be submitted.';
-  if (state === 'not_submitted' || now.getTime() >= Date.parse(hardClose)) {
-    return `The reporting period closed on ${hardClose}; reports can no longer be submitted through this link. Contact the council secretariat.`;
+/** Why the task no longer takes a report; undefined when it does. */
+function refusal({ stage, state, hardClose, revisionDeadline }: TaskStanding, now: Date): Refusal | undefined {
+  if (stage === 'cancelled') return { code: 'cycle_cancelled', params: {} };
+  if (SUBMITTED_TASK_STATES.has(state)) return { code: 'report_already_submitted', params: {} };
+  const closedAt = closesAt(state, { hardClose }, revisionDeadline);
+  if (!OPEN_TASK_STATES.has(state) || now.getTime() >= Date.parse(closedAt)) {
+    return state === 'revision_requested' ? { code: 'revision_closed', params: { closedAt } } : { code: 'reporting_closed', params: { closedAt } };
   }
-  if (!OPEN_TASK_STATES.has(state)) return 'Your report has already been submitted; the council has not asked for a revision.';
   return undefined;
 }
 
@@ -104,6 +114,7 @@ export async function readTask(em: EntityManager, token: string, now: Date): Pro
     dataTo: task.cycle.plan.dataTo,
     deadline: task.schedule.deadline,
     hardClose: task.schedule.hardClose,
+    revisionDeadline: task.revisionDeadline?.toISOString() ?? null,
     state: task.state,
     canSubmit: refusal(standingOf(task), now) === undefined,
     template: task.cycle.template.definition,
@@ -139,6 +150,8 @@ interface SubmitTarget {
   state: TaskState;
   hard_close: string;
   deadline: string;
+  /** As the driver returns it (a string or a Date, depending on the pool's type parsers). */
+  revision_deadline: Date | string | null;
   workflow_id: string;
   unit_code: string;
   unit_name: string;
@@ -152,7 +165,7 @@ interface SubmitTarget {
 }
 
 const SUBMIT_TARGET = preparedStatement<SubmitTarget, [tokenHash: string]>('submit-target', `
-  SELECT t.id, t.state, t.schedule->>'hardClose' AS hard_close, t.schedule->>'deadline' AS deadline, t.workflow_id,
+  SELECT t.id, t.state, t.schedule->>'hardClose' AS hard_close, t.schedule->>'deadline' AS deadline, t.revision_deadline, t.workflow_id,
          u.code AS unit_code, u.name AS unit_name, c.id AS cycle_id, c.workflow_id AS cycle_workflow_id, c.report_wake, c.period, c.stage, c.template_id,
          (SELECT max(s.version) FROM submission s WHERE s.task_id = t.id) AS last_version
   FROM unit_task t JOIN unit u ON u.id = t.unit_id JOIN cycle c ON c.id = t.cycle_id
@@ -160,17 +173,22 @@ const SUBMIT_TARGET = preparedStatement<SubmitTarget, [tokenHash: string]>('subm
 
 /**
  * Stores the submission, the task's new state and the audit event in one statement (one implicit
- * transaction), only if the task is still in the state it was read in; returns whether it did.
+ * transaction), only if the task is still in the state it was read in and still takes a report at
+ * that instant (a hard close, a closed collection or a cancel moved since the read are seen here,
+ * under the row's lock); returns whether it did. The task's `late` is the obligation's fact: only
+ * the first report sets it (domain/timeliness.ts).
  */
 const STORE_SUBMISSION = preparedStatement<{ n: number }, [
-  state: TaskState, at: Date, late: boolean, taskId: number, readState: TaskState, version: number, answers: string, receiptNumber: string, audit: string,
+  state: TaskState, at: Date, late: boolean, taskId: number, readState: TaskState, version: number, answers: string, receiptNumber: string, audit: string, deadline: string,
 ]>('store-submission', `
   WITH task AS (
-    UPDATE unit_task SET state = $1, submitted_at = $2, late = $3, draft = NULL, updated_at = $2
-    WHERE id = $4 AND state = $5 RETURNING id
+    UPDATE unit_task SET state = $1, submitted_at = $2, late = CASE WHEN $1 = 'submitted' THEN $3 ELSE late END, draft = NULL, updated_at = $2
+    WHERE id = $4 AND state = $5
+      AND $2 < CASE WHEN state = 'revision_requested' THEN revision_deadline ELSE (schedule->>'hardClose')::timestamptz END
+    RETURNING id
   ), stored AS (
-    INSERT INTO submission (created_at, updated_at, task_id, version, answers, submitted_at, late, receipt_number)
-    SELECT $2, $2, id, $6, $7::jsonb, $2, $3, $8 FROM task RETURNING id
+    INSERT INTO submission (created_at, updated_at, task_id, version, answers, submitted_at, deadline, late, receipt_number)
+    SELECT $2, $2, id, $6, $7::jsonb, $2, $10::timestamptz, $3, $8 FROM task RETURNING id
   ), audited AS (
     INSERT INTO audit_pending (content, seal_after_commit) SELECT $9, true FROM stored RETURNING id
   )
@@ -237,32 +255,34 @@ export async function submitReport(em: EntityManager, afterReport: AfterReport, 
   for (let attempt = 1; ; attempt += 1) {
     const [task] = await runPrepared(em, SUBMIT_TARGET, [tokenHash]);
     if (!task) throw unknownLink();
-    const refused = refusal({ stage: task.stage, state: task.state, hardClose: task.hard_close }, now);
+    const revisionDeadline = task.revision_deadline === null ? null : new Date(task.revision_deadline).toISOString();
+    const refused = refusal({ stage: task.stage, state: task.state, hardClose: task.hard_close, revisionDeadline }, now);
     if (refused) throw new ConflictError(refused);
     const checked = validateAnswers(await templateDefinition(em, task.template_id), body, { complete: true });
     if (!checked.ok) throw new InvalidReportError(checked.errors);
     const version = (task.last_version ?? 0) + 1;
-    const late = now.getTime() > Date.parse(task.deadline);
+    const deadline = deadlineAnswered(task.state, { deadline: task.deadline }, revisionDeadline);
+    const late = isLate(now, deadline);
     const receiptNumber = `BC-${task.cycle_id}-${task.unit_code}-${version}`;
     const state: TaskState = task.state === 'revision_requested' ? 'resubmitted' : 'submitted';
     const audit = auditContent({
       actor: { kind: 'link', id: `task:${task.id}`, origin }, action: 'task.submitted', subjectType: 'unit_task', subjectId: String(task.id), cycleId: task.cycle_id,
-      before: { state: task.state }, after: { state, version, late, receiptNumber }, occurredAt: now,
+      before: { state: task.state }, after: { state, version, deadline, late, receiptNumber }, occurredAt: now,
     });
-    const [stored] = await runPrepared(em, STORE_SUBMISSION, [state, now, late, task.id, task.state, version, JSON.stringify(checked.answers), receiptNumber, audit]);
+    const [stored] = await runPrepared(em, STORE_SUBMISSION, [state, now, late, task.id, task.state, version, JSON.stringify(checked.answers), receiptNumber, audit, deadline]);
     if (stored!.n === 1) {
       return {
-        receipt: { receiptNumber, version, submittedAt: now.toISOString(), late, unitCode: task.unit_code, unitName: task.unit_name, period: task.period },
+        receipt: { receiptNumber, version, submittedAt: now.toISOString(), deadline, late, unitCode: task.unit_code, unitName: task.unit_name, period: task.period },
         wake: await afterReport(task),
       };
     }
-    if (attempt === 3) throw new ConflictError('The report could not be stored because the task kept changing; send it again.');
+    if (attempt === 3) throw new ConflictError({ code: 'report_kept_changing', params: {} });
   }
 }
 
 export async function readReceipt(em: EntityManager, token: string): Promise<Receipt> {
   const task = await resolveLink(em, token);
   const last = await latestSubmission(em, task);
-  if (!last) throw new ConflictError('No report has been submitted through this link yet.');
+  if (!last) throw new ConflictError({ code: 'no_report_yet', params: {} });
   return receiptOf(task, last);
 }

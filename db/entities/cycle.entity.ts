@@ -59,7 +59,10 @@ export const UnitTask = defineEntity({
     tokenVersion: p.integer().default(0),
     dispatchedAt: p.datetime().nullable(),
     submittedAt: p.datetime().nullable(),
+    /** Whether the obligation was met after the deadline in force (domain/timeliness.ts); set by the first report only. */
     late: p.boolean().nullable(),
+    /** The deadline of the unit's latest revision round; null until the council sends the unit back. */
+    revisionDeadline: p.datetime().nullable(),
     remindersSent: p.integer().default(0),
     escalationLevel: p.integer().default(0),
     draft: p.json<Partial<ReportAnswers>>().nullable(),
@@ -78,6 +81,9 @@ export const Submission = defineEntity({
     version: p.integer(),
     answers: p.json<ReportAnswers>(),
     submittedAt: p.datetime(),
+    /** The deadline this submission answered: the obligation's (version 1) or its revision round's. */
+    deadline: p.datetime(),
+    /** Handed in after `deadline` (domain/timeliness.ts). */
     late: p.boolean(),
     /** Shown to the unit head as the receipt number. */
     receiptNumber: p.string().length(64).unique(),

@@ -72,7 +72,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     API_PORT: String(apiPort),
     LINK_SECRET: randomBytes(32).toString('hex'),
     SECRETARIAT_EMAIL: 'thuongtruc@hdtdkt.example.org',
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.BAOCAO_TEST_LOG_LEVEL ?? 'silent',
     LINK_GUESS_LIMIT: String(options.linkGuessLimit ?? 1000),
     // Unset in tests (the default applies); benchmarks pass it through to measure the cache's trade-off.
     WORKER_MAX_CACHED_WORKFLOWS: process.env.WORKER_MAX_CACHED_WORKFLOWS,

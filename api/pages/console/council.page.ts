@@ -17,6 +17,7 @@ const T = {
     needed: 'cần ít nhất', outOf: 'trên', whoVoted: 'Thành viên đã bỏ phiếu', nobody: 'Chưa có ai bỏ phiếu.', secret: 'Bỏ phiếu kín: trang chỉ cho biết ai đã bỏ phiếu, không cho biết bỏ phiếu thế nào.',
     ballots: 'Các phiếu', subject: 'Nội dung', choice: 'Lựa chọn', units: 'Đơn vị', comment: 'Ý kiến', at: 'Lúc', reportSubject: 'Báo cáo',
     submission: 'Tình hình nộp báo cáo', completeness: 'Đã nộp', onTime: 'Đúng hạn', unitsWord: 'đơn vị', lateUnits: 'Đơn vị nộp muộn', missingUnits: 'Đơn vị chưa nộp',
+    revisions: 'Đơn vị được yêu cầu chỉnh sửa', revisionDeadline: 'hạn chỉnh sửa', resubmitted: 'nộp lại', revisedInTime: 'đúng hạn', revisedLate: 'muộn', notResubmitted: 'không nộp lại, giữ báo cáo trước',
     deadline: 'hạn', submittedAt: 'nộp lúc', indicators: 'Chỉ tiêu so với mục tiêu', keyTasks: 'Nhiệm vụ trọng tâm', keyTaskChart: 'Số đơn vị theo tình hình thực hiện từng nhiệm vụ',
     done: 'Đã hoàn thành', inProgress: 'Đang thực hiện', notStarted: 'Chưa triển khai', evidence: 'minh chứng', unitCount: 'Số đơn vị',
     sections: 'Các lĩnh vực', examples: 'Điển hình tiên tiến', proposals: 'Đề nghị khen thưởng', recommendations: 'Khó khăn, vướng mắc, kiến nghị', noEntries: '(không có)', noText: 'Chưa đơn vị nào báo cáo về',
@@ -36,6 +37,7 @@ const T = {
     needed: 'needs at least', outOf: 'of', whoVoted: 'Members who have voted', nobody: 'Nobody has voted yet.', secret: 'Secret ballots: this page shows who has voted, never how.',
     ballots: 'Ballots', subject: 'Subject', choice: 'Choice', units: 'Units', comment: 'Comment', at: 'At', reportSubject: 'Report',
     submission: 'Submission', completeness: 'Submitted', onTime: 'On time', unitsWord: 'units', lateUnits: 'Late units', missingUnits: 'Units that did not submit',
+    revisions: 'Units sent back for revision', revisionDeadline: 'revision deadline', resubmitted: 'resubmitted', revisedInTime: 'in time', revisedLate: 'late', notResubmitted: 'not resubmitted, previous report stands',
     deadline: 'deadline', submittedAt: 'submitted', indicators: 'Indicators against their targets', keyTasks: 'Key tasks', keyTaskChart: 'Units by status, for each key task',
     done: 'Done', inProgress: 'In progress', notStarted: 'Not started', evidence: 'evidence', unitCount: 'Units',
     sections: 'Sector fields', examples: 'Advanced examples', proposals: 'Commendation proposals', recommendations: 'Difficulties and recommendations', noEntries: '(none)', noText: 'No unit reported on',
@@ -97,7 +99,8 @@ function reportBody(v: ConsoleView, c: ConsolidatedReportContent, opts: { canVot
   ],
 })}
 <div class="grid2"><div><h3>${t.lateUnits} (${c.lateUnits.length})</h3>${c.lateUnits.length ? html`<ul>${c.lateUnits.map((u) => html`<li>${u.unitName} (${u.unitCode}) — ${t.submittedAt} ${formatShort(u.submittedAt, lang)}, ${t.deadline} ${formatShort(u.deadline, lang)}</li>`)}</ul>` : html`<p class="hint">${t.noEntries}</p>`}</div>
-<div><h3>${t.missingUnits} (${c.missingUnits.length})</h3>${c.missingUnits.length ? html`<ul>${c.missingUnits.map((u) => html`<li>${u.unitName} (${u.unitCode})</li>`)}</ul>` : html`<p class="hint">${t.noEntries}</p>`}</div></div></div>
+<div><h3>${t.missingUnits} (${c.missingUnits.length})</h3>${c.missingUnits.length ? html`<ul>${c.missingUnits.map((u) => html`<li>${u.unitName} (${u.unitCode})</li>`)}</ul>` : html`<p class="hint">${t.noEntries}</p>`}</div></div>
+${c.revisions.length ? html`<h3>${t.revisions} (${c.revisions.length})</h3><ul id="revisions">${c.revisions.map((u) => html`<li>${u.unitName} (${u.unitCode}) — ${t.revisionDeadline} ${formatShort(u.deadline, lang)}: ${u.resubmittedAt ? html`${t.resubmitted} ${formatShort(u.resubmittedAt, lang)}, <span class="badge ${u.inTime ? 'ok' : 'warn'}">${u.inTime ? t.revisedInTime : t.revisedLate}</span>` : t.notResubmitted}</li>`)}</ul>` : ''}</div>
 <h2 id="indicators">${t.indicators}</h2>
 <ul class="chart-list">${c.indicators.map((ind) => html`<li><h3>${ind.code}. ${ind.title[lang]}</h3>${indicatorChart({ title: ind.title[lang], measure: ind.measure[lang], target: ind.target, value: ind.value, met: ind.met, values: ind.values }, lang)}</li>`)}</ul>
 <h2 id="key-tasks">${t.keyTasks}</h2>
