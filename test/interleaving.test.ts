@@ -163,7 +163,7 @@ test.each([1, 2] as const)('when a report commits while level-%i escalation runs
   await direct.markTaskOverdue({ taskId: s.tasks[1]!.taskId, dueAt: s.plan.schedule.deadline });
   if (level === 2) await direct.escalateOverdue({ cycleId: s.cycleId, level: 1, dueAt: s.plan.schedule.escalations[0] });
   const token = await s.link(0);
-  const { transition, report } = await interleave(() => acts.escalateOverdue({ cycleId: s.cycleId, level, dueAt: s.plan.schedule.escalations[level - 1] }), () => submit(token));
+  const { transition, report } = await interleave(() => acts.escalateOverdue({ cycleId: s.cycleId, level, dueAt: s.plan.schedule.escalations[level - 1]! }), () => submit(token));
   expect(report.status).toBe(201);
   // The escalation locked its rows first (and escalated both) or ran after the report (only the silent unit).
   expect([1, 2]).toContain(transition);
