@@ -12,7 +12,8 @@
  * 5. Publish, and tell the batches to close.
  * 6. Archive: an archive workflow, which outlives this one, keeps every history in PostgreSQL.
  *
- * Cancelled once open, the cycle is recorded as cancelled and archived the same way.
+ * Cancelled at any step, the cycle is recorded as cancelled and archived the same way. The opening
+ * is not interrupted, so a cycle cancelled while it opens is recorded too.
  */
 import {
   ApplicationFailure,
@@ -132,7 +133,10 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
   );
 
   upsertSearchAttributes(searchAttributes(stage));
-  opened = await cycleActivities.openCycle({ ...input, workflowId: cycleWorkflowId, startedAt: new Date(Date.now()).toISOString() });
+  // Not cancellable: the cycle's rows may be written even if the cancel arrives meanwhile, so the
+  // cancellation below must know the cycle to record it. A cancel requested while opening makes
+  // the first step after it fail as cancelled.
+  opened = await CancellationScope.nonCancellable(() => cycleActivities.openCycle({ ...input, workflowId: cycleWorkflowId, startedAt: new Date(Date.now()).toISOString() }));
   const { cycleId, plan, units } = opened;
 
   try {
