@@ -139,7 +139,6 @@ interface SubmitTarget {
   state: TaskState;
   hard_close: string;
   deadline: string;
-  workflow_id: string;
   unit_code: string;
   unit_name: string;
   cycle_id: number;
@@ -151,7 +150,7 @@ interface SubmitTarget {
 }
 
 const SUBMIT_TARGET = preparedStatement<SubmitTarget, [tokenHash: string]>('submit-target', `
-  SELECT t.id, t.state, t.schedule->>'hardClose' AS hard_close, t.schedule->>'deadline' AS deadline, t.workflow_id,
+  SELECT t.id, t.state, t.schedule->>'hardClose' AS hard_close, t.schedule->>'deadline' AS deadline,
          u.code AS unit_code, u.name AS unit_name, c.id AS cycle_id, c.workflow_id AS cycle_workflow_id, c.period, c.stage, c.template_id,
          (SELECT max(s.version) FROM submission s WHERE s.task_id = t.id) AS last_version
   FROM unit_task t JOIN unit u ON u.id = t.unit_id JOIN cycle c ON c.id = t.cycle_id
