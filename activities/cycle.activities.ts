@@ -7,7 +7,7 @@ import type { ICycle } from '../db/entities/cycle.entity';
 import { planCycle } from '../domain/calendar';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import { parsePeriod, unitWorkflowId } from '../domain/period';
-import { AWAITING_REPORT_STATES, OPEN_TASK_STATES, type CycleStage, type ReportWake } from '../domain/states';
+import { AWAITING_REPORT_STATES, OPEN_TASK_STATES, type CycleStage } from '../domain/states';
 import type { Locale } from '../domain/template';
 import { deliverPending, enqueueEmail } from '../mail/outbox';
 import type { OverdueUnit } from '../mail/render';
@@ -25,7 +25,7 @@ export function createCycleActivities(deps: ActivityDeps) {
      * Creates the cycle and one task per active unit, pinning the template version and the
      * policy. Idempotent by workflow id: a retry returns what the first attempt created.
      */
-    async openCycle(input: StartCycleInput & { workflowId: string; startedAt: string; reportWake?: ReportWake }): Promise<OpenedCycle> {
+    async openCycle(input: StartCycleInput & { workflowId: string; startedAt: string }): Promise<OpenedCycle> {
       return deps.orm.em.fork().transactional(async (em) => {
         let cycle = await em.findOne(Cycle, { workflowId: input.workflowId });
         if (!cycle) {
@@ -45,7 +45,7 @@ export function createCycleActivities(deps: ActivityDeps) {
           const holidays = new Set((await em.find(Holiday, {})).map((h) => h.date));
           const policy = campaign.policy.definition;
           const plan = planCycle(policy.timing, period, input.startedAt, holidays);
-          cycle = em.create(Cycle, { campaign, period, workflowId: input.workflowId, template, policy, plan, stage: 'collecting', reportWake: input.reportWake ?? 'unit' });
+          cycle = em.create(Cycle, { campaign, period, workflowId: input.workflowId, template, policy, plan, stage: 'collecting' });
           for (const unit of units) {
             em.create(UnitTask, { cycle, unit, workflowId: unitWorkflowId(input.workflowId, unit.code), state: 'pending', schedule: plan.schedule });
           }

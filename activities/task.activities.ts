@@ -124,13 +124,6 @@ export function createTaskActivities(deps: ActivityDeps) {
   return {
     dispatchTasks,
 
-    /** Dispatches one unit's task (unit workflows of runs started before set-based dispatch). */
-    async dispatchTask({ taskId }: { taskId: number }): Promise<{ dispatched: number }> {
-      const task = await deps.orm.em.fork().findOne(UnitTask, taskId, { fields: ['cycle'] });
-      if (!task) throw new NotFoundError(`Unit task ${taskId} does not exist.`);
-      return dispatchTasks({ cycleId: task.cycle.id, taskIds: [taskId] });
-    },
-
     /** Which of `taskIds` hold a report (submitted or resubmitted). */
     async reportedTasks({ taskIds }: { taskIds: readonly number[] }): Promise<number[]> {
       const rows = await deps.orm.em.fork().execute<{ id: number }[]>(

@@ -44,7 +44,7 @@ export function createUnitWorkflowActivities(deps: ActivityDeps, dispatchTasks: 
           await deps.temporal.workflow.start<typeof unitWorkflow>('unitWorkflow', {
             taskQueue,
             workflowId: unitWorkflowId(cycleWorkflowId, unit.unitCode),
-            args: [{ cycleId, taskId: unit.taskId, unitCode: unit.unitCode, schedule, dispatchedByBatch: true, batchWorkflowId }],
+            args: [{ cycleId, taskId: unit.taskId, unitCode: unit.unitCode, schedule, batchWorkflowId }],
             // One run per unit and cycle: an id that runs or ran already is refused, not started again.
             workflowIdReusePolicy: 'REJECT_DUPLICATE',
             typedSearchAttributes: [

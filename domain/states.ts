@@ -17,13 +17,6 @@ export const TASK_STATES = [
 ] as const;
 export type TaskState = (typeof TASK_STATES)[number];
 
-/**
- * Which workflow the API wakes once a report is stored: the unit's own workflow, or — with
- * set-based collection — the cycle's, when no task of the cycle is waiting for a report any more.
- */
-export const REPORT_WAKES = ['unit', 'cycle'] as const;
-export type ReportWake = (typeof REPORT_WAKES)[number];
-
 /** States in which the unit head may still save a draft or submit. */
 export const OPEN_TASK_STATES: ReadonlySet<TaskState> = new Set(['dispatched', 'draft', 'overdue', 'escalated', 'revision_requested']);
 

@@ -30,9 +30,9 @@ test('when dispatch, reminder, escalation, consolidation and cycle opening are r
   expect(await stack.orm.em.fork().count(UnitTask, { cycle: first.cycleId })).toBe(2);
 
   const [a, b] = first.units;
-  await acts.dispatchTask({ taskId: a!.taskId });
-  await acts.dispatchTask({ taskId: a!.taskId });
-  await acts.dispatchTask({ taskId: b!.taskId });
+  await acts.dispatchTasks({ cycleId: first.cycleId, taskIds: [a!.taskId] });
+  await acts.dispatchTasks({ cycleId: first.cycleId, taskIds: [a!.taskId] });
+  await acts.dispatchTasks({ cycleId: first.cycleId, taskIds: [b!.taskId] });
   const reminderAt = first.plan.schedule.reminders[0]!;
   await acts.remindTask({ taskId: a!.taskId, dueAt: reminderAt });
   await acts.remindTask({ taskId: a!.taskId, dueAt: reminderAt });
@@ -95,13 +95,14 @@ test('when the SMTP server refuses a message, the outbox row stays pending with 
   const opened = await createActivities({ ...deps, mailer: working }).openCycle({ campaignCode: campaign, period: currentPeriod(), requestedBy: 'test', unitCodes: [unit!.code], workflowId: `smtp-${campaign}`, startedAt: new Date().toISOString() });
   const taskId = opened.units[0]!.taskId;
 
-  await expect(createActivities({ ...deps, mailer: broken }).dispatchTask({ taskId })).rejects.toThrow();
+  const dispatch = { cycleId: opened.cycleId, taskIds: [taskId] };
+  await expect(createActivities({ ...deps, mailer: broken }).dispatchTasks(dispatch)).rejects.toThrow();
   const pending = await stack.orm.em.fork().findOneOrFail(Email, { taskId });
   expect(pending).toMatchObject({ status: 'pending', attempts: 1 });
   expect(pending.lastError).toMatch(/ECONNREFUSED/);
 
-  await createActivities({ ...deps, mailer: working }).dispatchTask({ taskId });
-  await createActivities({ ...deps, mailer: working }).dispatchTask({ taskId });
+  await createActivities({ ...deps, mailer: working }).dispatchTasks(dispatch);
+  await createActivities({ ...deps, mailer: working }).dispatchTasks(dispatch);
   await stack.sink.waitFor(() => stack.sink.to(unit!.headEmail).length === 1);
   await new Promise((r) => setTimeout(r, 300));
   expect(stack.sink.to(unit!.headEmail)).toHaveLength(1);
@@ -126,7 +127,7 @@ test('when a batch dispatch fails on one message and is retried, every unit head
   const opened = await acts.openCycle({ campaignCode: campaign, period: currentPeriod(), requestedBy: 'test', unitCodes: units.map((u) => u.code), workflowId: `batch-${campaign}`, startedAt: new Date().toISOString() });
   const taskIds = opened.units.map((u) => u.taskId);
 
-  await acts.dispatchTask({ taskId: taskIds[0]! }); // dispatched on its own first: not sent again below
+  await acts.dispatchTasks({ cycleId: opened.cycleId, taskIds: [taskIds[0]!] }); // dispatched on its own first: not sent again below
   await expect(acts.dispatchTasks({ cycleId: opened.cycleId, taskIds })).rejects.toThrow(/try again later/);
   expect(await acts.dispatchTasks({ cycleId: opened.cycleId, taskIds })).toEqual({ dispatched: 0 });
   expect(await acts.dispatchTasks({ cycleId: opened.cycleId, taskIds })).toEqual({ dispatched: 0 });

@@ -63,7 +63,8 @@ test('a published cycle archives every history, each replays against the current
   }, { what: 'the archived histories of the cycle, its unit batch and its two units' });
   expect(listed.map((h) => h.workflowId)).toEqual(ids);
   expect(listed.every((h) => h.status === 'COMPLETED' && h.events > 5)).toBe(true);
-  await recordHistories(stack.client, 'units-started-by-activity-archived', [workflowId, `${workflowId}-batch-1`, ...units.map((u) => `${workflowId}-unit-${u.code}`)]);
+  expect(await stack.client.workflow.getHandle(`${workflowId}-archive`).result()).toBe(ids.length);
+  await recordHistories(stack.client, 'cycle-archived', [workflowId, `${workflowId}-batch-1`, ...units.map((u) => `${workflowId}-unit-${u.code}`), `${workflowId}-archive`]);
 
   const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve(WORKFLOWS_PATH), logger: { info() {}, warn() {}, error() {}, debug() {}, trace() {}, log() {} } as never });
   for (const id of ids) {

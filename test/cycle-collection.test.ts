@@ -11,7 +11,6 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { ormOptions } from '../db/orm';
 import { withDatabaseName } from '../db/admin';
 import { createAfterReport } from '../api/services/unit-task.service';
-import { submittedSignal } from '../workflows/messages';
 
 let stack: Stack;
 let admin: string;
@@ -199,11 +198,10 @@ test('when the after-commit pass cannot reach the database, the report stays ans
   const unreachable = await MikroORM.init(ormOptions(withDatabaseName(stack.config.DATABASE_URL, 'baocao_no_such_database'), { ensureDatabase: false }));
   const errors: unknown[] = [];
   const afterReport = createAfterReport(() => unreachable.em.fork(), (error) => errors.push(error));
-  const task = { cycle_id: 1, workflow_id: 'cycle-x-unit-u', cycle_workflow_id: 'cycle-x' };
+  const task = { cycle_id: 1, cycle_workflow_id: 'cycle-x' };
   // Whether the cycle still waits is unknown: it is not woken (its units' next steps will tell it).
-  expect(await afterReport({ ...task, report_wake: 'cycle' })).toBeUndefined();
-  // A cycle opened before set-based collection still wakes the unit's workflow.
-  expect(await afterReport({ ...task, report_wake: 'unit' })).toEqual({ workflowId: 'cycle-x-unit-u', signal: submittedSignal });
+  expect(await afterReport(task)).toBeUndefined();
+  expect(await afterReport(task)).toBeUndefined();
   expect(errors).toHaveLength(2);
   expect(String(errors[0])).toContain('baocao_no_such_database');
   await unreachable.close();

@@ -132,6 +132,5 @@ test('when the council asks for a revision, only the named unit is reopened with
   expect((await vote(council[2]!, `${base}/ballots`, { version: 2, choice: 'approve' })).status).toBe(201);
   expect(await stack.client.workflow.getHandle(workflowId).result()).toEqual({ cycleId: cycle.id, consolidatedVersion: 2 });
   expect((await em.fork().findOneOrFail(UnitTask, { cycle: cycle.id, unit: { code: named!.code } })).state).toBe('accepted');
-  // (`full-cycle-with-revision` was recorded before units ran under batch workflows: it keeps that path replaying.)
-  await recordHistories(stack.client, 'units-started-by-activity-with-revision', [workflowId, `${workflowId}-batch-1`, ...units.map((u) => `${workflowId}-unit-${u.code}`)]);
+  await recordHistories(stack.client, 'cycle-with-revision', [workflowId, `${workflowId}-batch-1`, ...units.map((u) => `${workflowId}-unit-${u.code}`)]);
 });

@@ -1,5 +1,8 @@
 /** Schedules start each month's cycle; administrators pause, trigger and inspect them; cycles can be cancelled. */
-import { Cycle, UnitTask, WorkflowHistory } from '../db/entities';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { Client as PgClient } from 'pg';
+import { AuditEvent, Cycle, UnitTask, WorkflowHistory } from '../db/entities';
+import { recordHistories } from './support/histories';
 import { startStack, type Stack } from './support/stack';
 import { api, createCampaign, createUnits, currentPeriod, eventually, linkIn, submitByLink } from './support/fixtures';
 
@@ -84,4 +87,57 @@ test('when an administrator cancels a cycle, it is recorded with the reason and 
     return rows.length === 3 ? rows : undefined; // the cycle's, its unit batch's, the unit's
   }, { what: 'the archived histories of the cancelled cycle' });
   expect(archived.map((h) => h.status).sort()).toEqual(['CANCELLED', 'CANCELLED', 'CANCELLED']);
+});
+
+/** Runs `whileHeld` while the test holds a lock that lets others read the cycle table but not write to it. */
+async function withCycleTableLocked<T>(whileHeld: (lock: PgClient) => Promise<T>): Promise<T> {
+  const lock = new PgClient({ connectionString: stack.config.DATABASE_URL });
+  await lock.connect();
+  try {
+    await lock.query('BEGIN');
+    await lock.query('LOCK TABLE cycle IN SHARE MODE');
+    return await whileHeld(lock);
+  } finally {
+    await lock.query('COMMIT');
+    await lock.end();
+  }
+}
+
+test('when a cycle is cancelled while it opens, it is recorded as cancelled, no unit is dispatched, and its history is archived', async () => {
+  const units = await createUnits(stack.orm, 2);
+  const campaign = await createCampaign(stack.orm, slow);
+  const period = currentPeriod();
+  // The opening activity cannot write the cycle while the lock is held: it is still running when the cancel arrives.
+  const workflowId = await withCycleTableLocked(async (lock) => {
+    const started = await api<{ workflowId: string }>(stack.baseUrl, 'POST', '/api/v1/cycles', { token: admin, body: { campaign, period, units: units.map((u) => u.code) } });
+    expect(started.status).toBe(201);
+    await eventually(async () => ((await lock.query(`SELECT 1 FROM pg_locks WHERE relation = 'cycle'::regclass AND NOT granted`)).rowCount ? true : undefined), { what: 'the opening to wait for the lock' });
+    // Cancelled from Temporal (UI or CLI): the API has no cycle row to cancel yet.
+    const handle = stack.client.workflow.getHandle(started.body.workflowId);
+    await handle.cancel();
+    // The lock is released only once the workflow has run a workflow task that saw the cancel request.
+    await eventually(async () => {
+      const { events } = await handle.fetchHistory();
+      const requested = events!.findIndex((e) => e.workflowExecutionCancelRequestedEventAttributes);
+      return requested >= 0 && events!.slice(requested).some((e) => e.workflowTaskCompletedEventAttributes) ? true : undefined;
+    }, { what: 'the cycle workflow to see the cancel request' });
+    return started.body.workflowId;
+  });
+
+  await expect(stack.client.workflow.getHandle(workflowId).result()).rejects.toThrow();
+  const em = stack.orm.em.fork();
+  const cycle = await em.findOneOrFail(Cycle, { workflowId });
+  expect(cycle.stage).toBe('cancelled');
+  expect(cycle.closedAt).toBeInstanceOf(Date);
+  expect(await em.count(AuditEvent, { cycleId: cycle.id, action: 'cycle.cancelled' })).toBe(1);
+  // Its archive keeps the cycle's own history: no batch or unit workflow was started.
+  expect(await stack.client.workflow.getHandle(`${workflowId}-archive`).result()).toBe(1);
+  const archived = await em.find(WorkflowHistory, { cycle: cycle.id });
+  expect(archived.map((h) => [h.workflowId, h.status])).toEqual([[workflowId, 'CANCELLED']]);
+  await expect(stack.client.workflow.getHandle(`${workflowId}-batch-1`).describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+  // No unit of the cancelled cycle got a link or an email.
+  const tasks = await em.find(UnitTask, { cycle: cycle.id });
+  expect(tasks.map((t) => [t.state, t.tokenHash])).toEqual([['pending', null], ['pending', null]]);
+  expect(units.flatMap((u) => stack.sink.to(u.headEmail))).toEqual([]);
+  await recordHistories(stack.client, 'cycle-cancelled-while-opening', [workflowId, `${workflowId}-archive`]);
 });

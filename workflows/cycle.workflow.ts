@@ -1,8 +1,19 @@
 /**
- * One month of one campaign: opens the cycle, starts a unit workflow per unit (in batches of
- * UNIT_BATCH_SIZE, each under a batch workflow), escalates overdue
- * units, consolidates once every unit has settled (submitted, or silent at its hard close), runs
- * the council's review with its revision rounds, and publishes.
+ * One month of one campaign, under the id `cycle-<campaign>-<YYYY-MM>`:
+ *
+ * 1. Open: the cycle and one task per unit are written to PostgreSQL.
+ * 2. Dispatch: one batch workflow per UNIT_BATCH_SIZE units (unit-batch.workflow.ts) starts its
+ *    units' workflows and emails their links.
+ * 3. Collect until every unit has settled (submitted, or silent at its hard close), escalating
+ *    overdue units at the policy's times. Administrators may extend a unit's deadline or close
+ *    collection early meanwhile.
+ * 4. Review: consolidate, then the council votes; a revision round reopens the units it names and
+ *    consolidates a new version.
+ * 5. Publish, and tell the batches to close.
+ * 6. Archive: an archive workflow, which outlives this one, keeps every history in PostgreSQL.
+ *
+ * Cancelled at any step, the cycle is recorded as cancelled and archived the same way. The opening
+ * is not interrupted, so a cycle cancelled while it opens is recorded too.
  */
 import {
   ApplicationFailure,
@@ -13,43 +24,51 @@ import {
   condition,
   getExternalWorkflowHandle,
   isCancellation,
-  patched,
   setHandler,
   startChild,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { unitWorkflowId } from '../domain/period';
 import type { CycleStage } from '../domain/states';
 import { activities, cycleActivities } from './activity-proxies';
-import { allReportedSignal, ballotCastSignal, closeCollectionUpdate, closeUnitSignal, collectionClosedSignal, cycleStatusQuery, extendDeadlineUpdate, rescheduleSignal, revisionRequestedSignal, submittedSignal, unitSettledSignal, unitsSettledSignal } from './messages';
-import { CAMPAIGN, PERIOD, STAGE, UNIT } from './search-attributes';
-import { unitWorkflowId } from '../domain/period';
-import type { CycleResult, OpenedCycle, OpenedUnit, StartCycleInput, UnitOutcome } from './types';
 import { archiveCycleWorkflow } from './archive.workflow';
-import { SET_BASED_BATCH_SIZE, UNIT_BATCH_SIZE, unitBatchWorkflow } from './unit-batch.workflow';
-import { unitWorkflow } from './unit.workflow';
+import { allReportedSignal, ballotCastSignal, closeCollectionUpdate, closeUnitSignal, collectionClosedSignal, cycleStatusQuery, extendDeadlineUpdate, rescheduleSignal, revisionRequestedSignal, submittedSignal, unitsSettledSignal } from './messages';
+import { CAMPAIGN, PERIOD, STAGE } from './search-attributes';
+import type { CycleResult, OpenedCycle, OpenedUnit, StartCycleInput, UnitOutcome } from './types';
+import { UNIT_BATCH_SIZE, batchWorkflowId, unitBatchWorkflow } from './unit-batch.workflow';
 
 interface PendingEscalation {
   readonly level: 1 | 2;
   readonly at: string;
 }
 
+interface StartedBatch {
+  readonly handle: ChildWorkflowHandle<typeof unitBatchWorkflow>;
+  readonly units: readonly OpenedUnit[];
+}
+
 export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult> {
   const cycleWorkflowId = workflowInfo().workflowId;
   const workflowIdOf = (unit: OpenedUnit): string => unitWorkflowId(cycleWorkflowId, unit.unitCode);
+  const searchAttributes = (stage: string) => [
+    { key: CAMPAIGN, value: input.campaignCode },
+    { key: PERIOD, value: input.period },
+    { key: STAGE, value: stage },
+  ];
+
   let stage: CycleStage = 'collecting';
   let opened: OpenedCycle | undefined;
-  let collectionClosedAt: string | undefined; // an administrator ended collection early
-  /** Units run under batch workflows (runs started before batches existed: directly under this one). */
-  let batched = false;
-  const batchIds: string[] = [];
-  const batches: ChildWorkflowHandle<typeof unitBatchWorkflow>[] = [];
+  const batches: StartedBatch[] = [];
+  /** How each unit settled, as its batch reported it; a unit sent back for revision is removed until it settles again. */
   const settled = new Map<string, UnitOutcome>();
+  /** Escalations still to run, soonest first; an extended deadline adds the unit's own. */
   const escalations: PendingEscalation[] = [];
   let escalationsChanged = false;
-  let ballotCast = false;
-  /** The API found no task waiting for a report any more (set-based collection). */
+  let collectionClosedAt: string | undefined; // an administrator ended collection early
+  /** The API found no task of the cycle waiting for a report any more. */
   let reported = false;
+  let ballotCast = false;
 
   const setStage = (next: CycleStage): void => {
     stage = next;
@@ -62,10 +81,8 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
     escalations.sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.level - b.level);
     escalationsChanged = true;
   };
+  const allSettled = (): boolean => opened !== undefined && opened.units.every((u) => settled.has(u.unitCode));
 
-  setHandler(unitSettledSignal, ({ unitCode, outcome }) => {
-    settled.set(unitCode, outcome);
-  });
   setHandler(unitsSettledSignal, (list) => {
     for (const { unitCode, outcome } of list) settled.set(unitCode, outcome);
   });
@@ -96,15 +113,14 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
       },
     },
   );
-
   setHandler(
     closeCollectionUpdate,
     async (request) => {
       const at = new Date(Date.now()).toISOString();
       collectionClosedAt = at;
       const { openUnits } = await activities.closeCollectionEarly({ cycleId: opened!.cycleId, at, ...request });
-      const recipients = batched ? batchIds : opened!.units.filter((u) => !settled.has(u.unitCode)).map(workflowIdOf);
-      await Promise.all(recipients.map((id) => getExternalWorkflowHandle(id).signal(collectionClosedSignal, { at })));
+      // Each batch closes its units that have not settled.
+      await Promise.all(batches.map((batch) => batch.handle.signal(collectionClosedSignal, { at })));
       return { closedAt: at, openUnits };
     },
     {
@@ -116,78 +132,59 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
     },
   );
 
-  upsertSearchAttributes([
-    { key: CAMPAIGN, value: input.campaignCode },
-    { key: PERIOD, value: input.period },
-    { key: STAGE, value: stage },
-  ]);
-  // Added for 10,000-unit cycles: batches dispatch their tasks in one activity each, and a report
-  // wakes the cycle only once no task is open any more (see unit-batch.workflow.ts).
-  const setBased = patched('set-based-collection');
-  opened = await cycleActivities.openCycle({
-    ...input, workflowId: cycleWorkflowId, startedAt: new Date(Date.now()).toISOString(), ...(setBased ? { reportWake: 'cycle' as const } : {}),
-  });
+  upsertSearchAttributes(searchAttributes(stage));
+  // Not cancellable: the cycle's rows may be written even if the cancel arrives meanwhile, so the
+  // cancellation below must know the cycle to record it. A cancel requested while opening makes
+  // the first step after it fail as cancelled.
+  opened = await CancellationScope.nonCancellable(() => cycleActivities.openCycle({ ...input, workflowId: cycleWorkflowId, startedAt: new Date(Date.now()).toISOString() }));
   const { cycleId, plan, units } = opened;
-  /** Hands the histories over to the archive workflow, which outlives this one. */
-  const archiveHistories = async (): Promise<void> => {
-    await startChild(archiveCycleWorkflow, {
-      workflowId: `${cycleWorkflowId}-archive`,
-      args: [{ cycleId, workflowIds: [cycleWorkflowId, ...batchIds, ...units.map(workflowIdOf)] }],
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      typedSearchAttributes: [
-        { key: CAMPAIGN, value: input.campaignCode },
-        { key: PERIOD, value: input.period },
-        { key: STAGE, value: 'archiving' },
-      ],
-    });
-  };
 
   try {
-    addEscalations(plan.schedule.escalations);
-    // Added for 10,000-unit cycles: units under batches keep this history short (see unit-batch.workflow.ts).
-    batched = patched('unit-batches');
-    if (batched) {
-      const batchSize = setBased ? SET_BASED_BATCH_SIZE : UNIT_BATCH_SIZE;
-      for (let i = 0; i * batchSize < units.length; i += 1) batchIds.push(`${cycleWorkflowId}-batch-${i + 1}`);
-      batches.push(...await Promise.all(
-        batchIds.map((workflowId, i) =>
-          startChild(unitBatchWorkflow, {
-            workflowId,
-            args: [{ cycleId, campaignCode: input.campaignCode, period: input.period, schedule: plan.schedule, units: units.slice(i * batchSize, (i + 1) * batchSize), ...(setBased ? { setBased } : {}) }],
-            parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-            typedSearchAttributes: [
-              { key: CAMPAIGN, value: input.campaignCode },
-              { key: PERIOD, value: input.period },
-              { key: STAGE, value: 'collecting' },
-            ],
-          }),
-        ),
-      ));
-    } else {
-      await Promise.all(
-        units.map((unit) =>
-          startChild(unitWorkflow, {
-            workflowId: workflowIdOf(unit),
-            args: [{ cycleId, taskId: unit.taskId, unitCode: unit.unitCode, schedule: plan.schedule }],
-            parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-            typedSearchAttributes: [
-              { key: CAMPAIGN, value: input.campaignCode },
-              { key: PERIOD, value: input.period },
-              { key: UNIT, value: unit.unitCode },
-              { key: STAGE, value: 'dispatching' },
-            ],
-          }),
-        ),
-      );
+    await startBatches();
+    await collect();
+    const version = await review();
+    await publish(version);
+    await archive();
+    await condition(allHandlersFinished);
+    return { cycleId, consolidatedVersion: version };
+  } catch (error) {
+    if (isCancellation(error)) {
+      await CancellationScope.nonCancellable(async () => {
+        await activities.markCycleCancelled({ cycleId });
+        await archive();
+      });
+      setStage('cancelled');
     }
+    throw error;
+  }
 
-    // Collection: wait for every unit, escalating overdue ones on the way.
-    const allSettled = (): boolean => units.every((u) => settled.has(u.unitCode));
+  /** One batch per UNIT_BATCH_SIZE units; each starts its units and dispatches their tasks. */
+  async function startBatches(): Promise<void> {
+    const slices: (readonly OpenedUnit[])[] = [];
+    for (let i = 0; i < units.length; i += UNIT_BATCH_SIZE) slices.push(units.slice(i, i + UNIT_BATCH_SIZE));
+    await Promise.all(slices.map(async (slice, i) => {
+      const handle = await startChild(unitBatchWorkflow, {
+        workflowId: batchWorkflowId(cycleWorkflowId, i + 1),
+        args: [{ cycleId, campaignCode: input.campaignCode, period: input.period, schedule: plan.schedule, units: slice }],
+        // A batch cancels its units when it is cancelled, and it is cancelled with the cycle.
+        parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+        typedSearchAttributes: searchAttributes('collecting'),
+      });
+      batches.push({ handle, units: slice });
+    }));
+  }
+
+  /**
+   * Until every unit has settled: runs each escalation when it falls due, and passes the API's
+   * "all reported" on to the batches, which wake the units that reported.
+   */
+  async function collect(): Promise<void> {
+    addEscalations(plan.schedule.escalations);
     while (!allSettled()) {
       escalationsChanged = false;
       if (reported) {
         reported = false;
-        await Promise.all(batches.map((batch) => batch.signal(allReportedSignal)));
+        await Promise.all(batches.map((batch) => batch.handle.signal(allReportedSignal)));
         continue;
       }
       const next = escalations[0];
@@ -200,68 +197,78 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
       escalations.shift();
       await cycleActivities.escalateOverdue({ cycleId, level: next.level, dueAt: next.at });
     }
+  }
 
-    // Council review, with revision rounds: each round is a new consolidated version.
-    let version = 1;
-    for (;;) {
+  /** Council review rounds until a version is approved; each revision round is a new consolidated version. Answers the approved version. */
+  async function review(): Promise<number> {
+    for (let version = 1; ; version += 1) {
       setStage('consolidating');
       await activities.setCycleStage({ cycleId, stage: 'consolidating' });
       await cycleActivities.consolidateCycle({ cycleId, version });
       setStage('review');
-      const reviewEndsAt = await activities.openReview({ cycleId, version });
-      let expiryReported = false;
-      // Clear the wake-up flag before each count, so a ballot cast while counting wakes the next wait.
-      ballotCast = false;
-      let decision = await activities.tallyReview({ cycleId, version });
-      while (decision.decision === 'pending') {
-        const wait = Date.parse(reviewEndsAt) - Date.now();
-        const voted = expiryReported || wait <= 0 ? await condition(() => ballotCast) : await condition(() => ballotCast, wait);
-        if (!voted && !expiryReported) {
-          await activities.reportReviewExpired({ cycleId, version });
-          expiryReported = true;
-        }
-        ballotCast = false;
-        decision = await activities.tallyReview({ cycleId, version });
-      }
-      if (decision.decision === 'approved') break;
-
+      const decision = await councilDecision(version);
+      if (decision.decision === 'approved') return version;
       setStage('revision');
-      const revision = await cycleActivities.requestRevision({ cycleId, version, unitCodes: decision.unitCodes, comment: decision.comment, requestedAt: new Date(Date.now()).toISOString() });
-      for (const unit of revision.units) settled.delete(unit.unitCode);
-      const revising = revision.units.map((u) => units.find((x) => x.unitCode === u.unitCode)!);
-      await Promise.all(revising.map((u) => getExternalWorkflowHandle(workflowIdOf(u)).signal(revisionRequestedSignal, { deadline: revision.deadline })));
-      while (!allSettled()) {
-        await condition(() => allSettled() || reported);
-        if (!reported) continue;
-        // Every unit sent back has resubmitted: wake the ones still waiting (each checks PostgreSQL).
-        reported = false;
-        await Promise.all(revising.filter((u) => !settled.has(u.unitCode)).map((u) => getExternalWorkflowHandle(workflowIdOf(u)).signal(submittedSignal)));
-      }
-      version += 1;
+      await revise(version, decision.unitCodes, decision.comment);
     }
+  }
 
+  /** Opens the review of `version` and counts the ballots as they come, until the council decides. */
+  async function councilDecision(version: number) {
+    const reviewEndsAt = await activities.openReview({ cycleId, version });
+    let expiryReported = false;
+    // Cleared before each count, so a ballot cast while counting wakes the next wait.
+    ballotCast = false;
+    let decision = await activities.tallyReview({ cycleId, version });
+    while (decision.decision === 'pending') {
+      const wait = Date.parse(reviewEndsAt) - Date.now();
+      const voted = expiryReported || wait <= 0 ? await condition(() => ballotCast) : await condition(() => ballotCast, wait);
+      if (!voted && !expiryReported) {
+        await activities.reportReviewExpired({ cycleId, version });
+        expiryReported = true;
+      }
+      ballotCast = false;
+      decision = await activities.tallyReview({ cycleId, version });
+    }
+    return decision;
+  }
+
+  /** Sends the named units back with the council's comment, and waits until each has settled again. */
+  async function revise(version: number, unitCodes: readonly string[], comment: string): Promise<void> {
+    const revision = await cycleActivities.requestRevision({ cycleId, version, unitCodes, comment, requestedAt: new Date(Date.now()).toISOString() });
+    for (const unit of revision.units) settled.delete(unit.unitCode);
+    const revising = revision.units.map((u) => units.find((x) => x.unitCode === u.unitCode)!);
+    await Promise.all(revising.map((u) => getExternalWorkflowHandle(workflowIdOf(u)).signal(revisionRequestedSignal, { deadline: revision.deadline })));
+    while (!allSettled()) {
+      await condition(() => allSettled() || reported);
+      if (!reported) continue;
+      // Every unit sent back has resubmitted: wake the ones still waiting (each checks PostgreSQL).
+      reported = false;
+      await Promise.all(revising.filter((u) => !settled.has(u.unitCode)).map((u) => getExternalWorkflowHandle(workflowIdOf(u)).signal(submittedSignal)));
+    }
+  }
+
+  async function publish(version: number): Promise<void> {
     setStage('publishing');
     await cycleActivities.publishCycle({ cycleId, version });
     setStage('closed');
-    if (batched) {
-      // The batches end once their units have; closing before them would cancel them.
-      await Promise.all(batches.map((batch) => batch.signal(closeUnitSignal)));
-      await Promise.all(batches.map((batch) => batch.result()));
-    } else {
-      await Promise.all(units.map((u) => getExternalWorkflowHandle(workflowIdOf(u)).signal(closeUnitSignal)));
-    }
-    // Added after the first recorded runs: `patched` keeps those histories replaying.
-    if (patched('archive-histories')) await archiveHistories();
-    await condition(allHandlersFinished);
-    return { cycleId, consolidatedVersion: version };
-  } catch (error) {
-    if (isCancellation(error)) {
-      await CancellationScope.nonCancellable(async () => {
-        await activities.markCycleCancelled({ cycleId });
-        if (patched('archive-histories')) await archiveHistories();
-      });
-      setStage('cancelled');
-    }
-    throw error;
+    // The batches tell their units to close and end; closing before them would cancel them.
+    await Promise.all(batches.map((batch) => batch.handle.signal(closeUnitSignal)));
+    await Promise.all(batches.map((batch) => batch.handle.result()));
+  }
+
+  /**
+   * Hands the histories of the cycle, its batches and their units to the archive workflow, which
+   * outlives this one and waits for each to close. A unit whose batch was cancelled before starting
+   * it has no history; the archive skips it.
+   */
+  async function archive(): Promise<void> {
+    const workflowIds = [cycleWorkflowId, ...batches.map((b) => b.handle.workflowId), ...batches.flatMap((b) => b.units.map(workflowIdOf))];
+    await startChild(archiveCycleWorkflow, {
+      workflowId: `${cycleWorkflowId}-archive`,
+      args: [{ cycleId, workflowIds }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      typedSearchAttributes: searchAttributes('archiving'),
+    });
   }
 }

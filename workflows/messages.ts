@@ -1,15 +1,14 @@
-/** Signals, queries and updates of the cycle and unit workflows, shared with the API. */
+/** Signals, queries and updates of the cycle, batch and unit workflows, shared with the API. */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { UnitSchedule } from '../domain/calendar';
 import type { CycleStage } from '../domain/states';
 import type { ExtendDeadlineRequest, UnitSettled } from './types';
 
-/** API (runs before set-based collection), batch or cycle → unit: the unit head submitted (the submission is already stored in PostgreSQL). */
+/** Batch (or, in a revision round, cycle) → unit: the unit head submitted (the submission is already stored in PostgreSQL). */
 export const submittedSignal = defineSignal('submitted');
 /**
- * API → cycle → batches: no task of the cycle waits for a report any more (cycles opened with
- * set-based collection; every report is already stored). Units that reported are woken then,
- * together, instead of one signal per report.
+ * API → cycle → batches: no task of the cycle waits for a report any more (every report is
+ * already stored). Units that reported are woken then, together, instead of one signal per report.
  */
 export const allReportedSignal = defineSignal('allReported');
 /** Cycle → unit: the deadline moved; the unit's reminders and hard close follow. */
@@ -25,7 +24,7 @@ export const resendLinkUpdate = defineUpdate<void, [{ requestId: string; actor: 
 
 /** API → cycle: a council member voted (the ballot is already stored in PostgreSQL). */
 export const ballotCastSignal = defineSignal('ballotCast');
-/** Unit → its batch (or the cycle, its parent in runs before batches): the unit has submitted, or its hard close passed without a report. */
+/** Unit → its batch: the unit has submitted, or its hard close passed without a report. */
 export const unitSettledSignal = defineSignal<[UnitSettled]>('unitSettled');
 /** Batch → cycle: how these units settled (all of a batch at once, then each revised unit). */
 export const unitsSettledSignal = defineSignal<[readonly UnitSettled[]]>('unitsSettled');

@@ -12,8 +12,7 @@ export interface StartCycleInput {
 
 /**
  * A unit of an opened cycle. Its workflow's id is `unitWorkflowId(<the cycle's workflow id>, unitCode)`:
- * derived, not carried, so a 20,000-unit cycle's list stays well under Temporal's 2 MB payload
- * limit (runs opened before also carried it as `workflowId`, the same value, now ignored).
+ * derived, not carried, so a 20,000-unit cycle's list stays well under Temporal's 2 MB payload limit.
  */
 export interface OpenedUnit {
   readonly taskId: number;
@@ -31,13 +30,8 @@ export interface UnitWorkflowInput {
   readonly taskId: number;
   readonly unitCode: string;
   readonly schedule: UnitSchedule;
-  /** The unit's batch dispatches its task; the unit starts collecting (absent in runs before set-based collection). */
-  readonly dispatchedByBatch?: boolean;
-  /**
-   * The batch to tell when the unit settles, for a unit its batch started through the client
-   * (no parent); absent in runs before, where the parent is told.
-   */
-  readonly batchWorkflowId?: string;
+  /** The batch that started the unit (through the client: the unit has no parent) and is told when it settles. */
+  readonly batchWorkflowId: string;
 }
 
 export type UnitOutcome = 'submitted' | 'not_submitted';

@@ -1,41 +1,35 @@
 /**
- * A batch of up to UNIT_BATCH_SIZE unit workflows under one cycle. The batch, not the cycle, is
- * the units' parent, so the cycle's history grows with the number of batches instead of the number
- * of units (a 10,000-unit cycle has 20 batches; each batch's history stays a few thousand events).
+ * Up to UNIT_BATCH_SIZE units of one cycle, under the cycle (its parent):
  *
- * The batch tells the cycle how its units settled in one signal once every one of them has
- * (submitted, or silent at its hard close), then — in revision rounds — as each reopened unit
- * settles again. It fans the cycle's "collection closed" and "close" out to its units, and ends
- * once they have.
+ * 1. Start: one activity starts the units' workflows through the Temporal client, then dispatches
+ *    their tasks (activities/unit-workflows.activities.ts). The units run before any link goes out,
+ *    so an administrator can re-send a link from then on. The units are not this workflow's
+ *    children: their starts cost its history nothing.
+ * 2. Collect, until the cycle closes: when the cycle passes on "all reported", wake the units whose
+ *    task holds a report (read from PostgreSQL in one activity); forward an early close of
+ *    collection to the units still open; tell the cycle how the units settled, in one signal once
+ *    every one of them has, then again as units reopened for revision settle.
+ * 3. Close: tell the units to close, and end (the archive waits for each unit to end).
  *
- * Set-based collection (runs started since): the batch dispatches all its tasks in one activity
- * once its units run, and when the cycle hears that no task is open any more ("all reported") it
- * wakes the units that reported, read from PostgreSQL in one activity — instead of one dispatch
- * activity per unit and one signal per report.
- *
- * Units started by activity (runs started since): the batch starts its units through the
- * Temporal client rather than as its children, and dispatches their tasks, in one activity
- * (activities/unit-workflows.activities.ts), so their starts cost the batch's history three events
- * instead of two per unit plus a workflow task per few. The units tell the batch by its id (not as
- * their parent) how they settled; the batch cancels them itself when it is cancelled, and ends once
- * it has told them to close (the archive waits for each to close).
+ * Cancelled (with its cycle), the batch cancels its units: they are not its children, so nothing
+ * else would.
  */
-import { allHandlersFinished, CancellationScope, condition, getExternalWorkflowHandle, isCancellation, ParentClosePolicy, patched, setHandler, startChild, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, allHandlersFinished, condition, getExternalWorkflowHandle, isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { UnitSchedule } from '../domain/calendar';
-import { activities, cycleActivities, unitStartActivities } from './activity-proxies';
-import { allReportedSignal, closeUnitSignal, collectionClosedSignal, submittedSignal, unitSettledSignal, unitsSettledSignal } from './messages';
-import { CAMPAIGN, PERIOD, STAGE, UNIT } from './search-attributes';
 import { unitWorkflowId } from '../domain/period';
+import { activities, unitStartActivities } from './activity-proxies';
+import { allReportedSignal, closeUnitSignal, collectionClosedSignal, submittedSignal, unitSettledSignal, unitsSettledSignal } from './messages';
 import type { OpenedUnit, UnitOutcome, UnitSettled } from './types';
-import { unitWorkflow } from './unit.workflow';
 
-/** Units per batch: 500 children keep a batch's history near 5,000 events. */
-export const UNIT_BATCH_SIZE = 500;
 /**
- * Units per batch with set-based collection. Temporal records each child's start in its parent's
- * history, one parent at a time: more, smaller parents start a cycle's unit workflows in parallel.
+ * Units per batch. Each batch starts and dispatches its units in one activity, so smaller batches
+ * spread a cycle's dispatch over more activities running at once; each unit's settling is a signal
+ * in its batch's history, so a batch's history stays short.
  */
-export const SET_BASED_BATCH_SIZE = 100;
+export const UNIT_BATCH_SIZE = 100;
+
+/** The id of a cycle's `n`-th batch (from 1). */
+export const batchWorkflowId = (cycleWorkflowId: string, n: number): string => `${cycleWorkflowId}-batch-${n}`;
 
 export interface UnitBatchInput {
   readonly cycleId: number;
@@ -43,28 +37,28 @@ export interface UnitBatchInput {
   readonly period: string;
   readonly schedule: UnitSchedule;
   readonly units: readonly OpenedUnit[];
-  /** Set-based collection (see above); absent in runs started before it. */
-  readonly setBased?: boolean;
 }
 
 export async function unitBatchWorkflow(input: UnitBatchInput): Promise<void> {
   const { cycleId, campaignCode, period, schedule, units } = input;
-  const cycleWorkflowId = workflowInfo().parent!.workflowId;
-  const workflowIdOf = (unit: OpenedUnit): string => unitWorkflowId(cycleWorkflowId, unit.unitCode);
-  const setBased = input.setBased === true;
+  const { workflowId: batchWorkflowId, taskQueue, parent } = workflowInfo();
+  const cycleWorkflowId = parent!.workflowId;
+  const unitHandle = (unit: OpenedUnit) => getExternalWorkflowHandle(unitWorkflowId(cycleWorkflowId, unit.unitCode));
+
   const settled = new Map<string, UnitOutcome>();
-  const unreported: UnitSettled[] = [];
+  /** Settlements the cycle has not been told about yet. */
+  const untold: UnitSettled[] = [];
+  let reported = false;
   let collectionClosedAt: string | undefined;
   let collectionClosedForwarded = false;
   let closed = false;
-  let reported = false;
 
   setHandler(allReportedSignal, () => {
     reported = true;
   });
   setHandler(unitSettledSignal, (s) => {
     settled.set(s.unitCode, s.outcome);
-    unreported.push(s);
+    untold.push(s);
   });
   setHandler(collectionClosedSignal, ({ at }) => {
     collectionClosedAt ??= at;
@@ -73,48 +67,14 @@ export async function unitBatchWorkflow(input: UnitBatchInput): Promise<void> {
     closed = true;
   });
 
-  // Added when dispatch at 1,000 units cost the Temporal server 8.6 history events per unit, 3.6 of
-  // them in the batch: the batch starts its units through the client, in one activity, instead
-  // of as its children.
-  const startedByActivity = setBased && patched('units-started-by-activity');
-  const children = startedByActivity ? [] : await Promise.all(
-    units.map((unit) =>
-      startChild(unitWorkflow, {
-        workflowId: workflowIdOf(unit),
-        args: [{ cycleId, taskId: unit.taskId, unitCode: unit.unitCode, schedule, ...(setBased ? { dispatchedByBatch: true } : {}) }],
-        parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-        typedSearchAttributes: [
-          { key: CAMPAIGN, value: campaignCode },
-          { key: PERIOD, value: period },
-          { key: UNIT, value: unit.unitCode },
-          { key: STAGE, value: setBased ? 'collecting' : 'dispatching' },
-        ],
-      }),
-    ),
-  );
-  const unitIds = units.map(workflowIdOf);
   try {
-    // The units run before any link goes out: an administrator can re-send a link from then on.
-    if (startedByActivity) {
-      const { workflowId, taskQueue } = workflowInfo();
-      await unitStartActivities.startAndDispatchUnits({ cycleId, cycleWorkflowId, batchWorkflowId: workflowId, taskQueue, campaignCode, period, schedule, units });
-    } else if (setBased) {
-      await cycleActivities.dispatchTasks({ cycleId, taskIds: units.map((u) => u.taskId) });
-    }
+    await unitStartActivities.startAndDispatchUnits({ cycleId, cycleWorkflowId, batchWorkflowId, taskQueue, campaignCode, period, schedule, units });
     await collect();
-    if (startedByActivity) {
-      // Units that are not children end on their own once told; the archive waits for each to close.
-      await Promise.all(unitIds.map((id) => getExternalWorkflowHandle(id).signal(closeUnitSignal)));
-    } else {
-      // Wait for the children to end on their own: a batch that closed first would cancel them.
-      await Promise.all(children.map((child) => child.signal(closeUnitSignal)));
-      await Promise.all(children.map((child) => child.result()));
-    }
+    await Promise.all(units.map((unit) => unitHandle(unit).signal(closeUnitSignal)));
   } catch (error) {
-    // Children are cancelled with their parent; units started through the client are cancelled here.
-    if (startedByActivity && isCancellation(error)) {
-      // A unit that has already ended refuses the request; nothing is left to cancel there.
-      await CancellationScope.nonCancellable(() => Promise.all(unitIds.map((id) => getExternalWorkflowHandle(id).cancel().catch(() => undefined))));
+    if (isCancellation(error)) {
+      // A unit that has already ended, or was never started, refuses the request: nothing to cancel there.
+      await CancellationScope.nonCancellable(() => Promise.all(units.map((unit) => unitHandle(unit).cancel().catch(() => undefined))));
     }
     throw error;
   }
@@ -124,21 +84,22 @@ export async function unitBatchWorkflow(input: UnitBatchInput): Promise<void> {
   async function collect(): Promise<void> {
     const cycle = getExternalWorkflowHandle(cycleWorkflowId);
     const allSettled = (): boolean => settled.size === units.length;
+    const closeToForward = (): boolean => collectionClosedAt !== undefined && !collectionClosedForwarded;
     for (;;) {
-      await condition(() => closed || reported || (collectionClosedAt !== undefined && !collectionClosedForwarded) || (unreported.length > 0 && allSettled()));
+      await condition(() => closed || reported || closeToForward() || (untold.length > 0 && allSettled()));
       if (closed) return;
       if (reported) {
         reported = false;
         const waiting = units.filter((u) => !settled.has(u.unitCode));
         const done = new Set(waiting.length > 0 ? await activities.reportedTasks({ taskIds: waiting.map((u) => u.taskId) }) : []);
-        await Promise.all(waiting.filter((u) => done.has(u.taskId)).map((u) => getExternalWorkflowHandle(workflowIdOf(u)).signal(submittedSignal)));
+        await Promise.all(waiting.filter((u) => done.has(u.taskId)).map((u) => unitHandle(u).signal(submittedSignal)));
       }
-      if (collectionClosedAt !== undefined && !collectionClosedForwarded) {
+      if (closeToForward()) {
         collectionClosedForwarded = true;
-        const at = collectionClosedAt;
-        await Promise.all(units.filter((u) => !settled.has(u.unitCode)).map((u) => getExternalWorkflowHandle(workflowIdOf(u)).signal(collectionClosedSignal, { at })));
+        const at = collectionClosedAt!;
+        await Promise.all(units.filter((u) => !settled.has(u.unitCode)).map((u) => unitHandle(u).signal(collectionClosedSignal, { at })));
       }
-      if (unreported.length > 0 && allSettled()) await cycle.signal(unitsSettledSignal, unreported.splice(0));
+      if (untold.length > 0 && allSettled()) await cycle.signal(unitsSettledSignal, untold.splice(0));
     }
   }
 }

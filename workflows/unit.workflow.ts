@@ -1,11 +1,13 @@
 /**
- * One unit's task in one cycle: dispatch, reminders while it has not submitted, overdue at the
- * deadline, not-submitted at the hard close; then, while the council reviews, revision rounds,
- * until the cycle closes. Its history is what an auditor reads for the unit. PostgreSQL holds the
- * truth about submissions: the `submitted` signal only wakes this workflow early, and every step
- * re-reads the task's state before acting.
+ * One unit's task in one cycle, started by its batch (unit-batch.workflow.ts), which dispatches
+ * the task right after. Until the unit settles: reminders at the policy's offsets, overdue at the
+ * deadline, not-submitted at the hard close (or when an administrator closes collection early);
+ * then it tells its batch. While the council reviews, revision rounds reopen it, until the cycle
+ * closes. Its history is what an auditor reads for the unit. PostgreSQL holds the truth about
+ * submissions: the `submitted` signal only wakes this workflow early, and every step re-reads the
+ * task's state before acting.
  */
-import { ApplicationFailure, allHandlersFinished, condition, getExternalWorkflowHandle, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, allHandlersFinished, condition, getExternalWorkflowHandle, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { UnitSchedule } from '../domain/calendar';
 import { activities } from './activity-proxies';
 import { closeUnitSignal, collectionClosedSignal, rescheduleSignal, resendLinkUpdate, revisionRequestedSignal, submittedSignal, unitSettledSignal } from './messages';
@@ -69,14 +71,8 @@ export async function unitWorkflow(input: UnitWorkflowInput): Promise<UnitOutcom
   const settle = async (outcome: UnitOutcome): Promise<void> => {
     open = false;
     setStage(outcome);
-    const batch = input.batchWorkflowId ?? workflowInfo().parent?.workflowId;
-    if (batch) await getExternalWorkflowHandle(batch).signal(unitSettledSignal, { unitCode, outcome });
+    await getExternalWorkflowHandle(input.batchWorkflowId).signal(unitSettledSignal, { unitCode, outcome });
   };
-
-  if (!input.dispatchedByBatch) {
-    await activities.dispatchTask({ taskId });
-    setStage('collecting');
-  }
 
   const handled = new Set<string>();
   let outcome: UnitOutcome | undefined;

@@ -14,12 +14,12 @@ import { validateAnswers, type ReportAnswers } from '../../domain/answers';
 import { ConflictError, LinkError } from '../../domain/errors';
 import type { Refusal } from '../../domain/refusals';
 import { closesAt, deadlineAnswered, isLate } from '../../domain/timeliness';
-import { AWAITING_REPORT_STATES, OPEN_TASK_STATES, SUBMITTED_TASK_STATES, type CycleStage, type ReportWake, type TaskState } from '../../domain/states';
+import { AWAITING_REPORT_STATES, OPEN_TASK_STATES, SUBMITTED_TASK_STATES, type CycleStage, type TaskState } from '../../domain/states';
 import type { TemplateDefinition } from '../../domain/template';
 import { InvalidReportError } from '../errors';
 import { groupedPass } from './grouped-pass';
 import type { SignalDefinition } from '@temporalio/common';
-import { allReportedSignal, submittedSignal } from '../../workflows/messages';
+import { allReportedSignal } from '../../workflows/messages';
 
 export interface Receipt {
   readonly receiptNumber: string;
@@ -152,12 +152,10 @@ interface SubmitTarget {
   deadline: string;
   /** As the driver returns it (a string or a Date, depending on the pool's type parsers). */
   revision_deadline: Date | string | null;
-  workflow_id: string;
   unit_code: string;
   unit_name: string;
   cycle_id: number;
   cycle_workflow_id: string;
-  report_wake: ReportWake;
   period: string;
   stage: CycleStage;
   template_id: number;
@@ -165,8 +163,8 @@ interface SubmitTarget {
 }
 
 const SUBMIT_TARGET = preparedStatement<SubmitTarget, [tokenHash: string]>('submit-target', `
-  SELECT t.id, t.state, t.schedule->>'hardClose' AS hard_close, t.schedule->>'deadline' AS deadline, t.revision_deadline, t.workflow_id,
-         u.code AS unit_code, u.name AS unit_name, c.id AS cycle_id, c.workflow_id AS cycle_workflow_id, c.report_wake, c.period, c.stage, c.template_id,
+  SELECT t.id, t.state, t.schedule->>'hardClose' AS hard_close, t.schedule->>'deadline' AS deadline, t.revision_deadline,
+         u.code AS unit_code, u.name AS unit_name, c.id AS cycle_id, c.workflow_id AS cycle_workflow_id, c.period, c.stage, c.template_id,
          (SELECT max(s.version) FROM submission s WHERE s.task_id = t.id) AS last_version
   FROM unit_task t JOIN unit u ON u.id = t.unit_id JOIN cycle c ON c.id = t.cycle_id
   WHERE t.token_hash = $1`);
@@ -212,13 +210,13 @@ export interface Wake {
 }
 
 /** What is left to do once a report is committed; answers which workflow to wake, if any. */
-export type AfterReport = (task: Pick<SubmitTarget, 'cycle_id' | 'report_wake' | 'workflow_id' | 'cycle_workflow_id'>) => Promise<Wake | undefined>;
+export type AfterReport = (task: Pick<SubmitTarget, 'cycle_id' | 'cycle_workflow_id'>) => Promise<Wake | undefined>;
 
 /**
- * After a report is committed: seals its audit event, and answers which workflow to wake — its
- * unit's (cycles opened before set-based collection), or the cycle's once no task of the cycle
- * waits for a report any more. Until then nothing needs waking: every step of a unit's workflow
- * reads the task's state from PostgreSQL. Concurrent reports share one round trip for this.
+ * After a report is committed: seals its audit event, and answers the cycle's workflow to wake
+ * once no task of the cycle waits for a report any more. Until then nothing needs waking: every
+ * step of a unit's workflow reads the task's state from PostgreSQL. Concurrent reports share one
+ * round trip for this.
  *
  * The report is committed before this runs: if it fails, the answer still says so (`onError` is
  * told), the event is chained by the next seal (any report's, or `npm run audit:verify`) and the
@@ -237,7 +235,6 @@ export function createAfterReport(em: () => EntityManager, onError: (error: unkn
       onError(error);
       awaiting = true; // unknown: the cycle learns from its units' next steps
     }
-    if (task.report_wake === 'unit') return { workflowId: task.workflow_id, signal: submittedSignal };
     return awaiting ? undefined : { workflowId: task.cycle_workflow_id, signal: allReportedSignal };
   };
 }

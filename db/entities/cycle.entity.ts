@@ -2,7 +2,7 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import type { CyclePlan, UnitSchedule } from '../../domain/calendar';
 import type { ReportAnswers } from '../../domain/answers';
 import type { CyclePolicy } from '../../domain/policy';
-import { CYCLE_STAGES, AWAITING_REPORT_STATES, REPORT_WAKES, TASK_STATES } from '../../domain/states';
+import { CYCLE_STAGES, AWAITING_REPORT_STATES, TASK_STATES } from '../../domain/states';
 import type { BasisEntry } from '../consolidated-report';
 import { BaseSchema } from './base';
 import { Campaign } from './campaign.entity';
@@ -23,11 +23,6 @@ export const Cycle = defineEntity({
     policy: p.json<CyclePolicy>(),
     plan: p.json<CyclePlan>(),
     stage: p.enum([...CYCLE_STAGES]),
-    /**
-     * Which workflow a stored report wakes: its unit's (`unit`, cycles opened before set-based
-     * collection) or, once no task of the cycle is open any more, the cycle's (`cycle`).
-     */
-    reportWake: p.enum([...REPORT_WAKES]).default('unit'),
     /** The consolidated version under review and when its review window ends. */
     reviewVersion: p.integer().nullable(),
     reviewEndsAt: p.datetime().nullable(),
