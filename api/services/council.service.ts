@@ -61,10 +61,12 @@ export async function castBallot(em: EntityManager, cycle: ICycle, voter: Princi
   }
 }
 
-/** Who has voted and whether quorum is reached; how each voted only when ballots are not secret. */
-export async function reviewStatus(em: EntityManager, cycle: ICycle, viewer: Principal) {
+/**
+ * Who has voted on `version` (the version under review by default) and whether quorum is reached;
+ * how each voted only when ballots are not secret.
+ */
+export async function reviewStatus(em: EntityManager, cycle: ICycle, viewer: Principal, version: number | null = cycle.reviewVersion ?? null) {
   const members = await em.find(ApiToken, { role: 'council', revokedAt: null }, { orderBy: { name: 'asc' } });
-  const version = cycle.reviewVersion;
   const ballots = version ? await em.find(Ballot, { cycle, reportVersion: version }, { populate: ['voter'], orderBy: { id: 'asc' } }) : [];
   const report = ballots.filter((b) => b.subjectKey === 'report' && b.voter.revokedAt === null);
   const tally = decideReport(members.length, report.map((b) => ({ choice: b.choice === 'approve' ? 'approve' : 'request_revision', unitCodes: b.unitCodes ?? [], comment: b.comment ?? null })), cycle.policy.quorum, cycle.policy.approvalThreshold);
@@ -72,7 +74,7 @@ export async function reviewStatus(em: EntityManager, cycle: ICycle, viewer: Pri
   return {
     stage: cycle.stage,
     version,
-    reviewEndsAt: cycle.reviewEndsAt?.toISOString() ?? null,
+    reviewEndsAt: version === cycle.reviewVersion ? cycle.reviewEndsAt?.toISOString() ?? null : null,
     members: members.length,
     voted: report.map((b) => b.voter.name),
     quorumReached: quorumReached(report.length, members.length, cycle.policy.quorum),
