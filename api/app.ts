@@ -78,6 +78,9 @@ export async function buildApp({ config, orm, temporal, now = () => new Date() }
       serializers: { req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: redactLinkTokens(req.url), remoteAddress: req.ip }) },
     },
     bodyLimit: 1024 * 1024,
+    // A JSON body with a `__proto__` or `constructor.prototype` key is refused (400), never parsed.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
     trustProxy: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
