@@ -146,7 +146,7 @@ export async function buildApp({ config, orm, temporal, now = () => new Date(), 
     const roles = request.routeOptions.config.roles;
     if (!roles) return;
     try {
-      request.principal = await authenticate(request.em, request, roles);
+      request.principal = await authenticate(request.em, request, roles, app.now());
     } catch (error) {
       if (error instanceof AuthError) await refusalLog.record(request, error);
       throw error;

@@ -40,7 +40,7 @@ export const pageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   /** The page for a link that does not resolve: replaced (with a fresh-link button) or unknown. */
   const linkFailure = async (reply: FastifyReply, error: unknown, token: string, url: string, l: Locale, notice?: string) => {
     if (!(error instanceof LinkError)) throw error;
-    const replaced = await findReplacedLink(app.orm.em.fork(), app.config.LINK_SECRET, token, app.now());
+    const replaced = await findReplacedLink(app.orm.em.fork(), token, app.now());
     const secretariat = app.config.SECRETARIAT_EMAIL;
     if (replaced) {
       return htmlReply(reply, 404, linkProblemPage({ kind: 'replaced', maskedEmail: maskEmail(replaced.headEmail), canRequest: replaced.open, sentAt: replaced.recentlySentAt }, l, { url, secretariat, ...(notice ? { notice } : {}) }));
@@ -97,7 +97,7 @@ export const pageRoutes: FastifyPluginAsyncTypebox = async (app) => {
         request.postedLink = { kind: 'current', template: task.cycle.template.definition };
       } catch (error) {
         if (!(error instanceof LinkError)) throw error;
-        const replaced = await findReplacedLink(request.em.fork(), app.config.LINK_SECRET, token, app.now());
+        const replaced = await findReplacedLink(request.em.fork(), token, app.now());
         if (!replaced) return linkFailure(reply, error, token, request.url, l);
         request.postedLink = { kind: 'replaced', replaced };
       }

@@ -6,5 +6,6 @@ import { Migration20261123122008 } from './Migration20261123122008';
 import { Migration20261123170000 } from './Migration20261123170000';
 import { Migration20261123191411 } from './Migration20261123191411';
 import { Migration20261123200000 } from './Migration20261123200000';
+import { Migration20261202055025 } from './Migration20261202055025';
 
-export const MIGRATIONS = [{ name: 'Migration20261123110358', class: Migration20261123110358 }, { name: 'Migration20261123112105', class: Migration20261123112105 }, { name: 'Migration20261123121737', class: Migration20261123121737 }, { name: 'Migration20261123122008', class: Migration20261123122008 }, { name: 'Migration20261123170000', class: Migration20261123170000 }, { name: 'Migration20261123191411', class: Migration20261123191411 }, { name: 'Migration20261123200000', class: Migration20261123200000 }];
+export const MIGRATIONS = [{ name: 'Migration20261123110358', class: Migration20261123110358 }, { name: 'Migration20261123112105', class: Migration20261123112105 }, { name: 'Migration20261123121737', class: Migration20261123121737 }, { name: 'Migration20261123122008', class: Migration20261123122008 }, { name: 'Migration20261123170000', class: Migration20261123170000 }, { name: 'Migration20261123191411', class: Migration20261123191411 }, { name: 'Migration20261123200000', class: Migration20261123200000 }, { name: 'Migration20261202055025', class: Migration20261202055025 }];
