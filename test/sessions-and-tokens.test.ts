@@ -7,6 +7,7 @@ import { createApiToken } from '../api/auth';
 import { replaceShortLivedToken, revokeToken } from '../api/services/access.service';
 import { newApiToken } from '../auth/tokens';
 import { ApiToken, AuditEvent, ConsoleSession } from '../db/entities';
+import { signInConsole } from './support/console';
 import { api } from './support/fixtures';
 import { startStack, type Stack } from './support/stack';
 
@@ -20,21 +21,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** Signs in through the form; answers the session cookie and the CSRF token of its pages. */
-async function signIn(token: string): Promise<{ cookie: string; csrf: string }> {
-  const cookiesOf = (res: Response): string => res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  const form = await fetch(`${stack.baseUrl}/console/sign-in`);
-  const signInCsrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]!;
-  const signedIn = await fetch(`${stack.baseUrl}/console/sign-in`, {
-    method: 'POST', redirect: 'manual',
-    headers: { cookie: cookiesOf(form), 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ token, _csrf: signInCsrf, next: '/console' }).toString(),
-  });
-  expect(signedIn.status).toBe(303);
-  const cookie = signedIn.headers.getSetCookie().find((c) => c.startsWith('bc_session='))!.split(';')[0]!;
-  const page = await (await fetch(`${stack.baseUrl}/console/sign-in`, { headers: { cookie } })).text();
-  return { cookie, csrf: /action="\/console\/sign-out"><input type="hidden" name="_csrf" value="([^"]+)"/.exec(page)![1]! };
-}
+const signIn = (token: string) => signInConsole(stack.baseUrl, token);
 
 /** 200 when the cookie opens the page, 303 (to sign in) when it does not. */
 const cyclesPage = async (cookie: string): Promise<number> => (await fetch(`${stack.baseUrl}/console/cycles`, { headers: { cookie }, redirect: 'manual' })).status;

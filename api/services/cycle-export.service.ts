@@ -1,6 +1,7 @@
 /**
  * A cycle's whole record as one archive an auditor can take away (`.tar.gz`): audit events,
- * emails, submissions, consolidated versions, ballots, decisions and archived workflow
+ * emails, submissions, consolidated versions, ballots (how each member voted only when ballots
+ * are not secret), decisions and archived workflow
  * histories, each as a file, with `manifest.json` listing every file's SHA-256 and the audit
  * chain's head at export time.
  */
@@ -23,7 +24,8 @@ export async function exportCycle(em: EntityManager, cycle: ICycle, exportedBy: 
     ['tasks.jsonl', jsonl(await q('SELECT t.id, u.code AS unit_code, u.name AS unit_name, t.workflow_id, t.state, t.schedule, t.dispatched_at, t.submitted_at, t.late, t.reminders_sent, t.escalation_level FROM unit_task t JOIN unit u ON u.id = t.unit_id WHERE t.cycle_id = ? ORDER BY u.code'))],
     ['submissions.jsonl', jsonl(await q('SELECT s.id, u.code AS unit_code, s.version, s.submitted_at, s.late, s.receipt_number, s.answers FROM submission s JOIN unit_task t ON t.id = s.task_id JOIN unit u ON u.id = t.unit_id WHERE t.cycle_id = ? ORDER BY u.code, s.version'))],
     ['consolidated-reports.jsonl', jsonl(await q('SELECT version, created_at, content FROM consolidated_report WHERE cycle_id = ? ORDER BY version'))],
-    ['ballots.jsonl', jsonl(await q('SELECT b.id, b.report_version, a.name AS voter, b.subject_key, b.choice, b.unit_codes, b.comment, b.created_at FROM ballot b JOIN api_token a ON a.id = b.voter_id WHERE b.cycle_id = ? ORDER BY b.id'))],
+    // Secret ballots: who voted on what, never how (their seals are in audit-events.jsonl).
+    ['ballots.jsonl', jsonl(await q(`SELECT b.id, b.report_version, a.name AS voter, b.subject_key, ${cycle.policy.secretBallots ? '' : 'b.choice, b.unit_codes, b.comment, '}b.created_at FROM ballot b JOIN api_token a ON a.id = b.voter_id WHERE b.cycle_id = ? ORDER BY b.id`))],
     ['decisions.jsonl', jsonl(await q('SELECT proposal_id, unit_code, nominee, requested_form, approved, approvals, rejections, members, report_version, created_at FROM commendation_decision WHERE cycle_id = ? ORDER BY proposal_id'))],
   ];
   for (const h of await q<{ workflow_id: string; run_id: string; history: unknown }>('SELECT workflow_id, run_id, history FROM workflow_history WHERE cycle_id = ? ORDER BY workflow_id')) {
