@@ -11,14 +11,17 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import tar from 'tar-stream';
 import { sha256 } from '../../auth/tokens';
 import { verifyAuditChain } from '../../db/audit-verify';
+import { jsonWithEscapedControls } from '../../domain/display-text';
 import type { ICycle } from '../../db/entities/cycle.entity';
 
-const jsonl = (rows: readonly unknown[]): string => rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : '');
+/** JSON (Lines) with bidi controls and line separators escaped: the same values, safe to read as text. */
+const json = (value: unknown, space?: number): string => jsonWithEscapedControls(JSON.stringify(value, null, space));
+const jsonl = (rows: readonly unknown[]): string => rows.map((r) => json(r)).join('\n') + (rows.length ? '\n' : '');
 
 export async function exportCycle(em: EntityManager, cycle: ICycle, exportedBy: string, now: Date): Promise<Readable> {
   const q = <T>(sql: string) => em.execute<T[]>(sql, [cycle.id]);
   const files: [string, string][] = [
-    ['cycle.json', JSON.stringify({ id: cycle.id, campaign: cycle.campaign.code, period: cycle.period, workflowId: cycle.workflowId, stage: cycle.stage, policy: cycle.policy, plan: cycle.plan, templateVersion: cycle.template.version, closedAt: cycle.closedAt, cancelReason: cycle.cancelReason }, null, 2)],
+    ['cycle.json', json({ id: cycle.id, campaign: cycle.campaign.code, period: cycle.period, workflowId: cycle.workflowId, stage: cycle.stage, policy: cycle.policy, plan: cycle.plan, templateVersion: cycle.template.version, closedAt: cycle.closedAt, cancelReason: cycle.cancelReason }, 2)],
     ['audit-events.jsonl', jsonl(await q('SELECT * FROM audit_event WHERE cycle_id = ? ORDER BY seq'))],
     ['emails.jsonl', jsonl(await q('SELECT id, idempotency_key, kind, task_id, recipient, locale, subject, body_sha256, status, attempts, last_error, message_id, sent_at, audit_event_id, created_at FROM email WHERE cycle_id = ? ORDER BY id'))],
     ['tasks.jsonl', jsonl(await q('SELECT t.id, u.code AS unit_code, u.name AS unit_name, t.workflow_id, t.state, t.schedule, t.dispatched_at, t.submitted_at, t.late, t.reminders_sent, t.escalation_level FROM unit_task t JOIN unit u ON u.id = t.unit_id WHERE t.cycle_id = ? ORDER BY u.code'))],
@@ -29,7 +32,7 @@ export async function exportCycle(em: EntityManager, cycle: ICycle, exportedBy: 
     ['decisions.jsonl', jsonl(await q('SELECT proposal_id, unit_code, nominee, requested_form, approved, approvals, rejections, members, report_version, created_at FROM commendation_decision WHERE cycle_id = ? ORDER BY proposal_id'))],
   ];
   for (const h of await q<{ workflow_id: string; run_id: string; history: unknown }>('SELECT workflow_id, run_id, history FROM workflow_history WHERE cycle_id = ? ORDER BY workflow_id')) {
-    files.push([`histories/${h.workflow_id}.json`, JSON.stringify({ workflowId: h.workflow_id, runId: h.run_id, history: h.history })]);
+    files.push([`histories/${h.workflow_id}.json`, json({ workflowId: h.workflow_id, runId: h.run_id, history: h.history })]);
   }
   const chain = await verifyAuditChain(em);
   const manifest = {
@@ -41,7 +44,7 @@ export async function exportCycle(em: EntityManager, cycle: ICycle, exportedBy: 
     files: files.map(([name, body]) => ({ name, bytes: Buffer.byteLength(body), sha256: sha256(body) })),
   };
   const pack = tar.pack();
-  for (const [name, body] of [['manifest.json', JSON.stringify(manifest, null, 2)] as [string, string], ...files]) {
+  for (const [name, body] of [['manifest.json', json(manifest, 2)] as [string, string], ...files]) {
     pack.entry({ name: `${cycle.workflowId}/${name}`, mtime: now }, body);
   }
   pack.finalize();
