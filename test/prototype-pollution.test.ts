@@ -6,6 +6,7 @@
 import { formToAnswers } from '../api/pages/form-body';
 import { defaultTemplate } from '../db/seed-data/default-template';
 import { ValidationError } from '../domain/errors';
+import { signInConsole } from './support/console';
 import { startStack, type Stack } from './support/stack';
 import { api, createCampaign, createUnits, currentPeriod, linkIn, tokenOf } from './support/fixtures';
 
@@ -96,6 +97,21 @@ test('when JSON bodies carry __proto__ or constructor.prototype, at the top or n
       expect(JSON.parse(res.body)).toEqual(expect.objectContaining({ error: expect.any(String), message: expect.stringMatching(/.{5,}/) }));
       expect(prototypeKeys()).toEqual(before);
     }
+  }
+  await everythingStillAnswers();
+});
+
+test('when console forms carry __proto__ and constructor.prototype fields, then nothing is polluted and the console still answers', async () => {
+  const before = prototypeKeys();
+  const session = await signInConsole(stack.baseUrl, admin);
+  const poisoned = Object.fromEntries(POISONED_FIELDS.map((name) => [name, MARK]));
+  for (const path of ['/console/units/import', '/console/units/new', '/console/sign-out']) {
+    const res = await fetch(`${stack.baseUrl}${path}`, {
+      method: 'POST', redirect: 'manual', headers: { cookie: session.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ ...poisoned, _csrf: session.csrf, csv: 'code,name\n' }).toString(),
+    });
+    expect(res.status).toBeLessThan(500);
+    expect(prototypeKeys()).toEqual(before);
   }
   await everythingStillAnswers();
 });
