@@ -117,3 +117,26 @@ test('when the product starts again (npm start), then the token it printed befor
   expect(working).toHaveLength(1);
   expect(working[0]!.expiresAt.getTime()).toBeLessThanOrEqual(Date.now() + 12 * 3_600_000);
 });
+
+test('when an administrator uses the console\'s access page, then it lists open sessions and tokens, and ending a session or revoking a token takes effect at once', async () => {
+  const me = await signIn(admin);
+  const { token, id } = await tokenWith('council', new Date(Date.now() + 86_400_000));
+  const theirs = await signIn(token);
+  const page = await (await fetch(`${stack.baseUrl}/console/access`, { headers: { cookie: me.cookie } })).text();
+  expect(page).toContain('Phiên đăng nhập đang mở');
+  expect(page).toContain('thử council');
+  expect(page).not.toContain(theirs.cookie.split('=')[1]);
+  const row = await stack.orm.em.fork().findOneOrFail(ConsoleSession, { token: id, endedAt: null });
+  const post = (path: string, reason: string) => fetch(`${stack.baseUrl}${path}`, {
+    method: 'POST', redirect: 'manual', headers: { cookie: me.cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: me.csrf, reason }).toString(),
+  });
+  expect((await post(`/console/access/sessions/${row.id}/end`, 'x')).status).toBe(400); // a reason is needed
+  expect((await fetch(`${stack.baseUrl}/console/council`, { headers: { cookie: theirs.cookie }, redirect: 'manual' })).status).toBe(200);
+  const ended = await post(`/console/access/sessions/${row.id}/end`, 'thiết bị bị mất');
+  expect([ended.status, ended.headers.get('location')]).toEqual([303, '/console/access?ok=ended']);
+  expect((await fetch(`${stack.baseUrl}/console/council`, { headers: { cookie: theirs.cookie }, redirect: 'manual' })).status).toBe(303);
+  expect((await api(stack.baseUrl, 'GET', '/api/v1/units', { token })).status).toBe(200);
+  expect((await post(`/console/access/tokens/${id}/revoke`, 'rời Hội đồng')).status).toBe(303);
+  expect((await api(stack.baseUrl, 'GET', '/api/v1/units', { token })).status).toBe(401);
+  expect((await post('/console/access/tokens/999999/revoke', 'không có')).status).toBe(404);
+});
