@@ -13,6 +13,7 @@ import { trustProxySetting, type Config } from '../config/config';
 import type { SignalDefinition } from '@temporalio/common';
 import { authenticate } from './auth';
 import { AuthError, registerErrorHandler, type ErrorBody } from './errors';
+import { registerJsonBodyParser } from './json-body';
 import { registerValidation } from './validation';
 import { isLinkRoute, registerLinkGuard } from './link-guard';
 import { createRefusalLog, type RefusalLog, type RefusalLogOptions } from './refusals';
@@ -176,6 +177,7 @@ export async function buildApp({ config, orm, temporal, now = () => new Date(), 
     }
   });
 
+  registerJsonBodyParser(app);
   registerValidation(app);
   registerErrorHandler(app);
   // Fastify's own not-found answer (and its log line) repeats the path, which may hold a personal

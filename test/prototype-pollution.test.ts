@@ -3,6 +3,7 @@
  * `constructor` or `prototype`, sent to unknown links, valid links and the administrators' API,
  * leave `Object.prototype` unchanged and every later request answered as before.
  */
+import { withoutPrototypes } from '../api/json-body';
 import { formToAnswers } from '../api/pages/form-body';
 import { defaultTemplate } from '../db/seed-data/default-template';
 import { ValidationError } from '../domain/errors';
@@ -114,6 +115,12 @@ test('when console forms carry __proto__ and constructor.prototype fields, then 
     expect(prototypeKeys()).toEqual(before);
   }
   await everythingStillAnswers();
+});
+
+test('when a JSON body is parsed, then every object in it has no prototype, arrays keep theirs', () => {
+  const body = withoutPrototypes(JSON.parse('{"a":{"b":[{"c":1},[{"d":{}}]]},"constructor":"x"}') as { a: { b: [{ c: number }, [{ d: object }]] } });
+  for (const part of [body, body.a, body.a.b[0], body.a.b[1][0], body.a.b[1][0].d]) expect(Object.getPrototypeOf(part)).toBeNull();
+  expect(Array.isArray(body.a.b) && Array.isArray(body.a.b[1])).toBe(true);
 });
 
 test('when the report form is read into answers, then every object has no prototype and only the template\'s fields are accepted', () => {
