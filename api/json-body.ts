@@ -21,6 +21,6 @@ export function registerJsonBodyParser(app: FastifyInstance): void {
   const parse = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    parse(request, body as string, (error: Error | null, value?: unknown) => (error ? done(error, undefined) : done(null, withoutPrototypes(value))));
+    void parse(request, body as string, (error: Error | null, value?: unknown) => (error ? done(error, undefined) : done(null, withoutPrototypes(value))));
   });
 }
