@@ -24,8 +24,8 @@ export const FORM_ACTIONS: ReadonlySet<string> = new Set(['submit', 'draft', 'ad
 const KEY_TASK_FIELDS: Readonly<Record<string, string>> = { status: 'status', text: 'text', evidence: 'evidenceUrl' };
 const EXAMPLE_FIELDS: ReadonlySet<string> = new Set(['name', 'kind', 'description']);
 const PROPOSAL_FIELDS: ReadonlySet<string> = new Set(['nominee', 'nomineeKind', 'commendationKind', 'requestedForm', 'summary']);
-/** Empty rows a form may carry beyond the template's limit (the "add a row" button without scripts). */
-export const MAX_EMPTY_ROWS = 20;
+/** Row indices a form may carry: far more than any template's limit, which validation reports by name. */
+const MAX_ROW_INDEX = 999;
 
 /** Numbers as people type them here: "0,7", "1.234,5" (Vietnamese) or "1234.5". */
 export function parseNumber(raw: unknown): unknown {
@@ -40,10 +40,8 @@ export function parseNumber(raw: unknown): unknown {
 const unknownField = (name: string): ValidationError =>
   new ValidationError(`The form field "${name.slice(0, 100)}" is not part of this report's form.`, name.slice(0, 100));
 
-/** A row index of a repeatable list: a plain decimal below the form's most rows. */
-function rowIndex(key: string, maxRows: number): string | undefined {
-  return /^(0|[1-9]\d{0,3})$/.test(key) && Number(key) < maxRows + MAX_EMPTY_ROWS ? key : undefined;
-}
+/** A row index of a repeatable list: a plain decimal, 0 to MAX_ROW_INDEX. */
+const isRowIndex = (key: string): boolean => /^(0|[1-9]\d{0,2})$/.test(key) && Number(key) <= MAX_ROW_INDEX;
 
 /** The answers in a posted report form for `template`; throws a `ValidationError` on a field it does not define. */
 export function formToAnswers(form: Flat, template: TemplateDefinition): Record<string, unknown> {
@@ -69,7 +67,7 @@ export function formToAnswers(form: Flat, template: TemplateDefinition): Record<
       indicators[key] = parseNumber(value);
     } else if (group === 'sec' && parts.length === 2 && sectionCodes.has(key)) {
       sections[key] = orUndefined(value);
-    } else if ((group === 'ex' || group === 'pr') && parts.length === 3 && rowIndex(key, template.limits.maxRows) !== undefined
+    } else if ((group === 'ex' || group === 'pr') && parts.length === 3 && isRowIndex(key)
       && (group === 'ex' ? EXAMPLE_FIELDS : PROPOSAL_FIELDS).has(field)) {
       const rows = group === 'ex' ? examples : proposals;
       const row = rows.get(key) ?? bag();

@@ -5,7 +5,7 @@ import { LinkError, ConflictError } from '../../domain/errors';
 import { OPEN_TASK_STATES } from '../../domain/states';
 import type { Locale } from '../../domain/template';
 import { InvalidReportError, statusOf } from '../errors';
-import { MAX_EMPTY_ROWS, formAction, formToAnswers } from '../pages/form-body';
+import { formAction, formToAnswers } from '../pages/form-body';
 import { formatShort, localeOf, maskEmail } from '../pages/i18n';
 import { errorPage } from '../pages/error.page';
 import { linkProblemPage, receiptPage, reportFormPage, submittedPage, type FormOptions } from '../pages/report-form.page';
@@ -26,6 +26,7 @@ declare module 'fastify' {
 const Params = Type.Object({ token: Type.String({ maxLength: 200 }) });
 // Loose on purpose: an odd `?lang=` or `?view=` falls back to the defaults instead of a JSON 400.
 const Query = Type.Object({ lang: Type.Optional(Type.String({ maxLength: 10 })), view: Type.Optional(Type.String({ maxLength: 20 })) });
+const MAX_EMPTY_ROWS = 20;
 
 /**
  * The pages behind the emailed link: the form, draft saving, submission, the receipt, and clear
