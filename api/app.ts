@@ -97,9 +97,6 @@ export async function buildApp({ config, orm, temporal, now = () => new Date(), 
       ...(logStream ? { stream: logStream } : {}),
     },
     bodyLimit: 1024 * 1024,
-    // A JSON body with a `__proto__` or `constructor.prototype` key is refused (400), never parsed.
-    onProtoPoisoning: 'error',
-    onConstructorPoisoning: 'error',
     // The client's address is the socket's, unless TRUST_PROXY names the proxies in front.
     trustProxy: trustedProxies(config),
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -177,6 +174,7 @@ export async function buildApp({ config, orm, temporal, now = () => new Date(), 
     }
   });
 
+  // JSON bodies without prototypes, a `__proto__` or `constructor.prototype` key refused (400).
   registerJsonBodyParser(app);
   registerValidation(app);
   registerErrorHandler(app);
