@@ -353,7 +353,7 @@ test('every hostile text through every free-text field is refused at input namin
   }
   const renderingNames = new Set(outcomes.flatMap((o) => o.renderings.map((r) => r.name)));
   console.log(`hostile text corpus: ${entries.length} texts × ${FIELD_NAMES.length} fields = ${entries.length * FIELD_NAMES.length} (text, field) cases; `
-    + `${renderingNames.size} kinds of rendering; ${pairs} (case, rendering) pairs where an accepted text was shown, all checked\n${table.join('\n')}`);
+    + `${renderingNames.size} renderings (${[...renderingNames].sort().join('; ')}); ${pairs} (case, rendering) pairs where an accepted text was shown, all checked\n${table.join('\n')}`);
   expect(problems).toEqual([]);
   expect(unseen).toEqual([]);
   // The corpus reached the renderings: only the over-long word is refused everywhere.
