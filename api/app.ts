@@ -9,13 +9,14 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { MikroORM, EntityManager } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
-import type { Config } from '../config/config';
+import { trustProxySetting, type Config } from '../config/config';
 import type { SignalDefinition } from '@temporalio/common';
 import { authenticate } from './auth';
-import { AuthError, registerErrorHandler } from './errors';
+import { AuthError, registerErrorHandler, type ErrorBody } from './errors';
+import { registerJsonBodyParser } from './json-body';
 import { registerValidation } from './validation';
 import { isLinkRoute, registerLinkGuard } from './link-guard';
-import { auditRefusal } from './refusals';
+import { createRefusalLog, type RefusalLog, type RefusalLogOptions } from './refusals';
 import { createAfterReport, type AfterReport } from './services/unit-task.service';
 import { CONTENT_SECURITY_POLICY } from './pages/html';
 import { adminRoutes } from './routes/admin';
@@ -43,6 +44,8 @@ declare module 'fastify' {
     afterReport: AfterReport;
     /** Every route with the roles it admits, for the access tests and the route × role table. */
     routeTable: RouteEntry[];
+    /** Refused accesses on the audit record, counted per address beyond the first. */
+    refusals: RefusalLog;
   }
   interface FastifyRequest {
     /** An entity manager of this request's own. */
@@ -61,25 +64,54 @@ export interface RouteEntry {
   readonly consoleRoles: readonly string[] | undefined;
 }
 
-export const redactLinkTokens = (url: string): string => url.replace(/\/(r|link)\/[^/?#]+/g, '/$1/[token]');
+/**
+ * A URL fit for a log line: personal links' tokens (`/r/<token>`, `/api/v1/link/<token>`), and
+ * anything anywhere in it shaped like a link token (43 base64url characters) or an API token
+ * (`bc_…`), are replaced by `[token]`.
+ */
+export const redactLinkTokens = (url: string): string =>
+  url.replace(/\/(r|link)\/[^/?#]+/g, '/$1/[token]').replace(/bc_[A-Za-z0-9_%-]+|[A-Za-z0-9_-]{43,}/g, '[token]');
+
+/** TRUST_PROXY as Fastify takes it: nobody, the last `n` hops (as Fastify counts them), or these proxies. */
+function trustedProxies(config: Config): boolean | string[] | ((address: string, hop: number) => boolean) {
+  const setting = trustProxySetting(config.TRUST_PROXY);
+  return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
+}
 
 export interface AppDeps {
   readonly config: Config;
   readonly orm: MikroORM;
   readonly temporal: Client;
   readonly now?: () => Date;
+  /** Where the log goes (standard output by default). */
+  readonly logStream?: NodeJS.WritableStream;
+  readonly refusals?: RefusalLogOptions;
 }
 
-export async function buildApp({ config, orm, temporal, now = () => new Date() }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({ config, orm, temporal, now = () => new Date(), logStream, refusals }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: config.LOG_LEVEL === 'silent' ? false : {
       level: config.LOG_LEVEL,
       // Personal links carry their token in the path: never log it (nor any bearer token).
       serializers: { req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: redactLinkTokens(req.url), remoteAddress: req.ip }) },
+      ...(logStream ? { stream: logStream } : {}),
     },
     bodyLimit: 1024 * 1024,
-    trustProxy: true,
+    // The client's address is the socket's, unless TRUST_PROXY names the proxies in front.
+    trustProxy: trustedProxies(config),
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Security headers on every answer, pages and JSON alike, refusals included (so this hook comes
+  // first): a strict CSP (no inline script or style anywhere), no framing, no sniffing, no
+  // referrer. helmet keeps the list current. Its middleware is built once, here: @fastify/helmet
+  // built it again on every request, re-parsing the policy each time (≈ 2 % of the API's main
+  // thread under bench:submissions).
+  const securityHeaders = helmet({
+    contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
+    referrerPolicy: { policy: 'no-referrer' },
+    frameguard: { action: 'deny' },
+  });
+  app.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (error) => done(error instanceof Error ? error : undefined)));
 
   app.decorate('config', config);
   app.decorate('orm', orm);
@@ -101,6 +133,9 @@ export async function buildApp({ config, orm, temporal, now = () => new Date() }
     await Promise.race([Promise.allSettled(pendingWakes), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
   });
   app.decorate('afterReport', createAfterReport(() => orm.em.fork(), (error) => app.log.warn({ err: error }, 'report stored; its audit seal and wake-up are left to the next report and the workflows\' next steps')));
+  const refusalLog = createRefusalLog(() => orm.em.fork(), app.log, refusals);
+  app.decorate('refusals', refusalLog);
+  app.addHook('onClose', async () => refusalLog.close());
   app.decorateRequest('em', null as unknown as EntityManager);
   app.addHook('onRequest', async (request) => {
     request.em = orm.em.fork();
@@ -109,9 +144,9 @@ export async function buildApp({ config, orm, temporal, now = () => new Date() }
     const roles = request.routeOptions.config.roles;
     if (!roles) return;
     try {
-      request.principal = await authenticate(request.em, request, roles);
+      request.principal = await authenticate(request.em, request, roles, app.now());
     } catch (error) {
-      if (error instanceof AuthError) await auditRefusal(request, error);
+      if (error instanceof AuthError) await refusalLog.record(request, error);
       throw error;
     }
   });
@@ -135,22 +170,18 @@ export async function buildApp({ config, orm, temporal, now = () => new Date() }
   });
   app.addHook('onResponse', async (request, reply) => {
     if (linkRefused(request, reply)) {
-      await auditRefusal(request, Object.assign(new Error('unknown, replaced or closed personal link'), { status: reply.statusCode, reason: 'link' }));
+      await refusalLog.record(request, Object.assign(new Error('unknown, replaced or closed personal link'), { status: reply.statusCode, reason: 'link' }));
     }
   });
 
+  // JSON bodies without prototypes, a `__proto__` or `constructor.prototype` key refused (400).
+  registerJsonBodyParser(app);
   registerValidation(app);
   registerErrorHandler(app);
-  // Security headers on every answer, pages and JSON alike: a strict CSP (no inline script or
-  // style anywhere), no framing, no sniffing, no referrer. helmet keeps the list current. Its
-  // middleware is built once, here: @fastify/helmet built it again on every request, re-parsing
-  // the policy each time (≈ 2 % of the API's main thread under bench:submissions).
-  const securityHeaders = helmet({
-    contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
-    referrerPolicy: { policy: 'no-referrer' },
-    frameguard: { action: 'deny' },
-  });
-  app.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (error) => done(error instanceof Error ? error : undefined)));
+  // Fastify's own not-found answer (and its log line) repeats the path, which may hold a personal
+  // link's token (`/api/v1/link/<token>/`): this one names the path with tokens redacted.
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ error: 'NotFound', message: `There is no ${request.method} ${redactLinkTokens(request.url.split('?')[0]!)} here.` } satisfies ErrorBody));
   await app.register(formbody, { bodyLimit: 256 * 1024 });
   await app.register(swagger, {
     openapi: {

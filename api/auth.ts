@@ -10,21 +10,29 @@ export interface Principal {
   readonly role: Role;
 }
 
+/** A token that works now: known, not revoked, not expired. */
+export const usableToken = (em: EntityManager, tokenHash: string, now: Date) =>
+  em.findOne(ApiToken, { tokenHash, revokedAt: null, expiresAt: { $gt: now } });
+
 /** Checks the request's bearer token and that its role is one of `roles`. */
-export async function authenticate(em: EntityManager, request: FastifyRequest, roles: readonly Role[]): Promise<Principal> {
+export async function authenticate(em: EntityManager, request: FastifyRequest, roles: readonly Role[], now: Date): Promise<Principal> {
   const header = request.headers.authorization ?? '';
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) throw new AuthError('Send your personal API token as "Authorization: Bearer <token>" (create one with `npm run token:create`).', 401);
-  const token = await em.findOne(ApiToken, { tokenHash: sha256(match[1]!), revokedAt: null });
-  if (!token) throw new AuthError('This API token is unknown or revoked.', 401);
+  const token = await usableToken(em, sha256(match[1]!), now);
+  if (!token) throw new AuthError('This API token is unknown, revoked or expired.', 401);
   if (!roles.includes(token.role)) throw new AuthError(`The role "${token.role}" may not do this; it needs: ${roles.join(' or ')}.`, 403);
   return { tokenId: token.id, name: token.name, role: token.role };
 }
 
-/** Creates a personal API token and returns it (shown once; only its hash is stored). */
-export async function createApiToken(em: EntityManager, { name, role, email }: { name: string; role: Role; email?: string }, token: string): Promise<void> {
-  em.create(ApiToken, { name, role, email: email ?? null, tokenHash: sha256(token) });
+/** How long a personal API token works unless its holder asks for another span. */
+export const TOKEN_DAYS = 90;
+
+/** Stores a personal API token (shown once to its holder; only its hash is stored); answers its id. */
+export async function createApiToken(em: EntityManager, { name, role, email, expiresAt }: { name: string; role: Role; email?: string; expiresAt?: Date }, token: string): Promise<number> {
+  const row = em.create(ApiToken, { name, role, email: email ?? null, tokenHash: sha256(token), expiresAt: expiresAt ?? new Date(Date.now() + TOKEN_DAYS * 86_400_000) });
   await em.flush();
+  return row.id;
 }
 
 declare module 'fastify' {

@@ -2,6 +2,7 @@
  * Configuration: read once from the environment, validated against a schema, typed. Every
  * variable is documented in `.env.example`. A bad value stops start-up with one line per problem.
  */
+import { isIP } from 'node:net';
 import { Type, type Static } from 'typebox';
 import { Value } from 'typebox/value';
 
@@ -21,6 +22,7 @@ export const ConfigSchema = Type.Object({
   PUBLIC_URL: Url('base URL of the API as unit heads reach it (used in emailed links)', '^https?://[^\\s]+[^/]$'),
   LINK_SECRET: Type.String({ minLength: 32, description: 'secret that derives the personal link tokens' }),
   DEFAULT_LOCALE: Type.Union([Type.Literal('vi'), Type.Literal('en')]),
+  TRUST_PROXY: Type.String({ pattern: '^(off|\\d{1,2}|[0-9A-Fa-f:.]+(/\\d{1,3})?(\\s*,\\s*[0-9A-Fa-f:.]+(/\\d{1,3})?)*)$', description: 'off, a hop count (1-99) or a comma-separated list of proxy addresses/CIDRs whose X-Forwarded-For is believed' }),
   LINK_GUESS_LIMIT: Type.Integer({ minimum: 1, maximum: 100000, description: 'failed personal-link lookups an address may make per 10 minutes before it is refused' }),
   WORKER_MAX_CACHED_WORKFLOWS: Type.Integer({ minimum: 1, maximum: 100000, description: 'workflows a worker keeps in memory between their steps' }),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
@@ -43,6 +45,7 @@ export const DEFAULTS: Readonly<Record<keyof Config, string>> = {
   PUBLIC_URL: 'http://127.0.0.1:3000',
   LINK_SECRET: '',
   DEFAULT_LOCALE: 'vi',
+  TRUST_PROXY: 'off',
   LINK_GUESS_LIMIT: '20',
   WORKER_MAX_CACHED_WORKFLOWS: '200',
   LOG_LEVEL: 'info',
@@ -74,8 +77,32 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
         ? 'LINK_SECRET is required: set it to a random string of at least 32 characters (e.g. `openssl rand -hex 32`)'
         : `${key}=${shown}: ${describe(key, e.message)}`;
     });
+  if (problems.length === 0) problems.push(...trustProxyProblems(String(converted.TRUST_PROXY)));
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(converted as Config);
+}
+
+/**
+ * Whose `X-Forwarded-For` the API believes, as Fastify's `trustProxy` takes it: nobody's (`off`,
+ * the client's own address is the socket's), the last `n` hops, or only proxies at these
+ * addresses. Never "everybody": then any caller would choose its own address.
+ */
+export function trustProxySetting(value: string): false | number | string[] {
+  if (value === 'off') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((a) => a.trim());
+}
+
+function trustProxyProblems(value: string): string[] {
+  const setting = trustProxySetting(value);
+  if (setting === false) return [];
+  if (typeof setting === 'number') return setting >= 1 ? [] : [`TRUST_PROXY=${JSON.stringify(value)}: a hop count is at least 1 (or use off)`];
+  return setting.flatMap((entry) => {
+    const [address = '', prefix] = entry.split('/');
+    const family = isIP(address);
+    const ok = family !== 0 && (prefix === undefined || Number(prefix) <= (family === 4 ? 32 : 128));
+    return ok ? [] : [`TRUST_PROXY=${JSON.stringify(value)}: "${entry}" is not an IP address or CIDR range`];
+  });
 }
 
 /** Only the database URL, for commands that touch nothing else (migrations, tokens). */

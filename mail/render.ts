@@ -2,6 +2,7 @@
  * Email texts in Vietnamese (default) and English. Pure: a message is rendered from its kind,
  * its stored parameters and, for personal links, the link derived at send time.
  */
+import { withoutBidiControls } from '../domain/display-text';
 import type { Locale } from '../domain/template';
 import type { EmailKind } from '../db/entities/email.entity';
 
@@ -33,7 +34,7 @@ export interface EmailParams {
 export const LINK_KINDS: ReadonlySet<EmailKind> = new Set(['dispatch', 'link_resent', 'reminder', 'revision']);
 
 const escapeHtml = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  withoutBidiControls(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** Local time in Asia/Ho_Chi_Minh, the way a Vietnamese reader writes it. */
 export function formatInstant(iso: string, locale: Locale): string {
@@ -51,14 +52,16 @@ interface Draft {
 }
 
 function finish(d: Draft): RenderedEmail {
-  const text = [...d.lines, ...(d.link ? ['', `${d.link.label}: ${d.link.href}`] : [])].join('\n');
+  const text = withoutBidiControls([...d.lines, ...(d.link ? ['', `${d.link.label}: ${d.link.href}`] : [])].join('\n'));
+  // One line, whatever a name holds: a line break in a subject would start a header of its own.
+  const subject = withoutBidiControls(d.subject).replace(/[\r\n\t\u2028\u2029]+/g, ' ');
   const html = [
     '<!doctype html><html><body style="font-family:Arial,sans-serif;font-size:15px;line-height:1.5">',
     ...d.lines.map((l) => (l === '' ? '<br>' : `<p style="margin:0 0 6px">${escapeHtml(l)}</p>`)),
     d.link ? `<p><a href="${escapeHtml(d.link.href)}" style="display:inline-block;padding:10px 16px;background:#b71c1c;color:#fff;text-decoration:none;border-radius:4px">${escapeHtml(d.link.label)}</a></p><p style="font-size:13px;color:#555">${escapeHtml(d.link.href)}</p>` : '',
     '</body></html>',
   ].join('\n');
-  return { subject: d.subject, text, html };
+  return { subject, text, html };
 }
 
 type Renderer<K extends EmailKind> = (p: EmailParams[K], locale: Locale, link: string | undefined) => Draft;

@@ -8,8 +8,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type http from 'node:http';
-import { createApiToken } from '../api/auth';
-import { newApiToken } from '../auth/tokens';
+import { replaceShortLivedToken } from '../api/services/access.service';
 import { DEFAULTS, loadConfig } from '../config/config';
 import { openDatabase } from '../db/orm';
 import { seedDemo, seedReferenceData } from '../db/seed';
@@ -27,6 +26,9 @@ function linkSecret(dataDir: string): string {
   if (!fs.existsSync(file)) fs.writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
   return fs.readFileSync(file, 'utf8').trim();
 }
+
+/** How long the administrator token printed by `npm start` works; the next start revokes it. */
+const DEV_TOKEN_HOURS = 12;
 
 function run(name: string, script: string, env: NodeJS.ProcessEnv, nodeFlags: readonly string[] = []): ChildProcess {
   const child = spawn(process.execPath, [...nodeFlags, script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -90,8 +92,7 @@ async function main(): Promise<void> {
     const em = orm.em.fork();
     await seedReferenceData(em);
     const seeded = await seedDemo(em);
-    const adminToken = newApiToken();
-    await createApiToken(em, { name: `dev console ${new Date().toISOString()}`, role: 'admin' }, adminToken);
+    const adminToken = await replaceShortLivedToken(em, { name: 'npm start (this machine)', role: 'admin', hours: DEV_TOKEN_HOURS, actor: 'npm start' });
     await orm.close();
     if (seeded) log('Seeded the demo campaign "demo" (a cycle runs in minutes) with 4 units.');
 
@@ -122,7 +123,7 @@ baocao is running.
   API:            ${config.PUBLIC_URL}/api/v1    (OpenAPI: ${config.PUBLIC_URL}/openapi.json)
   Mailbox:        ${mailboxUrl ?? `(external SMTP: ${smtpUrl})`}
   Temporal UI:    ${temporalUi}
-  Admin token:    ${adminToken}
+  Admin token:    ${adminToken}    (works for ${DEV_TOKEN_HOURS} h; the next start revokes it and prints another)
 
 Start the demo cycle (every unit head gets an email in the mailbox; open it and follow the link):
   curl -X POST ${config.PUBLIC_URL}/api/v1/cycles -H 'authorization: Bearer ${adminToken}' \\

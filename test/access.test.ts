@@ -6,6 +6,7 @@
  */
 import { AuditEvent } from '../db/entities';
 import { api, createCampaign, createUnits, currentPeriod, eventually, linkIn, tokenOf } from './support/fixtures';
+import { requestFrom } from './support/peer';
 import { startStack, type Stack } from './support/stack';
 
 let stack: Stack;
@@ -69,15 +70,18 @@ test('every route × every caller: 401 without a token or with a unit link, 403 
 });
 
 test('refused access is on the record: who (or anonymous), which route, from where, why', async () => {
+  // Each from an address of its own: an address's first refusal in a window is recorded in full,
+  // its later ones are counted (test/refusal-audit.test.ts), and the tests above refused plenty
+  // from 127.0.0.1.
   const before = await stack.orm.em.fork().count(AuditEvent, { action: 'access.refused' });
-  await fetch(`${stack.baseUrl}/api/v1/units`, { method: 'POST', headers: { authorization: 'Bearer bc_forged', 'content-type': 'application/json' }, body: '{}' });
-  await fetch(`${stack.baseUrl}/api/v1/audit/verify`, { headers: { authorization: `Bearer ${tokens.council}` } });
-  await fetch(`${stack.baseUrl}/r/${'Z'.repeat(43)}`);
+  await requestFrom('127.0.0.31', `${stack.baseUrl}/api/v1/units`, { method: 'POST', headers: { authorization: 'Bearer bc_forged', 'content-type': 'application/json' }, body: '{}' });
+  await requestFrom('127.0.0.32', `${stack.baseUrl}/api/v1/audit/verify`, { headers: { authorization: `Bearer ${tokens.council}` } });
+  await requestFrom('127.0.0.33', `${stack.baseUrl}/r/${'Z'.repeat(43)}`);
   // The link refusal is recorded once its answer has gone out.
   await eventually(async () => ((await stack.orm.em.fork().count(AuditEvent, { action: 'access.refused' })) === before + 3 ? true : undefined), { what: 'three refusals on the record' });
   const refused = await stack.orm.em.fork().find(AuditEvent, { action: 'access.refused' }, { orderBy: { seq: 'desc' }, limit: 3 });
   expect(refused.map((e) => e.subjectId).reverse()).toEqual(['POST /api/v1/units', 'GET /api/v1/audit/verify', 'GET /r/:token']);
-  expect(refused.every((e) => e.origin === '127.0.0.1')).toBe(true);
+  expect(refused.map((e) => e.origin).reverse()).toEqual(['127.0.0.31', '127.0.0.32', '127.0.0.33']);
   expect(refused.map((e) => (e.after as { status: number }).status).reverse()).toEqual([401, 403, 404]);
 });
 

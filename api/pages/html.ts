@@ -8,6 +8,7 @@
  * merely enhance it. There is no build step, no bundle to ship and nothing to keep in sync with
  * the JSON API.
  */
+import { withoutBidiControls } from '../../domain/display-text';
 
 export class Html {
   constructor(readonly value: string) {}
@@ -16,8 +17,9 @@ export class Html {
   }
 }
 
+/** Escapes markup, and drops bidirectional controls (they would reorder the page around the text). */
 export const escapeHtml = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  withoutBidiControls(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 export type Value = Html | string | number | boolean | null | undefined | readonly Value[];
 

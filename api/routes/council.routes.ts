@@ -5,7 +5,7 @@ import { exportCycle } from '../services/cycle-export.service';
 import { NotFoundError, ValidationError } from '../../domain/errors';
 import { ballotCastSignal } from '../../workflows/messages';
 import { principalOf } from '../auth';
-import { castBallot, findCycle, reviewStatus, type BallotRequest } from '../services/council.service';
+import { ballotSealKey, castBallot, findCycle, reviewStatus, type BallotRequest } from '../services/council.service';
 import { readConsolidatedReport } from '../../db/consolidated-report';
 
 const Code = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' });
@@ -16,6 +16,7 @@ const Comment = Type.String({ minLength: 3, maxLength: 5000 });
 /** The council's review (consolidated reports, ballots, decisions) and the auditors' reads. */
 export const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const wake = (workflowId: string): void => app.wake(workflowId, ballotCastSignal);
+  const sealKey = ballotSealKey(app.config.LINK_SECRET);
 
   app.get('/api/v1/cycles/:campaign/:period/consolidated-reports', {
     config: { roles: ['admin', 'council', 'auditor'] },
@@ -39,10 +40,7 @@ export const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/api/v1/cycles/:campaign/:period/review', {
     config: { roles: ['admin', 'council', 'auditor'] },
     schema: { summary: 'Review status: who voted, quorum, decision so far', tags: ['council'], params: CycleParams },
-  }, async (request) => {
-    const viewer = principalOf(request);
-    return reviewStatus(request.em, await findCycle(request.em, request.params.campaign, request.params.period), viewer);
-  });
+  }, async (request) => reviewStatus(request.em, await findCycle(request.em, request.params.campaign, request.params.period)));
 
   app.post('/api/v1/cycles/:campaign/:period/ballots', {
     config: { roles: ['council'] },
@@ -70,7 +68,7 @@ export const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (!comment) throw new ValidationError('request_revision needs a comment telling the units what to revise.', 'comment');
       ballotRequest = { subject: 'report', version, choice, unitCodes, comment };
     }
-    const ballot = await castBallot(request.em, cycle, voter, ballotRequest, request.ip, app.now());
+    const ballot = await castBallot(request.em, cycle, voter, ballotRequest, request.ip, app.now(), sealKey);
     wake(ballot.workflowId);
     return reply.status(201).send({ ballotId: ballot.ballotId });
   });
@@ -86,7 +84,7 @@ export const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const voter = principalOf(request);
     const cycle = await findCycle(request.em, request.params.campaign, request.params.period);
-    const ballot = await castBallot(request.em, cycle, voter, { subject: 'proposal', proposalId: request.params.proposalId, ...request.body }, request.ip, app.now());
+    const ballot = await castBallot(request.em, cycle, voter, { subject: 'proposal', proposalId: request.params.proposalId, ...request.body }, request.ip, app.now(), sealKey);
     return reply.status(201).send({ ballotId: ballot.ballotId });
   });
 

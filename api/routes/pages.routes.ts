@@ -5,12 +5,23 @@ import { LinkError, ConflictError } from '../../domain/errors';
 import { OPEN_TASK_STATES } from '../../domain/states';
 import type { Locale } from '../../domain/template';
 import { InvalidReportError, statusOf } from '../errors';
-import { formToAnswers } from '../pages/form-body';
+import { formAction, formToAnswers } from '../pages/form-body';
 import { formatShort, localeOf, maskEmail } from '../pages/i18n';
 import { errorPage } from '../pages/error.page';
 import { linkProblemPage, receiptPage, reportFormPage, submittedPage, type FormOptions } from '../pages/report-form.page';
-import { findReplacedLink, latestRevisionRequest, linkContext, requestFreshLink } from '../services/console-unit-head.service';
-import { readTask, saveDraft, submitReport, type TaskView } from '../services/unit-task.service';
+import { findReplacedLink, latestRevisionRequest, linkContext, requestFreshLink, type ReplacedLink } from '../services/console-unit-head.service';
+import { readTask, resolveLink, saveDraft, submitReport, type TaskView } from '../services/unit-task.service';
+import type { TemplateDefinition } from '../../domain/template';
+
+/** What a posted form's link leads to, resolved before its body is read. */
+type PostedLink = { readonly kind: 'current'; readonly template: TemplateDefinition } | { readonly kind: 'replaced'; readonly replaced: ReplacedLink };
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set on `POST /r/:token` before the body is read. */
+    postedLink?: PostedLink;
+  }
+}
 
 const Params = Type.Object({ token: Type.String({ maxLength: 200 }) });
 // Loose on purpose: an odd `?lang=` or `?view=` falls back to the defaults instead of a JSON 400.
@@ -30,7 +41,7 @@ export const pageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   /** The page for a link that does not resolve: replaced (with a fresh-link button) or unknown. */
   const linkFailure = async (reply: FastifyReply, error: unknown, token: string, url: string, l: Locale, notice?: string) => {
     if (!(error instanceof LinkError)) throw error;
-    const replaced = await findReplacedLink(app.orm.em.fork(), app.config.LINK_SECRET, token, app.now());
+    const replaced = await findReplacedLink(app.orm.em.fork(), token, app.now());
     const secretariat = app.config.SECRETARIAT_EMAIL;
     if (replaced) {
       return htmlReply(reply, 404, linkProblemPage({ kind: 'replaced', maskedEmail: maskEmail(replaced.headEmail), canRequest: replaced.open, sentAt: replaced.recentlySentAt }, l, { url, secretariat, ...(notice ? { notice } : {}) }));
@@ -76,15 +87,32 @@ export const pageRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post('/r/:token', {
     schema: { hide: true, params: Params, querystring: Query, body: Type.Record(Type.String(), Type.Union([Type.String({ maxLength: 20_000 }), Type.Array(Type.String({ maxLength: 20_000 }), { maxItems: 5 })])) },
+    // The link is resolved before the body is read: a link that leads nowhere gets its page
+    // without its body ever being parsed, and a current one gives the template whose fields
+    // alone the form may carry.
+    onRequest: async (request, reply) => {
+      const { token } = request.params as { token: string };
+      const l = lang((request.query ?? {}) as { lang?: string });
+      try {
+        const task = await resolveLink(request.em.fork(), token);
+        request.postedLink = { kind: 'current', template: task.cycle.template.definition };
+      } catch (error) {
+        if (!(error instanceof LinkError)) throw error;
+        const replaced = await findReplacedLink(request.em.fork(), token, app.now());
+        if (!replaced) return linkFailure(reply, error, token, request.url, l);
+        request.postedLink = { kind: 'replaced', replaced };
+      }
+    },
   }, async (request, reply) => {
     const l = lang(request.query);
     const { token } = request.params;
-    const action = typeof request.body.action === 'string' ? request.body.action : 'submit';
+    const action = formAction(request.body);
     const url = request.url;
+    const posted = request.postedLink!;
 
     if (action === 'fresh_link') {
-      const replaced = await findReplacedLink(request.em, app.config.LINK_SECRET, token, app.now());
-      if (!replaced) return reply.redirect(url, 303); // a current (or unknown) link: show what it is
+      if (posted.kind !== 'replaced') return reply.redirect(url, 303); // a current link: show what it is
+      const { replaced } = posted;
       let notice: string | undefined;
       if (replaced.open && !replaced.recentlySentAt) {
         const outcome = await requestFreshLink(app.temporal, replaced);
@@ -96,8 +124,9 @@ export const pageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       }
       return linkFailure(reply, new LinkError({ code: 'link_unknown', params: {} }, 'unknown'), token, url, l, notice);
     }
+    if (posted.kind === 'replaced') return linkFailure(reply, new LinkError({ code: 'link_unknown', params: {} }, 'unknown'), token, url, l);
 
-    const answers = formToAnswers(request.body);
+    const answers = formToAnswers(request.body, posted.template);
     try {
       if (action === 'add_ex' || action === 'add_pr') {
         // Without scripts, "add a row" comes here: the same form, one more empty row, nothing saved.

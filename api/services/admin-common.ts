@@ -5,6 +5,7 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../../db/audit';
+import { hasInvisibleFormatting } from '../../domain/display-text';
 import { ConflictError, ValidationError } from '../../domain/errors';
 import type { Principal } from '../auth';
 
@@ -55,6 +56,7 @@ export function checkText(
   if (value.length > max) return { problem: { field, message: `must be at most ${max} characters` } };
   if (!value.isWellFormed()) return { problem: { field, message: 'contains invalid Unicode' } };
   if (CONTROL.test(value)) return { problem: { field, message: 'contains a control character' } };
+  if (hasInvisibleFormatting(value)) return { problem: { field, message: 'contains an invisible formatting character (a right-to-left override, a zero-width space or the like); remove it' } };
   if (pattern && !pattern.re.test(value)) return { problem: { field, message: pattern.message } };
   return { value };
 }

@@ -6,6 +6,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { appendAudit } from '../../db/audit';
 import { ReportTemplate } from '../../db/entities';
 import type { IReportTemplate } from '../../db/entities/template.entity';
+import { hasInvisibleFormatting } from '../../domain/display-text';
 import { NotFoundError, ValidationError } from '../../domain/errors';
 import type { IndicatorDefinition, LocalizedText, TemplateDefinition } from '../../domain/template';
 import { clean, iso, uniquely, type AdminContext } from './admin-common';
@@ -37,6 +38,8 @@ function localized(field: string, text: LocalizedText): LocalizedText {
   if (!en.isWellFormed()) invalid(`${field}.en`, 'contains invalid Unicode');
   if (vi.includes('\u0000')) invalid(`${field}.vi`, 'contains a NUL character');
   if (en.includes('\u0000')) invalid(`${field}.en`, 'contains a NUL character');
+  if (hasInvisibleFormatting(vi)) invalid(`${field}.vi`, 'contains an invisible formatting character (a right-to-left override, a zero-width space or the like)');
+  if (hasInvisibleFormatting(en)) invalid(`${field}.en`, 'contains an invisible formatting character (a right-to-left override, a zero-width space or the like)');
   return { vi, en };
 }
 

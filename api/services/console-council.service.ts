@@ -44,9 +44,9 @@ export async function councilView(em: EntityManager, cycle: ICycle, viewer: Prin
   const version = requested ?? cycle.reviewVersion ?? versions.at(-1) ?? null;
   if (requested !== undefined && !versions.includes(requested)) throw new NotFoundError(`There is no consolidated version ${requested} of this cycle.`, 'version');
   const report = version === null ? null : await em.findOne(ConsolidatedReport, { cycle, version });
-  const review = await reviewStatus(em, cycle, viewer, version);
+  const review = await reviewStatus(em, cycle, version);
   const ballots = version === null ? [] : await em.find(Ballot, { cycle, reportVersion: version }, { populate: ['voter'], orderBy: { id: 'asc' } });
-  const reveal = !cycle.policy.secretBallots || viewer.role === 'auditor';
+  const reveal = !cycle.policy.secretBallots;
   const proposalVotes = new Map<string, ProposalVotes>();
   for (const b of ballots.filter((x) => x.subjectKey.startsWith('proposal:'))) {
     const id = b.subjectKey.slice('proposal:'.length);

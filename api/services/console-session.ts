@@ -1,15 +1,17 @@
 /**
- * Sessions of the console without a session table: a cookie holding who signed in (token id, a
- * prefix of the token's hash, role, expiry, a random session id), signed with HMAC-SHA256 under a
- * key derived from LINK_SECRET. Every request checks the signature, the expiry and that the
- * token still exists unrevoked with the same hash and role, so revoking a token ends its
- * sessions at once. CSRF tokens are an HMAC of the session id under a second derived key: a
- * form is accepted only with the token of the session that rendered it.
+ * Sessions of the console, held on the server (`session` table) so that they can end: signing
+ * out ends the session, an administrator can list and end sessions, and revoking or expiry of
+ * the token that opened one ends it too. The cookie holds a random session id; the table keeps
+ * only its SHA-256. CSRF tokens are an HMAC of the session id under a key derived from
+ * LINK_SECRET: a form is accepted only with the token of the session that rendered it.
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { safeEqual, sha256 } from '../../auth/tokens';
-import { ApiToken, type Role } from '../../db/entities/api-token.entity';
+import { appendAudit } from '../../db/audit';
+import type { Role } from '../../db/entities/api-token.entity';
+import { ConsoleSession } from '../../db/entities/session.entity';
+import { usableToken } from '../auth';
 
 export const SESSION_COOKIE = 'bc_session';
 export const SIGN_IN_COOKIE = 'bc_signin';
@@ -21,64 +23,71 @@ export interface ConsoleUser {
   readonly tokenId: number;
   readonly name: string;
   readonly role: Role;
-  /** The random id of this session; CSRF tokens are derived from it. */
+  /** The random id of this session (the cookie's value); CSRF tokens are derived from it. */
   readonly sid: string;
+  /** The session's row. */
+  readonly sessionId: number;
+  /** Expiry, seconds since the epoch. */
   readonly expiresAt: number;
 }
 
-interface Payload {
-  readonly v: 1;
-  readonly sid: string;
-  readonly tid: number;
-  /** First 16 hex digits of the token's SHA-256, so a re-issued id cannot take the session over. */
-  readonly th: string;
-  readonly role: Role;
-  /** Expiry, seconds since the epoch. */
-  readonly exp: number;
-}
-
 export interface SessionKeys {
-  readonly session: Buffer;
   readonly csrf: Buffer;
 }
 
-/** Keys of their own for sessions and CSRF, derived from the server secret (never the secret itself). */
+/** A key of its own for CSRF, derived from the server secret (never the secret itself). */
 export function deriveKeys(secret: string): SessionKeys {
-  const derive = (label: string): Buffer => createHmac('sha256', secret).update(`baocao console ${label} v1`).digest();
-  return { session: derive('session'), csrf: derive('csrf') };
+  return { csrf: createHmac('sha256', secret).update('baocao console csrf v1').digest() };
 }
 
 const mac = (key: Buffer, data: string): string => createHmac('sha256', key).update(data).digest('base64url');
 
-/** Checks a personal token typed on the sign-in page; answers the session cookie's value. */
-export async function signIn(em: EntityManager, keys: SessionKeys, token: string, now: Date): Promise<{ cookie: string; user: ConsoleUser } | null> {
+/** A session id looks like this; anything else is not looked up. */
+const SID_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
+/**
+ * Checks a personal token typed on the sign-in page and opens a session for it (on the record);
+ * answers the session cookie's value, or null for a token that does not work.
+ */
+export async function signIn(em: EntityManager, token: string, origin: string, now: Date): Promise<{ cookie: string; user: ConsoleUser } | null> {
   const trimmed = token.trim();
   if (!/^[A-Za-z0-9_-]{10,200}$/.test(trimmed)) return null;
-  const hash = sha256(trimmed);
-  const found = await em.findOne(ApiToken, { tokenHash: hash, revokedAt: null });
+  const found = await usableToken(em, sha256(trimmed), now);
   if (!found) return null;
-  const payload: Payload = { v: 1, sid: randomBytes(16).toString('base64url'), tid: found.id, th: hash.slice(0, 16), role: found.role, exp: Math.floor(now.getTime() / 1000) + SESSION_SECONDS };
-  const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
-  return { cookie: `${body}.${mac(keys.session, body)}`, user: { tokenId: found.id, name: found.name, role: found.role, sid: payload.sid, expiresAt: payload.exp } };
+  const sid = randomBytes(32).toString('base64url');
+  // Never past the token's own expiry.
+  const expiresAt = new Date(Math.min(now.getTime() + SESSION_SECONDS * 1000, found.expiresAt.getTime()));
+  const session = await em.transactional(async (tx) => {
+    const row = tx.create(ConsoleSession, { idHash: sha256(sid), token: found.id, name: found.name, role: found.role, origin, expiresAt });
+    await tx.flush();
+    await appendAudit(tx, { actor: { kind: 'user', id: found.name, origin }, action: 'session.started', subjectType: 'session', subjectId: String(row.id), after: { tokenId: found.id, role: found.role, expiresAt: expiresAt.toISOString() }, occurredAt: now });
+    return row;
+  });
+  return { cookie: sid, user: { tokenId: found.id, name: found.name, role: found.role, sid, sessionId: session.id, expiresAt: Math.floor(expiresAt.getTime() / 1000) } };
 }
 
-/** The user of a session cookie, or null when it is missing, forged, expired or its token revoked. */
-export async function readSession(em: EntityManager, keys: SessionKeys, cookie: string | undefined, now: Date): Promise<ConsoleUser | null> {
-  if (!cookie || cookie.length > 1000) return null;
-  const dot = cookie.indexOf('.');
-  if (dot <= 0) return null;
-  const body = cookie.slice(0, dot);
-  if (!safeEqual(mac(keys.session, body), cookie.slice(dot + 1))) return null;
-  let payload: Payload;
-  try {
-    payload = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Payload;
-  } catch {
-    return null;
-  }
-  if (payload.v !== 1 || typeof payload.tid !== 'number' || payload.exp * 1000 <= now.getTime()) return null;
-  const token = await em.findOne(ApiToken, { id: payload.tid, revokedAt: null });
-  if (!token || !token.tokenHash.startsWith(payload.th) || token.role !== payload.role) return null;
-  return { tokenId: token.id, name: token.name, role: token.role, sid: payload.sid, expiresAt: payload.exp };
+/** The user of a session cookie, or null when it is missing, unknown, ended or expired, or its token no longer works. */
+export async function readSession(em: EntityManager, cookie: string | undefined, now: Date): Promise<ConsoleUser | null> {
+  if (!cookie || !SID_PATTERN.test(cookie)) return null;
+  const session = await em.findOne(ConsoleSession, { idHash: sha256(cookie), endedAt: null, expiresAt: { $gt: now } }, { populate: ['token'] });
+  if (!session) return null;
+  const token = session.token;
+  if (token.revokedAt || token.expiresAt.getTime() <= now.getTime() || token.role !== session.role) return null;
+  return { tokenId: token.id, name: session.name, role: session.role, sid: cookie, sessionId: session.id, expiresAt: Math.floor(session.expiresAt.getTime() / 1000) };
+}
+
+/** Ends the session of a cookie (signing out); answers whether one was open. */
+export async function endSessionByCookie(em: EntityManager, cookie: string | undefined, origin: string, now: Date): Promise<boolean> {
+  if (!cookie || !SID_PATTERN.test(cookie)) return false;
+  return em.transactional(async (tx) => {
+    const session = await tx.findOne(ConsoleSession, { idHash: sha256(cookie), endedAt: null });
+    if (!session) return false;
+    session.endedAt = now;
+    session.endReason = 'signed out';
+    await tx.flush();
+    await appendAudit(tx, { actor: { kind: 'user', id: session.name, origin }, action: 'session.ended', subjectType: 'session', subjectId: String(session.id), after: { reason: 'signed out' }, occurredAt: now });
+    return true;
+  });
 }
 
 /** The CSRF token of a session (or of a sign-in nonce before there is a session). */

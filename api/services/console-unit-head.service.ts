@@ -6,8 +6,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { LINK_TOKEN_PATTERN, linkToken, safeEqual } from '../../auth/tokens';
-import { AuditEvent, Email, UnitTask } from '../../db/entities';
+import { LINK_TOKEN_PATTERN, sha256 } from '../../auth/tokens';
+import { AuditEvent, Email, ReplacedLink as ReplacedLinkRow, UnitTask } from '../../db/entities';
 import type { CycleStage, TaskState } from '../../domain/states';
 import { OPEN_TASK_STATES } from '../../domain/states';
 import { resendLinkUpdate } from '../../workflows/messages';
@@ -58,25 +58,22 @@ export interface ReplacedLink {
 }
 
 /**
- * Recognises a token that belonged to a task before its link was replaced: tokens are derived
- * from (task, version) with the server secret, so an old one is an earlier version of a task
- * whose link version moved on. Only tasks of cycles still running are considered.
+ * Recognises a token that belonged to a task before its link was replaced: a trigger keeps the
+ * hash of every replaced link (`replaced_link`), so this is one lookup by the token's hash,
+ * whatever the number of links re-sent. Only tasks of cycles still running are considered.
  */
-export async function findReplacedLink(em: EntityManager, secret: string, token: string, now: Date): Promise<ReplacedLink | null> {
+export async function findReplacedLink(em: EntityManager, token: string, now: Date): Promise<ReplacedLink | null> {
   if (!LINK_TOKEN_PATTERN.test(token)) return null;
-  const tasks = await em.find(UnitTask, { tokenVersion: { $gt: 0 }, cycle: { stage: { $nin: ['closed', 'cancelled'] } } }, { populate: ['unit'] });
-  for (const task of tasks) {
-    for (let version = task.tokenVersion - 1; version >= 0; version -= 1) {
-      if (!safeEqual(linkToken(secret, task.id, version), token)) continue;
-      const recent = await em.findOne(Email, { taskId: task.id, kind: 'link_resent', createdAt: { $gt: new Date(now.getTime() - FRESH_LINK_INTERVAL_MS) } }, { orderBy: { id: 'desc' } });
-      return {
-        taskId: task.id, tokenVersion: task.tokenVersion, workflowId: task.workflowId, headEmail: task.unit.headEmail,
-        open: OPEN_TASK_STATES.has(task.state) && now.getTime() < Date.parse(task.schedule.hardClose),
-        recentlySentAt: recent ? (recent.sentAt ?? recent.createdAt).toISOString() : null,
-      };
-    }
-  }
-  return null;
+  const replaced = await em.findOne(ReplacedLinkRow, { tokenHash: sha256(token) });
+  if (!replaced) return null;
+  const task = await em.findOne(UnitTask, { id: replaced.task.id, cycle: { stage: { $nin: ['closed', 'cancelled'] } } }, { populate: ['unit'] });
+  if (!task) return null;
+  const recent = await em.findOne(Email, { taskId: task.id, kind: 'link_resent', createdAt: { $gt: new Date(now.getTime() - FRESH_LINK_INTERVAL_MS) } }, { orderBy: { id: 'desc' } });
+  return {
+    taskId: task.id, tokenVersion: task.tokenVersion, workflowId: task.workflowId, headEmail: task.unit.headEmail,
+    open: OPEN_TASK_STATES.has(task.state) && now.getTime() < Date.parse(task.schedule.hardClose),
+    recentlySentAt: recent ? (recent.sentAt ?? recent.createdAt).toISOString() : null,
+  };
 }
 
 /**

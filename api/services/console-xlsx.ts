@@ -5,6 +5,8 @@
  * written here too: deflate and CRC-32 come from `node:zlib`.
  */
 import { crc32, deflateRawSync } from 'node:zlib';
+import { withoutBidiControls } from '../../domain/display-text';
+import { startsWithFormula } from './admin-common';
 
 export type Cell = string | number | null | undefined;
 
@@ -73,7 +75,7 @@ export function zip(entries: readonly ZipEntry[]): Buffer {
 
 // eslint-disable-next-line no-control-regex
 const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
-const xml = (s: string): string => s.replace(INVALID_XML, '').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+const xml = (s: string): string => withoutBidiControls(s).replace(INVALID_XML, '').replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 export function columnName(index: number): string {
   let n = index + 1;
@@ -155,13 +157,15 @@ export function xlsx(sheets: readonly Sheet[], { title }: { title?: string } = {
 }
 
 /**
- * One CSV cell: quoted, quotes doubled; text that a spreadsheet would run as a formula gets a
- * leading apostrophe (numbers stay numbers).
+ * One CSV cell: quoted, quotes doubled, bidirectional controls dropped; text that a spreadsheet
+ * would run as a formula (the import's rule: `=`, `+`, `-`, `@`, tab or CR first, also after
+ * leading spaces) gets a leading apostrophe. Numbers stay numbers.
  */
 export function csvCell(cell: Cell): string {
   if (cell === null || cell === undefined) return '';
   if (typeof cell === 'number') return Number.isFinite(cell) ? String(cell) : '';
-  const text = /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
+  const shown = withoutBidiControls(cell);
+  const text = startsWithFormula(shown) ? `'${shown}` : shown;
   return `"${text.replace(/"/g, '""')}"`;
 }
 

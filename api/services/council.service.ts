@@ -1,8 +1,11 @@
 /** The council's actions: read the consolidated report, vote on it and on each proposal. */
+import { createHmac } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { appendAudit } from '../../db/audit';
-import { ApiToken, Ballot, ConsolidatedReport, Cycle, UnitTask } from '../../db/entities';
+import { appendAudit, canonicalJson } from '../../db/audit';
+import { safeEqual } from '../../auth/tokens';
+import { ApiToken, AuditEvent, Ballot, ConsolidatedReport, Cycle, UnitTask } from '../../db/entities';
+import type { IBallot } from '../../db/entities/council.entity';
 import type { ICycle } from '../../db/entities/cycle.entity';
 import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors';
 import { decideReport, quorumReached } from '../../domain/review';
@@ -20,8 +23,35 @@ export type BallotRequest =
   | { readonly subject: 'report'; readonly version: number; readonly choice: 'request_revision'; readonly unitCodes: readonly string[]; readonly comment: string }
   | { readonly subject: 'proposal'; readonly proposalId: string; readonly version: number; readonly choice: 'approve' | 'reject'; readonly comment?: string };
 
+/**
+ * Secret ballots on the record. While a cycle's ballots are secret, its `ballot.cast` events keep
+ * who voted on what, and a seal of how: HMAC-SHA256, under a key derived from LINK_SECRET, of the
+ * ballot's canonical content (cycle, ballot id, version, subject, choice, units, comment). Nobody
+ * reading the audit log, its export or the timeline learns a choice from it; whoever holds the
+ * server secret can show that the stored ballots — from which the tally is recounted — are the
+ * ones cast (`verifyBallotSeals`), since the seals sit in the hash chain.
+ */
+export function ballotSealKey(linkSecret: string): Buffer {
+  return createHmac('sha256', linkSecret).update('baocao ballot seal v1').digest();
+}
+
+const sealOf = (key: Buffer, cycleId: number, b: Pick<IBallot, 'id' | 'reportVersion' | 'subjectKey' | 'choice' | 'unitCodes' | 'comment'>): string =>
+  createHmac('sha256', key).update(canonicalJson({ cycleId, ballotId: b.id, version: b.reportVersion, subject: b.subjectKey, choice: b.choice, unitCodes: b.unitCodes ?? null, comment: b.comment ?? null })).digest('hex');
+
+/** Recomputes every ballot's seal of a secret-ballot cycle and compares it with its `ballot.cast` event. */
+export async function verifyBallotSeals(em: EntityManager, key: Buffer, cycleId: number): Promise<{ ok: boolean; ballots: number; mismatched: number[] }> {
+  const ballots = await em.find(Ballot, { cycle: cycleId }, { orderBy: { id: 'asc' } });
+  const events = await em.find(AuditEvent, { action: 'ballot.cast', cycleId });
+  const sealed = new Map(events.map((e) => [(e.after as { ballotId?: number }).ballotId, (e.after as { sealed?: unknown }).sealed]));
+  const mismatched = ballots.filter((b) => {
+    const recorded = sealed.get(b.id);
+    return typeof recorded !== 'string' || !safeEqual(recorded, sealOf(key, cycleId, b));
+  }).map((b) => b.id);
+  return { ok: mismatched.length === 0, ballots: ballots.length, mismatched };
+}
+
 /** Stores one ballot (a member votes once per subject and version); answers the workflow to wake. */
-export async function castBallot(em: EntityManager, cycle: ICycle, voter: Principal, request: BallotRequest, origin: string, now: Date): Promise<{ ballotId: number; workflowId: string }> {
+export async function castBallot(em: EntityManager, cycle: ICycle, voter: Principal, request: BallotRequest, origin: string, now: Date, sealKey: Buffer): Promise<{ ballotId: number; workflowId: string }> {
   if (cycle.stage !== 'review') throw new ConflictError(`The cycle is in stage "${cycle.stage}"; ballots are taken only during the council's review.`);
   if (cycle.reviewVersion !== request.version) throw new ConflictError(`Version ${request.version} is not under review; the council is reviewing version ${cycle.reviewVersion}.`, 'version');
   if (request.subject === 'report' && request.choice === 'request_revision') {
@@ -47,9 +77,13 @@ export async function castBallot(em: EntityManager, cycle: ICycle, voter: Princi
         comment: 'comment' in request && request.comment ? request.comment : null,
       });
       await tx.flush();
+      const cast = { ballotId: ballot.id, version: request.version, subject: subjectKey };
       await appendAudit(tx, {
         actor: { kind: 'user', id: voter.name, origin }, action: 'ballot.cast', subjectType: 'cycle', subjectId: String(cycle.id), cycleId: cycle.id,
-        after: { ballotId: ballot.id, version: request.version, subject: subjectKey, choice: request.choice, unitCodes: ballot.unitCodes, comment: ballot.comment }, occurredAt: now,
+        after: cycle.policy.secretBallots
+          ? { ...cast, secret: true, sealed: sealOf(sealKey, cycle.id, ballot) }
+          : { ...cast, choice: request.choice, unitCodes: ballot.unitCodes, comment: ballot.comment },
+        occurredAt: now,
       });
       return { ballotId: ballot.id, workflowId: cycle.workflowId };
     });
@@ -63,14 +97,14 @@ export async function castBallot(em: EntityManager, cycle: ICycle, voter: Princi
 
 /**
  * Who has voted on `version` (the version under review by default) and whether quorum is reached;
- * how each voted only when ballots are not secret.
+ * how each voted only when ballots are not secret (to anyone, auditors included).
  */
-export async function reviewStatus(em: EntityManager, cycle: ICycle, viewer: Principal, version: number | null = cycle.reviewVersion ?? null) {
+export async function reviewStatus(em: EntityManager, cycle: ICycle, version: number | null = cycle.reviewVersion ?? null) {
   const members = await em.find(ApiToken, { role: 'council', revokedAt: null }, { orderBy: { name: 'asc' } });
   const ballots = version ? await em.find(Ballot, { cycle, reportVersion: version }, { populate: ['voter'], orderBy: { id: 'asc' } }) : [];
   const report = ballots.filter((b) => b.subjectKey === 'report' && b.voter.revokedAt === null);
   const tally = decideReport(members.length, report.map((b) => ({ choice: b.choice === 'approve' ? 'approve' : 'request_revision', unitCodes: b.unitCodes ?? [], comment: b.comment ?? null })), cycle.policy.quorum, cycle.policy.approvalThreshold);
-  const reveal = !cycle.policy.secretBallots || viewer.role === 'auditor';
+  const reveal = !cycle.policy.secretBallots;
   return {
     stage: cycle.stage,
     version,

@@ -4,7 +4,10 @@ import { BaseSchema } from './base';
 export const ROLES = ['admin', 'council', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** A personal API token for an administrator, council member or auditor (hash only). */
+/**
+ * A personal API token for an administrator, council member or auditor (hash only). It works
+ * until `expiresAt`, or until it is revoked (`npm run token:revoke`, or the API).
+ */
 export const ApiToken = defineEntity({
   name: 'ApiToken',
   extends: BaseSchema,
@@ -13,6 +16,7 @@ export const ApiToken = defineEntity({
     email: p.string().length(320).nullable(),
     role: p.enum([...ROLES]),
     tokenHash: p.string().length(64).unique(),
+    expiresAt: p.datetime(),
     revokedAt: p.datetime().nullable(),
   },
 });

@@ -32,6 +32,10 @@ export const Cycle = defineEntity({
 });
 export type ICycle = InferEntity<typeof Cycle>;
 
+const KEEP_REPLACED_LINK = `if OLD.token_hash is not null and OLD.token_hash is distinct from NEW.token_hash then
+  insert into "replaced_link" ("token_hash", "task_id", "token_version", "replaced_at") values (OLD.token_hash, OLD.id, OLD.token_version, now()) on conflict do nothing;
+end if; return null`;
+
 /** What one unit owes in one cycle: its link, its schedule and its state. */
 export const UnitTask = defineEntity({
   name: 'UnitTask',
@@ -42,6 +46,8 @@ export const UnitTask = defineEntity({
     name: 'unit_task_open_by_cycle',
     expression: `create index "unit_task_open_by_cycle" on "unit_task" ("cycle_id") where "state" in (${[...AWAITING_REPORT_STATES].map((s) => `'${s}'`).join(', ')})`,
   }],
+  // A replaced link's hash is kept (replaced_link), so an old link is recognised by one lookup.
+  triggers: [{ name: 'unit_task_keep_replaced_link', timing: 'after', events: ['update'], forEach: 'row', body: KEEP_REPLACED_LINK }],
   properties: {
     cycle: () => p.manyToOne(Cycle),
     unit: () => p.manyToOne(Unit),
@@ -103,3 +109,14 @@ export const ConsolidatedReport = defineEntity({
   },
 });
 export type IConsolidatedReport = InferEntity<typeof ConsolidatedReport>;
+
+/** The hash of a link that was replaced by a newer one (kept by a trigger on unit_task). */
+export const ReplacedLink = defineEntity({
+  name: 'ReplacedLink',
+  properties: {
+    tokenHash: p.string().length(64).primary(),
+    task: () => p.manyToOne(UnitTask).index(),
+    tokenVersion: p.integer(),
+    replacedAt: p.datetime(),
+  },
+});

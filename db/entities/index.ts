@@ -1,15 +1,16 @@
 import { ApiToken } from './api-token.entity';
 import { AuditEvent, AuditPending } from './audit.entity';
 import { Campaign, Holiday, Policy } from './campaign.entity';
-import { ConsolidatedReport, Cycle, Submission, UnitTask } from './cycle.entity';
+import { ConsolidatedReport, Cycle, ReplacedLink, Submission, UnitTask } from './cycle.entity';
 import { Email } from './email.entity';
 import { WorkflowHistory } from './history.entity';
 import { ReportTemplate } from './template.entity';
 import { Unit } from './unit.entity';
 import { BaseSchema } from './base';
 import { Ballot, CommendationDecision } from './council.entity';
+import { ConsoleSession } from './session.entity';
 
-export { WorkflowHistory, Ballot, CommendationDecision, ApiToken, AuditEvent, AuditPending, Campaign, Holiday, Policy, ConsolidatedReport, Cycle, Submission, UnitTask, Email, ReportTemplate, Unit };
+export { ConsoleSession, ReplacedLink, WorkflowHistory, Ballot, CommendationDecision, ApiToken, AuditEvent, AuditPending, Campaign, Holiday, Policy, ConsolidatedReport, Cycle, Submission, UnitTask, Email, ReportTemplate, Unit };
 
 /** Every entity, listed explicitly (no folder discovery). */
-export const ENTITIES = [BaseSchema, Unit, ReportTemplate, Policy, Campaign, Holiday, Cycle, UnitTask, Submission, ConsolidatedReport, Email, AuditEvent, AuditPending, ApiToken, Ballot, CommendationDecision, WorkflowHistory];
+export const ENTITIES = [BaseSchema, Unit, ReportTemplate, Policy, Campaign, Holiday, Cycle, UnitTask, ReplacedLink, Submission, ConsolidatedReport, Email, AuditEvent, AuditPending, ApiToken, ConsoleSession, Ballot, CommendationDecision, WorkflowHistory];

@@ -10,7 +10,7 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, Runtime, DefaultLogger, type WorkflowBundle } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import type { Transporter } from 'nodemailer';
-import { buildApp } from '../../api/app';
+import { buildApp, type AppDeps } from '../../api/app';
 import { createApiToken } from '../../api/auth';
 import { newApiToken } from '../../auth/tokens';
 import { createDatabaseFrom, withDatabaseName } from '../../db/admin';
@@ -48,6 +48,11 @@ export interface StackOptions {
   readonly linkGuessLimit?: number;
   /** False to run no in-process worker (a test runs worker processes of its own). */
   readonly worker?: boolean;
+  /** The API's log: its level (silent by default) and where it goes. */
+  readonly logLevel?: string;
+  readonly logStream?: NodeJS.WritableStream;
+  readonly trustProxy?: string;
+  readonly refusals?: AppDeps['refusals'];
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -72,7 +77,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     API_PORT: String(apiPort),
     LINK_SECRET: randomBytes(32).toString('hex'),
     SECRETARIAT_EMAIL: 'thuongtruc@hdtdkt.example.org',
-    LOG_LEVEL: process.env.BAOCAO_TEST_LOG_LEVEL ?? 'silent',
+    LOG_LEVEL: options.logLevel ?? process.env.BAOCAO_TEST_LOG_LEVEL ?? 'silent',
+    TRUST_PROXY: options.trustProxy,
     LINK_GUESS_LIMIT: String(options.linkGuessLimit ?? 1000),
     // Unset in tests (the default applies); benchmarks pass it through to measure the cache's trade-off.
     WORKER_MAX_CACHED_WORKFLOWS: process.env.WORKER_MAX_CACHED_WORKFLOWS,
@@ -98,7 +104,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
   if (options.worker !== false) await startWorker();
 
-  const app = await buildApp({ config, orm, temporal: client });
+  const app = await buildApp({ config, orm, temporal: client, ...(options.logStream ? { logStream: options.logStream } : {}), ...(options.refusals ? { refusals: options.refusals } : {}) });
   await app.listen({ host: '127.0.0.1', port: apiPort });
 
   return {

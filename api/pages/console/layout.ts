@@ -14,15 +14,15 @@ export interface ConsoleView {
   readonly url: string;
 }
 
-export type Section = 'cycles' | 'units' | 'campaigns' | 'policies' | 'templates' | 'council' | 'audit' | 'none';
+export type Section = 'cycles' | 'units' | 'campaigns' | 'policies' | 'templates' | 'council' | 'audit' | 'access' | 'none';
 
 const NAV: Record<Locale, Record<Exclude<Section, 'none'>, string>> = {
-  vi: { cycles: 'Kỳ báo cáo', units: 'Đơn vị', campaigns: 'Chiến dịch & lịch', policies: 'Chính sách', templates: 'Biểu mẫu', council: 'Hội đồng xem xét', audit: 'Nhật ký kiểm tra' },
-  en: { cycles: 'Cycles', units: 'Units', campaigns: 'Campaigns & schedule', policies: 'Policies', templates: 'Templates', council: 'Council review', audit: 'Audit log' },
+  vi: { cycles: 'Kỳ báo cáo', units: 'Đơn vị', campaigns: 'Chiến dịch & lịch', policies: 'Chính sách', templates: 'Biểu mẫu', council: 'Hội đồng xem xét', audit: 'Nhật ký kiểm tra', access: 'Quyền truy cập' },
+  en: { cycles: 'Cycles', units: 'Units', campaigns: 'Campaigns & schedule', policies: 'Policies', templates: 'Templates', council: 'Council review', audit: 'Audit log', access: 'Access' },
 };
 
 const SECTIONS_OF: Record<Role, readonly Exclude<Section, 'none'>[]> = {
-  admin: ['cycles', 'units', 'campaigns', 'policies', 'templates', 'council', 'audit'],
+  admin: ['cycles', 'units', 'campaigns', 'policies', 'templates', 'council', 'audit', 'access'],
   council: ['council'],
   auditor: ['audit', 'council'],
 };

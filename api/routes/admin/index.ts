@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { accessRoutes } from './access.routes';
 import { campaignRoutes } from './campaigns.routes';
 import { holidayRoutes } from './holidays.routes';
 import { policyRoutes } from './policies.routes';
@@ -6,7 +7,8 @@ import { templateRoutes } from './templates.routes';
 import { unitRoutes } from './units.routes';
 
 /**
- * Administration: units (CRUD, CSV import), templates, policies, campaigns, holidays. Reads are
+ * Administration: units (CRUD, CSV import), templates, policies, campaigns, holidays, and who can
+ * get in (API tokens, console sessions: administrators only). Reads are
  * open to administrators, council members and auditors; writes to administrators, and every
  * write appends an audit event in its own transaction.
  */
@@ -16,4 +18,5 @@ export const adminRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(policyRoutes);
   await app.register(campaignRoutes);
   await app.register(holidayRoutes);
+  await app.register(accessRoutes);
 };

@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { UnitTask } from '../../../db/entities';
+import { jsonWithEscapedControls } from '../../../domain/display-text';
 import { auditListPage, auditPage } from '../../pages/console/audit.page';
 import { findCycle } from '../../services/council.service';
 import { TIMELINE_CSV_HEADER, archivedHistories, archivedHistory, countTimeline, timelineAll, timelineCsvRow, timelinePage, unitScope, type TimelineScope } from '../../services/console-audit.service';
@@ -69,7 +70,7 @@ export const auditPages: FastifyPluginAsyncTypebox = async (app) => {
     const { cycle, unit, scope } = await scopeOf(request, request.params, request.query.unit);
     const em = request.em;
     async function* lines(): AsyncGenerator<string> {
-      for await (const item of timelineAll(em, scope)) yield `${JSON.stringify(item)}\n`;
+      for await (const item of timelineAll(em, scope)) yield `${jsonWithEscapedControls(JSON.stringify(item))}\n`;
     }
     return reply.header('content-type', 'application/x-ndjson; charset=utf-8').header('content-disposition', `attachment; filename="${exportName(cycle, unit, 'jsonl')}"`).send(Readable.from(lines()));
   });
@@ -81,6 +82,6 @@ export const auditPages: FastifyPluginAsyncTypebox = async (app) => {
     const cycle = await findCycle(request.em, request.params.campaign, request.params.period);
     const workflowId = request.params.file.replace(/\.json$/, '');
     const row = await archivedHistory(request.em, cycle, workflowId);
-    return reply.header('content-type', 'application/json; charset=utf-8').header('content-disposition', `attachment; filename="${workflowId}.json"`).send(JSON.stringify(row));
+    return reply.header('content-type', 'application/json; charset=utf-8').header('content-disposition', `attachment; filename="${workflowId}.json"`).send(jsonWithEscapedControls(JSON.stringify(row)));
   });
 };

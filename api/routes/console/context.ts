@@ -47,7 +47,7 @@ export async function loadConsoleView(app: FastifyInstance, keys: SessionKeys, r
     lang = query.lang;
     reply.setCookie(LANG_COOKIE, lang, { path: '/console', sameSite: 'lax', httpOnly: true, secure: isSecure(app, request), maxAge: 365 * 24 * 3600 });
   }
-  const user = await readSession(request.em, keys, request.cookies[SESSION_COOKIE], app.now());
+  const user = await readSession(request.em, request.cookies[SESSION_COOKIE], app.now());
   request.consoleView = { lang, user, csrf: user ? csrfToken(keys, user.sid) : '', url: request.url };
 }
 

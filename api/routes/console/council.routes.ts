@@ -6,7 +6,7 @@ import { NotFoundError } from '../../../domain/errors';
 import { ballotCastSignal } from '../../../workflows/messages';
 import { councilListPage, councilPage } from '../../pages/console/council.page';
 import { href, type ConsoleView } from '../../pages/console/layout';
-import { castBallot, findCycle, type BallotRequest } from '../../services/council.service';
+import { ballotSealKey, castBallot, findCycle, type BallotRequest } from '../../services/council.service';
 import { councilView, reportRows, reportSheets } from '../../services/console-council.service';
 import { listCycles } from '../../services/console-cycles.service';
 import { csv, xlsx } from '../../services/console-xlsx';
@@ -21,6 +21,7 @@ const VersionQuery = Type.Object({ v: Type.Optional(Type.Integer({ minimum: 1, m
 
 export const councilPages: FastifyPluginAsyncTypebox = async (app) => {
   const wake = (workflowId: string): void => app.wake(workflowId, ballotCastSignal);
+  const sealKey = ballotSealKey(app.config.LINK_SECRET);
   const base = (p: { campaign: string; period: string }): string => `/console/council/${encodeURIComponent(p.campaign)}/${encodeURIComponent(p.period)}`;
 
   app.get('/console/council', { config: { consoleRoles: READERS }, schema: { hide: true } }, async (request, reply) => {
@@ -64,7 +65,7 @@ export const councilPages: FastifyPluginAsyncTypebox = async (app) => {
     }
     try {
       const cycle = await findCycle(request.em, request.params.campaign, request.params.period);
-      const cast = await castBallot(request.em, cycle, { tokenId: user.tokenId, name: user.name, role: user.role }, ballot, request.ip, app.now());
+      const cast = await castBallot(request.em, cycle, { tokenId: user.tokenId, name: user.name, role: user.role }, ballot, request.ip, app.now(), sealKey);
       wake(cast.workflowId);
     } catch (error) {
       const { status, message } = actionError(user.view.lang, error);
@@ -84,7 +85,7 @@ export const councilPages: FastifyPluginAsyncTypebox = async (app) => {
     }
     try {
       const cycle = await findCycle(request.em, request.params.campaign, request.params.period);
-      await castBallot(request.em, cycle, { tokenId: user.tokenId, name: user.name, role: user.role }, { subject: 'proposal', proposalId: request.params.proposalId, version, choice }, request.ip, app.now());
+      await castBallot(request.em, cycle, { tokenId: user.tokenId, name: user.name, role: user.role }, { subject: 'proposal', proposalId: request.params.proposalId, version, choice }, request.ip, app.now(), sealKey);
     } catch (error) {
       const { status, message } = actionError(user.view.lang, error);
       return render(request, reply, user.view, request.params, undefined, { error: message }, status);

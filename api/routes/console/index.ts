@@ -16,6 +16,7 @@ import { errorContent, errorPage, errorTitle } from '../../pages/error.page';
 import { localeOf, type Locale } from '../../pages/i18n';
 import { consolePage } from '../../pages/console/layout';
 import { deriveKeys } from '../../services/console-session';
+import { accessPages } from './access.routes';
 import { adminPages } from './admin.routes';
 import { auditPages } from './audit.routes';
 import { CsrfRejected, SignInRequired, loadConsoleView, requireUser, sendPage } from './context';
@@ -93,4 +94,5 @@ export const consoleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(unitPages);
   await app.register(councilPages);
   await app.register(auditPages);
+  await app.register(accessPages);
 };

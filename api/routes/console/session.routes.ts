@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { html } from '../../pages/html';
 import { ROLE_LABEL, consolePage, flash } from '../../pages/console/layout';
-import { SESSION_COOKIE, SESSION_SECONDS, SIGN_IN_COOKIE, csrfToken, csrfValid, newNonce, signIn, type SessionKeys } from '../../services/console-session';
+import { SESSION_COOKIE, SIGN_IN_COOKIE, csrfToken, csrfValid, endSessionByCookie, newNonce, signIn, type SessionKeys } from '../../services/console-session';
 import { CsrfRejected, SignInRequired, field, isSecure, safeNext, sendPage, viewOf } from './context';
 
 const SIGN_IN_PATH = '/console/sign-in';
@@ -21,14 +21,14 @@ export function checkCsrf(keys: SessionKeys, request: FastifyRequest): void {
 const T = {
   vi: {
     title: 'Đăng nhập', intro: 'Dành cho Văn phòng (quản trị), thành viên Hội đồng Thi đua - Khen thưởng và người kiểm tra. Thủ trưởng đơn vị không cần đăng nhập: hãy dùng đường liên kết trong thư điện tử.',
-    token: 'Mã truy cập cá nhân', tokenHint: 'Mã bắt đầu bằng “bc_”, do quản trị viên cấp (lệnh npm run token:create). Mã không được lưu trên máy này; phiên đăng nhập hết hạn sau 10 giờ.',
-    submit: 'Đăng nhập', wrong: 'Mã truy cập không đúng hoặc đã bị thu hồi.', signedIn: 'Bạn đang đăng nhập với tên', go: 'Tiếp tục', signedOut: 'Bạn đã đăng xuất.',
+    token: 'Mã truy cập cá nhân', tokenHint: 'Mã bắt đầu bằng “bc_”, do quản trị viên cấp (lệnh npm run token:create). Mã không được lưu trên máy này; phiên đăng nhập kết thúc khi bạn đăng xuất, và chậm nhất sau 10 giờ.',
+    submit: 'Đăng nhập', wrong: 'Mã truy cập không đúng, đã bị thu hồi hoặc đã hết hạn.', signedIn: 'Bạn đang đăng nhập với tên', go: 'Tiếp tục', signedOut: 'Bạn đã đăng xuất.',
     expired: 'Biểu mẫu đăng nhập đã hết hạn; hãy thử lại.',
   },
   en: {
     title: 'Sign in', intro: 'For the secretariat (administrators), members of the Emulation & Commendation Council and auditors. Unit heads need no account: use the link in your email.',
-    token: 'Personal access token', tokenHint: 'It starts with “bc_” and is issued by an administrator (npm run token:create). It is not stored on this device; the session ends after 10 hours.',
-    submit: 'Sign in', wrong: 'This token is wrong or has been revoked.', signedIn: 'You are signed in as', go: 'Continue', signedOut: 'You have signed out.',
+    token: 'Personal access token', tokenHint: 'It starts with “bc_” and is issued by an administrator (npm run token:create). It is not stored on this device; the session ends when you sign out, and after 10 hours at the latest.',
+    submit: 'Sign in', wrong: 'This token is wrong, revoked or expired.', signedIn: 'You are signed in as', go: 'Continue', signedOut: 'You have signed out.',
     expired: 'The sign-in form has expired; please try again.',
   },
 } as const;
@@ -79,14 +79,17 @@ ${v.user ? html`<p class="notice info">${t.signedIn} <strong>${v.user.name}</str
     if (!nonce || !csrfValid(keys, nonceSid(nonce), field(request.body, '_csrf'))) {
       return sendPage(reply, signInPage(request, { error: t.expired, next, nonce: freshNonce(request, reply) }), 403);
     }
-    const session = await signIn(request.em, keys, field(request.body, 'token'), app.now());
+    const session = await signIn(request.em, field(request.body, 'token'), request.ip, app.now());
     if (!session) return sendPage(reply, signInPage(request, { error: t.wrong, next, nonce: freshNonce(request, reply) }), 401);
     reply.clearCookie(SIGN_IN_COOKIE, { path: SIGN_IN_PATH });
-    reply.setCookie(SESSION_COOKIE, session.cookie, { path: '/console', httpOnly: true, sameSite: 'strict', secure: isSecure(app, request), maxAge: SESSION_SECONDS });
+    const maxAge = Math.max(0, session.user.expiresAt - Math.floor(app.now().getTime() / 1000));
+    reply.setCookie(SESSION_COOKIE, session.cookie, { path: '/console', httpOnly: true, sameSite: 'strict', secure: isSecure(app, request), maxAge });
     return reply.redirect(next === '/console' ? homeOf(session.user.role) : next, 303);
   });
 
-  app.post('/console/sign-out', { schema: { hide: true } }, async (_request, reply) => {
+  // Ends the session on the server: its cookie, kept or copied, no longer opens anything.
+  app.post('/console/sign-out', { schema: { hide: true } }, async (request, reply) => {
+    await endSessionByCookie(request.em, request.cookies[SESSION_COOKIE], request.ip, app.now());
     reply.clearCookie(SESSION_COOKIE, { path: '/console' });
     return reply.redirect(`${SIGN_IN_PATH}?out=1`, 303);
   });

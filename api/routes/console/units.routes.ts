@@ -77,7 +77,8 @@ export const unitPages: FastifyPluginAsyncTypebox = async (app) => {
     // A CSV in a form is larger than the app's form limit: this scope parses forms itself.
     scope.removeContentTypeParser('application/x-www-form-urlencoded');
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: IMPORT_BODY_LIMIT }, (_request, body, done) => {
-      done(null, Object.fromEntries(new URLSearchParams(body as string)));
+      // Into an object without a prototype, like every other form (@fastify/formbody's parser).
+      done(null, Object.assign(Object.create(null) as Record<string, string>, Object.fromEntries(new URLSearchParams(body as string))));
     });
 
     scope.get('/console/units/import', { config: { consoleRoles: ADMIN }, schema: { hide: true } }, async (request, reply) => {

@@ -1,0 +1,90 @@
+/**
+ * No secret reaches the API's log: its log is captured at the most verbose level while unit heads
+ * use their links (current, with a trailing slash, with odd queries, posting bad forms),
+ * administrators sign in, use and mistype their tokens, and strangers probe; then every line is
+ * searched for every personal link token, API token and session cookie of the run.
+ */
+import { PassThrough } from 'node:stream';
+import { api, answersToForm, createCampaign, createUnits, currentPeriod, linkIn, tokenOf, validAnswers } from './support/fixtures';
+import { startStack, type Stack } from './support/stack';
+
+let stack: Stack;
+const lines: string[] = [];
+beforeAll(async () => {
+  const log = new PassThrough();
+  let partial = '';
+  log.on('data', (chunk: Buffer) => {
+    const parts = (partial + chunk.toString('utf8')).split('\n');
+    partial = parts.pop()!;
+    lines.push(...parts.filter(Boolean));
+  });
+  stack = await startStack({ logLevel: 'trace', logStream: log });
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+test('when links, tokens and sessions are used, mistyped and probed with the log at trace level, then no log line holds any of them', async () => {
+  const secrets: string[] = [];
+  const admin = await stack.token('admin');
+  const auditor = await stack.token('auditor');
+  secrets.push(admin, auditor);
+  const units = await createUnits(stack.orm, 2);
+  const campaign = await createCampaign(stack.orm, { deadlineAfterSeconds: 600, reminderSecondsBefore: [], escalationSecondsAfter: [600, 700], hardCloseSecondsAfter: 800, reviewWindowSeconds: 600, revisionWindowSeconds: 600 });
+  await api(stack.baseUrl, 'POST', '/api/v1/cycles', { token: admin, body: { campaign, period: currentPeriod(), units: units.map((u) => u.code) } });
+  await stack.sink.waitFor(() => units.every((u) => stack.sink.to(u.headEmail).length === 1));
+  const [first, second] = units.map((u) => tokenOf(linkIn(stack.sink.to(u.headEmail)[0]!.text, stack.baseUrl))) as [string, string];
+  secrets.push(first, second);
+
+  const paths = [
+    `/r/${first}`, `/r/${first}/`, `/r/${first}?lang=en`, `/r/${first}?view=receipt`, `/r/${first}//x`, `/r/${first}%2F`,
+    `/api/v1/link/${first}`, `/api/v1/link/${first}/`, `/api/v1/link/${first}/receipt`, `/api/v1/link/${first}/nope`,
+    `/nothing-here?link=${first}`, `/api/v1/units/${admin}`, `/console/sign-in?next=/r/${first}`, `/console/${first}`,
+    `/api/v1/link/${first.slice(0, 40)}`, `/r/${first}${first}`,
+  ];
+  for (const path of paths) await fetch(`${stack.baseUrl}${path}`);
+  await fetch(`${stack.baseUrl}/api/v1/units`, { headers: { authorization: `Bearer ${admin}x` } });
+  await fetch(`${stack.baseUrl}/api/v1/units`, { headers: { authorization: `Bearer ${admin}` } });
+  await fetch(`${stack.baseUrl}/api/v1/units`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: `{"code":"${first}"` });
+  await fetch(`${stack.baseUrl}/api/v1/link/${first}/draft`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ recommendations: first }) });
+  await fetch(`${stack.baseUrl}/api/v1/link/${first}/draft`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"broken' });
+  const form = answersToForm(validAnswers(), 'draft');
+  form.set('kt.NO-SUCH.text', first);
+  await fetch(`${stack.baseUrl}/r/${second}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
+  await fetch(`${stack.baseUrl}/r/${second}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: answersToForm(validAnswers()).toString() });
+  await fetch(`${stack.baseUrl}/api/v1/link/${first}/submission`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(validAnswers()) });
+
+  // The console: a failed and a good sign-in, a page, sign-out.
+  const signInPage = await fetch(`${stack.baseUrl}/console/sign-in`);
+  const nonceCookie = signInPage.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await signInPage.text())![1]!;
+  for (const token of [`${admin}x`, admin]) {
+    const res = await fetch(`${stack.baseUrl}/console/sign-in`, {
+      method: 'POST', redirect: 'manual', headers: { cookie: nonceCookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token, _csrf: csrf, next: `/console/cycles?t=${first}` }).toString(),
+    });
+    const session = res.headers.getSetCookie().find((c) => c.startsWith('bc_session='));
+    if (session) {
+      const cookie = session.split(';')[0]!;
+      secrets.push(cookie.slice('bc_session='.length));
+      await fetch(`${stack.baseUrl}/console/cycles`, { headers: { cookie } });
+      await fetch(`${stack.baseUrl}/console/units?q=${admin}`, { headers: { cookie } });
+    }
+  }
+  expect(secrets).toHaveLength(5);
+  await new Promise((r) => setTimeout(r, 300));
+
+  expect(lines.length).toBeGreaterThan(2 * paths.length);
+  expect(lines.some((l) => l.includes('[token]'))).toBe(true);
+  const leaks = lines.filter((l) => secrets.some((s) => l.includes(s) || l.includes(encodeURIComponent(s))));
+  expect(leaks).toEqual([]);
+});
+
+test('when a path with a link token finds no route, then the answer names the path with the token redacted', async () => {
+  const token = 'T'.repeat(43);
+  const res = await fetch(`${stack.baseUrl}/api/v1/link/${token}/`);
+  expect(res.status).toBe(404);
+  const body = (await res.json()) as { error: string; message: string };
+  expect(body).toEqual({ error: 'NotFound', message: expect.stringContaining('/api/v1/link/[token]/') });
+  expect(JSON.stringify(body)).not.toContain(token);
+});
