@@ -30,18 +30,18 @@ export function createCycleActivities(deps: ActivityDeps) {
         let cycle = await em.findOne(Cycle, { workflowId: input.workflowId });
         if (!cycle) {
           const period = parsePeriod(input.period);
-          if (!period) throw new ValidationError(`Period "${input.period}" must be written YYYY-MM.`, 'period');
+          if (!period) throw new ValidationError({ code: 'period_malformed', params: { period: input.period } }, 'period');
           const campaign = await em.findOne(Campaign, { code: input.campaignCode }, { populate: ['policy'] });
-          if (!campaign) throw new NotFoundError(`Campaign "${input.campaignCode}" does not exist.`, 'campaign');
-          if (!campaign.active) throw new ConflictError(`Campaign "${input.campaignCode}" is not active.`, 'campaign');
+          if (!campaign) throw new NotFoundError({ code: 'campaign_unknown', params: { campaign: input.campaignCode } }, 'campaign');
+          if (!campaign.active) throw new ConflictError({ code: 'campaign_inactive', params: { campaign: input.campaignCode } }, 'campaign');
           const template = await em.findOne(ReportTemplate, { code: campaign.templateCode }, { orderBy: { version: 'desc' } });
-          if (!template) throw new NotFoundError(`Template "${campaign.templateCode}" has no version.`, 'template');
+          if (!template) throw new NotFoundError({ code: 'template_unknown', params: { template: campaign.templateCode } }, 'template');
           const units = await em.find(Unit, { active: true, ...(input.unitCodes ? { code: { $in: [...input.unitCodes] } } : {}) }, { orderBy: { code: 'asc' } });
           if (input.unitCodes) {
             const missing = input.unitCodes.filter((code) => !units.some((u) => u.code === code));
-            if (missing.length) throw new NotFoundError(`No active unit with code ${missing.map((c) => `"${c}"`).join(', ')}.`, 'units');
+            if (missing.length) throw new NotFoundError({ code: 'units_inactive_or_unknown', params: { units: missing } }, 'units');
           }
-          if (units.length === 0) throw new ConflictError('There is no active unit to report.', 'units');
+          if (units.length === 0) throw new ConflictError({ code: 'no_active_unit', params: {} }, 'units');
           const holidays = new Set((await em.find(Holiday, {})).map((h) => h.date));
           const policy = campaign.policy.definition;
           const plan = planCycle(policy.timing, period, input.startedAt, holidays);

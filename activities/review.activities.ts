@@ -121,7 +121,7 @@ export function createReviewActivities(deps: ActivityDeps) {
      */
     async closeRevision({ taskId, deadlinePassed }: { taskId: number; deadlinePassed: boolean }): Promise<{ resubmitted: boolean }> {
       return deps.orm.em.fork().transactional(async (em) => {
-        if (!(await lockRow(em, 'unit_task', taskId))) throw new NotFoundError(`Unit task ${taskId} does not exist.`);
+        if (!(await lockRow(em, 'unit_task', taskId))) throw new NotFoundError({ code: 'record_missing', params: { what: 'unit task', id: taskId } });
         const task = await em.findOneOrFail(UnitTask, taskId, { populate: ['cycle'], refresh: true });
         if (task.state !== 'revision_requested') return { resubmitted: task.state === 'resubmitted' };
         if (!deadlinePassed) return { resubmitted: false };
@@ -146,7 +146,7 @@ export function createReviewActivities(deps: ActivityDeps) {
           return { decisions: decisions.length, approved: decisions.filter((d) => d.approved).length };
         }
         const report = await em.findOne(ConsolidatedReport, { cycle: cycleId, version });
-        if (!report) throw new NotFoundError(`Consolidated version ${version} of cycle ${cycleId} does not exist.`);
+        if (!report) throw new NotFoundError({ code: 'version_unknown', params: { version } });
         const content = await readConsolidatedReport(em, report);
         const decided = new Set((await em.find(CommendationDecision, { cycle: cycleId }, { fields: ['proposalId'] })).map((d) => d.proposalId));
         const members = await councilSize(em);

@@ -29,7 +29,7 @@ export interface TaskStepResult {
 const system = (task: IUnitTask): Actor => ({ kind: 'system', id: task.workflowId, origin: task.workflowId });
 
 async function lockTask(em: EntityManager, taskId: number): Promise<IUnitTask> {
-  if (!(await lockRow(em, 'unit_task', taskId))) throw new NotFoundError(`Unit task ${taskId} does not exist.`);
+  if (!(await lockRow(em, 'unit_task', taskId))) throw new NotFoundError({ code: 'record_missing', params: { what: 'unit task', id: taskId } });
   const task = await em.findOneOrFail(UnitTask, taskId, { populate: ['unit', 'cycle', 'cycle.campaign', 'cycle.template'], refresh: true });
   return task;
 }
@@ -203,7 +203,7 @@ export function createTaskActivities(deps: ActivityDeps) {
         const exists = await em.execute('SELECT 1 FROM email WHERE idempotency_key = ?', [key]);
         if (exists.length > 0) return result(task); // a retry: the link was already replaced
         // The unit's workflow may not know yet that its unit reported (it is woken with the cycle's last report).
-        if (!OPEN_TASK_STATES.has(task.state)) throw new ConflictError(`Unit "${task.unit.code}" is not waiting for a report; there is no link to re-send.`);
+        if (!OPEN_TASK_STATES.has(task.state)) throw new ConflictError({ code: 'link_not_open', params: { unit: task.unit.code } });
         const now = deps.now();
         task.tokenVersion += 1;
         task.tokenHash = sha256(linkToken(deps.config.LINK_SECRET, task.id, task.tokenVersion));
@@ -225,7 +225,7 @@ export function createTaskActivities(deps: ActivityDeps) {
         const task = await lockTask(em, request.taskId);
         if (task.schedule.deadline === new Date(request.newDeadline).toISOString()) return task.schedule; // retried
         if (!EXTENDABLE_TASK_STATES.has(task.state)) {
-          throw new ConflictError(`Unit "${task.unit.code}" has already ${task.state === 'not_submitted' ? 'been closed as not submitted' : 'submitted'}; its deadline can no longer move.`);
+          throw new ConflictError({ code: 'unit_settled', params: { unit: task.unit.code, outcome: task.state === 'not_submitted' ? 'not_submitted' : 'submitted' } });
         }
         const holidays = new Set((await em.find(Holiday, {})).map((h) => h.date));
         const now = deps.now();

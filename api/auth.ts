@@ -18,10 +18,10 @@ export const usableToken = (em: EntityManager, tokenHash: string, now: Date) =>
 export async function authenticate(em: EntityManager, request: FastifyRequest, roles: readonly Role[], now: Date): Promise<Principal> {
   const header = request.headers.authorization ?? '';
   const match = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!match) throw new AuthError('Send your personal API token as "Authorization: Bearer <token>" (create one with `npm run token:create`).', 401);
+  if (!match) throw new AuthError({ code: 'token_missing', params: {} }, 401);
   const token = await usableToken(em, sha256(match[1]!), now);
-  if (!token) throw new AuthError('This API token is unknown, revoked or expired.', 401);
-  if (!roles.includes(token.role)) throw new AuthError(`The role "${token.role}" may not do this; it needs: ${roles.join(' or ')}.`, 403);
+  if (!token) throw new AuthError({ code: 'token_invalid', params: {} }, 401);
+  if (!roles.includes(token.role)) throw new AuthError({ code: 'role_forbidden', params: { role: token.role, roles } }, 403);
   return { tokenId: token.id, name: token.name, role: token.role };
 }
 

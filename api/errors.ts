@@ -1,11 +1,12 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ConflictError, DomainError, LinkError, NotFoundError, ValidationError } from '../domain/errors';
 import type { FieldError } from '../domain/answers';
+import type { Refusal } from '../domain/refusals';
 
 /** Authentication is missing or wrong (401), or the role may not do this (403). */
 export class AuthError extends DomainError {
-  constructor(message: string, readonly status: 401 | 403) {
-    super(message);
+  constructor(refusal: Refusal, readonly status: 401 | 403) {
+    super(refusal);
   }
 }
 

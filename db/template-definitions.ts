@@ -16,7 +16,7 @@ export function templateDefinition(em: EntityManager, templateId: number): Promi
   const cached = known.get(templateId);
   if (cached) return cached;
   const reading = em.execute<{ definition: TemplateDefinition }[]>('SELECT definition FROM report_template WHERE id = ?', [templateId]).then((rows) => {
-    if (!rows[0]) throw new NotFoundError(`Template ${templateId} does not exist.`);
+    if (!rows[0]) throw new NotFoundError({ code: 'record_missing', params: { what: 'template', id: templateId } });
     return rows[0].definition;
   });
   known.set(templateId, reading);

@@ -8,21 +8,17 @@ import { refusalText, type Refusal } from './refusals';
 import type { Locale } from './template';
 
 export class DomainError extends Error {
-  readonly refusal: Refusal | undefined;
-
-  /** A refusal, or (for field checks whose wording pages translate themselves) a sentence. */
   constructor(
-    reason: Refusal | string,
+    readonly refusal: Refusal,
     readonly field?: string,
   ) {
-    super(typeof reason === 'string' ? reason : refusalText(reason, 'en'));
+    super(refusalText(refusal, 'en'));
     this.name = new.target.name;
-    this.refusal = typeof reason === 'string' ? undefined : reason;
   }
 
   /** The sentence for a reader of `lang`. */
   textIn(lang: Locale): string {
-    return this.refusal ? refusalText(this.refusal, lang) : this.message;
+    return refusalText(this.refusal, lang);
   }
 }
 

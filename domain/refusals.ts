@@ -34,6 +34,33 @@ const STAGE_VI: Readonly<Record<string, string>> = {
 };
 const stageVi = (stage: string): string => STAGE_VI[stage] ?? stage;
 
+/** The Vietnamese wording of a field rule's English wording (validators of units, CSV, templates, policies). */
+export function problemVi(problem: string): string {
+  const rules: [RegExp, (m: RegExpExecArray) => string][] = [
+    [/^must not be blank$/, () => 'không được để trống'],
+    [/^must be an email address$/, () => 'phải là một địa chỉ thư điện tử'],
+    [/^must be at most (\d+) characters$/, (m) => `tối đa ${m[1]} ký tự`],
+    [/^must be 1–64 letters, digits, "-" or "_"$/, () => 'chỉ gồm chữ, số, “-” hoặc “_”, tối đa 64 ký tự'],
+    [/^must be true or false \(empty means true\)$/, () => 'phải là true hoặc false (để trống là true)'],
+    [/^is required when a supervisor (name|email) is given \(give both or neither\)$/, () => 'bắt buộc khi đã có thông tin lãnh đạo phụ trách (điền cả hai hoặc để trống cả hai)'],
+    [/^starts with a formula character/, () => 'bắt đầu bằng ký tự công thức (=, +, -, @); hãy bỏ ký tự đó'],
+    [/^contains a control character$/, () => 'chứa ký tự điều khiển'],
+    [/^contains invalid Unicode$/, () => 'chứa ký tự Unicode không hợp lệ'],
+    [/^contains an? invisible formatting character/, () => 'chứa ký tự định dạng ẩn (đảo chiều, độ rộng bằng 0); hãy xóa chúng'],
+    [/^"(.+)" already appears on line (\d+); each unit must appear once$/, (m) => `“${m[1]}” đã có ở dòng ${m[2]}; mỗi đơn vị chỉ xuất hiện một lần`],
+    [/^column "(.+)" is missing$/, (m) => `thiếu cột “${m[1]}”`],
+    [/^column "(.+)" is unknown/, (m) => `cột “${m[1]}” không hợp lệ`],
+    [/^has (\d+) cells where the header has (\d+)/, (m) => `có ${m[1]} ô trong khi dòng tiêu đề có ${m[2]} (ô có dấu phẩy phải đặt trong ngoặc kép)`],
+    [/^has no unit rows after the header$/, () => 'không có dòng đơn vị nào sau dòng tiêu đề'],
+    [/^is not a calendar date/, () => 'không phải là một ngày hợp lệ (YYYY-MM-DD)'],
+  ];
+  for (const [re, to] of rules) {
+    const m = re.exec(problem);
+    if (m) return to(m);
+  }
+  return `không hợp lệ (${problem})`;
+}
+
 type Sentences<P> = { readonly en: (p: P) => string; readonly vi: (p: P) => string };
 const refusal = <P = Record<string, never>>(s: Sentences<P>): Sentences<P> => s;
 
@@ -168,6 +195,143 @@ const CATALOG = {
   no_consolidation_yet: refusal({
     en: () => 'This cycle has no consolidated report yet.',
     vi: () => 'Kỳ báo cáo chưa có bản tổng hợp.',
+  }),
+  // The council.
+  not_in_review: refusal<{ stage: string }>({
+    en: (p) => `The cycle is in stage "${p.stage}"; ballots are taken only during the council's review.`,
+    vi: (p) => `Kỳ báo cáo đang ở giai đoạn "${stageVi(p.stage)}"; chỉ bỏ phiếu được khi Hội đồng đang xem xét.`,
+  }),
+  version_not_under_review: refusal<{ version: number; reviewing: number | null }>({
+    en: (p) => `Version ${p.version} is not under review; the council is reviewing version ${p.reviewing ?? '(none)'}.`,
+    vi: (p) => `Phiên bản ${p.version} không phải phiên bản đang được xem xét; Hội đồng đang xem xét phiên bản ${p.reviewing ?? '(chưa có)'}.`,
+  }),
+  units_not_in_cycle: refusal<{ units: readonly string[] }>({
+    en: (p) => `Not units of this cycle: ${p.units.join(', ')}.`,
+    vi: (p) => `Không phải đơn vị của kỳ báo cáo này: ${p.units.join(', ')}.`,
+  }),
+  units_submitted_nothing: refusal<{ units: readonly string[] }>({
+    en: (p) => `These units submitted nothing to revise: ${p.units.join(', ')}.`,
+    vi: (p) => `Các đơn vị sau không nộp báo cáo nên không có gì để chỉnh sửa: ${p.units.join(', ')}.`,
+  }),
+  proposal_unknown: refusal<{ proposalId: string; version: number }>({
+    en: (p) => `Proposal "${p.proposalId}" is not in version ${p.version}.`,
+    vi: (p) => `Đề nghị "${p.proposalId}" không có trong phiên bản ${p.version}.`,
+  }),
+  already_voted: refusal<{ proposalId: string | null; version: number }>({
+    en: (p) => `You have already voted on ${p.proposalId === null ? 'the report' : `proposal "${p.proposalId}"`} (version ${p.version}); a member votes once.`,
+    vi: (p) => `Bạn đã bỏ phiếu về ${p.proposalId === null ? 'báo cáo' : `đề nghị "${p.proposalId}"`} (phiên bản ${p.version}); mỗi thành viên chỉ bỏ phiếu một lần.`,
+  }),
+  version_not_consolidated: refusal<{ version: number }>({
+    en: (p) => `Version ${p.version} has not been consolidated.`,
+    vi: (p) => `Phiên bản ${p.version} chưa được tổng hợp.`,
+  }),
+  unit_codes_only_for_revision: refusal({
+    en: () => 'unitCodes is only for request_revision.',
+    vi: () => 'Chỉ nêu đơn vị khi đề nghị chỉnh sửa.',
+  }),
+  revision_needs_units: refusal({
+    en: () => 'request_revision must name the units to send back in unitCodes.',
+    vi: () => 'Đề nghị chỉnh sửa phải nêu các đơn vị cần trả lại.',
+  }),
+  revision_needs_comment: refusal({
+    en: () => 'request_revision needs a comment telling the units what to revise.',
+    vi: () => 'Đề nghị chỉnh sửa cần có ý kiến cho đơn vị biết phải chỉnh sửa gì.',
+  }),
+
+  // Reference data.
+  unit_unknown: refusal<{ unit: string }>({
+    en: (p) => `There is no unit with code "${p.unit}".`,
+    vi: (p) => `Không có đơn vị mã "${p.unit}".`,
+  }),
+  parent_is_self: refusal({
+    en: () => 'parentCode must name another unit, not the unit itself.',
+    vi: () => 'Đơn vị cấp trên phải là một đơn vị khác, không phải chính đơn vị này.',
+  }),
+  parent_unknown: refusal<{ parent: string }>({
+    en: (p) => `There is no unit with code "${p.parent}" to report up to.`,
+    vi: (p) => `Không có đơn vị mã "${p.parent}" để làm đơn vị cấp trên.`,
+  }),
+  parent_cycle: refusal<{ parent: string; unit: string }>({
+    en: (p) => `parentCode "${p.parent}" reports (directly or not) to "${p.unit}": a unit cannot report to its own subordinate.`,
+    vi: (p) => `Đơn vị "${p.parent}" là cấp dưới (trực tiếp hoặc gián tiếp) của "${p.unit}": một đơn vị không thể báo cáo lên cấp dưới của mình.`,
+  }),
+  template_code_unknown: refusal<{ template: string }>({
+    en: (p) => `There is no template with code "${p.template}".`,
+    vi: (p) => `Không có biểu mẫu mã "${p.template}".`,
+  }),
+  template_version_unknown: refusal<{ template: string; version: number; latest: number }>({
+    en: (p) => `Template "${p.template}" has no version ${p.version}; its versions are 1 to ${p.latest}.`,
+    vi: (p) => `Biểu mẫu "${p.template}" không có phiên bản ${p.version}; các phiên bản hiện có từ 1 đến ${p.latest}.`,
+  }),
+  policy_unknown: refusal<{ policy: string }>({
+    en: (p) => `There is no policy with code "${p.policy}".`,
+    vi: (p) => `Không có chính sách mã "${p.policy}".`,
+  }),
+  holiday_unknown: refusal<{ date: string }>({
+    en: (p) => `${p.date} is not in the holiday calendar.`,
+    vi: (p) => `Ngày ${p.date} không có trong lịch nghỉ lễ.`,
+  }),
+  no_dispatch_day: refusal({
+    en: () => "This campaign's policy has no dispatch day; give dayOfMonth.",
+    vi: () => 'Chính sách của chiến dịch không có ngày gửi yêu cầu; hãy nêu ngày trong tháng.',
+  }),
+  no_dispatch_time: refusal({
+    en: () => "This campaign's policy has no dispatch time; give time.",
+    vi: () => 'Chính sách của chiến dịch không có giờ gửi yêu cầu; hãy nêu giờ.',
+  }),
+  already_exists: refusal<{ kind: 'unit' | 'campaign' | 'policy' | 'holiday'; key: string }>({
+    en: (p) =>
+      p.kind === 'holiday'
+        ? `${p.key} is already a holiday; remove it first to rename it.`
+        : `A ${p.kind} with code "${p.key}" already exists; choose another code or update that ${p.kind}.`,
+    vi: (p) =>
+      p.kind === 'holiday'
+        ? `Ngày ${p.key} đã có trong lịch nghỉ lễ; hãy xóa trước khi đổi tên.`
+        : `Đã có ${({ unit: 'đơn vị', campaign: 'chiến dịch', policy: 'chính sách' } as const)[p.kind]} mã "${p.key}"; hãy chọn mã khác hoặc sửa bản ghi đó.`,
+  }),
+  written_meanwhile: refusal({
+    en: () => 'Another request changed the same records at the same moment; nothing was saved. Send it again.',
+    vi: () => 'Một yêu cầu khác vừa thay đổi cùng dữ liệu; chưa có gì được lưu. Vui lòng gửi lại.',
+  }),
+  /** A field's value breaks a rule; `problem` is the rule's English wording (see `problemVi`). */
+  field_invalid: refusal<{ field: string; problem: string }>({
+    en: (p) => `${p.field} ${p.problem}.`,
+    vi: (p) => `${p.field}: ${problemVi(p.problem)}.`,
+  }),
+  form_field_unknown: refusal<{ name: string }>({
+    en: (p) => `The form field "${p.name}" is not part of this report's form.`,
+    vi: (p) => `Trường "${p.name}" không thuộc biểu mẫu báo cáo này.`,
+  }),
+  form_action_unknown: refusal({
+    en: () => "The form's action is not one this page offers.",
+    vi: () => 'Thao tác gửi lên không có trên trang này.',
+  }),
+
+  // Access.
+  token_missing: refusal({
+    en: () => 'Send your personal API token as "Authorization: Bearer <token>" (create one with `npm run token:create`).',
+    vi: () => 'Hãy gửi mã truy cập cá nhân trong tiêu đề "Authorization: Bearer <mã>" (tạo mã bằng `npm run token:create`).',
+  }),
+  token_invalid: refusal({
+    en: () => 'This API token is unknown, revoked or expired.',
+    vi: () => 'Mã truy cập không tồn tại, đã bị thu hồi hoặc đã hết hạn.',
+  }),
+  role_forbidden: refusal<{ role: string; roles: readonly string[] }>({
+    en: (p) => `The role "${p.role}" may not do this; it needs: ${p.roles.join(' or ')}.`,
+    vi: (p) => `Vai trò "${p.role}" không được thực hiện việc này; cần vai trò: ${p.roles.join(' hoặc ')}.`,
+  }),
+  api_token_unknown: refusal<{ id: number }>({
+    en: (p) => `There is no API token ${p.id}.`,
+    vi: (p) => `Không có mã truy cập số ${p.id}.`,
+  }),
+  session_unknown: refusal<{ id: number | string }>({
+    en: (p) => `There is no open session ${p.id}.`,
+    vi: (p) => `Không có phiên đăng nhập đang mở số ${p.id}.`,
+  }),
+
+  unexpected_failure: refusal<{ message: string }>({
+    en: (p) => p.message,
+    vi: () => 'Không thực hiện được do lỗi ngoài dự kiến; vui lòng thử lại sau ít phút.',
   }),
   record_missing: refusal<{ what: string; id: number | string }>({
     en: (p) => `${p.what} ${p.id} does not exist.`,

@@ -78,7 +78,7 @@ test('when a request is refused (401, 403, 429), then its answer carries the sec
     expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
     expect(res.headers.get('x-frame-options')).toBe('DENY');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(await res.json()).toEqual({ error: 'AuthError', message: expect.stringMatching(/.{10,}/) });
+    expect(await res.json()).toEqual({ error: 'AuthError', code: expect.any(String), message: expect.stringMatching(/.{10,}/) });
   }
   expect(limited.headers['content-security-policy']).toContain("default-src 'none'");
   expect(limited.headers['x-frame-options']).toBe('DENY');

@@ -36,7 +36,7 @@ test('a unit head saves a partial draft, comes back to it, and submits; the rece
   // An incomplete submission is refused, every problem named, and nothing is stored.
   const invalid = await fetch(link, { method: 'POST', body: answersToForm({ ...validAnswers(), indicators: { IND01: 'nhiều' as never } }) });
   expect(invalid.status).toBe(400);
-  expect(await invalid.text()).toContain('indicators.IND01: must be a number');
+  expect(await invalid.text()).toContain('phải là một số <span class="hint">(indicators.IND01)</span>');
   expect(await stack.orm.em.fork().count(Submission, {})).toBe(0);
 
   // Saving a draft through the form keeps the unit head on the form.
@@ -63,7 +63,9 @@ test('forged and truncated links are refused with a clear page and no data', asy
   const forged = `${stack.baseUrl}/r/${'A'.repeat(43)}`;
   const res = await fetch(forged);
   expect(res.status).toBe(404);
-  expect(await res.text()).toContain('not valid');
+  const text = await res.text();
+  expect(text).toContain('Đường liên kết không hợp lệ');
+  expect(text).not.toContain('not valid'); // the refusal in the page's language
   expect((await fetch(link.slice(0, -5))).status).toBe(404);
   expect((await api(stack.baseUrl, 'GET', `/api/v1/link/${'B'.repeat(43)}`)).status).toBe(404);
 });

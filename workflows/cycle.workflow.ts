@@ -16,7 +16,6 @@
  * is not interrupted, so a cycle cancelled while it opens is recorded too.
  */
 import {
-  ApplicationFailure,
   CancellationScope,
   type ChildWorkflowHandle,
   ParentClosePolicy,
@@ -31,6 +30,7 @@ import {
 } from '@temporalio/workflow';
 import { unitWorkflowId } from '../domain/period';
 import type { CycleStage } from '../domain/states';
+import { refusalFailure } from './refusal-failure';
 import { activities, cycleActivities } from './activity-proxies';
 import { archiveCycleWorkflow } from './archive.workflow';
 import { allReportedSignal, ballotCastSignal, closeCollectionUpdate, closeUnitSignal, collectionClosedSignal, cycleStatusQuery, extendDeadlineUpdate, rescheduleSignal, revisionRequestedSignal, submittedSignal, unitsSettledSignal } from './messages';
@@ -104,12 +104,12 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
     },
     {
       validator: (request) => {
-        if (!opened) throw ApplicationFailure.nonRetryable('The cycle is still opening; try again in a few seconds.', 'ConflictError');
-        if (stage !== 'collecting') throw ApplicationFailure.nonRetryable(`The cycle is in stage "${stage}"; deadlines can only be extended while reports are being collected.`, 'ConflictError');
-        if (collectionClosedAt) throw ApplicationFailure.nonRetryable(`Collection was closed at ${collectionClosedAt}; deadlines can no longer be extended.`, 'ConflictError');
-        if (!opened.units.some((u) => u.unitCode === request.unitCode)) throw ApplicationFailure.nonRetryable(`Unit "${request.unitCode}" is not part of this cycle.`, 'NotFoundError');
-        if (settled.has(request.unitCode)) throw ApplicationFailure.nonRetryable(`Unit "${request.unitCode}" has already ${settled.get(request.unitCode) === 'submitted' ? 'submitted' : 'been closed as not submitted'}.`, 'ConflictError');
-        if (!(Date.parse(request.newDeadline) > Date.now())) throw ApplicationFailure.nonRetryable('newDeadline must be in the future.', 'ValidationError');
+        if (!opened) throw refusalFailure('ConflictError', { code: 'cycle_opening', params: {} });
+        if (stage !== 'collecting') throw refusalFailure('ConflictError', { code: 'not_collecting', params: { stage } });
+        if (collectionClosedAt) throw refusalFailure('ConflictError', { code: 'collection_closed', params: { closedAt: collectionClosedAt } });
+        if (!opened.units.some((u) => u.unitCode === request.unitCode)) throw refusalFailure('NotFoundError', { code: 'unit_not_in_cycle', params: { unit: request.unitCode } }, 'unit');
+        if (settled.has(request.unitCode)) throw refusalFailure('ConflictError', { code: 'unit_settled', params: { unit: request.unitCode, outcome: settled.get(request.unitCode) === 'submitted' ? 'submitted' : 'not_submitted' } });
+        if (!(Date.parse(request.newDeadline) > Date.now())) throw refusalFailure('ValidationError', { code: 'deadline_in_past', params: {} }, 'newDeadline');
       },
     },
   );
@@ -125,9 +125,9 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
     },
     {
       validator: (_request) => {
-        if (!opened) throw ApplicationFailure.nonRetryable('The cycle is still opening; try again in a few seconds.', 'ConflictError');
-        if (stage !== 'collecting') throw ApplicationFailure.nonRetryable(`The cycle is in stage "${stage}"; collection can only be closed while reports are being collected.`, 'ConflictError');
-        if (collectionClosedAt) throw ApplicationFailure.nonRetryable(`Collection was already closed at ${collectionClosedAt}.`, 'ConflictError');
+        if (!opened) throw refusalFailure('ConflictError', { code: 'cycle_opening', params: {} });
+        if (stage !== 'collecting') throw refusalFailure('ConflictError', { code: 'not_collecting', params: { stage } });
+        if (collectionClosedAt) throw refusalFailure('ConflictError', { code: 'collection_closed', params: { closedAt: collectionClosedAt } });
       },
     },
   );

@@ -7,8 +7,9 @@
  * submissions: the `submitted` signal only wakes this workflow early, and every step re-reads the
  * task's state before acting.
  */
-import { ApplicationFailure, allHandlersFinished, condition, getExternalWorkflowHandle, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { allHandlersFinished, condition, getExternalWorkflowHandle, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { UnitSchedule } from '../domain/calendar';
+import { refusalFailure } from './refusal-failure';
 import { activities } from './activity-proxies';
 import { closeUnitSignal, collectionClosedSignal, rescheduleSignal, resendLinkUpdate, revisionRequestedSignal, submittedSignal, unitSettledSignal } from './messages';
 import { STAGE } from './search-attributes';
@@ -63,7 +64,7 @@ export async function unitWorkflow(input: UnitWorkflowInput): Promise<UnitOutcom
     },
     {
       validator: (_request) => {
-        if (!open) throw ApplicationFailure.nonRetryable(`Unit "${unitCode}" is not waiting for a report; there is no link to re-send.`, 'ConflictError');
+        if (!open) throw refusalFailure('ConflictError', { code: 'link_not_open', params: { unit: unitCode } });
       },
     },
   );

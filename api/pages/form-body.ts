@@ -38,7 +38,7 @@ export function parseNumber(raw: unknown): unknown {
 }
 
 const unknownField = (name: string): ValidationError =>
-  new ValidationError(`The form field "${name.slice(0, 100)}" is not part of this report's form.`, name.slice(0, 100));
+  new ValidationError({ code: 'form_field_unknown', params: { name: name.slice(0, 100) } }, name.slice(0, 100));
 
 /** A row index of a repeatable list: a plain decimal, 0 to MAX_ROW_INDEX. */
 const isRowIndex = (key: string): boolean => /^(0|[1-9]\d{0,2})$/.test(key) && Number(key) <= MAX_ROW_INDEX;
@@ -94,6 +94,6 @@ export function formToAnswers(form: Flat, template: TemplateDefinition): Record<
 export function formAction(form: Flat): string {
   const action = str(form.action);
   if (action === undefined) return 'submit';
-  if (typeof action !== 'string' || !FORM_ACTIONS.has(action)) throw new ValidationError('The form\'s action is not one this page offers.', 'action');
+  if (typeof action !== 'string' || !FORM_ACTIONS.has(action)) throw new ValidationError({ code: 'form_action_unknown', params: {} }, 'action');
   return action;
 }

@@ -33,7 +33,7 @@ export const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const cycle = await findCycle(request.em, request.params.campaign, request.params.period);
     const report = await request.em.findOne(ConsolidatedReport, { cycle, version: request.params.version });
-    if (!report) throw new NotFoundError(`Version ${request.params.version} has not been consolidated.`, 'version');
+    if (!report) throw new NotFoundError({ code: 'version_not_consolidated', params: { version: request.params.version } }, 'version');
     return { version: report.version, createdAt: report.createdAt.toISOString(), content: await readConsolidatedReport(request.em, report) };
   });
 
@@ -61,11 +61,11 @@ export const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const { version, choice, unitCodes, comment } = request.body;
     let ballotRequest: BallotRequest;
     if (choice === 'approve') {
-      if (unitCodes) throw new ValidationError('unitCodes is only for request_revision.', 'unitCodes');
+      if (unitCodes) throw new ValidationError({ code: 'unit_codes_only_for_revision', params: {} }, 'unitCodes');
       ballotRequest = { subject: 'report', version, choice };
     } else {
-      if (!unitCodes) throw new ValidationError('request_revision must name the units to send back in unitCodes.', 'unitCodes');
-      if (!comment) throw new ValidationError('request_revision needs a comment telling the units what to revise.', 'comment');
+      if (!unitCodes) throw new ValidationError({ code: 'revision_needs_units', params: {} }, 'unitCodes');
+      if (!comment) throw new ValidationError({ code: 'revision_needs_comment', params: {} }, 'comment');
       ballotRequest = { subject: 'report', version, choice, unitCodes, comment };
     }
     const ballot = await castBallot(request.em, cycle, voter, ballotRequest, request.ip, app.now(), sealKey);
@@ -130,7 +130,7 @@ export const councilRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request) => {
     const cycle = await findCycle(request.em, request.params.campaign, request.params.period);
     const row = await request.em.findOne(WorkflowHistory, { cycle, workflowId: request.params.workflowId }, { populate: ['history'] });
-    if (!row) throw new NotFoundError(`No archived history for workflow "${request.params.workflowId}" in this cycle.`, 'workflowId');
+    if (!row) throw new NotFoundError({ code: 'no_archived_history', params: { workflowId: request.params.workflowId } }, 'workflowId');
     return { workflowId: row.workflowId, runId: row.runId, history: row.history };
   });
 

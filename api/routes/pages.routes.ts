@@ -46,7 +46,7 @@ export const pageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (replaced) {
       return htmlReply(reply, 404, linkProblemPage({ kind: 'replaced', maskedEmail: maskEmail(replaced.headEmail), canRequest: replaced.open, sentAt: replaced.recentlySentAt }, l, { url, secretariat, ...(notice ? { notice } : {}) }));
     }
-    return htmlReply(reply, error.reason === 'unknown' ? 404 : 410, linkProblemPage({ kind: 'unknown', detail: error.message }, l, { url, secretariat }));
+    return htmlReply(reply, error.reason === 'unknown' ? 404 : 410, linkProblemPage({ kind: 'unknown', detail: error.textIn(l) }, l, { url, secretariat }));
   };
 
   // These are pages: a failure is a page too (the JSON API keeps its own error handler).

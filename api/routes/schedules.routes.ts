@@ -17,7 +17,7 @@ const Reason = Type.Object({ reason: Type.String({ minLength: 3, maxLength: 1000
 export const scheduleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const campaignOf = async (em: EntityManager, code: string) => {
     const campaign = await em.findOne(Campaign, { code }, { populate: ['policy'] });
-    if (!campaign) throw new NotFoundError(`Campaign "${code}" does not exist.`, 'code');
+    if (!campaign) throw new NotFoundError({ code: 'campaign_unknown', params: { campaign: code } }, 'code');
     return campaign;
   };
   const describe = async (code: string) => {
@@ -33,7 +33,7 @@ export const scheduleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         recentRuns: d.info.recentActions.map((a) => ({ scheduledAt: a.scheduledAt.toISOString(), workflowId: a.action.workflow.workflowId })),
       };
     } catch (error) {
-      if (error instanceof ScheduleNotFoundError) throw new NotFoundError(`Campaign "${code}" has no schedule yet; create it with PUT.`, 'code');
+      if (error instanceof ScheduleNotFoundError) throw new NotFoundError({ code: 'campaign_no_schedule', params: { campaign: code } }, 'code');
       throw error;
     }
   };
@@ -58,8 +58,8 @@ export const scheduleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const timing = campaign.policy.definition.timing;
     const dayOfMonth = request.body.dayOfMonth ?? (timing.kind === 'calendar' ? timing.dispatchDay : undefined);
     const time = request.body.time ?? (timing.kind === 'calendar' ? timing.dispatchTime : undefined);
-    if (dayOfMonth === undefined) throw new ValidationError("This campaign's policy has no dispatch day; give dayOfMonth.", 'dayOfMonth');
-    if (time === undefined) throw new ValidationError("This campaign's policy has no dispatch time; give time.", 'time');
+    if (dayOfMonth === undefined) throw new ValidationError({ code: 'no_dispatch_day', params: {} }, 'dayOfMonth');
+    if (time === undefined) throw new ValidationError({ code: 'no_dispatch_time', params: {} }, 'time');
     const [hour, minute] = time.split(':').map(Number) as [number, number];
     const spec = { calendars: [{ dayOfMonth, hour, minute, comment: `day ${dayOfMonth} at ${time}` }], timezone: 'Asia/Ho_Chi_Minh' };
     const action = {

@@ -56,7 +56,7 @@ export async function listSessions(em: EntityManager, now: Date): Promise<Sessio
 export async function revokeToken(em: EntityManager, actor: Actor, id: number, reason: string, now: Date): Promise<TokenView> {
   return em.transactional(async (tx) => {
     const token = await tx.findOne(ApiToken, id);
-    if (!token) throw new NotFoundError(`There is no API token ${id}.`, 'id');
+    if (!token) throw new NotFoundError({ code: 'api_token_unknown', params: { id } }, 'id');
     if (token.revokedAt) return tokenView(token, now);
     token.revokedAt = now;
     const sessions = await tx.find(ConsoleSession, { token, endedAt: null });
@@ -74,7 +74,7 @@ export async function revokeToken(em: EntityManager, actor: Actor, id: number, r
 export async function endSession(em: EntityManager, actor: Actor, id: number, reason: string, now: Date): Promise<SessionView> {
   return em.transactional(async (tx) => {
     const session = await tx.findOne(ConsoleSession, { id, endedAt: null });
-    if (!session) throw new NotFoundError(`There is no open session ${id}.`, 'id');
+    if (!session) throw new NotFoundError({ code: 'session_unknown', params: { id } }, 'id');
     session.endedAt = now;
     session.endReason = `ended by ${actor.id}: ${reason}`.slice(0, 300);
     await tx.flush();

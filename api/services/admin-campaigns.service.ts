@@ -2,6 +2,7 @@
  * Emulation campaigns: the recurring monthly obligation, with the template its cycles pin and the
  * policy they snapshot when they start.
  */
+import type { Refusal } from '../../domain/refusals';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { appendAudit } from '../../db/audit';
@@ -39,13 +40,13 @@ const NAME = { max: 300 } as const;
 
 async function templateMustExist(em: EntityManager, templateCode: string): Promise<void> {
   if (!(await em.count(ReportTemplate, { code: templateCode }))) {
-    throw new NotFoundError(`There is no template with code "${templateCode}"; create one with POST /api/v1/templates/${templateCode}/versions.`, 'templateCode');
+    throw new NotFoundError({ code: 'template_code_unknown', params: { template: templateCode } }, 'templateCode');
   }
 }
 
 async function policyOf(em: EntityManager, policyCode: string): Promise<IPolicy> {
   const policy = await em.findOne(Policy, { code: policyCode });
-  if (!policy) throw new NotFoundError(`There is no policy with code "${policyCode}".`, 'policyCode');
+  if (!policy) throw new NotFoundError({ code: 'policy_unknown', params: { policy: policyCode } }, 'policyCode');
   return policy;
 }
 
@@ -55,13 +56,13 @@ export async function listCampaigns(em: EntityManager): Promise<CampaignView[]> 
 
 export async function getCampaign(em: EntityManager, code: string): Promise<CampaignView> {
   const c = await em.findOne(Campaign, { code }, { populate: ['policy'] });
-  if (!c) throw new NotFoundError(`There is no campaign with code "${code}".`, 'code');
+  if (!c) throw new NotFoundError({ code: 'campaign_unknown', params: { campaign: code } }, 'code');
   return viewOf(c);
 }
 
 export async function createCampaign(ctx: AdminContext, input: CampaignInput): Promise<CampaignView> {
   const name = requireText('name', input.name, NAME);
-  const duplicate = `A campaign with code "${input.code}" already exists; choose another code or update that campaign.`;
+  const duplicate: Refusal = { code: 'already_exists', params: { kind: 'campaign', key: input.code } };
   return uniquely('code', duplicate, () => ctx.em.transactional(async (tx) => {
     if (await tx.count(Campaign, { code: input.code })) throw new ConflictError(duplicate, 'code');
     await templateMustExist(tx, input.templateCode);
@@ -79,7 +80,7 @@ export async function updateCampaign(ctx: AdminContext, code: string, patch: Cam
   const name = patch.name === undefined ? undefined : requireText('name', patch.name, NAME);
   return ctx.em.transactional(async (tx) => {
     const campaign = await tx.findOne(Campaign, { code }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    if (!campaign) throw new NotFoundError(`There is no campaign with code "${code}".`, 'code');
+    if (!campaign) throw new NotFoundError({ code: 'campaign_unknown', params: { campaign: code } }, 'code');
     await tx.populate(campaign, ['policy']);
     const current = viewOf(campaign);
     const before: Record<string, unknown> = {};

@@ -2,6 +2,7 @@
  * What every administration use-case shares: who acts, text normalisation, the checks that the
  * JSON API and the CSV import apply alike, and turning a lost race on a unique key into a 409.
  */
+import type { Refusal } from '../../domain/refusals';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../../db/audit';
@@ -64,16 +65,16 @@ export function checkText(
 /** `checkText` for a single field of a JSON request: the problem becomes a 400 naming it. */
 export function requireText(field: string, raw: string, options: Parameters<typeof checkText>[2]): string {
   const checked = checkText(field, raw, options);
-  if (checked.problem) throw new ValidationError(`${field} ${checked.problem.message}.`, field);
+  if (checked.problem) throw new ValidationError({ code: 'field_invalid', params: { field, problem: checked.problem.message } }, field);
   return checked.value;
 }
 
 /** Runs a write; a unique key taken meanwhile by a concurrent request becomes a 409 naming `field`. */
-export async function uniquely<T>(field: string, message: string, write: () => Promise<T>): Promise<T> {
+export async function uniquely<T>(field: string, refusal: Refusal, write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (error) {
-    if (error instanceof UniqueConstraintViolationException) throw new ConflictError(message, field);
+    if (error instanceof UniqueConstraintViolationException) throw new ConflictError(refusal, field);
     throw error;
   }
 }

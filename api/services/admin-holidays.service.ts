@@ -2,6 +2,7 @@
  * The public-holiday calendar: deadlines on a holiday move to the next working day, and working
  * days counted after a deadline skip holidays. Cycles already planned keep their instants.
  */
+import type { Refusal } from '../../domain/refusals';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { appendAudit } from '../../db/audit';
 import { Holiday } from '../../db/entities';
@@ -31,9 +32,9 @@ export async function listHolidays(em: EntityManager, { year }: { year?: number 
 }
 
 export async function addHoliday(ctx: AdminContext, input: { date: string; name: string }): Promise<HolidayView> {
-  if (!isCalendarDate(input.date)) throw new ValidationError(`date "${input.date}" is not a calendar date (YYYY-MM-DD).`, 'date');
+  if (!isCalendarDate(input.date)) throw new ValidationError({ code: 'field_invalid', params: { field: 'date', problem: `is not a calendar date (YYYY-MM-DD): "${input.date}"` } }, 'date');
   const name = requireText('name', input.name, { max: 200 });
-  const duplicate = `${input.date} is already a holiday; remove it first to rename it.`;
+  const duplicate: Refusal = { code: 'already_exists', params: { kind: 'holiday', key: input.date } };
   return uniquely('date', duplicate, () => ctx.em.transactional(async (tx) => {
     if (await tx.count(Holiday, { date: input.date })) throw new ConflictError(duplicate, 'date');
     const holiday = tx.create(Holiday, { date: input.date, name });
@@ -47,7 +48,7 @@ export async function addHoliday(ctx: AdminContext, input: { date: string; name:
 export async function removeHoliday(ctx: AdminContext, date: string): Promise<HolidayView> {
   return ctx.em.transactional(async (tx) => {
     const holiday = await tx.findOne(Holiday, { date });
-    if (!holiday) throw new NotFoundError(`${date} is not in the holiday calendar.`, 'date');
+    if (!holiday) throw new NotFoundError({ code: 'holiday_unknown', params: { date } }, 'date');
     const view = viewOf(holiday);
     tx.remove(holiday);
     await tx.flush();

@@ -2,6 +2,7 @@
  * Cycle policies. Replacing a policy's definition affects cycles started afterwards only: a
  * cycle keeps the snapshot it was started with.
  */
+import type { Refusal } from '../../domain/refusals';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { appendAudit, canonicalJson } from '../../db/audit';
@@ -21,7 +22,7 @@ export interface PolicyView {
 const viewOf = (p: IPolicy): PolicyView => ({ code: p.code, definition: p.definition, createdAt: iso(p.createdAt), updatedAt: iso(p.updatedAt) });
 
 function invalid(field: string, message: string): never {
-  throw new ValidationError(`${field} ${message}.`, field);
+  throw new ValidationError({ code: 'field_invalid', params: { field, problem: message } }, field);
 }
 
 const minutes = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
@@ -84,13 +85,13 @@ export async function listPolicies(em: EntityManager): Promise<PolicyView[]> {
 
 export async function getPolicy(em: EntityManager, code: string): Promise<PolicyView> {
   const p = await em.findOne(Policy, { code });
-  if (!p) throw new NotFoundError(`There is no policy with code "${code}".`, 'code');
+  if (!p) throw new NotFoundError({ code: 'policy_unknown', params: { policy: code } }, 'code');
   return viewOf(p);
 }
 
 export async function createPolicy(ctx: AdminContext, code: string, definition: CyclePolicy): Promise<PolicyView> {
   const checked = checkPolicy(definition);
-  const duplicate = `A policy with code "${code}" already exists; replace its definition with PUT instead.`;
+  const duplicate: Refusal = { code: 'already_exists', params: { kind: 'policy', key: code } };
   return uniquely('code', duplicate, () => ctx.em.transactional(async (tx) => {
     if (await tx.count(Policy, { code })) throw new ConflictError(duplicate, 'code');
     const policy = tx.create(Policy, { code, definition: checked });
@@ -105,7 +106,7 @@ export async function replacePolicy(ctx: AdminContext, code: string, definition:
   const checked = checkPolicy(definition);
   return ctx.em.transactional(async (tx) => {
     const policy = await tx.findOne(Policy, { code }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    if (!policy) throw new NotFoundError(`There is no policy with code "${code}"; create it with POST /api/v1/policies.`, 'code');
+    if (!policy) throw new NotFoundError({ code: 'policy_unknown', params: { policy: code } }, 'code');
     const before = policy.definition;
     if (canonicalJson(before) === canonicalJson(checked)) return viewOf(policy);
     policy.definition = checked;

@@ -26,7 +26,7 @@ const summaryOf = (t: IReportTemplate): TemplateSummary => ({ code: t.code, vers
 const viewOf = (t: IReportTemplate): TemplateVersionView => ({ ...summaryOf(t), definition: t.definition });
 
 function invalid(field: string, message: string): never {
-  throw new ValidationError(`${field} ${message}.`, field);
+  throw new ValidationError({ code: 'field_invalid', params: { field, problem: message } }, field);
 }
 
 function localized(field: string, text: LocalizedText): LocalizedText {
@@ -105,7 +105,7 @@ export async function listTemplates(em: EntityManager): Promise<TemplateSummary[
 
 export async function getLatestTemplate(em: EntityManager, code: string): Promise<TemplateVersionView> {
   const t = await em.findOne(ReportTemplate, { code }, { orderBy: { version: 'desc' } });
-  if (!t) throw new NotFoundError(`There is no template with code "${code}".`, 'code');
+  if (!t) throw new NotFoundError({ code: 'template_code_unknown', params: { template: code } }, 'code');
   return viewOf(t);
 }
 
@@ -113,14 +113,14 @@ export async function getTemplateVersion(em: EntityManager, code: string, versio
   const t = await em.findOne(ReportTemplate, { code, version });
   if (t) return viewOf(t);
   const latest = await em.findOne(ReportTemplate, { code }, { orderBy: { version: 'desc' }, fields: ['version'] });
-  if (!latest) throw new NotFoundError(`There is no template with code "${code}".`, 'code');
-  throw new NotFoundError(`Template "${code}" has no version ${version}; its versions are 1 to ${latest.version}.`, 'version');
+  if (!latest) throw new NotFoundError({ code: 'template_code_unknown', params: { template: code } }, 'code');
+  throw new NotFoundError({ code: 'template_version_unknown', params: { template: code, version, latest: latest.version } }, 'version');
 }
 
 /** Stores `definition` as the next version of template `code` (version 1 for a new code). */
 export async function createTemplateVersion(ctx: AdminContext, code: string, definition: TemplateDefinition): Promise<TemplateVersionView> {
   const checked = checkTemplate(definition);
-  return uniquely('version', `Another version of template "${code}" was created at the same moment; send it again.`, () => ctx.em.transactional(async (tx) => {
+  return uniquely('version', { code: 'written_meanwhile', params: {} }, () => ctx.em.transactional(async (tx) => {
     // Serialise version numbering per code.
     await tx.execute('SELECT pg_advisory_xact_lock(hashtext(?))', [`report_template:${code}`]);
     const rows = await tx.execute<{ max: number | null }[]>('SELECT max(version) AS max FROM report_template WHERE code = ?', [code]);

@@ -2,6 +2,7 @@
  * Units (agencies, units, enterprises whose heads report): list, read, create, update,
  * deactivate. Units are never deleted: cycles, tasks and submissions refer to them.
  */
+import type { Refusal } from '../../domain/refusals';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { appendAudit } from '../../db/audit';
@@ -89,7 +90,7 @@ export function checkUnitFields(raw: { [K in TextField]: string | null } & { act
 
 function firstProblem(problems: readonly FieldProblem[]): never {
   const p = problems[0]!;
-  throw new ValidationError(`${p.field} ${p.message}.`, p.field);
+  throw new ValidationError({ code: 'field_invalid', params: { field: p.field, problem: p.message } }, p.field);
 }
 
 export function fieldsOf(unit: IUnit): UnitFields {
@@ -112,7 +113,7 @@ export async function listUnits(em: EntityManager, { active }: { active?: boolea
 
 async function findUnit(em: EntityManager, code: string, field = 'code'): Promise<IUnit> {
   const unit = await em.findOne(Unit, { code }, { populate: ['parent'] });
-  if (!unit) throw new NotFoundError(`There is no unit with code "${code}".`, field);
+  if (!unit) throw new NotFoundError({ code: 'unit_unknown', params: { unit: code } }, field);
   return unit;
 }
 
@@ -120,14 +121,14 @@ export const getUnit = async (em: EntityManager, code: string): Promise<UnitView
 
 /** The parent a unit may have: it exists, is not the unit itself, and is not below it. */
 async function resolveParent(em: EntityManager, parentCode: string, unit: IUnit | null, code: string): Promise<IUnit> {
-  if (parentCode === code) throw new ValidationError('parentCode must name another unit, not the unit itself.', 'parentCode');
+  if (parentCode === code) throw new ValidationError({ code: 'parent_is_self', params: {} }, 'parentCode');
   const parent = await em.findOne(Unit, { code: parentCode });
-  if (!parent) throw new NotFoundError(`There is no unit with code "${parentCode}" to report up to.`, 'parentCode');
+  if (!parent) throw new NotFoundError({ code: 'parent_unknown', params: { parent: parentCode } }, 'parentCode');
   if (unit) {
     // Walk up from the new parent: meeting the unit would make a loop.
     let current: IUnit | null = parent;
     for (let depth = 0; current && depth < 1000; depth += 1) {
-      if (current.id === unit.id) throw new ValidationError(`parentCode "${parentCode}" reports (directly or not) to "${code}": a unit cannot report to its own subordinate.`, 'parentCode');
+      if (current.id === unit.id) throw new ValidationError({ code: 'parent_cycle', params: { parent: parentCode, unit: code } }, 'parentCode');
       const next: IUnit | null | undefined = current.parent;
       current = next ? await em.findOne(Unit, { id: next.id }) : null;
     }
@@ -142,7 +143,7 @@ export async function createUnit(ctx: AdminContext, input: UnitInput): Promise<U
   });
   if (!checked.fields) return firstProblem(checked.problems);
   const fields = checked.fields;
-  const duplicate = `A unit with code "${fields.code}" already exists; choose another code or update that unit.`;
+  const duplicate: Refusal = { code: 'already_exists', params: { kind: 'unit', key: fields.code } };
   return uniquely('code', duplicate, () => ctx.em.transactional(async (tx) => {
     if (await tx.count(Unit, { code: fields.code })) throw new ConflictError(duplicate, 'code');
     const parent = input.parentCode ? await resolveParent(tx, input.parentCode, null, fields.code) : null;
@@ -158,7 +159,7 @@ export async function createUnit(ctx: AdminContext, input: UnitInput): Promise<U
 export async function updateUnit(ctx: AdminContext, code: string, patch: UnitPatch): Promise<UnitView> {
   return ctx.em.transactional(async (tx) => {
     const unit = await tx.findOne(Unit, { code }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    if (!unit) throw new NotFoundError(`There is no unit with code "${code}".`, 'code');
+    if (!unit) throw new NotFoundError({ code: 'unit_unknown', params: { unit: code } }, 'code');
     await tx.populate(unit, ['parent']);
     const current = fieldsOf(unit);
     const pick = <K extends keyof UnitPatch>(key: K, fallback: UnitPatch[K]): UnitPatch[K] => (key in patch && patch[key] !== undefined ? patch[key] : fallback);
@@ -202,7 +203,7 @@ export async function updateUnit(ctx: AdminContext, code: string, patch: UnitPat
 export async function deactivateUnit(ctx: AdminContext, code: string): Promise<UnitView> {
   return ctx.em.transactional(async (tx) => {
     const unit = await tx.findOne(Unit, { code }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    if (!unit) throw new NotFoundError(`There is no unit with code "${code}".`, 'code');
+    if (!unit) throw new NotFoundError({ code: 'unit_unknown', params: { unit: code } }, 'code');
     await tx.populate(unit, ['parent']);
     if (!unit.active) return unitView(unit);
     unit.active = false;

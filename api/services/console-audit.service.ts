@@ -55,7 +55,7 @@ export interface TimelineScope {
 /** The unit of a cycle by code (its task id), for a unit's timeline. */
 export async function unitScope(em: EntityManager, cycle: ICycle, code: string): Promise<{ code: string; taskId: number; name: string }> {
   const task = await em.findOne(UnitTask, { cycle, unit: { code } }, { populate: ['unit'] });
-  if (!task) throw new NotFoundError(`Unit "${code}" has no task in this cycle.`, 'unit');
+  if (!task) throw new NotFoundError({ code: 'unit_has_no_task', params: { unit: code } }, 'unit');
   return { code, taskId: task.id, name: task.unit.name };
 }
 
@@ -156,7 +156,7 @@ export async function archivedHistories(em: EntityManager, cycle: ICycle, unitWo
 
 export async function archivedHistory(em: EntityManager, cycle: ICycle, workflowId: string): Promise<{ workflowId: string; runId: string; history: unknown }> {
   const row = await em.findOne(WorkflowHistory, { cycle, workflowId }, { populate: ['history'] });
-  if (!row) throw new NotFoundError(`No archived history for workflow "${workflowId}" in this cycle.`, 'workflowId');
+  if (!row) throw new NotFoundError({ code: 'no_archived_history', params: { workflowId } }, 'workflowId');
   return { workflowId: row.workflowId, runId: row.runId, history: row.history };
 }
 

@@ -42,7 +42,7 @@ export async function councilView(em: EntityManager, cycle: ICycle, viewer: Prin
   const reports = await em.find(ConsolidatedReport, { cycle }, { orderBy: { version: 'asc' }, fields: ['version'] });
   const versions = reports.map((r) => r.version);
   const version = requested ?? cycle.reviewVersion ?? versions.at(-1) ?? null;
-  if (requested !== undefined && !versions.includes(requested)) throw new NotFoundError(`There is no consolidated version ${requested} of this cycle.`, 'version');
+  if (requested !== undefined && !versions.includes(requested)) throw new NotFoundError({ code: 'version_unknown', params: { version: requested } }, 'version');
   const report = version === null ? null : await em.findOne(ConsolidatedReport, { cycle, version });
   const review = await reviewStatus(em, cycle, version);
   const ballots = version === null ? [] : await em.find(Ballot, { cycle, reportVersion: version }, { populate: ['voter'], orderBy: { id: 'asc' } });

@@ -54,7 +54,7 @@ export async function describeSchedule(temporal: Client, code: string): Promise<
 export type ScheduleVerb = 'pause' | 'unpause' | 'trigger';
 
 export async function steerSchedule(deps: { em: EntityManager; temporal: Client; now: Date; actor: string; origin: string }, code: string, verb: ScheduleVerb, reason: string): Promise<void> {
-  if (!(await deps.em.count(Campaign, { code }))) throw new NotFoundError(`Campaign "${code}" does not exist.`, 'code');
+  if (!(await deps.em.count(Campaign, { code }))) throw new NotFoundError({ code: 'campaign_unknown', params: { campaign: code } }, 'code');
   const handle = deps.temporal.schedule.getHandle(scheduleId(code));
   const note = `${deps.actor}: ${reason}`;
   try {
@@ -62,7 +62,7 @@ export async function steerSchedule(deps: { em: EntityManager; temporal: Client;
     else if (verb === 'unpause') await handle.unpause(note);
     else await handle.trigger(ScheduleOverlapPolicy.ALLOW_ALL);
   } catch (error) {
-    if (error instanceof ScheduleNotFoundError) throw new NotFoundError(`Campaign "${code}" has no schedule yet.`, 'code');
+    if (error instanceof ScheduleNotFoundError) throw new NotFoundError({ code: 'campaign_no_schedule', params: { campaign: code } }, 'code');
     throw error;
   }
   const action = { pause: 'campaign.schedule_paused', unpause: 'campaign.schedule_unpaused', trigger: 'campaign.schedule_triggered' }[verb];

@@ -14,7 +14,7 @@ import { readConsolidatedReport } from '../../db/consolidated-report';
 
 export async function findCycle(em: EntityManager, campaign: string, period: string): Promise<ICycle> {
   const cycle = await em.findOne(Cycle, { campaign: { code: campaign }, period }, { populate: ['campaign', 'template'] });
-  if (!cycle) throw new NotFoundError(`There is no ${period} cycle for campaign "${campaign}".`, 'period');
+  if (!cycle) throw new NotFoundError({ code: 'cycle_unknown', params: { campaign, period } }, 'period');
   return cycle;
 }
 
@@ -52,20 +52,20 @@ export async function verifyBallotSeals(em: EntityManager, key: Buffer, cycleId:
 
 /** Stores one ballot (a member votes once per subject and version); answers the workflow to wake. */
 export async function castBallot(em: EntityManager, cycle: ICycle, voter: Principal, request: BallotRequest, origin: string, now: Date, sealKey: Buffer): Promise<{ ballotId: number; workflowId: string }> {
-  if (cycle.stage !== 'review') throw new ConflictError(`The cycle is in stage "${cycle.stage}"; ballots are taken only during the council's review.`);
-  if (cycle.reviewVersion !== request.version) throw new ConflictError(`Version ${request.version} is not under review; the council is reviewing version ${cycle.reviewVersion}.`, 'version');
+  if (cycle.stage !== 'review') throw new ConflictError({ code: 'not_in_review', params: { stage: cycle.stage } });
+  if (cycle.reviewVersion !== request.version) throw new ConflictError({ code: 'version_not_under_review', params: { version: request.version, reviewing: cycle.reviewVersion ?? null } }, 'version');
   if (request.subject === 'report' && request.choice === 'request_revision') {
     const codes = [...new Set(request.unitCodes)];
     const tasks = await em.find(UnitTask, { cycle, unit: { code: { $in: codes } } }, { populate: ['unit'] });
     const unknown = codes.filter((c) => !tasks.some((t) => t.unit.code === c));
-    if (unknown.length) throw new ValidationError(`Not units of this cycle: ${unknown.join(', ')}.`, 'unitCodes');
+    if (unknown.length) throw new ValidationError({ code: 'units_not_in_cycle', params: { units: unknown } }, 'unitCodes');
     const silent = tasks.filter((t) => t.state === 'not_submitted').map((t) => t.unit.code);
-    if (silent.length) throw new ValidationError(`These units submitted nothing to revise: ${silent.join(', ')}.`, 'unitCodes');
+    if (silent.length) throw new ValidationError({ code: 'units_submitted_nothing', params: { units: silent } }, 'unitCodes');
   }
   if (request.subject === 'proposal') {
     const report = await em.findOneOrFail(ConsolidatedReport, { cycle, version: request.version });
     if (!(await readConsolidatedReport(em, report)).proposals.some((p) => p.id === request.proposalId)) {
-      throw new NotFoundError(`Proposal "${request.proposalId}" is not in version ${request.version}.`, 'proposalId');
+      throw new NotFoundError({ code: 'proposal_unknown', params: { proposalId: request.proposalId, version: request.version } }, 'proposalId');
     }
   }
   const subjectKey = request.subject === 'report' ? 'report' : `proposal:${request.proposalId}`;
@@ -89,7 +89,7 @@ export async function castBallot(em: EntityManager, cycle: ICycle, voter: Princi
     });
   } catch (error) {
     if (error instanceof UniqueConstraintViolationException) {
-      throw new ConflictError(`You have already voted on ${subjectKey === 'report' ? 'the report' : `proposal "${request.subject === 'proposal' ? request.proposalId : ''}"`} (version ${request.version}); a member votes once.`);
+      throw new ConflictError({ code: 'already_voted', params: { proposalId: request.subject === 'proposal' ? request.proposalId : null, version: request.version } });
     }
     throw error;
   }

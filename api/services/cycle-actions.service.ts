@@ -13,6 +13,7 @@ import { appendAudit } from '../../db/audit';
 import { Campaign, Cycle, Unit, UnitTask } from '../../db/entities';
 import type { UnitSchedule } from '../../domain/calendar';
 import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors';
+import { domainErrorOf } from '../../workflows/refusal-failure';
 import { cycleWorkflowId, parsePeriod } from '../../domain/period';
 import { cycleWorkflow } from '../../workflows/cycle.workflow';
 import { closeCollectionUpdate, extendDeadlineUpdate, resendLinkUpdate } from '../../workflows/messages';
@@ -33,12 +34,7 @@ export interface ActionDeps {
 function updateError(error: unknown, field: string): never {
   let cause = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
   while (cause && !(cause instanceof ApplicationFailure)) cause = cause.cause instanceof Error ? cause.cause : undefined;
-  if (cause instanceof ApplicationFailure) {
-    const { type, message } = cause;
-    if (type === 'NotFoundError') throw new NotFoundError(message, 'unit');
-    if (type === 'ValidationError') throw new ValidationError(message, field);
-    throw new ConflictError(message);
-  }
+  if (cause instanceof ApplicationFailure) throw domainErrorOf(cause, field);
   throw error;
 }
 
@@ -49,16 +45,16 @@ function updateError(error: unknown, field: string): never {
 export async function startCycle(deps: ActionDeps, request: { campaign: string; period: string; unitCodes?: readonly string[] }): Promise<string> {
   const { campaign: campaignCode, period, unitCodes } = request;
   const parsed = parsePeriod(period);
-  if (!parsed) throw new ValidationError('The period must be a month written YYYY-MM.', 'period');
+  if (!parsed) throw new ValidationError({ code: 'period_malformed', params: { period } }, 'period');
   const campaign = await deps.em.findOne(Campaign, { code: campaignCode });
-  if (!campaign) throw new NotFoundError(`Campaign "${campaignCode}" does not exist.`, 'campaign');
-  if (!campaign.active) throw new ConflictError(`Campaign "${campaignCode}" is not active.`, 'campaign');
+  if (!campaign) throw new NotFoundError({ code: 'campaign_unknown', params: { campaign: campaignCode } }, 'campaign');
+  if (!campaign.active) throw new ConflictError({ code: 'campaign_inactive', params: { campaign: campaignCode } }, 'campaign');
   const units = await deps.em.find(Unit, { active: true, ...(unitCodes ? { code: { $in: [...unitCodes] } } : {}) }, { fields: ['code'] });
   if (unitCodes && units.length !== unitCodes.length) {
     const missing = unitCodes.filter((code) => !units.some((u) => u.code === code));
-    throw new NotFoundError(`No active unit with code ${missing.map((c) => `"${c}"`).join(', ')}.`, 'units');
+    throw new NotFoundError({ code: 'units_inactive_or_unknown', params: { units: missing } }, 'units');
   }
-  if (units.length === 0) throw new ConflictError('There is no active unit to report; add units first.', 'units');
+  if (units.length === 0) throw new ConflictError({ code: 'no_active_unit', params: {} }, 'units');
   const workflowId = cycleWorkflowId(campaignCode, parsed);
   try {
     await deps.temporal.workflow.start(cycleWorkflow, {
@@ -74,7 +70,7 @@ export async function startCycle(deps: ActionDeps, request: { campaign: string; 
     });
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError) {
-      throw new ConflictError(`The ${period} cycle of campaign "${campaignCode}" has already been started (workflow ${workflowId}); it cannot be started twice.`, 'period');
+      throw new ConflictError({ code: 'cycle_already_started', params: { campaign: campaignCode, period, workflowId } }, 'period');
     }
     throw error;
   }
@@ -84,14 +80,14 @@ export async function startCycle(deps: ActionDeps, request: { campaign: string; 
 /** Moves one unit's deadline, with a reason; its reminders, escalations and hard close follow. Answers the unit's new schedule. */
 export async function extendUnit(deps: ActionDeps, campaign: string, period: string, unit: string, newDeadline: Date, reason: string): Promise<UnitSchedule> {
   const cycle = await findCycle(deps.em, campaign, period);
-  if (Number.isNaN(newDeadline.getTime())) throw new ValidationError('The new deadline is not a date and time.', 'newDeadline');
-  if (newDeadline.getTime() <= deps.now.getTime()) throw new ValidationError('The new deadline must be in the future.', 'newDeadline');
+  if (Number.isNaN(newDeadline.getTime())) throw new ValidationError({ code: 'deadline_not_a_date', params: {} }, 'newDeadline');
+  if (newDeadline.getTime() <= deps.now.getTime()) throw new ValidationError({ code: 'deadline_in_past', params: {} }, 'newDeadline');
   try {
     return await deps.temporal.workflow.getHandle(cycle.workflowId).executeUpdate(extendDeadlineUpdate, {
       args: [{ unitCode: unit, newDeadline: newDeadline.toISOString(), reason, actor: deps.actor }],
     });
   } catch (error) {
-    if (error instanceof WorkflowNotFoundError) throw new ConflictError('The cycle has ended; deadlines can no longer be extended.');
+    if (error instanceof WorkflowNotFoundError) throw new ConflictError({ code: 'cycle_ended', params: {} });
     return updateError(error, 'newDeadline');
   }
 }
@@ -99,12 +95,12 @@ export async function extendUnit(deps: ActionDeps, campaign: string, period: str
 /** Replaces a unit's personal link and emails the new one to its registered head. */
 export async function resendUnitLink(deps: ActionDeps, campaign: string, period: string, unit: string, reason: string): Promise<void> {
   const task = await deps.em.findOne(UnitTask, { cycle: { campaign: { code: campaign }, period }, unit: { code: unit } });
-  if (!task) throw new NotFoundError(`Unit "${unit}" has no task in the ${period} cycle of campaign "${campaign}".`, 'unit');
+  if (!task) throw new NotFoundError({ code: 'unit_has_no_task', params: { unit } }, 'unit');
   const requestId = randomUUID();
   try {
     await deps.temporal.workflow.getHandle(task.workflowId).executeUpdate(resendLinkUpdate, { args: [{ requestId, actor: deps.actor, reason }], updateId: requestId });
   } catch (error) {
-    if (error instanceof WorkflowNotFoundError) throw new ConflictError(`The task of unit "${unit}" is closed; there is no link to re-send.`);
+    if (error instanceof WorkflowNotFoundError) throw new ConflictError({ code: 'link_not_open', params: { unit } });
     updateError(error, 'reason');
   }
 }
@@ -116,11 +112,11 @@ export async function resendUnitLink(deps: ActionDeps, campaign: string, period:
  */
 export async function closeCollection(deps: ActionDeps, campaign: string, period: string, reason: string): Promise<{ closedAt: string; openUnits: number }> {
   const cycle = await findCycle(deps.em, campaign, period);
-  if (cycle.stage !== 'collecting') throw new ConflictError(`The cycle is in stage "${cycle.stage}"; collection can only be closed while reports are being collected.`);
+  if (cycle.stage !== 'collecting') throw new ConflictError({ code: 'not_collecting', params: { stage: cycle.stage } });
   try {
     return await deps.temporal.workflow.getHandle(cycle.workflowId).executeUpdate(closeCollectionUpdate, { args: [{ actor: deps.actor, reason }] });
   } catch (error) {
-    if (error instanceof WorkflowNotFoundError) throw new ConflictError('The cycle has ended; there is no collection to close.');
+    if (error instanceof WorkflowNotFoundError) throw new ConflictError({ code: 'cycle_ended', params: {} });
     return updateError(error, 'reason');
   }
 }
@@ -128,7 +124,7 @@ export async function closeCollection(deps: ActionDeps, campaign: string, period
 /** Cancels a cycle, with a reason: the reason is stored and audited first, then the workflow is cancelled. */
 export async function cancelCycle(deps: ActionDeps, campaign: string, period: string, reason: string): Promise<{ workflowId: string }> {
   const cycle = await findCycle(deps.em, campaign, period);
-  if (cycle.stage === 'closed' || cycle.stage === 'cancelled') throw new ConflictError(`The cycle is already ${cycle.stage}.`);
+  if (cycle.stage === 'closed' || cycle.stage === 'cancelled') throw new ConflictError({ code: 'cycle_already_ended', params: { stage: cycle.stage } });
   await deps.em.transactional(async (tx) => {
     const c = await tx.findOneOrFail(Cycle, cycle.id);
     c.cancelReason = reason;

@@ -145,7 +145,7 @@ export async function importUnits(ctx: AdminContext, text: string, { dryRun }: {
     return { dryRun, saved: false, created: plan.created.length, updated: plan.updated.length, unchanged: plan.unchanged, errors };
   }
   const fileHash = sha256(text);
-  return uniquely('code', 'Another request created some of these units at the same moment; nothing was saved. Import the file again.', () => ctx.em.transactional(async (tx) => {
+  return uniquely('code', { code: 'written_meanwhile', params: {} }, () => ctx.em.transactional(async (tx) => {
     const plan = classify(rows, await existingUnits(tx, codes, true));
     for (const { fields } of plan.created) tx.create(Unit, { ...fields });
     const before: UnitFields[] = [];

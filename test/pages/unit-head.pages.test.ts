@@ -92,7 +92,7 @@ test('a unit head opens the emailed link, saves a draft, reloads and finds it, s
   await page.fill('#ind-IND01', 'nhiều');
   page.once('dialog', (dialog) => void dialog.accept());
   await page.getByRole('button', { name: 'Nộp báo cáo' }).click();
-  await expectText(page.locator('#error-summary'), 'indicators.IND01: must be a number');
+  await expectText(page.locator('#error-summary'), 'phải là một số (indicators.IND01)');
   expect(await page.locator('#ind-IND01').getAttribute('aria-invalid')).toBe('true');
   await screenshot(page, 'unit-head-form-error-vi-desktop');
 

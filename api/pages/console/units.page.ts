@@ -1,4 +1,5 @@
 /** Units: the list, the edit form, and the CSV import with its preview of problems before saving. */
+import { problemVi } from '../../../domain/refusals';
 import type { ImportResult } from '../../services/units-import.service';
 import type { UnitView } from '../../services/admin-units.service';
 import { html, type Html } from '../html';
@@ -36,30 +37,8 @@ const T = {
   },
 } as const;
 
-/** Problems of the unit checks (English in the services) in the reader's language. */
-export function problemText(message: string, lang: Locale): string {
-  if (lang === 'en') return message;
-  const rules: [RegExp, (m: RegExpExecArray) => string][] = [
-    [/^must not be blank$/, () => 'không được để trống'],
-    [/^must be an email address$/, () => 'phải là một địa chỉ thư điện tử'],
-    [/^must be at most (\d+) characters$/, (m) => `tối đa ${m[1]} ký tự`],
-    [/^must be 1–64 letters, digits, "-" or "_"$/, () => 'chỉ gồm chữ, số, “-” hoặc “_”, tối đa 64 ký tự'],
-    [/^must be true or false \(empty means true\)$/, () => 'phải là true hoặc false (để trống là true)'],
-    [/^is required when a supervisor (name|email) is given \(give both or neither\)$/, () => 'bắt buộc khi đã có thông tin lãnh đạo phụ trách (điền cả hai hoặc để trống cả hai)'],
-    [/^starts with a formula character/, () => 'bắt đầu bằng ký tự công thức (=, +, -, @); hãy bỏ ký tự đó'],
-    [/^contains a control character$/, () => 'chứa ký tự điều khiển'],
-    [/^"(.+)" already appears on line (\d+); each unit must appear once$/, (m) => `“${m[1]}” đã có ở dòng ${m[2]}; mỗi đơn vị chỉ xuất hiện một lần`],
-    [/^column "(.+)" is missing$/, (m) => `thiếu cột “${m[1]}”`],
-    [/^column "(.+)" is unknown/, (m) => `cột “${m[1]}” không hợp lệ`],
-    [/^has (\d+) cells where the header has (\d+)/, (m) => `có ${m[1]} ô trong khi dòng tiêu đề có ${m[2]} (ô có dấu phẩy phải đặt trong ngoặc kép)`],
-    [/^has no unit rows after the header$/, () => 'không có dòng đơn vị nào sau dòng tiêu đề'],
-  ];
-  for (const [re, to] of rules) {
-    const m = re.exec(message);
-    if (m) return `${to(m)}`;
-  }
-  return message;
-}
+/** A CSV row's problem in the reader's language. */
+const problemText = (message: string, lang: Locale): string => (lang === 'en' ? message : problemVi(message));
 
 export function unitsPage(v: ConsoleView, opts: { rows: readonly UnitView[]; total: number; all: number; q?: string; active?: boolean; page: number; pages: number; notice?: string | null }): string {
   const t = T[v.lang];
@@ -128,7 +107,7 @@ ${r ? html`<section class="card" aria-labelledby="preview-title" id="preview"><h
 <ul class="stats"><li><strong>${formatNumber(r.created, v.lang)}</strong>${t.willCreate}</li><li><strong>${formatNumber(r.updated, v.lang)}</strong>${t.willUpdate}</li><li><strong>${formatNumber(r.unchanged, v.lang)}</strong>${t.unchanged}</li></ul>
 ${ok ? html`<p class="notice ok" role="status">${t.noErrors}</p>` : html`<div class="notice error" role="alert"><p><strong>${t.errorsTitle}</strong></p><p>${t.fixAndRetry}</p></div>
 <div class="table-wrap"><table class="data stack" id="import-errors"><thead><tr><th scope="col">${t.line}</th><th scope="col">${t.field}</th><th scope="col">${t.problem}</th></tr></thead><tbody>
-${r.errors.map((e) => html`<tr><td data-label="${t.line}" class="num">${e.line}</td><td data-label="${t.field}">${e.field}</td><td data-label="${t.problem}">${problemText(e.message, v.lang)}${v.lang === 'vi' && problemText(e.message, v.lang) !== e.message ? html` <span class="hint" lang="en">(${e.message})</span>` : ''}</td></tr>`)}</tbody></table></div>`}</section>` : ''}
+${r.errors.map((e) => html`<tr><td data-label="${t.line}" class="num">${e.line}</td><td data-label="${t.field}">${e.field}</td><td data-label="${t.problem}">${problemText(e.message, v.lang)}</td></tr>`)}</tbody></table></div>`}</section>` : ''}
 <form method="post" action="/console/units/import" class="card" id="import-form">${csrfField(v)}
 <label for="csv-file" hidden>${t.file}</label><input id="csv-file" type="file" accept=".csv,text/csv" hidden>
 <label for="csv">${t.paste}</label><textarea id="csv" name="csv" class="csv" spellcheck="false" aria-describedby="csv-hint">${opts.csv}</textarea><p class="hint" id="csv-hint">${t.pasteHint}</p>

@@ -45,10 +45,10 @@ function okMessage(lang: Locale, ok: string | undefined, q: { unit?: string; unt
   }
 }
 
-/** A failed action in words: a Vietnamese lead, then what the service said. */
+/** A failed action in the reader's words: a lead, then the refusal. */
 export function actionError(lang: Locale, error: unknown): { status: number; message: string } {
   if (!(error instanceof DomainError)) throw error;
-  return { status: statusOf(error), message: `${lang === 'vi' ? 'Không thực hiện được' : 'Could not do this'}: ${error.message}` };
+  return { status: statusOf(error), message: `${lang === 'vi' ? 'Không thực hiện được' : 'Could not do this'}: ${error.textIn(lang)}` };
 }
 
 const reasonProblem = (lang: Locale, reason: string): string | null =>

@@ -66,7 +66,7 @@ export function requireUser(request: FastifyRequest): ConsoleUser & { view: Cons
   const roles = request.routeOptions.config.consoleRoles;
   if (!roles) throw new Error(`Console route ${request.routeOptions.url} declares no consoleRoles.`);
   if (!view.user) throw new SignInRequired();
-  if (!roles.includes(view.user.role)) throw new AuthError(`The role "${view.user.role}" may not use this page; it needs: ${roles.join(' or ')}.`, 403);
+  if (!roles.includes(view.user.role)) throw new AuthError({ code: 'role_forbidden', params: { role: view.user.role, roles } }, 403);
   return { ...view.user, view };
 }
 

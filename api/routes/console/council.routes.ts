@@ -97,7 +97,7 @@ export const councilPages: FastifyPluginAsyncTypebox = async (app) => {
     const user = requireUser(request);
     const cycle = await findCycle(request.em, params.campaign, params.period);
     const data = await councilView(request.em, cycle, { tokenId: user.tokenId, name: user.name, role: user.role }, v);
-    if (!data.content || data.version === null) throw new NotFoundError('This cycle has no consolidated report yet.', 'version');
+    if (!data.content || data.version === null) throw new NotFoundError({ code: 'no_consolidation_yet', params: {} }, 'version');
     return { cycle, content: data.content, version: data.version, lang: user.view.lang };
   };
   const filename = (cycle: { workflowId: string }, version: number, ext: string): string => `bao-cao-tong-hop-${cycle.workflowId.replace(/^cycle-/, '')}-v${version}.${ext}`;

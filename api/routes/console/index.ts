@@ -44,12 +44,16 @@ function registerErrorPages(app: FastifyInstance): void {
       message = view.lang === 'vi' ? 'Biểu mẫu đã hết hạn hoặc không được gửi từ trang này. Hãy tải lại trang rồi thử lại.' : 'The form has expired or was not sent from this site. Reload the page and try again.';
     } else if ('validation' in error && error.validation) {
       status = 400;
-      message = `${view.lang === 'vi' ? 'Dữ liệu gửi lên không hợp lệ' : 'What was sent is not valid'}: ${error.message}`;
+      const first = error.validation[0];
+      const field = [first?.instancePath.replace(/^\//, '').replace(/\//g, '.'), first?.params && 'missingProperty' in first.params ? String(first.params.missingProperty) : '']
+        .filter(Boolean)
+        .join('.');
+      message = view.lang === 'vi' ? `Dữ liệu gửi lên không hợp lệ${field ? ` (trường “${field}”)` : ''}. Hãy kiểm tra rồi gửi lại.` : `What was sent is not valid: ${error.message}`;
     } else if (!(error instanceof DomainError) && (error as FastifyError).statusCode && (error as FastifyError).statusCode! < 500) {
       status = (error as FastifyError).statusCode!;
     } else {
       status = statusOf(error);
-      if (status < 500 && error instanceof DomainError) message = error.message;
+      if (status < 500 && error instanceof DomainError) message = error.textIn(view.lang);
     }
     if (status >= 500) request.log.error({ err: error }, 'unhandled error on a console page');
     const opts = { ...(message ? { message } : {}), back: { href: '/console', label: view.lang === 'vi' ? 'Về trang đầu' : 'Back to the start' } };

@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { DomainError } from '../../../domain/errors';
 import { statusOf } from '../../errors';
-import { importPage, problemText, unitFormPage, unitsPage, type UnitFormValues } from '../../pages/console/units.page';
+import { importPage, unitFormPage, unitsPage, type UnitFormValues } from '../../pages/console/units.page';
 import { userActor, type AdminContext } from '../../services/admin-common';
 import { createUnit, getUnit, updateUnit } from '../../services/admin-units.service';
 import { pageUnits } from '../../services/console-units.service';
@@ -27,12 +27,10 @@ function formValues(body: unknown, code: string): UnitFormValues {
   };
 }
 
-/** "name must not be blank." → the field and its message in the reader's language. */
+/** A refused unit form: the field and the refusal in the reader's language. */
 function unitError(error: unknown, lang: 'vi' | 'en'): { status: number; field?: string; message: string } {
   if (!(error instanceof DomainError)) throw error;
-  const f = error.field;
-  const detail = f && error.message.startsWith(`${f} `) ? error.message.slice(f.length + 1).replace(/\.$/, '') : error.message;
-  return { status: statusOf(error), ...(f ? { field: f } : {}), message: f ? `${f}: ${problemText(detail, lang)}` : error.message };
+  return { status: statusOf(error), ...(error.field ? { field: error.field } : {}), message: error.textIn(lang) };
 }
 
 export const unitPages: FastifyPluginAsyncTypebox = async (app) => {
