@@ -19,6 +19,7 @@ import { startStack, type Stack } from './support/stack';
 import { startWorkerProcess, type WorkerProcess } from './support/worker-process';
 import { api, createCampaign, createUnits, currentPeriod, eventually, linkIn, sleep, submitByLink } from './support/fixtures';
 import { readConsolidatedReport } from '../db/consolidated-report';
+import { unitWorkflowId } from '../domain/period';
 
 const UNITS = Number(process.env.BAOCAO_SOAK_UNITS ?? 200);
 const KILLS = Math.max(4, Number(process.env.BAOCAO_SOAK_KILLS ?? 10));
@@ -71,30 +72,33 @@ afterAll(async () => {
 });
 
 /**
- * The activities of a workflow and of its children that a kill made Temporal retry: when each was
- * scheduled, and when its last attempt started and ended (ms since the epoch).
+ * What the kills cost a workflow and its children, read from their histories (times in s from
+ * `t0`): each activity Temporal had to retry (scheduled, last attempt started, ended) and each
+ * workflow task that timed out (a worker died holding it, or its sticky queue's worker was gone).
  */
-interface RetriedActivity { workflowId: string; name: string; attempt: number; scheduled: number; started: number; ended: number }
-async function retriedActivities(stack: Stack, workflowId: string): Promise<RetriedActivity[]> {
+async function killCosts(stack: Stack, workflowId: string, t0: number, name: (id: string) => string): Promise<string[]> {
   const events = (await stack.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
-  const children = events.flatMap((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId ?? []).filter((id) => !id.endsWith('-archive'));
-  const scheduled = new Map<string, { name: string; at: number }>();
-  const started = new Map<string, { attempt: number; at: number }>();
-  const retried: RetriedActivity[] = [];
+  const at = (e: (typeof events)[number]): string => ((tsToMs(e.eventTime) - t0) / 1000).toFixed(1);
+  const scheduled = new Map<string, { activity: string; at: string }>();
+  const started = new Map<string, { attempt: number; at: string }>();
+  const lines: string[] = [];
+  const timedOut: string[] = [];
   for (const e of events) {
-    const id = String(e.eventId);
-    if (e.activityTaskScheduledEventAttributes) scheduled.set(id, { name: e.activityTaskScheduledEventAttributes.activityType?.name ?? '?', at: tsToMs(e.eventTime) });
+    if (e.activityTaskScheduledEventAttributes) scheduled.set(String(e.eventId), { activity: e.activityTaskScheduledEventAttributes.activityType?.name ?? '?', at: at(e) });
     const start = e.activityTaskStartedEventAttributes;
-    if (start) started.set(String(start.scheduledEventId), { attempt: start.attempt ?? 1, at: tsToMs(e.eventTime) });
+    if (start) started.set(String(start.scheduledEventId), { attempt: start.attempt ?? 1, at: at(e) });
     const end = e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes;
     const run = end && started.get(String(end.scheduledEventId));
     if (end && run && run.attempt > 1) {
-      const { name, at } = scheduled.get(String(end.scheduledEventId))!;
-      retried.push({ workflowId, name, attempt: run.attempt, scheduled: at, started: run.at, ended: tsToMs(e.eventTime) });
+      const { activity, at: queued } = scheduled.get(String(end.scheduledEventId))!;
+      lines.push(`${name(workflowId)} ${activity}: scheduled ${queued}, attempt ${run.attempt} started ${run.at}, ended ${at(e)}`);
     }
+    if (e.workflowTaskTimedOutEventAttributes) timedOut.push(at(e));
   }
-  for (const child of children) retried.push(...await retriedActivities(stack, child));
-  return retried;
+  if (timedOut.length > 0) lines.push(`${name(workflowId)}: ${timedOut.length} workflow task(s) timed out, at ${timedOut.join(', ')}`);
+  const children = events.flatMap((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId ?? []).filter((id) => !id.endsWith('-archive'));
+  for (const child of children) lines.push(...await killCosts(stack, child, t0, name));
+  return lines;
 }
 
 const isDispatch = (m: ReceivedMessage): boolean => m.subject.includes('] Báo cáo tháng') && !m.subject.startsWith('[Nhắc');
@@ -188,15 +192,21 @@ test(`a ${UNITS}-unit cycle survives ${KILLS} SIGKILLs of its worker: it complet
     return `${seconds(k.at - t0).padStart(6)} s  ready +${ready[i] === undefined ? ' (killed first)' : seconds(ready[i]! - k.at)} s  next email +${next === undefined ? '-' : seconds(next - k.at)} s`;
   });
   const lastDispatchKill = kills[DISPATCH_KILLS - 1]!.at;
-  const retried = (await retriedActivities(stack, started.body.workflowId)).sort((a, b) => a.scheduled - b.scheduled);
-  const name = (id: string): string => (id === started.body.workflowId ? 'cycle' : id.slice(id.lastIndexOf('-batch-') + 1));
+  const name = (id: string): string => (id === started.body.workflowId ? 'cycle' : id.slice(id.lastIndexOf('-', id.lastIndexOf('-') - 1) + 1));
+  // The cycle, its batches, and a few units that stayed silent (settled at the hard close).
+  const silent = units.filter((_, i) => i % 2 === 1);
+  const sampled = [silent[0]!, silent[Math.floor(silent.length / 2)]!, silent.at(-1)!].map((u) => unitWorkflowId(started.body.workflowId, u.code));
+  const costs = (await Promise.all([started.body.workflowId, ...sampled].map((id) => killCosts(stack, id, t0, name)))).flat();
+  // When each step of the cycle ran, across its units: from the audit log.
+  const steps = await em.execute<{ action: string; n: number; first: Date; last: Date }[]>(
+    'SELECT action, count(*)::int AS n, min(occurred_at) AS first, max(occurred_at) AS last FROM audit_event WHERE cycle_id = ? GROUP BY action ORDER BY min(occurred_at)', [cycle.id]);
   console.log([
     `${UNITS} units, ${KILLS} kills; outbox messages: ${emails.length}; lost: ${lost}; duplicated: ${duplicates}`,
     `dispatch: every email at ${seconds(dispatchedAt - t0)} s (bound ${DISPATCH_BOUND_S} s: last dispatch kill at ${seconds(lastDispatchKill - t0)} s + recovery ${RECOVERY_S} s + work ${DISPATCH_WORK_S} s); deadline ${DEADLINE_S} s, hard close ${HARD_CLOSE_S} s`,
     'stages (s from start):', ...stages.map(([name, ms]) => `  ${seconds(ms).padStart(6)}  ${name}`),
+    'audit events (s from start):', ...steps.map((r) => `  ${seconds(new Date(r.first).getTime() - t0).padStart(6)} – ${seconds(new Date(r.last).getTime() - t0).padStart(6)}  ${r.action} ×${r.n}`),
     'kills (s from start):', ...rows.map((r) => `  ${r}`),
-    'activities retried after a kill (s from start):',
-    ...retried.map((r) => `  ${name(r.workflowId)} ${r.name}: scheduled ${seconds(r.scheduled - t0)}, attempt ${r.attempt} started ${seconds(r.started - t0)}, ended ${seconds(r.ended - t0)}`),
+    'retried after a kill (s from start):', ...costs.map((line) => `  ${line}`),
   ].join('\n'));
 
   expect(lost).toBe(0);
