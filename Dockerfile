@@ -3,6 +3,7 @@
 #   node --max-old-space-size=512 dist/worker/main.js   a worker (heap cap and MALLOC_ARENA_MAX: worker/node-flags.ts)
 #   node dist/scripts/migrate.js            create the database if missing and apply migrations
 #   node dist/scripts/create-token.js --name "Nguyễn Văn A" --role admin    print a new API token
+#   node dist/scripts/temporal-search-attributes.js   register the workflows' search attributes (once per namespace)
 # (`npm run db:migrate` / `npm run token:create` rebuild first and need the dev dependencies, so in
 # this image call the compiled scripts directly.) Configuration: the variables of .env.example.
 # NODE_ENV is deliberately not set: no behaviour switches on it.

@@ -105,9 +105,20 @@ function trustProxyProblems(value: string): string[] {
   });
 }
 
+/** The configuration for commands that use no link secret (migrations, tokens, Temporal setup). */
+function loadWithoutLinkSecret(env: Readonly<Record<string, string | undefined>>): Config {
+  return loadConfig({ ...env, LINK_SECRET: env.LINK_SECRET || 'not-used-by-this-command-'.padEnd(32, '.') });
+}
+
 /** Only the database URL, for commands that touch nothing else (migrations, tokens). */
 export function loadDatabaseUrl(env: Readonly<Record<string, string | undefined>> = process.env): string {
-  return loadConfig({ ...env, LINK_SECRET: env.LINK_SECRET || 'not-used-by-this-command-'.padEnd(32, '.') }).DATABASE_URL;
+  return loadWithoutLinkSecret(env).DATABASE_URL;
+}
+
+/** Only the Temporal server and namespace, for commands that touch nothing else (search attributes). */
+export function loadTemporalTarget(env: Readonly<Record<string, string | undefined>> = process.env): Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE'> {
+  const { TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE } = loadWithoutLinkSecret(env);
+  return { TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE };
 }
 
 function describe(key: string, message: string): string {

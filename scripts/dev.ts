@@ -9,13 +9,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type http from 'node:http';
 import { replaceShortLivedToken } from '../api/services/access.service';
-import { DEFAULTS, loadConfig } from '../config/config';
+import { DEFAULTS, loadConfig, loadTemporalTarget } from '../config/config';
 import { openDatabase } from '../db/orm';
 import { seedDemo, seedReferenceData } from '../db/seed';
 import { WORKER_ENV, WORKER_NODE_FLAGS } from '../worker/node-flags';
 import { startMailSink, startMailboxPage, type MailSink } from '../mail/sink';
 import { portOpen, projectRoot } from './lib/project';
 import { resolveDatabase } from './postgres';
+import { registerSearchAttributesAt } from './lib/search-attributes';
 import { startTemporalDevServer, type DevServer } from './temporal-server';
 
 const log = (line: string): void => console.log(`[baocao] ${line}`);
@@ -65,6 +66,10 @@ async function main(): Promise<void> {
       temporalAddress = server.address;
       temporalUi = server.uiUrl!;
     }
+    // The dev server above starts with the search attributes; a server of one's own may lack them.
+    const { TEMPORAL_NAMESPACE: namespace } = loadTemporalTarget({ ...process.env, TEMPORAL_ADDRESS: temporalAddress });
+    const added = await registerSearchAttributesAt(temporalAddress, namespace);
+    if (added.length > 0) log(`Registered the search attributes ${added.join(', ')} in namespace "${namespace}" on ${temporalAddress}.`);
 
     let smtpUrl = process.env.SMTP_URL;
     let mailboxUrl: string | undefined;

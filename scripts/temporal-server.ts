@@ -13,6 +13,8 @@ export interface DevServerOptions {
   /** SQLite file to persist to; in memory when omitted. */
   readonly dbFilename?: string;
   readonly namespace?: string;
+  /** False to start without the project's search attributes (as a server of one's own may be); true by default. */
+  readonly searchAttributes?: boolean;
   readonly dynamicConfig?: Readonly<Record<string, unknown>>;
   readonly log?: (line: string) => void;
 }
@@ -39,7 +41,7 @@ export async function startTemporalDevServer(options: DevServerOptions = {}): Pr
     '--metrics-port', String(await freePort()),
     '--namespace', options.namespace ?? 'default',
     '--log-level', 'error',
-    ...searchAttributeFlags(),
+    ...(options.searchAttributes === false ? [] : searchAttributeFlags()),
     ...(options.uiPort ? ['--ui-port', String(options.uiPort), '--ui-ip', '127.0.0.1'] : ['--headless']),
     ...(options.dbFilename ? ['--db-filename', options.dbFilename] : []),
     ...Object.entries(options.dynamicConfig ?? {}).flatMap(([k, v]) => ['--dynamic-config-value', `${k}=${JSON.stringify(v)}`]),

@@ -3,9 +3,11 @@
  * .env.example) against the code they start: no Docker needed, only the files themselves.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { ConfigSchema, loadConfig } from '../config/config';
+import { finishBuild } from '../scripts/lib/build-output';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { WORKER_ENV, WORKER_NODE_FLAGS } from '../worker/node-flags';
 
@@ -212,4 +214,50 @@ test('the Dockerfile builds on Node 24 and does not set NODE_ENV', () => {
 test('.dockerignore keeps local state and build output out of the image', () => {
   const ignored = read('.dockerignore').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
   expect(ignored).toEqual(expect.arrayContaining(['node_modules', 'dist', '.data', '.tools', '.git', 'test-artifacts', 'coverage']));
+});
+
+test('no npm script deletes dist/: every one that builds compiles over it in place, so a running `npm start` keeps its files', () => {
+  const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+  expect(scripts.build).toMatch(/^tsc -p tsconfig\.build\.json && node dist\/scripts\/finish-build\.js$/);
+  for (const [name, script] of Object.entries(scripts)) {
+    expect({ name, deletes: /rmSync|rm\s+-\w*r|rimraf|--clean/.test(script) }).toEqual({ name, deletes: false });
+    // Scripts that run a compiled command build it first, the one way (start:* run what `npm run build` made).
+    if (name !== 'build' && /node dist\/scripts\//.test(script)) expect({ name, builds: script.startsWith('npm run build && ') }).toEqual({ name, builds: true });
+  }
+});
+
+test('when the build finishes, only what no source produces any more leaves dist/; every other file is rewritten in place', () => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'baocao-build-'));
+  try {
+    const write = (rel: string, text: string): void => {
+      fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+      fs.writeFileSync(path.join(root, rel), text);
+    };
+    const inode = (rel: string): number => fs.statSync(path.join(root, rel)).ino;
+    write('worker/main.ts', 'source');
+    write('api/public/app.css', 'body { color: red }');
+    write('api/public/console.js', 'enhance()');
+    write('dist/worker/main.js', 'compiled');
+    write('dist/worker/main.js.map', '{}');
+    write('dist/worker/removed.js', 'compiled from a deleted source');
+    write('dist/worker/removed.js.map', '{}');
+    write('dist/old/only.js', 'compiled from a deleted folder');
+    write('dist/api/public/app.css', 'body { color: blue }');
+    write('dist/api/public/dropped.js', 'a static file deleted from api/public');
+    write('dist/notes.txt', 'not compiled output');
+    const before = { main: inode('dist/worker/main.js'), css: inode('dist/api/public/app.css') };
+
+    const removed = finishBuild(root);
+
+    expect(removed.sort()).toEqual([path.join('api', 'public', 'dropped.js'), path.join('old', 'only.js'), path.join('worker', 'removed.js'), path.join('worker', 'removed.js.map')].sort());
+    expect(fs.existsSync(path.join(root, 'dist', 'old'))).toBe(false);
+    expect(fs.readFileSync(path.join(root, 'dist/worker/main.js'), 'utf8')).toBe('compiled');
+    expect(fs.readFileSync(path.join(root, 'dist/api/public/app.css'), 'utf8')).toBe('body { color: red }');
+    expect(fs.readFileSync(path.join(root, 'dist/api/public/console.js'), 'utf8')).toBe('enhance()');
+    expect(fs.existsSync(path.join(root, 'dist/notes.txt'))).toBe(true);
+    // The same files, not new ones: a process holding or re-reading them never finds a gap.
+    expect({ main: inode('dist/worker/main.js'), css: inode('dist/api/public/app.css') }).toEqual(before);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
 });

@@ -55,12 +55,18 @@ export interface StackOptions {
   readonly refusals?: AppDeps['refusals'];
 }
 
+/**
+ * Installs the SDK's runtime before the first in-process worker. Not before: a runtime is shut
+ * down when its last worker stops, and one that never ran a worker would keep jest from exiting.
+ */
+function installRuntime(): void {
+  if (runtimeInstalled) return;
+  // Errors only, from the SDK's native side too (its retry warnings would flood the fault tests' output).
+  Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } } });
+  runtimeInstalled = true;
+}
+
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  if (!runtimeInstalled) {
-    // Errors only, from the SDK's native side too (its retry warnings would flood the fault tests' output).
-    Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } } });
-    runtimeInstalled = true;
-  }
   bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve(WORKFLOWS_PATH), logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } as never });
   const sink = await startMailSink();
   const apiPort = await freePort();
@@ -92,6 +98,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
   let running: { stop: () => Promise<void> } | undefined;
   const startWorker = async (): Promise<void> => {
+    installRuntime();
     const { worker, connection } = await createWorker(config, deps, { workflowBundle, shutdownGraceTime: '2s', ...(options.activityConcurrency ? { maxConcurrentActivityTaskExecutions: options.activityConcurrency } : {}) });
     const run = worker.run();
     running = {
