@@ -4,7 +4,7 @@
  * head and an administrator can reach are walked through the real pages, whose error regions must
  * show the Vietnamese sentence and not the English one.
  */
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { REFUSAL_CODES, refusalText, type Refusal, type RefusalCode, type RefusalParams } from '../domain/refusals';
 import { openBrowser, signIn, type BrowserSession } from './support/browser';
 import { answersToForm, api, createCampaign, createUnits, currentPeriod, eventually, linkIn, submitByLink, validAnswers } from './support/fixtures';
@@ -58,9 +58,23 @@ describe('through the pages', () => {
     await stack?.stop();
   });
 
+  /** Submits a board form (which may sit in a closed disclosure) with its reason, as a person would. */
+  async function submitForm(page: Page, form: Locator, reason: string): Promise<void> {
+    await Promise.all([
+      page.waitForLoadState('load'),
+      page.waitForNavigation(),
+      form.evaluate((f, r) => {
+        for (let d = f.parentElement; d; d = d.parentElement) if (d.tagName === 'DETAILS') d.setAttribute('open', '');
+        (f.querySelector('[name="reason"]') as unknown as { value: string }).value = r;
+        (f as unknown as { requestSubmit(): void }).requestSubmit();
+      }, reason),
+    ]);
+  }
+
   /** A page's error regions show the refusal in Vietnamese, and no English sentence of any refusal. */
   async function expectVietnamese(page: Page | string, refusal: Refusal, selector = '[role="alert"], .notice.error, .error'): Promise<void> {
-    const text = typeof page === 'string' ? page : (await page.locator(selector).allInnerTexts()).join('\n');
+    const unescape = (h: string): string => h.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+    const text = typeof page === 'string' ? unescape(page) : (await page.locator(selector).allInnerTexts()).join('\n');
     expect(text).toContain(refusalText(refusal, 'vi'));
     expect(text).not.toContain(refusalText(refusal, 'en'));
   }
@@ -104,31 +118,32 @@ describe('through the pages', () => {
     // Starting the same month twice.
     expect((await api(stack.baseUrl, 'POST', '/api/v1/cycles', { token: admin, body: { campaign, period, units: units.map((u) => u.code) } })).status).toBe(201);
     await page.goto(`${stack.baseUrl}/console/cycles?lang=vi`);
-    await page.locator('select[name="campaign"], input[name="campaign"]').first().evaluate((el, value) => ((el as HTMLInputElement).value = value), campaign);
+    const campaignField = page.locator('form[action="/console/cycles"] [name="campaign"]').first();
+    if ((await campaignField.evaluate((el) => el.tagName)) === 'SELECT') await campaignField.selectOption(campaign);
+    else await campaignField.fill(campaign);
     await page.locator('input[name="period"]').first().fill(period);
     await page.locator('form[action="/console/cycles"] button[type="submit"]').first().click();
     await expectVietnamese(page, { code: 'cycle_already_started', params: { campaign, period, workflowId: `cycle-${campaign}-${period}` } });
 
-    // A unit that has reported: its link cannot be re-sent, its deadline cannot move.
-    await stack.sink.waitFor(() => stack.sink.to(units[0]!.headEmail).length > 0);
-    expect((await submitByLink(stack.baseUrl, linkIn(stack.sink.to(units[0]!.headEmail)[0]!.text, stack.baseUrl))).status).toBe(201);
+    // A board loaded before a unit reported still offers to re-send its link: the refusal says why not.
     const board = `${stack.baseUrl}/console/cycles/${campaign}/${period}?lang=vi`;
     const code = units[0]!.code;
+    const resend = page.locator(`form[action*="/units/${code}/link"]`).first();
     await eventually(async () => {
       await page.goto(board);
-      await page.locator(`form[action*="/units/${code}/link"] textarea, form[action*="/units/${code}/link"] input[name="reason"]`).first().fill('Gửi lại thử');
-      await page.locator(`form[action*="/units/${code}/link"] button[type="submit"]`).first().click();
-      const text = (await page.locator('[role="alert"], .notice.error, .error').allInnerTexts()).join('\n');
-      return text.includes(refusalText({ code: 'link_not_open', params: { unit: code } }, 'vi')) ? true : undefined;
-    }, { what: 'the re-send refusal', timeoutMs: 20_000, intervalMs: 500 });
+      return (await resend.count()) > 0 ? true : undefined;
+    }, { what: 'the re-send form on the board', timeoutMs: 20_000, intervalMs: 500 });
+    await stack.sink.waitFor(() => stack.sink.to(units[0]!.headEmail).length > 0);
+    expect((await submitByLink(stack.baseUrl, linkIn(stack.sink.to(units[0]!.headEmail)[0]!.text, stack.baseUrl))).status).toBe(201);
+    await submitForm(page, resend, 'Gửi lại thử');
     await expectVietnamese(page, { code: 'link_not_open', params: { unit: code } });
 
-    // Cancelled, then cancelled again.
+    // A board loaded before the cycle was cancelled still offers to cancel it.
+    await page.goto(board);
+    const cancel = page.locator('form[action$="/cancel"]').first();
     expect((await api(stack.baseUrl, 'POST', `/api/v1/cycles/${campaign}/${period}/cancel`, { token: admin, body: { reason: 'Thử hủy kỳ' } })).status).toBe(202);
     await eventually(async () => ((await api<{ stage: string }>(stack.baseUrl, 'GET', `/api/v1/cycles/${campaign}/${period}`, { token: admin })).body.stage === 'cancelled' ? true : undefined), { what: 'the cycle cancelled' });
-    await page.goto(board);
-    await page.locator('form[action$="/cancel"] textarea, form[action$="/cancel"] input[name="reason"]').first().fill('Hủy lần hai');
-    await page.locator('form[action$="/cancel"] button[type="submit"]').first().click();
+    await submitForm(page, cancel, 'Hủy lần hai');
     await expectVietnamese(page, { code: 'cycle_already_ended', params: { stage: 'cancelled' } });
   });
 });

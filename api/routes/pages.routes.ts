@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
-import { LinkError, ConflictError } from '../../domain/errors';
+import { ConflictError, DomainError, LinkError } from '../../domain/errors';
 import { OPEN_TASK_STATES } from '../../domain/states';
 import type { Locale } from '../../domain/template';
 import { InvalidReportError, statusOf } from '../errors';
@@ -55,7 +55,7 @@ export const pageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const status = fastifyStatus && fastifyStatus >= 400 && fastifyStatus < 500 ? fastifyStatus : statusOf(error);
     if (status >= 500) request.log.error({ err: error }, 'unhandled error on a unit head page');
     const l = lang((request.query ?? {}) as { lang?: string });
-    return htmlReply(reply, status, errorPage(status, l));
+    return htmlReply(reply, status, errorPage(status, l, error instanceof DomainError && status < 500 ? { message: error.textIn(l) } : {}));
   });
 
   const formOptions = async (view: TaskView, taskId: number, url: string, extra: Partial<FormOptions> = {}): Promise<FormOptions> => ({
