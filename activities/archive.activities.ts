@@ -21,9 +21,13 @@ export function createArchiveActivities(deps: ActivityDeps) {
       if (error instanceof WorkflowNotFoundError) return false;
       throw error;
     }
-    if (description.status.name === 'RUNNING') throw ApplicationFailure.retryable(`${workflowId} has not closed yet`, 'StillRunning');
+    if (description.status.name === 'RUNNING')
+      throw ApplicationFailure.retryable(`${workflowId} has not closed yet`, 'StillRunning');
     const em = deps.orm.em.fork();
-    const found = await em.execute<{ id: number }[]>('SELECT id FROM workflow_history WHERE workflow_id = ? AND run_id = ?', [workflowId, description.runId]);
+    const found = await em.execute<{ id: number }[]>(
+      'SELECT id FROM workflow_history WHERE workflow_id = ? AND run_id = ?',
+      [workflowId, description.runId],
+    );
     if (found[0]) return true;
     const json = historyToJSON(await handle.fetchHistory());
     const events = (JSON.parse(json) as { events?: unknown[] }).events?.length ?? 0;
@@ -36,8 +40,13 @@ export function createArchiveActivities(deps: ActivityDeps) {
       );
       if (inserted.length === 0) return;
       await appendAudit(tx, {
-        actor: { kind: 'system', id: workflowId, origin: workflowId }, action: 'workflow.history_archived', subjectType: 'workflow', subjectId: workflowId, cycleId,
-        after: { runId: description.runId, status: description.status.name, events, bytes, sha256: sha256(json) }, occurredAt: deps.now(),
+        actor: { kind: 'system', id: workflowId, origin: workflowId },
+        action: 'workflow.history_archived',
+        subjectType: 'workflow',
+        subjectId: workflowId,
+        cycleId,
+        after: { runId: description.runId, status: description.status.name, events, bytes, sha256: sha256(json) },
+        occurredAt: deps.now(),
       });
     });
     return true;
@@ -49,7 +58,13 @@ export function createArchiveActivities(deps: ActivityDeps) {
      * left for the retry (a retryable error once the others are stored), those stored before are
      * skipped. Answers how many of them have a stored history.
      */
-    async archiveWorkflowHistories({ cycleId, workflowIds }: { cycleId: number; workflowIds: readonly string[] }): Promise<{ archived: number }> {
+    async archiveWorkflowHistories({
+      cycleId,
+      workflowIds,
+    }: {
+      cycleId: number;
+      workflowIds: readonly string[];
+    }): Promise<{ archived: number }> {
       const running: string[] = [];
       let archived = 0;
       for (const workflowId of workflowIds) {
@@ -60,7 +75,11 @@ export function createArchiveActivities(deps: ActivityDeps) {
           running.push(workflowId);
         }
       }
-      if (running.length > 0) throw ApplicationFailure.retryable(`${running.length} of ${workflowIds.length} workflows have not closed yet (${running[0]} …)`, 'StillRunning');
+      if (running.length > 0)
+        throw ApplicationFailure.retryable(
+          `${running.length} of ${workflowIds.length} workflows have not closed yet (${running[0]} …)`,
+          'StillRunning',
+        );
       return { archived };
     },
   };

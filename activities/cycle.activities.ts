@@ -15,7 +15,11 @@ import type { OpenedCycle, StartCycleInput } from '../workflows/types';
 import { deliveryDeps, type ActivityDeps } from './deps';
 import { loadCycle } from './load-cycle';
 
-const workflowActor = (cycle: Pick<ICycle, 'workflowId'>): Actor => ({ kind: 'system', id: cycle.workflowId, origin: cycle.workflowId });
+const workflowActor = (cycle: Pick<ICycle, 'workflowId'>): Actor => ({
+  kind: 'system',
+  id: cycle.workflowId,
+  origin: cycle.workflowId,
+});
 
 export function createCycleActivities(deps: ActivityDeps) {
   const locale = deps.config.DEFAULT_LOCALE as Locale;
@@ -30,30 +34,71 @@ export function createCycleActivities(deps: ActivityDeps) {
         let cycle = await em.findOne(Cycle, { workflowId: input.workflowId });
         if (!cycle) {
           const period = parsePeriod(input.period);
-          if (!period) throw new ValidationError({ code: 'period_malformed', params: { period: input.period } }, 'period');
+          if (!period)
+            throw new ValidationError({ code: 'period_malformed', params: { period: input.period } }, 'period');
           const campaign = await em.findOne(Campaign, { code: input.campaignCode }, { populate: ['policy'] });
-          if (!campaign) throw new NotFoundError({ code: 'campaign_unknown', params: { campaign: input.campaignCode } }, 'campaign');
-          if (!campaign.active) throw new ConflictError({ code: 'campaign_inactive', params: { campaign: input.campaignCode } }, 'campaign');
-          const template = await em.findOne(ReportTemplate, { code: campaign.templateCode }, { orderBy: { version: 'desc' } });
-          if (!template) throw new NotFoundError({ code: 'template_unknown', params: { template: campaign.templateCode } }, 'template');
-          const units = await em.find(Unit, { active: true, ...(input.unitCodes ? { code: { $in: [...input.unitCodes] } } : {}) }, { orderBy: { code: 'asc' } });
+          if (!campaign)
+            throw new NotFoundError({ code: 'campaign_unknown', params: { campaign: input.campaignCode } }, 'campaign');
+          if (!campaign.active)
+            throw new ConflictError(
+              { code: 'campaign_inactive', params: { campaign: input.campaignCode } },
+              'campaign',
+            );
+          const template = await em.findOne(
+            ReportTemplate,
+            { code: campaign.templateCode },
+            { orderBy: { version: 'desc' } },
+          );
+          if (!template)
+            throw new NotFoundError(
+              { code: 'template_unknown', params: { template: campaign.templateCode } },
+              'template',
+            );
+          const units = await em.find(
+            Unit,
+            { active: true, ...(input.unitCodes ? { code: { $in: [...input.unitCodes] } } : {}) },
+            { orderBy: { code: 'asc' } },
+          );
           if (input.unitCodes) {
             const missing = input.unitCodes.filter((code) => !units.some((u) => u.code === code));
-            if (missing.length) throw new NotFoundError({ code: 'units_inactive_or_unknown', params: { units: missing } }, 'units');
+            if (missing.length)
+              throw new NotFoundError({ code: 'units_inactive_or_unknown', params: { units: missing } }, 'units');
           }
           if (units.length === 0) throw new ConflictError({ code: 'no_active_unit', params: {} }, 'units');
           const holidays = new Set((await em.find(Holiday, {})).map((h) => h.date));
           const policy = campaign.policy.definition;
           const plan = planCycle(policy.timing, period, input.startedAt, holidays);
-          cycle = em.create(Cycle, { campaign, period, workflowId: input.workflowId, template, policy, plan, stage: 'collecting' });
+          cycle = em.create(Cycle, {
+            campaign,
+            period,
+            workflowId: input.workflowId,
+            template,
+            policy,
+            plan,
+            stage: 'collecting',
+          });
           for (const unit of units) {
-            em.create(UnitTask, { cycle, unit, workflowId: unitWorkflowId(input.workflowId, unit.code), state: 'pending', schedule: plan.schedule });
+            em.create(UnitTask, {
+              cycle,
+              unit,
+              workflowId: unitWorkflowId(input.workflowId, unit.code),
+              state: 'pending',
+              schedule: plan.schedule,
+            });
           }
           await em.flush();
           await appendAudit(em, {
-            actor: { kind: input.requestedBy === 'schedule' ? 'system' : 'user', id: input.requestedBy, origin: input.workflowId },
-            action: 'cycle.opened', subjectType: 'cycle', subjectId: String(cycle.id), cycleId: cycle.id,
-            after: { campaign: campaign.code, period, templateVersion: template.version, units: units.length, plan }, occurredAt: deps.now(),
+            actor: {
+              kind: input.requestedBy === 'schedule' ? 'system' : 'user',
+              id: input.requestedBy,
+              origin: input.workflowId,
+            },
+            action: 'cycle.opened',
+            subjectType: 'cycle',
+            subjectId: String(cycle.id),
+            cycleId: cycle.id,
+            after: { campaign: campaign.code, period, templateVersion: template.version, units: units.length, plan },
+            occurredAt: deps.now(),
           });
         }
         const tasks = await em.find(UnitTask, { cycle }, { populate: ['unit'], orderBy: { unit: { code: 'asc' } } });
@@ -84,7 +129,16 @@ export function createCycleActivities(deps: ActivityDeps) {
         cycle.stage = 'cancelled';
         cycle.closedAt = now;
         await em.flush();
-        await appendAudit(em, { actor: workflowActor(cycle), action: 'cycle.cancelled', subjectType: 'cycle', subjectId: String(cycleId), cycleId, before: { stage: before }, after: { stage: 'cancelled', reason: cycle.cancelReason }, occurredAt: now });
+        await appendAudit(em, {
+          actor: workflowActor(cycle),
+          action: 'cycle.cancelled',
+          subjectType: 'cycle',
+          subjectId: String(cycleId),
+          cycleId,
+          before: { stage: before },
+          after: { stage: 'cancelled', reason: cycle.cancelReason },
+          occurredAt: now,
+        });
       });
     },
 
@@ -93,18 +147,37 @@ export function createCycleActivities(deps: ActivityDeps) {
      * report sent after it is refused as after any hard close. Audited once; safe to retry.
      * Answers how many tasks were still open.
      */
-    async closeCollectionEarly({ cycleId, at, actor, reason }: { cycleId: number; at: string; actor: string; reason: string }): Promise<{ openUnits: number }> {
+    async closeCollectionEarly({
+      cycleId,
+      at,
+      actor,
+      reason,
+    }: {
+      cycleId: number;
+      at: string;
+      actor: string;
+      reason: string;
+    }): Promise<{ openUnits: number }> {
       return deps.orm.em.fork().transactional(async (em) => {
         const cycle = await loadCycle(em, cycleId, { lock: true });
         const done = await em.findOne(AuditEvent, { cycleId, action: 'cycle.collection_closed' });
         if (done) return { openUnits: (done.after as { openUnits: number }).openUnits }; // a retry
-        const tasks = await em.find(UnitTask, { cycle: cycleId, state: { $in: [...OPEN_TASK_STATES] } }, { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' } });
+        const tasks = await em.find(
+          UnitTask,
+          { cycle: cycleId, state: { $in: [...OPEN_TASK_STATES] } },
+          { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' } },
+        );
         const moved = tasks.filter((t) => Date.parse(t.schedule.hardClose) > Date.parse(at));
         for (const task of moved) task.schedule = { ...task.schedule, hardClose: at };
         await em.flush();
         await appendAudit(em, {
-          actor: { kind: 'user', id: actor, origin: cycle.workflowId }, action: 'cycle.collection_closed', subjectType: 'cycle', subjectId: String(cycleId), cycleId,
-          after: { closedAt: at, reason, openUnits: tasks.length }, occurredAt: deps.now(),
+          actor: { kind: 'user', id: actor, origin: cycle.workflowId },
+          action: 'cycle.collection_closed',
+          subjectType: 'cycle',
+          subjectId: String(cycleId),
+          cycleId,
+          after: { closedAt: at, reason, openUnits: tasks.length },
+          occurredAt: deps.now(),
         });
         return { openUnits: tasks.length };
       });
@@ -118,7 +191,16 @@ export function createCycleActivities(deps: ActivityDeps) {
         cycle.stage = stage;
         if (stage === 'closed' || stage === 'cancelled') cycle.closedAt = deps.now();
         await em.flush();
-        await appendAudit(em, { actor: workflowActor(cycle), action: `cycle.${stage}`, subjectType: 'cycle', subjectId: String(cycle.id), cycleId, before: { stage: before }, after: { stage }, occurredAt: deps.now() });
+        await appendAudit(em, {
+          actor: workflowActor(cycle),
+          action: `cycle.${stage}`,
+          subjectType: 'cycle',
+          subjectId: String(cycle.id),
+          cycleId,
+          before: { stage: before },
+          after: { stage },
+          occurredAt: deps.now(),
+        });
       });
     },
 
@@ -127,7 +209,15 @@ export function createCycleActivities(deps: ActivityDeps) {
      * this level is due: level 1 emails each supervisor the list of their overdue units, level 2
      * emails the secretariat the whole list.
      */
-    async escalateOverdue({ cycleId, level, dueAt }: { cycleId: number; level: 1 | 2; dueAt: string }): Promise<number> {
+    async escalateOverdue({
+      cycleId,
+      level,
+      dueAt,
+    }: {
+      cycleId: number;
+      level: 1 | 2;
+      dueAt: string;
+    }): Promise<number> {
       const keyPrefix = `escalation:cycle-${cycleId}:L${level}:${dueAt}:`;
       const escalated = await deps.orm.em.fork().transactional(async (em) => {
         const cycle = await loadCycle(em, cycleId);
@@ -144,13 +234,23 @@ export function createCycleActivities(deps: ActivityDeps) {
           [cycleId, level, level - 1, dueAt, dueAt, level],
         );
         if (rows.length === 0) return 0;
-        const due = await em.find(UnitTask, { id: { $in: rows.map((r) => r.id) } }, { populate: ['unit'], orderBy: { unit: { code: 'asc' } } });
+        const due = await em.find(
+          UnitTask,
+          { id: { $in: rows.map((r) => r.id) } },
+          { populate: ['unit'], orderBy: { unit: { code: 'asc' } } },
+        );
         const now = deps.now();
         const auditEventId = await appendAudit(em, {
-          actor: workflowActor(cycle), action: `cycle.escalated.level${level}`, subjectType: 'cycle', subjectId: String(cycle.id), cycleId,
-          after: { level, dueAt, units: due.map((t) => t.unit.code) }, occurredAt: now,
+          actor: workflowActor(cycle),
+          action: `cycle.escalated.level${level}`,
+          subjectType: 'cycle',
+          subjectId: String(cycle.id),
+          cycleId,
+          after: { level, dueAt, units: due.map((t) => t.unit.code) },
+          occurredAt: now,
         });
-        const overdue = (tasks: typeof due): OverdueUnit[] => tasks.map((t) => ({ code: t.unit.code, name: t.unit.name, deadline: t.schedule.deadline }));
+        const overdue = (tasks: typeof due): OverdueUnit[] =>
+          tasks.map((t) => ({ code: t.unit.code, name: t.unit.name, deadline: t.schedule.deadline }));
         const base = { campaignName: cycle.campaign.name, period: cycle.period };
         if (level === 1) {
           const bySupervisor = new Map<string, typeof due>();
@@ -160,13 +260,26 @@ export function createCycleActivities(deps: ActivityDeps) {
           }
           for (const [to, tasks] of bySupervisor) {
             const recipientName = tasks[0]!.unit.supervisorName ?? 'Thường trực Hội đồng Thi đua - Khen thưởng';
-            await enqueueEmail(em, { key: `${keyPrefix}${to}`, kind: 'escalation_supervisor', recipient: to, locale, params: { ...base, recipientName, overdue: overdue(tasks) }, cycleId, auditEventId });
+            await enqueueEmail(em, {
+              key: `${keyPrefix}${to}`,
+              kind: 'escalation_supervisor',
+              recipient: to,
+              locale,
+              params: { ...base, recipientName, overdue: overdue(tasks) },
+              cycleId,
+              auditEventId,
+            });
           }
         } else {
           const to = deps.config.SECRETARIAT_EMAIL;
           await enqueueEmail(em, {
-            key: `${keyPrefix}${to}`, kind: 'escalation_secretariat', recipient: to, locale,
-            params: { ...base, recipientName: 'Thường trực Hội đồng Thi đua - Khen thưởng', overdue: overdue(due) }, cycleId, auditEventId,
+            key: `${keyPrefix}${to}`,
+            kind: 'escalation_secretariat',
+            recipient: to,
+            locale,
+            params: { ...base, recipientName: 'Thường trực Hội đồng Thi đua - Khen thưởng', overdue: overdue(due) },
+            cycleId,
+            auditEventId,
           });
         }
         return due.length;
@@ -182,8 +295,13 @@ export function createCycleActivities(deps: ActivityDeps) {
         const summary = await writeConsolidatedReport(em, cycleId, version);
         if (!summary) return version; // written by an earlier attempt
         await appendAudit(em, {
-          actor: workflowActor(cycle), action: 'cycle.consolidated', subjectType: 'cycle', subjectId: String(cycle.id), cycleId,
-          after: { version, ...summary }, occurredAt: deps.now(),
+          actor: workflowActor(cycle),
+          action: 'cycle.consolidated',
+          subjectType: 'cycle',
+          subjectId: String(cycle.id),
+          cycleId,
+          after: { version, ...summary },
+          occurredAt: deps.now(),
         });
         return version;
       });

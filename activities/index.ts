@@ -16,7 +16,9 @@ export function createActivities(deps: ActivityDeps) {
     ...createArchiveActivities(deps),
     ...createUnitWorkflowActivities(deps, tasks.dispatchTasks),
   };
-  return Object.fromEntries(Object.entries(all).map(([name, fn]) => [name, keepAlive(fn as (...args: unknown[]) => Promise<unknown>)])) as typeof all;
+  return Object.fromEntries(
+    Object.entries(all).map(([name, fn]) => [name, keepAlive(fn as (...args: unknown[]) => Promise<unknown>)]),
+  ) as typeof all;
 }
 
 export type Activities = ReturnType<typeof createActivities>;

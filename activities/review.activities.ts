@@ -35,7 +35,16 @@ export function createReviewActivities(deps: ActivityDeps) {
         cycle.reviewVersion = version;
         cycle.reviewEndsAt = new Date(ends);
         await em.flush();
-        await appendAudit(em, { actor: actorOf(cycle), action: 'cycle.review_opened', subjectType: 'cycle', subjectId: String(cycle.id), cycleId, before, after: { stage: 'review', reviewVersion: version, reviewEndsAt: ends }, occurredAt: now });
+        await appendAudit(em, {
+          actor: actorOf(cycle),
+          action: 'cycle.review_opened',
+          subjectType: 'cycle',
+          subjectId: String(cycle.id),
+          cycleId,
+          before,
+          after: { stage: 'review', reviewVersion: version, reviewEndsAt: ends },
+          occurredAt: now,
+        });
         return ends;
       });
     },
@@ -44,10 +53,19 @@ export function createReviewActivities(deps: ActivityDeps) {
     async tallyReview({ cycleId, version }: { cycleId: number; version: number }): Promise<Tally & ReportDecision> {
       const em = deps.orm.em.fork();
       const cycle = await loadCycle(em, cycleId);
-      const ballots = await em.find(Ballot, { cycle: cycleId, reportVersion: version, subjectKey: 'report', voter: { revokedAt: null } });
+      const ballots = await em.find(Ballot, {
+        cycle: cycleId,
+        reportVersion: version,
+        subjectKey: 'report',
+        voter: { revokedAt: null },
+      });
       return decideReport(
         await councilSize(em),
-        ballots.map((b) => ({ choice: b.choice === 'approve' ? 'approve' : 'request_revision', unitCodes: b.unitCodes ?? [], comment: b.comment ?? null })),
+        ballots.map((b) => ({
+          choice: b.choice === 'approve' ? 'approve' : 'request_revision',
+          unitCodes: b.unitCodes ?? [],
+          comment: b.comment ?? null,
+        })),
         cycle.policy.quorum,
         cycle.policy.approvalThreshold,
       );
@@ -62,10 +80,30 @@ export function createReviewActivities(deps: ActivityDeps) {
         const voted = await em.count(Ballot, { cycle: cycleId, reportVersion: version, subjectKey: 'report' });
         const exists = await em.execute('SELECT 1 FROM email WHERE idempotency_key = ?', [key]);
         if (exists.length) return;
-        const auditEventId = await appendAudit(em, { actor: actorOf(cycle), action: 'cycle.review_expired', subjectType: 'cycle', subjectId: String(cycleId), cycleId, after: { version, members, voted }, occurredAt: deps.now() });
+        const auditEventId = await appendAudit(em, {
+          actor: actorOf(cycle),
+          action: 'cycle.review_expired',
+          subjectType: 'cycle',
+          subjectId: String(cycleId),
+          cycleId,
+          after: { version, members, voted },
+          occurredAt: deps.now(),
+        });
         await enqueueEmail(em, {
-          key, kind: 'review_expired', recipient: deps.config.SECRETARIAT_EMAIL, locale, cycleId, auditEventId,
-          params: { campaignName: cycle.campaign.name, period: cycle.period, version, reviewEndsAt: cycle.reviewEndsAt!.toISOString(), members, voted },
+          key,
+          kind: 'review_expired',
+          recipient: deps.config.SECRETARIAT_EMAIL,
+          locale,
+          cycleId,
+          auditEventId,
+          params: {
+            campaignName: cycle.campaign.name,
+            period: cycle.period,
+            version,
+            reviewEndsAt: cycle.reviewEndsAt!.toISOString(),
+            members,
+            voted,
+          },
         });
       });
       await deliverPending(deliveryDeps(deps), { keys: [key] });
@@ -77,7 +115,19 @@ export function createReviewActivities(deps: ActivityDeps) {
      * Answers the deadline and the tasks reopened. A retry finds the round recorded and only
      * finishes the deliveries.
      */
-    async requestRevision({ cycleId, version, unitCodes, comment, requestedAt }: { cycleId: number; version: number; unitCodes: readonly string[]; comment: string; requestedAt: string }): Promise<{ deadline: string; units: { taskId: number; unitCode: string }[] }> {
+    async requestRevision({
+      cycleId,
+      version,
+      unitCodes,
+      comment,
+      requestedAt,
+    }: {
+      cycleId: number;
+      version: number;
+      unitCodes: readonly string[];
+      comment: string;
+      requestedAt: string;
+    }): Promise<{ deadline: string; units: { taskId: number; unitCode: string }[] }> {
       const keyPrefix = `revision:cycle-${cycleId}:v${version}:`;
       const result = await deps.orm.em.fork().transactional(async (em) => {
         const cycle = await loadCycle(em, cycleId, { lock: true });
@@ -89,25 +139,58 @@ export function createReviewActivities(deps: ActivityDeps) {
            WHERE t.cycle_id = ? AND u.code IN (SELECT jsonb_array_elements_text(?::jsonb)) ORDER BY u.code FOR UPDATE OF t`,
           [cycleId, JSON.stringify(unitCodes)],
         );
-        const tasks = await em.find(UnitTask, { id: { $in: ids.map((r) => r.id) } }, { populate: ['unit', 'cycle', 'cycle.campaign', 'cycle.template'], orderBy: { unit: { code: 'asc' } }, refresh: true });
+        const tasks = await em.find(
+          UnitTask,
+          { id: { $in: ids.map((r) => r.id) } },
+          {
+            populate: ['unit', 'cycle', 'cycle.campaign', 'cycle.template'],
+            orderBy: { unit: { code: 'asc' } },
+            refresh: true,
+          },
+        );
         const units = tasks.map((t) => ({ taskId: t.id, unitCode: t.unit.code }));
         const recorded = await em.execute(
-          `SELECT 1 FROM audit_event WHERE cycle_id = ? AND action = 'cycle.revision_requested' AND (after->>'version')::int = ?`, [cycleId, version]);
+          `SELECT 1 FROM audit_event WHERE cycle_id = ? AND action = 'cycle.revision_requested' AND (after->>'version')::int = ?`,
+          [cycleId, version],
+        );
         if (recorded.length > 0) return { deadline, units }; // a retry: the round is recorded, its emails are in the outbox
         const now = deps.now();
         cycle.stage = 'revision';
         await em.flush();
         const auditEventId = await appendAudit(em, {
-          actor: actorOf(cycle), action: 'cycle.revision_requested', subjectType: 'cycle', subjectId: String(cycleId), cycleId,
-          after: { version, units: units.map((u) => u.unitCode), comment, deadline }, occurredAt: now,
+          actor: actorOf(cycle),
+          action: 'cycle.revision_requested',
+          subjectType: 'cycle',
+          subjectId: String(cycleId),
+          cycleId,
+          after: { version, units: units.map((u) => u.unitCode), comment, deadline },
+          occurredAt: now,
         });
         for (const task of tasks) {
           const before = task.state;
           task.state = 'revision_requested';
           task.revisionDeadline = new Date(deadline);
           await em.flush();
-          await appendAudit(em, { actor: actorOf(cycle), action: 'task.revision_requested', subjectType: 'unit_task', subjectId: String(task.id), cycleId, before: { state: before }, after: { state: 'revision_requested', deadline, comment }, occurredAt: now });
-          await enqueueEmail(em, { key: `${keyPrefix}${task.unit.code}`, kind: 'revision', recipient: task.unit.headEmail, locale, params: { ...taskEmailParams(task), deadline, comment }, cycleId, taskId: task.id, auditEventId });
+          await appendAudit(em, {
+            actor: actorOf(cycle),
+            action: 'task.revision_requested',
+            subjectType: 'unit_task',
+            subjectId: String(task.id),
+            cycleId,
+            before: { state: before },
+            after: { state: 'revision_requested', deadline, comment },
+            occurredAt: now,
+          });
+          await enqueueEmail(em, {
+            key: `${keyPrefix}${task.unit.code}`,
+            kind: 'revision',
+            recipient: task.unit.headEmail,
+            locale,
+            params: { ...taskEmailParams(task), deadline, comment },
+            cycleId,
+            taskId: task.id,
+            auditEventId,
+          });
         }
         return { deadline, units };
       });
@@ -119,15 +202,31 @@ export function createReviewActivities(deps: ActivityDeps) {
      * Checks a unit under revision: has it resubmitted? Once the revision deadline has passed, a
      * unit that did not resubmit keeps its previous report.
      */
-    async closeRevision({ taskId, deadlinePassed }: { taskId: number; deadlinePassed: boolean }): Promise<{ resubmitted: boolean }> {
+    async closeRevision({
+      taskId,
+      deadlinePassed,
+    }: {
+      taskId: number;
+      deadlinePassed: boolean;
+    }): Promise<{ resubmitted: boolean }> {
       return deps.orm.em.fork().transactional(async (em) => {
-        if (!(await lockRow(em, 'unit_task', taskId))) throw new NotFoundError({ code: 'record_missing', params: { what: 'unit task', id: taskId } });
+        if (!(await lockRow(em, 'unit_task', taskId)))
+          throw new NotFoundError({ code: 'record_missing', params: { what: 'unit task', id: taskId } });
         const task = await em.findOneOrFail(UnitTask, taskId, { populate: ['cycle'], refresh: true });
         if (task.state !== 'revision_requested') return { resubmitted: task.state === 'resubmitted' };
         if (!deadlinePassed) return { resubmitted: false };
         task.state = 'submitted';
         await em.flush();
-        await appendAudit(em, { actor: { kind: 'system', id: task.workflowId, origin: task.workflowId }, action: 'task.revision_expired', subjectType: 'unit_task', subjectId: String(task.id), cycleId: task.cycle.id, before: { state: 'revision_requested' }, after: { state: 'submitted', note: 'previous report stands' }, occurredAt: deps.now() });
+        await appendAudit(em, {
+          actor: { kind: 'system', id: task.workflowId, origin: task.workflowId },
+          action: 'task.revision_expired',
+          subjectType: 'unit_task',
+          subjectId: String(task.id),
+          cycleId: task.cycle.id,
+          before: { state: 'revision_requested' },
+          after: { state: 'submitted', note: 'previous report stands' },
+          occurredAt: deps.now(),
+        });
         return { resubmitted: false };
       });
     },
@@ -136,7 +235,13 @@ export function createReviewActivities(deps: ActivityDeps) {
      * Decides every commendation proposal of the approved version by its own ballots, accepts
      * the reports, emails the approved report and the decisions to every unit, closes the cycle.
      */
-    async publishCycle({ cycleId, version }: { cycleId: number; version: number }): Promise<{ decisions: number; approved: number }> {
+    async publishCycle({
+      cycleId,
+      version,
+    }: {
+      cycleId: number;
+      version: number;
+    }): Promise<{ decisions: number; approved: number }> {
       const keyPrefix = `publication:cycle-${cycleId}:`;
       const result = await deps.orm.em.fork().transactional(async (em) => {
         const cycle = await loadCycle(em, cycleId, { lock: true });
@@ -148,21 +253,53 @@ export function createReviewActivities(deps: ActivityDeps) {
         const report = await em.findOne(ConsolidatedReport, { cycle: cycleId, version });
         if (!report) throw new NotFoundError({ code: 'version_unknown', params: { version } });
         const content = await readConsolidatedReport(em, report);
-        const decided = new Set((await em.find(CommendationDecision, { cycle: cycleId }, { fields: ['proposalId'] })).map((d) => d.proposalId));
+        const decided = new Set(
+          (await em.find(CommendationDecision, { cycle: cycleId }, { fields: ['proposalId'] })).map(
+            (d) => d.proposalId,
+          ),
+        );
         const members = await councilSize(em);
-        const ballots = await em.find(Ballot, { cycle: cycleId, reportVersion: version, subjectKey: { $like: 'proposal:%' }, voter: { revokedAt: null } });
+        const ballots = await em.find(Ballot, {
+          cycle: cycleId,
+          reportVersion: version,
+          subjectKey: { $like: 'proposal:%' },
+          voter: { revokedAt: null },
+        });
         const choicesOf = new Map<string, ('approve' | 'reject')[]>();
-        for (const b of ballots) choicesOf.set(b.subjectKey, [...(choicesOf.get(b.subjectKey) ?? []), b.choice === 'approve' ? 'approve' : 'reject']);
+        for (const b of ballots)
+          choicesOf.set(b.subjectKey, [
+            ...(choicesOf.get(b.subjectKey) ?? []),
+            b.choice === 'approve' ? 'approve' : 'reject',
+          ]);
         for (const proposal of content.proposals) {
           if (decided.has(proposal.id)) continue; // decided by an earlier attempt
-          const d = decideProposal(members, choicesOf.get(`proposal:${proposal.id}`) ?? [], cycle.policy.quorum, cycle.policy.approvalThreshold);
-          em.create(CommendationDecision, { cycle, reportVersion: version, proposalId: proposal.id, unitCode: proposal.unitCode, nominee: proposal.nominee, requestedForm: proposal.requestedForm, members, ...d });
+          const d = decideProposal(
+            members,
+            choicesOf.get(`proposal:${proposal.id}`) ?? [],
+            cycle.policy.quorum,
+            cycle.policy.approvalThreshold,
+          );
+          em.create(CommendationDecision, {
+            cycle,
+            reportVersion: version,
+            proposalId: proposal.id,
+            unitCode: proposal.unitCode,
+            nominee: proposal.nominee,
+            requestedForm: proposal.requestedForm,
+            members,
+            ...d,
+          });
         }
         await em.flush();
         const decisions = await em.find(CommendationDecision, { cycle: cycleId }, { orderBy: { proposalId: 'asc' } });
-        await em.execute(`UPDATE unit_task SET state = 'accepted', updated_at = now() WHERE cycle_id = ? AND state IN ('submitted', 'resubmitted')`, [cycleId]);
+        await em.execute(
+          `UPDATE unit_task SET state = 'accepted', updated_at = now() WHERE cycle_id = ? AND state IN ('submitted', 'resubmitted')`,
+          [cycleId],
+        );
         const recipients = await em.execute<{ id: number; code: string; name: string; head_email: string }[]>(
-          'SELECT t.id, u.code, u.name, u.head_email FROM unit_task t JOIN unit u ON u.id = t.unit_id WHERE t.cycle_id = ? ORDER BY u.code', [cycleId]);
+          'SELECT t.id, u.code, u.name, u.head_email FROM unit_task t JOIN unit u ON u.id = t.unit_id WHERE t.cycle_id = ? ORDER BY u.code',
+          [cycleId],
+        );
         const now = deps.now();
         const before = cycle.stage;
         cycle.stage = 'closed';
@@ -170,8 +307,23 @@ export function createReviewActivities(deps: ActivityDeps) {
         await em.flush();
         const approved = decisions.filter((d) => d.approved).length;
         const auditEventId = await appendAudit(em, {
-          actor: actorOf(cycle), action: 'cycle.published', subjectType: 'cycle', subjectId: String(cycleId), cycleId, before: { stage: before },
-          after: { stage: 'closed', version, decisions: decisions.map((d) => ({ proposalId: d.proposalId, approved: d.approved, approvals: d.approvals, rejections: d.rejections })) }, occurredAt: now,
+          actor: actorOf(cycle),
+          action: 'cycle.published',
+          subjectType: 'cycle',
+          subjectId: String(cycleId),
+          cycleId,
+          before: { stage: before },
+          after: {
+            stage: 'closed',
+            version,
+            decisions: decisions.map((d) => ({
+              proposalId: d.proposalId,
+              approved: d.approved,
+              approvals: d.approvals,
+              rejections: d.rejections,
+            })),
+          },
+          occurredAt: now,
         });
         // Each unit reads the totals and the decisions on its own proposals (a sector-wide list
         // in every message would make publication grow with the square of the units).
@@ -180,16 +332,37 @@ export function createReviewActivities(deps: ActivityDeps) {
           vi
             ? `Số đơn vị đã nộp: ${content.submitted}/${content.expected} (${Math.round(content.completeness * 100)}%), đúng hạn: ${content.onTime} (${Math.round(content.onTimeRate * 100)}%).`
             : `Units reported: ${content.submitted}/${content.expected} (${Math.round(content.completeness * 100)}%), on time: ${content.onTime} (${Math.round(content.onTimeRate * 100)}%).`,
-          ...(decisions.length ? [vi ? `Đề nghị khen thưởng: ${decisions.length}, được chấp thuận: ${approved}.` : `Commendation proposals: ${decisions.length}, approved: ${approved}.`] : []),
+          ...(decisions.length
+            ? [
+                vi
+                  ? `Đề nghị khen thưởng: ${decisions.length}, được chấp thuận: ${approved}.`
+                  : `Commendation proposals: ${decisions.length}, approved: ${approved}.`,
+              ]
+            : []),
         ].join(' ');
         const line = (d: (typeof decisions)[number]): string =>
-          `${d.nominee} (${d.unitCode}) — ${d.requestedForm}: ${d.approved ? (vi ? 'được chấp thuận' : 'approved') : (vi ? 'không được chấp thuận' : 'not approved')} (${d.approvals}/${d.approvals + d.rejections})`;
+          `${d.nominee} (${d.unitCode}) — ${d.requestedForm}: ${d.approved ? (vi ? 'được chấp thuận' : 'approved') : vi ? 'không được chấp thuận' : 'not approved'} (${d.approvals}/${d.approvals + d.rejections})`;
         const linesOf = new Map<string, string[]>();
         for (const d of decisions) linesOf.set(d.unitCode, [...(linesOf.get(d.unitCode) ?? []), line(d)]);
-        await enqueueEmails(em, recipients.map((r) => ({
-          key: `${keyPrefix}${r.code}`, kind: 'publication' as const, recipient: r.head_email, locale, cycleId, taskId: r.id, auditEventId,
-          params: { unitName: r.name, campaignName: cycle.campaign.name, period: cycle.period, summary, decisions: linesOf.get(r.code) ?? [] },
-        })));
+        await enqueueEmails(
+          em,
+          recipients.map((r) => ({
+            key: `${keyPrefix}${r.code}`,
+            kind: 'publication' as const,
+            recipient: r.head_email,
+            locale,
+            cycleId,
+            taskId: r.id,
+            auditEventId,
+            params: {
+              unitName: r.name,
+              campaignName: cycle.campaign.name,
+              period: cycle.period,
+              summary,
+              decisions: linesOf.get(r.code) ?? [],
+            },
+          })),
+        );
         return { decisions: decisions.length, approved };
       });
       await deliverPending(deliveryDeps(deps), { keyPrefix });

@@ -29,8 +29,12 @@ export interface TaskStepResult {
 const system = (task: IUnitTask): Actor => ({ kind: 'system', id: task.workflowId, origin: task.workflowId });
 
 async function lockTask(em: EntityManager, taskId: number): Promise<IUnitTask> {
-  if (!(await lockRow(em, 'unit_task', taskId))) throw new NotFoundError({ code: 'record_missing', params: { what: 'unit task', id: taskId } });
-  const task = await em.findOneOrFail(UnitTask, taskId, { populate: ['unit', 'cycle', 'cycle.campaign', 'cycle.template'], refresh: true });
+  if (!(await lockRow(em, 'unit_task', taskId)))
+    throw new NotFoundError({ code: 'record_missing', params: { what: 'unit task', id: taskId } });
+  const task = await em.findOneOrFail(UnitTask, taskId, {
+    populate: ['unit', 'cycle', 'cycle.campaign', 'cycle.template'],
+    refresh: true,
+  });
   return task;
 }
 
@@ -40,7 +44,10 @@ const result = (task: IUnitTask): TaskStepResult => ({
   state: task.state,
 });
 
-type CycleEmailFacts = Pick<EmailParams['dispatch'], 'campaignName' | 'period' | 'dataFrom' | 'dataTo' | 'keyTaskCount' | 'indicatorCount'>;
+type CycleEmailFacts = Pick<
+  EmailParams['dispatch'],
+  'campaignName' | 'period' | 'dataFrom' | 'dataTo' | 'keyTaskCount' | 'indicatorCount'
+>;
 
 /** What every unit-head email of a cycle says about the cycle itself. */
 function cycleEmailFacts(cycle: ICycle): CycleEmailFacts {
@@ -88,7 +95,13 @@ export function createTaskActivities(deps: ActivityDeps) {
    * them to the unit heads: one transaction for every task (states, audit events, outbox), then
    * the deliveries. A retry finds the tasks dispatched and only delivers what is left.
    */
-  async function dispatchTasks({ cycleId, taskIds }: { cycleId: number; taskIds: readonly number[] }): Promise<{ dispatched: number }> {
+  async function dispatchTasks({
+    cycleId,
+    taskIds,
+  }: {
+    cycleId: number;
+    taskIds: readonly number[];
+  }): Promise<{ dispatched: number }> {
     const dispatched = await deps.orm.em.fork().transactional(async (em) => {
       const tasks = await em.execute<PendingTaskRow[]>(
         `SELECT t.id, t.token_version, t.workflow_id, t.schedule->>'deadline' AS deadline, u.name AS unit_name, u.head_name, u.head_email
@@ -101,20 +114,48 @@ export function createTaskActivities(deps: ActivityDeps) {
       const cycle = await loadCycle(em, cycleId);
       const facts = cycleEmailFacts(cycle);
       const now = deps.now();
-      const links = tasks.map((t) => ({ id: t.id, token_hash: sha256(linkToken(deps.config.LINK_SECRET, t.id, t.token_version)) }));
+      const links = tasks.map((t) => ({
+        id: t.id,
+        token_hash: sha256(linkToken(deps.config.LINK_SECRET, t.id, t.token_version)),
+      }));
       await em.execute(
         `UPDATE unit_task t SET state = 'dispatched', dispatched_at = ?, token_hash = l.token_hash, updated_at = ?
          FROM jsonb_to_recordset(?::jsonb) AS l(id int, token_hash text) WHERE t.id = l.id`,
         [now, now, JSON.stringify(links)],
       );
-      const auditIds = await appendAudits(em, tasks.map((t) => ({
-        actor: { kind: 'system', id: t.workflow_id, origin: t.workflow_id }, action: 'task.dispatched', subjectType: 'unit_task', subjectId: String(t.id), cycleId,
-        before: { state: 'pending' }, after: { state: 'dispatched', deadline: t.deadline, recipient: t.head_email }, occurredAt: now,
-      })));
-      await enqueueEmails(em, tasks.map((t, i) => ({
-        key: dispatchKey(t.id), kind: 'dispatch', recipient: t.head_email, locale, cycleId, taskId: t.id, auditEventId: auditIds[i]!,
-        params: { ...facts, taskId: t.id, tokenVersion: t.token_version, unitName: t.unit_name, headName: t.head_name, deadline: t.deadline },
-      })));
+      const auditIds = await appendAudits(
+        em,
+        tasks.map((t) => ({
+          actor: { kind: 'system', id: t.workflow_id, origin: t.workflow_id },
+          action: 'task.dispatched',
+          subjectType: 'unit_task',
+          subjectId: String(t.id),
+          cycleId,
+          before: { state: 'pending' },
+          after: { state: 'dispatched', deadline: t.deadline, recipient: t.head_email },
+          occurredAt: now,
+        })),
+      );
+      await enqueueEmails(
+        em,
+        tasks.map((t, i) => ({
+          key: dispatchKey(t.id),
+          kind: 'dispatch',
+          recipient: t.head_email,
+          locale,
+          cycleId,
+          taskId: t.id,
+          auditEventId: auditIds[i]!,
+          params: {
+            ...facts,
+            taskId: t.id,
+            tokenVersion: t.token_version,
+            unitName: t.unit_name,
+            headName: t.head_name,
+            deadline: t.deadline,
+          },
+        })),
+      );
       return tasks.length;
     });
     await deliverPending(deliveryDeps(deps), { keys: taskIds.map(dispatchKey) });
@@ -126,10 +167,12 @@ export function createTaskActivities(deps: ActivityDeps) {
 
     /** Which of `taskIds` hold a report (submitted or resubmitted). */
     async reportedTasks({ taskIds }: { taskIds: readonly number[] }): Promise<number[]> {
-      const rows = await deps.orm.em.fork().execute<{ id: number }[]>(
-        `SELECT id FROM unit_task WHERE id IN (SELECT jsonb_array_elements_text(?::jsonb)::int) AND state IN (SELECT jsonb_array_elements_text(?::jsonb)) ORDER BY id`,
-        [JSON.stringify(taskIds), JSON.stringify([...SUBMITTED_TASK_STATES])],
-      );
+      const rows = await deps.orm.em
+        .fork()
+        .execute<{ id: number }[]>(
+          `SELECT id FROM unit_task WHERE id IN (SELECT jsonb_array_elements_text(?::jsonb)::int) AND state IN (SELECT jsonb_array_elements_text(?::jsonb)) ORDER BY id`,
+          [JSON.stringify(taskIds), JSON.stringify([...SUBMITTED_TASK_STATES])],
+        );
       return rows.map((r) => r.id);
     },
 
@@ -143,19 +186,32 @@ export function createTaskActivities(deps: ActivityDeps) {
       const after = await deps.orm.em.fork().transactional(async (em) => {
         const task = await lockTask(em, taskId);
         const exists = await em.execute<{ n: number }[]>('SELECT 1 AS n FROM email WHERE idempotency_key = ?', [key]);
-        if (exists.length > 0 || !OPEN_TASK_STATES.has(task.state) || task.state === 'revision_requested') return result(task);
+        if (exists.length > 0 || !OPEN_TASK_STATES.has(task.state) || task.state === 'revision_requested')
+          return result(task);
         if (!task.schedule.reminders.includes(dueAt)) return result(task); // replaced by an extension
         if (task.remindersSent >= task.cycle.policy.maxReminders) return result(task);
         const now = deps.now();
         task.remindersSent += 1;
         await em.flush();
         const auditEventId = await appendAudit(em, {
-          actor: system(task), action: 'task.reminded', subjectType: 'unit_task', subjectId: String(task.id), cycleId: task.cycle.id,
-          before: { remindersSent: task.remindersSent - 1 }, after: { remindersSent: task.remindersSent, dueAt }, occurredAt: now,
+          actor: system(task),
+          action: 'task.reminded',
+          subjectType: 'unit_task',
+          subjectId: String(task.id),
+          cycleId: task.cycle.id,
+          before: { remindersSent: task.remindersSent - 1 },
+          after: { remindersSent: task.remindersSent, dueAt },
+          occurredAt: now,
         });
         await enqueueEmail(em, {
-          key, kind: 'reminder', recipient: task.unit.headEmail, locale,
-          params: { ...taskEmailParams(task), reminderNumber: task.remindersSent }, cycleId: task.cycle.id, taskId: task.id, auditEventId,
+          key,
+          kind: 'reminder',
+          recipient: task.unit.headEmail,
+          locale,
+          params: { ...taskEmailParams(task), reminderNumber: task.remindersSent },
+          cycleId: task.cycle.id,
+          taskId: task.id,
+          auditEventId,
         });
         return result(task);
       });
@@ -167,13 +223,20 @@ export function createTaskActivities(deps: ActivityDeps) {
     async markTaskOverdue({ taskId, dueAt }: { taskId: number; dueAt: string }): Promise<TaskStepResult> {
       return deps.orm.em.fork().transactional(async (em) => {
         const task = await lockTask(em, taskId);
-        if (!['dispatched', 'draft'].includes(task.state) || Date.parse(task.schedule.deadline) > Date.parse(dueAt)) return result(task);
+        if (!['dispatched', 'draft'].includes(task.state) || Date.parse(task.schedule.deadline) > Date.parse(dueAt))
+          return result(task);
         const before = task.state;
         task.state = 'overdue';
         await em.flush();
         await appendAudit(em, {
-          actor: system(task), action: 'task.overdue', subjectType: 'unit_task', subjectId: String(task.id), cycleId: task.cycle.id,
-          before: { state: before }, after: { state: 'overdue', deadline: task.schedule.deadline }, occurredAt: deps.now(),
+          actor: system(task),
+          action: 'task.overdue',
+          subjectType: 'unit_task',
+          subjectId: String(task.id),
+          cycleId: task.cycle.id,
+          before: { state: before },
+          after: { state: 'overdue', deadline: task.schedule.deadline },
+          occurredAt: deps.now(),
         });
         return result(task);
       });
@@ -183,36 +246,69 @@ export function createTaskActivities(deps: ActivityDeps) {
     async closeTask({ taskId, dueAt }: { taskId: number; dueAt: string }): Promise<TaskStepResult> {
       return deps.orm.em.fork().transactional(async (em) => {
         const task = await lockTask(em, taskId);
-        if (!OPEN_TASK_STATES.has(task.state) || Date.parse(task.schedule.hardClose) > Date.parse(dueAt)) return result(task);
+        if (!OPEN_TASK_STATES.has(task.state) || Date.parse(task.schedule.hardClose) > Date.parse(dueAt))
+          return result(task);
         const before = task.state;
         task.state = 'not_submitted';
         await em.flush();
         await appendAudit(em, {
-          actor: system(task), action: 'task.not_submitted', subjectType: 'unit_task', subjectId: String(task.id), cycleId: task.cycle.id,
-          before: { state: before }, after: { state: 'not_submitted', hardClose: task.schedule.hardClose }, occurredAt: deps.now(),
+          actor: system(task),
+          action: 'task.not_submitted',
+          subjectType: 'unit_task',
+          subjectId: String(task.id),
+          cycleId: task.cycle.id,
+          before: { state: before },
+          after: { state: 'not_submitted', hardClose: task.schedule.hardClose },
+          occurredAt: deps.now(),
         });
         return result(task);
       });
     },
 
     /** Replaces the unit's link (the old one stops working) and emails the new one to the unit head. */
-    async resendLink({ taskId, requestId, actor, reason }: { taskId: number; requestId: string; actor: string; reason: string }): Promise<TaskStepResult> {
+    async resendLink({
+      taskId,
+      requestId,
+      actor,
+      reason,
+    }: {
+      taskId: number;
+      requestId: string;
+      actor: string;
+      reason: string;
+    }): Promise<TaskStepResult> {
       const key = `link-resent:task-${taskId}:${requestId}`;
       const after = await deps.orm.em.fork().transactional(async (em) => {
         const task = await lockTask(em, taskId);
         const exists = await em.execute('SELECT 1 FROM email WHERE idempotency_key = ?', [key]);
         if (exists.length > 0) return result(task); // a retry: the link was already replaced
         // The unit's workflow may not know yet that its unit reported (it is woken with the cycle's last report).
-        if (!OPEN_TASK_STATES.has(task.state)) throw new ConflictError({ code: 'link_not_open', params: { unit: task.unit.code } });
+        if (!OPEN_TASK_STATES.has(task.state))
+          throw new ConflictError({ code: 'link_not_open', params: { unit: task.unit.code } });
         const now = deps.now();
         task.tokenVersion += 1;
         task.tokenHash = sha256(linkToken(deps.config.LINK_SECRET, task.id, task.tokenVersion));
         await em.flush();
         const auditEventId = await appendAudit(em, {
-          actor: { kind: 'user', id: actor, origin: task.workflowId }, action: 'task.link_resent', subjectType: 'unit_task', subjectId: String(task.id), cycleId: task.cycle.id,
-          before: { tokenVersion: task.tokenVersion - 1 }, after: { tokenVersion: task.tokenVersion, reason, recipient: task.unit.headEmail }, occurredAt: now,
+          actor: { kind: 'user', id: actor, origin: task.workflowId },
+          action: 'task.link_resent',
+          subjectType: 'unit_task',
+          subjectId: String(task.id),
+          cycleId: task.cycle.id,
+          before: { tokenVersion: task.tokenVersion - 1 },
+          after: { tokenVersion: task.tokenVersion, reason, recipient: task.unit.headEmail },
+          occurredAt: now,
         });
-        await enqueueEmail(em, { key, kind: 'link_resent', recipient: task.unit.headEmail, locale, params: taskEmailParams(task), cycleId: task.cycle.id, taskId: task.id, auditEventId });
+        await enqueueEmail(em, {
+          key,
+          kind: 'link_resent',
+          recipient: task.unit.headEmail,
+          locale,
+          params: taskEmailParams(task),
+          cycleId: task.cycle.id,
+          taskId: task.id,
+          auditEventId,
+        });
         return result(task);
       });
       await deliverPending(deliveryDeps(deps), { keys: [key] });
@@ -220,23 +316,42 @@ export function createTaskActivities(deps: ActivityDeps) {
     },
 
     /** Moves one unit's deadline; its reminders, escalations and hard close move with it. */
-    async extendTask(request: { taskId: number; newDeadline: string; reason: string; actor: string }): Promise<UnitSchedule> {
+    async extendTask(request: {
+      taskId: number;
+      newDeadline: string;
+      reason: string;
+      actor: string;
+    }): Promise<UnitSchedule> {
       return deps.orm.em.fork().transactional(async (em) => {
         const task = await lockTask(em, request.taskId);
         if (task.schedule.deadline === new Date(request.newDeadline).toISOString()) return task.schedule; // retried
         if (!EXTENDABLE_TASK_STATES.has(task.state)) {
-          throw new ConflictError({ code: 'unit_settled', params: { unit: task.unit.code, outcome: task.state === 'not_submitted' ? 'not_submitted' : 'submitted' } });
+          throw new ConflictError({
+            code: 'unit_settled',
+            params: { unit: task.unit.code, outcome: task.state === 'not_submitted' ? 'not_submitted' : 'submitted' },
+          });
         }
         const holidays = new Set((await em.find(Holiday, {})).map((h) => h.date));
         const now = deps.now();
         const before = { state: task.state, schedule: task.schedule, escalationLevel: task.escalationLevel };
-        task.schedule = rescheduleUnit(task.cycle.policy.timing, new Date(request.newDeadline).toISOString(), now.toISOString(), holidays);
+        task.schedule = rescheduleUnit(
+          task.cycle.policy.timing,
+          new Date(request.newDeadline).toISOString(),
+          now.toISOString(),
+          holidays,
+        );
         if (task.state === 'overdue' || task.state === 'escalated') task.state = task.draft ? 'draft' : 'dispatched';
         task.escalationLevel = 0;
         await em.flush();
         await appendAudit(em, {
-          actor: { kind: 'user', id: request.actor, origin: task.cycle.workflowId }, action: 'task.extended', subjectType: 'unit_task',
-          subjectId: String(task.id), cycleId: task.cycle.id, before, after: { state: task.state, schedule: task.schedule, reason: request.reason }, occurredAt: now,
+          actor: { kind: 'user', id: request.actor, origin: task.cycle.workflowId },
+          action: 'task.extended',
+          subjectType: 'unit_task',
+          subjectId: String(task.id),
+          cycleId: task.cycle.id,
+          before,
+          after: { state: task.state, schedule: task.schedule, reason: request.reason },
+          occurredAt: now,
         });
         return task.schedule;
       });

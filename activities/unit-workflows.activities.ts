@@ -39,28 +39,30 @@ export function createUnitWorkflowActivities(deps: ActivityDeps, dispatchTasks: 
      */
     async startAndDispatchUnits(input: StartAndDispatchUnitsInput): Promise<{ started: number; dispatched: number }> {
       const { cycleId, cycleWorkflowId, batchWorkflowId, taskQueue, campaignCode, period, schedule, units } = input;
-      const started = await Promise.all(units.map(async (unit) => {
-        try {
-          await deps.temporal.workflow.start<typeof unitWorkflow>('unitWorkflow', {
-            taskQueue,
-            workflowId: unitWorkflowId(cycleWorkflowId, unit.unitCode),
-            args: [{ cycleId, taskId: unit.taskId, unitCode: unit.unitCode, schedule, batchWorkflowId }],
-            // One run per unit and cycle: an id that runs or ran already is refused, not started again.
-            workflowIdReusePolicy: 'REJECT_DUPLICATE',
-            typedSearchAttributes: [
-              { key: CAMPAIGN, value: campaignCode },
-              { key: PERIOD, value: period },
-              { key: UNIT, value: unit.unitCode },
-              { key: STAGE, value: 'collecting' },
-            ],
-          });
-          return 1;
-        } catch (error) {
-          // An earlier attempt started it.
-          if (error instanceof WorkflowExecutionAlreadyStartedError) return 0;
-          throw error;
-        }
-      }));
+      const started = await Promise.all(
+        units.map(async (unit) => {
+          try {
+            await deps.temporal.workflow.start<typeof unitWorkflow>('unitWorkflow', {
+              taskQueue,
+              workflowId: unitWorkflowId(cycleWorkflowId, unit.unitCode),
+              args: [{ cycleId, taskId: unit.taskId, unitCode: unit.unitCode, schedule, batchWorkflowId }],
+              // One run per unit and cycle: an id that runs or ran already is refused, not started again.
+              workflowIdReusePolicy: 'REJECT_DUPLICATE',
+              typedSearchAttributes: [
+                { key: CAMPAIGN, value: campaignCode },
+                { key: PERIOD, value: period },
+                { key: UNIT, value: unit.unitCode },
+                { key: STAGE, value: 'collecting' },
+              ],
+            });
+            return 1;
+          } catch (error) {
+            // An earlier attempt started it.
+            if (error instanceof WorkflowExecutionAlreadyStartedError) return 0;
+            throw error;
+          }
+        }),
+      );
       const { dispatched } = await dispatchTasks({ cycleId, taskIds: units.map((u) => u.taskId) });
       return { started: started.reduce<number>((a, b) => a + b, 0), dispatched };
     },

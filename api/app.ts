@@ -88,14 +88,30 @@ export interface AppDeps {
   readonly refusals?: RefusalLogOptions;
 }
 
-export async function buildApp({ config, orm, temporal, now = () => new Date(), logStream, refusals }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp({
+  config,
+  orm,
+  temporal,
+  now = () => new Date(),
+  logStream,
+  refusals,
+}: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: config.LOG_LEVEL === 'silent' ? false : {
-      level: config.LOG_LEVEL,
-      // Personal links carry their token in the path: never log it (nor any bearer token).
-      serializers: { req: (req: { method: string; url: string; ip?: string }) => ({ method: req.method, url: redactLinkTokens(req.url), remoteAddress: req.ip }) },
-      ...(logStream ? { stream: logStream } : {}),
-    },
+    logger:
+      config.LOG_LEVEL === 'silent'
+        ? false
+        : {
+            level: config.LOG_LEVEL,
+            // Personal links carry their token in the path: never log it (nor any bearer token).
+            serializers: {
+              req: (req: { method: string; url: string; ip?: string }) => ({
+                method: req.method,
+                url: redactLinkTokens(req.url),
+                remoteAddress: req.ip,
+              }),
+            },
+            ...(logStream ? { stream: logStream } : {}),
+          },
     bodyLimit: 1024 * 1024,
     // The client's address is the socket's, unless TRUST_PROXY names the proxies in front.
     trustProxy: trustedProxies(config),
@@ -111,13 +127,19 @@ export async function buildApp({ config, orm, temporal, now = () => new Date(), 
     referrerPolicy: { policy: 'no-referrer' },
     frameguard: { action: 'deny' },
   });
-  app.addHook('onRequest', (request, reply, done) => securityHeaders(request.raw, reply.raw, (error) => done(error instanceof Error ? error : undefined)));
+  app.addHook('onRequest', (request, reply, done) =>
+    securityHeaders(request.raw, reply.raw, (error) => done(error instanceof Error ? error : undefined)),
+  );
 
   app.decorate('config', config);
   app.decorate('orm', orm);
   app.decorate('temporal', temporal);
   app.decorate('now', now);
-  app.decorate('temporalUiLink', (workflowId: string) => `${config.TEMPORAL_UI_URL}/namespaces/${encodeURIComponent(config.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(workflowId)}`);
+  app.decorate(
+    'temporalUiLink',
+    (workflowId: string) =>
+      `${config.TEMPORAL_UI_URL}/namespaces/${encodeURIComponent(config.TEMPORAL_NAMESPACE)}/workflows/${encodeURIComponent(workflowId)}`,
+  );
   // While Temporal is unreachable the client keeps retrying for up to WAKE_DEADLINE_MS; a wake-up
   // that still fails is logged. Nothing is lost by it: the record is in PostgreSQL, and workflows
   // re-read it at their next step.
@@ -125,14 +147,32 @@ export async function buildApp({ config, orm, temporal, now = () => new Date(), 
   app.decorate('wake', (workflowId: string, signal: SignalDefinition<[]>) => {
     const sending = temporal.connection
       .withDeadline(Date.now() + WAKE_DEADLINE_MS, () => temporal.workflow.getHandle(workflowId).signal(signal))
-      .catch((error: unknown) => app.log.warn({ err: error, workflowId, signal: signal.name }, 'stored; the workflow will see it at its next step'))
+      .catch((error: unknown) =>
+        app.log.warn(
+          { err: error, workflowId, signal: signal.name },
+          'stored; the workflow will see it at its next step',
+        ),
+      )
       .finally(() => pendingWakes.delete(sending));
     pendingWakes.add(sending);
   });
   app.addHook('onClose', async () => {
-    await Promise.race([Promise.allSettled(pendingWakes), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+    await Promise.race([
+      Promise.allSettled(pendingWakes),
+      new Promise((resolve) => setTimeout(resolve, 2_000).unref()),
+    ]);
   });
-  app.decorate('afterReport', createAfterReport(() => orm.em.fork(), (error) => app.log.warn({ err: error }, 'report stored; its audit seal and wake-up are left to the next report and the workflows\' next steps')));
+  app.decorate(
+    'afterReport',
+    createAfterReport(
+      () => orm.em.fork(),
+      (error) =>
+        app.log.warn(
+          { err: error },
+          "report stored; its audit seal and wake-up are left to the next report and the workflows' next steps",
+        ),
+    ),
+  );
   const refusalLog = createRefusalLog(() => orm.em.fork(), app.log, refusals);
   app.decorate('refusals', refusalLog);
   app.addHook('onClose', async () => refusalLog.close());
@@ -164,13 +204,20 @@ export async function buildApp({ config, orm, temporal, now = () => new Date(), 
   // A refused personal link (unknown, replaced or closed) is on the record too, pages and API
   // alike, and counts against the address for guessing.
   const linkGuard = registerLinkGuard(app, config.LINK_GUESS_LIMIT);
-  const linkRefused = (request: FastifyRequest, reply: FastifyReply): boolean => (reply.statusCode === 404 || reply.statusCode === 410) && isLinkRoute(request.routeOptions.url);
+  const linkRefused = (request: FastifyRequest, reply: FastifyReply): boolean =>
+    (reply.statusCode === 404 || reply.statusCode === 410) && isLinkRoute(request.routeOptions.url);
   app.addHook('onSend', async (request, reply) => {
     if (linkRefused(request, reply)) linkGuard.recordFailure(request); // counted before the answer leaves
   });
   app.addHook('onResponse', async (request, reply) => {
     if (linkRefused(request, reply)) {
-      await refusalLog.record(request, Object.assign(new Error('unknown, replaced or closed personal link'), { status: reply.statusCode, reason: 'link' }));
+      await refusalLog.record(
+        request,
+        Object.assign(new Error('unknown, replaced or closed personal link'), {
+          status: reply.statusCode,
+          reason: 'link',
+        }),
+      );
     }
   });
 
@@ -181,11 +228,19 @@ export async function buildApp({ config, orm, temporal, now = () => new Date(), 
   // Fastify's own not-found answer (and its log line) repeats the path, which may hold a personal
   // link's token (`/api/v1/link/<token>/`): this one names the path with tokens redacted.
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ error: 'NotFound', message: `There is no ${request.method} ${redactLinkTokens(request.url.split('?')[0]!)} here.` } satisfies ErrorBody));
+    reply.status(404).send({
+      error: 'NotFound',
+      message: `There is no ${request.method} ${redactLinkTokens(request.url.split('?')[0]!)} here.`,
+    } satisfies ErrorBody),
+  );
   await app.register(formbody, { bodyLimit: 256 * 1024 });
   await app.register(swagger, {
     openapi: {
-      info: { title: 'baocao API', version: '1', description: 'Monthly reporting cycle of the Emulation & Commendation programme.' },
+      info: {
+        title: 'baocao API',
+        version: '1',
+        description: 'Monthly reporting cycle of the Emulation & Commendation programme.',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
   });

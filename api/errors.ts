@@ -5,7 +5,10 @@ import type { Refusal } from '../domain/refusals';
 
 /** Authentication is missing or wrong (401), or the role may not do this (403). */
 export class AuthError extends DomainError {
-  constructor(refusal: Refusal, readonly status: 401 | 403) {
+  constructor(
+    refusal: Refusal,
+    readonly status: 401 | 403,
+  ) {
     super(refusal);
   }
 }
@@ -13,7 +16,10 @@ export class AuthError extends DomainError {
 /** A report that does not fit its template: every problem, each naming its field. */
 export class InvalidReportError extends ValidationError {
   constructor(readonly errors: readonly FieldError[]) {
-    const detail = `${errors.slice(0, 5).map((e) => `${e.field} ${e.message}`).join('; ')}${errors.length > 5 ? '; …' : ''}`;
+    const detail = `${errors
+      .slice(0, 5)
+      .map((e) => `${e.field} ${e.message}`)
+      .join('; ')}${errors.length > 5 ? '; …' : ''}`;
     super({ code: 'invalid_report', params: { problems: errors.length, detail } }, errors[0]?.field);
   }
 }
@@ -42,10 +48,17 @@ export function registerErrorHandler(app: FastifyInstance): void {
     if ('validation' in error && error.validation) {
       const first = error.validation[0];
       const path = first?.instancePath.replace(/^\//, '').replace(/\//g, '.');
-      const missing = first?.params && 'missingProperty' in first.params ? String(first.params.missingProperty) : undefined;
-      const extra = first?.params && 'additionalProperty' in first.params ? String(first.params.additionalProperty) : undefined;
+      const missing =
+        first?.params && 'missingProperty' in first.params ? String(first.params.missingProperty) : undefined;
+      const extra =
+        first?.params && 'additionalProperty' in first.params ? String(first.params.additionalProperty) : undefined;
       const field = [path, missing ?? extra].filter(Boolean).join('.') || undefined;
-      return reply.status(400).send({ error: 'ValidationError', message: `${error.validationContext ?? 'request'} ${error.message.replace(/^(body|querystring|params|headers)\/?/, '')}`.trim(), ...(field ? { field } : {}) } satisfies ErrorBody);
+      return reply.status(400).send({
+        error: 'ValidationError',
+        message:
+          `${error.validationContext ?? 'request'} ${error.message.replace(/^(body|querystring|params|headers)\/?/, '')}`.trim(),
+        ...(field ? { field } : {}),
+      } satisfies ErrorBody);
     }
     const fastifyStatus = (error as FastifyError).statusCode;
     if (!(error instanceof DomainError) && fastifyStatus && fastifyStatus >= 400 && fastifyStatus < 500) {
@@ -54,9 +67,16 @@ export function registerErrorHandler(app: FastifyInstance): void {
     const status = statusOf(error);
     if (status === 500) {
       request.log.error({ err: error }, 'unhandled error');
-      return reply.status(500).send({ error: 'InternalError', message: 'Something went wrong on our side; nothing you sent was lost if the answer says so. Please try again.' } satisfies ErrorBody);
+      return reply.status(500).send({
+        error: 'InternalError',
+        message: 'Something went wrong on our side; nothing you sent was lost if the answer says so. Please try again.',
+      } satisfies ErrorBody);
     }
-    const body: ErrorBody = { error: error.name, ...(error instanceof DomainError && error.refusal ? { code: error.refusal.code } : {}), message: error.message };
+    const body: ErrorBody = {
+      error: error.name,
+      ...(error instanceof DomainError && error.refusal ? { code: error.refusal.code } : {}),
+      message: error.message,
+    };
     if (error instanceof DomainError && error.field) body.field = error.field;
     if (error instanceof InvalidReportError) body.errors = error.errors;
     return reply.status(status).send(body);

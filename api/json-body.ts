@@ -12,7 +12,8 @@ export function withoutPrototypes<T>(value: T): T {
     const v = pending.pop();
     if (v === null || typeof v !== 'object') continue;
     if (!Array.isArray(v)) Object.setPrototypeOf(v, null);
-    for (const child of Object.values(v as object)) if (child !== null && typeof child === 'object') pending.push(child);
+    for (const child of Object.values(v as object))
+      if (child !== null && typeof child === 'object') pending.push(child);
   }
   return value;
 }
@@ -21,6 +22,8 @@ export function registerJsonBodyParser(app: FastifyInstance): void {
   const parse = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    void parse(request, body as string, (error: Error | null, value?: unknown) => (error ? done(error, undefined) : done(null, withoutPrototypes(value))));
+    void parse(request, body as string, (error: Error | null, value?: unknown) =>
+      error ? done(error, undefined) : done(null, withoutPrototypes(value)),
+    );
   });
 }

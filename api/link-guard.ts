@@ -8,9 +8,13 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 const WINDOW_MS = 10 * 60 * 1000;
 
-export const isLinkRoute = (url: string | undefined): boolean => !!url && (url.startsWith('/r/:token') || url.startsWith('/api/v1/link/:token'));
+export const isLinkRoute = (url: string | undefined): boolean =>
+  !!url && (url.startsWith('/r/:token') || url.startsWith('/api/v1/link/:token'));
 
-export function registerLinkGuard(app: FastifyInstance, limit: number): { recordFailure(request: FastifyRequest): void } {
+export function registerLinkGuard(
+  app: FastifyInstance,
+  limit: number,
+): { recordFailure(request: FastifyRequest): void } {
   const failures = new Map<string, { count: number; since: number }>();
   const current = (ip: string) => {
     const entry = failures.get(ip);
@@ -22,10 +26,13 @@ export function registerLinkGuard(app: FastifyInstance, limit: number): { record
     const entry = current(request.ip);
     if (entry && entry.count >= limit) {
       const retryAfter = Math.ceil((entry.since + WINDOW_MS - Date.now()) / 1000);
-      await reply.status(429).header('retry-after', String(retryAfter)).send({
-        error: 'TooManyRequests',
-        message: `Too many invalid links from this address; try again in ${Math.ceil(retryAfter / 60)} minutes, using the link from your most recent email.`,
-      });
+      await reply
+        .status(429)
+        .header('retry-after', String(retryAfter))
+        .send({
+          error: 'TooManyRequests',
+          message: `Too many invalid links from this address; try again in ${Math.ceil(retryAfter / 60)} minutes, using the link from your most recent email.`,
+        });
     }
   });
   return {

@@ -34,7 +34,11 @@ interface PeerWindow {
 export const REFUSAL_WINDOW_MS = 5 * 60_000;
 export const REFUSAL_MAX_PEERS = 100;
 
-export function createRefusalLog(fork: () => EntityManager, log: FastifyBaseLogger, { windowMs = REFUSAL_WINDOW_MS, maxPeers = REFUSAL_MAX_PEERS }: RefusalLogOptions = {}): RefusalLog {
+export function createRefusalLog(
+  fork: () => EntityManager,
+  log: FastifyBaseLogger,
+  { windowMs = REFUSAL_WINDOW_MS, maxPeers = REFUSAL_MAX_PEERS }: RefusalLogOptions = {},
+): RefusalLog {
   let peers = new Map<string, PeerWindow>();
   let overflow = { total: 0, peers: new Set<string>() };
   let since = new Date();
@@ -47,19 +51,31 @@ export function createRefusalLog(fork: () => EntityManager, log: FastifyBaseLogg
     overflow = { total: 0, peers: new Set() };
     since = new Date();
     const until = since.toISOString();
-    const rows = [...closing].filter(([, w]) => w.total > 0).map(([origin, w]) => ({
-      actor: { kind: 'user' as const, id: 'anonymous or refused', origin },
-      action: 'access.refused_repeated', subjectType: 'route', subjectId: 'several',
-      after: { count: w.total, byRoute: Object.fromEntries([...w.byRoute].sort(([a], [b]) => a.localeCompare(b))), from: from.toISOString(), until },
-    }));
+    const rows = [...closing]
+      .filter(([, w]) => w.total > 0)
+      .map(([origin, w]) => ({
+        actor: { kind: 'user' as const, id: 'anonymous or refused', origin },
+        action: 'access.refused_repeated',
+        subjectType: 'route',
+        subjectId: 'several',
+        after: {
+          count: w.total,
+          byRoute: Object.fromEntries([...w.byRoute].sort(([a], [b]) => a.localeCompare(b))),
+          from: from.toISOString(),
+          until,
+        },
+      }));
     if (spilled.total > 0) {
       rows.push({
         actor: { kind: 'user', id: 'anonymous or refused', origin: 'many addresses' },
-        action: 'access.refused_repeated', subjectType: 'route', subjectId: 'several',
+        action: 'access.refused_repeated',
+        subjectType: 'route',
+        subjectId: 'several',
         after: { count: spilled.total, byRoute: { addresses: spilled.peers.size }, from: from.toISOString(), until },
       });
     }
-    for (const row of rows) await write(row).catch((error: unknown) => log.warn({ err: error }, 'could not record repeated refusals'));
+    for (const row of rows)
+      await write(row).catch((error: unknown) => log.warn({ err: error }, 'could not record repeated refusals'));
   };
   const timer = setInterval(() => void flush(), windowMs);
   timer.unref();

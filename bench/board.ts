@@ -28,8 +28,16 @@ const PAGE_SIZE = 50; // the board's page size (api/routes/console/admin.routes.
 /** Unit `i`'s task: 40 % submitted (one in ten of them late), the rest open in every state, with reminders and escalations. */
 function taskOf(i: number, template: Parameters<typeof variedAnswers>[0]): TaskSeed {
   const slot = i % 10;
-  if (slot < 4) return { state: 'submitted', answers: variedAnswers(template, i), late: i % 40 === 3, remindersSent: i % 2 };
-  const open: [TaskState, 0 | 1 | 2][] = [['dispatched', 0], ['dispatched', 0], ['draft', 0], ['overdue', 0], ['escalated', 1], ['escalated', 2]];
+  if (slot < 4)
+    return { state: 'submitted', answers: variedAnswers(template, i), late: i % 40 === 3, remindersSent: i % 2 };
+  const open: [TaskState, 0 | 1 | 2][] = [
+    ['dispatched', 0],
+    ['dispatched', 0],
+    ['draft', 0],
+    ['overdue', 0],
+    ['escalated', 1],
+    ['escalated', 2],
+  ];
   const [state, escalationLevel] = open[slot - 4]!;
   return { state, escalationLevel, remindersSent: i % 4 };
 }
@@ -47,8 +55,17 @@ interface Load {
 async function load(page: Page, url: string): Promise<Load> {
   const response = await page.goto(url, { waitUntil: 'load' });
   if (!response || response.status() !== 200) throw new Error(`${url} answered ${response?.status() ?? 'nothing'}`);
-  const entry = JSON.parse(await page.evaluate(() => JSON.stringify(performance.getEntries().find((e) => (e.entryType as string) === 'navigation')))) as { loadEventEnd: number; requestStart: number; responseStart: number; decodedBodySize: number };
-  return { loadMs: entry.loadEventEnd, serverMs: entry.responseStart - entry.requestStart, htmlBytes: entry.decodedBodySize, rows: await page.locator('#board tbody tr').count() };
+  const entry = JSON.parse(
+    await page.evaluate(() =>
+      JSON.stringify(performance.getEntries().find((e) => (e.entryType as string) === 'navigation')),
+    ),
+  ) as { loadEventEnd: number; requestStart: number; responseStart: number; decodedBodySize: number };
+  return {
+    loadMs: entry.loadEventEnd,
+    serverMs: entry.responseStart - entry.requestStart,
+    htmlBytes: entry.decodedBodySize,
+    rows: await page.locator('#board tbody tr').count(),
+  };
 }
 
 /** The floor: one fixed HTML page and the console's assets, from a bare Fastify. */
@@ -67,7 +84,9 @@ async function startStaticServer(html: string): Promise<{ url: string; stop(): P
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { units: { type: 'string', default: '10000' }, loads: { type: 'string', default: '5' } } });
+  const { values } = parseArgs({
+    options: { units: { type: 'string', default: '10000' }, loads: { type: 'string', default: '5' } },
+  });
   const n = positiveIntegers('units', values.units)[0]!;
   const loads = positiveIntegers('loads', values.loads)[0]!;
 
@@ -89,28 +108,55 @@ async function main(): Promise<void> {
       ['board, search one unit code', `${board}?q=${encodeURIComponent(cycle.units[Math.floor(n / 2)]!.code)}`],
     ];
     const firstPage = await browser.context.request.get(board);
-    if (firstPage.status() !== 200) throw new Error(`the board answered ${firstPage.status()} to the signed-in session`);
+    if (firstPage.status() !== 200)
+      throw new Error(`the board answered ${firstPage.status()} to the signed-in session`);
     const floorServer = await startStaticServer(await firstPage.text());
     env.onCleanup(() => floorServer.stop());
 
     // The floor has a tab of its own, so no navigation in either tab changes origin.
     const floorTab = await browser.context.newPage();
-    const targets: [string, string, Page][] = [['floor: the same HTML and assets from a bare route', floorServer.url, floorTab], ...views.map(([label, url]): [string, string, Page] => [label, url, browser.page])];
+    const targets: [string, string, Page][] = [
+      ['floor: the same HTML and assets from a bare route', floorServer.url, floorTab],
+      ...views.map(([label, url]): [string, string, Page] => [label, url, browser.page]),
+    ];
     progress(`${loads} loads of each of ${targets.length} pages (one warm-up load each first)`);
     for (const [, url, tab] of targets) await load(tab, url);
     const measured = new Map<string, Load[]>(targets.map(([label]) => [label, []]));
-    for (let k = 0; k < loads; k += 1) for (const [label, url, tab] of targets) measured.get(label)!.push(await load(tab, url));
+    for (let k = 0; k < loads; k += 1)
+      for (const [label, url, tab] of targets) measured.get(label)!.push(await load(tab, url));
 
     const floorMs = median(measured.get(targets[0]![0])!.map((l) => l.loadMs));
-    printTable(`Status board of a ${fmtInt(n)}-unit cycle in Chromium: navigation start → load event (goal < ${GOAL_MS} ms)`,
-      ['page', 'loads (ms)', 'median ms', 'ratio', 'server (request → first byte) median ms', 'HTML KiB', 'rows shown', 'goal'],
+    printTable(
+      `Status board of a ${fmtInt(n)}-unit cycle in Chromium: navigation start → load event (goal < ${GOAL_MS} ms)`,
+      [
+        'page',
+        'loads (ms)',
+        'median ms',
+        'ratio',
+        'server (request → first byte) median ms',
+        'HTML KiB',
+        'rows shown',
+        'goal',
+      ],
       targets.map(([label], i) => {
         const ls = measured.get(label)!;
         const ms = median(ls.map((l) => l.loadMs));
-        return [label, ls.map((l) => fmtMs(l.loadMs)).join(', '), fmtMs(ms), i === 0 ? '1.00×' : fmtRatio(ms, floorMs), fmtMs(median(ls.map((l) => l.serverMs))), (ls[0]!.htmlBytes / 1024).toFixed(0), fmtInt(ls[0]!.rows), i === 0 ? '' : verdict(ms < GOAL_MS)];
+        return [
+          label,
+          ls.map((l) => fmtMs(l.loadMs)).join(', '),
+          fmtMs(ms),
+          i === 0 ? '1.00×' : fmtRatio(ms, floorMs),
+          fmtMs(median(ls.map((l) => l.serverMs))),
+          (ls[0]!.htmlBytes / 1024).toFixed(0),
+          fmtInt(ls[0]!.rows),
+          i === 0 ? '' : verdict(ms < GOAL_MS),
+        ];
       }),
-      ['headless Chromium (Debian package) through playwright-core, signed in with a personal token; the first load of each page is a warm-up and not counted; the stylesheet and console.js are cached after it, as for an administrator who keeps the console open',
-        `the board shows ${PAGE_SIZE} units per page (the filter form and pager reach the others)`]);
+      [
+        'headless Chromium (Debian package) through playwright-core, signed in with a personal token; the first load of each page is a warm-up and not counted; the stylesheet and console.js are cached after it, as for an administrator who keeps the console open',
+        `the board shows ${PAGE_SIZE} units per page (the filter form and pager reach the others)`,
+      ],
+    );
   });
 }
 

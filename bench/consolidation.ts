@@ -58,36 +58,56 @@ SELECT
 /** The same figures read from the product's consolidated report, for checking the floor computes what the product does. */
 function figuresOf(content: ConsolidatedReportContent): unknown {
   return {
-    expected: content.expected, submitted: content.submitted, onTime: content.onTime,
-    keyTasks: Object.fromEntries(content.keyTasks.map((t) => [t.code, Object.fromEntries(Object.entries(t.counts).filter(([, n]) => n > 0))])),
+    expected: content.expected,
+    submitted: content.submitted,
+    onTime: content.onTime,
+    keyTasks: Object.fromEntries(
+      content.keyTasks.map((t) => [t.code, Object.fromEntries(Object.entries(t.counts).filter(([, n]) => n > 0))]),
+    ),
     indicators: Object.fromEntries(content.indicators.map((i) => [i.code, { n: i.reported, value: i.value }])),
   };
 }
 
 function figuresOfAggregate(a: Aggregate, content: ConsolidatedReportContent): unknown {
   return {
-    expected: a.expected, submitted: a.submitted, onTime: a.onTime,
+    expected: a.expected,
+    submitted: a.submitted,
+    onTime: a.onTime,
     keyTasks: a.keyTasks,
-    indicators: Object.fromEntries(content.indicators.map((i) => {
-      const x = a.indicators[i.code]!;
-      const value = { sum: x.sum, average: x.avg, min: x.min, max: x.max, latest: Number.NaN }[i.aggregation];
-      return [i.code, { n: x.n, value: Number(value) }];
-    })),
+    indicators: Object.fromEntries(
+      content.indicators.map((i) => {
+        const x = a.indicators[i.code]!;
+        const value = { sum: x.sum, average: x.avg, min: x.min, max: x.max, latest: Number.NaN }[i.aggregation];
+        return [i.code, { n: x.n, value: Number(value) }];
+      }),
+    ),
   };
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { reports: { type: 'string', default: '10000' }, runs: { type: 'string', default: '3' } } });
+  const { values } = parseArgs({
+    options: { reports: { type: 'string', default: '10000' }, runs: { type: 'string', default: '3' } },
+  });
   const n = positiveIntegers('reports', values.reports)[0]!;
   const runs = positiveIntegers('runs', values.runs)[0]!;
 
   await withBenchEnv('consolidation', async (env) => {
     const stack = await env.startStack();
     progress(`seeding ${fmtInt(n)} units, their tasks and one report each`);
-    const cycle = await seedCycle(stack.orm, stack.config.DATABASE_URL, n, 'consolidating', (i, template) => ({ state: 'submitted', answers: variedAnswers(template, i), late: i % 10 === 9 }));
+    const cycle = await seedCycle(stack.orm, stack.config.DATABASE_URL, n, 'consolidating', (i, template) => ({
+      state: 'submitted',
+      answers: variedAnswers(template, i),
+      late: i % 10 === 9,
+    }));
     const mailer = createMailTransport(stack.config.SMTP_URL); // the activities' dependency; consolidation sends nothing
     env.onCleanup(async () => mailer.close());
-    const activities = createCycleActivities({ orm: stack.orm, mailer, temporal: stack.client, config: stack.config, now: () => new Date() });
+    const activities = createCycleActivities({
+      orm: stack.orm,
+      mailer,
+      temporal: stack.client,
+      config: stack.config,
+      now: () => new Date(),
+    });
     const em = stack.orm.em.fork();
     await em.execute('ANALYZE');
 
@@ -96,7 +116,9 @@ async function main(): Promise<void> {
     let aggregate: Aggregate | undefined;
     for (let run = 1; run <= runs; run += 1) {
       progress(`run ${run} of ${runs}`);
-      const floor = await timed(() => stack.orm.em.fork().execute<Aggregate[]>(AGGREGATE_SQL, [cycle.cycleId, cycle.cycleId, cycle.cycleId]));
+      const floor = await timed(() =>
+        stack.orm.em.fork().execute<Aggregate[]>(AGGREGATE_SQL, [cycle.cycleId, cycle.cycleId, cycle.cycleId]),
+      );
       floorMs.push(floor.ms);
       aggregate = floor.value[0]!;
       const product = await timed(() => activities.consolidateCycle({ cycleId: cycle.cycleId, version: run }));
@@ -108,23 +130,51 @@ async function main(): Promise<void> {
     // when it is first read (then kept by the reading process). Measured here from a cold cache.
     const report = await stack.orm.em.fork().findOneOrFail(ConsolidatedReport, { cycle: cycle.cycleId, version: 1 });
     const reading = await timed(() => readConsolidatedReport(stack.orm.em.fork(), report));
-    const [stored] = await em.execute<{ bytes: string }[]>('SELECT pg_column_size(basis) AS bytes FROM consolidated_report WHERE cycle_id = ? AND version = 1', [cycle.cycleId]);
+    const [stored] = await em.execute<{ bytes: string }[]>(
+      'SELECT pg_column_size(basis) AS bytes FROM consolidated_report WHERE cycle_id = ? AND version = 1',
+      [cycle.cycleId],
+    );
     const json = await timed(async () => JSON.stringify(reading.value));
 
-    const same = canonicalJson(figuresOf(reading.value)) === canonicalJson(figuresOfAggregate(aggregate!, reading.value));
+    const same =
+      canonicalJson(figuresOf(reading.value)) === canonicalJson(figuresOfAggregate(aggregate!, reading.value));
     const floorMedian = median(floorMs);
     const productMedian = median(productMs);
-    printTable(`Consolidation of ${fmtInt(n)} stored reports (goal ≤ ${GOAL}× floor)`,
+    printTable(
+      `Consolidation of ${fmtInt(n)} stored reports (goal ≤ ${GOAL}× floor)`,
       ['what', 'runs (ms)', 'median ms', 'ratio', 'goal'],
       [
-        ['floor: one raw SQL aggregate (counts per state, on time, key-task statuses, indicator aggregates)', floorMs.map(fmtMs).join(', '), fmtMs(floorMedian), '1.00×', ''],
-        ['product: consolidateCycle activity (store the version\'s basis and its audit event)', productMs.map(fmtMs).join(', '), fmtMs(productMedian), fmtRatio(productMedian, floorMedian), verdict(productMedian / floorMedian <= GOAL)],
+        [
+          'floor: one raw SQL aggregate (counts per state, on time, key-task statuses, indicator aggregates)',
+          floorMs.map(fmtMs).join(', '),
+          fmtMs(floorMedian),
+          '1.00×',
+          '',
+        ],
+        [
+          "product: consolidateCycle activity (store the version's basis and its audit event)",
+          productMs.map(fmtMs).join(', '),
+          fmtMs(productMedian),
+          fmtRatio(productMedian, floorMedian),
+          verdict(productMedian / floorMedian <= GOAL),
+        ],
       ],
-      [`the floor's figures ${same ? 'equal' : 'DIFFER FROM'} the product's reading of version 1 (expected, submitted, on time, key-task counts, indicator values)`]);
-    printTable('Reading a version (the council\'s pages, the tally), computed on first read and then kept by the process', ['step', 'ms', 'against the floor'], [
-      [`the stored basis: ${fmtMiB(Number(stored?.bytes ?? 0))} MiB as jsonb`, '', ''],
-      [`readConsolidatedReport, cold: one query for the basis and its submissions, consolidate() (the reading is ${fmtMiB(json.value.length)} MiB as JSON)`, fmtMs(reading.ms), fmtRatio(reading.ms, floorMedian)],
-    ]);
+      [
+        `the floor's figures ${same ? 'equal' : 'DIFFER FROM'} the product's reading of version 1 (expected, submitted, on time, key-task counts, indicator values)`,
+      ],
+    );
+    printTable(
+      "Reading a version (the council's pages, the tally), computed on first read and then kept by the process",
+      ['step', 'ms', 'against the floor'],
+      [
+        [`the stored basis: ${fmtMiB(Number(stored?.bytes ?? 0))} MiB as jsonb`, '', ''],
+        [
+          `readConsolidatedReport, cold: one query for the basis and its submissions, consolidate() (the reading is ${fmtMiB(json.value.length)} MiB as JSON)`,
+          fmtMs(reading.ms),
+          fmtRatio(reading.ms, floorMedian),
+        ],
+      ],
+    );
   });
 }
 

@@ -22,9 +22,21 @@ export const ConfigSchema = Type.Object({
   PUBLIC_URL: Url('base URL of the API as unit heads reach it (used in emailed links)', '^https?://[^\\s]+[^/]$'),
   LINK_SECRET: Type.String({ minLength: 32, description: 'secret that derives the personal link tokens' }),
   DEFAULT_LOCALE: Type.Union([Type.Literal('vi'), Type.Literal('en')]),
-  TRUST_PROXY: Type.String({ pattern: '^(off|\\d{1,2}|[0-9A-Fa-f:.]+(/\\d{1,3})?(\\s*,\\s*[0-9A-Fa-f:.]+(/\\d{1,3})?)*)$', description: 'off, a hop count (1-99) or a comma-separated list of proxy addresses/CIDRs whose X-Forwarded-For is believed' }),
-  LINK_GUESS_LIMIT: Type.Integer({ minimum: 1, maximum: 100000, description: 'failed personal-link lookups an address may make per 10 minutes before it is refused' }),
-  WORKER_MAX_CACHED_WORKFLOWS: Type.Integer({ minimum: 1, maximum: 100000, description: 'workflows a worker keeps in memory between their steps' }),
+  TRUST_PROXY: Type.String({
+    pattern: '^(off|\\d{1,2}|[0-9A-Fa-f:.]+(/\\d{1,3})?(\\s*,\\s*[0-9A-Fa-f:.]+(/\\d{1,3})?)*)$',
+    description:
+      'off, a hop count (1-99) or a comma-separated list of proxy addresses/CIDRs whose X-Forwarded-For is believed',
+  }),
+  LINK_GUESS_LIMIT: Type.Integer({
+    minimum: 1,
+    maximum: 100000,
+    description: 'failed personal-link lookups an address may make per 10 minutes before it is refused',
+  }),
+  WORKER_MAX_CACHED_WORKFLOWS: Type.Integer({
+    minimum: 1,
+    maximum: 100000,
+    description: 'workflows a worker keeps in memory between their steps',
+  }),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
 });
 
@@ -53,7 +65,9 @@ export const DEFAULTS: Readonly<Record<keyof Config, string>> = {
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example for every variable.`);
+    super(
+      `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example for every variable.`,
+    );
     this.name = 'ConfigError';
   }
 }
@@ -96,7 +110,8 @@ export function trustProxySetting(value: string): false | number | string[] {
 function trustProxyProblems(value: string): string[] {
   const setting = trustProxySetting(value);
   if (setting === false) return [];
-  if (typeof setting === 'number') return setting >= 1 ? [] : [`TRUST_PROXY=${JSON.stringify(value)}: a hop count is at least 1 (or use off)`];
+  if (typeof setting === 'number')
+    return setting >= 1 ? [] : [`TRUST_PROXY=${JSON.stringify(value)}: a hop count is at least 1 (or use off)`];
   return setting.flatMap((entry) => {
     const [address = '', prefix] = entry.split('/');
     const family = isIP(address);
@@ -116,13 +131,17 @@ export function loadDatabaseUrl(env: Readonly<Record<string, string | undefined>
 }
 
 /** Only the Temporal server and namespace, for commands that touch nothing else (search attributes). */
-export function loadTemporalTarget(env: Readonly<Record<string, string | undefined>> = process.env): Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE'> {
+export function loadTemporalTarget(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE'> {
   const { TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE } = loadWithoutLinkSecret(env);
   return { TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE };
 }
 
 function describe(key: string, message: string): string {
-  const schema = (ConfigSchema.properties as Record<string, { description?: string; anyOf?: { const: string }[] }>)[key];
+  const schema = (ConfigSchema.properties as Record<string, { description?: string; anyOf?: { const: string }[] }>)[
+    key
+  ];
   if (schema?.anyOf) return `must be one of ${schema.anyOf.map((s) => s.const).join(', ')}`;
   return schema?.description ? `${message} (${schema.description})` : message;
 }

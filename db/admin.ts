@@ -34,7 +34,8 @@ export function ensureDatabase(databaseUrl: string): Promise<boolean> {
 /** Creates the URL's database as a copy of `template` (which must have no open connection). */
 export function createDatabaseFrom(databaseUrl: string, template: string): Promise<void> {
   return withAdmin(databaseUrl, async (client, name) => {
-    if (!/^[A-Za-z0-9_]+$/.test(template)) throw new Error(`template name "${template}" must be letters, digits and underscores`);
+    if (!/^[A-Za-z0-9_]+$/.test(template))
+      throw new Error(`template name "${template}" must be letters, digits and underscores`);
     await client.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
   });
 }
@@ -42,7 +43,10 @@ export function createDatabaseFrom(databaseUrl: string, template: string): Promi
 /** Drops every database whose name starts with `prefix`. */
 export function dropDatabasesLike(databaseUrl: string, prefix: string): Promise<void> {
   return withAdmin(databaseUrl, async (client) => {
-    const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE starts_with(datname, $1)', [prefix]);
+    const { rows } = await client.query<{ datname: string }>(
+      'SELECT datname FROM pg_database WHERE starts_with(datname, $1)',
+      [prefix],
+    );
     for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
   });
 }

@@ -10,7 +10,10 @@ import { auditHash, GENESIS_HASH, sealAuditChain, type AuditRowContent } from '.
 export interface ChainBreak {
   readonly seq: number;
   readonly id: number;
-  readonly problem: 'content does not match its hash' | 'previous hash does not match the row before' | 'position skips (rows missing before it)';
+  readonly problem:
+    | 'content does not match its hash'
+    | 'previous hash does not match the row before'
+    | 'position skips (rows missing before it)';
 }
 
 export interface ChainReport {
@@ -57,7 +60,13 @@ export async function verifyAuditChain(em: EntityManager): Promise<ChainReport> 
     for (const row of batch) {
       const seq = Number(row.seq);
       const id = Number(row.id);
-      const fail = (problem: ChainBreak['problem']): ChainReport => ({ ok: false, rows, head, firstBreak: { seq, id, problem }, milliseconds: performance.now() - started });
+      const fail = (problem: ChainBreak['problem']): ChainReport => ({
+        ok: false,
+        rows,
+        head,
+        firstBreak: { seq, id, problem },
+        milliseconds: performance.now() - started,
+      });
       if (seq !== prevSeq + 1) return fail('position skips (rows missing before it)');
       if (row.prev_hash !== prevHash) return fail('previous hash does not match the row before');
       const content: AuditRowContent = {

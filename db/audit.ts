@@ -48,7 +48,8 @@ export interface AuditRowContent {
   origin: string | null;
 }
 
-export const auditHash = (prevHash: string, content: AuditRowContent): string => sha256(`${prevHash}\n${canonicalJson(content)}`);
+export const auditHash = (prevHash: string, content: AuditRowContent): string =>
+  sha256(`${prevHash}\n${canonicalJson(content)}`);
 
 /** The canonical text an event is chained by (`audit_pending.content`). */
 export function auditContent(input: AuditInput): string {
@@ -73,7 +74,9 @@ export function auditContent(input: AuditInput): string {
  * so appends do not queue behind each other while their transactions are still running.
  */
 export async function appendAudit(em: EntityManager, input: AuditInput): Promise<number> {
-  const rows = await em.execute<{ id: string }[]>('INSERT INTO audit_pending (content) VALUES (?) RETURNING id', [auditContent(input)]);
+  const rows = await em.execute<{ id: string }[]>('INSERT INTO audit_pending (content) VALUES (?) RETURNING id', [
+    auditContent(input),
+  ]);
   return Number(rows[0]!.id);
 }
 
@@ -83,9 +86,16 @@ export async function appendAudit(em: EntityManager, input: AuditInput): Promise
  */
 export async function appendAudits(em: EntityManager, inputs: readonly AuditInput[]): Promise<number[]> {
   if (inputs.length === 0) return [];
-  const ids = (await em.execute<{ id: string }[]>(`SELECT nextval('audit_event_id_seq') AS id FROM generate_series(1, ?)`, [inputs.length])).map((r) => Number(r.id));
+  const ids = (
+    await em.execute<{ id: string }[]>(`SELECT nextval('audit_event_id_seq') AS id FROM generate_series(1, ?)`, [
+      inputs.length,
+    ])
+  ).map((r) => Number(r.id));
   const rows = inputs.map((input, i) => ({ id: ids[i], content: auditContent(input) }));
-  await em.execute(`INSERT INTO audit_pending (id, content) SELECT r.id, r.content FROM jsonb_to_recordset(?::jsonb) AS r(id bigint, content text) ORDER BY r.id`, [JSON.stringify(rows)]);
+  await em.execute(
+    `INSERT INTO audit_pending (id, content) SELECT r.id, r.content FROM jsonb_to_recordset(?::jsonb) AS r(id bigint, content text) ORDER BY r.id`,
+    [JSON.stringify(rows)],
+  );
   return ids;
 }
 

@@ -38,7 +38,11 @@ export interface ConsolidationSummary {
  * Stores version `version` of the cycle's consolidation from each task's latest submission, in
  * one statement; its summary, or null when that version already exists (nothing is changed).
  */
-export async function writeConsolidatedReport(em: EntityManager, cycleId: number, version: number): Promise<ConsolidationSummary | null> {
+export async function writeConsolidatedReport(
+  em: EntityManager,
+  cycleId: number,
+  version: number,
+): Promise<ConsolidationSummary | null> {
   const rows = await em.execute<{ expected: number; submitted: number; on_time: number }[]>(
     `WITH latest AS (
        SELECT DISTINCT ON (s.task_id) s.id, s.task_id
@@ -86,7 +90,10 @@ const recentByDatabase = new WeakMap<object, Map<number, Promise<ConsolidatedRep
 const RECENT_MAX = 2;
 
 /** The council's reading of a consolidated version. */
-export function readConsolidatedReport(em: EntityManager, report: IConsolidatedReport): Promise<ConsolidatedReportContent> {
+export function readConsolidatedReport(
+  em: EntityManager,
+  report: IConsolidatedReport,
+): Promise<ConsolidatedReportContent> {
   if (report.content) return Promise.resolve(report.content as ConsolidatedReportContent); // stored before basis existed
   const driver = em.getDriver();
   const recent = recentByDatabase.get(driver) ?? new Map<number, Promise<ConsolidatedReportContent>>();
@@ -101,19 +108,36 @@ export function readConsolidatedReport(em: EntityManager, report: IConsolidatedR
 }
 
 async function computeReading(em: EntityManager, reportId: number): Promise<ConsolidatedReportContent> {
-  const [cycle] = await em.execute<{ template_id: number }[]>('SELECT c.template_id FROM consolidated_report r JOIN cycle c ON c.id = r.cycle_id WHERE r.id = ?', [reportId]);
+  const [cycle] = await em.execute<{ template_id: number }[]>(
+    'SELECT c.template_id FROM consolidated_report r JOIN cycle c ON c.id = r.cycle_id WHERE r.id = ?',
+    [reportId],
+  );
   const rows = await em.execute<ReadingRow[]>(
     `SELECT e->>'unitCode' AS unit_code, e->>'unitName' AS unit_name, e->>'deadline' AS deadline, e->>'revisionDeadline' AS revision_deadline,
             s.submitted_at, s.deadline AS submission_deadline, s.late, s.answers, s.version, o.submitted_at AS obligation_at, o.late AS obligation_late
      FROM consolidated_report r CROSS JOIN jsonb_array_elements(r.basis) e
      LEFT JOIN submission s ON s.id = (e->>'submissionId')::int
      LEFT JOIN submission o ON o.task_id = (e->>'taskId')::int AND o.version = ${OBLIGATION_VERSION} AND s.id IS NOT NULL
-     WHERE r.id = ?`, [reportId]);
+     WHERE r.id = ?`,
+    [reportId],
+  );
   const iso = (d: Date | string): string => new Date(d).toISOString();
   const units: UnitReportInput[] = rows.map((r) => ({
-    unitCode: r.unit_code, unitName: r.unit_name, deadline: r.deadline,
+    unitCode: r.unit_code,
+    unitName: r.unit_name,
+    deadline: r.deadline,
     ...(r.obligation_at ? { obligation: { submittedAt: iso(r.obligation_at), late: r.obligation_late! } } : {}),
-    ...(r.answers ? { submission: { submittedAt: iso(r.submitted_at!), answers: r.answers, version: r.version!, deadline: iso(r.submission_deadline!), late: r.late! } } : {}),
+    ...(r.answers
+      ? {
+          submission: {
+            submittedAt: iso(r.submitted_at!),
+            answers: r.answers,
+            version: r.version!,
+            deadline: iso(r.submission_deadline!),
+            late: r.late!,
+          },
+        }
+      : {}),
     ...(r.revision_deadline ? { revisionDeadline: r.revision_deadline } : {}),
   }));
   return consolidate(await templateDefinition(em, cycle!.template_id), units);

@@ -5,7 +5,6 @@ import path from 'node:path';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
-
 export function ormOptions(databaseUrl: string, overrides: Partial<Options> = {}): Options {
   return {
     clientUrl: databaseUrl,

@@ -22,14 +22,24 @@ export interface PreparedStatement<Row extends QueryResultRow, Params extends re
 const names = new Set<string>();
 
 /** Declares a statement once, at module load; a name is tied to one text per connection. */
-export function preparedStatement<Row extends QueryResultRow, Params extends readonly unknown[]>(name: string, text: string): PreparedStatement<Row, Params> {
+export function preparedStatement<Row extends QueryResultRow, Params extends readonly unknown[]>(
+  name: string,
+  text: string,
+): PreparedStatement<Row, Params> {
   if (names.has(name)) throw new Error(`prepared statement "${name}" is declared twice`);
   names.add(name);
   return { name, text };
 }
 
-export async function runPrepared<Row extends QueryResultRow, Params extends readonly unknown[]>(em: EntityManager, statement: PreparedStatement<Row, Params>, values: Params): Promise<Row[]> {
-  if (em.isInTransaction()) throw new Error(`prepared statement "${statement.name}" runs in a transaction of its own and cannot join the caller's`);
+export async function runPrepared<Row extends QueryResultRow, Params extends readonly unknown[]>(
+  em: EntityManager,
+  statement: PreparedStatement<Row, Params>,
+  values: Params,
+): Promise<Row[]> {
+  if (em.isInTransaction())
+    throw new Error(
+      `prepared statement "${statement.name}" runs in a transaction of its own and cannot join the caller's`,
+    );
   const pool = await em.getConnection().getNativeClient();
   const result = await pool.query<Row>({ name: statement.name, text: statement.text, values: [...values] });
   return result.rows;

@@ -15,5 +15,7 @@ export async function lockRow(em: EntityManager, table: Lockable, id: number): P
 
 /** Locks the task with this link-token hash until the transaction ends; its id, or undefined. */
 export async function lockTaskByTokenHash(em: EntityManager, tokenHash: string): Promise<number | undefined> {
-  return (await em.execute<{ id: number }[]>('SELECT id FROM unit_task WHERE token_hash = ? FOR UPDATE', [tokenHash]))[0]?.id;
+  return (
+    await em.execute<{ id: number }[]>('SELECT id FROM unit_task WHERE token_hash = ? FOR UPDATE', [tokenHash])
+  )[0]?.id;
 }

@@ -38,26 +38,65 @@ export const HOLIDAYS_2026: readonly { date: string; name: string }[] = [
 ];
 
 export const DEMO_UNITS = [
-  { code: 'VP-BO', name: 'Văn phòng Bộ', headName: 'Nguyễn Văn An', headEmail: 'chanhvanphong@vpbo.example.org', supervisorName: 'Thứ trưởng Trần Minh', supervisorEmail: 'thutruong.tranminh@bo.example.org' },
-  { code: 'CUC-ATTT', name: 'Cục An toàn thông tin', headName: 'Lê Thị Bình', headEmail: 'cuctruong@attt.example.org', supervisorName: 'Thứ trưởng Trần Minh', supervisorEmail: 'thutruong.tranminh@bo.example.org' },
-  { code: 'STTTT-AG', name: 'Sở Thông tin và Truyền thông An Giang', headName: 'Phạm Văn Cường', headEmail: 'giamdoc@stttt-angiang.example.org', supervisorName: 'Thứ trưởng Hoàng Lan', supervisorEmail: 'thutruong.hoanglan@bo.example.org' },
-  { code: 'VNPOST', name: 'Tổng công ty Bưu điện Việt Nam', headName: 'Đỗ Thị Dung', headEmail: 'tonggiamdoc@vnpost.example.org', supervisorName: 'Thứ trưởng Hoàng Lan', supervisorEmail: 'thutruong.hoanglan@bo.example.org' },
+  {
+    code: 'VP-BO',
+    name: 'Văn phòng Bộ',
+    headName: 'Nguyễn Văn An',
+    headEmail: 'chanhvanphong@vpbo.example.org',
+    supervisorName: 'Thứ trưởng Trần Minh',
+    supervisorEmail: 'thutruong.tranminh@bo.example.org',
+  },
+  {
+    code: 'CUC-ATTT',
+    name: 'Cục An toàn thông tin',
+    headName: 'Lê Thị Bình',
+    headEmail: 'cuctruong@attt.example.org',
+    supervisorName: 'Thứ trưởng Trần Minh',
+    supervisorEmail: 'thutruong.tranminh@bo.example.org',
+  },
+  {
+    code: 'STTTT-AG',
+    name: 'Sở Thông tin và Truyền thông An Giang',
+    headName: 'Phạm Văn Cường',
+    headEmail: 'giamdoc@stttt-angiang.example.org',
+    supervisorName: 'Thứ trưởng Hoàng Lan',
+    supervisorEmail: 'thutruong.hoanglan@bo.example.org',
+  },
+  {
+    code: 'VNPOST',
+    name: 'Tổng công ty Bưu điện Việt Nam',
+    headName: 'Đỗ Thị Dung',
+    headEmail: 'tonggiamdoc@vnpost.example.org',
+    supervisorName: 'Thứ trưởng Hoàng Lan',
+    supervisorEmail: 'thutruong.hoanglan@bo.example.org',
+  },
 ] as const;
 
 export async function seedReferenceData(em: EntityManager): Promise<void> {
   if (!(await em.findOne(ReportTemplate, { code: DEFAULT_TEMPLATE_CODE }))) {
     em.create(ReportTemplate, { code: DEFAULT_TEMPLATE_CODE, version: 1, definition: defaultTemplate });
   }
-  for (const [code, definition] of [['monthly', DEFAULT_POLICY], ['demo-minutes', DEMO_POLICY]] as const) {
+  for (const [code, definition] of [
+    ['monthly', DEFAULT_POLICY],
+    ['demo-minutes', DEMO_POLICY],
+  ] as const) {
     if (!(await em.findOne(Policy, { code }))) em.create(Policy, { code, definition });
   }
   await em.flush();
   for (const h of HOLIDAYS_2026) {
-    await em.execute('INSERT INTO holiday (created_at, updated_at, date, name) VALUES (now(), now(), ?, ?) ON CONFLICT (date) DO NOTHING', [h.date, h.name]);
+    await em.execute(
+      'INSERT INTO holiday (created_at, updated_at, date, name) VALUES (now(), now(), ?, ?) ON CONFLICT (date) DO NOTHING',
+      [h.date, h.name],
+    );
   }
   const monthly = await em.findOneOrFail(Policy, { code: 'monthly' });
   if (!(await em.findOne(Campaign, { code: 'thi-dua-hang-thang' }))) {
-    em.create(Campaign, { code: 'thi-dua-hang-thang', name: 'Thi đua hàng tháng ngành TT&TT', templateCode: DEFAULT_TEMPLATE_CODE, policy: monthly });
+    em.create(Campaign, {
+      code: 'thi-dua-hang-thang',
+      name: 'Thi đua hàng tháng ngành TT&TT',
+      templateCode: DEFAULT_TEMPLATE_CODE,
+      policy: monthly,
+    });
   }
   await em.flush();
 }
@@ -68,9 +107,13 @@ export async function seedDemo(em: EntityManager): Promise<boolean> {
   for (const unit of DEMO_UNITS) em.create(Unit, { ...unit, active: true });
   const demo = await em.findOneOrFail(Policy, { code: 'demo-minutes' });
   if (!(await em.findOne(Campaign, { code: 'demo' }))) {
-    em.create(Campaign, { code: 'demo', name: 'Thử nghiệm (chu kỳ vài phút)', templateCode: DEFAULT_TEMPLATE_CODE, policy: demo });
+    em.create(Campaign, {
+      code: 'demo',
+      name: 'Thử nghiệm (chu kỳ vài phút)',
+      templateCode: DEFAULT_TEMPLATE_CODE,
+      policy: demo,
+    });
   }
   await em.flush();
   return true;
 }
-

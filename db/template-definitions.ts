@@ -15,10 +15,12 @@ export function templateDefinition(em: EntityManager, templateId: number): Promi
   byDatabase.set(driver, known);
   const cached = known.get(templateId);
   if (cached) return cached;
-  const reading = em.execute<{ definition: TemplateDefinition }[]>('SELECT definition FROM report_template WHERE id = ?', [templateId]).then((rows) => {
-    if (!rows[0]) throw new NotFoundError({ code: 'record_missing', params: { what: 'template', id: templateId } });
-    return rows[0].definition;
-  });
+  const reading = em
+    .execute<{ definition: TemplateDefinition }[]>('SELECT definition FROM report_template WHERE id = ?', [templateId])
+    .then((rows) => {
+      if (!rows[0]) throw new NotFoundError({ code: 'record_missing', params: { what: 'template', id: templateId } });
+      return rows[0].definition;
+    });
   known.set(templateId, reading);
   reading.catch(() => known.delete(templateId));
   return reading;

@@ -54,8 +54,7 @@ export type Validation =
   | { readonly ok: true; readonly answers: ReportAnswers }
   | { readonly ok: false; readonly errors: readonly FieldError[] };
 
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Checks a submitted body against the template: required fields, numbers within bounds, text
@@ -106,7 +105,8 @@ export function validateAnswers(
   if (!isRecord(keyTasksIn)) fail('keyTasks', 'must be an object keyed by key-task code');
   else {
     const codes = new Set(template.keyTasks.map((t) => t.code));
-    for (const key of Object.keys(keyTasksIn)) if (!codes.has(key)) fail(`keyTasks.${key}`, 'is not a key task of this template');
+    for (const key of Object.keys(keyTasksIn))
+      if (!codes.has(key)) fail(`keyTasks.${key}`, 'is not a key task of this template');
     for (const task of template.keyTasks) {
       const field = `keyTasks.${task.code}`;
       const answer = keyTasksIn[task.code];
@@ -131,7 +131,8 @@ export function validateAnswers(
   if (!isRecord(indicatorsIn)) fail('indicators', 'must be an object keyed by indicator code');
   else {
     const codes = new Set(template.indicators.map((i) => i.code));
-    for (const key of Object.keys(indicatorsIn)) if (!codes.has(key)) fail(`indicators.${key}`, 'is not an indicator of this template');
+    for (const key of Object.keys(indicatorsIn))
+      if (!codes.has(key)) fail(`indicators.${key}`, 'is not an indicator of this template');
     for (const indicator of template.indicators) {
       const field = `indicators.${indicator.code}`;
       const value = indicatorsIn[indicator.code];
@@ -157,7 +158,8 @@ export function validateAnswers(
   if (!isRecord(sectionsIn)) fail('sections', 'must be an object keyed by section code');
   else {
     const codes = new Set(template.sections.map((s) => s.code));
-    for (const key of Object.keys(sectionsIn)) if (!codes.has(key)) fail(`sections.${key}`, 'is not a section of this template');
+    for (const key of Object.keys(sectionsIn))
+      if (!codes.has(key)) fail(`sections.${key}`, 'is not a section of this template');
     for (const section of template.sections) {
       const value = text(`sections.${section.code}`, sectionsIn[section.code], { required: false });
       if (value) sections[section.code] = value;

@@ -53,7 +53,7 @@ function previousWorkingDay(date: DateTime, holidays: HolidaySet): DateTime {
 
 export function addWorkingDays(date: DateTime, days: number, holidays: HolidaySet): DateTime {
   let d = date;
-  for (let added = 0; added < days; ) {
+  for (let added = 0; added < days;) {
     d = d.plus({ days: 1 });
     if (isWorkingDay(d, holidays)) added += 1;
   }
@@ -61,13 +61,20 @@ export function addWorkingDays(date: DateTime, days: number, holidays: HolidaySe
 }
 
 /** Schedule around a deadline already placed on a working day. */
-function calendarSchedule(timing: CalendarTiming, deadline: DateTime, holidays: HolidaySet, notBefore: DateTime): UnitSchedule {
-  const reminders = [...new Set(
-    timing.reminderDaysBefore
-      .map((days) => previousWorkingDay(at(deadline.minus({ days }), timing.reminderTime), holidays))
-      .filter((r) => r < deadline && r > notBefore)
-      .map(iso),
-  )].sort();
+function calendarSchedule(
+  timing: CalendarTiming,
+  deadline: DateTime,
+  holidays: HolidaySet,
+  notBefore: DateTime,
+): UnitSchedule {
+  const reminders = [
+    ...new Set(
+      timing.reminderDaysBefore
+        .map((days) => previousWorkingDay(at(deadline.minus({ days }), timing.reminderTime), holidays))
+        .filter((r) => r < deadline && r > notBefore)
+        .map(iso),
+    ),
+  ].sort();
   const [first, second] = timing.escalationWorkingDaysAfter;
   return {
     deadline: iso(deadline),
@@ -77,13 +84,19 @@ function calendarSchedule(timing: CalendarTiming, deadline: DateTime, holidays: 
   };
 }
 
-function relativeSchedule(timing: Extract<Timing, { kind: 'relative' }>, deadline: DateTime, notBefore: DateTime): UnitSchedule {
-  const reminders = [...new Set(
-    timing.reminderSecondsBefore
-      .map((s) => deadline.minus({ seconds: s }))
-      .filter((r) => r < deadline && r > notBefore)
-      .map(iso),
-  )].sort();
+function relativeSchedule(
+  timing: Extract<Timing, { kind: 'relative' }>,
+  deadline: DateTime,
+  notBefore: DateTime,
+): UnitSchedule {
+  const reminders = [
+    ...new Set(
+      timing.reminderSecondsBefore
+        .map((s) => deadline.minus({ seconds: s }))
+        .filter((r) => r < deadline && r > notBefore)
+        .map(iso),
+    ),
+  ].sort();
   const [first, second] = timing.escalationSecondsAfter;
   return {
     deadline: iso(deadline),
@@ -117,16 +130,24 @@ export function planCycle(timing: Timing, period: Period, startedAt: Instant, ho
 /** A unit's schedule after its deadline is extended to `newDeadline` at `now`. */
 export function rescheduleUnit(timing: Timing, newDeadline: Instant, now: Instant, holidays: HolidaySet): UnitSchedule {
   const nowDt = DateTime.fromISO(now, { zone: 'utc' });
-  if (timing.kind === 'relative') return relativeSchedule(timing, DateTime.fromISO(newDeadline, { zone: 'utc' }), nowDt);
+  if (timing.kind === 'relative')
+    return relativeSchedule(timing, DateTime.fromISO(newDeadline, { zone: 'utc' }), nowDt);
   const deadline = DateTime.fromISO(newDeadline, { zone: timing.timeZone });
   return calendarSchedule(timing, deadline, holidays, nowDt.setZone(timing.timeZone));
 }
 
 /** End of a window that opens at `openedAt`: working days (calendar timing) or seconds. */
-export function windowEnd(timing: Timing, openedAt: Instant, which: 'review' | 'revision', holidays: HolidaySet): Instant {
+export function windowEnd(
+  timing: Timing,
+  openedAt: Instant,
+  which: 'review' | 'revision',
+  holidays: HolidaySet,
+): Instant {
   const opened = DateTime.fromISO(openedAt, { zone: 'utc' });
   if (timing.kind === 'relative') {
-    return iso(opened.plus({ seconds: which === 'review' ? timing.reviewWindowSeconds : timing.revisionWindowSeconds }));
+    return iso(
+      opened.plus({ seconds: which === 'review' ? timing.reviewWindowSeconds : timing.revisionWindowSeconds }),
+    );
   }
   const days = which === 'review' ? timing.reviewWorkingDays : timing.revisionWorkingDays;
   return iso(addWorkingDays(opened.setZone(timing.timeZone), days, holidays));

@@ -13,7 +13,13 @@ export interface UnitReportInput {
   /** The report that met the obligation (submission version 1), when the unit handed one in. */
   readonly obligation?: { readonly submittedAt: string; readonly late: boolean };
   /** The report counted: the unit's latest (a revision's, once it resubmitted). */
-  readonly submission?: { readonly submittedAt: string; readonly answers: ReportAnswers; readonly version: number; readonly deadline: string; readonly late: boolean };
+  readonly submission?: {
+    readonly submittedAt: string;
+    readonly answers: ReportAnswers;
+    readonly version: number;
+    readonly deadline: string;
+    readonly late: boolean;
+  };
   /** The deadline of the unit's latest revision round, when the council sent it back. */
   readonly revisionDeadline?: string;
 }
@@ -53,7 +59,11 @@ export interface ConsolidatedReportContent {
     met: boolean | null;
     values: readonly (UnitRef & { value: number })[];
   }[];
-  readonly sections: readonly { code: string; title: LocalizedText; entries: readonly (UnitRef & { text: string })[] }[];
+  readonly sections: readonly {
+    code: string;
+    title: LocalizedText;
+    entries: readonly (UnitRef & { text: string })[];
+  }[];
   readonly examples: readonly (UnitRef & AdvancedExample)[];
   /** Each proposal has a stable id the council's ballots refer to. */
   readonly proposals: readonly (UnitRef & CommendationProposal & { id: string })[];
@@ -66,24 +76,35 @@ export function aggregate(kind: Aggregation, values: readonly { value: number; a
   if (values.length === 0) return null;
   const xs = values.map((v) => v.value);
   switch (kind) {
-    case 'sum': return round(xs.reduce((a, b) => a + b, 0));
-    case 'average': return round(xs.reduce((a, b) => a + b, 0) / xs.length);
-    case 'min': return Math.min(...xs);
-    case 'max': return Math.max(...xs);
-    case 'latest': return [...values].sort((a, b) => a.at.localeCompare(b.at)).at(-1)!.value;
+    case 'sum':
+      return round(xs.reduce((a, b) => a + b, 0));
+    case 'average':
+      return round(xs.reduce((a, b) => a + b, 0) / xs.length);
+    case 'min':
+      return Math.min(...xs);
+    case 'max':
+      return Math.max(...xs);
+    case 'latest':
+      return [...values].sort((a, b) => a.at.localeCompare(b.at)).at(-1)!.value;
   }
 }
 
 export function meetsTarget(target: IndicatorTarget, value: number | null): boolean | null {
   if (value === null) return null;
   switch (target.kind) {
-    case 'at_least': return value >= target.value;
-    case 'at_most': return value <= target.value;
-    case 'between': return value >= target.min && value <= target.max;
+    case 'at_least':
+      return value >= target.value;
+    case 'at_most':
+      return value <= target.value;
+    case 'between':
+      return value >= target.min && value <= target.max;
   }
 }
 
-export function consolidate(template: TemplateDefinition, units: readonly UnitReportInput[]): ConsolidatedReportContent {
+export function consolidate(
+  template: TemplateDefinition,
+  units: readonly UnitReportInput[],
+): ConsolidatedReportContent {
   const sorted = [...units].sort((a, b) => a.unitCode.localeCompare(b.unitCode));
   const refOf = (u: UnitReportInput): UnitRef => ({ unitCode: u.unitCode, unitName: u.unitName });
   const reported = sorted.flatMap((u) => (u.submission ? [{ ref: refOf(u), ...u.submission }] : []));
@@ -101,13 +122,23 @@ export function consolidate(template: TemplateDefinition, units: readonly UnitRe
     missingUnits: sorted.filter((u) => !u.submission).map((u) => ({ ...refOf(u), deadline: u.deadline })),
     revisions: sorted.flatMap((u) => {
       if (!u.revisionDeadline) return [];
-      const revised = u.submission && Date.parse(u.submission.deadline) === Date.parse(u.revisionDeadline) ? u.submission : undefined;
-      return [{ ...refOf(u), deadline: u.revisionDeadline, resubmittedAt: revised?.submittedAt ?? null, inTime: revised ? !revised.late : null }];
+      const revised =
+        u.submission && Date.parse(u.submission.deadline) === Date.parse(u.revisionDeadline) ? u.submission : undefined;
+      return [
+        {
+          ...refOf(u),
+          deadline: u.revisionDeadline,
+          resubmittedAt: revised?.submittedAt ?? null,
+          inTime: revised ? !revised.late : null,
+        },
+      ];
     }),
     keyTasks: template.keyTasks.map((task) => {
       const entries = reported.flatMap((r) => {
         const a = r.answers.keyTasks[task.code];
-        return a ? [{ ...r.ref, status: a.status, text: a.text, ...(a.evidenceUrl ? { evidenceUrl: a.evidenceUrl } : {}) }] : [];
+        return a
+          ? [{ ...r.ref, status: a.status, text: a.text, ...(a.evidenceUrl ? { evidenceUrl: a.evidenceUrl } : {}) }]
+          : [];
       });
       const counts: Record<KeyTaskStatus, number> = { done: 0, in_progress: 0, not_started: 0 };
       for (const e of entries) counts[e.status] += 1;
@@ -120,8 +151,14 @@ export function consolidate(template: TemplateDefinition, units: readonly UnitRe
       });
       const value = aggregate(ind.aggregation, values);
       return {
-        code: ind.code, title: ind.title, measure: ind.measure, aggregation: ind.aggregation, target: ind.target,
-        reported: values.length, value, met: meetsTarget(ind.target, value),
+        code: ind.code,
+        title: ind.title,
+        measure: ind.measure,
+        aggregation: ind.aggregation,
+        target: ind.target,
+        reported: values.length,
+        value,
+        met: meetsTarget(ind.target, value),
         values: values.map(({ unitCode, unitName, value: v }) => ({ unitCode, unitName, value: v })),
       };
     }),
@@ -134,7 +171,11 @@ export function consolidate(template: TemplateDefinition, units: readonly UnitRe
       }),
     })),
     examples: reported.flatMap((r) => r.answers.examples.map((e) => ({ ...r.ref, ...e }))),
-    proposals: reported.flatMap((r) => r.answers.proposals.map((p, i) => ({ ...r.ref, ...p, id: `${r.ref.unitCode}-v${r.version}-${i + 1}` }))),
-    recommendations: reported.flatMap((r) => (r.answers.recommendations ? [{ ...r.ref, text: r.answers.recommendations }] : [])),
+    proposals: reported.flatMap((r) =>
+      r.answers.proposals.map((p, i) => ({ ...r.ref, ...p, id: `${r.ref.unitCode}-v${r.version}-${i + 1}` })),
+    ),
+    recommendations: reported.flatMap((r) =>
+      r.answers.recommendations ? [{ ...r.ref, text: r.answers.recommendations }] : [],
+    ),
   };
 }

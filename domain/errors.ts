@@ -41,7 +41,9 @@ export class LinkError extends DomainError {
 export const NON_RETRYABLE_ERRORS = ['NotFoundError', 'ConflictError', 'ValidationError', 'LinkError'] as const;
 
 /** The domain error class of each name, to rebuild an error that crossed a Temporal boundary. */
-export const DOMAIN_ERRORS: Readonly<Record<(typeof NON_RETRYABLE_ERRORS)[number], new (reason: Refusal, field?: string) => DomainError>> = {
+export const DOMAIN_ERRORS: Readonly<
+  Record<(typeof NON_RETRYABLE_ERRORS)[number], new (reason: Refusal, field?: string) => DomainError>
+> = {
   NotFoundError,
   ConflictError,
   ValidationError,

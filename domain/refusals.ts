@@ -42,15 +42,27 @@ export function problemVi(problem: string): string {
     [/^must be at most (\d+) characters$/, (m) => `tối đa ${m[1]} ký tự`],
     [/^must be 1–64 letters, digits, "-" or "_"$/, () => 'chỉ gồm chữ, số, “-” hoặc “_”, tối đa 64 ký tự'],
     [/^must be true or false \(empty means true\)$/, () => 'phải là true hoặc false (để trống là true)'],
-    [/^is required when a supervisor (name|email) is given \(give both or neither\)$/, () => 'bắt buộc khi đã có thông tin lãnh đạo phụ trách (điền cả hai hoặc để trống cả hai)'],
+    [
+      /^is required when a supervisor (name|email) is given \(give both or neither\)$/,
+      () => 'bắt buộc khi đã có thông tin lãnh đạo phụ trách (điền cả hai hoặc để trống cả hai)',
+    ],
     [/^starts with a formula character/, () => 'bắt đầu bằng ký tự công thức (=, +, -, @); hãy bỏ ký tự đó'],
     [/^contains a control character$/, () => 'chứa ký tự điều khiển'],
     [/^contains invalid Unicode$/, () => 'chứa ký tự Unicode không hợp lệ'],
-    [/^contains an? invisible formatting character/, () => 'chứa ký tự định dạng ẩn (đảo chiều, độ rộng bằng 0); hãy xóa chúng'],
-    [/^"(.+)" already appears on line (\d+); each unit must appear once$/, (m) => `“${m[1]}” đã có ở dòng ${m[2]}; mỗi đơn vị chỉ xuất hiện một lần`],
+    [
+      /^contains an? invisible formatting character/,
+      () => 'chứa ký tự định dạng ẩn (đảo chiều, độ rộng bằng 0); hãy xóa chúng',
+    ],
+    [
+      /^"(.+)" already appears on line (\d+); each unit must appear once$/,
+      (m) => `“${m[1]}” đã có ở dòng ${m[2]}; mỗi đơn vị chỉ xuất hiện một lần`,
+    ],
     [/^column "(.+)" is missing$/, (m) => `thiếu cột “${m[1]}”`],
     [/^column "(.+)" is unknown/, (m) => `cột “${m[1]}” không hợp lệ`],
-    [/^has (\d+) cells where the header has (\d+)/, (m) => `có ${m[1]} ô trong khi dòng tiêu đề có ${m[2]} (ô có dấu phẩy phải đặt trong ngoặc kép)`],
+    [
+      /^has (\d+) cells where the header has (\d+)/,
+      (m) => `có ${m[1]} ô trong khi dòng tiêu đề có ${m[2]} (ô có dấu phẩy phải đặt trong ngoặc kép)`,
+    ],
     [/^has no unit rows after the header$/, () => 'không có dòng đơn vị nào sau dòng tiêu đề'],
     [/^is not a calendar date/, () => 'không phải là một ngày hợp lệ (YYYY-MM-DD)'],
   ];
@@ -67,8 +79,10 @@ const refusal = <P = Record<string, never>>(s: Sentences<P>): Sentences<P> => s;
 const CATALOG = {
   // The unit head's link and report.
   link_unknown: refusal({
-    en: () => 'This link is not valid or has been replaced by a newer one. Use the most recent email, or ask for a fresh link.',
-    vi: () => 'Đường liên kết không hợp lệ hoặc đã được thay bằng đường liên kết mới. Hãy dùng thư mới nhất, hoặc đề nghị gửi lại đường liên kết.',
+    en: () =>
+      'This link is not valid or has been replaced by a newer one. Use the most recent email, or ask for a fresh link.',
+    vi: () =>
+      'Đường liên kết không hợp lệ hoặc đã được thay bằng đường liên kết mới. Hãy dùng thư mới nhất, hoặc đề nghị gửi lại đường liên kết.',
   }),
   link_malformed: refusal({
     en: () => 'This link is not valid. Check that it was copied completely from the email.',
@@ -83,12 +97,16 @@ const CATALOG = {
     vi: () => 'Báo cáo của đơn vị đã được nộp; Hội đồng không yêu cầu chỉnh sửa.',
   }),
   reporting_closed: refusal<{ closedAt: string }>({
-    en: (p) => `The reporting period closed on ${p.closedAt}; reports can no longer be submitted through this link. Contact the council secretariat.`,
-    vi: (p) => `Kỳ báo cáo đã khóa sổ lúc ${at(p.closedAt, 'vi')}; không thể nộp báo cáo qua đường liên kết này nữa. Vui lòng liên hệ Thường trực Hội đồng.`,
+    en: (p) =>
+      `The reporting period closed on ${p.closedAt}; reports can no longer be submitted through this link. Contact the council secretariat.`,
+    vi: (p) =>
+      `Kỳ báo cáo đã khóa sổ lúc ${at(p.closedAt, 'vi')}; không thể nộp báo cáo qua đường liên kết này nữa. Vui lòng liên hệ Thường trực Hội đồng.`,
   }),
   revision_closed: refusal<{ closedAt: string }>({
-    en: (p) => `The revision round closed on ${p.closedAt}; your previous report stands. Contact the council secretariat.`,
-    vi: (p) => `Thời hạn chỉnh sửa đã kết thúc lúc ${at(p.closedAt, 'vi')}; báo cáo đã nộp trước đó được giữ nguyên. Vui lòng liên hệ Thường trực Hội đồng.`,
+    en: (p) =>
+      `The revision round closed on ${p.closedAt}; your previous report stands. Contact the council secretariat.`,
+    vi: (p) =>
+      `Thời hạn chỉnh sửa đã kết thúc lúc ${at(p.closedAt, 'vi')}; báo cáo đã nộp trước đó được giữ nguyên. Vui lòng liên hệ Thường trực Hội đồng.`,
   }),
   report_kept_changing: refusal({
     en: () => 'The report could not be stored because the task kept changing; send it again.',
@@ -133,8 +151,10 @@ const CATALOG = {
     vi: () => 'Chưa có đơn vị nào đang hoạt động để báo cáo; hãy thêm đơn vị trước.',
   }),
   cycle_already_started: refusal<{ campaign: string; period: string; workflowId: string }>({
-    en: (p) => `The ${p.period} cycle of campaign "${p.campaign}" has already been started (workflow ${p.workflowId}); it cannot be started twice.`,
-    vi: (p) => `Kỳ báo cáo ${p.period} của chiến dịch "${p.campaign}" đã được bắt đầu (workflow ${p.workflowId}); không thể bắt đầu lần thứ hai.`,
+    en: (p) =>
+      `The ${p.period} cycle of campaign "${p.campaign}" has already been started (workflow ${p.workflowId}); it cannot be started twice.`,
+    vi: (p) =>
+      `Kỳ báo cáo ${p.period} của chiến dịch "${p.campaign}" đã được bắt đầu (workflow ${p.workflowId}); không thể bắt đầu lần thứ hai.`,
   }),
   cycle_unknown: refusal<{ campaign: string; period: string }>({
     en: (p) => `There is no ${p.period} cycle for campaign "${p.campaign}".`,
@@ -154,7 +174,8 @@ const CATALOG = {
   }),
   not_collecting: refusal<{ stage: string }>({
     en: (p) => `The cycle is in stage "${p.stage}"; this can only be done while reports are being collected.`,
-    vi: (p) => `Kỳ báo cáo đang ở giai đoạn "${stageVi(p.stage)}"; thao tác này chỉ thực hiện được khi đang thu nhận báo cáo.`,
+    vi: (p) =>
+      `Kỳ báo cáo đang ở giai đoạn "${stageVi(p.stage)}"; thao tác này chỉ thực hiện được khi đang thu nhận báo cáo.`,
   }),
   collection_closed: refusal<{ closedAt: string }>({
     en: (p) => `Collection was closed at ${p.closedAt}; this can no longer be done.`,
@@ -165,8 +186,10 @@ const CATALOG = {
     vi: (p) => `Đơn vị "${p.unit}" không thuộc kỳ báo cáo này.`,
   }),
   unit_settled: refusal<{ unit: string; outcome: 'submitted' | 'not_submitted' }>({
-    en: (p) => `Unit "${p.unit}" has already ${p.outcome === 'submitted' ? 'submitted' : 'been closed as not submitted'}; its deadline can no longer move.`,
-    vi: (p) => `Đơn vị "${p.unit}" đã ${p.outcome === 'submitted' ? 'nộp báo cáo' : 'bị ghi nhận là không nộp'}; không thể gia hạn nữa.`,
+    en: (p) =>
+      `Unit "${p.unit}" has already ${p.outcome === 'submitted' ? 'submitted' : 'been closed as not submitted'}; its deadline can no longer move.`,
+    vi: (p) =>
+      `Đơn vị "${p.unit}" đã ${p.outcome === 'submitted' ? 'nộp báo cáo' : 'bị ghi nhận là không nộp'}; không thể gia hạn nữa.`,
   }),
   deadline_not_a_date: refusal({
     en: () => 'The new deadline is not a date and time.',
@@ -203,7 +226,8 @@ const CATALOG = {
   }),
   version_not_under_review: refusal<{ version: number; reviewing: number | null }>({
     en: (p) => `Version ${p.version} is not under review; the council is reviewing version ${p.reviewing ?? '(none)'}.`,
-    vi: (p) => `Phiên bản ${p.version} không phải phiên bản đang được xem xét; Hội đồng đang xem xét phiên bản ${p.reviewing ?? '(chưa có)'}.`,
+    vi: (p) =>
+      `Phiên bản ${p.version} không phải phiên bản đang được xem xét; Hội đồng đang xem xét phiên bản ${p.reviewing ?? '(chưa có)'}.`,
   }),
   units_not_in_cycle: refusal<{ units: readonly string[] }>({
     en: (p) => `Not units of this cycle: ${p.units.join(', ')}.`,
@@ -218,8 +242,10 @@ const CATALOG = {
     vi: (p) => `Đề nghị "${p.proposalId}" không có trong phiên bản ${p.version}.`,
   }),
   already_voted: refusal<{ proposalId: string | null; version: number }>({
-    en: (p) => `You have already voted on ${p.proposalId === null ? 'the report' : `proposal "${p.proposalId}"`} (version ${p.version}); a member votes once.`,
-    vi: (p) => `Bạn đã bỏ phiếu về ${p.proposalId === null ? 'báo cáo' : `đề nghị "${p.proposalId}"`} (phiên bản ${p.version}); mỗi thành viên chỉ bỏ phiếu một lần.`,
+    en: (p) =>
+      `You have already voted on ${p.proposalId === null ? 'the report' : `proposal "${p.proposalId}"`} (version ${p.version}); a member votes once.`,
+    vi: (p) =>
+      `Bạn đã bỏ phiếu về ${p.proposalId === null ? 'báo cáo' : `đề nghị "${p.proposalId}"`} (phiên bản ${p.version}); mỗi thành viên chỉ bỏ phiếu một lần.`,
   }),
   version_not_consolidated: refusal<{ version: number }>({
     en: (p) => `Version ${p.version} has not been consolidated.`,
@@ -252,8 +278,10 @@ const CATALOG = {
     vi: (p) => `Không có đơn vị mã "${p.parent}" để làm đơn vị cấp trên.`,
   }),
   parent_cycle: refusal<{ parent: string; unit: string }>({
-    en: (p) => `parentCode "${p.parent}" reports (directly or not) to "${p.unit}": a unit cannot report to its own subordinate.`,
-    vi: (p) => `Đơn vị "${p.parent}" là cấp dưới (trực tiếp hoặc gián tiếp) của "${p.unit}": một đơn vị không thể báo cáo lên cấp dưới của mình.`,
+    en: (p) =>
+      `parentCode "${p.parent}" reports (directly or not) to "${p.unit}": a unit cannot report to its own subordinate.`,
+    vi: (p) =>
+      `Đơn vị "${p.parent}" là cấp dưới (trực tiếp hoặc gián tiếp) của "${p.unit}": một đơn vị không thể báo cáo lên cấp dưới của mình.`,
   }),
   template_code_unknown: refusal<{ template: string }>({
     en: (p) => `There is no template with code "${p.template}".`,
@@ -309,8 +337,10 @@ const CATALOG = {
 
   // Access.
   token_missing: refusal({
-    en: () => 'Send your personal API token as "Authorization: Bearer <token>" (create one with `npm run token:create`).',
-    vi: () => 'Hãy gửi mã truy cập cá nhân trong tiêu đề "Authorization: Bearer <mã>" (tạo mã bằng `npm run token:create`).',
+    en: () =>
+      'Send your personal API token as "Authorization: Bearer <token>" (create one with `npm run token:create`).',
+    vi: () =>
+      'Hãy gửi mã truy cập cá nhân trong tiêu đề "Authorization: Bearer <mã>" (tạo mã bằng `npm run token:create`).',
   }),
   token_invalid: refusal({
     en: () => 'This API token is unknown, revoked or expired.',

@@ -29,7 +29,12 @@ export const quorumReached = (voted: number, members: number, quorum: Fraction):
 export const exceeds = (yes: number, present: number, threshold: Fraction): boolean =>
   present > 0 && yes * threshold.denominator > threshold.numerator * present;
 
-export function decideReport(members: number, ballots: readonly ReportBallotInput[], quorum: Fraction, threshold: Fraction): Tally & ReportDecision {
+export function decideReport(
+  members: number,
+  ballots: readonly ReportBallotInput[],
+  quorum: Fraction,
+  threshold: Fraction,
+): Tally & ReportDecision {
   const voted = ballots.length;
   const base = { members, voted, quorumReached: quorumReached(voted, members, quorum) };
   if (!base.quorumReached) return { ...base, decision: 'pending' };
@@ -38,7 +43,10 @@ export function decideReport(members: number, ballots: readonly ReportBallotInpu
   if (exceeds(approvals, voted, threshold)) return { ...base, decision: 'approved' };
   if (exceeds(revisions.length, voted, threshold)) {
     const unitCodes = [...new Set(revisions.flatMap((b) => b.unitCodes))].sort();
-    const comment = revisions.map((b) => b.comment).filter((c): c is string => !!c).join('\n');
+    const comment = revisions
+      .map((b) => b.comment)
+      .filter((c): c is string => !!c)
+      .join('\n');
     return { ...base, decision: 'revision', unitCodes, comment };
   }
   return { ...base, decision: 'pending' };
@@ -51,8 +59,17 @@ export interface ProposalDecision {
 }
 
 /** A proposal is approved when its own ballots reach quorum and more than the threshold approve. */
-export function decideProposal(members: number, choices: readonly ('approve' | 'reject')[], quorum: Fraction, threshold: Fraction): ProposalDecision {
+export function decideProposal(
+  members: number,
+  choices: readonly ('approve' | 'reject')[],
+  quorum: Fraction,
+  threshold: Fraction,
+): ProposalDecision {
   const approvals = choices.filter((c) => c === 'approve').length;
   const rejections = choices.length - approvals;
-  return { approved: quorumReached(choices.length, members, quorum) && exceeds(approvals, choices.length, threshold), approvals, rejections };
+  return {
+    approved: quorumReached(choices.length, members, quorum) && exceeds(approvals, choices.length, threshold),
+    approvals,
+    rejections,
+  };
 }

@@ -21,7 +21,11 @@ export function isLate(submittedAt: Date | string, deadline: Date | string): boo
 export const OBLIGATION_VERSION = 1;
 
 /** Which deadline a submission of a task in `state` answers. */
-export function deadlineAnswered(state: string, schedule: { deadline: string }, revisionDeadline: string | null): string {
+export function deadlineAnswered(
+  state: string,
+  schedule: { deadline: string },
+  revisionDeadline: string | null,
+): string {
   if (state === 'revision_requested') {
     if (!revisionDeadline) throw new Error('A task under revision always has a revision deadline.');
     return revisionDeadline;

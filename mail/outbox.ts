@@ -15,7 +15,7 @@ export interface OutboxMessage<K extends EmailKind = EmailKind> {
   readonly kind: K;
   readonly recipient: string;
   readonly locale: Locale;
-  readonly params: EmailParams[K] & ({ taskId?: number; tokenVersion?: number });
+  readonly params: EmailParams[K] & { taskId?: number; tokenVersion?: number };
   readonly cycleId?: number | null;
   readonly taskId?: number | null;
   readonly auditEventId?: number | null;
@@ -25,7 +25,14 @@ export interface OutboxMessage<K extends EmailKind = EmailKind> {
 export async function enqueueEmails(em: EntityManager, messages: readonly OutboxMessage[]): Promise<void> {
   if (messages.length === 0) return;
   const rows = messages.map((m) => ({
-    key: m.key, kind: m.kind, cycle_id: m.cycleId ?? null, task_id: m.taskId ?? null, recipient: m.recipient, locale: m.locale, params: m.params, audit_event_id: m.auditEventId ?? null,
+    key: m.key,
+    kind: m.kind,
+    cycle_id: m.cycleId ?? null,
+    task_id: m.taskId ?? null,
+    recipient: m.recipient,
+    locale: m.locale,
+    params: m.params,
+    audit_event_id: m.auditEventId ?? null,
   }));
   await em.execute(
     `INSERT INTO email (created_at, updated_at, idempotency_key, kind, cycle_id, task_id, recipient, locale, params, status, attempts, audit_event_id)
@@ -69,11 +76,18 @@ export const DELIVERY_CONCURRENCY = 5;
  * never send the same row. On an SMTP failure (recorded on its row) no further message is
  * started; the ones under way finish, then it throws so the activity is retried.
  */
-export async function deliverPending(deps: DeliveryDeps, match: { keys: readonly string[] } | { keyPrefix: string }): Promise<number> {
-  const [clause, param] = 'keys' in match
-    ? ['idempotency_key IN (SELECT jsonb_array_elements_text(?::jsonb))', JSON.stringify(match.keys)]
-    : ['idempotency_key LIKE ?', `${match.keyPrefix.replace(/[\\%_]/g, '\\$&')}%`];
-  const ids = await deps.em.execute<{ id: number }[]>(`SELECT id FROM email WHERE status = 'pending' AND ${clause} ORDER BY id`, [param]);
+export async function deliverPending(
+  deps: DeliveryDeps,
+  match: { keys: readonly string[] } | { keyPrefix: string },
+): Promise<number> {
+  const [clause, param] =
+    'keys' in match
+      ? ['idempotency_key IN (SELECT jsonb_array_elements_text(?::jsonb))', JSON.stringify(match.keys)]
+      : ['idempotency_key LIKE ?', `${match.keyPrefix.replace(/[\\%_]/g, '\\$&')}%`];
+  const ids = await deps.em.execute<{ id: number }[]>(
+    `SELECT id FROM email WHERE status = 'pending' AND ${clause} ORDER BY id`,
+    [param],
+  );
   let sent = 0;
   let next = 0;
   let failure: { error: unknown } | undefined;
@@ -95,28 +109,44 @@ export async function deliverPending(deps: DeliveryDeps, match: { keys: readonly
 
 /** Sends one pending row and marks it sent; false when it is not pending (any more) or locked by another sender. */
 async function deliverOne(deps: DeliveryDeps, id: number): Promise<boolean> {
-  return deps.em.fork().transactional(async (em): Promise<boolean> => {
-    const rows = await em.execute<PendingRow[]>(
-      `SELECT id, idempotency_key, kind, recipient, locale, params FROM email WHERE id = ? AND status = 'pending' FOR UPDATE SKIP LOCKED`,
-      [id],
-    );
-    const row = rows[0];
-    if (!row) return false;
-    const { taskId, tokenVersion } = row.params as { taskId?: number; tokenVersion?: number };
-    const link = LINK_KINDS.has(row.kind) && taskId !== undefined && tokenVersion !== undefined
-      ? taskLink(deps.publicUrl, deps.linkSecret, taskId, tokenVersion)
-      : undefined;
-    const rendered = renderEmail(row.kind, row.params as never, row.locale, link);
-    const messageId = `<${sha256(row.idempotency_key).slice(0, 32)}@baocao>`;
-    await deps.mailer.sendMail({ from: deps.from, to: row.recipient, subject: rendered.subject, text: rendered.text, html: rendered.html, messageId });
-    await em.execute(
-      `UPDATE email SET status = 'sent', attempts = attempts + 1, subject = ?, body_sha256 = ?, message_id = ?, sent_at = now(), updated_at = now(), last_error = NULL WHERE id = ?`,
-      [rendered.subject, sha256(rendered.text + '\n' + rendered.html), messageId, id],
-    );
-    return true;
-  }).catch(async (error: unknown) => {
-    // Recorded after the row lock is released (the transaction has rolled back), then retried.
-    await deps.em.fork().execute(`UPDATE email SET attempts = attempts + 1, last_error = ?, updated_at = now() WHERE id = ?`, [String(error), id]);
-    throw error;
-  });
+  return deps.em
+    .fork()
+    .transactional(async (em): Promise<boolean> => {
+      const rows = await em.execute<PendingRow[]>(
+        `SELECT id, idempotency_key, kind, recipient, locale, params FROM email WHERE id = ? AND status = 'pending' FOR UPDATE SKIP LOCKED`,
+        [id],
+      );
+      const row = rows[0];
+      if (!row) return false;
+      const { taskId, tokenVersion } = row.params as { taskId?: number; tokenVersion?: number };
+      const link =
+        LINK_KINDS.has(row.kind) && taskId !== undefined && tokenVersion !== undefined
+          ? taskLink(deps.publicUrl, deps.linkSecret, taskId, tokenVersion)
+          : undefined;
+      const rendered = renderEmail(row.kind, row.params as never, row.locale, link);
+      const messageId = `<${sha256(row.idempotency_key).slice(0, 32)}@baocao>`;
+      await deps.mailer.sendMail({
+        from: deps.from,
+        to: row.recipient,
+        subject: rendered.subject,
+        text: rendered.text,
+        html: rendered.html,
+        messageId,
+      });
+      await em.execute(
+        `UPDATE email SET status = 'sent', attempts = attempts + 1, subject = ?, body_sha256 = ?, message_id = ?, sent_at = now(), updated_at = now(), last_error = NULL WHERE id = ?`,
+        [rendered.subject, sha256(rendered.text + '\n' + rendered.html), messageId, id],
+      );
+      return true;
+    })
+    .catch(async (error: unknown) => {
+      // Recorded after the row lock is released (the transaction has rolled back), then retried.
+      await deps.em
+        .fork()
+        .execute(`UPDATE email SET attempts = attempts + 1, last_error = ?, updated_at = now() WHERE id = ?`, [
+          String(error),
+          id,
+        ]);
+      throw error;
+    });
 }

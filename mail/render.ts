@@ -20,21 +20,41 @@ export interface OverdueUnit {
 
 /** Parameters stored on the outbox row, by kind. */
 export interface EmailParams {
-  dispatch: { unitName: string; headName: string; campaignName: string; period: string; dataFrom: string; dataTo: string; deadline: string; keyTaskCount: number; indicatorCount: number };
+  dispatch: {
+    unitName: string;
+    headName: string;
+    campaignName: string;
+    period: string;
+    dataFrom: string;
+    dataTo: string;
+    deadline: string;
+    keyTaskCount: number;
+    indicatorCount: number;
+  };
   link_resent: EmailParams['dispatch'];
   reminder: EmailParams['dispatch'] & { reminderNumber: number };
   escalation_supervisor: { recipientName: string; campaignName: string; period: string; overdue: OverdueUnit[] };
   escalation_secretariat: EmailParams['escalation_supervisor'];
   revision: EmailParams['dispatch'] & { comment: string };
   publication: { unitName: string; campaignName: string; period: string; summary: string; decisions: string[] };
-  review_expired: { campaignName: string; period: string; version: number; reviewEndsAt: string; members: number; voted: number };
+  review_expired: {
+    campaignName: string;
+    period: string;
+    version: number;
+    reviewEndsAt: string;
+    members: number;
+    voted: number;
+  };
 }
 
 /** Kinds whose message carries the unit head's personal link. */
 export const LINK_KINDS: ReadonlySet<EmailKind> = new Set(['dispatch', 'link_resent', 'reminder', 'revision']);
 
 const escapeHtml = (s: string): string =>
-  withoutBidiControls(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  withoutBidiControls(s).replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 
 /** Local time in Asia/Ho_Chi_Minh, the way a Vietnamese reader writes it. */
 export function formatInstant(iso: string, locale: Locale): string {
@@ -58,7 +78,9 @@ function finish(d: Draft): RenderedEmail {
   const html = [
     '<!doctype html><html><body style="font-family:Arial,sans-serif;font-size:15px;line-height:1.5">',
     ...d.lines.map((l) => (l === '' ? '<br>' : `<p style="margin:0 0 6px">${escapeHtml(l)}</p>`)),
-    d.link ? `<p><a href="${escapeHtml(d.link.href)}" style="display:inline-block;padding:10px 16px;background:#b71c1c;color:#fff;text-decoration:none;border-radius:4px">${escapeHtml(d.link.label)}</a></p><p style="font-size:13px;color:#555">${escapeHtml(d.link.href)}</p>` : '',
+    d.link
+      ? `<p><a href="${escapeHtml(d.link.href)}" style="display:inline-block;padding:10px 16px;background:#b71c1c;color:#fff;text-decoration:none;border-radius:4px">${escapeHtml(d.link.label)}</a></p><p style="font-size:13px;color:#555">${escapeHtml(d.link.href)}</p>`
+      : '',
     '</body></html>',
   ].join('\n');
   return { subject, text, html };
@@ -89,26 +111,39 @@ function requireLink(link: string | undefined): string {
 }
 
 const overdueLines = (overdue: OverdueUnit[], locale: Locale): string[] =>
-  overdue.map((u) => `- ${u.name} (${u.code}): ${locale === 'vi' ? 'hạn' : 'due'} ${formatInstant(u.deadline, locale)}`);
+  overdue.map(
+    (u) => `- ${u.name} (${u.code}): ${locale === 'vi' ? 'hạn' : 'due'} ${formatInstant(u.deadline, locale)}`,
+  );
 
 const RENDERERS: { [K in EmailKind]: Renderer<K> } = {
   dispatch: (p, locale, link) => ({
-    subject: locale === 'vi' ? `[${p.campaignName}] Báo cáo tháng ${p.period} — ${p.unitName}` : `[${p.campaignName}] Monthly report ${p.period} — ${p.unitName}`,
+    subject:
+      locale === 'vi'
+        ? `[${p.campaignName}] Báo cáo tháng ${p.period} — ${p.unitName}`
+        : `[${p.campaignName}] Monthly report ${p.period} — ${p.unitName}`,
     lines: [locale === 'vi' ? `Kính gửi ${p.headName},` : `Dear ${p.headName},`, '', ...taskLines(p, locale)],
     link: { label: linkLabel(locale), href: requireLink(link) },
   }),
   link_resent: (p, locale, link) => ({
-    subject: locale === 'vi' ? `[${p.campaignName}] Đường liên kết mới — báo cáo tháng ${p.period}` : `[${p.campaignName}] New link — report ${p.period}`,
+    subject:
+      locale === 'vi'
+        ? `[${p.campaignName}] Đường liên kết mới — báo cáo tháng ${p.period}`
+        : `[${p.campaignName}] New link — report ${p.period}`,
     lines: [
       locale === 'vi' ? `Kính gửi ${p.headName},` : `Dear ${p.headName},`,
-      locale === 'vi' ? 'Đường liên kết trước đây không còn hiệu lực; xin dùng đường liên kết mới dưới đây.' : 'The previous link no longer works; please use the new one below.',
+      locale === 'vi'
+        ? 'Đường liên kết trước đây không còn hiệu lực; xin dùng đường liên kết mới dưới đây.'
+        : 'The previous link no longer works; please use the new one below.',
       '',
       ...taskLines(p, locale),
     ],
     link: { label: linkLabel(locale), href: requireLink(link) },
   }),
   reminder: (p, locale, link) => ({
-    subject: locale === 'vi' ? `[Nhắc lần ${p.reminderNumber}] Báo cáo tháng ${p.period} — ${p.unitName}` : `[Reminder ${p.reminderNumber}] Report ${p.period} — ${p.unitName}`,
+    subject:
+      locale === 'vi'
+        ? `[Nhắc lần ${p.reminderNumber}] Báo cáo tháng ${p.period} — ${p.unitName}`
+        : `[Reminder ${p.reminderNumber}] Report ${p.period} — ${p.unitName}`,
     lines: [
       locale === 'vi' ? `Kính gửi ${p.headName},` : `Dear ${p.headName},`,
       locale === 'vi' ? 'Đơn vị chưa nộp báo cáo tháng này.' : 'Your unit has not submitted this month’s report yet.',
@@ -118,26 +153,41 @@ const RENDERERS: { [K in EmailKind]: Renderer<K> } = {
     link: { label: linkLabel(locale), href: requireLink(link) },
   }),
   escalation_supervisor: (p, locale) => ({
-    subject: locale === 'vi' ? `[${p.campaignName}] Đơn vị chậm nộp báo cáo tháng ${p.period}` : `[${p.campaignName}] Overdue reports for ${p.period}`,
+    subject:
+      locale === 'vi'
+        ? `[${p.campaignName}] Đơn vị chậm nộp báo cáo tháng ${p.period}`
+        : `[${p.campaignName}] Overdue reports for ${p.period}`,
     lines: [
       locale === 'vi' ? `Kính gửi ${p.recipientName},` : `Dear ${p.recipientName},`,
-      locale === 'vi' ? 'Các đơn vị sau đây do đồng chí phụ trách đã quá hạn nộp báo cáo:' : 'These units under your responsibility have missed the reporting deadline:',
+      locale === 'vi'
+        ? 'Các đơn vị sau đây do đồng chí phụ trách đã quá hạn nộp báo cáo:'
+        : 'These units under your responsibility have missed the reporting deadline:',
       ...overdueLines(p.overdue, locale),
     ],
   }),
   escalation_secretariat: (p, locale) => ({
-    subject: locale === 'vi' ? `[${p.campaignName}] Báo cáo tháng ${p.period} vẫn chưa nộp` : `[${p.campaignName}] Reports for ${p.period} still missing`,
+    subject:
+      locale === 'vi'
+        ? `[${p.campaignName}] Báo cáo tháng ${p.period} vẫn chưa nộp`
+        : `[${p.campaignName}] Reports for ${p.period} still missing`,
     lines: [
       locale === 'vi' ? `Kính gửi ${p.recipientName},` : `Dear ${p.recipientName},`,
-      locale === 'vi' ? 'Sau khi đã báo lãnh đạo phụ trách, các đơn vị sau vẫn chưa nộp báo cáo:' : 'After escalation to their supervisors, these units have still not reported:',
+      locale === 'vi'
+        ? 'Sau khi đã báo lãnh đạo phụ trách, các đơn vị sau vẫn chưa nộp báo cáo:'
+        : 'After escalation to their supervisors, these units have still not reported:',
       ...overdueLines(p.overdue, locale),
     ],
   }),
   revision: (p, locale, link) => ({
-    subject: locale === 'vi' ? `[${p.campaignName}] Đề nghị chỉnh sửa báo cáo tháng ${p.period}` : `[${p.campaignName}] Revision requested for ${p.period}`,
+    subject:
+      locale === 'vi'
+        ? `[${p.campaignName}] Đề nghị chỉnh sửa báo cáo tháng ${p.period}`
+        : `[${p.campaignName}] Revision requested for ${p.period}`,
     lines: [
       locale === 'vi' ? `Kính gửi ${p.headName},` : `Dear ${p.headName},`,
-      locale === 'vi' ? 'Hội đồng Thi đua - Khen thưởng đề nghị đơn vị chỉnh sửa báo cáo với ý kiến sau:' : 'The Emulation & Commendation Council asks your unit to revise its report:',
+      locale === 'vi'
+        ? 'Hội đồng Thi đua - Khen thưởng đề nghị đơn vị chỉnh sửa báo cáo với ý kiến sau:'
+        : 'The Emulation & Commendation Council asks your unit to revise its report:',
       `“${p.comment}”`,
       '',
       ...taskLines(p, locale),
@@ -145,22 +195,50 @@ const RENDERERS: { [K in EmailKind]: Renderer<K> } = {
     link: { label: linkLabel(locale), href: requireLink(link) },
   }),
   publication: (p, locale) => ({
-    subject: locale === 'vi' ? `[${p.campaignName}] Công bố kết quả tổng hợp tháng ${p.period}` : `[${p.campaignName}] Published results for ${p.period}`,
+    subject:
+      locale === 'vi'
+        ? `[${p.campaignName}] Công bố kết quả tổng hợp tháng ${p.period}`
+        : `[${p.campaignName}] Published results for ${p.period}`,
     lines: [
       locale === 'vi' ? `Kính gửi ${p.unitName},` : `Dear ${p.unitName},`,
-      locale === 'vi' ? 'Hội đồng Thi đua - Khen thưởng đã thông qua báo cáo tổng hợp:' : 'The Emulation & Commendation Council has approved the consolidated report:',
+      locale === 'vi'
+        ? 'Hội đồng Thi đua - Khen thưởng đã thông qua báo cáo tổng hợp:'
+        : 'The Emulation & Commendation Council has approved the consolidated report:',
       p.summary,
-      ...(p.decisions.length ? ['', locale === 'vi' ? 'Quyết định khen thưởng:' : 'Commendation decisions:', ...p.decisions.map((d) => `- ${d}`)] : []),
+      ...(p.decisions.length
+        ? [
+            '',
+            locale === 'vi' ? 'Quyết định khen thưởng:' : 'Commendation decisions:',
+            ...p.decisions.map((d) => `- ${d}`),
+          ]
+        : []),
     ],
   }),
   review_expired: (p, locale) => ({
-    subject: locale === 'vi' ? `[${p.campaignName}] Hết thời hạn xem xét báo cáo tổng hợp tháng ${p.period}` : `[${p.campaignName}] Review window expired for ${p.period}`,
-    lines: locale === 'vi'
-      ? ['Kính gửi Thường trực Hội đồng Thi đua - Khen thưởng,', `Thời hạn xem xét báo cáo tổng hợp (phiên bản ${p.version}) đã hết lúc ${formatInstant(p.reviewEndsAt, locale)} nhưng Hội đồng chưa có quyết định.`, `Đã bỏ phiếu: ${p.voted}/${p.members} thành viên. Việc xem xét vẫn tiếp tục cho đến khi có quyết định.`]
-      : ['Dear Council secretariat,', `The review window of the consolidated report (version ${p.version}) ended at ${formatInstant(p.reviewEndsAt, locale)} without a decision.`, `Voted: ${p.voted} of ${p.members} members. The review stays open until the council decides.`],
+    subject:
+      locale === 'vi'
+        ? `[${p.campaignName}] Hết thời hạn xem xét báo cáo tổng hợp tháng ${p.period}`
+        : `[${p.campaignName}] Review window expired for ${p.period}`,
+    lines:
+      locale === 'vi'
+        ? [
+            'Kính gửi Thường trực Hội đồng Thi đua - Khen thưởng,',
+            `Thời hạn xem xét báo cáo tổng hợp (phiên bản ${p.version}) đã hết lúc ${formatInstant(p.reviewEndsAt, locale)} nhưng Hội đồng chưa có quyết định.`,
+            `Đã bỏ phiếu: ${p.voted}/${p.members} thành viên. Việc xem xét vẫn tiếp tục cho đến khi có quyết định.`,
+          ]
+        : [
+            'Dear Council secretariat,',
+            `The review window of the consolidated report (version ${p.version}) ended at ${formatInstant(p.reviewEndsAt, locale)} without a decision.`,
+            `Voted: ${p.voted} of ${p.members} members. The review stays open until the council decides.`,
+          ],
   }),
 };
 
-export function renderEmail<K extends EmailKind>(kind: K, params: EmailParams[K], locale: Locale, link?: string): RenderedEmail {
+export function renderEmail<K extends EmailKind>(
+  kind: K,
+  params: EmailParams[K],
+  locale: Locale,
+  link?: string,
+): RenderedEmail {
   return finish((RENDERERS[kind] as Renderer<K>)(params, locale, link));
 }

@@ -37,11 +37,13 @@ export async function startMailSink({ port = 0, host = '127.0.0.1' } = {}): Prom
   const server = new SMTPServer({
     // During an outage, new connections and new messages on pooled connections are refused.
     onConnect(_session, callback) {
-      if (Date.now() < refuseUntil) return callback(Object.assign(new Error('service not available, try again later'), { responseCode: 421 }));
+      if (Date.now() < refuseUntil)
+        return callback(Object.assign(new Error('service not available, try again later'), { responseCode: 421 }));
       return callback();
     },
     onMailFrom(_address, _session, callback) {
-      if (Date.now() < refuseUntil) return callback(Object.assign(new Error('service not available, try again later'), { responseCode: 421 }));
+      if (Date.now() < refuseUntil)
+        return callback(Object.assign(new Error('service not available, try again later'), { responseCode: 421 }));
       return callback();
     },
     authOptional: true,
@@ -93,7 +95,9 @@ export async function startMailSink({ port = 0, host = '127.0.0.1' } = {}): Prom
         };
         const timer = setTimeout(() => {
           waiters.delete(check);
-          reject(new Error(`mail sink: condition not met within ${timeoutMs} ms (${messages.length} messages received)`));
+          reject(
+            new Error(`mail sink: condition not met within ${timeoutMs} ms (${messages.length} messages received)`),
+          );
         }, timeoutMs);
         waiters.add(check);
         check();
@@ -106,10 +110,14 @@ export async function startMailSink({ port = 0, host = '127.0.0.1' } = {}): Prom
 const escapeHtml = (s: string): string =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-const linkify = (escaped: string): string => escaped.replace(/https?:\/\/[^\s<]+/g, (url) => `<a href="${url}">${url}</a>`);
+const linkify = (escaped: string): string =>
+  escaped.replace(/https?:\/\/[^\s<]+/g, (url) => `<a href="${url}">${url}</a>`);
 
 /** The dev mailbox page: newest first, each message readable with its links clickable. */
-export function startMailboxPage(sink: MailSink, { port, host = '127.0.0.1' }: { port: number; host?: string }): Promise<http.Server> {
+export function startMailboxPage(
+  sink: MailSink,
+  { port, host = '127.0.0.1' }: { port: number; host?: string },
+): Promise<http.Server> {
   const page = (title: string, body: string): string =>
     `<!doctype html><html lang="vi"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title>` +
     '<style>body{font-family:system-ui,sans-serif;margin:0 auto;max-width:900px;padding:12px}li{margin:6px 0}pre{white-space:pre-wrap;background:#f6f6f6;padding:12px}</style></head>' +
@@ -117,7 +125,10 @@ export function startMailboxPage(sink: MailSink, { port, host = '127.0.0.1' }: {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://mailbox');
     const send = (status: number, type: string, body: string): void => {
-      res.writeHead(status, { 'content-type': `${type}; charset=utf-8`, 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" });
+      res.writeHead(status, {
+        'content-type': `${type}; charset=utf-8`,
+        'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+      });
       res.end(body);
     };
     if (url.pathname === '/api/messages') return send(200, 'application/json', JSON.stringify(sink.messages));
@@ -125,11 +136,30 @@ export function startMailboxPage(sink: MailSink, { port, host = '127.0.0.1' }: {
     if (one) {
       const m = sink.messages.find((x) => x.id === Number(one[1]));
       if (!m) return send(404, 'text/html', page('Không tìm thấy', '<p>Không có thư này. <a href="/">Hộp thư</a></p>'));
-      return send(200, 'text/html', page(m.subject, `<p><a href="/">← Hộp thư</a></p><h1>${escapeHtml(m.subject)}</h1><p>Từ: ${escapeHtml(m.from)}<br>Đến: ${escapeHtml(m.to.join(', '))}<br>${m.receivedAt.toISOString()}</p><pre>${linkify(escapeHtml(m.text))}</pre>`));
+      return send(
+        200,
+        'text/html',
+        page(
+          m.subject,
+          `<p><a href="/">← Hộp thư</a></p><h1>${escapeHtml(m.subject)}</h1><p>Từ: ${escapeHtml(m.from)}<br>Đến: ${escapeHtml(m.to.join(', '))}<br>${m.receivedAt.toISOString()}</p><pre>${linkify(escapeHtml(m.text))}</pre>`,
+        ),
+      );
     }
     if (url.pathname === '/') {
-      const rows = [...sink.messages].reverse().map((m) => `<li><a href="/messages/${m.id}">${escapeHtml(m.subject)}</a> — ${escapeHtml(m.to.join(', '))} <small>${m.receivedAt.toISOString()}</small></li>`);
-      return send(200, 'text/html', page('Hộp thư thử nghiệm', `<h1>Hộp thư thử nghiệm (${sink.messages.length})</h1><ul>${rows.join('') || '<li>Chưa có thư.</li>'}</ul>`));
+      const rows = [...sink.messages]
+        .reverse()
+        .map(
+          (m) =>
+            `<li><a href="/messages/${m.id}">${escapeHtml(m.subject)}</a> — ${escapeHtml(m.to.join(', '))} <small>${m.receivedAt.toISOString()}</small></li>`,
+        );
+      return send(
+        200,
+        'text/html',
+        page(
+          'Hộp thư thử nghiệm',
+          `<h1>Hộp thư thử nghiệm (${sink.messages.length})</h1><ul>${rows.join('') || '<li>Chưa có thư.</li>'}</ul>`,
+        ),
+      );
     }
     return send(404, 'text/plain', 'not found');
   });

@@ -33,7 +33,13 @@ const DEV_TOKEN_HOURS = 12;
 
 function run(name: string, script: string, env: NodeJS.ProcessEnv, nodeFlags: readonly string[] = []): ChildProcess {
   const child = spawn(process.execPath, [...nodeFlags, script], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const prefix = (chunk: Buffer) => chunk.toString().split('\n').filter(Boolean).map((l) => `[${name}] ${l}`).join('\n');
+  const prefix = (chunk: Buffer) =>
+    chunk
+      .toString()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => `[${name}] ${l}`)
+      .join('\n');
   child.stdout?.on('data', (d: Buffer) => console.log(prefix(d)));
   child.stderr?.on('data', (d: Buffer) => console.error(prefix(d)));
   return child;
@@ -59,9 +65,17 @@ async function main(): Promise<void> {
     let temporalUi = process.env.TEMPORAL_UI_URL || DEFAULTS.TEMPORAL_UI_URL;
     if (!temporalAddress) {
       const [port, uiPort] = [7233, Number(new URL(temporalUi).port || 8233)];
-      if (await portOpen(port)) throw new Error(`Port ${port} is taken: stop what listens there or set TEMPORAL_ADDRESS to use that Temporal server.`);
+      if (await portOpen(port))
+        throw new Error(
+          `Port ${port} is taken: stop what listens there or set TEMPORAL_ADDRESS to use that Temporal server.`,
+        );
       log('Starting the Temporal dev server (state in .data/temporal.db) …');
-      const server: DevServer = await startTemporalDevServer({ port, uiPort, dbFilename: path.join(dataDir, 'temporal.db'), log });
+      const server: DevServer = await startTemporalDevServer({
+        port,
+        uiPort,
+        dbFilename: path.join(dataDir, 'temporal.db'),
+        log,
+      });
       cleanups.push(() => server.stop());
       temporalAddress = server.address;
       temporalUi = server.uiUrl!;
@@ -69,7 +83,8 @@ async function main(): Promise<void> {
     // The dev server above starts with the search attributes; a server of one's own may lack them.
     const { TEMPORAL_NAMESPACE: namespace } = loadTemporalTarget({ ...process.env, TEMPORAL_ADDRESS: temporalAddress });
     const added = await registerSearchAttributesAt(temporalAddress, namespace);
-    if (added.length > 0) log(`Registered the search attributes ${added.join(', ')} in namespace "${namespace}" on ${temporalAddress}.`);
+    if (added.length > 0)
+      log(`Registered the search attributes ${added.join(', ')} in namespace "${namespace}" on ${temporalAddress}.`);
 
     let smtpUrl = process.env.SMTP_URL;
     let mailboxUrl: string | undefined;
@@ -78,7 +93,10 @@ async function main(): Promise<void> {
       const mailboxPort = Number(process.env.DEV_MAILBOX_PORT || 8025);
       const sink: MailSink = await startMailSink({ port: smtpPort });
       const page: http.Server = await startMailboxPage(sink, { port: mailboxPort });
-      cleanups.push(() => sink.close(), () => new Promise<void>((r) => page.close(() => r())));
+      cleanups.push(
+        () => sink.close(),
+        () => new Promise<void>((r) => page.close(() => r())),
+      );
       smtpUrl = `smtp://127.0.0.1:${smtpPort}`;
       mailboxUrl = `http://127.0.0.1:${mailboxPort}`;
     }
@@ -97,19 +115,30 @@ async function main(): Promise<void> {
     const em = orm.em.fork();
     await seedReferenceData(em);
     const seeded = await seedDemo(em);
-    const adminToken = await replaceShortLivedToken(em, { name: 'npm start (this machine)', role: 'admin', hours: DEV_TOKEN_HOURS, actor: 'npm start' });
+    const adminToken = await replaceShortLivedToken(em, {
+      name: 'npm start (this machine)',
+      role: 'admin',
+      hours: DEV_TOKEN_HOURS,
+      actor: 'npm start',
+    });
     await orm.close();
     if (seeded) log('Seeded the demo campaign "demo" (a cycle runs in minutes) with 4 units.');
 
     const dist = path.join(root, 'dist');
     const worker = run('worker', path.join(dist, 'worker', 'main.js'), { ...env, ...WORKER_ENV }, WORKER_NODE_FLAGS);
     const api = run('api', path.join(dist, 'api', 'main.js'), env);
-    for (const [name, child] of [['worker', worker], ['api', api]] as const) {
-      cleanups.push(() => new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }));
+    for (const [name, child] of [
+      ['worker', worker],
+      ['api', api],
+    ] as const) {
+      cleanups.push(
+        () =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null) return resolve();
+            child.once('exit', () => resolve());
+            child.kill('SIGTERM');
+          }),
+      );
       child.once('exit', (code) => {
         log(`${name} exited (code ${code}); stopping everything.`);
         void stopAll().then(() => process.exit(code ?? 1));
@@ -117,7 +146,12 @@ async function main(): Promise<void> {
     }
 
     const deadline = Date.now() + 60_000;
-    while (!(await fetch(`${config.PUBLIC_URL}/healthz`).then((r) => r.ok, () => false))) {
+    while (
+      !(await fetch(`${config.PUBLIC_URL}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      ))
+    ) {
       if (Date.now() > deadline) throw new Error('the API did not answer on /healthz within 60 s');
       await new Promise((r) => setTimeout(r, 300));
     }

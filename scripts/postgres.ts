@@ -18,7 +18,9 @@ const EMBEDDED_PORT = 54329;
 export async function resolveDatabase(dataDir: string, log: (line: string) => void): Promise<ResolvedDatabase> {
   const fromEnv = process.env.DATABASE_URL;
   if (fromEnv) {
-    await ensureDatabase(fromEnv).catch((error: unknown) => log(`(could not create the database, assuming it exists: ${String(error)})`));
+    await ensureDatabase(fromEnv).catch((error: unknown) =>
+      log(`(could not create the database, assuming it exists: ${String(error)})`),
+    );
     return { url: fromEnv, source: 'DATABASE_URL', stop: async () => {} };
   }
   for (const user of [process.env.PGUSER, 'postgres', 'root'].filter(Boolean)) {
@@ -62,5 +64,9 @@ export async function startEmbeddedPostgres(dir: string, port: number): Promise<
   });
   if (!fs.existsSync(path.join(dir, 'PG_VERSION'))) await pg.initialise();
   await pg.start();
-  return { serverUrl: `postgres://postgres:postgres@127.0.0.1:${port}`, start: () => pg.start(), stop: () => pg.stop() };
+  return {
+    serverUrl: `postgres://postgres:postgres@127.0.0.1:${port}`,
+    start: () => pg.start(),
+    stop: () => pg.stop(),
+  };
 }

@@ -23,7 +23,9 @@ export function ensureTemporalCli({ log = console.log } = {}): string {
   const fromEnv = process.env.TEMPORAL_CLI;
   if (fromEnv) {
     if (works(fromEnv)) return fromEnv;
-    throw new Error(`TEMPORAL_CLI=${fromEnv} does not run (\`${fromEnv} --version\` failed). Fix the path or unset it.`);
+    throw new Error(
+      `TEMPORAL_CLI=${fromEnv} does not run (\`${fromEnv} --version\` failed). Fix the path or unset it.`,
+    );
   }
   const found = onPath('temporal');
   if (found) return found;
@@ -39,9 +41,14 @@ export function ensureTemporalCli({ log = console.log } = {}): string {
         `  3. install Go >= 1.25 and run \`npm run temporal:install\` (builds ${TEMPORAL_CLI_MODULE} into .tools/bin).`,
     );
   }
-  log(`Building the Temporal CLI (${TEMPORAL_CLI_MODULE}) into .tools/bin — a few minutes the first time, cached afterwards…`);
+  log(
+    `Building the Temporal CLI (${TEMPORAL_CLI_MODULE}) into .tools/bin — a few minutes the first time, cached afterwards…`,
+  );
   fs.mkdirSync(binDir, { recursive: true });
-  execFileSync(go, ['install', TEMPORAL_CLI_MODULE], { stdio: 'inherit', env: { ...process.env, GOBIN: binDir, CGO_ENABLED: '0' } });
+  execFileSync(go, ['install', TEMPORAL_CLI_MODULE], {
+    stdio: 'inherit',
+    env: { ...process.env, GOBIN: binDir, CGO_ENABLED: '0' },
+  });
   if (!works(cached)) throw new Error(`go install finished but ${cached} does not run.`);
   return cached;
 }

@@ -10,9 +10,11 @@ import { registerSearchAttributesAt } from './lib/search-attributes';
 async function main(): Promise<void> {
   const { TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE } = loadTemporalTarget();
   const added = await registerSearchAttributesAt(TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE);
-  console.log(added.length > 0
-    ? `Registered in namespace "${TEMPORAL_NAMESPACE}" on ${TEMPORAL_ADDRESS}: ${added.join(', ')}.`
-    : `Namespace "${TEMPORAL_NAMESPACE}" on ${TEMPORAL_ADDRESS} already has every search attribute.`);
+  console.log(
+    added.length > 0
+      ? `Registered in namespace "${TEMPORAL_NAMESPACE}" on ${TEMPORAL_ADDRESS}: ${added.join(', ')}.`
+      : `Namespace "${TEMPORAL_NAMESPACE}" on ${TEMPORAL_ADDRESS} already has every search attribute.`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -28,34 +28,52 @@ export interface DevServer {
 
 /** `--search-attribute` flags for the project's custom search attributes. */
 export const searchAttributeFlags = (): string[] =>
-  SEARCH_ATTRIBUTES.flatMap((key) => ['--search-attribute', `${key.name}=${key.type === 'KEYWORD' ? 'Keyword' : key.type}`]);
+  SEARCH_ATTRIBUTES.flatMap((key) => [
+    '--search-attribute',
+    `${key.name}=${key.type === 'KEYWORD' ? 'Keyword' : key.type}`,
+  ]);
 
 export async function startTemporalDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const cli = ensureTemporalCli({ log: options.log ?? console.log });
   const port = options.port ?? (await freePort());
   const args = [
-    'server', 'start-dev',
-    '--ip', '127.0.0.1',
-    '--port', String(port),
-    '--http-port', String(await freePort()),
-    '--metrics-port', String(await freePort()),
-    '--namespace', options.namespace ?? 'default',
-    '--log-level', 'error',
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--http-port',
+    String(await freePort()),
+    '--metrics-port',
+    String(await freePort()),
+    '--namespace',
+    options.namespace ?? 'default',
+    '--log-level',
+    'error',
     ...(options.searchAttributes === false ? [] : searchAttributeFlags()),
     ...(options.uiPort ? ['--ui-port', String(options.uiPort), '--ui-ip', '127.0.0.1'] : ['--headless']),
     ...(options.dbFilename ? ['--db-filename', options.dbFilename] : []),
-    ...Object.entries(options.dynamicConfig ?? {}).flatMap(([k, v]) => ['--dynamic-config-value', `${k}=${JSON.stringify(v)}`]),
+    ...Object.entries(options.dynamicConfig ?? {}).flatMap(([k, v]) => [
+      '--dynamic-config-value',
+      `${k}=${JSON.stringify(v)}`,
+    ]),
   ];
   const child = spawn(cli, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
-  child.stdout?.on('data', (d: Buffer) => { output = (output + d.toString()).slice(-4000); });
-  child.stderr?.on('data', (d: Buffer) => { output = (output + d.toString()).slice(-4000); });
+  child.stdout?.on('data', (d: Buffer) => {
+    output = (output + d.toString()).slice(-4000);
+  });
+  child.stderr?.on('data', (d: Buffer) => {
+    output = (output + d.toString()).slice(-4000);
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const address = `127.0.0.1:${port}`;
 
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`temporal server start-dev exited with code ${child.exitCode}:\n${output}`);
+    if (child.exitCode !== null)
+      throw new Error(`temporal server start-dev exited with code ${child.exitCode}:\n${output}`);
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1000 });
       await connection.workflowService.getSystemInfo({});

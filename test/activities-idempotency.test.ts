@@ -19,10 +19,30 @@ afterAll(async () => {
 
 test('when dispatch, reminder, escalation, consolidation and cycle opening are retried, each email is sent once and each row written once', async () => {
   const units = await createUnits(stack.orm, 2);
-  const campaign = await createCampaign(stack.orm, { deadlineAfterSeconds: 2, reminderSecondsBefore: [1], escalationSecondsAfter: [1, 2], hardCloseSecondsAfter: 3, reviewWindowSeconds: 60, revisionWindowSeconds: 60 });
+  const campaign = await createCampaign(stack.orm, {
+    deadlineAfterSeconds: 2,
+    reminderSecondsBefore: [1],
+    escalationSecondsAfter: [1, 2],
+    hardCloseSecondsAfter: 3,
+    reviewWindowSeconds: 60,
+    revisionWindowSeconds: 60,
+  });
   const mailer = createMailTransport(stack.config.SMTP_URL);
-  const acts = createActivities({ orm: stack.orm, mailer, temporal: stack.client, config: stack.config, now: () => new Date() });
-  const input = { campaignCode: campaign, period: currentPeriod(), requestedBy: 'test', unitCodes: units.map((u) => u.code), workflowId: `retry-${campaign}`, startedAt: new Date(Date.now() - 10_000).toISOString() };
+  const acts = createActivities({
+    orm: stack.orm,
+    mailer,
+    temporal: stack.client,
+    config: stack.config,
+    now: () => new Date(),
+  });
+  const input = {
+    campaignCode: campaign,
+    period: currentPeriod(),
+    requestedBy: 'test',
+    unitCodes: units.map((u) => u.code),
+    workflowId: `retry-${campaign}`,
+    startedAt: new Date(Date.now() - 10_000).toISOString(),
+  };
 
   const first = await acts.openCycle(input);
   const second = await acts.openCycle(input);
@@ -51,7 +71,10 @@ test('when dispatch, reminder, escalation, consolidation and cycle opening are r
 
   await stack.sink.waitFor(() => stack.sink.messages.length >= 4);
   await new Promise((r) => setTimeout(r, 300)); // let any stray duplicate arrive before counting
-  expect(stack.sink.to(units[0]!.headEmail).map((m) => m.subject)).toEqual([expect.stringContaining('Báo cáo tháng'), expect.stringContaining('[Nhắc lần 1]')]);
+  expect(stack.sink.to(units[0]!.headEmail).map((m) => m.subject)).toEqual([
+    expect.stringContaining('Báo cáo tháng'),
+    expect.stringContaining('[Nhắc lần 1]'),
+  ]);
   expect(stack.sink.to(units[1]!.headEmail)).toHaveLength(1);
   expect(stack.sink.to(units[0]!.supervisorEmail)).toHaveLength(1); // one email listing both units
   expect(stack.sink.to(units[0]!.supervisorEmail)[0]!.text).toContain(units[1]!.code);
@@ -67,10 +90,30 @@ test('when dispatch, reminder, escalation, consolidation and cycle opening are r
 
 test('when publication is retried after it committed, the cycle is published once: one audit event, one message per unit', async () => {
   const units = await createUnits(stack.orm, 2);
-  const campaign = await createCampaign(stack.orm, { deadlineAfterSeconds: 60, reminderSecondsBefore: [], escalationSecondsAfter: [70, 80], hardCloseSecondsAfter: 90, reviewWindowSeconds: 60, revisionWindowSeconds: 60 });
+  const campaign = await createCampaign(stack.orm, {
+    deadlineAfterSeconds: 60,
+    reminderSecondsBefore: [],
+    escalationSecondsAfter: [70, 80],
+    hardCloseSecondsAfter: 90,
+    reviewWindowSeconds: 60,
+    revisionWindowSeconds: 60,
+  });
   const mailer = createMailTransport(stack.config.SMTP_URL);
-  const acts = createActivities({ orm: stack.orm, mailer, temporal: stack.client, config: stack.config, now: () => new Date() });
-  const opened = await acts.openCycle({ campaignCode: campaign, period: currentPeriod(), requestedBy: 'test', unitCodes: units.map((u) => u.code), workflowId: `retry-publish-${campaign}`, startedAt: new Date().toISOString() });
+  const acts = createActivities({
+    orm: stack.orm,
+    mailer,
+    temporal: stack.client,
+    config: stack.config,
+    now: () => new Date(),
+  });
+  const opened = await acts.openCycle({
+    campaignCode: campaign,
+    period: currentPeriod(),
+    requestedBy: 'test',
+    unitCodes: units.map((u) => u.code),
+    workflowId: `retry-publish-${campaign}`,
+    startedAt: new Date().toISOString(),
+  });
   await acts.consolidateCycle({ cycleId: opened.cycleId, version: 1 });
   const first = await acts.publishCycle({ cycleId: opened.cycleId, version: 1 });
   const again = await acts.publishCycle({ cycleId: opened.cycleId, version: 1 });
@@ -79,20 +122,82 @@ test('when publication is retried after it committed, the cycle is published onc
 
   await stack.sink.waitFor(() => units.every((u) => stack.sink.to(u.headEmail).length >= 1));
   await new Promise((r) => setTimeout(r, 300)); // let any stray duplicate arrive before counting
-  for (const unit of units) expect(stack.sink.to(unit.headEmail).map((m) => m.subject)).toEqual([expect.stringContaining('Công bố kết quả')]);
+  for (const unit of units)
+    expect(stack.sink.to(unit.headEmail).map((m) => m.subject)).toEqual([expect.stringContaining('Công bố kết quả')]);
   const em = stack.orm.em.fork();
   expect(await em.count(AuditEvent, { cycleId: opened.cycleId, action: 'cycle.published' })).toBe(1);
   expect(await em.count(AuditEvent, { cycleId: opened.cycleId, action: 'cycle.consolidated' })).toBe(1);
   expect(await em.count(Email, { cycleId: opened.cycleId, kind: 'publication' })).toBe(2);
 });
 
+test('when a revision request is retried after it committed, the round is recorded once and each named head is emailed once', async () => {
+  const units = await createUnits(stack.orm, 2);
+  const campaign = await createCampaign(stack.orm, {
+    deadlineAfterSeconds: 60,
+    reminderSecondsBefore: [],
+    escalationSecondsAfter: [70, 80],
+    hardCloseSecondsAfter: 90,
+    reviewWindowSeconds: 60,
+    revisionWindowSeconds: 60,
+  });
+  const mailer = createMailTransport(stack.config.SMTP_URL);
+  const acts = createActivities({
+    orm: stack.orm,
+    mailer,
+    temporal: stack.client,
+    config: stack.config,
+    now: () => new Date(),
+  });
+  const opened = await acts.openCycle({
+    campaignCode: campaign,
+    period: currentPeriod(),
+    requestedBy: 'test',
+    unitCodes: units.map((u) => u.code),
+    workflowId: `retry-revision-${campaign}`,
+    startedAt: new Date().toISOString(),
+  });
+  await acts.consolidateCycle({ cycleId: opened.cycleId, version: 1 });
+  const request = {
+    cycleId: opened.cycleId,
+    version: 1,
+    unitCodes: [units[0]!.code],
+    comment: 'Bổ sung',
+    requestedAt: new Date().toISOString(),
+  };
+  const first = await acts.requestRevision(request);
+  const again = await acts.requestRevision(request);
+  mailer.close();
+  expect(again).toEqual(first);
+  await stack.sink.waitFor(() => stack.sink.to(units[0]!.headEmail).length >= 1);
+  await new Promise((r) => setTimeout(r, 300)); // let any stray duplicate arrive before counting
+  expect(stack.sink.to(units[0]!.headEmail)).toHaveLength(1);
+  expect(stack.sink.to(units[1]!.headEmail)).toHaveLength(0);
+  const em = stack.orm.em.fork();
+  expect(await em.count(AuditEvent, { cycleId: opened.cycleId, action: 'cycle.revision_requested' })).toBe(1);
+  expect(await em.count(AuditEvent, { cycleId: opened.cycleId, action: 'task.revision_requested' })).toBe(1);
+});
+
 test('when the SMTP server refuses a message, the outbox row stays pending with the error and the retry delivers it once', async () => {
   const [unit] = await createUnits(stack.orm, 1);
-  const campaign = await createCampaign(stack.orm, { deadlineAfterSeconds: 60, reminderSecondsBefore: [], escalationSecondsAfter: [1, 2], hardCloseSecondsAfter: 3, reviewWindowSeconds: 60, revisionWindowSeconds: 60 });
+  const campaign = await createCampaign(stack.orm, {
+    deadlineAfterSeconds: 60,
+    reminderSecondsBefore: [],
+    escalationSecondsAfter: [1, 2],
+    hardCloseSecondsAfter: 3,
+    reviewWindowSeconds: 60,
+    revisionWindowSeconds: 60,
+  });
   const broken = createMailTransport('smtp://127.0.0.1:1'); // nothing listens there
   const working = createMailTransport(stack.config.SMTP_URL);
   const deps = { orm: stack.orm, temporal: stack.client, config: stack.config, now: () => new Date() };
-  const opened = await createActivities({ ...deps, mailer: working }).openCycle({ campaignCode: campaign, period: currentPeriod(), requestedBy: 'test', unitCodes: [unit!.code], workflowId: `smtp-${campaign}`, startedAt: new Date().toISOString() });
+  const opened = await createActivities({ ...deps, mailer: working }).openCycle({
+    campaignCode: campaign,
+    period: currentPeriod(),
+    requestedBy: 'test',
+    unitCodes: [unit!.code],
+    workflowId: `smtp-${campaign}`,
+    startedAt: new Date().toISOString(),
+  });
   const taskId = opened.units[0]!.taskId;
 
   const dispatch = { cycleId: opened.cycleId, taskIds: [taskId] };
@@ -106,14 +211,25 @@ test('when the SMTP server refuses a message, the outbox row stays pending with 
   await stack.sink.waitFor(() => stack.sink.to(unit!.headEmail).length === 1);
   await new Promise((r) => setTimeout(r, 300));
   expect(stack.sink.to(unit!.headEmail)).toHaveLength(1);
-  expect(await stack.orm.em.fork().findOneOrFail(Email, { taskId })).toMatchObject({ status: 'sent', attempts: 2, lastError: null });
+  expect(await stack.orm.em.fork().findOneOrFail(Email, { taskId })).toMatchObject({
+    status: 'sent',
+    attempts: 2,
+    lastError: null,
+  });
   broken.close();
   working.close();
 });
 
 test('when a batch dispatch fails on one message and is retried, every unit head gets one link and each task is dispatched once', async () => {
   const units = await createUnits(stack.orm, 4);
-  const campaign = await createCampaign(stack.orm, { deadlineAfterSeconds: 60, reminderSecondsBefore: [], escalationSecondsAfter: [70, 80], hardCloseSecondsAfter: 90, reviewWindowSeconds: 60, revisionWindowSeconds: 60 });
+  const campaign = await createCampaign(stack.orm, {
+    deadlineAfterSeconds: 60,
+    reminderSecondsBefore: [],
+    escalationSecondsAfter: [70, 80],
+    hardCloseSecondsAfter: 90,
+    reviewWindowSeconds: 60,
+    revisionWindowSeconds: 60,
+  });
   const working = createMailTransport(stack.config.SMTP_URL);
   // The third unit head's server refuses the first attempt (a real SMTP failure, then a retry).
   let refused = 0;
@@ -124,7 +240,14 @@ test('when a batch dispatch fails on one message and is retried, every unit head
   }) as never;
   const deps = { orm: stack.orm, temporal: stack.client, config: stack.config, now: () => new Date() };
   const acts = createActivities({ ...deps, mailer: flaky });
-  const opened = await acts.openCycle({ campaignCode: campaign, period: currentPeriod(), requestedBy: 'test', unitCodes: units.map((u) => u.code), workflowId: `batch-${campaign}`, startedAt: new Date().toISOString() });
+  const opened = await acts.openCycle({
+    campaignCode: campaign,
+    period: currentPeriod(),
+    requestedBy: 'test',
+    unitCodes: units.map((u) => u.code),
+    workflowId: `batch-${campaign}`,
+    startedAt: new Date().toISOString(),
+  });
   const taskIds = opened.units.map((u) => u.taskId);
 
   await acts.dispatchTasks({ cycleId: opened.cycleId, taskIds: [taskIds[0]!] }); // dispatched on its own first: not sent again below
@@ -135,7 +258,8 @@ test('when a batch dispatch fails on one message and is retried, every unit head
 
   await stack.sink.waitFor(() => units.every((u) => stack.sink.to(u.headEmail).length >= 1));
   await new Promise((r) => setTimeout(r, 300)); // let any stray duplicate arrive before counting
-  for (const unit of units) expect(stack.sink.to(unit.headEmail).map((m) => m.subject)).toEqual([expect.stringContaining('Báo cáo tháng')]);
+  for (const unit of units)
+    expect(stack.sink.to(unit.headEmail).map((m) => m.subject)).toEqual([expect.stringContaining('Báo cáo tháng')]);
   const em = stack.orm.em.fork();
   const tasks = await em.find(UnitTask, { cycle: opened.cycleId });
   expect(tasks.map((t) => t.state)).toEqual(['dispatched', 'dispatched', 'dispatched', 'dispatched']);
@@ -145,23 +269,53 @@ test('when a batch dispatch fails on one message and is retried, every unit head
   expect(emails.map((e) => e.status)).toEqual(['sent', 'sent', 'sent', 'sent']);
   // Each email is tied to its own task's audit event.
   const audited = await em.find(AuditEvent, { cycleId: opened.cycleId, action: 'task.dispatched' });
-  expect(new Set(emails.map((e) => `${e.taskId}:${audited.find((a) => Number(a.id) === Number(e.auditEventId))?.subjectId}`)))
-    .toEqual(new Set(tasks.map((t) => `${t.id}:${t.id}`)));
+  expect(
+    new Set(
+      emails.map((e) => `${e.taskId}:${audited.find((a) => Number(a.id) === Number(e.auditEventId))?.subjectId}`),
+    ),
+  ).toEqual(new Set(tasks.map((t) => `${t.id}:${t.id}`)));
 });
 
-test('when starting and dispatching a batch\'s units is retried, each unit keeps its one workflow run, also once it has ended, and each head gets one link', async () => {
+test("when starting and dispatching a batch's units is retried, each unit keeps its one workflow run, also once it has ended, and each head gets one link", async () => {
   const units = await createUnits(stack.orm, 2);
-  const campaign = await createCampaign(stack.orm, { deadlineAfterSeconds: 3600, reminderSecondsBefore: [60], escalationSecondsAfter: [60, 120], hardCloseSecondsAfter: 300, reviewWindowSeconds: 60, revisionWindowSeconds: 60 });
+  const campaign = await createCampaign(stack.orm, {
+    deadlineAfterSeconds: 3600,
+    reminderSecondsBefore: [60],
+    escalationSecondsAfter: [60, 120],
+    hardCloseSecondsAfter: 300,
+    reviewWindowSeconds: 60,
+    revisionWindowSeconds: 60,
+  });
   const mailer = createMailTransport(stack.config.SMTP_URL);
-  const acts = createActivities({ orm: stack.orm, mailer, temporal: stack.client, config: stack.config, now: () => new Date() });
+  const acts = createActivities({
+    orm: stack.orm,
+    mailer,
+    temporal: stack.client,
+    config: stack.config,
+    now: () => new Date(),
+  });
   const cycleWorkflowId = `retry-start-${campaign}`;
-  const opened = await acts.openCycle({ campaignCode: campaign, period: currentPeriod(), requestedBy: 'test', unitCodes: units.map((u) => u.code), workflowId: cycleWorkflowId, startedAt: new Date().toISOString() });
+  const opened = await acts.openCycle({
+    campaignCode: campaign,
+    period: currentPeriod(),
+    requestedBy: 'test',
+    unitCodes: units.map((u) => u.code),
+    workflowId: cycleWorkflowId,
+    startedAt: new Date().toISOString(),
+  });
   const input = {
-    cycleId: opened.cycleId, cycleWorkflowId, batchWorkflowId: `${cycleWorkflowId}-batch-1`, taskQueue: `no-worker-${campaign}`, // no worker runs them
-    campaignCode: campaign, period: currentPeriod(), schedule: opened.plan.schedule, units: opened.units,
+    cycleId: opened.cycleId,
+    cycleWorkflowId,
+    batchWorkflowId: `${cycleWorkflowId}-batch-1`,
+    taskQueue: `no-worker-${campaign}`, // no worker runs them
+    campaignCode: campaign,
+    period: currentPeriod(),
+    schedule: opened.plan.schedule,
+    units: opened.units,
   };
   const ids = opened.units.map((u) => `${cycleWorkflowId}-unit-${u.unitCode}`);
-  const runIds = async (): Promise<string[]> => Promise.all(ids.map(async (id) => (await stack.client.workflow.getHandle(id).describe()).runId));
+  const runIds = async (): Promise<string[]> =>
+    Promise.all(ids.map(async (id) => (await stack.client.workflow.getHandle(id).describe()).runId));
 
   expect(await acts.startAndDispatchUnits(input)).toEqual({ started: 2, dispatched: 2 });
   const first = await runIds();

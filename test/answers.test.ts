@@ -33,24 +33,32 @@ describe('report validation against the template', () => {
       recommendations: 'x'.repeat(defaultTemplate.limits.textMaxLength + 1),
       extra: 1,
     });
-    expect(errors).toEqual(expect.arrayContaining([
-      'indicators.IND01: must be between 0 and 1000',
-      'keyTasks.KT02.status: must be one of: not_started, in_progress, done',
-      'keyTasks.KT99: is not a key task of this template',
-      `recommendations: must be at most ${defaultTemplate.limits.textMaxLength} characters`,
-      'extra: is not a field of this report',
-    ]));
+    expect(errors).toEqual(
+      expect.arrayContaining([
+        'indicators.IND01: must be between 0 and 1000',
+        'keyTasks.KT02.status: must be one of: not_started, in_progress, done',
+        'keyTasks.KT99: is not a key task of this template',
+        `recommendations: must be at most ${defaultTemplate.limits.textMaxLength} characters`,
+        'extra: is not a field of this report',
+      ]),
+    );
   });
 
   test('NaN, Infinity and numbers given as text are not numbers', () => {
     for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, '0.7']) {
-      expect(errorsOf({ ...validAnswers(), indicators: { IND01: bad } })).toEqual(['indicators.IND01: must be a number']);
+      expect(errorsOf({ ...validAnswers(), indicators: { IND01: bad } })).toEqual([
+        'indicators.IND01: must be a number',
+      ]);
     }
   });
 
   test('a task reported as started needs its text; a proposal needs its nominee', () => {
     const a = validAnswers();
-    expect(errorsOf({ ...a, keyTasks: { ...a.keyTasks, KT01: { status: 'done', text: '' } } })).toEqual(['keyTasks.KT01.text: is required']);
-    expect(errorsOf({ ...a, proposals: [{ ...a.proposals[0], nominee: '' }] })).toEqual(['proposals.0.nominee: is required']);
+    expect(errorsOf({ ...a, keyTasks: { ...a.keyTasks, KT01: { status: 'done', text: '' } } })).toEqual([
+      'keyTasks.KT01.text: is required',
+    ]);
+    expect(errorsOf({ ...a, proposals: [{ ...a.proposals[0], nominee: '' }] })).toEqual([
+      'proposals.0.nominee: is required',
+    ]);
   });
 });

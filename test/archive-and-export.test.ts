@@ -44,31 +44,70 @@ test('a published cycle archives every history, each replays against the current
   const auditor = await stack.token('auditor');
   const council = [await stack.token('council'), await stack.token('council')];
   const units = await createUnits(stack.orm, 2);
-  const campaign = await createCampaign(stack.orm, { deadlineAfterSeconds: 120, reminderSecondsBefore: [], escalationSecondsAfter: [60, 120], hardCloseSecondsAfter: 180, reviewWindowSeconds: 600, revisionWindowSeconds: 600 });
+  const campaign = await createCampaign(stack.orm, {
+    deadlineAfterSeconds: 120,
+    reminderSecondsBefore: [],
+    escalationSecondsAfter: [60, 120],
+    hardCloseSecondsAfter: 180,
+    reviewWindowSeconds: 600,
+    revisionWindowSeconds: 600,
+  });
   const period = currentPeriod();
   const base = `/api/v1/cycles/${campaign}/${period}`;
-  const { body: { workflowId } } = await api<{ workflowId: string }>(stack.baseUrl, 'POST', '/api/v1/cycles', { token: admin, body: { campaign, period, units: units.map((u) => u.code) } });
+  const {
+    body: { workflowId },
+  } = await api<{ workflowId: string }>(stack.baseUrl, 'POST', '/api/v1/cycles', {
+    token: admin,
+    body: { campaign, period, units: units.map((u) => u.code) },
+  });
   for (const unit of units) {
     await stack.sink.waitFor(() => stack.sink.to(unit.headEmail).length === 1);
-    expect((await submitByLink(stack.baseUrl, linkIn(stack.sink.to(unit.headEmail)[0]!.text, stack.baseUrl))).status).toBe(201);
+    expect(
+      (await submitByLink(stack.baseUrl, linkIn(stack.sink.to(unit.headEmail)[0]!.text, stack.baseUrl))).status,
+    ).toBe(201);
   }
-  await eventually(async () => ((await api<{ stage: string }>(stack.baseUrl, 'GET', `${base}/review`, { token: admin })).body.stage === 'review' ? true : undefined));
-  for (const token of council) expect((await api(stack.baseUrl, 'POST', `${base}/ballots`, { token, body: { version: 1, choice: 'approve' } })).status).toBe(201);
+  await eventually(async () =>
+    (await api<{ stage: string }>(stack.baseUrl, 'GET', `${base}/review`, { token: admin })).body.stage === 'review'
+      ? true
+      : undefined,
+  );
+  for (const token of council)
+    expect(
+      (await api(stack.baseUrl, 'POST', `${base}/ballots`, { token, body: { version: 1, choice: 'approve' } })).status,
+    ).toBe(201);
   await stack.client.workflow.getHandle(workflowId).result();
 
   const ids = [workflowId, `${workflowId}-batch-1`, ...units.map((u) => `${workflowId}-unit-${u.code}`)].sort();
-  const listed = await eventually(async () => {
-    const res = await api<{ workflowId: string; status: string; events: number; sha256: string }[]>(stack.baseUrl, 'GET', `${base}/histories`, { token: auditor });
-    return res.body.length === ids.length ? res.body : undefined;
-  }, { what: 'the archived histories of the cycle, its unit batch and its two units' });
+  const listed = await eventually(
+    async () => {
+      const res = await api<{ workflowId: string; status: string; events: number; sha256: string }[]>(
+        stack.baseUrl,
+        'GET',
+        `${base}/histories`,
+        { token: auditor },
+      );
+      return res.body.length === ids.length ? res.body : undefined;
+    },
+    { what: 'the archived histories of the cycle, its unit batch and its two units' },
+  );
   expect(listed.map((h) => h.workflowId)).toEqual(ids);
   expect(listed.every((h) => h.status === 'COMPLETED' && h.events > 5)).toBe(true);
   expect(await stack.client.workflow.getHandle(`${workflowId}-archive`).result()).toBe(ids.length);
-  await recordHistories(stack.client, 'cycle-archived', [workflowId, `${workflowId}-batch-1`, ...units.map((u) => `${workflowId}-unit-${u.code}`), `${workflowId}-archive`]);
+  await recordHistories(stack.client, 'cycle-archived', [
+    workflowId,
+    `${workflowId}-batch-1`,
+    ...units.map((u) => `${workflowId}-unit-${u.code}`),
+    `${workflowId}-archive`,
+  ]);
 
-  const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve(WORKFLOWS_PATH), logger: { info() {}, warn() {}, error() {}, debug() {}, trace() {}, log() {} } as never });
+  const workflowBundle = await bundleWorkflowCode({
+    workflowsPath: require.resolve(WORKFLOWS_PATH),
+    logger: { info() {}, warn() {}, error() {}, debug() {}, trace() {}, log() {} } as never,
+  });
   for (const id of ids) {
-    const { body } = await api<{ history: unknown }>(stack.baseUrl, 'GET', `${base}/histories/${id}`, { token: auditor });
+    const { body } = await api<{ history: unknown }>(stack.baseUrl, 'GET', `${base}/histories/${id}`, {
+      token: auditor,
+    });
     await Worker.runReplayHistory({ workflowBundle }, body.history as never, id);
   }
 
@@ -76,10 +115,23 @@ test('a published cycle archives every history, each replays against the current
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toBe('application/gzip');
   const files = await untar(await res.arrayBuffer());
-  const manifest = JSON.parse(files.get(`${workflowId}/manifest.json`)!) as { auditChain: { ok: boolean }; files: { name: string; sha256: string }[] };
+  const manifest = JSON.parse(files.get(`${workflowId}/manifest.json`)!) as {
+    auditChain: { ok: boolean };
+    files: { name: string; sha256: string }[];
+  };
   expect(manifest.auditChain.ok).toBe(true);
   for (const f of manifest.files) expect(sha256(files.get(`${workflowId}/${f.name}`)!)).toBe(f.sha256);
-  expect(manifest.files.map((f) => f.name)).toEqual(expect.arrayContaining(['audit-events.jsonl', 'emails.jsonl', 'submissions.jsonl', 'consolidated-reports.jsonl', 'ballots.jsonl', 'decisions.jsonl', ...ids.map((id) => `histories/${id}.json`)]));
+  expect(manifest.files.map((f) => f.name)).toEqual(
+    expect.arrayContaining([
+      'audit-events.jsonl',
+      'emails.jsonl',
+      'submissions.jsonl',
+      'consolidated-reports.jsonl',
+      'ballots.jsonl',
+      'decisions.jsonl',
+      ...ids.map((id) => `histories/${id}.json`),
+    ]),
+  );
   expect(files.get(`${workflowId}/audit-events.jsonl`)).toContain('cycle.published');
   expect(files.get(`${workflowId}/ballots.jsonl`)!.trim().split('\n')).toHaveLength(2);
 });

@@ -16,20 +16,39 @@ beforeAll(async () => {
   auditor = await stack.token('auditor');
   const admin = await stack.token('admin');
   const units = await createUnits(stack.orm, 3);
-  const campaign = await createCampaign(stack.orm, { deadlineAfterSeconds: 300, reminderSecondsBefore: [], escalationSecondsAfter: [60, 120], hardCloseSecondsAfter: 180, reviewWindowSeconds: 600, revisionWindowSeconds: 600 });
-  await api(stack.baseUrl, 'POST', '/api/v1/cycles', { token: admin, body: { campaign, period: currentPeriod(), units: units.map((u) => u.code) } });
+  const campaign = await createCampaign(stack.orm, {
+    deadlineAfterSeconds: 300,
+    reminderSecondsBefore: [],
+    escalationSecondsAfter: [60, 120],
+    hardCloseSecondsAfter: 180,
+    reviewWindowSeconds: 600,
+    revisionWindowSeconds: 600,
+  });
+  await api(stack.baseUrl, 'POST', '/api/v1/cycles', {
+    token: admin,
+    body: { campaign, period: currentPeriod(), units: units.map((u) => u.code) },
+  });
   await stack.sink.waitFor(() => units.every((u) => stack.sink.to(u.headEmail).length === 1));
   db = new Client({ connectionString: stack.config.DATABASE_URL });
   await db.connect();
-  await eventually(async () => (Number((await db.query('SELECT count(*) AS n FROM audit_event')).rows[0].n) >= 4 ? true : undefined), { what: 'audit events' });
+  await eventually(
+    async () => (Number((await db.query('SELECT count(*) AS n FROM audit_event')).rows[0].n) >= 4 ? true : undefined),
+    { what: 'audit events' },
+  );
 });
 afterAll(async () => {
   await db?.end();
   await stack?.stop();
 });
 
-interface Report { ok: boolean; rows: number; head: { seq: number; hash: string }; firstBreak: { seq: number; problem: string } | null }
-const verify = async (): Promise<Report> => (await api<Report>(stack.baseUrl, 'GET', '/api/v1/audit/verify', { token: auditor })).body;
+interface Report {
+  ok: boolean;
+  rows: number;
+  head: { seq: number; hash: string };
+  firstBreak: { seq: number; problem: string } | null;
+}
+const verify = async (): Promise<Report> =>
+  (await api<Report>(stack.baseUrl, 'GET', '/api/v1/audit/verify', { token: auditor })).body;
 
 /** Runs `sql` as a superuser with triggers bypassed, then puts everything back as it was. */
 async function behindTheBack(sql: string, params: unknown[] = []): Promise<void> {
@@ -49,18 +68,39 @@ test('an untouched log verifies, from the API', async () => {
 test('concurrent writers chain without gaps at commit; a rolled-back writer leaves nothing behind', async () => {
   const before = (await verify()).rows;
   const actor = { kind: 'system' as const, id: 'audit-chain.test' };
-  const outcomes = await Promise.all(Array.from({ length: 40 }, (_, i) => stack.orm.em.fork().transactional(async (em) => {
-    const first = await appendAudit(em, { actor, action: 'test.concurrent', subjectType: 'test', subjectId: `w${i}`, after: { step: 1 } });
-    await new Promise((resolve) => setTimeout(resolve, (i * 7) % 25)); // writers interleave and commit out of order
-    const second = await appendAudit(em, { actor, action: 'test.concurrent', subjectType: 'test', subjectId: `w${i}`, after: { step: 2 } });
-    if (i % 8 === 0) throw new Error('rolled back');
-    return [first, second];
-  }).catch(() => [])));
+  const outcomes = await Promise.all(
+    Array.from({ length: 40 }, (_, i) =>
+      stack.orm.em
+        .fork()
+        .transactional(async (em) => {
+          const first = await appendAudit(em, {
+            actor,
+            action: 'test.concurrent',
+            subjectType: 'test',
+            subjectId: `w${i}`,
+            after: { step: 1 },
+          });
+          await new Promise((resolve) => setTimeout(resolve, (i * 7) % 25)); // writers interleave and commit out of order
+          const second = await appendAudit(em, {
+            actor,
+            action: 'test.concurrent',
+            subjectType: 'test',
+            subjectId: `w${i}`,
+            after: { step: 2 },
+          });
+          if (i % 8 === 0) throw new Error('rolled back');
+          return [first, second];
+        })
+        .catch(() => []),
+    ),
+  );
   const committed = outcomes.flat();
   expect(committed).toHaveLength(70);
   const report = await verify();
   expect(report).toMatchObject({ ok: true, rows: before + 70, firstBreak: null });
-  const { rows } = await db.query("SELECT id, subject_id, after FROM audit_event WHERE action = 'test.concurrent' ORDER BY seq");
+  const { rows } = await db.query(
+    "SELECT id, subject_id, after FROM audit_event WHERE action = 'test.concurrent' ORDER BY seq",
+  );
   expect(rows.map((r) => Number(r.id)).sort((a, b) => a - b)).toEqual([...committed].sort((a, b) => a - b));
   expect(rows.some((r) => ['w0', 'w8', 'w16', 'w24', 'w32'].includes(r.subject_id))).toBe(false);
   // Each writer's two events are in its own order, and none is left waiting to be chained.
@@ -73,16 +113,26 @@ test('concurrent writers chain without gaps at commit; a rolled-back writer leav
 
 test('events sealed after commit are chained in groups in id order; one whose writer died before sealing is chained by the next seal', async () => {
   const before = (await verify()).rows;
-  const event = (subjectId: string): string => auditContent({ actor: { kind: 'system', id: 'audit-chain.test' }, action: 'test.sealed', subjectType: 'test', subjectId });
+  const event = (subjectId: string): string =>
+    auditContent({
+      actor: { kind: 'system', id: 'audit-chain.test' },
+      action: 'test.sealed',
+      subjectType: 'test',
+      subjectId,
+    });
   const insert = 'INSERT INTO audit_pending (content, seal_after_commit) VALUES ($1, true) RETURNING id';
   // Committed, then its writer died: not chained yet, and nothing else picks it up at commit.
   const orphan = Number((await db.query(insert, [event('orphan')])).rows[0].id);
-  expect(Number((await db.query("SELECT count(*) AS n FROM audit_event WHERE action = 'test.sealed'")).rows[0].n)).toBe(0);
+  expect(Number((await db.query("SELECT count(*) AS n FROM audit_event WHERE action = 'test.sealed'")).rows[0].n)).toBe(
+    0,
+  );
   // 30 writers commit, then each seals: whoever holds the lock chains what has committed so far.
-  const sealed = await Promise.all(Array.from({ length: 30 }, async (_, i) => {
-    await stack.orm.em.fork().execute(insert.replace('$1', '?'), [event(`s${i}`)]);
-    return sealAuditChain(stack.orm.em.fork());
-  }));
+  const sealed = await Promise.all(
+    Array.from({ length: 30 }, async (_, i) => {
+      await stack.orm.em.fork().execute(insert.replace('$1', '?'), [event(`s${i}`)]);
+      return sealAuditChain(stack.orm.em.fork());
+    }),
+  );
   expect(sealed.reduce((a, b) => a + b, 0)).toBe(31);
   expect(Number((await db.query('SELECT count(*) AS n FROM audit_pending')).rows[0].n)).toBe(0);
   expect(await verify()).toMatchObject({ ok: true, rows: before + 31, firstBreak: null });
@@ -103,9 +153,13 @@ test('the database refuses UPDATE, DELETE and TRUNCATE on the audit log', async 
 });
 
 test('an edited row is found', async () => {
-  const { rows } = await db.query("SELECT after FROM audit_event WHERE seq = 2");
+  const { rows } = await db.query('SELECT after FROM audit_event WHERE seq = 2');
   await behindTheBack("UPDATE audit_event SET after = jsonb_set(after, '{state}', '\"submitted\"') WHERE seq = 2");
-  expect((await verify()).firstBreak).toEqual({ seq: 2, id: expect.any(Number), problem: 'content does not match its hash' });
+  expect((await verify()).firstBreak).toEqual({
+    seq: 2,
+    id: expect.any(Number),
+    problem: 'content does not match its hash',
+  });
   await behindTheBack('UPDATE audit_event SET after = $1 WHERE seq = 2', [JSON.stringify(rows[0].after)]);
   expect((await verify()).ok).toBe(true);
 });
@@ -117,7 +171,22 @@ test('a deleted row is found', async () => {
   const r = rows[0];
   await behindTheBack(
     'INSERT INTO audit_event (id, seq, occurred_at, actor_kind, actor_id, action, subject_type, subject_id, cycle_id, before, after, origin, prev_hash, hash) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)',
-    [r.id, r.seq, r.occurred_at, r.actor_kind, r.actor_id, r.action, r.subject_type, r.subject_id, r.cycle_id, JSON.stringify(r.before), JSON.stringify(r.after), r.origin, r.prev_hash, r.hash],
+    [
+      r.id,
+      r.seq,
+      r.occurred_at,
+      r.actor_kind,
+      r.actor_id,
+      r.action,
+      r.subject_type,
+      r.subject_id,
+      r.cycle_id,
+      JSON.stringify(r.before),
+      JSON.stringify(r.after),
+      r.origin,
+      r.prev_hash,
+      r.hash,
+    ],
   );
   expect((await verify()).ok).toBe(true);
 });
@@ -126,7 +195,18 @@ test('an inserted row is found, even one whose own hash is right', async () => {
   // Make room at position 2 by shifting the rest, then slip in a row that hashes correctly on
   // top of row 1: its successor no longer chains to it.
   const { rows } = await db.query('SELECT hash FROM audit_event WHERE seq = 1');
-  const content = { occurredAt: new Date().toISOString(), actorKind: 'user', actorId: 'intruder', action: 'task.submitted', subjectType: 'unit_task', subjectId: '1', cycleId: null, before: null, after: null, origin: null };
+  const content = {
+    occurredAt: new Date().toISOString(),
+    actorKind: 'user',
+    actorId: 'intruder',
+    action: 'task.submitted',
+    subjectType: 'unit_task',
+    subjectId: '1',
+    cycleId: null,
+    before: null,
+    after: null,
+    origin: null,
+  };
   await behindTheBack('UPDATE audit_event SET seq = seq + 1000000 WHERE seq >= 2');
   await behindTheBack('UPDATE audit_event SET seq = seq - 1000000 + 1 WHERE seq >= 1000000');
   await behindTheBack(

@@ -11,7 +11,11 @@ describe('the monthly calendar in Asia/Ho_Chi_Minh', () => {
     expect(local(plan.schedule.deadline)).toBe('2026-11-20 17:00:00'); // a Friday
     expect(plan.dataFrom).toBe('2026-10-15');
     expect(plan.dataTo).toBe('2026-11-14');
-    expect(plan.schedule.reminders.map(local)).toEqual(['2026-11-17 08:00:00', '2026-11-19 08:00:00', '2026-11-20 08:00:00']);
+    expect(plan.schedule.reminders.map(local)).toEqual([
+      '2026-11-17 08:00:00',
+      '2026-11-19 08:00:00',
+      '2026-11-20 08:00:00',
+    ]);
   });
 
   test('when the 20th falls on a weekend, the deadline moves to the next working day', () => {
@@ -51,7 +55,20 @@ describe('the monthly calendar in Asia/Ho_Chi_Minh', () => {
 
 describe('relative timing for tests and demos', () => {
   test('every instant is an offset in seconds from the start', () => {
-    const plan = planCycle({ kind: 'relative', deadlineAfterSeconds: 60, reminderSecondsBefore: [30, 10], escalationSecondsAfter: [5, 10], hardCloseSecondsAfter: 20, reviewWindowSeconds: 30, revisionWindowSeconds: 15 }, parsePeriod('2026-11')!, '2026-11-23T00:00:00.000Z', new Set());
+    const plan = planCycle(
+      {
+        kind: 'relative',
+        deadlineAfterSeconds: 60,
+        reminderSecondsBefore: [30, 10],
+        escalationSecondsAfter: [5, 10],
+        hardCloseSecondsAfter: 20,
+        reviewWindowSeconds: 30,
+        revisionWindowSeconds: 15,
+      },
+      parsePeriod('2026-11')!,
+      '2026-11-23T00:00:00.000Z',
+      new Set(),
+    );
     expect(plan.schedule).toEqual({
       deadline: '2026-11-23T00:01:00.000Z',
       reminders: ['2026-11-23T00:00:30.000Z', '2026-11-23T00:00:50.000Z'],

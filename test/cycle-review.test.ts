@@ -7,7 +7,17 @@ import { CommendationDecision, ConsolidatedReport, Cycle, Submission, UnitTask }
 import type { ConsolidatedReportContent } from '../domain/consolidation';
 import { recordHistories } from './support/histories';
 import { startStack, type Stack } from './support/stack';
-import { api, createCampaign, createUnits, currentPeriod, eventually, linkIn, submitByLink, validAnswers, type TestUnit } from './support/fixtures';
+import {
+  api,
+  createCampaign,
+  createUnits,
+  currentPeriod,
+  eventually,
+  linkIn,
+  submitByLink,
+  validAnswers,
+  type TestUnit,
+} from './support/fixtures';
 import { readConsolidatedReport } from '../db/consolidated-report';
 
 let stack: Stack;
@@ -16,7 +26,11 @@ let council: string[];
 beforeAll(async () => {
   stack = await startStack();
   admin = await stack.token('admin');
-  council = [await stack.token('council', 'Chủ tịch'), await stack.token('council', 'Phó Chủ tịch'), await stack.token('council', 'Ủy viên')];
+  council = [
+    await stack.token('council', 'Chủ tịch'),
+    await stack.token('council', 'Phó Chủ tịch'),
+    await stack.token('council', 'Ủy viên'),
+  ];
 });
 afterAll(async () => {
   await stack?.stop();
@@ -25,10 +39,18 @@ afterAll(async () => {
 /** Starts a cycle whose units all report at once; answers once version 1 is under review. */
 async function cycleUnderReview(units: readonly TestUnit[], reviewWindowSeconds: number) {
   const campaign = await createCampaign(stack.orm, {
-    deadlineAfterSeconds: 120, reminderSecondsBefore: [], escalationSecondsAfter: [60, 120], hardCloseSecondsAfter: 180, reviewWindowSeconds, revisionWindowSeconds: 60,
+    deadlineAfterSeconds: 120,
+    reminderSecondsBefore: [],
+    escalationSecondsAfter: [60, 120],
+    hardCloseSecondsAfter: 180,
+    reviewWindowSeconds,
+    revisionWindowSeconds: 60,
   });
   const period = currentPeriod();
-  const res = await api<{ workflowId: string }>(stack.baseUrl, 'POST', '/api/v1/cycles', { token: admin, body: { campaign, period, units: units.map((u) => u.code) } });
+  const res = await api<{ workflowId: string }>(stack.baseUrl, 'POST', '/api/v1/cycles', {
+    token: admin,
+    body: { campaign, period, units: units.map((u) => u.code) },
+  });
   expect(res.status).toBe(201);
   const links: string[] = [];
   for (const [i, unit] of units.entries()) {
@@ -38,41 +60,76 @@ async function cycleUnderReview(units: readonly TestUnit[], reviewWindowSeconds:
     expect((await submitByLink(stack.baseUrl, link, validAnswers(`Đơn vị ${i + 1}`))).status).toBe(201);
   }
   const base = `/api/v1/cycles/${campaign}/${period}`;
-  await eventually(async () => ((await api<{ stage: string }>(stack.baseUrl, 'GET', `${base}/review`, { token: council[0] })).body.stage === 'review' ? true : undefined), { what: 'the review to open' });
+  await eventually(
+    async () =>
+      (await api<{ stage: string }>(stack.baseUrl, 'GET', `${base}/review`, { token: council[0] })).body.stage ===
+      'review'
+        ? true
+        : undefined,
+    { what: 'the review to open' },
+  );
   const cycle = await stack.orm.em.fork().findOneOrFail(Cycle, { workflowId: res.body.workflowId });
   return { campaign, period, base, links, cycle, workflowId: res.body.workflowId };
 }
 
-const vote = (token: string, path: string, body: unknown) => api<{ message?: string; field?: string }>(stack.baseUrl, 'POST', path, { token, body });
+const vote = (token: string, path: string, body: unknown) =>
+  api<{ message?: string; field?: string }>(stack.baseUrl, 'POST', path, { token, body });
 
 test('when two of three members approve, the report is approved, each proposal is decided by its own ballots, and every unit gets the publication', async () => {
   const units = await createUnits(stack.orm, 2);
   const { base, cycle, workflowId } = await cycleUnderReview(units, 2);
 
   // No vote within the window: the secretariat is told, and the review stays open.
-  await stack.sink.waitFor(() => stack.sink.to(stack.config.SECRETARIAT_EMAIL).some((m) => m.subject.includes('Hết thời hạn xem xét')));
+  await stack.sink.waitFor(() =>
+    stack.sink.to(stack.config.SECRETARIAT_EMAIL).some((m) => m.subject.includes('Hết thời hạn xem xét')),
+  );
 
-  const report = await api<{ content: ConsolidatedReportContent }>(stack.baseUrl, 'GET', `${base}/consolidated-reports/1`, { token: council[0] });
+  const report = await api<{ content: ConsolidatedReportContent }>(
+    stack.baseUrl,
+    'GET',
+    `${base}/consolidated-reports/1`,
+    { token: council[0] },
+  );
   const [p1, p2] = report.body.content.proposals.map((p) => p.id);
   expect(p1).toBeDefined();
   expect(p2).toBeDefined();
 
   // Proposal 1: two approvals → approved. Proposal 2: one approval, one rejection → not approved.
-  expect((await vote(council[0]!, `${base}/proposals/${p1}/ballots`, { version: 1, choice: 'approve' })).status).toBe(201);
-  expect((await vote(council[1]!, `${base}/proposals/${p1}/ballots`, { version: 1, choice: 'approve' })).status).toBe(201);
-  expect((await vote(council[0]!, `${base}/proposals/${p2}/ballots`, { version: 1, choice: 'approve' })).status).toBe(201);
-  expect((await vote(council[1]!, `${base}/proposals/${p2}/ballots`, { version: 1, choice: 'reject' })).status).toBe(201);
+  expect((await vote(council[0]!, `${base}/proposals/${p1}/ballots`, { version: 1, choice: 'approve' })).status).toBe(
+    201,
+  );
+  expect((await vote(council[1]!, `${base}/proposals/${p1}/ballots`, { version: 1, choice: 'approve' })).status).toBe(
+    201,
+  );
+  expect((await vote(council[0]!, `${base}/proposals/${p2}/ballots`, { version: 1, choice: 'approve' })).status).toBe(
+    201,
+  );
+  expect((await vote(council[1]!, `${base}/proposals/${p2}/ballots`, { version: 1, choice: 'reject' })).status).toBe(
+    201,
+  );
 
   // An administrator cannot vote; a member cannot vote twice; a wrong version names the field.
   expect((await vote(admin, `${base}/ballots`, { version: 1, choice: 'approve' })).status).toBe(403);
   expect((await vote(council[0]!, `${base}/ballots`, { version: 1, choice: 'approve' })).status).toBe(201);
-  const twice = await vote(council[0]!, `${base}/ballots`, { version: 1, choice: 'request_revision', unitCodes: [units[0]!.code], comment: 'Đổi ý' });
+  const twice = await vote(council[0]!, `${base}/ballots`, {
+    version: 1,
+    choice: 'request_revision',
+    unitCodes: [units[0]!.code],
+    comment: 'Đổi ý',
+  });
   expect(twice.status).toBe(409);
   expect(twice.body.message).toContain('already voted');
-  expect((await vote(council[1]!, `${base}/ballots`, { version: 2, choice: 'approve' })).body).toMatchObject({ field: 'version' });
+  expect((await vote(council[1]!, `${base}/ballots`, { version: 2, choice: 'approve' })).body).toMatchObject({
+    field: 'version',
+  });
 
   // One approval of three members is below quorum (2/3): still under review.
-  const status = await api<{ voted: string[]; quorumReached: boolean; ballots?: unknown }>(stack.baseUrl, 'GET', `${base}/review`, { token: council[2] });
+  const status = await api<{ voted: string[]; quorumReached: boolean; ballots?: unknown }>(
+    stack.baseUrl,
+    'GET',
+    `${base}/review`,
+    { token: council[2] },
+  );
   expect(status.body).toMatchObject({ voted: ['Chủ tịch'], quorumReached: false });
   expect(status.body.ballots).toBeUndefined(); // secret ballots: who voted, not how
 
@@ -83,7 +140,10 @@ test('when two of three members approve, the report is approved, each proposal i
   const em = stack.orm.em.fork();
   expect((await em.findOneOrFail(Cycle, cycle.id)).stage).toBe('closed');
   const decisions = await em.find(CommendationDecision, { cycle: cycle.id }, { orderBy: { proposalId: 'asc' } });
-  expect(decisions.map((d) => [d.proposalId, d.approved, d.approvals, d.rejections])).toEqual([[p1, true, 2, 0], [p2, false, 1, 1]]);
+  expect(decisions.map((d) => [d.proposalId, d.approved, d.approvals, d.rejections])).toEqual([
+    [p1, true, 2, 0],
+    [p2, false, 1, 1],
+  ]);
   expect((await em.find(UnitTask, { cycle: cycle.id })).map((t) => t.state)).toEqual(['accepted', 'accepted']);
   // Every unit reads the totals and the decision on its own proposal (each unit proposed one).
   const decisionOf = new Map(decisions.map((d) => [d.unitCode, d.approved]));
@@ -102,8 +162,22 @@ test('when the council asks for a revision, only the named unit is reopened with
   const { base, cycle, links, workflowId } = await cycleUnderReview(units, 600);
   const [named, other] = units;
 
-  const revise = { version: 1, choice: 'request_revision', unitCodes: [named!.code], comment: 'Bổ sung số liệu chỉ tiêu IND01' };
-  expect((await vote(council[0]!, `${base}/ballots`, { version: 1, choice: 'request_revision', unitCodes: ['NO-SUCH-UNIT'], comment: 'x y z' })).body).toMatchObject({ field: 'unitCodes' });
+  const revise = {
+    version: 1,
+    choice: 'request_revision',
+    unitCodes: [named!.code],
+    comment: 'Bổ sung số liệu chỉ tiêu IND01',
+  };
+  expect(
+    (
+      await vote(council[0]!, `${base}/ballots`, {
+        version: 1,
+        choice: 'request_revision',
+        unitCodes: ['NO-SUCH-UNIT'],
+        comment: 'x y z',
+      })
+    ).body,
+  ).toMatchObject({ field: 'unitCodes' });
   expect((await vote(council[0]!, `${base}/ballots`, revise)).status).toBe(201);
   expect((await vote(council[1]!, `${base}/ballots`, revise)).status).toBe(201);
 
@@ -112,25 +186,56 @@ test('when the council asks for a revision, only the named unit is reopened with
   expect(revisionMail.text).toContain('Bổ sung số liệu chỉ tiêu IND01');
   expect(stack.sink.to(other!.headEmail).some((m) => m.subject.includes('Đề nghị chỉnh sửa'))).toBe(false);
   const em = stack.orm.em.fork();
-  expect((await em.findOneOrFail(UnitTask, { cycle: cycle.id, unit: { code: named!.code } })).state).toBe('revision_requested');
-  expect((await em.fork().findOneOrFail(UnitTask, { cycle: cycle.id, unit: { code: other!.code } })).state).toBe('submitted');
+  expect((await em.findOneOrFail(UnitTask, { cycle: cycle.id, unit: { code: named!.code } })).state).toBe(
+    'revision_requested',
+  );
+  expect((await em.fork().findOneOrFail(UnitTask, { cycle: cycle.id, unit: { code: other!.code } })).state).toBe(
+    'submitted',
+  );
 
   // The form opens with the previous answers; the unit resubmits through the same link.
   const page = await (await fetch(links[0]!)).text();
   expect(page).toContain('Đơn vị 1 KT01');
   const resubmitted = await submitByLink(stack.baseUrl, links[0]!, validAnswers('Đã bổ sung'));
   expect(resubmitted.body).toMatchObject({ version: 2 });
-  expect((await submitByLink(stack.baseUrl, links[1]!)).status).toBe(409); // the other unit is not reopened
+  // The other unit is not reopened: it is told its report is in, not that the period closed.
+  const other409 = await submitByLink(stack.baseUrl, links[1]!);
+  expect(other409.status).toBe(409);
+  expect(other409.body).toMatchObject({ code: 'report_already_submitted' });
 
-  await eventually(async () => ((await api<{ version: number; stage: string }>(stack.baseUrl, 'GET', `${base}/review`, { token: council[0] })).body.version === 2 ? true : undefined), { what: 'the review of version 2' });
-  const v2 = await readConsolidatedReport(em.fork(), await em.fork().findOneOrFail(ConsolidatedReport, { cycle: cycle.id, version: 2 }));
-  expect(v2.keyTasks.find((k) => k.code === 'KT01')!.entries.map((e) => e.text).sort()).toEqual(['Đã bổ sung KT01', 'Đơn vị 2 KT01']);
+  await eventually(
+    async () =>
+      (await api<{ version: number; stage: string }>(stack.baseUrl, 'GET', `${base}/review`, { token: council[0] }))
+        .body.version === 2
+        ? true
+        : undefined,
+    { what: 'the review of version 2' },
+  );
+  const v2 = await readConsolidatedReport(
+    em.fork(),
+    await em.fork().findOneOrFail(ConsolidatedReport, { cycle: cycle.id, version: 2 }),
+  );
+  expect(
+    v2.keyTasks
+      .find((k) => k.code === 'KT01')!
+      .entries.map((e) => e.text)
+      .sort(),
+  ).toEqual(['Đã bổ sung KT01', 'Đơn vị 2 KT01']);
   expect(await em.fork().count(ConsolidatedReport, { cycle: cycle.id })).toBe(2);
   expect(await em.fork().count(Submission, { task: { cycle: cycle.id } })).toBe(3);
 
   expect((await vote(council[0]!, `${base}/ballots`, { version: 2, choice: 'approve' })).status).toBe(201);
   expect((await vote(council[2]!, `${base}/ballots`, { version: 2, choice: 'approve' })).status).toBe(201);
-  expect(await stack.client.workflow.getHandle(workflowId).result()).toEqual({ cycleId: cycle.id, consolidatedVersion: 2 });
-  expect((await em.fork().findOneOrFail(UnitTask, { cycle: cycle.id, unit: { code: named!.code } })).state).toBe('accepted');
-  await recordHistories(stack.client, 'cycle-with-revision', [workflowId, `${workflowId}-batch-1`, ...units.map((u) => `${workflowId}-unit-${u.code}`)]);
+  expect(await stack.client.workflow.getHandle(workflowId).result()).toEqual({
+    cycleId: cycle.id,
+    consolidatedVersion: 2,
+  });
+  expect((await em.fork().findOneOrFail(UnitTask, { cycle: cycle.id, unit: { code: named!.code } })).state).toBe(
+    'accepted',
+  );
+  await recordHistories(stack.client, 'cycle-with-revision', [
+    workflowId,
+    `${workflowId}-batch-1`,
+    ...units.map((u) => `${workflowId}-unit-${u.code}`),
+  ]);
 });

@@ -12,7 +12,11 @@ import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 import { WORKER_ENV, WORKER_NODE_FLAGS } from '../worker/node-flags';
 
 type Scalar = string | number | boolean | null;
-interface PortMapping { target: number; published?: string | number; host_ip?: string }
+interface PortMapping {
+  target: number;
+  published?: string | number;
+  host_ip?: string;
+}
 interface Service {
   image?: string;
   build?: string | { context?: string };
@@ -22,7 +26,10 @@ interface Service {
   ports?: (string | number | PortMapping)[];
   depends_on?: string[] | Record<string, { condition?: string }>;
 }
-interface ComposeFile { version?: unknown; services: Record<string, Service> }
+interface ComposeFile {
+  version?: unknown;
+  services: Record<string, Service>;
+}
 
 const root = path.join(__dirname, '..');
 const read = (file: string): string => fs.readFileSync(path.join(root, file), 'utf8');
@@ -46,35 +53,47 @@ const FROM_DOTENV: Readonly<Record<string, string>> = { LINK_SECRET: '0123456789
 function declaredEnv(svc: Service): Record<string, string> {
   const env = svc.environment ?? {};
   if (Array.isArray(env)) {
-    return Object.fromEntries(env.map((line) => {
-      const eq = line.indexOf('=');
-      return eq < 0 ? [line, ''] : [line.slice(0, eq), line.slice(eq + 1)];
-    }));
+    return Object.fromEntries(
+      env.map((line) => {
+        const eq = line.indexOf('=');
+        return eq < 0 ? [line, ''] : [line.slice(0, eq), line.slice(eq + 1)];
+      }),
+    );
   }
   return Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === null ? '' : String(v)]));
 }
 
 /** Compose interpolation of `${NAME}`, `${NAME:-default}`, `${NAME:?message}` (and `$$`), with FROM_DOTENV as `.env`. */
 function interpolate(value: string): string {
-  return value.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}/g, (match, name?: string, op?: string, arg?: string) => {
-    if (match === '$$') return '$';
-    const given = FROM_DOTENV[name!];
-    const missing = op?.startsWith(':') ? !given : given === undefined;
-    if (!missing) return given!;
-    if (op?.endsWith('?')) throw new Error(`\${${name}} is required but the test gives no value for it`);
-    return op?.endsWith('-') ? arg ?? '' : '';
-  });
+  return value.replace(
+    /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}/g,
+    (match, name?: string, op?: string, arg?: string) => {
+      if (match === '$$') return '$';
+      const given = FROM_DOTENV[name!];
+      const missing = op?.startsWith(':') ? !given : given === undefined;
+      if (!missing) return given!;
+      if (op?.endsWith('?')) throw new Error(`\${${name}} is required but the test gives no value for it`);
+      return op?.endsWith('-') ? (arg ?? '') : '';
+    },
+  );
 }
 
 const runtimeEnv = (svc: Service): Record<string, string> =>
   Object.fromEntries(Object.entries(declaredEnv(svc)).map(([k, v]) => [k, interpolate(v)]));
 
-const argv = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : value.split(/\s+/).filter(Boolean));
+const argv = (value: string | string[] | undefined): string[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : value.split(/\s+/).filter(Boolean);
 
 /** Container and host port of a `ports` entry ("3000", "3000:3000", "127.0.0.1:3000:3000/tcp" or the long form). */
 function portMapping(entry: string | number | PortMapping): { container: number; host: number | undefined } {
-  if (typeof entry === 'object') return { container: Number(entry.target), host: entry.published === undefined ? undefined : Number(entry.published) };
-  const parts = String(entry).replace(/\/(tcp|udp)$/, '').split(':');
+  if (typeof entry === 'object')
+    return {
+      container: Number(entry.target),
+      host: entry.published === undefined ? undefined : Number(entry.published),
+    };
+  const parts = String(entry)
+    .replace(/\/(tcp|udp)$/, '')
+    .split(':');
   const container = Number(parts.at(-1));
   return { container, host: parts.length > 1 ? Number(parts.at(-2)) : undefined };
 }
@@ -104,7 +123,8 @@ test('docker-compose gives the worker and API only variables the config knows', 
 test('docker-compose sets on the worker and API every variable they need to run', () => {
   for (const name of ['worker', 'api']) {
     const env = declaredEnv(service(name));
-    for (const key of RUNNING_NEEDS) expect({ service: name, key, set: Boolean(env[key]) }).toEqual({ service: name, key, set: true });
+    for (const key of RUNNING_NEEDS)
+      expect({ service: name, key, set: Boolean(env[key]) }).toEqual({ service: name, key, set: true });
   }
   expect(declaredEnv(service('migrate')).DATABASE_URL).toBeTruthy();
 });
@@ -138,14 +158,18 @@ test('every node command of the compose file and the Dockerfile runs a compiled 
   expect(commands.map((c) => c.name)).toEqual(expect.arrayContaining(['migrate', 'worker', 'api']));
   for (const { name, command } of commands) {
     const source = sourceOf(command);
-    expect({ name, command, source: source !== undefined && fs.existsSync(path.join(root, source)) }).toEqual({ name, command, source: true });
+    expect({ name, command, source: source !== undefined && fs.existsSync(path.join(root, source)) }).toEqual({
+      name,
+      command,
+      source: true,
+    });
   }
   expect(sourceOf(argv(service('worker').command))).toBe('worker/main.ts');
   expect(sourceOf(argv(service('api').command))).toBe('api/main.ts');
   expect(sourceOf(argv(service('migrate').command))).toBe('scripts/migrate.ts');
 });
 
-test('every way of starting a worker process passes the worker\'s Node flags and environment', () => {
+test("every way of starting a worker process passes the worker's Node flags and environment", () => {
   const flags = [...WORKER_NODE_FLAGS];
   const env = Object.entries(WORKER_ENV).map(([k, v]) => `${k}=${v}`);
   expect(env.length).toBeGreaterThan(0);
@@ -157,7 +181,8 @@ test('every way of starting a worker process passes the worker\'s Node flags and
   // The compose worker runs the image, whose environment carries WORKER_ENV.
   expect(service('worker').image).toBe('baocao:local');
   for (const line of env) expect(dockerfile).toMatch(new RegExp(`^ENV ${line}$`, 'm'));
-  for (const file of ['scripts/dev.ts', 'test/support/worker-process.ts']) expect(read(file)).toContain('...WORKER_ENV');
+  for (const file of ['scripts/dev.ts', 'test/support/worker-process.ts'])
+    expect(read(file)).toContain('...WORKER_ENV');
 });
 
 test('the Temporal setup registers every search attribute the workflows use, as Keyword', () => {
@@ -208,12 +233,18 @@ test('the Dockerfile builds on Node 24 and does not set NODE_ENV', () => {
   expect(bases.length).toBeGreaterThan(0);
   for (const base of bases) expect(base).toMatch(/^node:24([.-]|$)/);
   expect(dockerfile).not.toMatch(/^\s*(ENV|ARG)\b.*\bNODE_ENV\b/m);
-  for (const [name, svc] of Object.entries(services)) expect({ name, NODE_ENV: declaredEnv(svc).NODE_ENV }).toEqual({ name, NODE_ENV: undefined });
+  for (const [name, svc] of Object.entries(services))
+    expect({ name, NODE_ENV: declaredEnv(svc).NODE_ENV }).toEqual({ name, NODE_ENV: undefined });
 });
 
 test('.dockerignore keeps local state and build output out of the image', () => {
-  const ignored = read('.dockerignore').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
-  expect(ignored).toEqual(expect.arrayContaining(['node_modules', 'dist', '.data', '.tools', '.git', 'test-artifacts', 'coverage']));
+  const ignored = read('.dockerignore')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+  expect(ignored).toEqual(
+    expect.arrayContaining(['node_modules', 'dist', '.data', '.tools', '.git', 'test-artifacts', 'coverage']),
+  );
 });
 
 test('no npm script deletes dist/: every one that builds compiles over it in place, so a running `npm start` keeps its files', () => {
@@ -222,7 +253,8 @@ test('no npm script deletes dist/: every one that builds compiles over it in pla
   for (const [name, script] of Object.entries(scripts)) {
     expect({ name, deletes: /rmSync|rm\s+-\w*r|rimraf|--clean/.test(script) }).toEqual({ name, deletes: false });
     // Scripts that run a compiled command build it first, the one way (start:* run what `npm run build` made).
-    if (name !== 'build' && /node dist\/scripts\//.test(script)) expect({ name, builds: script.startsWith('npm run build && ') }).toEqual({ name, builds: true });
+    if (name !== 'build' && /node dist\/scripts\//.test(script))
+      expect({ name, builds: script.startsWith('npm run build && ') }).toEqual({ name, builds: true });
   }
 });
 
@@ -249,7 +281,14 @@ test('when the build finishes, only what no source produces any more leaves dist
 
     const removed = finishBuild(root);
 
-    expect(removed.sort()).toEqual([path.join('api', 'public', 'dropped.js'), path.join('old', 'only.js'), path.join('worker', 'removed.js'), path.join('worker', 'removed.js.map')].sort());
+    expect(removed.sort()).toEqual(
+      [
+        path.join('api', 'public', 'dropped.js'),
+        path.join('old', 'only.js'),
+        path.join('worker', 'removed.js'),
+        path.join('worker', 'removed.js.map'),
+      ].sort(),
+    );
     expect(fs.existsSync(path.join(root, 'dist', 'old'))).toBe(false);
     expect(fs.readFileSync(path.join(root, 'dist/worker/main.js'), 'utf8')).toBe('compiled');
     expect(fs.readFileSync(path.join(root, 'dist/api/public/app.css'), 'utf8')).toBe('body { color: red }');

@@ -6,7 +6,17 @@
  */
 import { AuditEvent, Ballot, ConsolidatedReport, Email, Submission, UnitTask } from '../db/entities';
 import { startStack, type Stack } from './support/stack';
-import { api, createCampaign, createUnits, currentPeriod, eventually, linkIn, sleep, submitByLink, type TestUnit } from './support/fixtures';
+import {
+  api,
+  createCampaign,
+  createUnits,
+  currentPeriod,
+  eventually,
+  linkIn,
+  sleep,
+  submitByLink,
+  type TestUnit,
+} from './support/fixtures';
 import { readConsolidatedReport } from '../db/consolidated-report';
 
 let stack: Stack;
@@ -19,12 +29,22 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const slow = { deadlineAfterSeconds: 300, reminderSecondsBefore: [] as number[], escalationSecondsAfter: [60, 120] as [number, number], hardCloseSecondsAfter: 180, reviewWindowSeconds: 600, revisionWindowSeconds: 600 };
+const slow = {
+  deadlineAfterSeconds: 300,
+  reminderSecondsBefore: [] as number[],
+  escalationSecondsAfter: [60, 120] as [number, number],
+  hardCloseSecondsAfter: 180,
+  reviewWindowSeconds: 600,
+  revisionWindowSeconds: 600,
+};
 
 async function start(units: readonly TestUnit[], timing = slow) {
   const campaign = await createCampaign(stack.orm, timing);
   const period = currentPeriod();
-  const res = await api<{ workflowId: string }>(stack.baseUrl, 'POST', '/api/v1/cycles', { token: admin, body: { campaign, period, units: units.map((u) => u.code) } });
+  const res = await api<{ workflowId: string }>(stack.baseUrl, 'POST', '/api/v1/cycles', {
+    token: admin,
+    body: { campaign, period, units: units.map((u) => u.code) },
+  });
   expect(res.status).toBe(201);
   return { campaign, period, workflowId: res.body.workflowId, base: `/api/v1/cycles/${campaign}/${period}` };
 }
@@ -43,22 +63,32 @@ test('when every worker is down while unit heads submit, each submission answere
   } finally {
     await stack.startWorker();
   }
-  const cycleId = (await stack.orm.em.fork().findOneOrFail(UnitTask, { workflowId: `${workflowId}-unit-${units[0]!.code}` })).cycle.id;
-  const report = await eventually(async () => (await stack.orm.em.fork().findOne(ConsolidatedReport, { cycle: cycleId, version: 1 })) ?? undefined, { what: 'consolidation after the outage' });
+  const cycleId = (
+    await stack.orm.em.fork().findOneOrFail(UnitTask, { workflowId: `${workflowId}-unit-${units[0]!.code}` })
+  ).cycle.id;
+  const report = await eventually(
+    async () => (await stack.orm.em.fork().findOne(ConsolidatedReport, { cycle: cycleId, version: 1 })) ?? undefined,
+    { what: 'consolidation after the outage' },
+  );
   expect((await readConsolidatedReport(stack.orm.em.fork(), report)).submitted).toBe(5);
 });
 
 test('when the SMTP server refuses connections for 60 s in the middle of dispatch, every message is delivered after it returns, none twice', async () => {
   const units = await createUnits(stack.orm, 60);
   const { workflowId } = await start(units);
-  await stack.sink.waitFor((messages) => messages.filter((m) => units.some((u) => m.to.includes(u.headEmail.toLowerCase()))).length >= 5, 30_000);
+  await stack.sink.waitFor(
+    (messages) => messages.filter((m) => units.some((u) => m.to.includes(u.headEmail.toLowerCase()))).length >= 5,
+    30_000,
+  );
   stack.sink.refuseConnectionsFor(60_000);
   const outageStarted = Date.now();
   await stack.sink.waitFor(() => units.every((u) => stack.sink.to(u.headEmail).length >= 1), 150_000);
   expect(Date.now() - outageStarted).toBeGreaterThanOrEqual(60_000); // some waited out the outage
   await sleep(500);
   for (const unit of units) expect(stack.sink.to(unit.headEmail)).toHaveLength(1);
-  const cycleId = (await stack.orm.em.fork().findOneOrFail(UnitTask, { workflowId: `${workflowId}-unit-${units[0]!.code}` })).cycle.id;
+  const cycleId = (
+    await stack.orm.em.fork().findOneOrFail(UnitTask, { workflowId: `${workflowId}-unit-${units[0]!.code}` })
+  ).cycle.id;
   const emails = await stack.orm.em.fork().find(Email, { cycleId });
   expect(emails).toHaveLength(60);
   expect(emails.every((e) => e.status === 'sent')).toBe(true);
@@ -80,18 +110,32 @@ test('when council members vote at the same instant, every ballot is stored once
   const { base, workflowId } = await start(units);
   const [link] = await linksOf(units);
   await submitByLink(stack.baseUrl, link!);
-  await eventually(async () => ((await api<{ stage: string }>(stack.baseUrl, 'GET', `${base}/review`, { token: admin })).body.stage === 'review' ? true : undefined));
-  const vote = (token: string) => api(stack.baseUrl, 'POST', `${base}/ballots`, { token, body: { version: 1, choice: 'approve' } });
+  await eventually(async () =>
+    (await api<{ stage: string }>(stack.baseUrl, 'GET', `${base}/review`, { token: admin })).body.stage === 'review'
+      ? true
+      : undefined,
+  );
+  const vote = (token: string) =>
+    api(stack.baseUrl, 'POST', `${base}/ballots`, { token, body: { version: 1, choice: 'approve' } });
   const answers = await Promise.all([...council.map(vote), vote(council[0]!), vote(council[1]!)]);
   expect(answers.map((a) => a.status).sort()).toEqual([201, 201, 201, 409, 409]);
   await stack.client.workflow.getHandle(workflowId).result();
-  const cycleId = (await stack.orm.em.fork().findOneOrFail(UnitTask, { workflowId: `${workflowId}-unit-${units[0]!.code}` })).cycle.id;
+  const cycleId = (
+    await stack.orm.em.fork().findOneOrFail(UnitTask, { workflowId: `${workflowId}-unit-${units[0]!.code}` })
+  ).cycle.id;
   expect(await stack.orm.em.fork().count(Ballot, { cycle: cycleId })).toBe(3);
 });
 
 test('when a submission races the hard close, the answer and the record agree: stored and counted, or refused and not submitted', async () => {
   const [unit] = await createUnits(stack.orm, 1);
-  const timing = { deadlineAfterSeconds: 2, reminderSecondsBefore: [], escalationSecondsAfter: [1, 2] as [number, number], hardCloseSecondsAfter: 3, reviewWindowSeconds: 600, revisionWindowSeconds: 600 };
+  const timing = {
+    deadlineAfterSeconds: 2,
+    reminderSecondsBefore: [],
+    escalationSecondsAfter: [1, 2] as [number, number],
+    hardCloseSecondsAfter: 3,
+    reviewWindowSeconds: 600,
+    revisionWindowSeconds: 600,
+  };
   const started = Date.now();
   const { workflowId } = await start([unit!], timing);
   const [link] = await linksOf([unit!]);
@@ -102,7 +146,9 @@ test('when a submission races the hard close, the answer and the record agree: s
     const t = await stack.orm.em.fork().findOneOrFail(UnitTask, { workflowId: `${workflowId}-unit-${unit!.code}` });
     return ['submitted', 'not_submitted'].includes(t.state) ? t : undefined;
   });
-  const report = await eventually(async () => (await stack.orm.em.fork().findOne(ConsolidatedReport, { cycle: task.cycle.id })) ?? undefined);
+  const report = await eventually(
+    async () => (await stack.orm.em.fork().findOne(ConsolidatedReport, { cycle: task.cycle.id })) ?? undefined,
+  );
   const content = await readConsolidatedReport(stack.orm.em.fork(), report);
   if (answer.status === 201) {
     expect(task.state).toBe('submitted');
@@ -115,24 +161,49 @@ test('when a submission races the hard close, the answer and the record agree: s
 
 test('when an administrator extends a deadline at the instant a reminder fires, the task-row lock orders them: a reminder is sent only for the schedule in force, never past the maximum', async () => {
   const [unit] = await createUnits(stack.orm, 1);
-  const timing = { deadlineAfterSeconds: 6, reminderSecondsBefore: [3], escalationSecondsAfter: [30, 40] as [number, number], hardCloseSecondsAfter: 50, reviewWindowSeconds: 600, revisionWindowSeconds: 600 };
+  const timing = {
+    deadlineAfterSeconds: 6,
+    reminderSecondsBefore: [3],
+    escalationSecondsAfter: [30, 40] as [number, number],
+    hardCloseSecondsAfter: 50,
+    reviewWindowSeconds: 600,
+    revisionWindowSeconds: 600,
+  };
   const { base, workflowId } = await start([unit!], timing);
   const [link] = await linksOf([unit!]);
   const taskOf = () => stack.orm.em.fork().findOneOrFail(UnitTask, { workflowId: `${workflowId}-unit-${unit!.code}` });
   const oldReminder = (await taskOf()).schedule.reminders[0]!;
   await sleep(Math.max(0, Date.parse(oldReminder) - Date.now()));
   const newDeadline = new Date(Date.now() + 12_000).toISOString();
-  const extended = await api<{ schedule: { reminders: string[] } }>(stack.baseUrl, 'POST', `${base}/units/${unit!.code}/extension`, { token: admin, body: { newDeadline, reason: 'Gia hạn đúng lúc nhắc' } });
+  const extended = await api<{ schedule: { reminders: string[] } }>(
+    stack.baseUrl,
+    'POST',
+    `${base}/units/${unit!.code}/extension`,
+    { token: admin, body: { newDeadline, reason: 'Gia hạn đúng lúc nhắc' } },
+  );
   expect(extended.status).toBe(200);
   const newReminder = extended.body.schedule.reminders[0]!;
   await sleep(Math.max(0, Date.parse(newReminder) + 1_500 - Date.now()));
 
   // Which came first is on the record; each reminder sent belongs to the schedule in force when it was sent.
   const task = await taskOf();
-  const events = await stack.orm.em.fork().find(AuditEvent, { cycleId: task.cycle.id, subjectId: String(task.id), action: { $in: ['task.reminded', 'task.extended'] } }, { orderBy: { seq: 'asc' } });
+  const events = await stack.orm.em
+    .fork()
+    .find(
+      AuditEvent,
+      { cycleId: task.cycle.id, subjectId: String(task.id), action: { $in: ['task.reminded', 'task.extended'] } },
+      { orderBy: { seq: 'asc' } },
+    );
   const extendedAt = events.findIndex((e) => e.action === 'task.extended');
-  const reminded = events.filter((e) => e.action === 'task.reminded').map((e) => ({ dueAt: (e.after as { dueAt: string }).dueAt, beforeExtension: events.indexOf(e) < extendedAt }));
-  const expected = reminded.some((r) => r.beforeExtension) ? [{ dueAt: oldReminder, beforeExtension: true }, { dueAt: newReminder, beforeExtension: false }] : [{ dueAt: newReminder, beforeExtension: false }];
+  const reminded = events
+    .filter((e) => e.action === 'task.reminded')
+    .map((e) => ({ dueAt: (e.after as { dueAt: string }).dueAt, beforeExtension: events.indexOf(e) < extendedAt }));
+  const expected = reminded.some((r) => r.beforeExtension)
+    ? [
+        { dueAt: oldReminder, beforeExtension: true },
+        { dueAt: newReminder, beforeExtension: false },
+      ]
+    : [{ dueAt: newReminder, beforeExtension: false }];
   expect(reminded).toEqual(expected);
   expect(stack.sink.to(unit!.headEmail).filter((m) => m.subject.includes('Nhắc'))).toHaveLength(expected.length);
   expect(task.remindersSent).toBe(expected.length);

@@ -17,30 +17,88 @@ beforeAll(async () => {
   // Two units, one of which never reports: the cycle stays quietly in collection, so any row
   // that appears during a refused request could only come from that request.
   const [unit, quiet] = await createUnits(stack.orm, 2);
-  campaign = await createCampaign(stack.orm, { deadlineAfterSeconds: 600, reminderSecondsBefore: [], escalationSecondsAfter: [600, 1200], hardCloseSecondsAfter: 1800, reviewWindowSeconds: 600, revisionWindowSeconds: 600 });
-  await api(stack.baseUrl, 'POST', '/api/v1/cycles', { token: tokens.admin, body: { campaign, period: currentPeriod(), units: [unit!.code, quiet!.code] } });
-  await stack.sink.waitFor(() => stack.sink.to(unit!.headEmail).length === 1 && stack.sink.to(quiet!.headEmail).length === 1);
+  campaign = await createCampaign(stack.orm, {
+    deadlineAfterSeconds: 600,
+    reminderSecondsBefore: [],
+    escalationSecondsAfter: [600, 1200],
+    hardCloseSecondsAfter: 1800,
+    reviewWindowSeconds: 600,
+    revisionWindowSeconds: 600,
+  });
+  await api(stack.baseUrl, 'POST', '/api/v1/cycles', {
+    token: tokens.admin,
+    body: { campaign, period: currentPeriod(), units: [unit!.code, quiet!.code] },
+  });
+  await stack.sink.waitFor(
+    () => stack.sink.to(unit!.headEmail).length === 1 && stack.sink.to(quiet!.headEmail).length === 1,
+  );
   linkToken = tokenOf(linkIn(stack.sink.to(unit!.headEmail)[0]!.text, stack.baseUrl));
 });
 afterAll(async () => {
   await stack?.stop();
 });
 
-const TABLES = ['unit', 'cycle', 'unit_task', 'submission', 'ballot', 'email', 'campaign', 'cycle_policy', 'report_template', 'holiday', 'consolidated_report', 'api_token', 'commendation_decision'];
+const TABLES = [
+  'unit',
+  'cycle',
+  'unit_task',
+  'submission',
+  'ballot',
+  'email',
+  'campaign',
+  'cycle_policy',
+  'report_template',
+  'holiday',
+  'consolidated_report',
+  'api_token',
+  'commendation_decision',
+];
 async function counts(): Promise<Record<string, number>> {
   const em = stack.orm.em.fork();
   const out: Record<string, number> = {};
   for (const t of TABLES) out[t] = Number((await em.execute<{ n: string }[]>(`SELECT count(*) AS n FROM ${t}`))[0]!.n);
-  out.audit_event = Number((await em.execute<{ n: string }[]>(`SELECT count(*) AS n FROM audit_event WHERE action <> 'access.refused'`))[0]!.n);
-  out.draft = Number((await em.execute<{ n: string }[]>('SELECT count(*) AS n FROM unit_task WHERE draft IS NOT NULL'))[0]!.n);
+  out.audit_event = Number(
+    (await em.execute<{ n: string }[]>(`SELECT count(*) AS n FROM audit_event WHERE action <> 'access.refused'`))[0]!.n,
+  );
+  out.draft = Number(
+    (await em.execute<{ n: string }[]>('SELECT count(*) AS n FROM unit_task WHERE draft IS NOT NULL'))[0]!.n,
+  );
   return out;
 }
 
 const HOSTILE_STRINGS = [
-  '', ' ', 'x'.repeat(300_000), '<script>alert(1)</script>', '=HYPERLINK("http://evil")', '\u202Egnp.exe', 'a\u0000b', '\uD800', 'ﬀ\u200B\u200D', '../../etc/passwd', "'; DROP TABLE unit; --", '{{7*7}}', '%00', '\r\n\r\nInjected: header',
+  '',
+  ' ',
+  'x'.repeat(300_000),
+  '<script>alert(1)</script>',
+  '=HYPERLINK("http://evil")',
+  '\u202Egnp.exe',
+  'a\u0000b',
+  '\uD800',
+  'ﬀ\u200B\u200D',
+  '../../etc/passwd',
+  "'; DROP TABLE unit; --",
+  '{{7*7}}',
+  '%00',
+  '\r\n\r\nInjected: header',
 ];
 const HOSTILE_VALUES: unknown[] = [
-  null, true, false, 0, -1, -1e308, 1e308, 1.5, '1', 'NaN', [], [1, 2], {}, { $ne: null }, { __proto__: { admin: true } }, ...HOSTILE_STRINGS,
+  null,
+  true,
+  false,
+  0,
+  -1,
+  -1e308,
+  1e308,
+  1.5,
+  '1',
+  'NaN',
+  [],
+  [1, 2],
+  {},
+  { $ne: null },
+  { __proto__: { admin: true } },
+  ...HOSTILE_STRINGS,
 ];
 
 function deep(levels: number): unknown {
@@ -50,7 +108,8 @@ function deep(levels: number): unknown {
 }
 
 /** A request carrying a huge string, a NUL or a lone surrogate is refused whatever the route. */
-const carriesMustRefuse = (raw: string): boolean => raw.includes('x'.repeat(300_000)) || raw.includes('\\u0000') || raw.toLowerCase().includes('\\ud800');
+const carriesMustRefuse = (raw: string): boolean =>
+  raw.includes('x'.repeat(300_000)) || raw.includes('\\u0000') || raw.toLowerCase().includes('\\ud800');
 
 /** Bodies for one route: the value itself, then every hostile value at every top-level field of a plausible body. */
 function corpusFor(plausible: Record<string, unknown>): unknown[] {
@@ -84,7 +143,11 @@ const PLAUSIBLE: Record<string, Record<string, unknown>> = {
 
 /** Real campaign and period, so bodies reach the deeper checks — but never cancel the cycle under test. */
 const concrete = (url: string): string =>
-  url.replace(':campaign', url.endsWith('/cancel') ? 'NO-SUCH' : campaign).replace(':period', currentPeriod()).replace(':code', 'NO-SUCH').replace(/:(\w+)/g, 'NO-SUCH');
+  url
+    .replace(':campaign', url.endsWith('/cancel') ? 'NO-SUCH' : campaign)
+    .replace(':period', currentPeriod())
+    .replace(':code', 'NO-SUCH')
+    .replace(/:(\w+)/g, 'NO-SUCH');
 
 test('markup in every text of a report is stored as text and renders inert on the form', async () => {
   const evil = '<img src=x onerror=alert(1)><script>alert(2)</script>';
@@ -98,27 +161,37 @@ test('markup in every text of a report is stored as text and renders inert on th
 });
 
 test('at least 1,000 hostile bodies against every JSON write route and the submission: no 5xx, every refusal explained, nothing stored from a refused request', async () => {
-  const writes = stack.app.routeTable.filter((r) => r.roles && ['POST', 'PUT', 'PATCH'].includes(r.method) && !r.url.endsWith('/import'));
+  const writes = stack.app.routeTable.filter(
+    (r) => r.roles && ['POST', 'PUT', 'PATCH'].includes(r.method) && !r.url.endsWith('/import'),
+  );
   const outcomes: Record<string, number> = {};
   const problems: string[] = [];
   let tried = 0;
   const send = async (label: string, method: string, path: string, token: string | undefined, raw: string) => {
     const stored = await counts();
-    const res = await fetch(`${stack.baseUrl}${path}`, { method, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: raw });
+    const res = await fetch(`${stack.baseUrl}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: raw,
+    });
     tried += 1;
     const body = await res.text();
     outcomes[String(res.status)] = (outcomes[String(res.status)] ?? 0) + 1;
     if (res.status >= 500) problems.push(`${label}: ${res.status} ${body.slice(0, 200)}`);
     else if (res.status >= 400) {
-      if (!/"message":"[^"]{5,}/.test(body)) problems.push(`${label}: ${res.status} without a message: ${body.slice(0, 200)}`);
-      if (JSON.stringify(await counts()) !== JSON.stringify(stored)) problems.push(`${label}: refused with ${res.status} but something was stored`);
+      if (!/"message":"[^"]{5,}/.test(body))
+        problems.push(`${label}: ${res.status} without a message: ${body.slice(0, 200)}`);
+      if (JSON.stringify(await counts()) !== JSON.stringify(stored))
+        problems.push(`${label}: refused with ${res.status} but something was stored`);
     } else if (carriesMustRefuse(raw)) problems.push(`${label}: accepted (${res.status}) a value no field may take`);
   };
   for (const route of writes) {
     const token = route.roles!.includes('admin') ? tokens.admin : tokens[route.roles![0]!];
     const bodies = corpusFor(PLAUSIBLE[`${route.method} ${route.url}`] ?? { value: 1 });
-    for (const [i, b] of bodies.entries()) await send(`${route.method} ${route.url} #${i}`, route.method, concrete(route.url), token, JSON.stringify(b));
-    for (const raw of ['{', '{"a":NaN}', '\xff\xfe', '[]'.repeat(10), 'null']) await send(`${route.method} ${route.url} raw`, route.method, concrete(route.url), token, raw);
+    for (const [i, b] of bodies.entries())
+      await send(`${route.method} ${route.url} #${i}`, route.method, concrete(route.url), token, JSON.stringify(b));
+    for (const raw of ['{', '{"a":NaN}', '\xff\xfe', '[]'.repeat(10), 'null'])
+      await send(`${route.method} ${route.url} raw`, route.method, concrete(route.url), token, raw);
   }
   // The unit head's submission and draft: every field of a valid report made hostile in turn.
   const valid = validAnswers() as unknown as Record<string, unknown>;
@@ -129,13 +202,24 @@ test('at least 1,000 hostile bodies against every JSON write route and the submi
     { ...valid, indicators: { IND01: -5 } },
     { ...valid, indicators: { IND01: 1e300 } },
     { ...valid, examples: Array.from({ length: 500 }, () => ({ name: 'x', kind: 'collective', description: 'y' })) },
-    { ...valid, proposals: [{ nominee: '\uD800', nomineeKind: 'individual', commendationKind: 'ad_hoc', requestedForm: 'x', summary: 'y' }] },
+    {
+      ...valid,
+      proposals: [
+        { nominee: '\uD800', nomineeKind: 'individual', commendationKind: 'ad_hoc', requestedForm: 'x', summary: 'y' },
+      ],
+    },
     { ...valid, recommendations: { toString: 'x' } },
   ];
   for (const [i, b] of reportBodies.entries()) {
     const raw = JSON.stringify(b).replace('"\\ud800"', '"\\ud800"');
     await send(`submission #${i}`, 'POST', `/api/v1/link/${linkToken}/submission`, undefined, raw);
-    await send(`draft #${i}`, 'PUT', `/api/v1/link/${linkToken}/draft`, undefined, JSON.stringify({ ...(b as object), extra: true }));
+    await send(
+      `draft #${i}`,
+      'PUT',
+      `/api/v1/link/${linkToken}/draft`,
+      undefined,
+      JSON.stringify({ ...(b as object), extra: true }),
+    );
   }
   console.log(`hostile inputs tried: ${tried}; answers by status: ${JSON.stringify(outcomes)}`);
   expect(tried).toBeGreaterThanOrEqual(1000);

@@ -29,7 +29,7 @@ const CORPUS: Record<string, string> = {
   attribute: '"><svg onload=alert(3)>',
   'javascript URL': 'javascript:alert(4)',
   'formula =': '=HYPERLINK("http://evil.example","click")',
-  'formula +': '+1+cmd|\' /C calc\'!A0',
+  'formula +': "+1+cmd|' /C calc'!A0",
   'formula -': '-2+3',
   'formula @': '@SUM(A1:A9)',
   'formula after tab': '\t=1+1',
@@ -101,14 +101,17 @@ function problemsOf(r: Rendering, value: string): string[] {
       if (!parsed.ok) say(`does not parse: ${parsed.message}`);
       else {
         for (const record of parsed.records) {
-          for (const cell of record.cells) if (/^[=+\-@\t\r]/.test(cell) || /^[=+\-@]/.test(cell.trimStart())) say(`cell ${JSON.stringify(cell.slice(0, 30))} would run as a formula`);
+          for (const cell of record.cells)
+            if (/^[=+\-@\t\r]/.test(cell) || /^[=+\-@]/.test(cell.trimStart()))
+              say(`cell ${JSON.stringify(cell.slice(0, 30))} would run as a formula`);
         }
       }
       break;
     }
     case 'xlsx':
       if (/<f[ >]/.test(r.body)) say('holds a formula');
-      if (/<c [^>]*t="(str|s)"/.test(r.body) && !/t="inlineStr"/.test(r.body)) say('holds text that is not an inline string');
+      if (/<c [^>]*t="(str|s)"/.test(r.body) && !/t="inlineStr"/.test(r.body))
+        say('holds text that is not an inline string');
       break;
     case 'jsonl':
       for (const line of r.body.split('\n').filter(Boolean)) {
@@ -147,23 +150,39 @@ afterAll(async () => {
 
 /** Sends `build(valueOf)` until it is accepted, replacing each field it refuses (4xx naming it) by plain text. */
 async function acceptedAfterRefusals(
-  fields: readonly { field: Field; path: string }[], hostile: string, refused: Set<Field>,
+  fields: readonly { field: Field; path: string }[],
+  hostile: string,
+  refused: Set<Field>,
   send: (valueOf: (f: Field) => string) => Promise<{ status: number; body: unknown }>,
 ): Promise<{ status: number; body: unknown }> {
   // A link field gets the hostile text inside an http link (or as it is, for a javascript: URL).
   const isLink = (f: Field): boolean => f === 'unit head: evidence link';
   const valueOf = (f: Field): string => {
     if (refused.has(f)) return isLink(f) ? `https://evidence.example/ok${tagOf(f)}` : `Nội dung thường ${tagOf(f)}`;
-    return isLink(f) && !hostile.startsWith('javascript:') ? `https://evidence.example/${hostile}${tagOf(f)}` : `${hostile}${tagOf(f)}`;
+    return isLink(f) && !hostile.startsWith('javascript:')
+      ? `https://evidence.example/${hostile}${tagOf(f)}`
+      : `${hostile}${tagOf(f)}`;
   };
   for (let attempt = 0; attempt <= fields.length; attempt += 1) {
     const res = await send(valueOf);
     if (res.status < 400) return res;
     const body = res.body as { field?: string; errors?: { field: string }[]; message?: string };
     const named = new Set([body.field, ...(body.errors ?? []).map((e) => e.field)].filter(Boolean) as string[]);
-    const hit = fields.filter((f) => [...named].some((n) => n === f.path || n.startsWith(`${f.path}.`) || f.path.endsWith(`.${n}`) || f.path === `unit.${n}` || f.path === `campaign.${n}` || f.path === `holiday.${n}`));
+    const hit = fields.filter((f) =>
+      [...named].some(
+        (n) =>
+          n === f.path ||
+          n.startsWith(`${f.path}.`) ||
+          f.path.endsWith(`.${n}`) ||
+          f.path === `unit.${n}` ||
+          f.path === `campaign.${n}` ||
+          f.path === `holiday.${n}`,
+      ),
+    );
     if (res.status >= 500 || hit.length === 0 || hit.every((h) => refused.has(h.field))) {
-      throw new Error(`refused without naming a field it could fix (${res.status}): ${JSON.stringify(body).slice(0, 300)}`);
+      throw new Error(
+        `refused without naming a field it could fix (${res.status}): ${JSON.stringify(body).slice(0, 300)}`,
+      );
     }
     for (const h of hit) refused.add(h.field);
   }
@@ -219,9 +238,21 @@ async function runScenario(label: string, hostile: string, index: number): Promi
 
   // Administrator: a template, two units (one will not report), a campaign, a holiday.
   const templateCode = `t-${tag}`.toLowerCase();
-  const templateFields = (['administrator: template title', 'administrator: key task title', 'administrator: indicator measure', 'administrator: section title'] as const).map((field) => ({ field, path: FIELDS[field].slice('template.'.length) }));
+  const templateFields = (
+    [
+      'administrator: template title',
+      'administrator: key task title',
+      'administrator: indicator measure',
+      'administrator: section title',
+    ] as const
+  ).map((field) => ({ field, path: FIELDS[field].slice('template.'.length) }));
   const template = await acceptedAfterRefusals(templateFields, hostile, refused, (v) => {
-    const d = structuredClone(defaultTemplate) as unknown as { title: Record<string, string>; keyTasks: { title: Record<string, string> }[]; indicators: { measure: Record<string, string> }[]; sections: { title: Record<string, string> }[] };
+    const d = structuredClone(defaultTemplate) as unknown as {
+      title: Record<string, string>;
+      keyTasks: { title: Record<string, string> }[];
+      indicators: { measure: Record<string, string> }[];
+      sections: { title: Record<string, string> }[];
+    };
     d.title.vi = v('administrator: template title');
     d.keyTasks[0]!.title.vi = v('administrator: key task title');
     d.indicators[0]!.measure.vi = v('administrator: indicator measure');
@@ -229,33 +260,109 @@ async function runScenario(label: string, hostile: string, index: number): Promi
     return api(stack.baseUrl, 'POST', `/api/v1/templates/${templateCode}/versions`, { token: admin, body: d });
   });
   expect(template.status).toBe(201);
-  const unitFields = (['administrator: unit name', 'administrator: head name', 'administrator: supervisor name'] as const).map((field) => ({ field, path: FIELDS[field] }));
-  const units = [`${tag}-A`, `${tag}-B`].map((code) => ({ code, headEmail: `head-${code.toLowerCase()}@units.example.org` }));
+  const unitFields = (
+    ['administrator: unit name', 'administrator: head name', 'administrator: supervisor name'] as const
+  ).map((field) => ({ field, path: FIELDS[field] }));
+  const units = [`${tag}-A`, `${tag}-B`].map((code) => ({
+    code,
+    headEmail: `head-${code.toLowerCase()}@units.example.org`,
+  }));
   const supervisorEmail = `supervisor-${tag.toLowerCase()}@leaders.example.org`;
   for (const unit of units) {
-    const res = await acceptedAfterRefusals(unitFields, hostile, refused, (v) => api(stack.baseUrl, 'POST', '/api/v1/units', {
-      token: admin, body: { code: unit.code, name: v('administrator: unit name'), headName: v('administrator: head name'), headEmail: unit.headEmail, supervisorName: v('administrator: supervisor name'), supervisorEmail },
-    }));
+    const res = await acceptedAfterRefusals(unitFields, hostile, refused, (v) =>
+      api(stack.baseUrl, 'POST', '/api/v1/units', {
+        token: admin,
+        body: {
+          code: unit.code,
+          name: v('administrator: unit name'),
+          headName: v('administrator: head name'),
+          headEmail: unit.headEmail,
+          supervisorName: v('administrator: supervisor name'),
+          supervisorEmail,
+        },
+      }),
+    );
     expect(res.status).toBe(201);
   }
   const em = stack.orm.em.fork();
   const policyCode = `p-${tag}`.toLowerCase();
-  em.create(Policy, { code: policyCode, definition: { ...DEFAULT_POLICY, secretBallots: false, quorum: { numerator: 1, denominator: 1 }, timing: { kind: 'relative', deadlineAfterSeconds: 4, reminderSecondsBefore: [], escalationSecondsAfter: [1, 2], hardCloseSecondsAfter: 6, reviewWindowSeconds: 600, revisionWindowSeconds: 600 } } });
+  em.create(Policy, {
+    code: policyCode,
+    definition: {
+      ...DEFAULT_POLICY,
+      secretBallots: false,
+      quorum: { numerator: 1, denominator: 1 },
+      timing: {
+        kind: 'relative',
+        deadlineAfterSeconds: 4,
+        reminderSecondsBefore: [],
+        escalationSecondsAfter: [1, 2],
+        hardCloseSecondsAfter: 6,
+        reviewWindowSeconds: 600,
+        revisionWindowSeconds: 600,
+      },
+    },
+  });
   await em.flush();
   const campaign = `c-${tag}`.toLowerCase();
-  expect((await acceptedAfterRefusals([{ field: 'administrator: campaign name', path: 'campaign.name' }], hostile, refused, (v) =>
-    api(stack.baseUrl, 'POST', '/api/v1/campaigns', { token: admin, body: { code: campaign, name: v('administrator: campaign name'), templateCode, policyCode } }))).status).toBe(201);
-  expect((await acceptedAfterRefusals([{ field: 'administrator: holiday name', path: 'holiday.name' }], hostile, refused, (v) =>
-    api(stack.baseUrl, 'POST', '/api/v1/holidays', { token: admin, body: { date: `2031-${String(1 + (index % 12)).padStart(2, '0')}-${String(1 + index).padStart(2, '0')}`, name: v('administrator: holiday name') } }))).status).toBe(201);
+  expect(
+    (
+      await acceptedAfterRefusals(
+        [{ field: 'administrator: campaign name', path: 'campaign.name' }],
+        hostile,
+        refused,
+        (v) =>
+          api(stack.baseUrl, 'POST', '/api/v1/campaigns', {
+            token: admin,
+            body: { code: campaign, name: v('administrator: campaign name'), templateCode, policyCode },
+          }),
+      )
+    ).status,
+  ).toBe(201);
+  expect(
+    (
+      await acceptedAfterRefusals(
+        [{ field: 'administrator: holiday name', path: 'holiday.name' }],
+        hostile,
+        refused,
+        (v) =>
+          api(stack.baseUrl, 'POST', '/api/v1/holidays', {
+            token: admin,
+            body: {
+              date: `2031-${String(1 + (index % 12)).padStart(2, '0')}-${String(1 + index).padStart(2, '0')}`,
+              name: v('administrator: holiday name'),
+            },
+          }),
+      )
+    ).status,
+  ).toBe(201);
 
   // The cycle: A reports with the hostile text everywhere, B never does (escalated to its supervisor).
   const base = `/api/v1/cycles/${campaign}/${period}`;
-  expect((await api(stack.baseUrl, 'POST', '/api/v1/cycles', { token: admin, body: { campaign, period, units: units.map((u) => u.code) } })).status).toBe(201);
+  expect(
+    (
+      await api(stack.baseUrl, 'POST', '/api/v1/cycles', {
+        token: admin,
+        body: { campaign, period, units: units.map((u) => u.code) },
+      })
+    ).status,
+  ).toBe(201);
   await stack.sink.waitFor(() => units.every((u) => stack.sink.to(u.headEmail).length === 1), 60_000);
-  const [linkA, linkB] = units.map((u) => linkIn(stack.sink.to(u.headEmail)[0]!.text, stack.baseUrl)) as [string, string];
-  const reportFields = FIELD_NAMES.filter((f) => f.startsWith('unit head:')).map((field) => ({ field, path: FIELDS[field] }));
+  const [linkA, linkB] = units.map((u) => linkIn(stack.sink.to(u.headEmail)[0]!.text, stack.baseUrl)) as [
+    string,
+    string,
+  ];
+  const reportFields = FIELD_NAMES.filter((f) => f.startsWith('unit head:')).map((field) => ({
+    field,
+    path: FIELDS[field],
+  }));
   const submitted = await acceptedAfterRefusals(reportFields, hostile, refused, (v) => {
-    const answers = structuredClone(validAnswers()) as unknown as Record<string, unknown> & { keyTasks: Record<string, Record<string, string>>; sections: Record<string, string>; examples: Record<string, string>[]; proposals: Record<string, string>[] };
+    const answers = structuredClone(validAnswers()) as unknown as Record<string, unknown> & {
+      keyTasks: Record<string, Record<string, string>>;
+      sections: Record<string, string>;
+      examples: Record<string, string>[];
+      proposals: Record<string, string>[];
+    };
     answers.keyTasks.KT01!.text = v('unit head: key task text');
     answers.keyTasks.KT01!.evidenceUrl = v('unit head: evidence link');
     answers.sections[defaultTemplate.sections[0]!.code] = v('unit head: section text');
@@ -268,15 +375,55 @@ async function runScenario(label: string, hostile: string, index: number): Promi
     return api(stack.baseUrl, 'POST', `/api/v1/link/${tokenOf(linkA)}/submission`, { body: answers });
   });
   expect(submitted.status).toBe(201);
-  await eventually(async () => ((await api<{ stage: string }>(stack.baseUrl, 'GET', `${base}/review`, { token: admin })).body.stage === 'review' ? true : undefined), { timeoutMs: 90_000, what: `the review of ${label}` });
+  await eventually(
+    async () =>
+      (await api<{ stage: string }>(stack.baseUrl, 'GET', `${base}/review`, { token: admin })).body.stage === 'review'
+        ? true
+        : undefined,
+    { timeoutMs: 90_000, what: `the review of ${label}` },
+  );
 
   // Council member: a comment on a proposal, and a revision request for A with a comment.
-  const report = await api<{ content: ConsolidatedReportContent }>(stack.baseUrl, 'GET', `${base}/consolidated-reports/1`, { token: council });
+  const report = await api<{ content: ConsolidatedReportContent }>(
+    stack.baseUrl,
+    'GET',
+    `${base}/consolidated-reports/1`,
+    { token: council },
+  );
   const proposalId = report.body.content.proposals[0]!.id;
-  expect((await acceptedAfterRefusals([{ field: 'council member: proposal comment', path: 'comment' }], hostile, refused, (v) =>
-    api(stack.baseUrl, 'POST', `${base}/proposals/${proposalId}/ballots`, { token: council, body: { version: 1, choice: 'reject', comment: v('council member: proposal comment') } }))).status).toBe(201);
-  expect((await acceptedAfterRefusals([{ field: 'council member: revision comment', path: 'comment' }], hostile, refused, (v) =>
-    api(stack.baseUrl, 'POST', `${base}/ballots`, { token: council, body: { version: 1, choice: 'request_revision', unitCodes: [units[0]!.code], comment: v('council member: revision comment') } }))).status).toBe(201);
+  expect(
+    (
+      await acceptedAfterRefusals(
+        [{ field: 'council member: proposal comment', path: 'comment' }],
+        hostile,
+        refused,
+        (v) =>
+          api(stack.baseUrl, 'POST', `${base}/proposals/${proposalId}/ballots`, {
+            token: council,
+            body: { version: 1, choice: 'reject', comment: v('council member: proposal comment') },
+          }),
+      )
+    ).status,
+  ).toBe(201);
+  expect(
+    (
+      await acceptedAfterRefusals(
+        [{ field: 'council member: revision comment', path: 'comment' }],
+        hostile,
+        refused,
+        (v) =>
+          api(stack.baseUrl, 'POST', `${base}/ballots`, {
+            token: council,
+            body: {
+              version: 1,
+              choice: 'request_revision',
+              unitCodes: [units[0]!.code],
+              comment: v('council member: revision comment'),
+            },
+          }),
+      )
+    ).status,
+  ).toBe(201);
   await stack.sink.waitFor(() => stack.sink.to(units[0]!.headEmail).length >= 2, 60_000);
 
   // Every rendering.
@@ -308,23 +455,56 @@ async function runScenario(label: string, hostile: string, index: number): Promi
     if (res.status >= 500 || res.status === 303) throw new Error(`${name} answered ${res.status}`);
     renderings.push({ name, kind: 'html', body: await res.text() });
   }
-  const recipients: [string, string][] = [['unit head A', units[0]!.headEmail], ['unit head B', units[1]!.headEmail], ['supervisor', supervisorEmail]];
+  const recipients: [string, string][] = [
+    ['unit head A', units[0]!.headEmail],
+    ['unit head B', units[1]!.headEmail],
+    ['supervisor', supervisorEmail],
+  ];
   const messages = [
-    ...recipients.flatMap(([role, address]) => stack.sink.to(address).map((m, i) => ({ role: `${role} #${i + 1}`, m }))),
-    ...stack.sink.to(stack.config.SECRETARIAT_EMAIL).filter((m) => m.text.includes(units[1]!.code)).map((m, i) => ({ role: `secretariat #${i + 1}`, m })),
+    ...recipients.flatMap(([role, address]) =>
+      stack.sink.to(address).map((m, i) => ({ role: `${role} #${i + 1}`, m })),
+    ),
+    ...stack.sink
+      .to(stack.config.SECRETARIAT_EMAIL)
+      .filter((m) => m.text.includes(units[1]!.code))
+      .map((m, i) => ({ role: `secretariat #${i + 1}`, m })),
   ];
   for (const { role, m } of messages) {
     const name = `email to ${role}`;
-    renderings.push({ name: `${name} (subject)`, kind: 'subject', body: m.subject }, { name: `${name} (text)`, kind: 'text', body: m.text }, { name: `${name} (HTML)`, kind: 'html', body: m.html });
+    renderings.push(
+      { name: `${name} (subject)`, kind: 'subject', body: m.subject },
+      { name: `${name} (text)`, kind: 'text', body: m.text },
+      { name: `${name} (HTML)`, kind: 'html', body: m.html },
+    );
   }
-  renderings.push({ name: 'CSV: council report', kind: 'csv', body: await (await get(`/console/council/${campaign}/${period}/report.csv?v=1`, cookie)).text() });
-  renderings.push({ name: 'CSV: audit timeline', kind: 'csv', body: await (await get(`/console/audit/${campaign}/${period}/timeline.csv`, cookie)).text() });
-  renderings.push({ name: 'JSON Lines: audit timeline', kind: 'jsonl', body: await (await get(`/console/audit/${campaign}/${period}/timeline.jsonl`, cookie)).text() });
-  for (const [part, body] of xlsxParts(Buffer.from(await (await get(`/console/council/${campaign}/${period}/report.xlsx?v=1`, cookie)).arrayBuffer()))) {
+  renderings.push({
+    name: 'CSV: council report',
+    kind: 'csv',
+    body: await (await get(`/console/council/${campaign}/${period}/report.csv?v=1`, cookie)).text(),
+  });
+  renderings.push({
+    name: 'CSV: audit timeline',
+    kind: 'csv',
+    body: await (await get(`/console/audit/${campaign}/${period}/timeline.csv`, cookie)).text(),
+  });
+  renderings.push({
+    name: 'JSON Lines: audit timeline',
+    kind: 'jsonl',
+    body: await (await get(`/console/audit/${campaign}/${period}/timeline.jsonl`, cookie)).text(),
+  });
+  for (const [part, body] of xlsxParts(
+    Buffer.from(await (await get(`/console/council/${campaign}/${period}/report.xlsx?v=1`, cookie)).arrayBuffer()),
+  )) {
     renderings.push({ name: `XLSX: council report ${part}`, kind: 'xlsx', body });
   }
-  for (const [file, body] of await untar(await (await get(`${base}/export`, { authorization: `Bearer ${auditor}` })).arrayBuffer())) {
-    renderings.push({ name: `audit export ${file.slice(file.indexOf('/') + 1)}`, kind: file.endsWith('.jsonl') ? 'jsonl' : 'json', body });
+  for (const [file, body] of await untar(
+    await (await get(`${base}/export`, { authorization: `Bearer ${auditor}` })).arrayBuffer(),
+  )) {
+    renderings.push({
+      name: `audit export ${file.slice(file.indexOf('/') + 1)}`,
+      kind: file.endsWith('.jsonl') ? 'jsonl' : 'json',
+      body,
+    });
   }
   expect(stack.sink.to('victim@evil.example')).toEqual([]);
   return { label, refused, renderings, problems: renderings.flatMap((r) => problemsOf(r, hostile)) };
@@ -335,7 +515,9 @@ test('every hostile text through every free-text field is refused at input namin
   const outcomes: Outcome[] = [];
   // A few cycles at a time: each waits mostly on its own short deadlines.
   for (let i = 0; i < entries.length; i += 5) {
-    outcomes.push(...(await Promise.all(entries.slice(i, i + 5).map(([label, value], j) => runScenario(label, value, i + j)))));
+    outcomes.push(
+      ...(await Promise.all(entries.slice(i, i + 5).map(([label, value], j) => runScenario(label, value, i + j)))),
+    );
   }
 
   const problems = outcomes.flatMap((o) => o.problems.map((p) => `${o.label}: ${p}`));
@@ -348,12 +530,16 @@ test('every hostile text through every free-text field is refused at input namin
       const shown = o.renderings.filter((r) => r.body.includes(tagOf(field))).length;
       pairs += shown;
       if (!o.refused.has(field) && shown === 0) unseen.push(`${o.label} × ${field}`);
-      table.push(`${o.label} × ${field}: ${o.refused.has(field) ? 'refused at input' : `shown in ${shown} renderings`}`);
+      table.push(
+        `${o.label} × ${field}: ${o.refused.has(field) ? 'refused at input' : `shown in ${shown} renderings`}`,
+      );
     }
   }
   const renderingNames = new Set(outcomes.flatMap((o) => o.renderings.map((r) => r.name)));
-  console.log(`hostile text corpus: ${entries.length} texts × ${FIELD_NAMES.length} fields = ${entries.length * FIELD_NAMES.length} (text, field) cases; `
-    + `${renderingNames.size} renderings (${[...renderingNames].sort().join('; ')}); ${pairs} (case, rendering) pairs where an accepted text was shown, all checked\n${table.join('\n')}`);
+  console.log(
+    `hostile text corpus: ${entries.length} texts × ${FIELD_NAMES.length} fields = ${entries.length * FIELD_NAMES.length} (text, field) cases; ` +
+      `${renderingNames.size} renderings (${[...renderingNames].sort().join('; ')}); ${pairs} (case, rendering) pairs where an accepted text was shown, all checked\n${table.join('\n')}`,
+  );
   expect(problems).toEqual([]);
   expect(unseen).toEqual([]);
   // The corpus reached the renderings: only the over-long word is refused everywhere.

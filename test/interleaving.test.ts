@@ -17,7 +17,15 @@ import { ConsolidatedReport, Submission, UnitTask } from '../db/entities';
 import { ormOptions } from '../db/orm';
 import { SUBMITTED_TASK_STATES } from '../domain/states';
 import { createMailTransport } from '../mail/transport';
-import { api, createCampaign, createUnits, currentPeriod, eventually, validAnswers, type TestUnit } from './support/fixtures';
+import {
+  api,
+  createCampaign,
+  createUnits,
+  currentPeriod,
+  eventually,
+  validAnswers,
+  type TestUnit,
+} from './support/fixtures';
 import { startStack, type Stack } from './support/stack';
 
 const PAUSE_LOCK = 424242;
@@ -44,8 +52,12 @@ beforeAll(async () => {
     END $$;
     CREATE TRIGGER test_pause_unit_task BEFORE UPDATE ON unit_task FOR EACH STATEMENT EXECUTE FUNCTION test_pause_interleaved();
     CREATE TRIGGER test_pause_cycle BEFORE UPDATE ON cycle FOR EACH STATEMENT EXECUTE FUNCTION test_pause_interleaved();`);
-  paused = await MikroORM.init(ormOptions(stack.config.DATABASE_URL, { driverOptions: { application_name: 'interleave' } }));
-  const [{ name }] = (await paused.em.fork().execute<{ name: string }[]>(`SELECT current_setting('application_name') AS name`)) as [{ name: string }];
+  paused = await MikroORM.init(
+    ormOptions(stack.config.DATABASE_URL, { driverOptions: { application_name: 'interleave' } }),
+  );
+  const [{ name }] = (await paused.em
+    .fork()
+    .execute<{ name: string }[]>(`SELECT current_setting('application_name') AS name`)) as [{ name: string }];
   expect(name).toBe('interleave'); // the transitions' statements are the ones held
   mailer = createMailTransport(stack.config.SMTP_URL);
   const deps = { mailer, temporal: stack.client, config: stack.config, now: () => new Date() };
@@ -64,7 +76,14 @@ interface Scene {
   readonly cycleId: number;
   readonly units: readonly TestUnit[];
   readonly tasks: readonly { taskId: number; unitCode: string }[];
-  readonly plan: { schedule: { deadline: string; reminders: readonly string[]; escalations: readonly [string, string]; hardClose: string } };
+  readonly plan: {
+    schedule: {
+      deadline: string;
+      reminders: readonly string[];
+      escalations: readonly [string, string];
+      hardClose: string;
+    };
+  };
   readonly link: (i: number) => Promise<string>;
 }
 
@@ -75,14 +94,28 @@ interface Scene {
  */
 async function scene(count = 1, { ago = 60, reminderSecondsBefore = [5] } = {}): Promise<Scene> {
   const units = await createUnits(stack.orm, count);
-  const campaign = await createCampaign(stack.orm, { deadlineAfterSeconds: 10, reminderSecondsBefore, escalationSecondsAfter: [10, 20], hardCloseSecondsAfter: 600, reviewWindowSeconds: 600, revisionWindowSeconds: 600 });
+  const campaign = await createCampaign(stack.orm, {
+    deadlineAfterSeconds: 10,
+    reminderSecondsBefore,
+    escalationSecondsAfter: [10, 20],
+    hardCloseSecondsAfter: 600,
+    reviewWindowSeconds: 600,
+    revisionWindowSeconds: 600,
+  });
   const opened = await direct.openCycle({
-    campaignCode: campaign, period: currentPeriod(), requestedBy: 'test', unitCodes: units.map((u) => u.code),
-    workflowId: `interleave-${campaign}`, startedAt: new Date(Date.now() - ago * 1000).toISOString(),
+    campaignCode: campaign,
+    period: currentPeriod(),
+    requestedBy: 'test',
+    unitCodes: units.map((u) => u.code),
+    workflowId: `interleave-${campaign}`,
+    startedAt: new Date(Date.now() - ago * 1000).toISOString(),
   });
   await direct.dispatchTasks({ cycleId: opened.cycleId, taskIds: opened.units.map((u) => u.taskId) });
   return {
-    cycleId: opened.cycleId, units, tasks: opened.units, plan: opened.plan as Scene['plan'],
+    cycleId: opened.cycleId,
+    units,
+    tasks: opened.units,
+    plan: opened.plan as Scene['plan'],
     link: async (i) => {
       const task = await stack.orm.em.fork().findOneOrFail(UnitTask, opened.units[i]!.taskId);
       return linkToken(stack.config.LINK_SECRET, task.id, task.tokenVersion);
@@ -91,10 +124,17 @@ async function scene(count = 1, { ago = 60, reminderSecondsBefore = [5] } = {}):
 }
 
 const backendOf = async (where: string): Promise<{ wait_event_type: string | null; wait_event: string | null }[]> =>
-  (await control.query(`SELECT wait_event_type, wait_event FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND ${where}`)).rows;
+  (
+    await control.query(
+      `SELECT wait_event_type, wait_event FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND ${where}`,
+    )
+  ).rows;
 
 /** Runs `transition` held at its first write, lets `report` run meanwhile, then releases it. */
-async function interleave<T, R>(transition: () => Promise<T>, report: () => Promise<R>): Promise<{ transition: T; report: R }> {
+async function interleave<T, R>(
+  transition: () => Promise<T>,
+  report: () => Promise<R>,
+): Promise<{ transition: T; report: R }> {
   await control.query('SELECT pg_advisory_lock($1)', [PAUSE_LOCK]);
   let transitionDone = false;
   let reportDone = false;
@@ -103,13 +143,25 @@ async function interleave<T, R>(transition: () => Promise<T>, report: () => Prom
       transitionDone = true;
     });
     t.catch(() => undefined);
-    await eventually(async () => (transitionDone || (await backendOf(`application_name = 'interleave' AND wait_event = 'advisory'`)).length > 0 ? true : undefined), { what: 'the transition to reach its write', intervalMs: 20 });
+    await eventually(
+      async () =>
+        transitionDone || (await backendOf(`application_name = 'interleave' AND wait_event = 'advisory'`)).length > 0
+          ? true
+          : undefined,
+      { what: 'the transition to reach its write', intervalMs: 20 },
+    );
     const r = report().finally(() => {
       reportDone = true;
     });
     r.catch(() => undefined);
     // The report either finishes, or waits behind the transition's row lock (taken before its read).
-    await eventually(async () => (reportDone || (await backendOf(`application_name <> 'interleave' AND wait_event_type = 'Lock'`)).length > 0 ? true : undefined), { what: 'the report to finish or block', intervalMs: 20 });
+    await eventually(
+      async () =>
+        reportDone || (await backendOf(`application_name <> 'interleave' AND wait_event_type = 'Lock'`)).length > 0
+          ? true
+          : undefined,
+      { what: 'the report to finish or block', intervalMs: 20 },
+    );
     await control.query('SELECT pg_advisory_unlock($1)', [PAUSE_LOCK]);
     return { transition: await t, report: await r };
   } finally {
@@ -117,15 +169,29 @@ async function interleave<T, R>(transition: () => Promise<T>, report: () => Prom
   }
 }
 
-const submit = (token: string) => api<{ receiptNumber?: string; late?: boolean; version?: number; code?: string }>(stack.baseUrl, 'POST', `/api/v1/link/${token}/submission`, { body: validAnswers() });
+const submit = (token: string) =>
+  api<{ receiptNumber?: string; late?: boolean; version?: number; code?: string }>(
+    stack.baseUrl,
+    'POST',
+    `/api/v1/link/${token}/submission`,
+    { body: validAnswers() },
+  );
 
 /** The receipt, the stored submissions, the task's state and a fresh consolidation agree. */
-async function expectAgreement(s: Scene, i: number, answer: { status: number; body: { receiptNumber?: string } }, version: number): Promise<void> {
+async function expectAgreement(
+  s: Scene,
+  i: number,
+  answer: { status: number; body: { receiptNumber?: string } },
+  version: number,
+): Promise<void> {
   const em = stack.orm.em.fork();
   const task = await em.findOneOrFail(UnitTask, s.tasks[i]!.taskId);
   const submissions = await em.find(Submission, { task }, { orderBy: { version: 'asc' } });
   await direct.consolidateCycle({ cycleId: s.cycleId, version });
-  const content = await readConsolidatedReport(em, await em.findOneOrFail(ConsolidatedReport, { cycle: s.cycleId, version }));
+  const content = await readConsolidatedReport(
+    em,
+    await em.findOneOrFail(ConsolidatedReport, { cycle: s.cycleId, version }),
+  );
   const code = s.tasks[i]!.unitCode;
   if (answer.status === 201) {
     expect(submissions.map((x) => x.receiptNumber)).toContain(answer.body.receiptNumber);
@@ -144,7 +210,10 @@ async function expectAgreement(s: Scene, i: number, answer: { status: number; bo
 test('when a report commits while a reminder is being sent, the report stands and the task says submitted', async () => {
   const s = await scene(1, { ago: 8 }); // the reminder (5 s before the deadline at 10 s) is due, the deadline not yet
   const token = await s.link(0);
-  const { report } = await interleave(() => acts.remindTask({ taskId: s.tasks[0]!.taskId, dueAt: s.plan.schedule.reminders[0]! }), () => submit(token));
+  const { report } = await interleave(
+    () => acts.remindTask({ taskId: s.tasks[0]!.taskId, dueAt: s.plan.schedule.reminders[0]! }),
+    () => submit(token),
+  );
   expect(report.status).toBe(201);
   await expectAgreement(s, 0, report, 1);
 });
@@ -152,34 +221,47 @@ test('when a report commits while a reminder is being sent, the report stands an
 test('when a report commits while the task is being marked overdue, the report stands and the task says submitted', async () => {
   const s = await scene();
   const token = await s.link(0);
-  const { report } = await interleave(() => acts.markTaskOverdue({ taskId: s.tasks[0]!.taskId, dueAt: s.plan.schedule.deadline }), () => submit(token));
+  const { report } = await interleave(
+    () => acts.markTaskOverdue({ taskId: s.tasks[0]!.taskId, dueAt: s.plan.schedule.deadline }),
+    () => submit(token),
+  );
   expect(report.status).toBe(201);
   await expectAgreement(s, 0, report, 1);
 });
 
-test.each([1, 2] as const)('when a report commits while level-%i escalation runs, the escalation leaves the stored report alone', async (level) => {
-  const s = await scene(2);
-  await direct.markTaskOverdue({ taskId: s.tasks[0]!.taskId, dueAt: s.plan.schedule.deadline });
-  await direct.markTaskOverdue({ taskId: s.tasks[1]!.taskId, dueAt: s.plan.schedule.deadline });
-  if (level === 2) await direct.escalateOverdue({ cycleId: s.cycleId, level: 1, dueAt: s.plan.schedule.escalations[0] });
-  const token = await s.link(0);
-  const { transition, report } = await interleave(() => acts.escalateOverdue({ cycleId: s.cycleId, level, dueAt: s.plan.schedule.escalations[level - 1]! }), () => submit(token));
-  expect(report.status).toBe(201);
-  // The escalation locked its rows first (and escalated both) or ran after the report (only the silent unit).
-  expect([1, 2]).toContain(transition);
-  await expectAgreement(s, 0, report, 1);
-  const silent = await stack.orm.em.fork().findOneOrFail(UnitTask, s.tasks[1]!.taskId);
-  expect(silent.state).toBe('escalated');
-  expect(silent.escalationLevel).toBe(level);
-  // The hard close then records only the silent unit as not submitted.
-  await direct.closeTask({ taskId: s.tasks[0]!.taskId, dueAt: s.plan.schedule.hardClose });
-  expect((await stack.orm.em.fork().findOneOrFail(UnitTask, s.tasks[0]!.taskId)).state).toBe('submitted');
-});
+test.each([1, 2] as const)(
+  'when a report commits while level-%i escalation runs, the escalation leaves the stored report alone',
+  async (level) => {
+    const s = await scene(2);
+    await direct.markTaskOverdue({ taskId: s.tasks[0]!.taskId, dueAt: s.plan.schedule.deadline });
+    await direct.markTaskOverdue({ taskId: s.tasks[1]!.taskId, dueAt: s.plan.schedule.deadline });
+    if (level === 2)
+      await direct.escalateOverdue({ cycleId: s.cycleId, level: 1, dueAt: s.plan.schedule.escalations[0] });
+    const token = await s.link(0);
+    const { transition, report } = await interleave(
+      () => acts.escalateOverdue({ cycleId: s.cycleId, level, dueAt: s.plan.schedule.escalations[level - 1]! }),
+      () => submit(token),
+    );
+    expect(report.status).toBe(201);
+    // The escalation locked its rows first (and escalated both) or ran after the report (only the silent unit).
+    expect([1, 2]).toContain(transition);
+    await expectAgreement(s, 0, report, 1);
+    const silent = await stack.orm.em.fork().findOneOrFail(UnitTask, s.tasks[1]!.taskId);
+    expect(silent.state).toBe('escalated');
+    expect(silent.escalationLevel).toBe(level);
+    // The hard close then records only the silent unit as not submitted.
+    await direct.closeTask({ taskId: s.tasks[0]!.taskId, dueAt: s.plan.schedule.hardClose });
+    expect((await stack.orm.em.fork().findOneOrFail(UnitTask, s.tasks[0]!.taskId)).state).toBe('submitted');
+  },
+);
 
 test('when a report races the hard close, exactly one of them wins and the receipt, task and consolidation agree', async () => {
   const s = await scene();
   const token = await s.link(0);
-  const { report } = await interleave(() => acts.closeTask({ taskId: s.tasks[0]!.taskId, dueAt: s.plan.schedule.hardClose }), () => submit(token));
+  const { report } = await interleave(
+    () => acts.closeTask({ taskId: s.tasks[0]!.taskId, dueAt: s.plan.schedule.hardClose }),
+    () => submit(token),
+  );
   expect(report.status).toBe(409); // the hard close held the row: the report finds the task closed
   expect(report.body.code).toBe('reporting_closed');
   await expectAgreement(s, 0, report, 1);
@@ -189,7 +271,8 @@ test('when a report races an early close of collection, the report is refused an
   const s = await scene();
   const token = await s.link(0);
   const { transition, report } = await interleave(
-    () => acts.closeCollectionEarly({ cycleId: s.cycleId, at: new Date().toISOString(), actor: 'admin', reason: 'enough' }),
+    () =>
+      acts.closeCollectionEarly({ cycleId: s.cycleId, at: new Date().toISOString(), actor: 'admin', reason: 'enough' }),
     () => submit(token),
   );
   expect(transition.openUnits).toBe(1);
@@ -202,7 +285,13 @@ test('when a report races an extension of its deadline, the report stands on the
   const s = await scene();
   const token = await s.link(0);
   const { report } = await interleave(
-    () => acts.extendTask({ taskId: s.tasks[0]!.taskId, newDeadline: new Date(Date.now() + 3_600_000).toISOString(), reason: 'flood', actor: 'admin' }),
+    () =>
+      acts.extendTask({
+        taskId: s.tasks[0]!.taskId,
+        newDeadline: new Date(Date.now() + 3_600_000).toISOString(),
+        reason: 'flood',
+        actor: 'admin',
+      }),
     () => submit(token),
   );
   expect(report.status).toBe(201);
@@ -212,7 +301,10 @@ test('when a report races an extension of its deadline, the report stands on the
 test('when a report races the cancel of its cycle, either the report stands or it is refused, never half', async () => {
   const s = await scene();
   const token = await s.link(0);
-  const { report } = await interleave(() => acts.markCycleCancelled({ cycleId: s.cycleId }), () => submit(token));
+  const { report } = await interleave(
+    () => acts.markCycleCancelled({ cycleId: s.cycleId }),
+    () => submit(token),
+  );
   await expectAgreement(s, 0, report, 1);
   // After the cancel, nothing more is taken.
   const late = await submit(await s.link(0));
@@ -227,7 +319,14 @@ test('when a unit reports again while the council sends it back, the revision an
   await direct.consolidateCycle({ cycleId: s.cycleId, version: 1 });
   const token = await s.link(0);
   const { report } = await interleave(
-    () => acts.requestRevision({ cycleId: s.cycleId, version: 1, unitCodes: [s.tasks[0]!.unitCode], comment: 'Bổ sung số liệu', requestedAt: new Date().toISOString() }),
+    () =>
+      acts.requestRevision({
+        cycleId: s.cycleId,
+        version: 1,
+        unitCodes: [s.tasks[0]!.unitCode],
+        comment: 'Bổ sung số liệu',
+        requestedAt: new Date().toISOString(),
+      }),
     () => submit(token),
   );
   // Read before the round was recorded: refused as already submitted; the round then stands open.

@@ -5,7 +5,16 @@
  * searched for every personal link token, API token and session cookie of the run.
  */
 import { PassThrough } from 'node:stream';
-import { api, answersToForm, createCampaign, createUnits, currentPeriod, linkIn, tokenOf, validAnswers } from './support/fixtures';
+import {
+  api,
+  answersToForm,
+  createCampaign,
+  createUnits,
+  currentPeriod,
+  linkIn,
+  tokenOf,
+  validAnswers,
+} from './support/fixtures';
 import { startStack, type Stack } from './support/stack';
 
 let stack: Stack;
@@ -30,37 +39,91 @@ test('when links, tokens and sessions are used, mistyped and probed with the log
   const auditor = await stack.token('auditor');
   secrets.push(admin, auditor);
   const units = await createUnits(stack.orm, 2);
-  const campaign = await createCampaign(stack.orm, { deadlineAfterSeconds: 600, reminderSecondsBefore: [], escalationSecondsAfter: [600, 700], hardCloseSecondsAfter: 800, reviewWindowSeconds: 600, revisionWindowSeconds: 600 });
-  await api(stack.baseUrl, 'POST', '/api/v1/cycles', { token: admin, body: { campaign, period: currentPeriod(), units: units.map((u) => u.code) } });
+  const campaign = await createCampaign(stack.orm, {
+    deadlineAfterSeconds: 600,
+    reminderSecondsBefore: [],
+    escalationSecondsAfter: [600, 700],
+    hardCloseSecondsAfter: 800,
+    reviewWindowSeconds: 600,
+    revisionWindowSeconds: 600,
+  });
+  await api(stack.baseUrl, 'POST', '/api/v1/cycles', {
+    token: admin,
+    body: { campaign, period: currentPeriod(), units: units.map((u) => u.code) },
+  });
   await stack.sink.waitFor(() => units.every((u) => stack.sink.to(u.headEmail).length === 1));
-  const [first, second] = units.map((u) => tokenOf(linkIn(stack.sink.to(u.headEmail)[0]!.text, stack.baseUrl))) as [string, string];
+  const [first, second] = units.map((u) => tokenOf(linkIn(stack.sink.to(u.headEmail)[0]!.text, stack.baseUrl))) as [
+    string,
+    string,
+  ];
   secrets.push(first, second);
 
   const paths = [
-    `/r/${first}`, `/r/${first}/`, `/r/${first}?lang=en`, `/r/${first}?view=receipt`, `/r/${first}//x`, `/r/${first}%2F`,
-    `/api/v1/link/${first}`, `/api/v1/link/${first}/`, `/api/v1/link/${first}/receipt`, `/api/v1/link/${first}/nope`,
-    `/nothing-here?link=${first}`, `/api/v1/units/${admin}`, `/console/sign-in?next=/r/${first}`, `/console/${first}`,
-    `/api/v1/link/${first.slice(0, 40)}`, `/r/${first}${first}`,
+    `/r/${first}`,
+    `/r/${first}/`,
+    `/r/${first}?lang=en`,
+    `/r/${first}?view=receipt`,
+    `/r/${first}//x`,
+    `/r/${first}%2F`,
+    `/api/v1/link/${first}`,
+    `/api/v1/link/${first}/`,
+    `/api/v1/link/${first}/receipt`,
+    `/api/v1/link/${first}/nope`,
+    `/nothing-here?link=${first}`,
+    `/api/v1/units/${admin}`,
+    `/console/sign-in?next=/r/${first}`,
+    `/console/${first}`,
+    `/api/v1/link/${first.slice(0, 40)}`,
+    `/r/${first}${first}`,
   ];
   for (const path of paths) await fetch(`${stack.baseUrl}${path}`);
   await fetch(`${stack.baseUrl}/api/v1/units`, { headers: { authorization: `Bearer ${admin}x` } });
   await fetch(`${stack.baseUrl}/api/v1/units`, { headers: { authorization: `Bearer ${admin}` } });
-  await fetch(`${stack.baseUrl}/api/v1/units`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: `{"code":"${first}"` });
-  await fetch(`${stack.baseUrl}/api/v1/link/${first}/draft`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ recommendations: first }) });
-  await fetch(`${stack.baseUrl}/api/v1/link/${first}/draft`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{"broken' });
+  await fetch(`${stack.baseUrl}/api/v1/units`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+    body: `{"code":"${first}"`,
+  });
+  await fetch(`${stack.baseUrl}/api/v1/link/${first}/draft`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ recommendations: first }),
+  });
+  await fetch(`${stack.baseUrl}/api/v1/link/${first}/draft`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: '{"broken',
+  });
   const form = answersToForm(validAnswers(), 'draft');
   form.set('kt.NO-SUCH.text', first);
-  await fetch(`${stack.baseUrl}/r/${second}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form.toString() });
-  await fetch(`${stack.baseUrl}/r/${second}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: answersToForm(validAnswers()).toString() });
-  await fetch(`${stack.baseUrl}/api/v1/link/${first}/submission`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(validAnswers()) });
+  await fetch(`${stack.baseUrl}/r/${second}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: form.toString(),
+  });
+  await fetch(`${stack.baseUrl}/r/${second}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: answersToForm(validAnswers()).toString(),
+  });
+  await fetch(`${stack.baseUrl}/api/v1/link/${first}/submission`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(validAnswers()),
+  });
 
   // The console: a failed and a good sign-in, a page, sign-out.
   const signInPage = await fetch(`${stack.baseUrl}/console/sign-in`);
-  const nonceCookie = signInPage.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const nonceCookie = signInPage.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   const csrf = /name="_csrf" value="([^"]+)"/.exec(await signInPage.text())![1]!;
   for (const token of [`${admin}x`, admin]) {
     const res = await fetch(`${stack.baseUrl}/console/sign-in`, {
-      method: 'POST', redirect: 'manual', headers: { cookie: nonceCookie, 'content-type': 'application/x-www-form-urlencoded' },
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: nonceCookie, 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ token, _csrf: csrf, next: `/console/cycles?t=${first}` }).toString(),
     });
     const session = res.headers.getSetCookie().find((c) => c.startsWith('bc_session='));

@@ -19,16 +19,25 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const refusalRows = async (): Promise<number> => stack.orm.em.fork().count(AuditEvent, { action: { $in: ['access.refused', 'access.refused_repeated'] } });
+const refusalRows = async (): Promise<number> =>
+  stack.orm.em.fork().count(AuditEvent, { action: { $in: ['access.refused', 'access.refused_repeated'] } });
 
 /** A refused request of one of four kinds: no token, a forged token, a wrong role, an unknown link. */
 function refused(i: number, from: string): Promise<{ status: number }> {
   const forged = { 'x-forwarded-for': `198.51.100.${i % 250}` };
   switch (i % 4) {
-    case 0: return requestFrom(from, `${stack.baseUrl}/api/v1/units`, { headers: forged });
-    case 1: return requestFrom(from, `${stack.baseUrl}/api/v1/units`, { headers: { ...forged, authorization: `Bearer bc_forged${i}` } });
-    case 2: return requestFrom(from, `${stack.baseUrl}/api/v1/audit/verify`, { headers: { ...forged, authorization: `Bearer ${council}` } });
-    default: return requestFrom(from, `${stack.baseUrl}/api/v1/link/${`unknown${i}`.padEnd(43, 'x')}`, { headers: forged });
+    case 0:
+      return requestFrom(from, `${stack.baseUrl}/api/v1/units`, { headers: forged });
+    case 1:
+      return requestFrom(from, `${stack.baseUrl}/api/v1/units`, {
+        headers: { ...forged, authorization: `Bearer bc_forged${i}` },
+      });
+    case 2:
+      return requestFrom(from, `${stack.baseUrl}/api/v1/audit/verify`, {
+        headers: { ...forged, authorization: `Bearer ${council}` },
+      });
+    default:
+      return requestFrom(from, `${stack.baseUrl}/api/v1/link/${`unknown${i}`.padEnd(43, 'x')}`, { headers: forged });
   }
 }
 
@@ -43,23 +52,36 @@ test('when one address sends 1,000 refused requests, then the record gains its f
   expect(await refusalRows()).toBe(before + 1);
   await stack.app.refusals.flush();
   expect(await refusalRows()).toBe(before + 2);
-  const [summary] = await stack.orm.em.fork().find(AuditEvent, { action: 'access.refused_repeated', origin: '127.0.0.7' });
+  const [summary] = await stack.orm.em
+    .fork()
+    .find(AuditEvent, { action: 'access.refused_repeated', origin: '127.0.0.7' });
   const after = summary!.after as { count: number; byRoute: Record<string, number> };
   expect(after.count).toBe(999);
-  expect(after.byRoute).toEqual({ 'GET /api/v1/units 401': 499, 'GET /api/v1/audit/verify 403': 250, 'GET /api/v1/link/:token 404': 250 });
+  expect(after.byRoute).toEqual({
+    'GET /api/v1/units 401': 499,
+    'GET /api/v1/audit/verify 403': 250,
+    'GET /api/v1/link/:token 404': 250,
+  });
 });
 
 test(`when 1,000 refused requests come from ${REFUSAL_MAX_PEERS + 50} addresses, then at most two rows per address up to ${REFUSAL_MAX_PEERS} addresses and one row for the rest, and every refusal is counted`, async () => {
   await stack.app.refusals.flush();
-  const before = await stack.orm.em.fork().find(AuditEvent, { action: { $in: ['access.refused', 'access.refused_repeated'] } }, { fields: ['id'] });
+  const before = await stack.orm.em
+    .fork()
+    .find(AuditEvent, { action: { $in: ['access.refused', 'access.refused_repeated'] } }, { fields: ['id'] });
   const peers = REFUSAL_MAX_PEERS + 50;
   for (let i = 0; i < 1000; i += 1) await refused(i, `127.0.1.${(i % peers) + 1}`);
   await new Promise((r) => setTimeout(r, 1000));
   await stack.app.refusals.flush();
   const known = new Set(before.map((e) => e.id));
-  const added = (await stack.orm.em.fork().find(AuditEvent, { action: { $in: ['access.refused', 'access.refused_repeated'] } })).filter((e) => !known.has(e.id));
+  const added = (
+    await stack.orm.em.fork().find(AuditEvent, { action: { $in: ['access.refused', 'access.refused_repeated'] } })
+  ).filter((e) => !known.has(e.id));
   expect(added.length).toBeLessThanOrEqual(2 * REFUSAL_MAX_PEERS + 1);
-  const counted = added.reduce((n, e) => n + (e.action === 'access.refused' ? 1 : (e.after as { count: number }).count), 0);
+  const counted = added.reduce(
+    (n, e) => n + (e.action === 'access.refused' ? 1 : (e.after as { count: number }).count),
+    0,
+  );
   expect(counted).toBe(1000);
   expect(added.filter((e) => e.origin === 'many addresses')).toHaveLength(1);
 });
@@ -78,9 +100,15 @@ test('when a request is refused (401, 403, 429), then its answer carries the sec
     expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
     expect(res.headers.get('x-frame-options')).toBe('DENY');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(await res.json()).toEqual({ error: 'AuthError', code: expect.any(String), message: expect.stringMatching(/.{10,}/) });
+    expect(await res.json()).toEqual({
+      error: 'AuthError',
+      code: expect.any(String),
+      message: expect.stringMatching(/.{10,}/),
+    });
   }
   expect(limited.headers['content-security-policy']).toContain("default-src 'none'");
   expect(limited.headers['x-frame-options']).toBe('DENY');
-  expect(JSON.parse(limited.text)).toEqual(expect.objectContaining({ error: 'TooManyRequests', message: expect.any(String) }));
+  expect(JSON.parse(limited.text)).toEqual(
+    expect.objectContaining({ error: 'TooManyRequests', message: expect.any(String) }),
+  );
 });

@@ -7,29 +7,84 @@
 import type { Locator, Page } from 'playwright-core';
 import { REFUSAL_CODES, refusalText, type Refusal, type RefusalCode, type RefusalParams } from '../domain/refusals';
 import { openBrowser, signIn, type BrowserSession } from './support/browser';
-import { answersToForm, api, createCampaign, createUnits, currentPeriod, eventually, linkIn, submitByLink, validAnswers } from './support/fixtures';
+import {
+  answersToForm,
+  api,
+  createCampaign,
+  createUnits,
+  currentPeriod,
+  eventually,
+  linkIn,
+  submitByLink,
+  validAnswers,
+} from './support/fixtures';
 import { startStack, type Stack } from './support/stack';
 
 const SAMPLES: { readonly [C in RefusalCode]: RefusalParams<C> } = {
-  link_unknown: {}, link_malformed: {}, cycle_cancelled: {}, report_already_submitted: {},
-  reporting_closed: { closedAt: '2026-11-20T10:00:00.000Z' }, revision_closed: { closedAt: '2026-11-27T10:00:00.000Z' },
-  report_kept_changing: {}, no_report_yet: {}, invalid_report: { problems: 2, detail: 'indicators.IND01 must be a number' },
-  period_malformed: { period: '2026-13' }, campaign_unknown: { campaign: 'x' }, campaign_inactive: { campaign: 'x' }, campaign_no_schedule: { campaign: 'x' },
-  template_unknown: { template: 't' }, units_inactive_or_unknown: { units: ['A', 'B'] }, no_active_unit: {},
-  cycle_already_started: { campaign: 'x', period: '2026-11', workflowId: 'cycle-x-2026-11' }, cycle_unknown: { campaign: 'x', period: '2026-11' },
-  cycle_opening: {}, cycle_ended: {}, cycle_already_ended: { stage: 'closed' }, not_collecting: { stage: 'review' },
-  collection_closed: { closedAt: '2026-11-20T10:00:00.000Z' }, unit_not_in_cycle: { unit: 'A' }, unit_settled: { unit: 'A', outcome: 'submitted' },
-  deadline_not_a_date: {}, deadline_in_past: {}, link_not_open: { unit: 'A' }, unit_has_no_task: { unit: 'A' },
-  no_archived_history: { workflowId: 'w' }, version_unknown: { version: 3 }, no_consolidation_yet: {},
-  not_in_review: { stage: 'collecting' }, version_not_under_review: { version: 1, reviewing: 2 }, units_not_in_cycle: { units: ['A'] },
-  units_submitted_nothing: { units: ['A'] }, proposal_unknown: { proposalId: 'A-v1-1', version: 1 }, already_voted: { proposalId: null, version: 1 },
-  version_not_consolidated: { version: 2 }, unit_codes_only_for_revision: {}, revision_needs_units: {}, revision_needs_comment: {},
-  unit_unknown: { unit: 'A' }, parent_is_self: {}, parent_unknown: { parent: 'P' }, parent_cycle: { parent: 'P', unit: 'A' },
-  template_code_unknown: { template: 't' }, template_version_unknown: { template: 't', version: 4, latest: 3 }, policy_unknown: { policy: 'p' },
-  holiday_unknown: { date: '2026-09-02' }, no_dispatch_day: {}, no_dispatch_time: {}, already_exists: { kind: 'unit', key: 'A' },
-  written_meanwhile: {}, field_invalid: { field: 'headEmail', problem: 'must be an email address' }, form_field_unknown: { name: 'kt.X.text' },
-  form_action_unknown: {}, token_missing: {}, token_invalid: {}, role_forbidden: { role: 'auditor', roles: ['admin'] },
-  api_token_unknown: { id: 4 }, session_unknown: { id: 4 }, unexpected_failure: { message: 'boom' }, record_missing: { what: 'cycle', id: 4 },
+  link_unknown: {},
+  link_malformed: {},
+  cycle_cancelled: {},
+  report_already_submitted: {},
+  reporting_closed: { closedAt: '2026-11-20T10:00:00.000Z' },
+  revision_closed: { closedAt: '2026-11-27T10:00:00.000Z' },
+  report_kept_changing: {},
+  no_report_yet: {},
+  invalid_report: { problems: 2, detail: 'indicators.IND01 must be a number' },
+  period_malformed: { period: '2026-13' },
+  campaign_unknown: { campaign: 'x' },
+  campaign_inactive: { campaign: 'x' },
+  campaign_no_schedule: { campaign: 'x' },
+  template_unknown: { template: 't' },
+  units_inactive_or_unknown: { units: ['A', 'B'] },
+  no_active_unit: {},
+  cycle_already_started: { campaign: 'x', period: '2026-11', workflowId: 'cycle-x-2026-11' },
+  cycle_unknown: { campaign: 'x', period: '2026-11' },
+  cycle_opening: {},
+  cycle_ended: {},
+  cycle_already_ended: { stage: 'closed' },
+  not_collecting: { stage: 'review' },
+  collection_closed: { closedAt: '2026-11-20T10:00:00.000Z' },
+  unit_not_in_cycle: { unit: 'A' },
+  unit_settled: { unit: 'A', outcome: 'submitted' },
+  deadline_not_a_date: {},
+  deadline_in_past: {},
+  link_not_open: { unit: 'A' },
+  unit_has_no_task: { unit: 'A' },
+  no_archived_history: { workflowId: 'w' },
+  version_unknown: { version: 3 },
+  no_consolidation_yet: {},
+  not_in_review: { stage: 'collecting' },
+  version_not_under_review: { version: 1, reviewing: 2 },
+  units_not_in_cycle: { units: ['A'] },
+  units_submitted_nothing: { units: ['A'] },
+  proposal_unknown: { proposalId: 'A-v1-1', version: 1 },
+  already_voted: { proposalId: null, version: 1 },
+  version_not_consolidated: { version: 2 },
+  unit_codes_only_for_revision: {},
+  revision_needs_units: {},
+  revision_needs_comment: {},
+  unit_unknown: { unit: 'A' },
+  parent_is_self: {},
+  parent_unknown: { parent: 'P' },
+  parent_cycle: { parent: 'P', unit: 'A' },
+  template_code_unknown: { template: 't' },
+  template_version_unknown: { template: 't', version: 4, latest: 3 },
+  policy_unknown: { policy: 'p' },
+  holiday_unknown: { date: '2026-09-02' },
+  no_dispatch_day: {},
+  no_dispatch_time: {},
+  already_exists: { kind: 'unit', key: 'A' },
+  written_meanwhile: {},
+  field_invalid: { field: 'headEmail', problem: 'must be an email address' },
+  form_field_unknown: { name: 'kt.X.text' },
+  form_action_unknown: {},
+  token_missing: {},
+  token_invalid: {},
+  role_forbidden: { role: 'auditor', roles: ['admin'] },
+  api_token_unknown: { id: 4 },
+  session_unknown: { id: 4 },
+  unexpected_failure: { message: 'boom' },
+  record_missing: { what: 'cycle', id: 4 },
 };
 
 /** Words that make a sentence English (Vietnamese pages may still quote codes and field names). */
@@ -42,7 +97,11 @@ test('every refusal code has a Vietnamese sentence that is not the English one',
     const vi = refusalText(refusal, 'vi');
     const en = refusalText(refusal, 'en');
     expect({ code, vi: vi.length > 0, different: vi !== en }).toEqual({ code, vi: true, different: true });
-    if (code !== 'unexpected_failure') expect({ code, english: ENGLISH.test(vi.replace(/"[^"]*"|“[^”]*”|`[^`]*`/g, '')) }).toEqual({ code, english: false });
+    if (code !== 'unexpected_failure')
+      expect({ code, english: ENGLISH.test(vi.replace(/"[^"]*"|“[^”]*”|`[^`]*`/g, '')) }).toEqual({
+        code,
+        english: false,
+      });
   }
 });
 
@@ -72,8 +131,18 @@ describe('through the pages', () => {
   }
 
   /** A page's error regions show the refusal in Vietnamese, and no English sentence of any refusal. */
-  async function expectVietnamese(page: Page | string, refusal: Refusal, selector = '[role="alert"], .notice.error, .error'): Promise<void> {
-    const unescape = (h: string): string => h.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  async function expectVietnamese(
+    page: Page | string,
+    refusal: Refusal,
+    selector = '[role="alert"], .notice.error, .error',
+  ): Promise<void> {
+    const unescape = (h: string): string =>
+      h
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&amp;/g, '&');
     const text = typeof page === 'string' ? unescape(page) : (await page.locator(selector).allInnerTexts()).join('\n');
     expect(text).toContain(refusalText(refusal, 'vi'));
     expect(text).not.toContain(refusalText(refusal, 'en'));
@@ -82,67 +151,150 @@ describe('through the pages', () => {
   test('a unit head meets each refusal of the report form in Vietnamese', async () => {
     const admin = await stack.token('admin');
     const units = await createUnits(stack.orm, 2);
-    const campaign = await createCampaign(stack.orm, { deadlineAfterSeconds: 600, reminderSecondsBefore: [], escalationSecondsAfter: [60, 120], hardCloseSecondsAfter: 180, reviewWindowSeconds: 600, revisionWindowSeconds: 600 });
+    const campaign = await createCampaign(stack.orm, {
+      deadlineAfterSeconds: 600,
+      reminderSecondsBefore: [],
+      escalationSecondsAfter: [60, 120],
+      hardCloseSecondsAfter: 180,
+      reviewWindowSeconds: 600,
+      revisionWindowSeconds: 600,
+    });
     const period = currentPeriod();
-    expect((await api(stack.baseUrl, 'POST', '/api/v1/cycles', { token: admin, body: { campaign, period, units: units.map((u) => u.code) } })).status).toBe(201);
-    const links = await Promise.all(units.map(async (u) => {
-      await stack.sink.waitFor(() => stack.sink.to(u.headEmail).length > 0);
-      return linkIn(stack.sink.to(u.headEmail)[0]!.text, stack.baseUrl);
-    }));
-    const post = async (link: string, form: URLSearchParams) => (await fetch(link, { method: 'POST', body: form })).text();
+    expect(
+      (
+        await api(stack.baseUrl, 'POST', '/api/v1/cycles', {
+          token: admin,
+          body: { campaign, period, units: units.map((u) => u.code) },
+        })
+      ).status,
+    ).toBe(201);
+    const links = await Promise.all(
+      units.map(async (u) => {
+        await stack.sink.waitFor(() => stack.sink.to(u.headEmail).length > 0);
+        return linkIn(stack.sink.to(u.headEmail)[0]!.text, stack.baseUrl);
+      }),
+    );
+    const post = async (link: string, form: URLSearchParams) =>
+      (await fetch(link, { method: 'POST', body: form })).text();
 
     // Already submitted: the second submission through the form.
     expect((await submitByLink(stack.baseUrl, links[0]!)).status).toBe(201);
-    await expectVietnamese(await post(links[0]!, answersToForm(validAnswers())), { code: 'report_already_submitted', params: {} });
+    await expectVietnamese(await post(links[0]!, answersToForm(validAnswers())), {
+      code: 'report_already_submitted',
+      params: {},
+    });
     // A malformed link and an unknown one.
-    await expectVietnamese(await (await fetch(`${stack.baseUrl}/r/short`)).text(), { code: 'link_malformed', params: {} });
-    await expectVietnamese(await (await fetch(`${stack.baseUrl}/r/${'C'.repeat(43)}`)).text(), { code: 'link_unknown', params: {} });
+    await expectVietnamese(await (await fetch(`${stack.baseUrl}/r/short`)).text(), {
+      code: 'link_malformed',
+      params: {},
+    });
+    await expectVietnamese(await (await fetch(`${stack.baseUrl}/r/${'C'.repeat(43)}`)).text(), {
+      code: 'link_unknown',
+      params: {},
+    });
     // A field that is not part of the form.
     const form = answersToForm(validAnswers());
     form.set('kt.NOPE.text', 'x');
-    await expectVietnamese(await post(links[1]!, form), { code: 'form_field_unknown', params: { name: 'kt.NOPE.text' } });
+    await expectVietnamese(await post(links[1]!, form), {
+      code: 'form_field_unknown',
+      params: { name: 'kt.NOPE.text' },
+    });
     // The cycle cancelled: the unit that has not reported is told so.
-    expect((await api(stack.baseUrl, 'POST', `/api/v1/cycles/${campaign}/${period}/cancel`, { token: admin, body: { reason: 'Thử hủy kỳ' } })).status).toBe(202);
-    await eventually(async () => ((await post(links[1]!, answersToForm(validAnswers()))).includes(refusalText({ code: 'cycle_cancelled', params: {} }, 'vi')) ? true : undefined), { what: 'the cancel to take effect' });
-    await expectVietnamese(await post(links[1]!, answersToForm(validAnswers())), { code: 'cycle_cancelled', params: {} });
+    expect(
+      (
+        await api(stack.baseUrl, 'POST', `/api/v1/cycles/${campaign}/${period}/cancel`, {
+          token: admin,
+          body: { reason: 'Thử hủy kỳ' },
+        })
+      ).status,
+    ).toBe(202);
+    await eventually(
+      async () =>
+        (await post(links[1]!, answersToForm(validAnswers()))).includes(
+          refusalText({ code: 'cycle_cancelled', params: {} }, 'vi'),
+        )
+          ? true
+          : undefined,
+      { what: 'the cancel to take effect' },
+    );
+    await expectVietnamese(await post(links[1]!, answersToForm(validAnswers())), {
+      code: 'cycle_cancelled',
+      params: {},
+    });
   });
 
   test("an administrator meets the board's refusals in Vietnamese", async () => {
     const admin = await stack.token('admin', 'Văn phòng');
     const units = await createUnits(stack.orm, 2);
-    const campaign = await createCampaign(stack.orm, { deadlineAfterSeconds: 600, reminderSecondsBefore: [], escalationSecondsAfter: [60, 120], hardCloseSecondsAfter: 180, reviewWindowSeconds: 600, revisionWindowSeconds: 600 });
+    const campaign = await createCampaign(stack.orm, {
+      deadlineAfterSeconds: 600,
+      reminderSecondsBefore: [],
+      escalationSecondsAfter: [60, 120],
+      hardCloseSecondsAfter: 180,
+      reviewWindowSeconds: 600,
+      revisionWindowSeconds: 600,
+    });
     const period = currentPeriod();
     const page = browser.page;
     await signIn(page, stack.baseUrl, admin);
 
     // Starting the same month twice.
-    expect((await api(stack.baseUrl, 'POST', '/api/v1/cycles', { token: admin, body: { campaign, period, units: units.map((u) => u.code) } })).status).toBe(201);
+    expect(
+      (
+        await api(stack.baseUrl, 'POST', '/api/v1/cycles', {
+          token: admin,
+          body: { campaign, period, units: units.map((u) => u.code) },
+        })
+      ).status,
+    ).toBe(201);
     await page.goto(`${stack.baseUrl}/console/cycles?lang=vi`);
     const campaignField = page.locator('form[action="/console/cycles"] [name="campaign"]').first();
     if ((await campaignField.evaluate((el) => el.tagName)) === 'SELECT') await campaignField.selectOption(campaign);
     else await campaignField.fill(campaign);
     await page.locator('input[name="period"]').first().fill(period);
     await page.locator('form[action="/console/cycles"] button[type="submit"]').first().click();
-    await expectVietnamese(page, { code: 'cycle_already_started', params: { campaign, period, workflowId: `cycle-${campaign}-${period}` } });
+    await expectVietnamese(page, {
+      code: 'cycle_already_started',
+      params: { campaign, period, workflowId: `cycle-${campaign}-${period}` },
+    });
 
     // A board loaded before a unit reported still offers to re-send its link: the refusal says why not.
     const board = `${stack.baseUrl}/console/cycles/${campaign}/${period}?lang=vi`;
     const code = units[0]!.code;
     const resend = page.locator(`form[action*="/units/${code}/link"]`).first();
-    await eventually(async () => {
-      await page.goto(board);
-      return (await resend.count()) > 0 ? true : undefined;
-    }, { what: 'the re-send form on the board', timeoutMs: 20_000, intervalMs: 500 });
+    await eventually(
+      async () => {
+        await page.goto(board);
+        return (await resend.count()) > 0 ? true : undefined;
+      },
+      { what: 'the re-send form on the board', timeoutMs: 20_000, intervalMs: 500 },
+    );
     await stack.sink.waitFor(() => stack.sink.to(units[0]!.headEmail).length > 0);
-    expect((await submitByLink(stack.baseUrl, linkIn(stack.sink.to(units[0]!.headEmail)[0]!.text, stack.baseUrl))).status).toBe(201);
+    expect(
+      (await submitByLink(stack.baseUrl, linkIn(stack.sink.to(units[0]!.headEmail)[0]!.text, stack.baseUrl))).status,
+    ).toBe(201);
     await submitForm(page, resend, 'Gửi lại thử');
     await expectVietnamese(page, { code: 'link_not_open', params: { unit: code } });
 
     // A board loaded before the cycle was cancelled still offers to cancel it.
     await page.goto(board);
     const cancel = page.locator('form[action$="/cancel"]').first();
-    expect((await api(stack.baseUrl, 'POST', `/api/v1/cycles/${campaign}/${period}/cancel`, { token: admin, body: { reason: 'Thử hủy kỳ' } })).status).toBe(202);
-    await eventually(async () => ((await api<{ stage: string }>(stack.baseUrl, 'GET', `/api/v1/cycles/${campaign}/${period}`, { token: admin })).body.stage === 'cancelled' ? true : undefined), { what: 'the cycle cancelled' });
+    expect(
+      (
+        await api(stack.baseUrl, 'POST', `/api/v1/cycles/${campaign}/${period}/cancel`, {
+          token: admin,
+          body: { reason: 'Thử hủy kỳ' },
+        })
+      ).status,
+    ).toBe(202);
+    await eventually(
+      async () =>
+        (await api<{ stage: string }>(stack.baseUrl, 'GET', `/api/v1/cycles/${campaign}/${period}`, { token: admin }))
+          .body.stage === 'cancelled'
+          ? true
+          : undefined,
+      { what: 'the cycle cancelled' },
+    );
     await submitForm(page, cancel, 'Hủy lần hai');
     await expectVietnamese(page, { code: 'cycle_already_ended', params: { stage: 'cancelled' } });
   });

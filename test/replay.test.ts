@@ -15,19 +15,32 @@ import { HISTORIES_DIR } from './support/histories';
 Runtime.install({ logger: new DefaultLogger('ERROR') });
 
 const recordings = fs.readdirSync(HISTORIES_DIR).flatMap((name) =>
-  fs.readdirSync(path.join(HISTORIES_DIR, name)).filter((f) => f.endsWith('.json')).map((f) => path.join(name, f)),
+  fs
+    .readdirSync(path.join(HISTORIES_DIR, name))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => path.join(name, f)),
 );
 
 test('recorded histories exist for every workflow: a published cycle with a revision round, its batch and units, its archive, and a cancelled cycle', () => {
-  const kinds = (set: string) => recordings.filter((r) => r.startsWith(`${set}${path.sep}`)).map((r) => r.replace(/^.*-(\w+)\.json$/, '$1')).sort();
+  const kinds = (set: string) =>
+    recordings
+      .filter((r) => r.startsWith(`${set}${path.sep}`))
+      .map((r) => r.replace(/^.*-(\w+)\.json$/, '$1'))
+      .sort();
   expect(kinds('cycle-with-revision')).toEqual(['batch', 'cycle', 'unit', 'unit']);
   expect(kinds('cycle-archived')).toEqual(['archive', 'batch', 'cycle', 'unit', 'unit']);
   expect(kinds('cycle-cancelled-while-opening')).toEqual(['archive', 'cycle']);
 });
 
 test.each(recordings)('the history %s replays against the current workflow code', async (file) => {
-  const { workflowId, history } = JSON.parse(fs.readFileSync(path.join(HISTORIES_DIR, file), 'utf8')) as { workflowId: string; history: unknown };
-  const workflowBundle = await (bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve(WORKFLOWS_PATH), logger: { info() {}, warn() {}, error() {}, debug() {}, trace() {}, log() {} } as never }));
+  const { workflowId, history } = JSON.parse(fs.readFileSync(path.join(HISTORIES_DIR, file), 'utf8')) as {
+    workflowId: string;
+    history: unknown;
+  };
+  const workflowBundle = await (bundle ??= bundleWorkflowCode({
+    workflowsPath: require.resolve(WORKFLOWS_PATH),
+    logger: { info() {}, warn() {}, error() {}, debug() {}, trace() {}, log() {} } as never,
+  }));
   await Worker.runReplayHistory({ workflowBundle }, history as never, workflowId);
 });
 

@@ -16,7 +16,16 @@ import { freePort } from '../scripts/lib/project';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../scripts/postgres';
 import { startTemporalDevServer, type DevServer } from '../scripts/temporal-server';
 import { startStack, type Stack } from './support/stack';
-import { api, createCampaign, createUnits, currentPeriod, eventually, linkIn, sleep, submitByLink } from './support/fixtures';
+import {
+  api,
+  createCampaign,
+  createUnits,
+  currentPeriod,
+  eventually,
+  linkIn,
+  sleep,
+  submitByLink,
+} from './support/fixtures';
 import { readConsolidatedReport } from '../db/consolidated-report';
 
 const DIR = path.join(__dirname, '..', '.data', `test-restarts-${process.pid}`);
@@ -25,7 +34,8 @@ let temporal: DevServer;
 let temporalPort: number;
 let stack: Stack;
 
-const startTemporal = () => startTemporalDevServer({ port: temporalPort, dbFilename: path.join(DIR, 'temporal.db'), log: () => {} });
+const startTemporal = () =>
+  startTemporalDevServer({ port: temporalPort, dbFilename: path.join(DIR, 'temporal.db'), log: () => {} });
 
 beforeAll(async () => {
   fs.mkdirSync(DIR, { recursive: true });
@@ -52,12 +62,20 @@ test('a cycle completes with the undisturbed outcome when PostgreSQL and then th
   const council = [await stack.token('council'), await stack.token('council')];
   // Deadline at 40 s with a reminder at 20 s; escalation at +5 s; hard close at +15 s.
   const campaign = await createCampaign(stack.orm, {
-    deadlineAfterSeconds: 40, reminderSecondsBefore: [20], escalationSecondsAfter: [5, 10], hardCloseSecondsAfter: 15, reviewWindowSeconds: 600, revisionWindowSeconds: 600,
+    deadlineAfterSeconds: 40,
+    reminderSecondsBefore: [20],
+    escalationSecondsAfter: [5, 10],
+    hardCloseSecondsAfter: 15,
+    reviewWindowSeconds: 600,
+    revisionWindowSeconds: 600,
   });
   const period = currentPeriod();
   const t0 = Date.now();
   const at = (ms: number) => sleep(Math.max(0, t0 + ms - Date.now()));
-  const started = await api<{ workflowId: string }>(stack.baseUrl, 'POST', '/api/v1/cycles', { token: await stack.token('admin'), body: { campaign, period, units: units.map((u) => u.code) } });
+  const started = await api<{ workflowId: string }>(stack.baseUrl, 'POST', '/api/v1/cycles', {
+    token: await stack.token('admin'),
+    body: { campaign, period, units: units.map((u) => u.code) },
+  });
   expect(started.status).toBe(201);
   await stack.sink.waitFor(() => units.every((u) => stack.sink.to(u.headEmail).length >= 1), 60_000);
   const link = (i: number) => linkIn(stack.sink.to(units[i]!.headEmail)[0]!.text, stack.baseUrl);
@@ -72,10 +90,13 @@ test('a cycle completes with the undisturbed outcome when PostgreSQL and then th
   await pg.start();
   await stack.sink.waitFor(() => units.slice(4).every((u) => stack.sink.to(u.headEmail).length >= 2), 60_000);
   for (const i of [4, 5, 6, 7]) {
-    const res = await eventually(async () => {
-      const r = await submitByLink(stack.baseUrl, link(i));
-      return r.status >= 500 ? undefined : r; // the pool may still hold a connection that died
-    }, { timeoutMs: 20_000, what: `unit ${i}'s submission after the database restart` });
+    const res = await eventually(
+      async () => {
+        const r = await submitByLink(stack.baseUrl, link(i));
+        return r.status >= 500 ? undefined : r; // the pool may still hold a connection that died
+      },
+      { timeoutMs: 20_000, what: `unit ${i}'s submission after the database restart` },
+    );
     expect(res.status).toBe(201);
   }
 
@@ -85,14 +106,24 @@ test('a cycle completes with the undisturbed outcome when PostgreSQL and then th
   await at(43_000);
   for (const i of [8, 9, 10]) {
     const res = await submitByLink(stack.baseUrl, link(i));
-    if (res.status !== 201) throw new Error(`unit ${i} at ${Date.now() - t0} ms: ${res.status} ${JSON.stringify(res.body)}`);
+    if (res.status !== 201)
+      throw new Error(`unit ${i} at ${Date.now() - t0} ms: ${res.status} ${JSON.stringify(res.body)}`);
   }
   temporal = await startTemporal();
 
   // Unit 11 never reports. After the hard close (55 s) the council approves.
   const base = `/api/v1/cycles/${campaign}/${period}`;
-  await eventually(async () => ((await stack.orm.em.fork().findOneOrFail(Cycle, { workflowId: started.body.workflowId })).stage === 'review' ? true : undefined), { timeoutMs: 120_000, what: 'the review' });
-  for (const token of council) expect((await api(stack.baseUrl, 'POST', `${base}/ballots`, { token, body: { version: 1, choice: 'approve' } })).status).toBe(201);
+  await eventually(
+    async () =>
+      (await stack.orm.em.fork().findOneOrFail(Cycle, { workflowId: started.body.workflowId })).stage === 'review'
+        ? true
+        : undefined,
+    { timeoutMs: 120_000, what: 'the review' },
+  );
+  for (const token of council)
+    expect(
+      (await api(stack.baseUrl, 'POST', `${base}/ballots`, { token, body: { version: 1, choice: 'approve' } })).status,
+    ).toBe(201);
   await stack.client.workflow.getHandle(started.body.workflowId).result();
 
   const em = stack.orm.em.fork();
@@ -104,12 +135,21 @@ test('a cycle completes with the undisturbed outcome when PostgreSQL and then th
 
   // Every unit's emails, as its timeline calls for: dispatch; a reminder unless it reported before
   // 20 s; the publication. Nothing lost, nothing twice.
-  await stack.sink.waitFor(() => units.every((u) => stack.sink.to(u.headEmail).some((m) => m.subject.includes('Công bố'))), 60_000);
+  await stack.sink.waitFor(
+    () => units.every((u) => stack.sink.to(u.headEmail).some((m) => m.subject.includes('Công bố'))),
+    60_000,
+  );
   const emails = await em.find(Email, { cycleId: cycle.id });
   expect(emails.every((e) => e.status === 'sent')).toBe(true);
   for (const [i, unit] of units.entries()) {
-    const kinds = emails.filter((e) => e.recipient === unit.headEmail).map((e) => e.kind).sort();
-    expect({ unit: i, kinds }).toEqual({ unit: i, kinds: (i < 4 ? ['dispatch', 'publication'] : ['dispatch', 'publication', 'reminder']).sort() });
+    const kinds = emails
+      .filter((e) => e.recipient === unit.headEmail)
+      .map((e) => e.kind)
+      .sort();
+    expect({ unit: i, kinds }).toEqual({
+      unit: i,
+      kinds: (i < 4 ? ['dispatch', 'publication'] : ['dispatch', 'publication', 'reminder']).sort(),
+    });
     expect(stack.sink.to(unit.headEmail)).toHaveLength(kinds.length);
   }
 }, 300_000);

@@ -25,13 +25,23 @@ afterAll(async () => {
 });
 
 const customAttributes = async (): Promise<Record<string, number>> =>
-  (await connection.operatorService.listSearchAttributes({ namespace: NAMESPACE })).customAttributes as Record<string, number>;
+  (await connection.operatorService.listSearchAttributes({ namespace: NAMESPACE })).customAttributes as Record<
+    string,
+    number
+  >;
 
 /** Starts (and terminates) a workflow carrying every project search attribute: the server refuses one it does not know. */
 async function startWithSearchAttributes(id: string): Promise<void> {
   const handle = await client.workflow.start('unitWorkflow', {
-    taskQueue: 'nobody-polls-this', workflowId: id, args: [],
-    typedSearchAttributes: [{ key: CAMPAIGN, value: 'demo' }, { key: PERIOD, value: '2026-12' }, { key: UNIT, value: 'U-1' }, { key: STAGE, value: 'collecting' }],
+    taskQueue: 'nobody-polls-this',
+    workflowId: id,
+    args: [],
+    typedSearchAttributes: [
+      { key: CAMPAIGN, value: 'demo' },
+      { key: PERIOD, value: '2026-12' },
+      { key: UNIT, value: 'U-1' },
+      { key: STAGE, value: 'collecting' },
+    ],
   });
   await handle.terminate('test');
 }
@@ -39,16 +49,23 @@ async function startWithSearchAttributes(id: string): Promise<void> {
 test('when the server lacks the search attributes, a workflow carrying them is refused until they are registered, then starts', async () => {
   const before = await customAttributes();
   for (const key of SEARCH_ATTRIBUTES) expect(before).not.toHaveProperty([key.name]);
-  const refused = await startWithSearchAttributes('before-registration').then(() => undefined, (error: unknown) => error as Error & { cause?: { details?: string } });
+  const refused = await startWithSearchAttributes('before-registration').then(
+    () => undefined,
+    (error: unknown) => error as Error & { cause?: { details?: string } },
+  );
   expect(refused?.cause?.details).toMatch(/no mapping defined for search attribute Baocao/);
 
   // One of them registered by hand beforehand: the others are added, that one left alone.
-  await connection.operatorService.addSearchAttributes({ namespace: NAMESPACE, searchAttributes: { [STAGE.name]: KEYWORD } });
+  await connection.operatorService.addSearchAttributes({
+    namespace: NAMESPACE,
+    searchAttributes: { [STAGE.name]: KEYWORD },
+  });
   const added = await registerSearchAttributesAt(server.address, NAMESPACE);
   expect(added.sort()).toEqual([CAMPAIGN.name, PERIOD.name, UNIT.name].sort());
 
   const after = await customAttributes();
-  for (const key of SEARCH_ATTRIBUTES) expect({ name: key.name, type: after[key.name] }).toEqual({ name: key.name, type: KEYWORD });
+  for (const key of SEARCH_ATTRIBUTES)
+    expect({ name: key.name, type: after[key.name] }).toEqual({ name: key.name, type: KEYWORD });
   await startWithSearchAttributes('after-registration');
 });
 

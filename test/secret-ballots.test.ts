@@ -12,7 +12,16 @@ import { ballotSealKey, verifyBallotSeals } from '../api/services/council.servic
 import { Cycle } from '../db/entities';
 import type { ConsolidatedReportContent } from '../domain/consolidation';
 import { signInConsole } from './support/console';
-import { api, createCampaign, createUnits, currentPeriod, eventually, linkIn, submitByLink, validAnswers } from './support/fixtures';
+import {
+  api,
+  createCampaign,
+  createUnits,
+  currentPeriod,
+  eventually,
+  linkIn,
+  submitByLink,
+  validAnswers,
+} from './support/fixtures';
 import { startStack, type Stack } from './support/stack';
 
 let stack: Stack;
@@ -47,25 +56,79 @@ const CHOICE_WORDS = /"(choice|unitCodes|unit_codes|comment)"|request_revision|"
 test('when ballots are secret, then no choice is in the audit events, the timeline and its downloads, the review status or the export, and the seals check against the stored ballots', async () => {
   const admin = await stack.token('admin');
   const auditor = await stack.token('auditor', 'Kiểm tra viên');
-  const council = [await stack.token('council', 'Chủ tịch'), await stack.token('council', 'Phó Chủ tịch'), await stack.token('council', 'Ủy viên')];
+  const council = [
+    await stack.token('council', 'Chủ tịch'),
+    await stack.token('council', 'Phó Chủ tịch'),
+    await stack.token('council', 'Ủy viên'),
+  ];
   const units = await createUnits(stack.orm, 2);
-  const campaign = await createCampaign(stack.orm, { deadlineAfterSeconds: 120, reminderSecondsBefore: [], escalationSecondsAfter: [60, 120], hardCloseSecondsAfter: 180, reviewWindowSeconds: 600, revisionWindowSeconds: 600 }, { secretBallots: true });
+  const campaign = await createCampaign(
+    stack.orm,
+    {
+      deadlineAfterSeconds: 120,
+      reminderSecondsBefore: [],
+      escalationSecondsAfter: [60, 120],
+      hardCloseSecondsAfter: 180,
+      reviewWindowSeconds: 600,
+      revisionWindowSeconds: 600,
+    },
+    { secretBallots: true },
+  );
   const period = currentPeriod();
   const base = `/api/v1/cycles/${campaign}/${period}`;
-  const { body: { workflowId } } = await api<{ workflowId: string }>(stack.baseUrl, 'POST', '/api/v1/cycles', { token: admin, body: { campaign, period, units: units.map((u) => u.code) } });
+  const {
+    body: { workflowId },
+  } = await api<{ workflowId: string }>(stack.baseUrl, 'POST', '/api/v1/cycles', {
+    token: admin,
+    body: { campaign, period, units: units.map((u) => u.code) },
+  });
   for (const [i, unit] of units.entries()) {
     await stack.sink.waitFor(() => stack.sink.to(unit.headEmail).length === 1);
-    expect((await submitByLink(stack.baseUrl, linkIn(stack.sink.to(unit.headEmail)[0]!.text, stack.baseUrl), validAnswers(`Đơn vị ${i + 1}`))).status).toBe(201);
+    expect(
+      (
+        await submitByLink(
+          stack.baseUrl,
+          linkIn(stack.sink.to(unit.headEmail)[0]!.text, stack.baseUrl),
+          validAnswers(`Đơn vị ${i + 1}`),
+        )
+      ).status,
+    ).toBe(201);
   }
-  await eventually(async () => ((await api<{ stage: string }>(stack.baseUrl, 'GET', `${base}/review`, { token: admin })).body.stage === 'review' ? true : undefined), { what: 'the review to open' });
-  const report = await api<{ content: ConsolidatedReportContent }>(stack.baseUrl, 'GET', `${base}/consolidated-reports/1`, { token: council[0] });
+  await eventually(
+    async () =>
+      (await api<{ stage: string }>(stack.baseUrl, 'GET', `${base}/review`, { token: admin })).body.stage === 'review'
+        ? true
+        : undefined,
+    { what: 'the review to open' },
+  );
+  const report = await api<{ content: ConsolidatedReportContent }>(
+    stack.baseUrl,
+    'GET',
+    `${base}/consolidated-reports/1`,
+    { token: council[0] },
+  );
   const proposal = report.body.content.proposals[0]!.id;
 
   // One member asks for a revision with a comment; two approve (the report is approved); proposal votes split.
-  const vote = (token: string, path: string, body: unknown) => api(stack.baseUrl, 'POST', `${base}${path}`, { token, body });
-  expect((await vote(council[0]!, '/ballots', { version: 1, choice: 'request_revision', unitCodes: [units[0]!.code], comment: COMMENT })).status).toBe(201);
-  expect((await vote(council[0]!, `/proposals/${proposal}/ballots`, { version: 1, choice: 'reject', comment: COMMENT })).status).toBe(201);
-  expect((await vote(council[1]!, `/proposals/${proposal}/ballots`, { version: 1, choice: 'approve' })).status).toBe(201);
+  const vote = (token: string, path: string, body: unknown) =>
+    api(stack.baseUrl, 'POST', `${base}${path}`, { token, body });
+  expect(
+    (
+      await vote(council[0]!, '/ballots', {
+        version: 1,
+        choice: 'request_revision',
+        unitCodes: [units[0]!.code],
+        comment: COMMENT,
+      })
+    ).status,
+  ).toBe(201);
+  expect(
+    (await vote(council[0]!, `/proposals/${proposal}/ballots`, { version: 1, choice: 'reject', comment: COMMENT }))
+      .status,
+  ).toBe(201);
+  expect((await vote(council[1]!, `/proposals/${proposal}/ballots`, { version: 1, choice: 'approve' })).status).toBe(
+    201,
+  );
 
   // While the review runs: the status shows who voted, to every reader, auditors included — never how.
   for (const reader of [admin, auditor, council[2]!]) {
@@ -80,12 +143,24 @@ test('when ballots are secret, then no choice is in the audit events, the timeli
 
   // The audit events, as administrators and auditors read them.
   for (const reader of [admin, auditor]) {
-    const events = await api<{ action: string; actor: { id: string }; after: Record<string, unknown> }[]>(stack.baseUrl, 'GET', `${base}/audit-events`, { token: reader });
+    const events = await api<{ action: string; actor: { id: string }; after: Record<string, unknown> }[]>(
+      stack.baseUrl,
+      'GET',
+      `${base}/audit-events`,
+      { token: reader },
+    );
     expect(events.status).toBe(200);
     const cast = events.body.filter((e) => e.action === 'ballot.cast');
     expect(cast).toHaveLength(5);
-    expect(cast.map((e) => e.actor.id).sort()).toEqual(['Chủ tịch', 'Chủ tịch', 'Phó Chủ tịch', 'Phó Chủ tịch', 'Ủy viên']);
-    for (const e of cast) expect(Object.keys(e.after).sort()).toEqual(['ballotId', 'sealed', 'secret', 'subject', 'version']);
+    expect(cast.map((e) => e.actor.id).sort()).toEqual([
+      'Chủ tịch',
+      'Chủ tịch',
+      'Phó Chủ tịch',
+      'Phó Chủ tịch',
+      'Ủy viên',
+    ]);
+    for (const e of cast)
+      expect(Object.keys(e.after).sort()).toEqual(['ballotId', 'sealed', 'secret', 'subject', 'version']);
     expect(JSON.stringify(cast)).not.toMatch(CHOICE_WORDS);
     expect(JSON.stringify(events.body)).not.toContain(COMMENT);
   }
@@ -93,7 +168,9 @@ test('when ballots are secret, then no choice is in the audit events, the timeli
   // The auditor's timeline page and its CSV and JSON Lines downloads.
   const session = await signInConsole(stack.baseUrl, auditor);
   for (const path of ['', '/timeline.csv', '/timeline.jsonl']) {
-    const res = await fetch(`${stack.baseUrl}/console/audit/${campaign}/${period}${path}`, { headers: { cookie: session.cookie } });
+    const res = await fetch(`${stack.baseUrl}/console/audit/${campaign}/${period}${path}`, {
+      headers: { cookie: session.cookie },
+    });
     expect(res.status).toBe(200);
     const text = await res.text();
     expect(text).toContain('sealed');
@@ -105,19 +182,41 @@ test('when ballots are secret, then no choice is in the audit events, the timeli
   const exported = await fetch(`${stack.baseUrl}${base}/export`, { headers: { authorization: `Bearer ${auditor}` } });
   expect(exported.status).toBe(200);
   const files = await untar(await exported.arrayBuffer());
-  const ballots = files.get(`${workflowId}/ballots.jsonl`)!.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  const ballots = files
+    .get(`${workflowId}/ballots.jsonl`)!
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
   expect(ballots).toHaveLength(5);
-  for (const b of ballots) expect(Object.keys(b).sort()).toEqual(['created_at', 'id', 'report_version', 'subject_key', 'voter']);
+  for (const b of ballots)
+    expect(Object.keys(b).sort()).toEqual(['created_at', 'id', 'report_version', 'subject_key', 'voter']);
   for (const [name, body] of files) {
     expect({ name, leaks: body.includes(COMMENT) }).toEqual({ name, leaks: false });
   }
-  expect(files.get(`${workflowId}/audit-events.jsonl`)!.split('\n').filter((l) => l.includes('"ballot.cast"')).join('\n')).not.toMatch(CHOICE_WORDS);
+  expect(
+    files
+      .get(`${workflowId}/audit-events.jsonl`)!
+      .split('\n')
+      .filter((l) => l.includes('"ballot.cast"'))
+      .join('\n'),
+  ).not.toMatch(CHOICE_WORDS);
 
   // The holder of the server secret checks the stored ballots against the sealed record; a changed ballot shows.
   const cycle = await stack.orm.em.fork().findOneOrFail(Cycle, { workflowId });
   const key = ballotSealKey(stack.config.LINK_SECRET);
   expect(await verifyBallotSeals(stack.orm.em.fork(), key, cycle.id)).toEqual({ ok: true, ballots: 5, mismatched: [] });
-  const [changed] = await stack.orm.em.fork().execute<{ id: number }[]>(`UPDATE ballot SET choice = 'approve' WHERE cycle_id = ? AND choice = 'request_revision' RETURNING id`, [cycle.id]);
-  expect(await verifyBallotSeals(stack.orm.em.fork(), key, cycle.id)).toEqual({ ok: false, ballots: 5, mismatched: [changed!.id] });
-  expect(await verifyBallotSeals(stack.orm.em.fork(), ballotSealKey('another secret '.repeat(4)), cycle.id)).toEqual(expect.objectContaining({ ok: false }));
+  const [changed] = await stack.orm.em
+    .fork()
+    .execute<{ id: number }[]>(
+      `UPDATE ballot SET choice = 'approve' WHERE cycle_id = ? AND choice = 'request_revision' RETURNING id`,
+      [cycle.id],
+    );
+  expect(await verifyBallotSeals(stack.orm.em.fork(), key, cycle.id)).toEqual({
+    ok: false,
+    ballots: 5,
+    mismatched: [changed!.id],
+  });
+  expect(await verifyBallotSeals(stack.orm.em.fork(), ballotSealKey('another secret '.repeat(4)), cycle.id)).toEqual(
+    expect.objectContaining({ ok: false }),
+  );
 });

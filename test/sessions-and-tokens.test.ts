@@ -24,9 +24,13 @@ afterAll(async () => {
 const signIn = (token: string) => signInConsole(stack.baseUrl, token);
 
 /** 200 when the cookie opens the page, 303 (to sign in) when it does not. */
-const cyclesPage = async (cookie: string): Promise<number> => (await fetch(`${stack.baseUrl}/console/cycles`, { headers: { cookie }, redirect: 'manual' })).status;
+const cyclesPage = async (cookie: string): Promise<number> =>
+  (await fetch(`${stack.baseUrl}/console/cycles`, { headers: { cookie }, redirect: 'manual' })).status;
 
-async function tokenWith(role: 'admin' | 'council' | 'auditor', expiresAt: Date): Promise<{ token: string; id: number }> {
+async function tokenWith(
+  role: 'admin' | 'council' | 'auditor',
+  expiresAt: Date,
+): Promise<{ token: string; id: number }> {
   const token = newApiToken();
   const id = await createApiToken(stack.orm.em.fork(), { name: `thử ${role}`, role, expiresAt }, token);
   return { token, id };
@@ -36,11 +40,16 @@ test('when a member signs out, then the session cookie stops working, even a cop
   const session = await signIn(admin);
   expect(await cyclesPage(session.cookie)).toBe(200);
   const out = await fetch(`${stack.baseUrl}/console/sign-out`, {
-    method: 'POST', redirect: 'manual', headers: { cookie: session.cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: session.csrf }).toString(),
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie: session.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: session.csrf }).toString(),
   });
   expect(out.status).toBe(303);
   expect(await cyclesPage(session.cookie)).toBe(303);
-  const row = await stack.orm.em.fork().findOneOrFail(ConsoleSession, { endReason: 'signed out' }, { orderBy: { id: 'desc' } });
+  const row = await stack.orm.em
+    .fork()
+    .findOneOrFail(ConsoleSession, { endReason: 'signed out' }, { orderBy: { id: 'desc' } });
   expect(row.endedAt).not.toBeNull();
   expect(await stack.orm.em.fork().count(AuditEvent, { action: 'session.ended', subjectId: String(row.id) })).toBe(1);
 });
@@ -48,38 +57,78 @@ test('when a member signs out, then the session cookie stops working, even a cop
 test('when sessions are open, then an administrator lists them and can end one, which stops its cookie', async () => {
   const auditor = await stack.token('auditor', 'Kiểm tra viên');
   const session = await signIn(auditor);
-  const listed = await api<{ id: number; name: string; role: string }[]>(stack.baseUrl, 'GET', '/api/v1/sessions', { token: admin });
+  const listed = await api<{ id: number; name: string; role: string }[]>(stack.baseUrl, 'GET', '/api/v1/sessions', {
+    token: admin,
+  });
   expect(listed.status).toBe(200);
   const mine = listed.body.find((s) => s.name === 'Kiểm tra viên');
   expect(mine).toEqual(expect.objectContaining({ role: 'auditor' }));
   expect(JSON.stringify(listed.body)).not.toContain(session.cookie.split('=')[1]);
-  expect((await api(stack.baseUrl, 'POST', `/api/v1/sessions/${mine!.id}/end`, { token: admin, body: { reason: 'máy bị mất' } })).status).toBe(200);
-  expect((await fetch(`${stack.baseUrl}/console/audit`, { headers: { cookie: session.cookie }, redirect: 'manual' })).status).toBe(303);
-  expect((await api<{ id: number }[]>(stack.baseUrl, 'GET', '/api/v1/sessions', { token: admin })).body.map((s) => s.id)).not.toContain(mine!.id);
-  expect((await api(stack.baseUrl, 'POST', `/api/v1/sessions/${mine!.id}/end`, { token: admin, body: { reason: 'lần nữa' } })).status).toBe(404);
+  expect(
+    (
+      await api(stack.baseUrl, 'POST', `/api/v1/sessions/${mine!.id}/end`, {
+        token: admin,
+        body: { reason: 'máy bị mất' },
+      })
+    ).status,
+  ).toBe(200);
+  expect(
+    (await fetch(`${stack.baseUrl}/console/audit`, { headers: { cookie: session.cookie }, redirect: 'manual' })).status,
+  ).toBe(303);
+  expect(
+    (await api<{ id: number }[]>(stack.baseUrl, 'GET', '/api/v1/sessions', { token: admin })).body.map((s) => s.id),
+  ).not.toContain(mine!.id);
+  expect(
+    (
+      await api(stack.baseUrl, 'POST', `/api/v1/sessions/${mine!.id}/end`, {
+        token: admin,
+        body: { reason: 'lần nữa' },
+      })
+    ).status,
+  ).toBe(404);
 });
 
 test('when a token is revoked through the API, then it gets 401, its sessions end, and the list shows it revoked', async () => {
   const { token, id } = await tokenWith('council', new Date(Date.now() + 86_400_000));
   const session = await signIn(token);
-  expect((await fetch(`${stack.baseUrl}/console/council`, { headers: { cookie: session.cookie }, redirect: 'manual' })).status).toBe(200);
+  expect(
+    (await fetch(`${stack.baseUrl}/console/council`, { headers: { cookie: session.cookie }, redirect: 'manual' }))
+      .status,
+  ).toBe(200);
   expect((await api(stack.baseUrl, 'GET', '/api/v1/units', { token })).status).toBe(200);
-  const revoked = await api<{ state: string }>(stack.baseUrl, 'POST', `/api/v1/tokens/${id}/revoke`, { token: admin, body: { reason: 'rời Hội đồng' } });
+  const revoked = await api<{ state: string }>(stack.baseUrl, 'POST', `/api/v1/tokens/${id}/revoke`, {
+    token: admin,
+    body: { reason: 'rời Hội đồng' },
+  });
   expect(revoked).toEqual({ status: 200, body: expect.objectContaining({ id, state: 'revoked' }) });
   expect((await api(stack.baseUrl, 'GET', '/api/v1/units', { token })).status).toBe(401);
-  expect((await fetch(`${stack.baseUrl}/console/council`, { headers: { cookie: session.cookie }, redirect: 'manual' })).status).toBe(303);
+  expect(
+    (await fetch(`${stack.baseUrl}/console/council`, { headers: { cookie: session.cookie }, redirect: 'manual' }))
+      .status,
+  ).toBe(303);
   const listed = await api<{ id: number; state: string }[]>(stack.baseUrl, 'GET', '/api/v1/tokens', { token: admin });
   expect(listed.body.find((t) => t.id === id)?.state).toBe('revoked');
   expect(JSON.stringify(listed.body)).not.toMatch(/bc_[A-Za-z0-9_-]{20}|tokenHash|token_hash/);
-  expect((await api(stack.baseUrl, 'POST', '/api/v1/tokens/999999/revoke', { token: admin, body: { reason: 'không có' } })).status).toBe(404);
+  expect(
+    (await api(stack.baseUrl, 'POST', '/api/v1/tokens/999999/revoke', { token: admin, body: { reason: 'không có' } }))
+      .status,
+  ).toBe(404);
   const [event] = await stack.orm.em.fork().find(AuditEvent, { action: 'token.revoked', subjectId: String(id) });
-  expect(event!.after).toEqual(expect.objectContaining({ reason: 'rời Hội đồng', sessionsEnded: [expect.any(Number)] }));
+  expect(event!.after).toEqual(
+    expect.objectContaining({ reason: 'rời Hội đồng', sessionsEnded: [expect.any(Number)] }),
+  );
 });
 
 test('when a token is revoked from the command line (token:revoke), then it gets 401 at once', async () => {
   const { token, id } = await tokenWith('auditor', new Date(Date.now() + 86_400_000));
   expect((await api(stack.baseUrl, 'GET', '/api/v1/audit/verify', { token })).status).toBe(200);
-  await revokeToken(stack.orm.em.fork(), { kind: 'system', id: 'npm run token:revoke', origin: 'test' }, id, 'revoked from the command line', new Date());
+  await revokeToken(
+    stack.orm.em.fork(),
+    { kind: 'system', id: 'npm run token:revoke', origin: 'test' },
+    id,
+    'revoked from the command line',
+    new Date(),
+  );
   expect((await api(stack.baseUrl, 'GET', '/api/v1/audit/verify', { token })).status).toBe(401);
 });
 
@@ -91,7 +140,15 @@ test('when a token has expired, then the API answers 401 and the sign-in page re
   const form = await fetch(`${stack.baseUrl}/console/sign-in`);
   const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]!;
   const refused = await fetch(`${stack.baseUrl}/console/sign-in`, {
-    method: 'POST', redirect: 'manual', headers: { cookie: form.headers.getSetCookie().map((c) => c.split(';')[0]).join('; '), 'content-type': 'application/x-www-form-urlencoded' },
+    method: 'POST',
+    redirect: 'manual',
+    headers: {
+      cookie: form.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; '),
+      'content-type': 'application/x-www-form-urlencoded',
+    },
     body: new URLSearchParams({ token: expired.token, _csrf: csrf, next: '/console' }).toString(),
   });
   expect(refused.status).toBe(401);
@@ -119,7 +176,7 @@ test('when the product starts again (npm start), then the token it printed befor
   expect(working[0]!.expiresAt.getTime()).toBeLessThanOrEqual(Date.now() + 12 * 3_600_000);
 });
 
-test('when an administrator uses the console\'s access page, then it lists open sessions and tokens, and ending a session or revoking a token takes effect at once', async () => {
+test("when an administrator uses the console's access page, then it lists open sessions and tokens, and ending a session or revoking a token takes effect at once", async () => {
   const me = await signIn(admin);
   const { token, id } = await tokenWith('council', new Date(Date.now() + 86_400_000));
   const theirs = await signIn(token);
@@ -128,14 +185,24 @@ test('when an administrator uses the console\'s access page, then it lists open 
   expect(page).toContain('thử council');
   expect(page).not.toContain(theirs.cookie.split('=')[1]);
   const row = await stack.orm.em.fork().findOneOrFail(ConsoleSession, { token: id, endedAt: null });
-  const post = (path: string, reason: string) => fetch(`${stack.baseUrl}${path}`, {
-    method: 'POST', redirect: 'manual', headers: { cookie: me.cookie, 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ _csrf: me.csrf, reason }).toString(),
-  });
+  const post = (path: string, reason: string) =>
+    fetch(`${stack.baseUrl}${path}`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: me.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: me.csrf, reason }).toString(),
+    });
   expect((await post(`/console/access/sessions/${row.id}/end`, 'x')).status).toBe(400); // a reason is needed
-  expect((await fetch(`${stack.baseUrl}/console/council`, { headers: { cookie: theirs.cookie }, redirect: 'manual' })).status).toBe(200);
+  expect(
+    (await fetch(`${stack.baseUrl}/console/council`, { headers: { cookie: theirs.cookie }, redirect: 'manual' }))
+      .status,
+  ).toBe(200);
   const ended = await post(`/console/access/sessions/${row.id}/end`, 'thiết bị bị mất');
   expect([ended.status, ended.headers.get('location')]).toEqual([303, '/console/access?ok=ended']);
-  expect((await fetch(`${stack.baseUrl}/console/council`, { headers: { cookie: theirs.cookie }, redirect: 'manual' })).status).toBe(303);
+  expect(
+    (await fetch(`${stack.baseUrl}/console/council`, { headers: { cookie: theirs.cookie }, redirect: 'manual' }))
+      .status,
+  ).toBe(303);
   expect((await api(stack.baseUrl, 'GET', '/api/v1/units', { token })).status).toBe(200);
   expect((await post(`/console/access/tokens/${id}/revoke`, 'rời Hội đồng')).status).toBe(303);
   expect((await api(stack.baseUrl, 'GET', '/api/v1/units', { token })).status).toBe(401);

@@ -5,7 +5,16 @@
 import { ConsolidatedReport, Cycle, Email, Submission, UnitTask } from '../db/entities';
 import { cycleStatusQuery } from '../workflows/messages';
 import { startStack, type Stack } from './support/stack';
-import { answersToForm, api, createCampaign, createUnits, currentPeriod, eventually, linkIn, validAnswers } from './support/fixtures';
+import {
+  answersToForm,
+  api,
+  createCampaign,
+  createUnits,
+  currentPeriod,
+  eventually,
+  linkIn,
+  validAnswers,
+} from './support/fixtures';
 import { readConsolidatedReport } from '../db/consolidated-report';
 
 let stack: Stack;
@@ -19,14 +28,19 @@ afterAll(async () => {
 test('when an administrator starts a cycle for two units, both heads report through their emailed links and a consolidated report is stored', async () => {
   const units = await createUnits(stack.orm, 2);
   const campaign = await createCampaign(stack.orm, {
-    deadlineAfterSeconds: 120, reminderSecondsBefore: [], escalationSecondsAfter: [60, 120], hardCloseSecondsAfter: 180,
-    reviewWindowSeconds: 600, revisionWindowSeconds: 600,
+    deadlineAfterSeconds: 120,
+    reminderSecondsBefore: [],
+    escalationSecondsAfter: [60, 120],
+    hardCloseSecondsAfter: 180,
+    reviewWindowSeconds: 600,
+    revisionWindowSeconds: 600,
   });
   const admin = await stack.token('admin');
   const period = currentPeriod();
 
   const started = await api<{ workflowId: string }>(stack.baseUrl, 'POST', '/api/v1/cycles', {
-    token: admin, body: { campaign, period, units: units.map((u) => u.code) },
+    token: admin,
+    body: { campaign, period, units: units.map((u) => u.code) },
   });
   expect(started.status).toBe(201);
   expect(started.body.workflowId).toBe(`cycle-${campaign}-${period}`);
@@ -52,10 +66,26 @@ test('when an administrator starts a cycle for two units, both heads report thro
   // The workflow notices both submissions and consolidates.
   const em = stack.orm.em.fork();
   const cycle = await em.findOneOrFail(Cycle, { workflowId: started.body.workflowId });
-  const report = await eventually(async () => (await em.fork().findOne(ConsolidatedReport, { cycle: cycle.id, version: 1 })) ?? undefined, { what: 'the consolidated report' });
+  const report = await eventually(
+    async () => (await em.fork().findOne(ConsolidatedReport, { cycle: cycle.id, version: 1 })) ?? undefined,
+    { what: 'the consolidated report' },
+  );
   const content = await readConsolidatedReport(em.fork(), report);
-  expect(content).toMatchObject({ expected: 2, submitted: 2, onTime: 2, completeness: 1, onTimeRate: 1, missingUnits: [], lateUnits: [] });
-  expect(content.keyTasks.find((k) => k.code === 'KT01')!.entries.map((e) => e.text).sort()).toEqual(['Đơn vị 1 KT01', 'Đơn vị 2 KT01']);
+  expect(content).toMatchObject({
+    expected: 2,
+    submitted: 2,
+    onTime: 2,
+    completeness: 1,
+    onTimeRate: 1,
+    missingUnits: [],
+    lateUnits: [],
+  });
+  expect(
+    content.keyTasks
+      .find((k) => k.code === 'KT01')!
+      .entries.map((e) => e.text)
+      .sort(),
+  ).toEqual(['Đơn vị 1 KT01', 'Đơn vị 2 KT01']);
   expect(content.indicators.find((i) => i.code === 'IND01')).toMatchObject({ reported: 2, value: 0.8, met: true });
   expect(content.proposals).toHaveLength(2);
 
@@ -63,14 +93,23 @@ test('when an administrator starts a cycle for two units, both heads report thro
   expect(tasks.map((t) => t.state)).toEqual(['submitted', 'submitted']);
   expect(await em.fork().count(Submission, { task: { cycle: cycle.id } })).toBe(2);
   const emails = await em.fork().find(Email, { cycleId: cycle.id });
-  expect(emails.map((e) => [e.kind, e.status])).toEqual([['dispatch', 'sent'], ['dispatch', 'sent']]);
+  expect(emails.map((e) => [e.kind, e.status])).toEqual([
+    ['dispatch', 'sent'],
+    ['dispatch', 'sent'],
+  ]);
 
   // The workflow has moved on to the council's review.
-  const status = await eventually(async () => {
-    const s = await stack.client.workflow.getHandle(started.body.workflowId).query(cycleStatusQuery);
-    return s.stage === 'review' ? s : undefined;
-  }, { what: 'the review stage' });
+  const status = await eventually(
+    async () => {
+      const s = await stack.client.workflow.getHandle(started.body.workflowId).query(cycleStatusQuery);
+      return s.stage === 'review' ? s : undefined;
+    },
+    { what: 'the review stage' },
+  );
   expect(status).toEqual({ stage: 'review', expected: 2, settled: 2 });
   // The row follows once the review's opening activity has run (the query answers from the workflow at once).
-  await eventually(async () => ((await em.fork().findOneOrFail(Cycle, cycle.id)).stage === 'review' ? true : undefined), { what: 'the cycle row in review' });
+  await eventually(
+    async () => ((await em.fork().findOneOrFail(Cycle, cycle.id)).stage === 'review' ? true : undefined),
+    { what: 'the cycle row in review' },
+  );
 });

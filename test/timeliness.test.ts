@@ -7,7 +7,17 @@
 import { ConsolidatedReport, Cycle, UnitTask } from '../db/entities';
 import { readConsolidatedReport } from '../db/consolidated-report';
 import { openBrowser, signIn, type BrowserSession } from './support/browser';
-import { api, createCampaign, createUnits, currentPeriod, eventually, linkIn, sleep, submitByLink, validAnswers } from './support/fixtures';
+import {
+  api,
+  createCampaign,
+  createUnits,
+  currentPeriod,
+  eventually,
+  linkIn,
+  sleep,
+  submitByLink,
+  validAnswers,
+} from './support/fixtures';
 import { startStack, type Stack } from './support/stack';
 
 let stack: Stack;
@@ -23,31 +33,54 @@ afterAll(async () => {
 
 test('when a late unit is sent back and resubmits in time, it stays late in every version, on the council page and in the publication', async () => {
   const admin = await stack.token('admin');
-  const council = [await stack.token('council', 'Chủ tịch'), await stack.token('council', 'Phó Chủ tịch'), await stack.token('council', 'Ủy viên')];
+  const council = [
+    await stack.token('council', 'Chủ tịch'),
+    await stack.token('council', 'Phó Chủ tịch'),
+    await stack.token('council', 'Ủy viên'),
+  ];
   const units = await createUnits(stack.orm, 3);
   const [onTime, late, alsoLate] = units as [(typeof units)[0], (typeof units)[0], (typeof units)[0]];
   const campaign = await createCampaign(stack.orm, {
-    deadlineAfterSeconds: 5, reminderSecondsBefore: [], escalationSecondsAfter: [60, 90], hardCloseSecondsAfter: 120, reviewWindowSeconds: 600, revisionWindowSeconds: 120,
+    deadlineAfterSeconds: 5,
+    reminderSecondsBefore: [],
+    escalationSecondsAfter: [60, 90],
+    hardCloseSecondsAfter: 120,
+    reviewWindowSeconds: 600,
+    revisionWindowSeconds: 120,
   });
   const period = currentPeriod();
-  const started = await api<{ workflowId: string }>(stack.baseUrl, 'POST', '/api/v1/cycles', { token: admin, body: { campaign, period, units: units.map((u) => u.code) } });
+  const started = await api<{ workflowId: string }>(stack.baseUrl, 'POST', '/api/v1/cycles', {
+    token: admin,
+    body: { campaign, period, units: units.map((u) => u.code) },
+  });
   expect(started.status).toBe(201);
   const linkOf = async (unit: (typeof units)[0]): Promise<string> => {
     await stack.sink.waitFor(() => stack.sink.to(unit.headEmail).length > 0);
     return linkIn(stack.sink.to(unit.headEmail)[0]!.text, stack.baseUrl);
   };
-  expect((await submitByLink(stack.baseUrl, await linkOf(onTime), validAnswers('Đúng hạn'))).body).toMatchObject({ late: false });
+  expect((await submitByLink(stack.baseUrl, await linkOf(onTime), validAnswers('Đúng hạn'))).body).toMatchObject({
+    late: false,
+  });
   const cycle = await stack.orm.em.fork().findOneOrFail(Cycle, { workflowId: started.body.workflowId });
   await sleep(Math.max(0, Date.parse(cycle.plan.schedule.deadline) - Date.now()) + 300);
   const lateLink = await linkOf(late);
-  expect((await submitByLink(stack.baseUrl, lateLink, validAnswers('Muộn'))).body).toMatchObject({ late: true, version: 1 });
-  expect((await submitByLink(stack.baseUrl, await linkOf(alsoLate), validAnswers('Cũng muộn'))).body).toMatchObject({ late: true });
+  expect((await submitByLink(stack.baseUrl, lateLink, validAnswers('Muộn'))).body).toMatchObject({
+    late: true,
+    version: 1,
+  });
+  expect((await submitByLink(stack.baseUrl, await linkOf(alsoLate), validAnswers('Cũng muộn'))).body).toMatchObject({
+    late: true,
+  });
 
   const base = `/api/v1/cycles/${campaign}/${period}`;
-  const reviewOf = () => api<{ version: number; stage: string }>(stack.baseUrl, 'GET', `${base}/review`, { token: council[0] });
-  await eventually(async () => ((await reviewOf()).body.stage === 'review' ? true : undefined), { what: 'the review of version 1' });
+  const reviewOf = () =>
+    api<{ version: number; stage: string }>(stack.baseUrl, 'GET', `${base}/review`, { token: council[0] });
+  await eventually(async () => ((await reviewOf()).body.stage === 'review' ? true : undefined), {
+    what: 'the review of version 1',
+  });
   const revise = { version: 1, choice: 'request_revision', unitCodes: [late.code], comment: 'Bổ sung số liệu' };
-  for (const member of council.slice(0, 2)) expect((await api(stack.baseUrl, 'POST', `${base}/ballots`, { token: member, body: revise })).status).toBe(201);
+  for (const member of council.slice(0, 2))
+    expect((await api(stack.baseUrl, 'POST', `${base}/ballots`, { token: member, body: revise })).status).toBe(201);
   await stack.sink.waitFor(() => stack.sink.to(late.headEmail).some((m) => m.subject.includes('Đề nghị chỉnh sửa')));
 
   // The revision email and the form give the round's own deadline; the resubmission is on time for it.
@@ -59,16 +92,29 @@ test('when a late unit is sent back and resubmits in time, it stays late in ever
   const resubmitted = await submitByLink(stack.baseUrl, lateLink, validAnswers('Đã bổ sung'));
   expect(resubmitted.body).toMatchObject({ version: 2, late: false });
 
-  await eventually(async () => ((await reviewOf()).body.version === 2 ? true : undefined), { what: 'the review of version 2' });
-  const read = async (version: number) => readConsolidatedReport(stack.orm.em.fork(), await stack.orm.em.fork().findOneOrFail(ConsolidatedReport, { cycle: cycle.id, version }));
+  await eventually(async () => ((await reviewOf()).body.version === 2 ? true : undefined), {
+    what: 'the review of version 2',
+  });
+  const read = async (version: number) =>
+    readConsolidatedReport(
+      stack.orm.em.fork(),
+      await stack.orm.em.fork().findOneOrFail(ConsolidatedReport, { cycle: cycle.id, version }),
+    );
   for (const version of [1, 2]) {
     const content = await read(version);
-    expect({ version, submitted: content.submitted, onTime: content.onTime, onTimeRate: content.onTimeRate }).toEqual({ version, submitted: 3, onTime: 1, onTimeRate: 0.333333 });
+    expect({ version, submitted: content.submitted, onTime: content.onTime, onTimeRate: content.onTimeRate }).toEqual({
+      version,
+      submitted: 3,
+      onTime: 1,
+      onTimeRate: 0.333333,
+    });
     expect(content.lateUnits.map((u) => u.unitCode)).toEqual([late.code, alsoLate.code].sort());
     expect(content.lateUnits.find((u) => u.unitCode === late.code)!.deadline).toBe(cycle.plan.schedule.deadline);
   }
   const v2 = await read(2);
-  expect(v2.revisions).toEqual([expect.objectContaining({ unitCode: late.code, inTime: true, deadline: reopened.revisionDeadline!.toISOString() })]);
+  expect(v2.revisions).toEqual([
+    expect.objectContaining({ unitCode: late.code, inTime: true, deadline: reopened.revisionDeadline!.toISOString() }),
+  ]);
   expect(v2.keyTasks[0]!.entries.find((e) => e.unitCode === late.code)!.text).toContain('Đã bổ sung'); // the revised answers count
   const task = await stack.orm.em.fork().findOneOrFail(UnitTask, { cycle: cycle.id, unit: { code: late.code } });
   expect(task.late).toBe(true);
@@ -86,7 +132,11 @@ test('when a late unit is sent back and resubmits in time, it stays late in ever
     if (version === 1) expect(await page.locator('#voters').innerText()).toMatch(/Chủ tịch[\s\S]*Phó Chủ tịch/);
   }
 
-  for (const member of [council[0]!, council[2]!]) expect((await api(stack.baseUrl, 'POST', `${base}/ballots`, { token: member, body: { version: 2, choice: 'approve' } })).status).toBe(201);
+  for (const member of [council[0]!, council[2]!])
+    expect(
+      (await api(stack.baseUrl, 'POST', `${base}/ballots`, { token: member, body: { version: 2, choice: 'approve' } }))
+        .status,
+    ).toBe(201);
   await stack.client.workflow.getHandle(started.body.workflowId).result();
   for (const unit of units) {
     await stack.sink.waitFor(() => stack.sink.to(unit.headEmail).some((m) => m.subject.includes('Công bố kết quả')));

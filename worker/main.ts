@@ -8,7 +8,17 @@ import { createWorker } from './worker';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const level: LogLevel = ({ fatal: 'ERROR', error: 'ERROR', warn: 'WARN', info: 'INFO', debug: 'DEBUG', trace: 'TRACE', silent: 'ERROR' } as const)[config.LOG_LEVEL];
+  const level: LogLevel = (
+    {
+      fatal: 'ERROR',
+      error: 'ERROR',
+      warn: 'WARN',
+      info: 'INFO',
+      debug: 'DEBUG',
+      trace: 'TRACE',
+      silent: 'ERROR',
+    } as const
+  )[config.LOG_LEVEL];
   Runtime.install({ logger: new DefaultLogger(level) });
   const orm = await openDatabase(config.DATABASE_URL);
   const mailer = createMailTransport(config.SMTP_URL);

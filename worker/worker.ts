@@ -16,9 +16,17 @@ export interface WorkerHandle {
  * `workflowBundle` to avoid bundling the workflow code for each worker.
  */
 export async function createWorker(
-  config: Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_TASK_QUEUE' | 'WORKER_MAX_CACHED_WORKFLOWS'>,
+  config: Pick<
+    Config,
+    'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_TASK_QUEUE' | 'WORKER_MAX_CACHED_WORKFLOWS'
+  >,
   deps: ActivityDeps,
-  options: Partial<Pick<WorkerOptions, 'workflowBundle' | 'maxConcurrentActivityTaskExecutions' | 'maxCachedWorkflows' | 'shutdownGraceTime'>> = {},
+  options: Partial<
+    Pick<
+      WorkerOptions,
+      'workflowBundle' | 'maxConcurrentActivityTaskExecutions' | 'maxCachedWorkflows' | 'shutdownGraceTime'
+    >
+  > = {},
 ): Promise<WorkerHandle> {
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const worker = await Worker.create({

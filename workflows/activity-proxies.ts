@@ -17,12 +17,19 @@ const retry = {
 export const activities = proxyActivities<Activities>({ startToCloseTimeout: '10 seconds', retry });
 
 /** Calls over a whole cycle (every unit): long, kept alive by heartbeats. */
-export const cycleActivities = proxyActivities<Activities>({ startToCloseTimeout: '15 minutes', heartbeatTimeout: '30 seconds', retry });
+export const cycleActivities = proxyActivities<Activities>({
+  startToCloseTimeout: '15 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry,
+});
 
 /**
  * Starting and dispatching a batch's units (see unit-batch.workflow.ts): runs to its end even when
  * the batch is cancelled meanwhile, so that the batch then cancels every unit that was started.
  */
 export const unitStartActivities = proxyActivities<Activities>({
-  startToCloseTimeout: '15 minutes', heartbeatTimeout: '30 seconds', retry, cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  startToCloseTimeout: '15 minutes',
+  heartbeatTimeout: '30 seconds',
+  retry,
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 });

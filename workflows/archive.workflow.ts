@@ -19,12 +19,20 @@ const CHUNK = 50;
 const CHUNKS_AT_ONCE = 4;
 
 /** Answers how many histories are stored (a workflow that never started has none). */
-export async function archiveCycleWorkflow({ cycleId, workflowIds }: { cycleId: number; workflowIds: readonly string[] }): Promise<number> {
+export async function archiveCycleWorkflow({
+  cycleId,
+  workflowIds,
+}: {
+  cycleId: number;
+  workflowIds: readonly string[];
+}): Promise<number> {
   const chunks: string[][] = [];
   for (let i = 0; i < workflowIds.length; i += CHUNK) chunks.push(workflowIds.slice(i, i + CHUNK));
   let archived = 0;
   for (let i = 0; i < chunks.length; i += CHUNKS_AT_ONCE) {
-    const results = await Promise.all(chunks.slice(i, i + CHUNKS_AT_ONCE).map((chunk) => archiveWorkflowHistories({ cycleId, workflowIds: chunk })));
+    const results = await Promise.all(
+      chunks.slice(i, i + CHUNKS_AT_ONCE).map((chunk) => archiveWorkflowHistories({ cycleId, workflowIds: chunk })),
+    );
     archived += results.reduce((sum, r) => sum + r.archived, 0);
   }
   return archived;

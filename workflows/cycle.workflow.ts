@@ -33,7 +33,19 @@ import type { CycleStage } from '../domain/states';
 import { refusalFailure } from './refusal-failure';
 import { activities, cycleActivities } from './activity-proxies';
 import { archiveCycleWorkflow } from './archive.workflow';
-import { allReportedSignal, ballotCastSignal, closeCollectionUpdate, closeUnitSignal, collectionClosedSignal, cycleStatusQuery, extendDeadlineUpdate, rescheduleSignal, revisionRequestedSignal, submittedSignal, unitsSettledSignal } from './messages';
+import {
+  allReportedSignal,
+  ballotCastSignal,
+  closeCollectionUpdate,
+  closeUnitSignal,
+  collectionClosedSignal,
+  cycleStatusQuery,
+  extendDeadlineUpdate,
+  rescheduleSignal,
+  revisionRequestedSignal,
+  submittedSignal,
+  unitsSettledSignal,
+} from './messages';
 import { CAMPAIGN, PERIOD, STAGE } from './search-attributes';
 import type { CycleResult, OpenedCycle, OpenedUnit, StartCycleInput, UnitOutcome } from './types';
 import { UNIT_BATCH_SIZE, batchWorkflowId, unitBatchWorkflow } from './unit-batch.workflow';
@@ -75,7 +87,10 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
     upsertSearchAttributes([{ key: STAGE, value: next }]);
   };
   const addEscalations = ([first, second]: readonly [string, string]): void => {
-    for (const e of [{ level: 1 as const, at: first }, { level: 2 as const, at: second }]) {
+    for (const e of [
+      { level: 1 as const, at: first },
+      { level: 2 as const, at: second },
+    ]) {
       if (!escalations.some((x) => x.level === e.level && x.at === e.at)) escalations.push(e);
     }
     escalations.sort((a, b) => Date.parse(a.at) - Date.parse(b.at) || a.level - b.level);
@@ -105,11 +120,29 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
     {
       validator: (request) => {
         if (!opened) throw refusalFailure('ConflictError', { code: 'cycle_opening', params: {} });
-        if (stage !== 'collecting') throw refusalFailure('ConflictError', { code: 'not_collecting', params: { stage } });
-        if (collectionClosedAt) throw refusalFailure('ConflictError', { code: 'collection_closed', params: { closedAt: collectionClosedAt } });
-        if (!opened.units.some((u) => u.unitCode === request.unitCode)) throw refusalFailure('NotFoundError', { code: 'unit_not_in_cycle', params: { unit: request.unitCode } }, 'unit');
-        if (settled.has(request.unitCode)) throw refusalFailure('ConflictError', { code: 'unit_settled', params: { unit: request.unitCode, outcome: settled.get(request.unitCode) === 'submitted' ? 'submitted' : 'not_submitted' } });
-        if (!(Date.parse(request.newDeadline) > Date.now())) throw refusalFailure('ValidationError', { code: 'deadline_in_past', params: {} }, 'newDeadline');
+        if (stage !== 'collecting')
+          throw refusalFailure('ConflictError', { code: 'not_collecting', params: { stage } });
+        if (collectionClosedAt)
+          throw refusalFailure('ConflictError', {
+            code: 'collection_closed',
+            params: { closedAt: collectionClosedAt },
+          });
+        if (!opened.units.some((u) => u.unitCode === request.unitCode))
+          throw refusalFailure(
+            'NotFoundError',
+            { code: 'unit_not_in_cycle', params: { unit: request.unitCode } },
+            'unit',
+          );
+        if (settled.has(request.unitCode))
+          throw refusalFailure('ConflictError', {
+            code: 'unit_settled',
+            params: {
+              unit: request.unitCode,
+              outcome: settled.get(request.unitCode) === 'submitted' ? 'submitted' : 'not_submitted',
+            },
+          });
+        if (!(Date.parse(request.newDeadline) > Date.now()))
+          throw refusalFailure('ValidationError', { code: 'deadline_in_past', params: {} }, 'newDeadline');
       },
     },
   );
@@ -126,8 +159,13 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
     {
       validator: (_request) => {
         if (!opened) throw refusalFailure('ConflictError', { code: 'cycle_opening', params: {} });
-        if (stage !== 'collecting') throw refusalFailure('ConflictError', { code: 'not_collecting', params: { stage } });
-        if (collectionClosedAt) throw refusalFailure('ConflictError', { code: 'collection_closed', params: { closedAt: collectionClosedAt } });
+        if (stage !== 'collecting')
+          throw refusalFailure('ConflictError', { code: 'not_collecting', params: { stage } });
+        if (collectionClosedAt)
+          throw refusalFailure('ConflictError', {
+            code: 'collection_closed',
+            params: { closedAt: collectionClosedAt },
+          });
       },
     },
   );
@@ -136,7 +174,9 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
   // Not cancellable: the cycle's rows may be written even if the cancel arrives meanwhile, so the
   // cancellation below must know the cycle to record it. A cancel requested while opening makes
   // the first step after it fail as cancelled.
-  opened = await CancellationScope.nonCancellable(() => cycleActivities.openCycle({ ...input, workflowId: cycleWorkflowId, startedAt: new Date(Date.now()).toISOString() }));
+  opened = await CancellationScope.nonCancellable(() =>
+    cycleActivities.openCycle({ ...input, workflowId: cycleWorkflowId, startedAt: new Date(Date.now()).toISOString() }),
+  );
   const { cycleId, plan, units } = opened;
 
   try {
@@ -162,16 +202,20 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
   async function startBatches(): Promise<void> {
     const slices: (readonly OpenedUnit[])[] = [];
     for (let i = 0; i < units.length; i += UNIT_BATCH_SIZE) slices.push(units.slice(i, i + UNIT_BATCH_SIZE));
-    await Promise.all(slices.map(async (slice, i) => {
-      const handle = await startChild(unitBatchWorkflow, {
-        workflowId: batchWorkflowId(cycleWorkflowId, i + 1),
-        args: [{ cycleId, campaignCode: input.campaignCode, period: input.period, schedule: plan.schedule, units: slice }],
-        // A batch cancels its units when it is cancelled, and it is cancelled with the cycle.
-        parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-        typedSearchAttributes: searchAttributes('collecting'),
-      });
-      batches.push({ handle, units: slice });
-    }));
+    await Promise.all(
+      slices.map(async (slice, i) => {
+        const handle = await startChild(unitBatchWorkflow, {
+          workflowId: batchWorkflowId(cycleWorkflowId, i + 1),
+          args: [
+            { cycleId, campaignCode: input.campaignCode, period: input.period, schedule: plan.schedule, units: slice },
+          ],
+          // A batch cancels its units when it is cancelled, and it is cancelled with the cycle.
+          parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+          typedSearchAttributes: searchAttributes('collecting'),
+        });
+        batches.push({ handle, units: slice });
+      }),
+    );
   }
 
   /**
@@ -222,7 +266,8 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
     let decision = await activities.tallyReview({ cycleId, version });
     while (decision.decision === 'pending') {
       const wait = Date.parse(reviewEndsAt) - Date.now();
-      const voted = expiryReported || wait <= 0 ? await condition(() => ballotCast) : await condition(() => ballotCast, wait);
+      const voted =
+        expiryReported || wait <= 0 ? await condition(() => ballotCast) : await condition(() => ballotCast, wait);
       if (!voted && !expiryReported) {
         await activities.reportReviewExpired({ cycleId, version });
         expiryReported = true;
@@ -235,16 +280,30 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
 
   /** Sends the named units back with the council's comment, and waits until each has settled again. */
   async function revise(version: number, unitCodes: readonly string[], comment: string): Promise<void> {
-    const revision = await cycleActivities.requestRevision({ cycleId, version, unitCodes, comment, requestedAt: new Date(Date.now()).toISOString() });
+    const revision = await cycleActivities.requestRevision({
+      cycleId,
+      version,
+      unitCodes,
+      comment,
+      requestedAt: new Date(Date.now()).toISOString(),
+    });
     for (const unit of revision.units) settled.delete(unit.unitCode);
     const revising = revision.units.map((u) => units.find((x) => x.unitCode === u.unitCode)!);
-    await Promise.all(revising.map((u) => getExternalWorkflowHandle(workflowIdOf(u)).signal(revisionRequestedSignal, { deadline: revision.deadline })));
+    await Promise.all(
+      revising.map((u) =>
+        getExternalWorkflowHandle(workflowIdOf(u)).signal(revisionRequestedSignal, { deadline: revision.deadline }),
+      ),
+    );
     while (!allSettled()) {
       await condition(() => allSettled() || reported);
       if (!reported) continue;
       // Every unit sent back has resubmitted: wake the ones still waiting (each checks PostgreSQL).
       reported = false;
-      await Promise.all(revising.filter((u) => !settled.has(u.unitCode)).map((u) => getExternalWorkflowHandle(workflowIdOf(u)).signal(submittedSignal)));
+      await Promise.all(
+        revising
+          .filter((u) => !settled.has(u.unitCode))
+          .map((u) => getExternalWorkflowHandle(workflowIdOf(u)).signal(submittedSignal)),
+      );
     }
   }
 
@@ -263,7 +322,11 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
    * it has no history; the archive skips it.
    */
   async function archive(): Promise<void> {
-    const workflowIds = [cycleWorkflowId, ...batches.map((b) => b.handle.workflowId), ...batches.flatMap((b) => b.units.map(workflowIdOf))];
+    const workflowIds = [
+      cycleWorkflowId,
+      ...batches.map((b) => b.handle.workflowId),
+      ...batches.flatMap((b) => b.units.map(workflowIdOf)),
+    ];
     await startChild(archiveCycleWorkflow, {
       workflowId: `${cycleWorkflowId}-archive`,
       args: [{ cycleId, workflowIds }],

@@ -20,7 +20,9 @@ export const collectionClosedSignal = defineSignal<[{ at: string }]>('collection
 /** Cycle → batch → unit: the cycle is published; the batch's and the unit's workflows end. */
 export const closeUnitSignal = defineSignal('closeUnit');
 /** Administrator → unit: replace the personal link and email the new one. */
-export const resendLinkUpdate = defineUpdate<void, [{ requestId: string; actor: string; reason: string }]>('resendLink');
+export const resendLinkUpdate = defineUpdate<void, [{ requestId: string; actor: string; reason: string }]>(
+  'resendLink',
+);
 
 /** API → cycle: a council member voted (the ballot is already stored in PostgreSQL). */
 export const ballotCastSignal = defineSignal('ballotCast');
@@ -33,7 +35,10 @@ export const unitsSettledSignal = defineSignal<[readonly UnitSettled[]]>('unitsS
 export const extendDeadlineUpdate = defineUpdate<UnitSchedule, [ExtendDeadlineRequest]>('extendDeadline');
 
 /** Administrator → cycle: end collection now instead of at the hard close, with a reason. */
-export const closeCollectionUpdate = defineUpdate<{ closedAt: string; openUnits: number }, [{ actor: string; reason: string }]>('closeCollection');
+export const closeCollectionUpdate = defineUpdate<
+  { closedAt: string; openUnits: number },
+  [{ actor: string; reason: string }]
+>('closeCollection');
 
 export interface CycleStatus {
   readonly stage: CycleStage;

@@ -12,12 +12,19 @@ type DomainErrorName = (typeof NON_RETRYABLE_ERRORS)[number];
 
 /** The failure a workflow throws (or an activity's domain error becomes) to refuse with `refusal`. */
 export function refusalFailure(type: DomainErrorName, refusal: Refusal, field?: string): ApplicationFailure {
-  return ApplicationFailure.create({ type, message: refusalText(refusal, 'en'), nonRetryable: true, details: [refusal, field ?? null] });
+  return ApplicationFailure.create({
+    type,
+    message: refusalText(refusal, 'en'),
+    nonRetryable: true,
+    details: [refusal, field ?? null],
+  });
 }
 
 /** An activity's domain error as the failure that carries its refusal. */
 export function failureOf(error: DomainError): ApplicationFailure {
-  const type = (NON_RETRYABLE_ERRORS as readonly string[]).includes(error.name) ? (error.name as DomainErrorName) : 'ConflictError';
+  const type = (NON_RETRYABLE_ERRORS as readonly string[]).includes(error.name)
+    ? (error.name as DomainErrorName)
+    : 'ConflictError';
   return refusalFailure(type, error.refusal, error.field);
 }
 
@@ -26,5 +33,8 @@ export function domainErrorOf(failure: ApplicationFailure, field: string): Domai
   const [refusal, ownField] = (failure.details ?? []) as [unknown, unknown];
   const Type = DOMAIN_ERRORS[failure.type as DomainErrorName] ?? ConflictError;
   const where = typeof ownField === 'string' ? ownField : field;
-  return new Type(isRefusal(refusal) ? refusal : { code: 'unexpected_failure', params: { message: failure.message } }, where);
+  return new Type(
+    isRefusal(refusal) ? refusal : { code: 'unexpected_failure', params: { message: failure.message } },
+    where,
+  );
 }

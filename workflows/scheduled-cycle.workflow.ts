@@ -16,7 +16,11 @@ export interface ScheduledCycleResult {
   readonly started: boolean;
 }
 
-export async function scheduledCycleWorkflow({ campaignCode }: { campaignCode: string }): Promise<ScheduledCycleResult> {
+export async function scheduledCycleWorkflow({
+  campaignCode,
+}: {
+  campaignCode: string;
+}): Promise<ScheduledCycleResult> {
   const period = parsePeriod(new Date(Date.now() + VIETNAM_OFFSET_MS).toISOString().slice(0, 7))!;
   const workflowId = cycleWorkflowId(campaignCode, period);
   try {
@@ -34,7 +38,8 @@ export async function scheduledCycleWorkflow({ campaignCode }: { campaignCode: s
     });
     return { workflowId, started: true };
   } catch (error) {
-    if (error instanceof Error && error.name === 'WorkflowExecutionAlreadyStartedError') return { workflowId, started: false };
+    if (error instanceof Error && error.name === 'WorkflowExecutionAlreadyStartedError')
+      return { workflowId, started: false };
     throw error;
   }
 }

@@ -14,11 +14,26 @@
  * Cancelled (with its cycle), the batch cancels its units: they are not its children, so nothing
  * else would.
  */
-import { CancellationScope, allHandlersFinished, condition, getExternalWorkflowHandle, isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  allHandlersFinished,
+  condition,
+  getExternalWorkflowHandle,
+  isCancellation,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { UnitSchedule } from '../domain/calendar';
 import { unitWorkflowId } from '../domain/period';
 import { activities, unitStartActivities } from './activity-proxies';
-import { allReportedSignal, closeUnitSignal, collectionClosedSignal, submittedSignal, unitSettledSignal, unitsSettledSignal } from './messages';
+import {
+  allReportedSignal,
+  closeUnitSignal,
+  collectionClosedSignal,
+  submittedSignal,
+  unitSettledSignal,
+  unitsSettledSignal,
+} from './messages';
 import type { OpenedUnit, UnitOutcome, UnitSettled } from './types';
 
 /**
@@ -68,13 +83,30 @@ export async function unitBatchWorkflow(input: UnitBatchInput): Promise<void> {
   });
 
   try {
-    await unitStartActivities.startAndDispatchUnits({ cycleId, cycleWorkflowId, batchWorkflowId, taskQueue, campaignCode, period, schedule, units });
+    await unitStartActivities.startAndDispatchUnits({
+      cycleId,
+      cycleWorkflowId,
+      batchWorkflowId,
+      taskQueue,
+      campaignCode,
+      period,
+      schedule,
+      units,
+    });
     await collect();
     await Promise.all(units.map((unit) => unitHandle(unit).signal(closeUnitSignal)));
   } catch (error) {
     if (isCancellation(error)) {
       // A unit that has already ended, or was never started, refuses the request: nothing to cancel there.
-      await CancellationScope.nonCancellable(() => Promise.all(units.map((unit) => unitHandle(unit).cancel().catch(() => undefined))));
+      await CancellationScope.nonCancellable(() =>
+        Promise.all(
+          units.map((unit) =>
+            unitHandle(unit)
+              .cancel()
+              .catch(() => undefined),
+          ),
+        ),
+      );
     }
     throw error;
   }
@@ -91,13 +123,19 @@ export async function unitBatchWorkflow(input: UnitBatchInput): Promise<void> {
       if (reported) {
         reported = false;
         const waiting = units.filter((u) => !settled.has(u.unitCode));
-        const done = new Set(waiting.length > 0 ? await activities.reportedTasks({ taskIds: waiting.map((u) => u.taskId) }) : []);
+        const done = new Set(
+          waiting.length > 0 ? await activities.reportedTasks({ taskIds: waiting.map((u) => u.taskId) }) : [],
+        );
         await Promise.all(waiting.filter((u) => done.has(u.taskId)).map((u) => unitHandle(u).signal(submittedSignal)));
       }
       if (closeToForward()) {
         collectionClosedForwarded = true;
         const at = collectionClosedAt!;
-        await Promise.all(units.filter((u) => !settled.has(u.unitCode)).map((u) => unitHandle(u).signal(collectionClosedSignal, { at })));
+        await Promise.all(
+          units
+            .filter((u) => !settled.has(u.unitCode))
+            .map((u) => unitHandle(u).signal(collectionClosedSignal, { at })),
+        );
       }
       if (untold.length > 0 && allSettled()) await cycle.signal(unitsSettledSignal, untold.splice(0));
     }

@@ -7,11 +7,25 @@
  * submissions: the `submitted` signal only wakes this workflow early, and every step re-reads the
  * task's state before acting.
  */
-import { allHandlersFinished, condition, getExternalWorkflowHandle, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  getExternalWorkflowHandle,
+  setHandler,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
 import type { UnitSchedule } from '../domain/calendar';
 import { refusalFailure } from './refusal-failure';
 import { activities } from './activity-proxies';
-import { closeUnitSignal, collectionClosedSignal, rescheduleSignal, resendLinkUpdate, revisionRequestedSignal, submittedSignal, unitSettledSignal } from './messages';
+import {
+  closeUnitSignal,
+  collectionClosedSignal,
+  rescheduleSignal,
+  resendLinkUpdate,
+  revisionRequestedSignal,
+  submittedSignal,
+  unitSettledSignal,
+} from './messages';
 import { STAGE } from './search-attributes';
 import type { UnitOutcome, UnitWorkflowInput } from './types';
 
@@ -92,7 +106,8 @@ export async function unitWorkflow(input: UnitWorkflowInput): Promise<UnitOutcom
     if (!next) throw new Error('unreachable: a schedule always ends with its hard close');
     rescheduled = false;
     const wait = Date.parse(next.at) - Date.now();
-    if (wait > 0 && (await condition(() => submitted || rescheduled || collectionClosedAt !== undefined, wait))) continue;
+    if (wait > 0 && (await condition(() => submitted || rescheduled || collectionClosedAt !== undefined, wait)))
+      continue;
     handled.add(stepKey(next));
     const result =
       next.kind === 'reminder'

@@ -39,7 +39,13 @@ function frame(id: string, height: number, title: string, desc: string, content:
 }
 
 /** An x axis along `y` from `x0` to `x1` for `ticks`, with gridlines up to `top`. */
-function xAxis(ticks: readonly number[], scale: (v: number) => number, y: number, top: number, label: (v: number) => string): Html {
+function xAxis(
+  ticks: readonly number[],
+  scale: (v: number) => number,
+  y: number,
+  top: number,
+  label: (v: number) => string,
+): Html {
   return html`<g class="axis">${ticks.map((t) => html`<line class="grid" x1="${r(scale(t))}" x2="${r(scale(t))}" y1="${top}" y2="${y}"></line><line x1="${r(scale(t))}" x2="${r(scale(t))}" y1="${y}" y2="${y + 4}"></line><text x="${r(scale(t))}" y="${y + 16}" text-anchor="middle">${label(t)}</text>`)}<line x1="${r(scale(ticks[0]!))}" x2="${r(scale(ticks.at(-1)!))}" y1="${y}" y2="${y}"></line></g>`;
 }
 
@@ -47,7 +53,19 @@ function xAxis(ticks: readonly number[], scale: (v: number) => number, y: number
  * A progress bar 0–100 %, e.g. completeness on the status board: the label and value are HTML
  * text (readable at any width), the bar an SVG stretched to the width.
  */
-export function progressBar({ ratio, label, detail, lang, tone = 'ok' }: { ratio: number; label: string; detail: string; lang: Locale; tone?: 'ok' | 'info' }): Html {
+export function progressBar({
+  ratio,
+  label,
+  detail,
+  lang,
+  tone = 'ok',
+}: {
+  ratio: number;
+  label: string;
+  detail: string;
+  lang: Locale;
+  tone?: 'ok' | 'info';
+}): Html {
   const value = formatPercent(ratio, lang);
   const width = Math.max(0, Math.min(1, ratio)) * 100;
   return html`<div class="progress" role="img" aria-label="${label}: ${value} (${detail})"><div class="progress-label" aria-hidden="true"><span>${label}</span><strong>${value} · ${detail}</strong></div><svg class="progress-bar" viewBox="0 0 100 10" preserveAspectRatio="none" focusable="false" aria-hidden="true"><rect class="track" x="0" y="0" width="100" height="10" rx="1.5"></rect><rect class="bar ${tone}" x="0" y="0" width="${r(width)}" height="10" rx="1.5"></rect></svg></div>`;
@@ -72,12 +90,18 @@ export function rateChart({ title, rows, lang }: { title: string; rows: readonly
   const scale = (v: number): number => left + v * (right - left);
   const ticks = [0, 0.25, 0.5, 0.75, 1];
   const desc = rows.map((row) => `${row.label}: ${formatPercent(row.ratio, lang)} (${row.detail})`).join('; ');
-  return frame(id, axisY + 24, title, desc, html`${xAxis(ticks, scale, axisY, top, (t) => formatPercent(t, lang))}${rows.map((row, i) => {
-    const y = top + i * rowH + 6;
-    const width = Math.max(0, Math.min(1, row.ratio)) * (right - left);
-    const inside = width > 120;
-    return html`<text class="label" x="${left - 8}" y="${y + 15}" text-anchor="end">${row.label}</text><rect class="bar ${row.tone}" x="${left}" y="${y}" width="${r(width)}" height="22"></rect><text class="${inside ? 'value inverse' : 'value'}" x="${r(inside ? scale(row.ratio) - 6 : scale(row.ratio) + 6)}" y="${y + 15}" text-anchor="${inside ? 'end' : 'start'}">${formatPercent(row.ratio, lang)} · ${row.detail}</text>`;
-  })}`);
+  return frame(
+    id,
+    axisY + 24,
+    title,
+    desc,
+    html`${xAxis(ticks, scale, axisY, top, (t) => formatPercent(t, lang))}${rows.map((row, i) => {
+      const y = top + i * rowH + 6;
+      const width = Math.max(0, Math.min(1, row.ratio)) * (right - left);
+      const inside = width > 120;
+      return html`<text class="label" x="${left - 8}" y="${y + 15}" text-anchor="end">${row.label}</text><rect class="bar ${row.tone}" x="${left}" y="${y}" width="${r(width)}" height="22"></rect><text class="${inside ? 'value inverse' : 'value'}" x="${r(inside ? scale(row.ratio) - 6 : scale(row.ratio) + 6)}" y="${y + 15}" text-anchor="${inside ? 'end' : 'start'}">${formatPercent(row.ratio, lang)} · ${row.detail}</text>`;
+    })}`,
+  );
 }
 
 export interface StackSegment {
@@ -87,7 +111,14 @@ export interface StackSegment {
 }
 
 /** Stacked horizontal bars on a count axis, e.g. key tasks: done / in progress / not started. */
-export function stackedBarChart({ title, segments, rows, max, lang, unitWord }: {
+export function stackedBarChart({
+  title,
+  segments,
+  rows,
+  max,
+  lang,
+  unitWord,
+}: {
   title: string;
   segments: readonly StackSegment[];
   rows: readonly { label: string; hint: string; values: Readonly<Record<string, number>> }[];
@@ -106,27 +137,44 @@ export function stackedBarChart({ title, segments, rows, max, lang, unitWord }: 
   const hi = ticksInt.at(-1) ?? 1;
   const scale = (v: number): number => left + (v / hi) * (right - left);
   const legend = html`<ul class="chart-legend" aria-hidden="true">${segments.map((s) => html`<li><svg viewBox="0 0 10 10" width="12" height="12" focusable="false"><rect class="bar ${s.tone}" width="10" height="10"></rect></svg>${s.label}</li>`)}</ul>`;
-  const desc = rows.map((row) => `${row.label} (${row.hint}): ${segments.map((s) => `${s.label} ${row.values[s.key] ?? 0}`).join(', ')}`).join('; ');
-  return html`${legend}${frame(id, axisY + 36, title, desc, html`${xAxis(ticksInt, scale, axisY, top, (t) => formatNumber(t, lang))}<text class="axis-title" x="${(left + right) / 2}" y="${axisY + 32}" text-anchor="middle">${unitWord}</text>${rows.map((row, i) => {
-    const y = top + i * rowH + 4;
-    let x = left;
-    const parts: Html[] = [];
-    for (const s of segments) {
-      const n = row.values[s.key] ?? 0;
-      if (n <= 0) continue;
-      const w = (n / hi) * (right - left);
-      parts.push(html`<rect class="bar ${s.tone}" x="${r(x)}" y="${y}" width="${r(w)}" height="18"><title>${row.hint} — ${s.label}: ${n}</title></rect>${w >= 16 ? html`<text class="value inverse" x="${r(x + w / 2)}" y="${y + 13}" text-anchor="middle">${n}</text>` : ''}`);
-      x += w;
-    }
-    return html`<text class="label" x="${left - 8}" y="${y + 13}" text-anchor="end">${row.label}</text>${parts}`;
-  })}`)}`;
+  const desc = rows
+    .map(
+      (row) => `${row.label} (${row.hint}): ${segments.map((s) => `${s.label} ${row.values[s.key] ?? 0}`).join(', ')}`,
+    )
+    .join('; ');
+  return html`${legend}${frame(
+    id,
+    axisY + 36,
+    title,
+    desc,
+    html`${xAxis(ticksInt, scale, axisY, top, (t) => formatNumber(t, lang))}<text class="axis-title" x="${(left + right) / 2}" y="${axisY + 32}" text-anchor="middle">${unitWord}</text>${rows.map(
+      (row, i) => {
+        const y = top + i * rowH + 4;
+        let x = left;
+        const parts: Html[] = [];
+        for (const s of segments) {
+          const n = row.values[s.key] ?? 0;
+          if (n <= 0) continue;
+          const w = (n / hi) * (right - left);
+          parts.push(
+            html`<rect class="bar ${s.tone}" x="${r(x)}" y="${y}" width="${r(w)}" height="18"><title>${row.hint} — ${s.label}: ${n}</title></rect>${w >= 16 ? html`<text class="value inverse" x="${r(x + w / 2)}" y="${y + 13}" text-anchor="middle">${n}</text>` : ''}`,
+          );
+          x += w;
+        }
+        return html`<text class="label" x="${left - 8}" y="${y + 13}" text-anchor="end">${row.label}</text>${parts}`;
+      },
+    )}`,
+  )}`;
 }
 
 const targetText = (target: IndicatorTarget, lang: Locale): string => {
   switch (target.kind) {
-    case 'at_least': return `≥ ${formatNumber(target.value, lang)}`;
-    case 'at_most': return `≤ ${formatNumber(target.value, lang)}`;
-    case 'between': return `${formatNumber(target.min, lang)}–${formatNumber(target.max, lang)}`;
+    case 'at_least':
+      return `≥ ${formatNumber(target.value, lang)}`;
+    case 'at_most':
+      return `≤ ${formatNumber(target.value, lang)}`;
+    case 'between':
+      return `${formatNumber(target.min, lang)}–${formatNumber(target.max, lang)}`;
   }
 };
 
@@ -146,9 +194,24 @@ export interface IndicatorChartInput {
  */
 export function indicatorChart(ind: IndicatorChartInput, lang: Locale): Html {
   const id = nextId('ind');
-  const t = lang === 'vi'
-    ? { aggregate: 'Tổng hợp', units: 'Từng đơn vị', target: 'Chỉ tiêu', none: 'Chưa có số liệu', met: 'đạt', notMet: 'chưa đạt' }
-    : { aggregate: 'Aggregate', units: 'Each unit', target: 'Target', none: 'No data yet', met: 'met', notMet: 'not met' };
+  const t =
+    lang === 'vi'
+      ? {
+          aggregate: 'Tổng hợp',
+          units: 'Từng đơn vị',
+          target: 'Chỉ tiêu',
+          none: 'Chưa có số liệu',
+          met: 'đạt',
+          notMet: 'chưa đạt',
+        }
+      : {
+          aggregate: 'Aggregate',
+          units: 'Each unit',
+          target: 'Target',
+          none: 'No data yet',
+          met: 'met',
+          notMet: 'not met',
+        };
   const targets = ind.target.kind === 'between' ? [ind.target.min, ind.target.max] : [ind.target.value];
   const all = [0, ...targets, ...(ind.value === null ? [] : [ind.value]), ...ind.values.map((v) => v.value)];
   const lo = Math.min(...all);
@@ -165,19 +228,28 @@ export function indicatorChart(ind: IndicatorChartInput, lang: Locale): Html {
   const zero = scale(Math.max(d0, Math.min(0, d1)));
   const status = ind.met === null ? t.none : ind.met ? t.met : t.notMet;
   const desc = `${t.aggregate}: ${ind.value === null ? t.none : `${formatNumber(ind.value, lang)} ${ind.measure}`}; ${t.target} ${targetText(ind.target, lang)} ${ind.measure} (${status}). ${t.units}: ${ind.values.map((v) => `${v.unitName} ${formatNumber(v.value, lang)}`).join(', ') || '—'}.`;
-  const targetMark = ind.target.kind === 'between'
-    ? html`<rect class="target-band" x="${r(scale(ind.target.min))}" y="${barY - 10}" width="${r(Math.max(2, scale(ind.target.max) - scale(ind.target.min)))}" height="${dotY - barY + 20}"></rect>`
-    : html`<line class="target" x1="${r(scale(ind.target.value))}" x2="${r(scale(ind.target.value))}" y1="${barY - 10}" y2="${dotY + 10}"></line>`;
-  const targetX = ind.target.kind === 'between' ? (scale(ind.target.min) + scale(ind.target.max)) / 2 : scale(ind.target.value);
+  const targetMark =
+    ind.target.kind === 'between'
+      ? html`<rect class="target-band" x="${r(scale(ind.target.min))}" y="${barY - 10}" width="${r(Math.max(2, scale(ind.target.max) - scale(ind.target.min)))}" height="${dotY - barY + 20}"></rect>`
+      : html`<line class="target" x1="${r(scale(ind.target.value))}" x2="${r(scale(ind.target.value))}" y1="${barY - 10}" y2="${dotY + 10}"></line>`;
+  const targetX =
+    ind.target.kind === 'between' ? (scale(ind.target.min) + scale(ind.target.max)) / 2 : scale(ind.target.value);
   const anchor = targetX > right - 50 ? 'end' : targetX < left + 50 ? 'start' : 'middle';
-  const bar = ind.value === null
-    ? html`<text class="value muted" x="${left + 6}" y="${barY + 15}">${t.none}</text>`
-    : (() => {
-        const x = scale(ind.value);
-        const from = Math.min(x, zero);
-        const width = Math.max(1.5, Math.abs(x - zero));
-        const labelRight = x + 6 + 84 < right || x < zero;
-        return html`<rect class="bar ${ind.met ? 'ok' : 'bad'}" x="${r(from)}" y="${barY}" width="${r(width)}" height="22"></rect><text class="${labelRight ? 'value' : 'value inverse'}" x="${r(labelRight ? Math.max(x, zero) + 6 : x - 6)}" y="${barY + 15}" text-anchor="${labelRight ? 'start' : 'end'}">${formatNumber(ind.value, lang)} (${status})</text>`;
-      })();
-  return frame(id, axisY + 34, `${ind.title} — ${t.target} ${targetText(ind.target, lang)} ${ind.measure}`, desc, html`${xAxis(ticks, scale, axisY, barY - 10, (v) => formatNumber(v, lang))}${targetMark}<text class="target-label" x="${r(targetX)}" y="${barY - 14}" text-anchor="${anchor}">${t.target} ${targetText(ind.target, lang)}</text><text class="label" x="${left - 8}" y="${barY + 15}" text-anchor="end">${t.aggregate}</text>${bar}<text class="label" x="${left - 8}" y="${dotY + 4}" text-anchor="end">${t.units}</text>${ind.values.map((v) => html`<circle class="dot" cx="${r(scale(v.value))}" cy="${dotY}" r="5"><title>${v.unitName}: ${formatNumber(v.value, lang)}</title></circle>`)}<text class="axis-title" x="${(left + right) / 2}" y="${axisY + 32}" text-anchor="middle">${ind.measure}</text>`);
+  const bar =
+    ind.value === null
+      ? html`<text class="value muted" x="${left + 6}" y="${barY + 15}">${t.none}</text>`
+      : (() => {
+          const x = scale(ind.value);
+          const from = Math.min(x, zero);
+          const width = Math.max(1.5, Math.abs(x - zero));
+          const labelRight = x + 6 + 84 < right || x < zero;
+          return html`<rect class="bar ${ind.met ? 'ok' : 'bad'}" x="${r(from)}" y="${barY}" width="${r(width)}" height="22"></rect><text class="${labelRight ? 'value' : 'value inverse'}" x="${r(labelRight ? Math.max(x, zero) + 6 : x - 6)}" y="${barY + 15}" text-anchor="${labelRight ? 'start' : 'end'}">${formatNumber(ind.value, lang)} (${status})</text>`;
+        })();
+  return frame(
+    id,
+    axisY + 34,
+    `${ind.title} — ${t.target} ${targetText(ind.target, lang)} ${ind.measure}`,
+    desc,
+    html`${xAxis(ticks, scale, axisY, barY - 10, (v) => formatNumber(v, lang))}${targetMark}<text class="target-label" x="${r(targetX)}" y="${barY - 14}" text-anchor="${anchor}">${t.target} ${targetText(ind.target, lang)}</text><text class="label" x="${left - 8}" y="${barY + 15}" text-anchor="end">${t.aggregate}</text>${bar}<text class="label" x="${left - 8}" y="${dotY + 4}" text-anchor="end">${t.units}</text>${ind.values.map((v) => html`<circle class="dot" cx="${r(scale(v.value))}" cy="${dotY}" r="5"><title>${v.unitName}: ${formatNumber(v.value, lang)}</title></circle>`)}<text class="axis-title" x="${(left + right) / 2}" y="${axisY + 32}" text-anchor="middle">${ind.measure}</text>`,
+  );
 }

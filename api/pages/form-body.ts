@@ -23,7 +23,13 @@ export const FORM_CONTROL_FIELDS: ReadonlySet<string> = new Set(['action', 'rows
 export const FORM_ACTIONS: ReadonlySet<string> = new Set(['submit', 'draft', 'add_ex', 'add_pr', 'fresh_link']);
 const KEY_TASK_FIELDS: Readonly<Record<string, string>> = { status: 'status', text: 'text', evidence: 'evidenceUrl' };
 const EXAMPLE_FIELDS: ReadonlySet<string> = new Set(['name', 'kind', 'description']);
-const PROPOSAL_FIELDS: ReadonlySet<string> = new Set(['nominee', 'nomineeKind', 'commendationKind', 'requestedForm', 'summary']);
+const PROPOSAL_FIELDS: ReadonlySet<string> = new Set([
+  'nominee',
+  'nomineeKind',
+  'commendationKind',
+  'requestedForm',
+  'summary',
+]);
 /** Row indices a form may carry: far more than any template's limit, which validation reports by name. */
 const MAX_ROW_INDEX = 999;
 
@@ -67,8 +73,12 @@ export function formToAnswers(form: Flat, template: TemplateDefinition): Record<
       indicators[key] = parseNumber(value);
     } else if (group === 'sec' && parts.length === 2 && sectionCodes.has(key)) {
       sections[key] = orUndefined(value);
-    } else if ((group === 'ex' || group === 'pr') && parts.length === 3 && isRowIndex(key)
-      && (group === 'ex' ? EXAMPLE_FIELDS : PROPOSAL_FIELDS).has(field)) {
+    } else if (
+      (group === 'ex' || group === 'pr') &&
+      parts.length === 3 &&
+      isRowIndex(key) &&
+      (group === 'ex' ? EXAMPLE_FIELDS : PROPOSAL_FIELDS).has(field)
+    ) {
       const rows = group === 'ex' ? examples : proposals;
       const row = rows.get(key) ?? bag();
       rows.set(key, row);
@@ -79,7 +89,10 @@ export function formToAnswers(form: Flat, template: TemplateDefinition): Record<
   }
   // Repeatable rows the person left empty are not rows (their selects always carry a default).
   const filled = (rows: Map<string, Bag>, textFields: readonly string[]): Bag[] =>
-    [...rows.keys()].sort((a, b) => Number(a) - Number(b)).map((k) => rows.get(k)!).filter((r) => textFields.some((f) => r[f] !== undefined));
+    [...rows.keys()]
+      .sort((a, b) => Number(a) - Number(b))
+      .map((k) => rows.get(k)!)
+      .filter((r) => textFields.some((f) => r[f] !== undefined));
   const answers = bag();
   answers.keyTasks = keyTasks;
   answers.indicators = indicators;
@@ -94,6 +107,7 @@ export function formToAnswers(form: Flat, template: TemplateDefinition): Record<
 export function formAction(form: Flat): string {
   const action = str(form.action);
   if (action === undefined) return 'submit';
-  if (typeof action !== 'string' || !FORM_ACTIONS.has(action)) throw new ValidationError({ code: 'form_action_unknown', params: {} }, 'action');
+  if (typeof action !== 'string' || !FORM_ACTIONS.has(action))
+    throw new ValidationError({ code: 'form_action_unknown', params: {} }, 'action');
   return action;
 }

@@ -19,7 +19,10 @@ export class Html {
 
 /** Escapes markup, and drops bidirectional controls (they would reorder the page around the text). */
 export const escapeHtml = (s: string): string =>
-  withoutBidiControls(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  withoutBidiControls(s).replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 
 export type Value = Html | string | number | boolean | null | undefined | readonly Value[];
 
@@ -35,7 +38,8 @@ export function html(strings: TemplateStringsArray, ...values: Value[]): Html {
 }
 
 /** Joins fragments (already safe or escaped here). */
-export const join = (parts: readonly Value[], separator = ''): Html => new Html(parts.map(render).join(escapeHtml(separator)));
+export const join = (parts: readonly Value[], separator = ''): Html =>
+  new Html(parts.map(render).join(escapeHtml(separator)));
 
 /**
  * The Content Security Policy of every answer (set app-wide by helmet in `api/app.ts`): nothing

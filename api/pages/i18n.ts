@@ -9,10 +9,24 @@ const intlLocale = (lang: Locale): string => (lang === 'vi' ? 'vi-VN' : 'en-GB')
 
 /** "17:00, Thứ Sáu, 20/11/2026" / "Friday 20 November 2026 at 17:00", in Vietnam's time. */
 export function formatInstant(iso: string | Date, lang: Locale): string {
-  if (lang === 'en') return new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, dateStyle: 'full', timeStyle: 'short' }).format(new Date(iso));
-  const parts = Object.fromEntries(new Intl.DateTimeFormat('vi-VN', {
-    timeZone: TIME_ZONE, weekday: 'long', day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false,
-  }).formatToParts(new Date(iso)).map((p) => [p.type, p.value]));
+  if (lang === 'en')
+    return new Intl.DateTimeFormat('en-GB', { timeZone: TIME_ZONE, dateStyle: 'full', timeStyle: 'short' }).format(
+      new Date(iso),
+    );
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('vi-VN', {
+      timeZone: TIME_ZONE,
+      weekday: 'long',
+      day: '2-digit',
+      month: '2-digit',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hour12: false,
+    })
+      .formatToParts(new Date(iso))
+      .map((p) => [p.type, p.value]),
+  );
   const weekday = (parts.weekday ?? '').replace(/^./, (c) => c.toUpperCase());
   return `${parts.hour}:${parts.minute}, ${weekday}, ${parts.day}/${parts.month}/${parts.year}`;
 }
@@ -21,14 +35,27 @@ export function formatInstant(iso: string | Date, lang: Locale): string {
 export function formatShort(iso: string | Date | null | undefined, lang: Locale): string {
   if (!iso) return '—';
   return new Intl.DateTimeFormat(intlLocale(lang), {
-    timeZone: TIME_ZONE, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false,
+    timeZone: TIME_ZONE,
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
   }).format(new Date(iso));
 }
 
 /** With seconds, for timelines. */
 export function formatPrecise(iso: string | Date, lang: Locale): string {
   return new Intl.DateTimeFormat(intlLocale(lang), {
-    timeZone: TIME_ZONE, day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false,
+    timeZone: TIME_ZONE,
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hour12: false,
   }).format(new Date(iso));
 }
 
@@ -46,28 +73,62 @@ export function formatDuration(ms: number, lang: Locale): string {
   const days = Math.floor(minutes / 1440);
   const hours = Math.floor((minutes % 1440) / 60);
   const mins = minutes % 60;
-  const part = (n: number, vi: string, en: string): string => (lang === 'vi' ? `${n} ${vi}` : `${n} ${en}${n === 1 ? '' : 's'}`);
+  const part = (n: number, vi: string, en: string): string =>
+    lang === 'vi' ? `${n} ${vi}` : `${n} ${en}${n === 1 ? '' : 's'}`;
   if (minutes === 0) return lang === 'vi' ? 'dưới 1 phút' : 'less than a minute';
-  const parts = days > 0
-    ? [part(days, 'ngày', 'day'), hours > 0 ? part(hours, 'giờ', 'hour') : '']
-    : [hours > 0 ? part(hours, 'giờ', 'hour') : '', mins > 0 ? part(mins, 'phút', 'minute') : ''];
+  const parts =
+    days > 0
+      ? [part(days, 'ngày', 'day'), hours > 0 ? part(hours, 'giờ', 'hour') : '']
+      : [hours > 0 ? part(hours, 'giờ', 'hour') : '', mins > 0 ? part(mins, 'phút', 'minute') : ''];
   return parts.filter(Boolean).join(' ');
 }
 
 export const TASK_STATE_LABEL: Readonly<Record<Locale, Readonly<Record<TaskState, string>>>> = {
   vi: {
-    pending: 'Chờ gửi', dispatched: 'Đã gửi', draft: 'Đang soạn', submitted: 'Đã nộp', overdue: 'Quá hạn', escalated: 'Đã báo cáo cấp trên',
-    not_submitted: 'Không nộp', revision_requested: 'Được yêu cầu chỉnh sửa', resubmitted: 'Đã nộp lại', accepted: 'Đã chấp thuận',
+    pending: 'Chờ gửi',
+    dispatched: 'Đã gửi',
+    draft: 'Đang soạn',
+    submitted: 'Đã nộp',
+    overdue: 'Quá hạn',
+    escalated: 'Đã báo cáo cấp trên',
+    not_submitted: 'Không nộp',
+    revision_requested: 'Được yêu cầu chỉnh sửa',
+    resubmitted: 'Đã nộp lại',
+    accepted: 'Đã chấp thuận',
   },
   en: {
-    pending: 'Pending', dispatched: 'Dispatched', draft: 'Draft', submitted: 'Submitted', overdue: 'Overdue', escalated: 'Escalated',
-    not_submitted: 'Not submitted', revision_requested: 'Revision requested', resubmitted: 'Resubmitted', accepted: 'Accepted',
+    pending: 'Pending',
+    dispatched: 'Dispatched',
+    draft: 'Draft',
+    submitted: 'Submitted',
+    overdue: 'Overdue',
+    escalated: 'Escalated',
+    not_submitted: 'Not submitted',
+    revision_requested: 'Revision requested',
+    resubmitted: 'Resubmitted',
+    accepted: 'Accepted',
   },
 };
 
 export const STAGE_LABEL: Readonly<Record<Locale, Readonly<Record<CycleStage, string>>>> = {
-  vi: { collecting: 'Đang thu báo cáo', consolidating: 'Đang tổng hợp', review: 'Hội đồng đang xem xét', revision: 'Đang chỉnh sửa', publishing: 'Đang công bố', closed: 'Đã kết thúc', cancelled: 'Đã hủy' },
-  en: { collecting: 'Collecting reports', consolidating: 'Consolidating', review: 'Under council review', revision: 'Under revision', publishing: 'Publishing', closed: 'Closed', cancelled: 'Cancelled' },
+  vi: {
+    collecting: 'Đang thu báo cáo',
+    consolidating: 'Đang tổng hợp',
+    review: 'Hội đồng đang xem xét',
+    revision: 'Đang chỉnh sửa',
+    publishing: 'Đang công bố',
+    closed: 'Đã kết thúc',
+    cancelled: 'Đã hủy',
+  },
+  en: {
+    collecting: 'Collecting reports',
+    consolidating: 'Consolidating',
+    review: 'Under council review',
+    revision: 'Under revision',
+    publishing: 'Publishing',
+    closed: 'Closed',
+    cancelled: 'Cancelled',
+  },
 };
 
 /** Validation messages of `domain/answers.ts` (English) in the reader's language. */
@@ -93,7 +154,8 @@ export function fieldMessage(message: string, lang: Locale): string {
 }
 
 /** Keeps only a language the product speaks. */
-export const localeOf = (value: unknown, fallback: Locale): Locale => (value === 'vi' || value === 'en' ? value : fallback);
+export const localeOf = (value: unknown, fallback: Locale): Locale =>
+  value === 'vi' || value === 'en' ? value : fallback;
 
 /** `url` with `lang` set (other query parameters kept). */
 export function withLang(url: string, lang: Locale): string {

@@ -5,10 +5,14 @@
   // The status board refreshes itself while nobody is typing or has an action menu open.
   if (document.getElementById('board')) {
     var typed = false;
-    document.addEventListener('input', function () { typed = true; });
+    document.addEventListener('input', function () {
+      typed = true;
+    });
     window.setInterval(function () {
       var active = document.activeElement;
-      var busy = typed || document.querySelector('details[open]') ||
+      var busy =
+        typed ||
+        document.querySelector('details[open]') ||
         (active && /^(INPUT|SELECT|TEXTAREA)$/.test(active.tagName));
       if (!busy && document.visibilityState === 'visible') window.location.reload();
     }, 30000);
@@ -25,7 +29,9 @@
       var chosen = file.files && file.files[0];
       if (!chosen) return;
       var reader = new FileReader();
-      reader.onload = function () { text.value = String(reader.result || ''); };
+      reader.onload = function () {
+        text.value = String(reader.result || '');
+      };
       reader.readAsText(chosen, 'utf-8');
     });
   }

@@ -15,7 +15,11 @@
       list.querySelectorAll('fieldset[data-index]').forEach(function (row) {
         next = Math.max(next, Number(row.getAttribute('data-index')) + 1);
       });
-      var markup = template.innerHTML.split('__i__').join(String(next)).split('__n__').join(String(next + 1));
+      var markup = template.innerHTML
+        .split('__i__')
+        .join(String(next))
+        .split('__n__')
+        .join(String(next + 1));
       var holder = document.createElement('div');
       holder.innerHTML = markup;
       var row = holder.firstElementChild;

@@ -34,12 +34,24 @@ export interface SessionView {
 }
 
 const tokenView = (t: IApiToken, now: Date): TokenView => ({
-  id: t.id, name: t.name, role: t.role, email: t.email ?? null, createdAt: t.createdAt.toISOString(), expiresAt: t.expiresAt.toISOString(),
-  revokedAt: t.revokedAt?.toISOString() ?? null, state: t.revokedAt ? 'revoked' : t.expiresAt.getTime() <= now.getTime() ? 'expired' : 'active',
+  id: t.id,
+  name: t.name,
+  role: t.role,
+  email: t.email ?? null,
+  createdAt: t.createdAt.toISOString(),
+  expiresAt: t.expiresAt.toISOString(),
+  revokedAt: t.revokedAt?.toISOString() ?? null,
+  state: t.revokedAt ? 'revoked' : t.expiresAt.getTime() <= now.getTime() ? 'expired' : 'active',
 });
 
 const sessionView = (s: IConsoleSession): SessionView => ({
-  id: s.id, tokenId: s.token.id, name: s.name, role: s.role, origin: s.origin ?? null, createdAt: s.createdAt.toISOString(), expiresAt: s.expiresAt.toISOString(),
+  id: s.id,
+  tokenId: s.token.id,
+  name: s.name,
+  role: s.role,
+  origin: s.origin ?? null,
+  createdAt: s.createdAt.toISOString(),
+  expiresAt: s.expiresAt.toISOString(),
 });
 
 /** Every token, newest first (never its hash). */
@@ -49,11 +61,19 @@ export async function listTokens(em: EntityManager, now: Date): Promise<TokenVie
 
 /** The sessions open now, newest first. */
 export async function listSessions(em: EntityManager, now: Date): Promise<SessionView[]> {
-  return (await em.find(ConsoleSession, { endedAt: null, expiresAt: { $gt: now } }, { orderBy: { id: 'desc' } })).map(sessionView);
+  return (await em.find(ConsoleSession, { endedAt: null, expiresAt: { $gt: now } }, { orderBy: { id: 'desc' } })).map(
+    sessionView,
+  );
 }
 
 /** Revokes a token (a second revoke changes nothing) and ends its open sessions. */
-export async function revokeToken(em: EntityManager, actor: Actor, id: number, reason: string, now: Date): Promise<TokenView> {
+export async function revokeToken(
+  em: EntityManager,
+  actor: Actor,
+  id: number,
+  reason: string,
+  now: Date,
+): Promise<TokenView> {
   return em.transactional(async (tx) => {
     const token = await tx.findOne(ApiToken, id);
     if (!token) throw new NotFoundError({ code: 'api_token_unknown', params: { id } }, 'id');
@@ -65,20 +85,41 @@ export async function revokeToken(em: EntityManager, actor: Actor, id: number, r
       s.endReason = 'token revoked';
     }
     await tx.flush();
-    await appendAudit(tx, { actor, action: 'token.revoked', subjectType: 'api_token', subjectId: String(id), before: { revokedAt: null }, after: { name: token.name, role: token.role, reason, sessionsEnded: sessions.map((s) => s.id) }, occurredAt: now });
+    await appendAudit(tx, {
+      actor,
+      action: 'token.revoked',
+      subjectType: 'api_token',
+      subjectId: String(id),
+      before: { revokedAt: null },
+      after: { name: token.name, role: token.role, reason, sessionsEnded: sessions.map((s) => s.id) },
+      occurredAt: now,
+    });
     return tokenView(token, now);
   });
 }
 
 /** Ends an open session (it then opens nothing, whoever holds its cookie). */
-export async function endSession(em: EntityManager, actor: Actor, id: number, reason: string, now: Date): Promise<SessionView> {
+export async function endSession(
+  em: EntityManager,
+  actor: Actor,
+  id: number,
+  reason: string,
+  now: Date,
+): Promise<SessionView> {
   return em.transactional(async (tx) => {
     const session = await tx.findOne(ConsoleSession, { id, endedAt: null });
     if (!session) throw new NotFoundError({ code: 'session_unknown', params: { id } }, 'id');
     session.endedAt = now;
     session.endReason = `ended by ${actor.id}: ${reason}`.slice(0, 300);
     await tx.flush();
-    await appendAudit(tx, { actor, action: 'session.ended', subjectType: 'session', subjectId: String(id), after: { name: session.name, role: session.role, reason }, occurredAt: now });
+    await appendAudit(tx, {
+      actor,
+      action: 'session.ended',
+      subjectType: 'session',
+      subjectId: String(id),
+      after: { name: session.name, role: session.role, reason },
+      occurredAt: now,
+    });
     return sessionView(session);
   });
 }
@@ -88,10 +129,19 @@ export async function endSession(em: EntityManager, actor: Actor, id: number, re
  * prints at each start, so a token shown in a terminal works for a short while only and tokens do
  * not pile up. Answers the new token.
  */
-export async function replaceShortLivedToken(em: EntityManager, { name, role, hours, actor }: { name: string; role: Role; hours: number; actor: string }): Promise<string> {
+export async function replaceShortLivedToken(
+  em: EntityManager,
+  { name, role, hours, actor }: { name: string; role: Role; hours: number; actor: string },
+): Promise<string> {
   const now = new Date();
   for (const earlier of await em.find(ApiToken, { name, revokedAt: null })) {
-    await revokeToken(em.fork(), { kind: 'system', id: actor, origin: actor }, earlier.id, 'replaced by a new short-lived token', now);
+    await revokeToken(
+      em.fork(),
+      { kind: 'system', id: actor, origin: actor },
+      earlier.id,
+      'replaced by a new short-lived token',
+      now,
+    );
   }
   const token = newApiToken();
   await createApiToken(em.fork(), { name, role, expiresAt: new Date(now.getTime() + hours * 3_600_000) }, token);

@@ -32,8 +32,13 @@ export interface CampaignInput {
 export type CampaignPatch = Partial<Omit<CampaignInput, 'code'>>;
 
 const viewOf = (c: ICampaign): CampaignView => ({
-  code: c.code, name: c.name, templateCode: c.templateCode, policyCode: c.policy.code, active: c.active,
-  createdAt: iso(c.createdAt), updatedAt: iso(c.updatedAt),
+  code: c.code,
+  name: c.name,
+  templateCode: c.templateCode,
+  policyCode: c.policy.code,
+  active: c.active,
+  createdAt: iso(c.createdAt),
+  updatedAt: iso(c.updatedAt),
 });
 
 const NAME = { max: 300 } as const;
@@ -63,16 +68,31 @@ export async function getCampaign(em: EntityManager, code: string): Promise<Camp
 export async function createCampaign(ctx: AdminContext, input: CampaignInput): Promise<CampaignView> {
   const name = requireText('name', input.name, NAME);
   const duplicate: Refusal = { code: 'already_exists', params: { kind: 'campaign', key: input.code } };
-  return uniquely('code', duplicate, () => ctx.em.transactional(async (tx) => {
-    if (await tx.count(Campaign, { code: input.code })) throw new ConflictError(duplicate, 'code');
-    await templateMustExist(tx, input.templateCode);
-    const policy = await policyOf(tx, input.policyCode);
-    const campaign = tx.create(Campaign, { code: input.code, name, templateCode: input.templateCode, policy, active: input.active ?? true });
-    await tx.flush();
-    const view = viewOf(campaign);
-    await appendAudit(tx, { actor: ctx.actor, action: 'campaign.created', subjectType: 'campaign', subjectId: campaign.code, after: view, occurredAt: ctx.now });
-    return view;
-  }));
+  return uniquely('code', duplicate, () =>
+    ctx.em.transactional(async (tx) => {
+      if (await tx.count(Campaign, { code: input.code })) throw new ConflictError(duplicate, 'code');
+      await templateMustExist(tx, input.templateCode);
+      const policy = await policyOf(tx, input.policyCode);
+      const campaign = tx.create(Campaign, {
+        code: input.code,
+        name,
+        templateCode: input.templateCode,
+        policy,
+        active: input.active ?? true,
+      });
+      await tx.flush();
+      const view = viewOf(campaign);
+      await appendAudit(tx, {
+        actor: ctx.actor,
+        action: 'campaign.created',
+        subjectType: 'campaign',
+        subjectId: campaign.code,
+        after: view,
+        occurredAt: ctx.now,
+      });
+      return view;
+    }),
+  );
 }
 
 /** Partial update of name, template, policy, active; the code never changes. */
@@ -105,7 +125,15 @@ export async function updateCampaign(ctx: AdminContext, code: string, patch: Cam
     }
     if (Object.keys(after).length === 0) return current;
     await tx.flush();
-    await appendAudit(tx, { actor: ctx.actor, action: 'campaign.updated', subjectType: 'campaign', subjectId: code, before, after, occurredAt: ctx.now });
+    await appendAudit(tx, {
+      actor: ctx.actor,
+      action: 'campaign.updated',
+      subjectType: 'campaign',
+      subjectId: code,
+      before,
+      after,
+      occurredAt: ctx.now,
+    });
     return viewOf(campaign);
   });
 }

@@ -17,13 +17,18 @@ export interface AdminContext {
   readonly now: Date;
 }
 
-export const userActor = (principal: Pick<Principal, 'name'>, origin: string): Actor => ({ kind: 'user', id: principal.name, origin });
+export const userActor = (principal: Pick<Principal, 'name'>, origin: string): Actor => ({
+  kind: 'user',
+  id: principal.name,
+  origin,
+});
 
 /** Codes of units, campaigns, policies, templates: what the API and the workflow ids accept. */
 export const CODE_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** The `email` format of the JSON schema validator (ajv-formats, full mode), for the CSV import. */
-export const EMAIL_PATTERN = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
+export const EMAIL_PATTERN =
+  /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/i;
 
 /** Vietnamese typed on different keyboards arrives composed or decomposed: store it composed. */
 export const clean = (value: string): string => value.normalize('NFC').trim();
@@ -32,7 +37,8 @@ export const clean = (value: string): string => value.normalize('NFC').trim();
  * A cell a spreadsheet would run as a formula when the data is exported again (CSV injection):
  * it starts with `=`, `+`, `-`, `@`, a tab or a carriage return (also after leading spaces).
  */
-export const startsWithFormula = (value: string): boolean => /^[=+\-@\t\r]/.test(value) || /^[=+\-@]/.test(value.trimStart());
+export const startsWithFormula = (value: string): boolean =>
+  /^[=+\-@\t\r]/.test(value) || /^[=+\-@]/.test(value.trimStart());
 
 /** Control characters (after line breaks and tabs became spaces): PostgreSQL refuses NUL; none belongs in a name. */
 // eslint-disable-next-line no-control-regex
@@ -50,14 +56,24 @@ export function checkText(
   raw: string,
   { max, formula = false, pattern }: { max: number; formula?: boolean; pattern?: { re: RegExp; message: string } },
 ): { value: string; problem?: undefined } | { value?: undefined; problem: FieldProblem } {
-  if (formula && startsWithFormula(raw)) return { problem: { field, message: 'starts with a formula character (=, +, -, @, tab or carriage return); remove it' } };
+  if (formula && startsWithFormula(raw))
+    return {
+      problem: { field, message: 'starts with a formula character (=, +, -, @, tab or carriage return); remove it' },
+    };
   // Single-line fields: a line break or tab inside (e.g. from a spreadsheet cell) becomes a space.
   const value = clean(raw).replace(/\s+/g, ' ');
   if (value.length === 0) return { problem: { field, message: 'must not be blank' } };
   if (value.length > max) return { problem: { field, message: `must be at most ${max} characters` } };
   if (!value.isWellFormed()) return { problem: { field, message: 'contains invalid Unicode' } };
   if (CONTROL.test(value)) return { problem: { field, message: 'contains a control character' } };
-  if (hasInvisibleFormatting(value)) return { problem: { field, message: 'contains an invisible formatting character (a right-to-left override, a zero-width space or the like); remove it' } };
+  if (hasInvisibleFormatting(value))
+    return {
+      problem: {
+        field,
+        message:
+          'contains an invisible formatting character (a right-to-left override, a zero-width space or the like); remove it',
+      },
+    };
   if (pattern && !pattern.re.test(value)) return { problem: { field, message: pattern.message } };
   return { value };
 }
@@ -65,7 +81,8 @@ export function checkText(
 /** `checkText` for a single field of a JSON request: the problem becomes a 400 naming it. */
 export function requireText(field: string, raw: string, options: Parameters<typeof checkText>[2]): string {
   const checked = checkText(field, raw, options);
-  if (checked.problem) throw new ValidationError({ code: 'field_invalid', params: { field, problem: checked.problem.message } }, field);
+  if (checked.problem)
+    throw new ValidationError({ code: 'field_invalid', params: { field, problem: checked.problem.message } }, field);
   return checked.value;
 }
 

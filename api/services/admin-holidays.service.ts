@@ -32,17 +32,33 @@ export async function listHolidays(em: EntityManager, { year }: { year?: number 
 }
 
 export async function addHoliday(ctx: AdminContext, input: { date: string; name: string }): Promise<HolidayView> {
-  if (!isCalendarDate(input.date)) throw new ValidationError({ code: 'field_invalid', params: { field: 'date', problem: `is not a calendar date (YYYY-MM-DD): "${input.date}"` } }, 'date');
+  if (!isCalendarDate(input.date))
+    throw new ValidationError(
+      {
+        code: 'field_invalid',
+        params: { field: 'date', problem: `is not a calendar date (YYYY-MM-DD): "${input.date}"` },
+      },
+      'date',
+    );
   const name = requireText('name', input.name, { max: 200 });
   const duplicate: Refusal = { code: 'already_exists', params: { kind: 'holiday', key: input.date } };
-  return uniquely('date', duplicate, () => ctx.em.transactional(async (tx) => {
-    if (await tx.count(Holiday, { date: input.date })) throw new ConflictError(duplicate, 'date');
-    const holiday = tx.create(Holiday, { date: input.date, name });
-    await tx.flush();
-    const view = viewOf(holiday);
-    await appendAudit(tx, { actor: ctx.actor, action: 'holiday.added', subjectType: 'holiday', subjectId: view.date, after: view, occurredAt: ctx.now });
-    return view;
-  }));
+  return uniquely('date', duplicate, () =>
+    ctx.em.transactional(async (tx) => {
+      if (await tx.count(Holiday, { date: input.date })) throw new ConflictError(duplicate, 'date');
+      const holiday = tx.create(Holiday, { date: input.date, name });
+      await tx.flush();
+      const view = viewOf(holiday);
+      await appendAudit(tx, {
+        actor: ctx.actor,
+        action: 'holiday.added',
+        subjectType: 'holiday',
+        subjectId: view.date,
+        after: view,
+        occurredAt: ctx.now,
+      });
+      return view;
+    }),
+  );
 }
 
 export async function removeHoliday(ctx: AdminContext, date: string): Promise<HolidayView> {
@@ -52,7 +68,14 @@ export async function removeHoliday(ctx: AdminContext, date: string): Promise<Ho
     const view = viewOf(holiday);
     tx.remove(holiday);
     await tx.flush();
-    await appendAudit(tx, { actor: ctx.actor, action: 'holiday.removed', subjectType: 'holiday', subjectId: date, before: view, occurredAt: ctx.now });
+    await appendAudit(tx, {
+      actor: ctx.actor,
+      action: 'holiday.removed',
+      subjectType: 'holiday',
+      subjectId: date,
+      before: view,
+      occurredAt: ctx.now,
+    });
     return view;
   });
 }

@@ -19,7 +19,12 @@ export interface PolicyView {
   readonly updatedAt: string;
 }
 
-const viewOf = (p: IPolicy): PolicyView => ({ code: p.code, definition: p.definition, createdAt: iso(p.createdAt), updatedAt: iso(p.updatedAt) });
+const viewOf = (p: IPolicy): PolicyView => ({
+  code: p.code,
+  definition: p.definition,
+  createdAt: iso(p.createdAt),
+  updatedAt: iso(p.updatedAt),
+});
 
 function invalid(field: string, message: string): never {
   throw new ValidationError({ code: 'field_invalid', params: { field, problem: message } }, field);
@@ -36,13 +41,19 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
-function increasing(field: string, [first, second]: readonly [number, number], hardClose: number, hardCloseField: string): void {
+function increasing(
+  field: string,
+  [first, second]: readonly [number, number],
+  hardClose: number,
+  hardCloseField: string,
+): void {
   if (second <= first) invalid(`${field}.1`, `(${second}) must come after the first escalation (${first})`);
   if (hardClose <= second) invalid(hardCloseField, `(${hardClose}) must come after the second escalation (${second})`);
 }
 
 function fraction(field: string, f: Fraction): void {
-  if (f.numerator > f.denominator) invalid(`${field}.numerator`, `(${f.numerator}) must not be greater than the denominator (${f.denominator})`);
+  if (f.numerator > f.denominator)
+    invalid(`${field}.numerator`, `(${f.numerator}) must not be greater than the denominator (${f.denominator})`);
 }
 
 const unique = (field: string, values: readonly number[]): void => {
@@ -59,22 +70,43 @@ export function checkPolicy(def: CyclePolicy): CyclePolicy {
   const t = def.timing;
   const at = 'definition.timing';
   if (t.kind === 'calendar') {
-    if (!isTimeZone(t.timeZone)) invalid(`${at}.timeZone`, `"${t.timeZone}" is not an IANA time zone (e.g. Asia/Ho_Chi_Minh)`);
+    if (!isTimeZone(t.timeZone))
+      invalid(`${at}.timeZone`, `"${t.timeZone}" is not an IANA time zone (e.g. Asia/Ho_Chi_Minh)`);
     if (t.deadlineDay * 1440 + minutes(t.deadlineTime) <= t.dispatchDay * 1440 + minutes(t.dispatchTime)) {
-      invalid(`${at}.deadlineDay`, `(day ${t.deadlineDay} at ${t.deadlineTime}) must come after the dispatch (day ${t.dispatchDay} at ${t.dispatchTime})`);
+      invalid(
+        `${at}.deadlineDay`,
+        `(day ${t.deadlineDay} at ${t.deadlineTime}) must come after the dispatch (day ${t.dispatchDay} at ${t.dispatchTime})`,
+      );
     }
     unique(`${at}.reminderDaysBefore`, t.reminderDaysBefore);
-    increasing(`${at}.escalationWorkingDaysAfter`, t.escalationWorkingDaysAfter, t.hardCloseWorkingDaysAfter, `${at}.hardCloseWorkingDaysAfter`);
+    increasing(
+      `${at}.escalationWorkingDaysAfter`,
+      t.escalationWorkingDaysAfter,
+      t.hardCloseWorkingDaysAfter,
+      `${at}.hardCloseWorkingDaysAfter`,
+    );
   } else {
     unique(`${at}.reminderSecondsBefore`, t.reminderSecondsBefore);
     const late = t.reminderSecondsBefore.find((s) => s > t.deadlineAfterSeconds);
-    if (late !== undefined) invalid(`${at}.reminderSecondsBefore`, `(${late}) must not reach back before the cycle starts (deadlineAfterSeconds is ${t.deadlineAfterSeconds})`);
-    increasing(`${at}.escalationSecondsAfter`, t.escalationSecondsAfter, t.hardCloseSecondsAfter, `${at}.hardCloseSecondsAfter`);
+    if (late !== undefined)
+      invalid(
+        `${at}.reminderSecondsBefore`,
+        `(${late}) must not reach back before the cycle starts (deadlineAfterSeconds is ${t.deadlineAfterSeconds})`,
+      );
+    increasing(
+      `${at}.escalationSecondsAfter`,
+      t.escalationSecondsAfter,
+      t.hardCloseSecondsAfter,
+      `${at}.hardCloseSecondsAfter`,
+    );
   }
   fraction('definition.quorum', def.quorum);
   fraction('definition.approvalThreshold', def.approvalThreshold);
   if (def.approvalThreshold.numerator === def.approvalThreshold.denominator) {
-    invalid('definition.approvalThreshold', 'must be less than 1: approval needs strictly more than this share of the members present');
+    invalid(
+      'definition.approvalThreshold',
+      'must be less than 1: approval needs strictly more than this share of the members present',
+    );
   }
   return def;
 }
@@ -92,13 +124,22 @@ export async function getPolicy(em: EntityManager, code: string): Promise<Policy
 export async function createPolicy(ctx: AdminContext, code: string, definition: CyclePolicy): Promise<PolicyView> {
   const checked = checkPolicy(definition);
   const duplicate: Refusal = { code: 'already_exists', params: { kind: 'policy', key: code } };
-  return uniquely('code', duplicate, () => ctx.em.transactional(async (tx) => {
-    if (await tx.count(Policy, { code })) throw new ConflictError(duplicate, 'code');
-    const policy = tx.create(Policy, { code, definition: checked });
-    await tx.flush();
-    await appendAudit(tx, { actor: ctx.actor, action: 'policy.created', subjectType: 'policy', subjectId: code, after: { definition: checked }, occurredAt: ctx.now });
-    return viewOf(policy);
-  }));
+  return uniquely('code', duplicate, () =>
+    ctx.em.transactional(async (tx) => {
+      if (await tx.count(Policy, { code })) throw new ConflictError(duplicate, 'code');
+      const policy = tx.create(Policy, { code, definition: checked });
+      await tx.flush();
+      await appendAudit(tx, {
+        actor: ctx.actor,
+        action: 'policy.created',
+        subjectType: 'policy',
+        subjectId: code,
+        after: { definition: checked },
+        occurredAt: ctx.now,
+      });
+      return viewOf(policy);
+    }),
+  );
 }
 
 /** Replaces the definition; running cycles keep the snapshot they started with. */
@@ -111,7 +152,15 @@ export async function replacePolicy(ctx: AdminContext, code: string, definition:
     if (canonicalJson(before) === canonicalJson(checked)) return viewOf(policy);
     policy.definition = checked;
     await tx.flush();
-    await appendAudit(tx, { actor: ctx.actor, action: 'policy.updated', subjectType: 'policy', subjectId: code, before: { definition: before }, after: { definition: checked }, occurredAt: ctx.now });
+    await appendAudit(tx, {
+      actor: ctx.actor,
+      action: 'policy.updated',
+      subjectType: 'policy',
+      subjectId: code,
+      before: { definition: before },
+      after: { definition: checked },
+      occurredAt: ctx.now,
+    });
     return viewOf(policy);
   });
 }

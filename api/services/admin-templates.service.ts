@@ -22,7 +22,12 @@ export interface TemplateVersionView extends TemplateSummary {
   readonly definition: TemplateDefinition;
 }
 
-const summaryOf = (t: IReportTemplate): TemplateSummary => ({ code: t.code, version: t.version, title: t.definition.title, createdAt: iso(t.createdAt) });
+const summaryOf = (t: IReportTemplate): TemplateSummary => ({
+  code: t.code,
+  version: t.version,
+  title: t.definition.title,
+  createdAt: iso(t.createdAt),
+});
 const viewOf = (t: IReportTemplate): TemplateVersionView => ({ ...summaryOf(t), definition: t.definition });
 
 function invalid(field: string, message: string): never {
@@ -38,8 +43,16 @@ function localized(field: string, text: LocalizedText): LocalizedText {
   if (!en.isWellFormed()) invalid(`${field}.en`, 'contains invalid Unicode');
   if (vi.includes('\u0000')) invalid(`${field}.vi`, 'contains a NUL character');
   if (en.includes('\u0000')) invalid(`${field}.en`, 'contains a NUL character');
-  if (hasInvisibleFormatting(vi)) invalid(`${field}.vi`, 'contains an invisible formatting character (a right-to-left override, a zero-width space or the like)');
-  if (hasInvisibleFormatting(en)) invalid(`${field}.en`, 'contains an invisible formatting character (a right-to-left override, a zero-width space or the like)');
+  if (hasInvisibleFormatting(vi))
+    invalid(
+      `${field}.vi`,
+      'contains an invisible formatting character (a right-to-left override, a zero-width space or the like)',
+    );
+  if (hasInvisibleFormatting(en))
+    invalid(
+      `${field}.en`,
+      'contains an invisible formatting character (a right-to-left override, a zero-width space or the like)',
+    );
   return { vi, en };
 }
 
@@ -47,7 +60,11 @@ function uniqueCodes(list: string, items: readonly { code: string }[]): void {
   const seen = new Map<string, number>();
   items.forEach((item, i) => {
     const first = seen.get(item.code);
-    if (first !== undefined) invalid(`${list}.${i}.code`, `"${item.code}" is already used by ${list}.${first}; codes must be unique within ${list}`);
+    if (first !== undefined)
+      invalid(
+        `${list}.${i}.code`,
+        `"${item.code}" is already used by ${list}.${first}; codes must be unique within ${list}`,
+      );
     seen.set(item.code, i);
   });
 }
@@ -55,11 +72,16 @@ function uniqueCodes(list: string, items: readonly { code: string }[]): void {
 function checkIndicator(field: string, ind: IndicatorDefinition): void {
   if (ind.min > ind.max) invalid(`${field}.min`, `(${ind.min}) must not be greater than max (${ind.max})`);
   const within = (name: string, value: number): void => {
-    if (value < ind.min || value > ind.max) invalid(`${field}.target.${name}`, `(${value}) must lie between the indicator's min (${ind.min}) and max (${ind.max})`);
+    if (value < ind.min || value > ind.max)
+      invalid(
+        `${field}.target.${name}`,
+        `(${value}) must lie between the indicator's min (${ind.min}) and max (${ind.max})`,
+      );
   };
   const { target } = ind;
   if (target.kind === 'between') {
-    if (target.min > target.max) invalid(`${field}.target.min`, `(${target.min}) must not be greater than target.max (${target.max})`);
+    if (target.min > target.max)
+      invalid(`${field}.target.min`, `(${target.min}) must not be greater than target.max (${target.max})`);
     within('min', target.min);
     within('max', target.max);
   } else {
@@ -84,7 +106,10 @@ export function checkTemplate(def: TemplateDefinition): TemplateDefinition {
       code: ind.code,
       title: localized(`indicators.${i}.title`, ind.title),
       measure: localized(`indicators.${i}.measure`, ind.measure),
-      target: ind.target.kind === 'between' ? { kind: 'between', min: ind.target.min, max: ind.target.max } : { kind: ind.target.kind, value: ind.target.value },
+      target:
+        ind.target.kind === 'between'
+          ? { kind: 'between', min: ind.target.min, max: ind.target.max }
+          : { kind: ind.target.kind, value: ind.target.value },
       aggregation: ind.aggregation,
       min: ind.min,
       max: ind.max,
@@ -97,9 +122,15 @@ export function checkTemplate(def: TemplateDefinition): TemplateDefinition {
 
 /** The latest version of every template, by code. */
 export async function listTemplates(em: EntityManager): Promise<TemplateSummary[]> {
-  const latest = await em.execute<{ id: number }[]>('SELECT DISTINCT ON (code) id FROM report_template ORDER BY code, version DESC');
+  const latest = await em.execute<{ id: number }[]>(
+    'SELECT DISTINCT ON (code) id FROM report_template ORDER BY code, version DESC',
+  );
   if (latest.length === 0) return [];
-  const templates = await em.find(ReportTemplate, { id: { $in: latest.map((r) => Number(r.id)) } }, { orderBy: { code: 'asc' } });
+  const templates = await em.find(
+    ReportTemplate,
+    { id: { $in: latest.map((r) => Number(r.id)) } },
+    { orderBy: { code: 'asc' } },
+  );
   return templates.map(summaryOf);
 }
 
@@ -109,28 +140,49 @@ export async function getLatestTemplate(em: EntityManager, code: string): Promis
   return viewOf(t);
 }
 
-export async function getTemplateVersion(em: EntityManager, code: string, version: number): Promise<TemplateVersionView> {
+export async function getTemplateVersion(
+  em: EntityManager,
+  code: string,
+  version: number,
+): Promise<TemplateVersionView> {
   const t = await em.findOne(ReportTemplate, { code, version });
   if (t) return viewOf(t);
   const latest = await em.findOne(ReportTemplate, { code }, { orderBy: { version: 'desc' }, fields: ['version'] });
   if (!latest) throw new NotFoundError({ code: 'template_code_unknown', params: { template: code } }, 'code');
-  throw new NotFoundError({ code: 'template_version_unknown', params: { template: code, version, latest: latest.version } }, 'version');
+  throw new NotFoundError(
+    { code: 'template_version_unknown', params: { template: code, version, latest: latest.version } },
+    'version',
+  );
 }
 
 /** Stores `definition` as the next version of template `code` (version 1 for a new code). */
-export async function createTemplateVersion(ctx: AdminContext, code: string, definition: TemplateDefinition): Promise<TemplateVersionView> {
+export async function createTemplateVersion(
+  ctx: AdminContext,
+  code: string,
+  definition: TemplateDefinition,
+): Promise<TemplateVersionView> {
   const checked = checkTemplate(definition);
-  return uniquely('version', { code: 'written_meanwhile', params: {} }, () => ctx.em.transactional(async (tx) => {
-    // Serialise version numbering per code.
-    await tx.execute('SELECT pg_advisory_xact_lock(hashtext(?))', [`report_template:${code}`]);
-    const rows = await tx.execute<{ max: number | null }[]>('SELECT max(version) AS max FROM report_template WHERE code = ?', [code]);
-    const version = Number(rows[0]?.max ?? 0) + 1;
-    const template = tx.create(ReportTemplate, { code, version, definition: checked });
-    await tx.flush();
-    await appendAudit(tx, {
-      actor: ctx.actor, action: 'template.version_created', subjectType: 'report_template', subjectId: code,
-      before: version > 1 ? { version: version - 1 } : null, after: { version, definition: checked }, occurredAt: ctx.now,
-    });
-    return viewOf(template);
-  }));
+  return uniquely('version', { code: 'written_meanwhile', params: {} }, () =>
+    ctx.em.transactional(async (tx) => {
+      // Serialise version numbering per code.
+      await tx.execute('SELECT pg_advisory_xact_lock(hashtext(?))', [`report_template:${code}`]);
+      const rows = await tx.execute<{ max: number | null }[]>(
+        'SELECT max(version) AS max FROM report_template WHERE code = ?',
+        [code],
+      );
+      const version = Number(rows[0]?.max ?? 0) + 1;
+      const template = tx.create(ReportTemplate, { code, version, definition: checked });
+      await tx.flush();
+      await appendAudit(tx, {
+        actor: ctx.actor,
+        action: 'template.version_created',
+        subjectType: 'report_template',
+        subjectId: code,
+        before: version > 1 ? { version: version - 1 } : null,
+        after: { version, definition: checked },
+        occurredAt: ctx.now,
+      });
+      return viewOf(template);
+    }),
+  );
 }

@@ -9,7 +9,15 @@ import { appendAudit } from '../../db/audit';
 import { Unit } from '../../db/entities';
 import type { IUnit } from '../../db/entities/unit.entity';
 import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors';
-import { CODE_PATTERN, EMAIL_PATTERN, checkText, iso, uniquely, type AdminContext, type FieldProblem } from './admin-common';
+import {
+  CODE_PATTERN,
+  EMAIL_PATTERN,
+  checkText,
+  iso,
+  uniquely,
+  type AdminContext,
+  type FieldProblem,
+} from './admin-common';
 
 /** The fields an administrator (or a CSV row) sets on a unit, normalised. */
 export interface UnitFields {
@@ -41,15 +49,34 @@ export interface UnitInput {
 
 export type UnitPatch = Partial<Omit<UnitInput, 'code'>>;
 
-export const UNIT_LIMITS = { code: 64, name: 300, headName: 200, headEmail: 320, supervisorName: 200, supervisorEmail: 320 } as const;
+export const UNIT_LIMITS = {
+  code: 64,
+  name: 300,
+  headName: 200,
+  headEmail: 320,
+  supervisorName: 200,
+  supervisorEmail: 320,
+} as const;
 
 const TEXT_RULES = {
-  code: { max: UNIT_LIMITS.code, formula: true, pattern: { re: CODE_PATTERN, message: 'must be 1–64 letters, digits, "-" or "_"' } },
+  code: {
+    max: UNIT_LIMITS.code,
+    formula: true,
+    pattern: { re: CODE_PATTERN, message: 'must be 1–64 letters, digits, "-" or "_"' },
+  },
   name: { max: UNIT_LIMITS.name, formula: true },
   headName: { max: UNIT_LIMITS.headName, formula: true },
-  headEmail: { max: UNIT_LIMITS.headEmail, formula: true, pattern: { re: EMAIL_PATTERN, message: 'must be an email address' } },
+  headEmail: {
+    max: UNIT_LIMITS.headEmail,
+    formula: true,
+    pattern: { re: EMAIL_PATTERN, message: 'must be an email address' },
+  },
   supervisorName: { max: UNIT_LIMITS.supervisorName, formula: true },
-  supervisorEmail: { max: UNIT_LIMITS.supervisorEmail, formula: true, pattern: { re: EMAIL_PATTERN, message: 'must be an email address' } },
+  supervisorEmail: {
+    max: UNIT_LIMITS.supervisorEmail,
+    formula: true,
+    pattern: { re: EMAIL_PATTERN, message: 'must be an email address' },
+  },
 } as const;
 
 type TextField = keyof typeof TEXT_RULES;
@@ -58,7 +85,10 @@ type TextField = keyof typeof TEXT_RULES;
  * Checks and normalises the fields of a unit, reporting every problem (the CSV import lists
  * them all; the JSON API answers the first). `null`/empty supervisor fields mean "none".
  */
-export function checkUnitFields(raw: { [K in TextField]: string | null } & { active: boolean }): { fields?: UnitFields; problems: FieldProblem[] } {
+export function checkUnitFields(raw: { [K in TextField]: string | null } & { active: boolean }): {
+  fields?: UnitFields;
+  problems: FieldProblem[];
+} {
   const problems: FieldProblem[] = [];
   const out: Partial<Record<TextField, string | null>> = {};
   for (const field of Object.keys(TEXT_RULES) as TextField[]) {
@@ -76,14 +106,27 @@ export function checkUnitFields(raw: { [K in TextField]: string | null } & { act
   const hasEmail = out.supervisorEmail != null;
   const nameProblem = problems.some((p) => p.field === 'supervisorName');
   const emailProblem = problems.some((p) => p.field === 'supervisorEmail');
-  if (hasName && !hasEmail && !emailProblem) problems.push({ field: 'supervisorEmail', message: 'is required when a supervisor name is given (give both or neither)' });
-  if (hasEmail && !hasName && !nameProblem) problems.push({ field: 'supervisorName', message: 'is required when a supervisor email is given (give both or neither)' });
+  if (hasName && !hasEmail && !emailProblem)
+    problems.push({
+      field: 'supervisorEmail',
+      message: 'is required when a supervisor name is given (give both or neither)',
+    });
+  if (hasEmail && !hasName && !nameProblem)
+    problems.push({
+      field: 'supervisorName',
+      message: 'is required when a supervisor email is given (give both or neither)',
+    });
   if (problems.length > 0) return { problems };
   return {
     problems,
     fields: {
-      code: out.code!, name: out.name!, headName: out.headName!, headEmail: out.headEmail!,
-      supervisorName: out.supervisorName ?? null, supervisorEmail: out.supervisorEmail ?? null, active: raw.active,
+      code: out.code!,
+      name: out.name!,
+      headName: out.headName!,
+      headEmail: out.headEmail!,
+      supervisorName: out.supervisorName ?? null,
+      supervisorEmail: out.supervisorEmail ?? null,
+      active: raw.active,
     },
   };
 }
@@ -95,14 +138,24 @@ function firstProblem(problems: readonly FieldProblem[]): never {
 
 export function fieldsOf(unit: IUnit): UnitFields {
   return {
-    code: unit.code, name: unit.name, headName: unit.headName, headEmail: unit.headEmail,
-    supervisorName: unit.supervisorName ?? null, supervisorEmail: unit.supervisorEmail ?? null, active: unit.active,
+    code: unit.code,
+    name: unit.name,
+    headName: unit.headName,
+    headEmail: unit.headEmail,
+    supervisorName: unit.supervisorName ?? null,
+    supervisorEmail: unit.supervisorEmail ?? null,
+    active: unit.active,
   };
 }
 
 /** The view of a unit whose parent is loaded (or absent). */
 export function unitView(unit: IUnit): UnitView {
-  return { ...fieldsOf(unit), parentCode: unit.parent?.code ?? null, createdAt: iso(unit.createdAt), updatedAt: iso(unit.updatedAt) };
+  return {
+    ...fieldsOf(unit),
+    parentCode: unit.parent?.code ?? null,
+    createdAt: iso(unit.createdAt),
+    updatedAt: iso(unit.updatedAt),
+  };
 }
 
 export async function listUnits(em: EntityManager, { active }: { active?: boolean }): Promise<UnitView[]> {
@@ -128,7 +181,8 @@ async function resolveParent(em: EntityManager, parentCode: string, unit: IUnit 
     // Walk up from the new parent: meeting the unit would make a loop.
     let current: IUnit | null = parent;
     for (let depth = 0; current && depth < 1000; depth += 1) {
-      if (current.id === unit.id) throw new ValidationError({ code: 'parent_cycle', params: { parent: parentCode, unit: code } }, 'parentCode');
+      if (current.id === unit.id)
+        throw new ValidationError({ code: 'parent_cycle', params: { parent: parentCode, unit: code } }, 'parentCode');
       const next: IUnit | null | undefined = current.parent;
       current = next ? await em.findOne(Unit, { id: next.id }) : null;
     }
@@ -138,21 +192,35 @@ async function resolveParent(em: EntityManager, parentCode: string, unit: IUnit 
 
 export async function createUnit(ctx: AdminContext, input: UnitInput): Promise<UnitView> {
   const checked = checkUnitFields({
-    code: input.code, name: input.name, headName: input.headName, headEmail: input.headEmail,
-    supervisorName: input.supervisorName ?? null, supervisorEmail: input.supervisorEmail ?? null, active: input.active ?? true,
+    code: input.code,
+    name: input.name,
+    headName: input.headName,
+    headEmail: input.headEmail,
+    supervisorName: input.supervisorName ?? null,
+    supervisorEmail: input.supervisorEmail ?? null,
+    active: input.active ?? true,
   });
   if (!checked.fields) return firstProblem(checked.problems);
   const fields = checked.fields;
   const duplicate: Refusal = { code: 'already_exists', params: { kind: 'unit', key: fields.code } };
-  return uniquely('code', duplicate, () => ctx.em.transactional(async (tx) => {
-    if (await tx.count(Unit, { code: fields.code })) throw new ConflictError(duplicate, 'code');
-    const parent = input.parentCode ? await resolveParent(tx, input.parentCode, null, fields.code) : null;
-    const unit = tx.create(Unit, { ...fields, parent });
-    await tx.flush();
-    const view = unitView(unit);
-    await appendAudit(tx, { actor: ctx.actor, action: 'unit.created', subjectType: 'unit', subjectId: unit.code, after: view, occurredAt: ctx.now });
-    return view;
-  }));
+  return uniquely('code', duplicate, () =>
+    ctx.em.transactional(async (tx) => {
+      if (await tx.count(Unit, { code: fields.code })) throw new ConflictError(duplicate, 'code');
+      const parent = input.parentCode ? await resolveParent(tx, input.parentCode, null, fields.code) : null;
+      const unit = tx.create(Unit, { ...fields, parent });
+      await tx.flush();
+      const view = unitView(unit);
+      await appendAudit(tx, {
+        actor: ctx.actor,
+        action: 'unit.created',
+        subjectType: 'unit',
+        subjectId: unit.code,
+        after: view,
+        occurredAt: ctx.now,
+      });
+      return view;
+    }),
+  );
 }
 
 /** Partial update; the code never changes. Answers the unit (unchanged when nothing differs). */
@@ -162,7 +230,8 @@ export async function updateUnit(ctx: AdminContext, code: string, patch: UnitPat
     if (!unit) throw new NotFoundError({ code: 'unit_unknown', params: { unit: code } }, 'code');
     await tx.populate(unit, ['parent']);
     const current = fieldsOf(unit);
-    const pick = <K extends keyof UnitPatch>(key: K, fallback: UnitPatch[K]): UnitPatch[K] => (key in patch && patch[key] !== undefined ? patch[key] : fallback);
+    const pick = <K extends keyof UnitPatch>(key: K, fallback: UnitPatch[K]): UnitPatch[K] =>
+      key in patch && patch[key] !== undefined ? patch[key] : fallback;
     const checked = checkUnitFields({
       code,
       name: pick('name', current.name) as string,
@@ -194,7 +263,15 @@ export async function updateUnit(ctx: AdminContext, code: string, patch: UnitPat
 
     tx.assign(unit, { ...next, parent });
     await tx.flush();
-    await appendAudit(tx, { actor: ctx.actor, action: 'unit.updated', subjectType: 'unit', subjectId: code, before, after, occurredAt: ctx.now });
+    await appendAudit(tx, {
+      actor: ctx.actor,
+      action: 'unit.updated',
+      subjectType: 'unit',
+      subjectId: code,
+      before,
+      after,
+      occurredAt: ctx.now,
+    });
     return unitView(unit);
   });
 }
@@ -208,7 +285,15 @@ export async function deactivateUnit(ctx: AdminContext, code: string): Promise<U
     if (!unit.active) return unitView(unit);
     unit.active = false;
     await tx.flush();
-    await appendAudit(tx, { actor: ctx.actor, action: 'unit.deactivated', subjectType: 'unit', subjectId: code, before: { active: true }, after: { active: false }, occurredAt: ctx.now });
+    await appendAudit(tx, {
+      actor: ctx.actor,
+      action: 'unit.deactivated',
+      subjectType: 'unit',
+      subjectId: code,
+      before: { active: true },
+      after: { active: false },
+      occurredAt: ctx.now,
+    });
     return unitView(unit);
   });
 }

@@ -31,7 +31,10 @@ const spec = (v: unknown): string => {
 const two = (v: unknown): string => spec(v).padStart(2, '0');
 
 /** The schedule of a campaign, or null when it has none (or Temporal cannot be reached: `error`). */
-export async function describeSchedule(temporal: Client, code: string): Promise<{ schedule: ScheduleView | null; error?: string }> {
+export async function describeSchedule(
+  temporal: Client,
+  code: string,
+): Promise<{ schedule: ScheduleView | null; error?: string }> {
   try {
     const d = await temporal.schedule.getHandle(scheduleId(code)).describe();
     return {
@@ -40,9 +43,15 @@ export async function describeSchedule(temporal: Client, code: string): Promise<
         paused: d.state.paused,
         note: d.state.note ?? null,
         timezone: d.spec.timezone ?? null,
-        calendars: (d.spec.calendars ?? []).map((c) => ({ dayOfMonth: spec(c.dayOfMonth), time: `${two(c.hour)}:${two(c.minute)}` })),
+        calendars: (d.spec.calendars ?? []).map((c) => ({
+          dayOfMonth: spec(c.dayOfMonth),
+          time: `${two(c.hour)}:${two(c.minute)}`,
+        })),
         nextRuns: d.info.nextActionTimes.map((t) => t.toISOString()),
-        recentRuns: d.info.recentActions.map((a) => ({ scheduledAt: a.scheduledAt.toISOString(), workflowId: a.action.workflow.workflowId })),
+        recentRuns: d.info.recentActions.map((a) => ({
+          scheduledAt: a.scheduledAt.toISOString(),
+          workflowId: a.action.workflow.workflowId,
+        })),
       },
     };
   } catch (error) {
@@ -53,8 +62,14 @@ export async function describeSchedule(temporal: Client, code: string): Promise<
 
 export type ScheduleVerb = 'pause' | 'unpause' | 'trigger';
 
-export async function steerSchedule(deps: { em: EntityManager; temporal: Client; now: Date; actor: string; origin: string }, code: string, verb: ScheduleVerb, reason: string): Promise<void> {
-  if (!(await deps.em.count(Campaign, { code }))) throw new NotFoundError({ code: 'campaign_unknown', params: { campaign: code } }, 'code');
+export async function steerSchedule(
+  deps: { em: EntityManager; temporal: Client; now: Date; actor: string; origin: string },
+  code: string,
+  verb: ScheduleVerb,
+  reason: string,
+): Promise<void> {
+  if (!(await deps.em.count(Campaign, { code })))
+    throw new NotFoundError({ code: 'campaign_unknown', params: { campaign: code } }, 'code');
   const handle = deps.temporal.schedule.getHandle(scheduleId(code));
   const note = `${deps.actor}: ${reason}`;
   try {
@@ -62,9 +77,23 @@ export async function steerSchedule(deps: { em: EntityManager; temporal: Client;
     else if (verb === 'unpause') await handle.unpause(note);
     else await handle.trigger(ScheduleOverlapPolicy.ALLOW_ALL);
   } catch (error) {
-    if (error instanceof ScheduleNotFoundError) throw new NotFoundError({ code: 'campaign_no_schedule', params: { campaign: code } }, 'code');
+    if (error instanceof ScheduleNotFoundError)
+      throw new NotFoundError({ code: 'campaign_no_schedule', params: { campaign: code } }, 'code');
     throw error;
   }
-  const action = { pause: 'campaign.schedule_paused', unpause: 'campaign.schedule_unpaused', trigger: 'campaign.schedule_triggered' }[verb];
-  await deps.em.transactional((tx) => appendAudit(tx, { actor: { kind: 'user', id: deps.actor, origin: deps.origin }, action, subjectType: 'campaign', subjectId: code, after: { reason }, occurredAt: deps.now }));
+  const action = {
+    pause: 'campaign.schedule_paused',
+    unpause: 'campaign.schedule_unpaused',
+    trigger: 'campaign.schedule_triggered',
+  }[verb];
+  await deps.em.transactional((tx) =>
+    appendAudit(tx, {
+      actor: { kind: 'user', id: deps.actor, origin: deps.origin },
+      action,
+      subjectType: 'campaign',
+      subjectId: code,
+      after: { reason },
+      occurredAt: deps.now,
+    }),
+  );
 }

@@ -49,7 +49,12 @@ const SID_PATTERN = /^[A-Za-z0-9_-]{43}$/;
  * Checks a personal token typed on the sign-in page and opens a session for it (on the record);
  * answers the session cookie's value, or null for a token that does not work.
  */
-export async function signIn(em: EntityManager, token: string, origin: string, now: Date): Promise<{ cookie: string; user: ConsoleUser } | null> {
+export async function signIn(
+  em: EntityManager,
+  token: string,
+  origin: string,
+  now: Date,
+): Promise<{ cookie: string; user: ConsoleUser } | null> {
   const trimmed = token.trim();
   if (!/^[A-Za-z0-9_-]{10,200}$/.test(trimmed)) return null;
   const found = await usableToken(em, sha256(trimmed), now);
@@ -58,26 +63,70 @@ export async function signIn(em: EntityManager, token: string, origin: string, n
   // Never past the token's own expiry.
   const expiresAt = new Date(Math.min(now.getTime() + SESSION_SECONDS * 1000, found.expiresAt.getTime()));
   const session = await em.transactional(async (tx) => {
-    const row = tx.create(ConsoleSession, { idHash: sha256(sid), token: found.id, name: found.name, role: found.role, origin, expiresAt });
+    const row = tx.create(ConsoleSession, {
+      idHash: sha256(sid),
+      token: found.id,
+      name: found.name,
+      role: found.role,
+      origin,
+      expiresAt,
+    });
     await tx.flush();
-    await appendAudit(tx, { actor: { kind: 'user', id: found.name, origin }, action: 'session.started', subjectType: 'session', subjectId: String(row.id), after: { tokenId: found.id, role: found.role, expiresAt: expiresAt.toISOString() }, occurredAt: now });
+    await appendAudit(tx, {
+      actor: { kind: 'user', id: found.name, origin },
+      action: 'session.started',
+      subjectType: 'session',
+      subjectId: String(row.id),
+      after: { tokenId: found.id, role: found.role, expiresAt: expiresAt.toISOString() },
+      occurredAt: now,
+    });
     return row;
   });
-  return { cookie: sid, user: { tokenId: found.id, name: found.name, role: found.role, sid, sessionId: session.id, expiresAt: Math.floor(expiresAt.getTime() / 1000) } };
+  return {
+    cookie: sid,
+    user: {
+      tokenId: found.id,
+      name: found.name,
+      role: found.role,
+      sid,
+      sessionId: session.id,
+      expiresAt: Math.floor(expiresAt.getTime() / 1000),
+    },
+  };
 }
 
 /** The user of a session cookie, or null when it is missing, unknown, ended or expired, or its token no longer works. */
-export async function readSession(em: EntityManager, cookie: string | undefined, now: Date): Promise<ConsoleUser | null> {
+export async function readSession(
+  em: EntityManager,
+  cookie: string | undefined,
+  now: Date,
+): Promise<ConsoleUser | null> {
   if (!cookie || !SID_PATTERN.test(cookie)) return null;
-  const session = await em.findOne(ConsoleSession, { idHash: sha256(cookie), endedAt: null, expiresAt: { $gt: now } }, { populate: ['token'] });
+  const session = await em.findOne(
+    ConsoleSession,
+    { idHash: sha256(cookie), endedAt: null, expiresAt: { $gt: now } },
+    { populate: ['token'] },
+  );
   if (!session) return null;
   const token = session.token;
   if (token.revokedAt || token.expiresAt.getTime() <= now.getTime() || token.role !== session.role) return null;
-  return { tokenId: token.id, name: session.name, role: session.role, sid: cookie, sessionId: session.id, expiresAt: Math.floor(session.expiresAt.getTime() / 1000) };
+  return {
+    tokenId: token.id,
+    name: session.name,
+    role: session.role,
+    sid: cookie,
+    sessionId: session.id,
+    expiresAt: Math.floor(session.expiresAt.getTime() / 1000),
+  };
 }
 
 /** Ends the session of a cookie (signing out); answers whether one was open. */
-export async function endSessionByCookie(em: EntityManager, cookie: string | undefined, origin: string, now: Date): Promise<boolean> {
+export async function endSessionByCookie(
+  em: EntityManager,
+  cookie: string | undefined,
+  origin: string,
+  now: Date,
+): Promise<boolean> {
   if (!cookie || !SID_PATTERN.test(cookie)) return false;
   return em.transactional(async (tx) => {
     const session = await tx.findOne(ConsoleSession, { idHash: sha256(cookie), endedAt: null });
@@ -85,7 +134,14 @@ export async function endSessionByCookie(em: EntityManager, cookie: string | und
     session.endedAt = now;
     session.endReason = 'signed out';
     await tx.flush();
-    await appendAudit(tx, { actor: { kind: 'user', id: session.name, origin }, action: 'session.ended', subjectType: 'session', subjectId: String(session.id), after: { reason: 'signed out' }, occurredAt: now });
+    await appendAudit(tx, {
+      actor: { kind: 'user', id: session.name, origin },
+      action: 'session.ended',
+      subjectType: 'session',
+      subjectId: String(session.id),
+      after: { reason: 'signed out' },
+      occurredAt: now,
+    });
     return true;
   });
 }

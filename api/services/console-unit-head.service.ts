@@ -33,7 +33,11 @@ export interface RevisionRequest {
 
 /** The council's latest revision request for a task: its comment and deadline, from the audit log. */
 export async function latestRevisionRequest(em: EntityManager, taskId: number): Promise<RevisionRequest | null> {
-  const event = await em.findOne(AuditEvent, { action: 'task.revision_requested', subjectType: 'unit_task', subjectId: String(taskId) }, { orderBy: { seq: 'desc' } });
+  const event = await em.findOne(
+    AuditEvent,
+    { action: 'task.revision_requested', subjectType: 'unit_task', subjectId: String(taskId) },
+    { orderBy: { seq: 'desc' } },
+  );
   if (!event) return null;
   const after = (event.after ?? {}) as { comment?: unknown; deadline?: unknown };
   return {
@@ -66,11 +70,22 @@ export async function findReplacedLink(em: EntityManager, token: string, now: Da
   if (!LINK_TOKEN_PATTERN.test(token)) return null;
   const replaced = await em.findOne(ReplacedLinkRow, { tokenHash: sha256(token) });
   if (!replaced) return null;
-  const task = await em.findOne(UnitTask, { id: replaced.task.id, cycle: { stage: { $nin: ['closed', 'cancelled'] } } }, { populate: ['unit'] });
+  const task = await em.findOne(
+    UnitTask,
+    { id: replaced.task.id, cycle: { stage: { $nin: ['closed', 'cancelled'] } } },
+    { populate: ['unit'] },
+  );
   if (!task) return null;
-  const recent = await em.findOne(Email, { taskId: task.id, kind: 'link_resent', createdAt: { $gt: new Date(now.getTime() - FRESH_LINK_INTERVAL_MS) } }, { orderBy: { id: 'desc' } });
+  const recent = await em.findOne(
+    Email,
+    { taskId: task.id, kind: 'link_resent', createdAt: { $gt: new Date(now.getTime() - FRESH_LINK_INTERVAL_MS) } },
+    { orderBy: { id: 'desc' } },
+  );
   return {
-    taskId: task.id, tokenVersion: task.tokenVersion, workflowId: task.workflowId, headEmail: task.unit.headEmail,
+    taskId: task.id,
+    tokenVersion: task.tokenVersion,
+    workflowId: task.workflowId,
+    headEmail: task.unit.headEmail,
     open: OPEN_TASK_STATES.has(task.state) && now.getTime() < Date.parse(task.schedule.hardClose),
     recentlySentAt: recent ? (recent.sentAt ?? recent.createdAt).toISOString() : null,
   };
@@ -85,7 +100,13 @@ export async function requestFreshLink(temporal: Client, link: ReplacedLink): Pr
   const requestId = `fresh-link-${link.taskId}-v${link.tokenVersion}`;
   try {
     await temporal.workflow.getHandle(link.workflowId).executeUpdate(resendLinkUpdate, {
-      args: [{ requestId, actor: 'unit head (fresh link asked from a replaced link)', reason: 'asked from the page of a replaced link' }],
+      args: [
+        {
+          requestId,
+          actor: 'unit head (fresh link asked from a replaced link)',
+          reason: 'asked from the page of a replaced link',
+        },
+      ],
       updateId: requestId,
     });
     return 'sent';

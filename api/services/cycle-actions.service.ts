@@ -5,7 +5,12 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowIdReusePolicy,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../../config/config';
@@ -33,7 +38,8 @@ export interface ActionDeps {
 /** Turns a failed workflow update into the domain error its workflow (or one of its activities) raised. */
 function updateError(error: unknown, field: string): never {
   let cause = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
-  while (cause && !(cause instanceof ApplicationFailure)) cause = cause.cause instanceof Error ? cause.cause : undefined;
+  while (cause && !(cause instanceof ApplicationFailure))
+    cause = cause.cause instanceof Error ? cause.cause : undefined;
   if (cause instanceof ApplicationFailure) throw domainErrorOf(cause, field);
   throw error;
 }
@@ -42,14 +48,22 @@ function updateError(error: unknown, field: string): never {
  * Starts the cycle of a campaign for a month, with the given units or every active one. Starting
  * the same cycle twice is refused (the workflow id is deterministic). Answers the workflow id.
  */
-export async function startCycle(deps: ActionDeps, request: { campaign: string; period: string; unitCodes?: readonly string[] }): Promise<string> {
+export async function startCycle(
+  deps: ActionDeps,
+  request: { campaign: string; period: string; unitCodes?: readonly string[] },
+): Promise<string> {
   const { campaign: campaignCode, period, unitCodes } = request;
   const parsed = parsePeriod(period);
   if (!parsed) throw new ValidationError({ code: 'period_malformed', params: { period } }, 'period');
   const campaign = await deps.em.findOne(Campaign, { code: campaignCode });
   if (!campaign) throw new NotFoundError({ code: 'campaign_unknown', params: { campaign: campaignCode } }, 'campaign');
-  if (!campaign.active) throw new ConflictError({ code: 'campaign_inactive', params: { campaign: campaignCode } }, 'campaign');
-  const units = await deps.em.find(Unit, { active: true, ...(unitCodes ? { code: { $in: [...unitCodes] } } : {}) }, { fields: ['code'] });
+  if (!campaign.active)
+    throw new ConflictError({ code: 'campaign_inactive', params: { campaign: campaignCode } }, 'campaign');
+  const units = await deps.em.find(
+    Unit,
+    { active: true, ...(unitCodes ? { code: { $in: [...unitCodes] } } : {}) },
+    { fields: ['code'] },
+  );
   if (unitCodes && units.length !== unitCodes.length) {
     const missing = unitCodes.filter((code) => !units.some((u) => u.code === code));
     throw new NotFoundError({ code: 'units_inactive_or_unknown', params: { units: missing } }, 'units');
@@ -70,7 +84,10 @@ export async function startCycle(deps: ActionDeps, request: { campaign: string; 
     });
   } catch (error) {
     if (error instanceof WorkflowExecutionAlreadyStartedError) {
-      throw new ConflictError({ code: 'cycle_already_started', params: { campaign: campaignCode, period, workflowId } }, 'period');
+      throw new ConflictError(
+        { code: 'cycle_already_started', params: { campaign: campaignCode, period, workflowId } },
+        'period',
+      );
     }
     throw error;
   }
@@ -78,10 +95,19 @@ export async function startCycle(deps: ActionDeps, request: { campaign: string; 
 }
 
 /** Moves one unit's deadline, with a reason; its reminders, escalations and hard close follow. Answers the unit's new schedule. */
-export async function extendUnit(deps: ActionDeps, campaign: string, period: string, unit: string, newDeadline: Date, reason: string): Promise<UnitSchedule> {
+export async function extendUnit(
+  deps: ActionDeps,
+  campaign: string,
+  period: string,
+  unit: string,
+  newDeadline: Date,
+  reason: string,
+): Promise<UnitSchedule> {
   const cycle = await findCycle(deps.em, campaign, period);
-  if (Number.isNaN(newDeadline.getTime())) throw new ValidationError({ code: 'deadline_not_a_date', params: {} }, 'newDeadline');
-  if (newDeadline.getTime() <= deps.now.getTime()) throw new ValidationError({ code: 'deadline_in_past', params: {} }, 'newDeadline');
+  if (Number.isNaN(newDeadline.getTime()))
+    throw new ValidationError({ code: 'deadline_not_a_date', params: {} }, 'newDeadline');
+  if (newDeadline.getTime() <= deps.now.getTime())
+    throw new ValidationError({ code: 'deadline_in_past', params: {} }, 'newDeadline');
   try {
     return await deps.temporal.workflow.getHandle(cycle.workflowId).executeUpdate(extendDeadlineUpdate, {
       args: [{ unitCode: unit, newDeadline: newDeadline.toISOString(), reason, actor: deps.actor }],
@@ -93,12 +119,23 @@ export async function extendUnit(deps: ActionDeps, campaign: string, period: str
 }
 
 /** Replaces a unit's personal link and emails the new one to its registered head. */
-export async function resendUnitLink(deps: ActionDeps, campaign: string, period: string, unit: string, reason: string): Promise<void> {
-  const task = await deps.em.findOne(UnitTask, { cycle: { campaign: { code: campaign }, period }, unit: { code: unit } });
+export async function resendUnitLink(
+  deps: ActionDeps,
+  campaign: string,
+  period: string,
+  unit: string,
+  reason: string,
+): Promise<void> {
+  const task = await deps.em.findOne(UnitTask, {
+    cycle: { campaign: { code: campaign }, period },
+    unit: { code: unit },
+  });
   if (!task) throw new NotFoundError({ code: 'unit_has_no_task', params: { unit } }, 'unit');
   const requestId = randomUUID();
   try {
-    await deps.temporal.workflow.getHandle(task.workflowId).executeUpdate(resendLinkUpdate, { args: [{ requestId, actor: deps.actor, reason }], updateId: requestId });
+    await deps.temporal.workflow
+      .getHandle(task.workflowId)
+      .executeUpdate(resendLinkUpdate, { args: [{ requestId, actor: deps.actor, reason }], updateId: requestId });
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) throw new ConflictError({ code: 'link_not_open', params: { unit } });
     updateError(error, 'reason');
@@ -110,11 +147,18 @@ export async function resendUnitLink(deps: ActionDeps, campaign: string, period:
  * not submitted and the cycle consolidates what is in. Answers when it closed and how many units
  * were still open.
  */
-export async function closeCollection(deps: ActionDeps, campaign: string, period: string, reason: string): Promise<{ closedAt: string; openUnits: number }> {
+export async function closeCollection(
+  deps: ActionDeps,
+  campaign: string,
+  period: string,
+  reason: string,
+): Promise<{ closedAt: string; openUnits: number }> {
   const cycle = await findCycle(deps.em, campaign, period);
   if (cycle.stage !== 'collecting') throw new ConflictError({ code: 'not_collecting', params: { stage: cycle.stage } });
   try {
-    return await deps.temporal.workflow.getHandle(cycle.workflowId).executeUpdate(closeCollectionUpdate, { args: [{ actor: deps.actor, reason }] });
+    return await deps.temporal.workflow
+      .getHandle(cycle.workflowId)
+      .executeUpdate(closeCollectionUpdate, { args: [{ actor: deps.actor, reason }] });
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) throw new ConflictError({ code: 'cycle_ended', params: {} });
     return updateError(error, 'reason');
@@ -122,14 +166,28 @@ export async function closeCollection(deps: ActionDeps, campaign: string, period
 }
 
 /** Cancels a cycle, with a reason: the reason is stored and audited first, then the workflow is cancelled. */
-export async function cancelCycle(deps: ActionDeps, campaign: string, period: string, reason: string): Promise<{ workflowId: string }> {
+export async function cancelCycle(
+  deps: ActionDeps,
+  campaign: string,
+  period: string,
+  reason: string,
+): Promise<{ workflowId: string }> {
   const cycle = await findCycle(deps.em, campaign, period);
-  if (cycle.stage === 'closed' || cycle.stage === 'cancelled') throw new ConflictError({ code: 'cycle_already_ended', params: { stage: cycle.stage } });
+  if (cycle.stage === 'closed' || cycle.stage === 'cancelled')
+    throw new ConflictError({ code: 'cycle_already_ended', params: { stage: cycle.stage } });
   await deps.em.transactional(async (tx) => {
     const c = await tx.findOneOrFail(Cycle, cycle.id);
     c.cancelReason = reason;
     await tx.flush();
-    await appendAudit(tx, { actor: { kind: 'user', id: deps.actor, origin: deps.origin }, action: 'cycle.cancel_requested', subjectType: 'cycle', subjectId: String(cycle.id), cycleId: cycle.id, after: { reason }, occurredAt: deps.now });
+    await appendAudit(tx, {
+      actor: { kind: 'user', id: deps.actor, origin: deps.origin },
+      action: 'cycle.cancel_requested',
+      subjectType: 'cycle',
+      subjectId: String(cycle.id),
+      cycleId: cycle.id,
+      after: { reason },
+      occurredAt: deps.now,
+    });
   });
   await deps.temporal.workflow.getHandle(cycle.workflowId).cancel();
   return { workflowId: cycle.workflowId };

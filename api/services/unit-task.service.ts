@@ -14,7 +14,13 @@ import { validateAnswers, type ReportAnswers } from '../../domain/answers';
 import { ConflictError, LinkError } from '../../domain/errors';
 import type { Refusal } from '../../domain/refusals';
 import { closesAt, deadlineAnswered, isLate } from '../../domain/timeliness';
-import { AWAITING_REPORT_STATES, OPEN_TASK_STATES, SUBMITTED_TASK_STATES, type CycleStage, type TaskState } from '../../domain/states';
+import {
+  AWAITING_REPORT_STATES,
+  OPEN_TASK_STATES,
+  SUBMITTED_TASK_STATES,
+  type CycleStage,
+  type TaskState,
+} from '../../domain/states';
 import type { TemplateDefinition } from '../../domain/template';
 import { InvalidReportError } from '../errors';
 import { groupedPass } from './grouped-pass';
@@ -65,15 +71,28 @@ function tokenHashOf(token: string): string {
 export async function resolveLink(em: EntityManager, token: string, { lock = false } = {}): Promise<IUnitTask> {
   const tokenHash = tokenHashOf(token);
   if (lock && (await lockTaskByTokenHash(em, tokenHash)) === undefined) throw unknownLink();
-  const task = await em.findOne(UnitTask, { tokenHash }, { populate: ['unit', 'cycle', 'cycle.campaign', 'cycle.template'], ...(lock ? { refresh: true } : {}) });
+  const task = await em.findOne(
+    UnitTask,
+    { tokenHash },
+    { populate: ['unit', 'cycle', 'cycle.campaign', 'cycle.template'], ...(lock ? { refresh: true } : {}) },
+  );
   if (!task) throw unknownLink();
   return task;
 }
 
-function receiptOf(task: IUnitTask, s: { receiptNumber: string; version: number; submittedAt: Date; deadline: Date; late: boolean }): Receipt {
+function receiptOf(
+  task: IUnitTask,
+  s: { receiptNumber: string; version: number; submittedAt: Date; deadline: Date; late: boolean },
+): Receipt {
   return {
-    receiptNumber: s.receiptNumber, version: s.version, submittedAt: s.submittedAt.toISOString(), deadline: s.deadline.toISOString(), late: s.late,
-    unitCode: task.unit.code, unitName: task.unit.name, period: task.cycle.period,
+    receiptNumber: s.receiptNumber,
+    version: s.version,
+    submittedAt: s.submittedAt.toISOString(),
+    deadline: s.deadline.toISOString(),
+    late: s.late,
+    unitCode: task.unit.code,
+    unitName: task.unit.name,
+    period: task.cycle.period,
   };
 }
 
@@ -89,7 +108,10 @@ interface TaskStanding {
 }
 
 const standingOf = (task: IUnitTask): TaskStanding => ({
-  stage: task.cycle.stage, state: task.state, hardClose: task.schedule.hardClose, revisionDeadline: task.revisionDeadline?.toISOString() ?? null,
+  stage: task.cycle.stage,
+  state: task.state,
+  hardClose: task.schedule.hardClose,
+  revisionDeadline: task.revisionDeadline?.toISOString() ?? null,
 });
 
 /** Why the task no longer takes a report; undefined when it does. */
@@ -98,7 +120,9 @@ function refusal({ stage, state, hardClose, revisionDeadline }: TaskStanding, no
   if (SUBMITTED_TASK_STATES.has(state)) return { code: 'report_already_submitted', params: {} };
   const closedAt = closesAt(state, { hardClose }, revisionDeadline);
   if (!OPEN_TASK_STATES.has(state) || now.getTime() >= Date.parse(closedAt)) {
-    return state === 'revision_requested' ? { code: 'revision_closed', params: { closedAt } } : { code: 'reporting_closed', params: { closedAt } };
+    return state === 'revision_requested'
+      ? { code: 'revision_closed', params: { closedAt } }
+      : { code: 'reporting_closed', params: { closedAt } };
   }
   return undefined;
 }
@@ -124,7 +148,13 @@ export async function readTask(em: EntityManager, token: string, now: Date): Pro
   };
 }
 
-export async function saveDraft(em: EntityManager, token: string, body: unknown, origin: string, now: Date): Promise<{ savedAt: string }> {
+export async function saveDraft(
+  em: EntityManager,
+  token: string,
+  body: unknown,
+  origin: string,
+  now: Date,
+): Promise<{ savedAt: string }> {
   return em.transactional(async (tx) => {
     const task = await resolveLink(tx, token, { lock: true });
     const refused = refusal(standingOf(task), now);
@@ -137,8 +167,14 @@ export async function saveDraft(em: EntityManager, token: string, body: unknown,
     if (task.state === 'dispatched') task.state = 'draft';
     await tx.flush();
     await appendAudit(tx, {
-      actor: linkActor(task, origin), action: 'task.draft_saved', subjectType: 'unit_task', subjectId: String(task.id), cycleId: task.cycle.id,
-      before: { state: before }, after: { state: task.state }, occurredAt: now,
+      actor: linkActor(task, origin),
+      action: 'task.draft_saved',
+      subjectType: 'unit_task',
+      subjectId: String(task.id),
+      cycleId: task.cycle.id,
+      before: { state: before },
+      after: { state: task.state },
+      occurredAt: now,
     });
     return { savedAt: now.toISOString() };
   });
@@ -162,12 +198,15 @@ interface SubmitTarget {
   last_version: number | null;
 }
 
-const SUBMIT_TARGET = preparedStatement<SubmitTarget, [tokenHash: string]>('submit-target', `
+const SUBMIT_TARGET = preparedStatement<SubmitTarget, [tokenHash: string]>(
+  'submit-target',
+  `
   SELECT t.id, t.state, t.schedule->>'hardClose' AS hard_close, t.schedule->>'deadline' AS deadline, t.revision_deadline,
          u.code AS unit_code, u.name AS unit_name, c.id AS cycle_id, c.workflow_id AS cycle_workflow_id, c.period, c.stage, c.template_id,
          (SELECT max(s.version) FROM submission s WHERE s.task_id = t.id) AS last_version
   FROM unit_task t JOIN unit u ON u.id = t.unit_id JOIN cycle c ON c.id = t.cycle_id
-  WHERE t.token_hash = $1`);
+  WHERE t.token_hash = $1`,
+);
 
 /**
  * Stores the submission, the task's new state and the audit event in one statement (one implicit
@@ -176,9 +215,23 @@ const SUBMIT_TARGET = preparedStatement<SubmitTarget, [tokenHash: string]>('subm
  * under the row's lock); returns whether it did. The task's `late` is the obligation's fact: only
  * the first report sets it (domain/timeliness.ts).
  */
-const STORE_SUBMISSION = preparedStatement<{ n: number }, [
-  state: TaskState, at: Date, late: boolean, taskId: number, readState: TaskState, version: number, answers: string, receiptNumber: string, audit: string, deadline: string,
-]>('store-submission', `
+const STORE_SUBMISSION = preparedStatement<
+  { n: number },
+  [
+    state: TaskState,
+    at: Date,
+    late: boolean,
+    taskId: number,
+    readState: TaskState,
+    version: number,
+    answers: string,
+    receiptNumber: string,
+    audit: string,
+    deadline: string,
+  ]
+>(
+  'store-submission',
+  `
   WITH task AS (
     UPDATE unit_task SET state = $1, submitted_at = $2, late = CASE WHEN $1 = 'submitted' THEN $3 ELSE late END, draft = NULL, updated_at = $2
     WHERE id = $4 AND state = $5
@@ -190,7 +243,8 @@ const STORE_SUBMISSION = preparedStatement<{ n: number }, [
   ), audited AS (
     INSERT INTO audit_pending (content, seal_after_commit) SELECT $9, true FROM stored RETURNING id
   )
-  SELECT count(*)::int AS n FROM audited`);
+  SELECT count(*)::int AS n FROM audited`,
+);
 
 /**
  * Run after reports are committed, once for every report of the moment (`groupedPass`): chains
@@ -198,10 +252,13 @@ const STORE_SUBMISSION = preparedStatement<{ n: number }, [
  * 20261123200000), and tells for each of their cycles whether any task is still awaited (the
  * statement starts after the reports' commits, so the last of two concurrent reports sees both).
  */
-const AFTER_REPORTS = preparedStatement<{ cycle_id: number; awaiting: boolean }, [cycleIds: string]>('after-reports', `
+const AFTER_REPORTS = preparedStatement<{ cycle_id: number; awaiting: boolean }, [cycleIds: string]>(
+  'after-reports',
+  `
   WITH sealed AS (SELECT seal_audit_chain() AS n)
   SELECT c.id AS cycle_id, EXISTS (SELECT 1 FROM unit_task t WHERE t.cycle_id = c.id AND t.state IN (${[...AWAITING_REPORT_STATES].map((s) => `'${s}'`).join(', ')})) AS awaiting
-  FROM sealed, (SELECT DISTINCT jsonb_array_elements_text($1::jsonb)::int AS id) AS c`);
+  FROM sealed, (SELECT DISTINCT jsonb_array_elements_text($1::jsonb)::int AS id) AS c`,
+);
 
 /** A workflow to wake once a report is stored. */
 export interface Wake {
@@ -247,13 +304,23 @@ export function createAfterReport(em: () => EntityManager, onError: (error: unkn
  * submission); then it is read again and decided afresh. After the commit, `afterReport` seals the
  * audit event and decides whom to wake.
  */
-export async function submitReport(em: EntityManager, afterReport: AfterReport, token: string, body: unknown, origin: string, now: Date): Promise<{ receipt: Receipt; wake: Wake | undefined }> {
+export async function submitReport(
+  em: EntityManager,
+  afterReport: AfterReport,
+  token: string,
+  body: unknown,
+  origin: string,
+  now: Date,
+): Promise<{ receipt: Receipt; wake: Wake | undefined }> {
   const tokenHash = tokenHashOf(token);
   for (let attempt = 1; ; attempt += 1) {
     const [task] = await runPrepared(em, SUBMIT_TARGET, [tokenHash]);
     if (!task) throw unknownLink();
     const revisionDeadline = task.revision_deadline === null ? null : new Date(task.revision_deadline).toISOString();
-    const refused = refusal({ stage: task.stage, state: task.state, hardClose: task.hard_close, revisionDeadline }, now);
+    const refused = refusal(
+      { stage: task.stage, state: task.state, hardClose: task.hard_close, revisionDeadline },
+      now,
+    );
     if (refused) throw new ConflictError(refused);
     const checked = validateAnswers(await templateDefinition(em, task.template_id), body, { complete: true });
     if (!checked.ok) throw new InvalidReportError(checked.errors);
@@ -263,13 +330,39 @@ export async function submitReport(em: EntityManager, afterReport: AfterReport, 
     const receiptNumber = `BC-${task.cycle_id}-${task.unit_code}-${version}`;
     const state: TaskState = task.state === 'revision_requested' ? 'resubmitted' : 'submitted';
     const audit = auditContent({
-      actor: { kind: 'link', id: `task:${task.id}`, origin }, action: 'task.submitted', subjectType: 'unit_task', subjectId: String(task.id), cycleId: task.cycle_id,
-      before: { state: task.state }, after: { state, version, deadline, late, receiptNumber }, occurredAt: now,
+      actor: { kind: 'link', id: `task:${task.id}`, origin },
+      action: 'task.submitted',
+      subjectType: 'unit_task',
+      subjectId: String(task.id),
+      cycleId: task.cycle_id,
+      before: { state: task.state },
+      after: { state, version, deadline, late, receiptNumber },
+      occurredAt: now,
     });
-    const [stored] = await runPrepared(em, STORE_SUBMISSION, [state, now, late, task.id, task.state, version, JSON.stringify(checked.answers), receiptNumber, audit, deadline]);
+    const [stored] = await runPrepared(em, STORE_SUBMISSION, [
+      state,
+      now,
+      late,
+      task.id,
+      task.state,
+      version,
+      JSON.stringify(checked.answers),
+      receiptNumber,
+      audit,
+      deadline,
+    ]);
     if (stored!.n === 1) {
       return {
-        receipt: { receiptNumber, version, submittedAt: now.toISOString(), deadline, late, unitCode: task.unit_code, unitName: task.unit_name, period: task.period },
+        receipt: {
+          receiptNumber,
+          version,
+          submittedAt: now.toISOString(),
+          deadline,
+          late,
+          unitCode: task.unit_code,
+          unitName: task.unit_name,
+          period: task.period,
+        },
         wake: await afterReport(task),
       };
     }

@@ -40,7 +40,12 @@ export function parseCsv(input: string, { maxRecords = Number.POSITIVE_INFINITY 
     quotedRecord = false;
     return records.length <= maxRecords;
   };
-  const tooMany = { ok: false, line: recordLine, message: `the file has more than ${maxRecords} records`, tooMany: true } as const;
+  const tooMany = {
+    ok: false,
+    line: recordLine,
+    message: `the file has more than ${maxRecords} records`,
+    tooMany: true,
+  } as const;
 
   while (i < n) {
     const c = text[i]!;
@@ -78,7 +83,11 @@ export function parseCsv(input: string, { maxRecords = Number.POSITIVE_INFINITY 
       if (!closed) return { ok: false, line: openedOn, message: 'a quoted field is never closed (a " is missing)' };
       const after = text[i];
       if (after !== undefined && after !== ',' && after !== '\n' && after !== '\r') {
-        return { ok: false, line, message: 'unexpected text after a closing quote (write a quote inside a quoted field as "")' };
+        return {
+          ok: false,
+          line,
+          message: 'unexpected text after a closing quote (write a quote inside a quoted field as "")',
+        };
       }
       if (after === undefined) break;
       continue;
@@ -96,7 +105,12 @@ export function parseCsv(input: string, { maxRecords = Number.POSITIVE_INFINITY 
       recordLine = line;
       continue;
     }
-    if (c === '"') return { ok: false, line, message: 'a quote inside an unquoted field (quote the whole field and double the quote: "a ""b"" c")' };
+    if (c === '"')
+      return {
+        ok: false,
+        line,
+        message: 'a quote inside an unquoted field (quote the whole field and double the quote: "a ""b"" c")',
+      };
     cell += c;
     i += 1;
   }

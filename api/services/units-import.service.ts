@@ -13,7 +13,15 @@ import { uniquely, type AdminContext } from './admin-common';
 import { checkUnitFields, fieldsOf, type UnitFields } from './admin-units.service';
 import { parseCsv } from './units-csv';
 
-export const CSV_COLUMNS = ['code', 'name', 'headName', 'headEmail', 'supervisorName', 'supervisorEmail', 'active'] as const;
+export const CSV_COLUMNS = [
+  'code',
+  'name',
+  'headName',
+  'headEmail',
+  'supervisorName',
+  'supervisorEmail',
+  'active',
+] as const;
 type Column = (typeof CSV_COLUMNS)[number];
 const OPTIONAL_COLUMNS: ReadonlySet<Column> = new Set(['active']);
 export const MAX_IMPORT_ROWS = 20_000;
@@ -40,7 +48,17 @@ interface Row {
   readonly fields: UnitFields;
 }
 
-const ACTIVE_VALUES: ReadonlyMap<string, boolean> = new Map([['', true], ['true', true], ['false', false], ['1', true], ['0', false], ['yes', true], ['no', false], ['có', true], ['không', false]]);
+const ACTIVE_VALUES: ReadonlyMap<string, boolean> = new Map([
+  ['', true],
+  ['true', true],
+  ['false', false],
+  ['1', true],
+  ['0', false],
+  ['yes', true],
+  ['no', false],
+  ['có', true],
+  ['không', false],
+]);
 
 /** Parses and checks the file; answers the rows to store, or every problem. */
 export function readUnitsCsv(text: string): { rows: Row[]; errors: ImportError[] } {
@@ -48,20 +66,44 @@ export function readUnitsCsv(text: string): { rows: Row[]; errors: ImportError[]
   const replacement = text.indexOf('\uFFFD');
   if (replacement >= 0) {
     const line = text.slice(0, replacement).split(/\r\n|\n|\r/).length;
-    return { rows: [], errors: [{ line, field: 'file', message: 'is not valid UTF-8 text; save the spreadsheet as "CSV UTF-8" and try again' }] };
+    return {
+      rows: [],
+      errors: [
+        { line, field: 'file', message: 'is not valid UTF-8 text; save the spreadsheet as "CSV UTF-8" and try again' },
+      ],
+    };
   }
   const parsed = parseCsv(text, { maxRecords: MAX_IMPORT_ROWS + 1 });
   if (!parsed.ok) {
-    return { rows: [], errors: [{ line: parsed.line, field: parsed.tooMany ? 'file' : 'row', message: parsed.tooMany ? `has more than ${MAX_IMPORT_ROWS} rows; split it into several files` : parsed.message }] };
+    return {
+      rows: [],
+      errors: [
+        {
+          line: parsed.line,
+          field: parsed.tooMany ? 'file' : 'row',
+          message: parsed.tooMany
+            ? `has more than ${MAX_IMPORT_ROWS} rows; split it into several files`
+            : parsed.message,
+        },
+      ],
+    };
   }
   const [header, ...records] = parsed.records;
-  if (!header) return { rows: [], errors: [{ line: 1, field: 'header', message: `is missing; the first line must be: ${CSV_COLUMNS.join(',')}` }] };
+  if (!header)
+    return {
+      rows: [],
+      errors: [{ line: 1, field: 'header', message: `is missing; the first line must be: ${CSV_COLUMNS.join(',')}` }],
+    };
 
   const index = new Map<Column, number>();
   header.cells.forEach((raw, i) => {
     const name = raw.trim();
     if (!(CSV_COLUMNS as readonly string[]).includes(name)) {
-      errors.push({ line: header.line, field: 'header', message: `column "${name}" is unknown; the columns are: ${CSV_COLUMNS.join(',')}` });
+      errors.push({
+        line: header.line,
+        field: 'header',
+        message: `column "${name}" is unknown; the columns are: ${CSV_COLUMNS.join(',')}`,
+      });
     } else if (index.has(name as Column)) {
       errors.push({ line: header.line, field: 'header', message: `column "${name}" appears twice` });
     } else {
@@ -69,7 +111,8 @@ export function readUnitsCsv(text: string): { rows: Row[]; errors: ImportError[]
     }
   });
   for (const column of CSV_COLUMNS) {
-    if (!index.has(column) && !OPTIONAL_COLUMNS.has(column)) errors.push({ line: header.line, field: 'header', message: `column "${column}" is missing` });
+    if (!index.has(column) && !OPTIONAL_COLUMNS.has(column))
+      errors.push({ line: header.line, field: 'header', message: `column "${column}" is missing` });
   }
   if (errors.length > 0) return { rows: [], errors };
 
@@ -77,7 +120,11 @@ export function readUnitsCsv(text: string): { rows: Row[]; errors: ImportError[]
   const firstLineOf = new Map<string, number>();
   for (const record of records) {
     if (record.cells.length !== header.cells.length) {
-      errors.push({ line: record.line, field: 'row', message: `has ${record.cells.length} cells where the header has ${header.cells.length} (quote cells that contain a comma)` });
+      errors.push({
+        line: record.line,
+        field: 'row',
+        message: `has ${record.cells.length} cells where the header has ${header.cells.length} (quote cells that contain a comma)`,
+      });
       continue;
     }
     const cell = (column: Column): string => {
@@ -86,29 +133,44 @@ export function readUnitsCsv(text: string): { rows: Row[]; errors: ImportError[]
     };
     const activeRaw = cell('active').normalize('NFC').trim().toLowerCase();
     const active = ACTIVE_VALUES.get(activeRaw);
-    if (active === undefined) errors.push({ line: record.line, field: 'active', message: 'must be true or false (empty means true)' });
+    if (active === undefined)
+      errors.push({ line: record.line, field: 'active', message: 'must be true or false (empty means true)' });
     const checked = checkUnitFields({
-      code: cell('code'), name: cell('name'), headName: cell('headName'), headEmail: cell('headEmail'),
-      supervisorName: cell('supervisorName'), supervisorEmail: cell('supervisorEmail'), active: active ?? true,
+      code: cell('code'),
+      name: cell('name'),
+      headName: cell('headName'),
+      headEmail: cell('headEmail'),
+      supervisorName: cell('supervisorName'),
+      supervisorEmail: cell('supervisorEmail'),
+      active: active ?? true,
     });
     for (const p of checked.problems) errors.push({ line: record.line, ...p });
     if (!checked.fields || active === undefined) continue;
     const seen = firstLineOf.get(checked.fields.code);
     if (seen !== undefined) {
-      errors.push({ line: record.line, field: 'code', message: `"${checked.fields.code}" already appears on line ${seen}; each unit must appear once` });
+      errors.push({
+        line: record.line,
+        field: 'code',
+        message: `"${checked.fields.code}" already appears on line ${seen}; each unit must appear once`,
+      });
       continue;
     }
     firstLineOf.set(checked.fields.code, record.line);
     rows.push({ line: record.line, fields: checked.fields });
   }
-  if (rows.length === 0 && errors.length === 0) errors.push({ line: header.line + 1, field: 'file', message: 'has no unit rows after the header' });
+  if (rows.length === 0 && errors.length === 0)
+    errors.push({ line: header.line + 1, field: 'file', message: 'has no unit rows after the header' });
   errors.sort((a, b) => a.line - b.line);
   return { rows, errors };
 }
 
 const sameFields = (a: UnitFields, b: UnitFields): boolean =>
-  a.name === b.name && a.headName === b.headName && a.headEmail === b.headEmail
-  && a.supervisorName === b.supervisorName && a.supervisorEmail === b.supervisorEmail && a.active === b.active;
+  a.name === b.name &&
+  a.headName === b.headName &&
+  a.headEmail === b.headEmail &&
+  a.supervisorName === b.supervisorName &&
+  a.supervisorEmail === b.supervisorEmail &&
+  a.active === b.active;
 
 async function existingUnits(em: EntityManager, codes: readonly string[], lock: boolean): Promise<Map<string, IUnit>> {
   const found = new Map<string, IUnit>();
@@ -137,34 +199,59 @@ function classify(rows: readonly Row[], existing: ReadonlyMap<string, IUnit>) {
  * Imports `text`. With `dryRun`, or when any row has a problem, nothing is stored; the counts then
  * say what the rows without problems would do.
  */
-export async function importUnits(ctx: AdminContext, text: string, { dryRun }: { dryRun: boolean }): Promise<ImportResult> {
+export async function importUnits(
+  ctx: AdminContext,
+  text: string,
+  { dryRun }: { dryRun: boolean },
+): Promise<ImportResult> {
   const { rows, errors } = readUnitsCsv(text);
   const codes = rows.map((r) => r.fields.code);
   if (dryRun || errors.length > 0) {
     const plan = classify(rows, await existingUnits(ctx.em, codes, false));
-    return { dryRun, saved: false, created: plan.created.length, updated: plan.updated.length, unchanged: plan.unchanged, errors };
+    return {
+      dryRun,
+      saved: false,
+      created: plan.created.length,
+      updated: plan.updated.length,
+      unchanged: plan.unchanged,
+      errors,
+    };
   }
   const fileHash = sha256(text);
-  return uniquely('code', { code: 'written_meanwhile', params: {} }, () => ctx.em.transactional(async (tx) => {
-    const plan = classify(rows, await existingUnits(tx, codes, true));
-    for (const { fields } of plan.created) tx.create(Unit, { ...fields });
-    const before: UnitFields[] = [];
-    for (const { row, unit } of plan.updated) {
-      before.push(fieldsOf(unit));
-      tx.assign(unit, { ...row.fields });
-    }
-    await tx.flush();
-    if (plan.created.length + plan.updated.length > 0) {
-      await appendAudit(tx, {
-        actor: ctx.actor, action: 'units.imported', subjectType: 'unit_import', subjectId: `sha256:${fileHash}`,
-        before: { units: before },
-        after: {
-          created: plan.created.length, updated: plan.updated.length, unchanged: plan.unchanged,
-          units: [...plan.created.map((r) => r.fields), ...plan.updated.map((u) => u.row.fields)],
-        },
-        occurredAt: ctx.now,
-      });
-    }
-    return { dryRun, saved: true, created: plan.created.length, updated: plan.updated.length, unchanged: plan.unchanged, errors: [] };
-  }));
+  return uniquely('code', { code: 'written_meanwhile', params: {} }, () =>
+    ctx.em.transactional(async (tx) => {
+      const plan = classify(rows, await existingUnits(tx, codes, true));
+      for (const { fields } of plan.created) tx.create(Unit, { ...fields });
+      const before: UnitFields[] = [];
+      for (const { row, unit } of plan.updated) {
+        before.push(fieldsOf(unit));
+        tx.assign(unit, { ...row.fields });
+      }
+      await tx.flush();
+      if (plan.created.length + plan.updated.length > 0) {
+        await appendAudit(tx, {
+          actor: ctx.actor,
+          action: 'units.imported',
+          subjectType: 'unit_import',
+          subjectId: `sha256:${fileHash}`,
+          before: { units: before },
+          after: {
+            created: plan.created.length,
+            updated: plan.updated.length,
+            unchanged: plan.unchanged,
+            units: [...plan.created.map((r) => r.fields), ...plan.updated.map((u) => u.row.fields)],
+          },
+          occurredAt: ctx.now,
+        });
+      }
+      return {
+        dryRun,
+        saved: true,
+        created: plan.created.length,
+        updated: plan.updated.length,
+        unchanged: plan.unchanged,
+        errors: [],
+      };
+    }),
+  );
 }

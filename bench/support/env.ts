@@ -65,7 +65,11 @@ export async function withBenchEnv<T>(name: string, bench: (env: BenchEnv) => Pr
       templateUrl,
       temporal,
       async startStack(options = {}) {
-        const stack = await startStack({ ...options, templateDatabaseUrl: templateUrl, temporalAddress: temporal.address });
+        const stack = await startStack({
+          ...options,
+          templateDatabaseUrl: templateUrl,
+          temporalAddress: temporal.address,
+        });
         cleanups.push(() => stack.stop());
         return stack;
       },
@@ -84,13 +88,22 @@ export async function withBenchEnv<T>(name: string, bench: (env: BenchEnv) => Pr
 export function describeRun(): string {
   let revision = process.env.BENCH_REVISION ?? 'unknown revision';
   try {
-    revision = execFileSync('git', ['describe', '--always', '--dirty'], { cwd: projectRoot(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    revision = execFileSync('git', ['describe', '--always', '--dirty'], {
+      cwd: projectRoot(),
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
   } catch {
     // not a git checkout (an exported tree): BENCH_REVISION says which commit it is
   }
   const cpus = os.cpus();
-  return `Measured ${new Date().toISOString().slice(0, 16)}Z on ${revision}; Node ${process.versions.node}; ${cpus.length} × ${cpus[0]?.model ?? 'CPU'}; ` +
-    `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} at the start`;
+  return (
+    `Measured ${new Date().toISOString().slice(0, 16)}Z on ${revision}; Node ${process.versions.node}; ${cpus.length} × ${cpus[0]?.model ?? 'CPU'}; ` +
+    `${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM; load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} at the start`
+  );
 }
 
 /** Runs a benchmark's `main` and exits with 1 (after its cleanup) if it throws. */
@@ -107,7 +120,8 @@ export function runBench(main: () => Promise<void>): void {
 /** `"100,1000"` → `[100, 1000]`; refuses anything but positive integers. */
 export function positiveIntegers(option: string, text: string): number[] {
   const values = text.split(',').map((s) => Number(s.trim()));
-  if (values.length === 0 || values.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error(`--${option} wants positive integers separated by commas, not "${text}"`);
+  if (values.length === 0 || values.some((n) => !Number.isInteger(n) || n <= 0))
+    throw new Error(`--${option} wants positive integers separated by commas, not "${text}"`);
   return values;
 }
 

@@ -8,7 +8,8 @@ export type HistoryEvent = NonNullable<History['events']>[number];
 /** The kind of an event, from its attributes field: `activityTaskCompleted`, `workflowExecutionSignaled`, … */
 export function eventKind(event: HistoryEvent): string {
   for (const [key, value] of Object.entries(event)) {
-    if (key.endsWith('EventAttributes') && value !== null && value !== undefined) return key.slice(0, -'EventAttributes'.length);
+    if (key.endsWith('EventAttributes') && value !== null && value !== undefined)
+      return key.slice(0, -'EventAttributes'.length);
   }
   return 'unknown';
 }
@@ -49,7 +50,13 @@ export async function historyFacts(client: Client, workflowId: string): Promise<
     const bytes = payloadBytes(event);
     if (bytes > largestPayload.bytes) largestPayload = { kind, bytes };
   }
-  return { length: description.historyLength, sizeBytes: description.historySize ?? Number.NaN, byKind, largestPayload, events };
+  return {
+    length: description.historyLength,
+    sizeBytes: description.historySize ?? Number.NaN,
+    byKind,
+    largestPayload,
+    events,
+  };
 }
 
 /** Schedule-to-start and start-to-close milliseconds of each activity of type `name` in `events`. */
@@ -65,7 +72,10 @@ export function activityTimings(events: readonly HistoryEvent[], name: string): 
     const c = event.activityTaskCompletedEventAttributes;
     if (c && scheduled.has(String(c.scheduledEventId))) {
       const key = String(c.scheduledEventId);
-      timings.push({ queuedMs: started.get(key)! - scheduled.get(key)!, runMs: eventTimeMs(event) - started.get(key)! });
+      timings.push({
+        queuedMs: started.get(key)! - scheduled.get(key)!,
+        runMs: eventTimeMs(event) - started.get(key)!,
+      });
     }
   }
   return timings;
@@ -96,7 +106,11 @@ export function workflowTaskStats(histories: readonly (readonly HistoryEvent[])[
       if (done) runMs.push(eventTimeMs(event) - at.get(String(done.startedEventId))!);
       if (event.workflowTaskCompletedEventAttributes) completed += 1;
       const failed = event.workflowTaskFailedEventAttributes;
-      const why = failed ? (failed.failure?.message ?? `cause ${String(failed.cause)}`).split(/[.:\n]/)[0]!.slice(0, 80) : event.workflowTaskTimedOutEventAttributes ? 'timed out' : undefined;
+      const why = failed
+        ? (failed.failure?.message ?? `cause ${String(failed.cause)}`).split(/[.:\n]/)[0]!.slice(0, 80)
+        : event.workflowTaskTimedOutEventAttributes
+          ? 'timed out'
+          : undefined;
       if (why) failures.set(why, (failures.get(why) ?? 0) + 1);
     }
   }
@@ -117,7 +131,11 @@ export interface UnitStarts {
  * How the unit workflows of these parents' histories (the cycle's batches) were started: as their
  * children, or by a startAndDispatchUnits activity (then the start times come from `unitHistories`, a sample).
  */
-export function unitStarts(parentHistories: readonly (readonly HistoryEvent[])[], unitHistories: readonly (readonly HistoryEvent[])[], units: number): UnitStarts {
+export function unitStarts(
+  parentHistories: readonly (readonly HistoryEvent[])[],
+  unitHistories: readonly (readonly HistoryEvent[])[],
+  units: number,
+): UnitStarts {
   const byTask = new Map<string, number>();
   let first = Number.POSITIVE_INFINITY;
   let last = 0;
@@ -138,33 +156,54 @@ export function unitStarts(parentHistories: readonly (readonly HistoryEvent[])[]
     }
   }
   if (byActivity) for (const events of unitHistories) if (events[0]) last = Math.max(last, eventTimeMs(events[0]));
-  return { commandTasks: byTask.size, mostInOneTask: Math.max(0, ...byTask.values()), lastAt: last, perSecond: units / Math.max((last - first) / 1000, 0.001) };
+  return {
+    commandTasks: byTask.size,
+    mostInOneTask: Math.max(0, ...byTask.values()),
+    lastAt: last,
+    perSecond: units / Math.max((last - first) / 1000, 0.001),
+  };
 }
 
 export type LargestChild = Awaited<ReturnType<typeof largestChildHistory>>;
 
 /** historyFacts() plus the largest history among the workflow's children, both read now. */
-export async function historyWithLargestChild(client: Client, workflowId: string): Promise<HistoryFacts & { readonly largestChild: LargestChild }> {
+export async function historyWithLargestChild(
+  client: Client,
+  workflowId: string,
+): Promise<HistoryFacts & { readonly largestChild: LargestChild }> {
   const facts = await historyFacts(client, workflowId);
   return { ...facts, largestChild: await largestChildHistory(client, facts.events) };
 }
 
 /** The largest history among up to `sample` children of a workflow (evenly spread over its StartChild commands). */
-export async function largestChildHistory(client: Client, events: readonly HistoryEvent[], sample = 25): Promise<{ described: number; of: number; length: number; sizeBytes: number; workflowId: string }> {
-  return largestHistory(client, events.flatMap((e) => {
-    const id = e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId;
-    return id ? [id] : [];
-  }), sample);
+export async function largestChildHistory(
+  client: Client,
+  events: readonly HistoryEvent[],
+  sample = 25,
+): Promise<{ described: number; of: number; length: number; sizeBytes: number; workflowId: string }> {
+  return largestHistory(
+    client,
+    events.flatMap((e) => {
+      const id = e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId;
+      return id ? [id] : [];
+    }),
+    sample,
+  );
 }
 
 /** The largest history among up to `sample` of the workflows `ids` (evenly spread over them). */
-export async function largestHistory(client: Client, ids: readonly string[], sample = 25): Promise<{ described: number; of: number; length: number; sizeBytes: number; workflowId: string }> {
+export async function largestHistory(
+  client: Client,
+  ids: readonly string[],
+  sample = 25,
+): Promise<{ described: number; of: number; length: number; sizeBytes: number; workflowId: string }> {
   const step = Math.max(1, Math.ceil(ids.length / sample));
   const picked = ids.filter((_, i) => i % step === 0);
   let largest = { length: 0, sizeBytes: 0, workflowId: 'none' };
   for (const workflowId of picked) {
     const d = await client.workflow.getHandle(workflowId).describe();
-    if (d.historyLength > largest.length) largest = { length: d.historyLength, sizeBytes: d.historySize ?? Number.NaN, workflowId };
+    if (d.historyLength > largest.length)
+      largest = { length: d.historyLength, sizeBytes: d.historySize ?? Number.NaN, workflowId };
   }
   return { described: picked.length, of: ids.length, ...largest };
 }
@@ -173,12 +212,18 @@ export async function largestHistory(client: Client, ids: readonly string[], sam
  * The histories of the workflows that start a cycle's unit workflows: the cycle itself when it
  * parents them directly, else its children that start children themselves (batch workflows).
  */
-export async function unitParentHistories(client: Client, cycleEvents: readonly HistoryEvent[]): Promise<{ kind: 'cycle' | 'batches'; histories: (readonly HistoryEvent[])[] }> {
+export async function unitParentHistories(
+  client: Client,
+  cycleEvents: readonly HistoryEvent[],
+): Promise<{ kind: 'cycle' | 'batches'; histories: (readonly HistoryEvent[])[] }> {
   const children = cycleEvents.flatMap((e) => {
     const id = e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId;
     return id && !id.endsWith('-archive') ? [id] : [];
   });
-  if (children.length === 0 || children.some((id) => id.includes('-unit-'))) return { kind: 'cycle', histories: [cycleEvents] };
-  const histories = await Promise.all(children.map(async (id) => (await client.workflow.getHandle(id).fetchHistory()).events ?? []));
+  if (children.length === 0 || children.some((id) => id.includes('-unit-')))
+    return { kind: 'cycle', histories: [cycleEvents] };
+  const histories = await Promise.all(
+    children.map(async (id) => (await client.workflow.getHandle(id).fetchHistory()).events ?? []),
+  );
   return { kind: 'batches', histories };
 }

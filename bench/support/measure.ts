@@ -46,8 +46,15 @@ export function sampleRss(intervalMs = 100): { stop(): { startBytes: number; pea
 }
 
 /** Prints a Markdown table with a heading and optional notes under it. */
-export function printTable(title: string, headers: readonly string[], rows: readonly (readonly (string | number)[])[], notes: readonly string[] = []): void {
-  const numeric = headers.map((_, i) => rows.length > 0 && rows.every((r) => /^[-\d.,×%<>≤≥ ]+$/.test(String(r[i] ?? ''))));
+export function printTable(
+  title: string,
+  headers: readonly string[],
+  rows: readonly (readonly (string | number)[])[],
+  notes: readonly string[] = [],
+): void {
+  const numeric = headers.map(
+    (_, i) => rows.length > 0 && rows.every((r) => /^[-\d.,×%<>≤≥ ]+$/.test(String(r[i] ?? ''))),
+  );
   console.log(`\n### ${title}\n`);
   console.log(`| ${headers.join(' | ')} |`);
   console.log(`|${numeric.map((n) => (n ? '---:' : '---')).join('|')}|`);
@@ -56,7 +63,11 @@ export function printTable(title: string, headers: readonly string[], rows: read
 }
 
 /** Runs `fn` over `items` with at most `concurrency` calls in flight. */
-export async function inParallel<T, R>(items: readonly T[], concurrency: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function inParallel<T, R>(
+  items: readonly T[],
+  concurrency: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array<R>(items.length);
   let next = 0;
   const lane = async (): Promise<void> => {
@@ -90,7 +101,9 @@ export function sampleSessions(databaseUrl: string, intervalMs = 100): { stop():
     while (!stopped) {
       const { rows } = await pg.query<{ state: string; wait: string; n: string }>(
         `SELECT state, coalesce(wait_event_type || ':' || wait_event, 'cpu') AS wait, count(*) AS n
-         FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() AND state <> 'idle' GROUP BY 1, 2`, [database]);
+         FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() AND state <> 'idle' GROUP BY 1, 2`,
+        [database],
+      );
       for (const r of rows) sums.set(`${r.state} ${r.wait}`, (sums.get(`${r.state} ${r.wait}`) ?? 0) + Number(r.n));
       samples += 1;
       await new Promise((r) => setTimeout(r, intervalMs));
@@ -101,11 +114,14 @@ export function sampleSessions(databaseUrl: string, intervalMs = 100): { stop():
     async stop() {
       stopped = true;
       await loop;
-      const mean = (match: (key: string) => boolean): number => [...sums].filter(([k]) => match(k)).reduce((a, [, v]) => a + v, 0) / Math.max(samples, 1);
+      const mean = (match: (key: string) => boolean): number =>
+        [...sums].filter(([k]) => match(k)).reduce((a, [, v]) => a + v, 0) / Math.max(samples, 1);
       return {
         active: mean((k) => k.startsWith('active ')),
         advisoryWaits: mean((k) => k.endsWith(' Lock:advisory')),
-        byWait: [...sums].map(([what, v]) => ({ what, mean: v / Math.max(samples, 1) })).sort((a, b) => b.mean - a.mean),
+        byWait: [...sums]
+          .map(([what, v]) => ({ what, mean: v / Math.max(samples, 1) }))
+          .sort((a, b) => b.mean - a.mean),
       };
     },
   };

@@ -86,7 +86,10 @@ export function meterCpu(temporalPid: number | undefined): { stop(): CpuUse } {
  * Waits until the Temporal server and this process are quiet (under `cores` busy over a second),
  * e.g. until the unit workflows of a dispatched cycle have run their first steps; answers the ms waited.
  */
-export async function waitUntilQuiet(temporalPid: number | undefined, { cores = 0.1, timeoutMs = 120_000 } = {}): Promise<number> {
+export async function waitUntilQuiet(
+  temporalPid: number | undefined,
+  { cores = 0.1, timeoutMs = 120_000 } = {},
+): Promise<number> {
   const t0 = performance.now();
   for (;;) {
     const cpu = meterCpu(temporalPid);
@@ -128,11 +131,16 @@ export async function profileCpu(): Promise<{ stop(): Promise<CpuProfileSummary>
   await session.post('Profiler.start');
   return {
     async stop() {
-      const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: { nodes: ProfileNode[]; startTime: number; endTime: number } };
+      const { profile } = (await session.post('Profiler.stop')) as unknown as {
+        profile: { nodes: ProfileNode[]; startTime: number; endTime: number };
+      };
       session.disconnect();
       // The raw profile, for DevTools or a closer look at callers (test-artifacts/ is not committed).
       mkdirSync('test-artifacts', { recursive: true });
-      writeFileSync(path.join('test-artifacts', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`), JSON.stringify(profile));
+      writeFileSync(
+        path.join('test-artifacts', `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.cpuprofile`),
+        JSON.stringify(profile),
+      );
       const total = profile.nodes.reduce((sum, n) => sum + (n.hitCount ?? 0), 0) || 1;
       const byOwner = new Map<string, number>();
       const byFunction = new Map<string, number>();
@@ -142,14 +150,21 @@ export async function profileCpu(): Promise<{ stop(): Promise<CpuProfileSummary>
         const { functionName, url, lineNumber } = node.callFrame;
         const owner = functionName === '(idle)' ? '(idle)' : ownerOf(url);
         byOwner.set(owner, (byOwner.get(owner) ?? 0) + hits);
-        const fn = url ? `${functionName || '(anonymous)'} ${owner.startsWith('project') ? path.relative(process.cwd(), url.replace('file://', '')) : `${owner}/${path.basename(url)}`}:${lineNumber + 1}` : functionName;
+        const fn = url
+          ? `${functionName || '(anonymous)'} ${owner.startsWith('project') ? path.relative(process.cwd(), url.replace('file://', '')) : `${owner}/${path.basename(url)}`}:${lineNumber + 1}`
+          : functionName;
         byFunction.set(fn, (byFunction.get(fn) ?? 0) + hits);
       }
-      const top = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).map(([k, v]) => ({ k, share: v / total }));
+      const top = (m: Map<string, number>) =>
+        [...m].sort((a, b) => b[1] - a[1]).map(([k, v]) => ({ k, share: v / total }));
       return {
         sampledMs: (profile.endTime - profile.startTime) / 1000,
-        byOwner: top(byOwner).slice(0, 10).map(({ k, share }) => ({ owner: k, share })),
-        byFunction: top(byFunction).slice(0, 12).map(({ k, share }) => ({ fn: k, share })),
+        byOwner: top(byOwner)
+          .slice(0, 10)
+          .map(({ k, share }) => ({ owner: k, share })),
+        byFunction: top(byFunction)
+          .slice(0, 12)
+          .map(({ k, share }) => ({ fn: k, share })),
       };
     },
   };

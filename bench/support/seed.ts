@@ -40,7 +40,9 @@ export function variedAnswers(template: TemplateDefinition, i: number): ReportAn
   const base = validAnswers(`Đơn vị ${i}`);
   const body = {
     ...base,
-    keyTasks: Object.fromEntries(Object.entries(base.keyTasks).map(([code, a], k) => [code, { ...a, status: KEY_TASK_STATUSES[(i + k) % 3]! }])),
+    keyTasks: Object.fromEntries(
+      Object.entries(base.keyTasks).map(([code, a], k) => [code, { ...a, status: KEY_TASK_STATUSES[(i + k) % 3]! }]),
+    ),
     indicators: { IND01: 0.5 + (i % 50) / 100, IND02: 5 + (i % 20), IND03: 40 + (i % 120) },
   };
   const checked = validateAnswers(template, body, { complete: true });
@@ -52,16 +54,33 @@ export function variedAnswers(template: TemplateDefinition, i: number): ReportAn
  * Seeds `count` units and a cycle of theirs in `stage`, the task of unit `i` as `taskOf(i)`
  * says. Timings are relative to now: the deadline is in an hour.
  */
-export async function seedCycle(orm: MikroORM, databaseUrl: string, count: number, stage: CycleStage, taskOf: (i: number, template: TemplateDefinition) => TaskSeed): Promise<SeededCycle> {
+export async function seedCycle(
+  orm: MikroORM,
+  databaseUrl: string,
+  count: number,
+  stage: CycleStage,
+  taskOf: (i: number, template: TemplateDefinition) => TaskSeed,
+): Promise<SeededCycle> {
   const units = await createUnits(orm, count, { supervisors: 20 });
-  const campaignCode = await createCampaign(orm, { deadlineAfterSeconds: 3600, reminderSecondsBefore: [1800], escalationSecondsAfter: [7200, 10800], hardCloseSecondsAfter: 14400, reviewWindowSeconds: 600, revisionWindowSeconds: 600 });
+  const campaignCode = await createCampaign(orm, {
+    deadlineAfterSeconds: 3600,
+    reminderSecondsBefore: [1800],
+    escalationSecondsAfter: [7200, 10800],
+    hardCloseSecondsAfter: 14400,
+    reviewWindowSeconds: 600,
+    revisionWindowSeconds: 600,
+  });
   const period = parsePeriod(currentPeriod())!;
   const workflowId = cycleWorkflowId(campaignCode, period);
   const startedAt = new Date();
 
   const em = orm.em.fork();
   const campaign = await em.findOneOrFail(Campaign, { code: campaignCode }, { populate: ['policy'] });
-  const template = await em.findOneOrFail(ReportTemplate, { code: campaign.templateCode }, { orderBy: { version: 'desc' } });
+  const template = await em.findOneOrFail(
+    ReportTemplate,
+    { code: campaign.templateCode },
+    { orderBy: { version: 'desc' } },
+  );
   const policy = campaign.policy.definition;
   const plan = planCycle(policy.timing, period, startedAt.toISOString(), new Set());
   const cycle = em.create(Cycle, { campaign, period, workflowId, template, policy, plan, stage });
@@ -69,7 +88,8 @@ export async function seedCycle(orm: MikroORM, databaseUrl: string, count: numbe
 
   const seeds = units.map((_, i) => taskOf(i, template.definition));
   const deadline = Date.parse(plan.schedule.deadline);
-  const at = (minutesFromStart: number): string => new Date(startedAt.getTime() + minutesFromStart * 60_000).toISOString();
+  const at = (minutesFromStart: number): string =>
+    new Date(startedAt.getTime() + minutesFromStart * 60_000).toISOString();
   const pg = new Client({ connectionString: databaseUrl });
   await pg.connect();
   try {
@@ -80,11 +100,18 @@ export async function seedCycle(orm: MikroORM, databaseUrl: string, count: numbe
         const i = from + k;
         const s = seeds[i]!;
         return {
-          code: u.code, workflow_id: unitWorkflowId(workflowId, u.code), state: s.state,
+          code: u.code,
+          workflow_id: unitWorkflowId(workflowId, u.code),
+          state: s.state,
           dispatched_at: s.state === 'pending' ? null : at(0),
-          submitted_at: s.answers ? (s.late ? new Date(deadline + (i % 600) * 1000).toISOString() : at(1 + (i % 50))) : null,
+          submitted_at: s.answers
+            ? s.late
+              ? new Date(deadline + (i % 600) * 1000).toISOString()
+              : at(1 + (i % 50))
+            : null,
           late: s.answers ? Boolean(s.late) : null,
-          reminders_sent: s.remindersSent ?? 0, escalation_level: s.escalationLevel ?? 0,
+          reminders_sent: s.remindersSent ?? 0,
+          escalation_level: s.escalationLevel ?? 0,
         };
       });
       const inserted = await pg.query<{ id: number; code: string }>(
@@ -104,7 +131,9 @@ export async function seedCycle(orm: MikroORM, databaseUrl: string, count: numbe
     for (let from = 0; from < units.length; from += BATCH) {
       const rows = units.slice(from, from + BATCH).flatMap((u, k) => {
         const s = seeds[from + k]!;
-        return s.answers ? [{ task_id: taskIds.get(u.code)!, answers: s.answers, receipt: `BC-${cycle.id}-${u.code}-1` }] : [];
+        return s.answers
+          ? [{ task_id: taskIds.get(u.code)!, answers: s.answers, receipt: `BC-${cycle.id}-${u.code}-1` }]
+          : [];
       });
       if (rows.length === 0) continue;
       await pg.query(
@@ -135,10 +164,16 @@ export async function seedCycle(orm: MikroORM, databaseUrl: string, count: numbe
   for (const level of [1, 2] as const) {
     const codes = units.filter((_, i) => (seeds[i]!.escalationLevel ?? 0) >= level).map((u) => u.code);
     if (codes.length === 0) continue;
-    await orm.em.fork().transactional((tx) => appendAudit(tx, {
-      actor: { kind: 'system', id: workflowId, origin: workflowId }, action: `cycle.escalated.level${level}`, subjectType: 'cycle', subjectId: String(cycle.id), cycleId: cycle.id,
-      after: { level, dueAt: plan.schedule.escalations[level - 1], units: codes },
-    }));
+    await orm.em.fork().transactional((tx) =>
+      appendAudit(tx, {
+        actor: { kind: 'system', id: workflowId, origin: workflowId },
+        action: `cycle.escalated.level${level}`,
+        subjectType: 'cycle',
+        subjectId: String(cycle.id),
+        cycleId: cycle.id,
+        after: { level, dueAt: plan.schedule.escalations[level - 1], units: codes },
+      }),
+    );
   }
   return { cycleId: cycle.id, campaign: campaignCode, period, workflowId, units, template: template.definition };
 }

@@ -7,13 +7,20 @@ export type ActorKind = (typeof ACTOR_KINDS)[number];
  * Append-only record of every state change; each row chains the previous row's hash. The
  * database refuses UPDATE, DELETE and TRUNCATE on it (trigger in the migrations).
  */
-const REFUSE = "raise exception 'audit_event is append-only: % is not allowed', tg_op using errcode = 'insufficient_privilege'";
+const REFUSE =
+  "raise exception 'audit_event is append-only: % is not allowed', tg_op using errcode = 'insufficient_privilege'";
 
 /** TRUNCATE is refused by a statement trigger kept in migration 20261123122008 (the schema diff cannot see it). */
 export const AuditEvent = defineEntity({
   name: 'AuditEvent',
   triggers: [
-    { name: 'audit_event_no_update_delete', timing: 'before', events: ['update', 'delete'], forEach: 'row', body: REFUSE },
+    {
+      name: 'audit_event_no_update_delete',
+      timing: 'before',
+      events: ['update', 'delete'],
+      forEach: 'row',
+      body: REFUSE,
+    },
   ],
   properties: {
     id: p.bigint('number').primary(),

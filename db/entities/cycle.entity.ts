@@ -41,13 +41,23 @@ export const UnitTask = defineEntity({
   name: 'UnitTask',
   extends: BaseSchema,
   uniques: [{ properties: ['cycle', 'unit'] }],
-  indexes: [{
-    // "Is any task of this cycle still open?" after every stored report: only open tasks are indexed.
-    name: 'unit_task_open_by_cycle',
-    expression: `create index "unit_task_open_by_cycle" on "unit_task" ("cycle_id") where "state" in (${[...AWAITING_REPORT_STATES].map((s) => `'${s}'`).join(', ')})`,
-  }],
+  indexes: [
+    {
+      // "Is any task of this cycle still open?" after every stored report: only open tasks are indexed.
+      name: 'unit_task_open_by_cycle',
+      expression: `create index "unit_task_open_by_cycle" on "unit_task" ("cycle_id") where "state" in (${[...AWAITING_REPORT_STATES].map((s) => `'${s}'`).join(', ')})`,
+    },
+  ],
   // A replaced link's hash is kept (replaced_link), so an old link is recognised by one lookup.
-  triggers: [{ name: 'unit_task_keep_replaced_link', timing: 'after', events: ['update'], forEach: 'row', body: KEEP_REPLACED_LINK }],
+  triggers: [
+    {
+      name: 'unit_task_keep_replaced_link',
+      timing: 'after',
+      events: ['update'],
+      forEach: 'row',
+      body: KEEP_REPLACED_LINK,
+    },
+  ],
   properties: {
     cycle: () => p.manyToOne(Cycle),
     unit: () => p.manyToOne(Unit),

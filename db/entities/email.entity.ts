@@ -1,7 +1,16 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { BaseSchema } from './base';
 
-export const EMAIL_KINDS = ['dispatch', 'reminder', 'escalation_supervisor', 'escalation_secretariat', 'revision', 'publication', 'link_resent', 'review_expired'] as const;
+export const EMAIL_KINDS = [
+  'dispatch',
+  'reminder',
+  'escalation_supervisor',
+  'escalation_secretariat',
+  'revision',
+  'publication',
+  'link_resent',
+  'review_expired',
+] as const;
 export type EmailKind = (typeof EMAIL_KINDS)[number];
 export const EMAIL_STATUSES = ['pending', 'sent', 'failed'] as const;
 

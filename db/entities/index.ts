@@ -10,7 +10,46 @@ import { BaseSchema } from './base';
 import { Ballot, CommendationDecision } from './council.entity';
 import { ConsoleSession } from './session.entity';
 
-export { ConsoleSession, ReplacedLink, WorkflowHistory, Ballot, CommendationDecision, ApiToken, AuditEvent, AuditPending, Campaign, Holiday, Policy, ConsolidatedReport, Cycle, Submission, UnitTask, Email, ReportTemplate, Unit };
+export {
+  ConsoleSession,
+  ReplacedLink,
+  WorkflowHistory,
+  Ballot,
+  CommendationDecision,
+  ApiToken,
+  AuditEvent,
+  AuditPending,
+  Campaign,
+  Holiday,
+  Policy,
+  ConsolidatedReport,
+  Cycle,
+  Submission,
+  UnitTask,
+  Email,
+  ReportTemplate,
+  Unit,
+};
 
 /** Every entity, listed explicitly (no folder discovery). */
-export const ENTITIES = [BaseSchema, Unit, ReportTemplate, Policy, Campaign, Holiday, Cycle, UnitTask, ReplacedLink, Submission, ConsolidatedReport, Email, AuditEvent, AuditPending, ApiToken, ConsoleSession, Ballot, CommendationDecision, WorkflowHistory];
+export const ENTITIES = [
+  BaseSchema,
+  Unit,
+  ReportTemplate,
+  Policy,
+  Campaign,
+  Holiday,
+  Cycle,
+  UnitTask,
+  ReplacedLink,
+  Submission,
+  ConsolidatedReport,
+  Email,
+  AuditEvent,
+  AuditPending,
+  ApiToken,
+  ConsoleSession,
+  Ballot,
+  CommendationDecision,
+  WorkflowHistory,
+];

@@ -19,11 +19,12 @@ import { Migration } from '@mikro-orm/migrations';
  * keep their `content`.
  */
 export class Migration20261123170000 extends Migration {
-
   override name = 'Migration20261123170000';
 
   override up(): void | Promise<void> {
-    this.addSql(`create table "audit_pending" ("id" bigint not null default nextval('audit_event_id_seq'), "content" text not null, constraint "audit_pending_pkey" primary key ("id"));`);
+    this.addSql(
+      `create table "audit_pending" ("id" bigint not null default nextval('audit_event_id_seq'), "content" text not null, constraint "audit_pending_pkey" primary key ("id"));`,
+    );
     this.addSql(`create or replace function "audit_pending_chain_fn"() returns trigger as $$
 declare
   c jsonb := NEW.content::jsonb;
@@ -42,7 +43,9 @@ end;
 $$ language plpgsql;`);
     this.addSql(`alter table "consolidated_report" add "basis" jsonb null;`);
     this.addSql(`alter table "consolidated_report" alter column "content" drop not null;`);
-    this.addSql(`create constraint trigger "audit_pending_chain" after insert on "audit_pending" deferrable initially deferred for each row execute function "audit_pending_chain_fn"();`);
+    this.addSql(
+      `create constraint trigger "audit_pending_chain" after insert on "audit_pending" deferrable initially deferred for each row execute function "audit_pending_chain_fn"();`,
+    );
   }
 
   override down(): void | Promise<void> {
@@ -51,5 +54,4 @@ $$ language plpgsql;`);
     this.addSql(`drop function if exists "audit_pending_chain_fn"();`);
     this.addSql(`drop table if exists "audit_pending" cascade;`);
   }
-
 }

@@ -7,14 +7,17 @@ import { Migration } from '@mikro-orm/migrations';
  * describe from the entities: removed by hand.)
  */
 export class Migration20261123191411 extends Migration {
-
   override name = 'Migration20261123191411';
 
   override up(): void | Promise<void> {
     this.addSql(`alter table "cycle" add "report_wake" text not null default 'unit';`);
-    this.addSql(`alter table "cycle" add constraint "cycle_report_wake_check" check ("report_wake" in ('unit', 'cycle'));`);
+    this.addSql(
+      `alter table "cycle" add constraint "cycle_report_wake_check" check ("report_wake" in ('unit', 'cycle'));`,
+    );
 
-    this.addSql(`create index "unit_task_open_by_cycle" on "unit_task" ("cycle_id") where "state" in ('pending', 'dispatched', 'draft', 'overdue', 'escalated', 'revision_requested');`);
+    this.addSql(
+      `create index "unit_task_open_by_cycle" on "unit_task" ("cycle_id") where "state" in ('pending', 'dispatched', 'draft', 'overdue', 'escalated', 'revision_requested');`,
+    );
   }
 
   override down(): void | Promise<void> {
@@ -23,5 +26,4 @@ export class Migration20261123191411 extends Migration {
 
     this.addSql(`drop index "unit_task_open_by_cycle";`);
   }
-
 }

@@ -13,13 +13,14 @@ import { Migration } from '@mikro-orm/migrations';
  * leaves its row to the next seal (any writer's, or `npm run audit:verify`).
  */
 export class Migration20261123200000 extends Migration {
-
   override name = 'Migration20261123200000';
 
   override up(): void | Promise<void> {
     this.addSql(`alter table "audit_pending" add "seal_after_commit" boolean not null default false;`);
     this.addSql(`drop trigger if exists "audit_pending_chain" on "audit_pending";`);
-    this.addSql(`create constraint trigger "audit_pending_chain" after insert on "audit_pending" deferrable initially deferred for each row when (not NEW.seal_after_commit) execute function "audit_pending_chain_fn"();`);
+    this.addSql(
+      `create constraint trigger "audit_pending_chain" after insert on "audit_pending" deferrable initially deferred for each row when (not NEW.seal_after_commit) execute function "audit_pending_chain_fn"();`,
+    );
     this.addSql(`create or replace function "seal_audit_chain"() returns integer as $$
 declare
   r record;
@@ -53,8 +54,9 @@ $$ language plpgsql;`);
     this.addSql(`select "seal_audit_chain"();`);
     this.addSql(`drop function if exists "seal_audit_chain"();`);
     this.addSql(`drop trigger if exists "audit_pending_chain" on "audit_pending";`);
-    this.addSql(`create constraint trigger "audit_pending_chain" after insert on "audit_pending" deferrable initially deferred for each row execute function "audit_pending_chain_fn"();`);
+    this.addSql(
+      `create constraint trigger "audit_pending_chain" after insert on "audit_pending" deferrable initially deferred for each row execute function "audit_pending_chain_fn"();`,
+    );
     this.addSql(`alter table "audit_pending" drop column "seal_after_commit";`);
   }
-
 }

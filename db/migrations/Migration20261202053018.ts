@@ -6,13 +6,14 @@ import { Migration } from '@mikro-orm/migrations';
  * stores the deadline it answered.
  */
 export class Migration20261202053018 extends Migration {
-
   override name = 'Migration20261202053018';
 
   override up(): void | Promise<void> {
     this.addSql(`alter table "unit_task" add "revision_deadline" timestamptz null;`);
     this.addSql(`alter table "submission" add "deadline" timestamptz null;`);
-    this.addSql(`update "submission" s set "deadline" = (t."schedule"->>'deadline')::timestamptz from "unit_task" t where t."id" = s."task_id";`);
+    this.addSql(
+      `update "submission" s set "deadline" = (t."schedule"->>'deadline')::timestamptz from "unit_task" t where t."id" = s."task_id";`,
+    );
     this.addSql(`alter table "submission" alter column "deadline" set not null;`);
   }
 
@@ -20,5 +21,4 @@ export class Migration20261202053018 extends Migration {
     this.addSql(`alter table "submission" drop column "deadline";`);
     this.addSql(`alter table "unit_task" drop column "revision_deadline";`);
   }
-
 }

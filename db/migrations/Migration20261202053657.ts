@@ -7,7 +7,6 @@ import { Migration } from '@mikro-orm/migrations';
  * entities: removed by hand.)
  */
 export class Migration20261202053657 extends Migration {
-
   override name = 'Migration20261202053657';
 
   override up(): void | Promise<void> {
@@ -17,7 +16,8 @@ export class Migration20261202053657 extends Migration {
 
   override down(): void | Promise<void> {
     this.addSql(`alter table "cycle" add "report_wake" text not null default 'cycle';`);
-    this.addSql(`alter table "cycle" add constraint "cycle_report_wake_check" check ("report_wake" in ('unit', 'cycle'));`);
+    this.addSql(
+      `alter table "cycle" add constraint "cycle_report_wake_check" check ("report_wake" in ('unit', 'cycle'));`,
+    );
   }
-
 }

@@ -10,4 +10,15 @@ import { Migration20261202053018 } from './Migration20261202053018';
 import { Migration20261202053657 } from './Migration20261202053657';
 import { Migration20261202055025 } from './Migration20261202055025';
 
-export const MIGRATIONS = [{ name: 'Migration20261123110358', class: Migration20261123110358 }, { name: 'Migration20261123112105', class: Migration20261123112105 }, { name: 'Migration20261123121737', class: Migration20261123121737 }, { name: 'Migration20261123122008', class: Migration20261123122008 }, { name: 'Migration20261123170000', class: Migration20261123170000 }, { name: 'Migration20261123191411', class: Migration20261123191411 }, { name: 'Migration20261123200000', class: Migration20261123200000 }, { name: 'Migration20261202053018', class: Migration20261202053018 }, { name: 'Migration20261202053657', class: Migration20261202053657 }, { name: 'Migration20261202055025', class: Migration20261202055025 }];
+export const MIGRATIONS = [
+  { name: 'Migration20261123110358', class: Migration20261123110358 },
+  { name: 'Migration20261123112105', class: Migration20261123112105 },
+  { name: 'Migration20261123121737', class: Migration20261123121737 },
+  { name: 'Migration20261123122008', class: Migration20261123122008 },
+  { name: 'Migration20261123170000', class: Migration20261123170000 },
+  { name: 'Migration20261123191411', class: Migration20261123191411 },
+  { name: 'Migration20261123200000', class: Migration20261123200000 },
+  { name: 'Migration20261202053018', class: Migration20261202053018 },
+  { name: 'Migration20261202053657', class: Migration20261202053657 },
+  { name: 'Migration20261202055025', class: Migration20261202055025 },
+];

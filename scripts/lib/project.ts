@@ -7,7 +7,8 @@ export function projectRoot(): string {
   let dir = __dirname;
   for (;;) {
     const pkg = path.join(dir, 'package.json');
-    if (fs.existsSync(pkg) && (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { name?: string }).name === 'baocao') return dir;
+    if (fs.existsSync(pkg) && (JSON.parse(fs.readFileSync(pkg, 'utf8')) as { name?: string }).name === 'baocao')
+      return dir;
     const parent = path.dirname(dir);
     if (parent === dir) throw new Error('cannot find the baocao project root');
     dir = parent;

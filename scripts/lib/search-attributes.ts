@@ -13,7 +13,13 @@ type IndexedValueType = temporal.api.enums.v1.IndexedValueType;
 
 /** temporal.api.enums.v1.IndexedValueType, by the SDK's name of each type. */
 const INDEXED_VALUE_TYPE: Readonly<Record<SearchAttributeType, IndexedValueType>> = {
-  TEXT: 1, KEYWORD: 2, INT: 3, DOUBLE: 4, BOOL: 5, DATETIME: 6, KEYWORD_LIST: 7,
+  TEXT: 1,
+  KEYWORD: 2,
+  INT: 3,
+  DOUBLE: 4,
+  BOOL: 5,
+  DATETIME: 6,
+  KEYWORD_LIST: 7,
 };
 
 /** gRPC status ALREADY_EXISTS. */
@@ -33,7 +39,10 @@ export async function registerSearchAttributes(connection: Connection, namespace
     const type = INDEXED_VALUE_TYPE[key.type];
     const found = existing.get(key.name);
     if (found !== undefined) {
-      if (found !== type) throw new Error(`Search attribute ${key.name} is registered in namespace "${namespace}" with another type (${found}); the workflows need ${key.type}.`);
+      if (found !== type)
+        throw new Error(
+          `Search attribute ${key.name} is registered in namespace "${namespace}" with another type (${found}); the workflows need ${key.type}.`,
+        );
       continue;
     }
     try {

@@ -4,7 +4,15 @@
  * close collection early.
  */
 import { AuditEvent, Unit, UnitTask } from '../../db/entities';
-import { expectText, openBrowser, pageProblems, screenshot, screenshotViews, signIn, type BrowserSession } from '../support/browser';
+import {
+  expectText,
+  openBrowser,
+  pageProblems,
+  screenshot,
+  screenshotViews,
+  signIn,
+  type BrowserSession,
+} from '../support/browser';
 import { startStack, type Stack } from '../support/stack';
 import { api, createCampaign, currentPeriod, eventually, uniq } from '../support/fixtures';
 
@@ -15,7 +23,14 @@ let campaign: string;
 beforeAll(async () => {
   [stack, browser] = await Promise.all([startStack(), openBrowser()]);
   admin = await stack.token('admin', 'Văn phòng Hội đồng');
-  campaign = await createCampaign(stack.orm, { deadlineAfterSeconds: 2 * 86_400, reminderSecondsBefore: [], escalationSecondsAfter: [3 * 86_400, 4 * 86_400], hardCloseSecondsAfter: 5 * 86_400, reviewWindowSeconds: 600, revisionWindowSeconds: 600 });
+  campaign = await createCampaign(stack.orm, {
+    deadlineAfterSeconds: 2 * 86_400,
+    reminderSecondsBefore: [],
+    escalationSecondsAfter: [3 * 86_400, 4 * 86_400],
+    hardCloseSecondsAfter: 5 * 86_400,
+    reviewWindowSeconds: 600,
+    revisionWindowSeconds: 600,
+  });
 });
 afterAll(async () => {
   await browser?.close();
@@ -48,8 +63,14 @@ test('an administrator signs in, imports units from a CSV with one bad row and s
     `${tag}-3,Báo An Giang,Phạm Thị Dung,dung@${tag.toLowerCase()}.example.org,,`,
   ];
   await page.goto(`${base}/console/units/import`);
-  await page.setInputFiles('#csv-file', { name: 'don-vi.csv', mimeType: 'text/csv', buffer: Buffer.from(`\uFEFF${rows.join('\r\n')}\r\n`) });
-  await eventually(async () => ((await page.inputValue('#csv')).includes(`${tag}-3`) ? true : undefined), { what: 'the file read into the text box' });
+  await page.setInputFiles('#csv-file', {
+    name: 'don-vi.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(`\uFEFF${rows.join('\r\n')}\r\n`),
+  });
+  await eventually(async () => ((await page.inputValue('#csv')).includes(`${tag}-3`) ? true : undefined), {
+    what: 'the file read into the text box',
+  });
   await page.getByRole('button', { name: 'Kiểm tra trước' }).click();
   const problems = await expectText(page.locator('#import-errors'), 'headEmail');
   expect(problems).toContain('3'); // line 3 of the file
@@ -89,12 +110,17 @@ test('an administrator signs in, imports units from a CSV with one bad row and s
   await expectText(page.locator('.notice.ok'), 'Đã bắt đầu kỳ báo cáo');
   expect(new URL(page.url()).pathname).toBe(`/console/cycles/${campaign}/${currentPeriod()}`);
   const boardUrl = `${base}/console/cycles/${campaign}/${currentPeriod()}`;
-  await eventually(async () => {
-    await page.goto(boardUrl);
-    return (await page.locator('#board tbody .badge', { hasText: /^Đã gửi$/ }).count()) === 3 ? true : undefined;
-  }, { what: 'three units dispatched on the board' });
+  await eventually(
+    async () => {
+      await page.goto(boardUrl);
+      return (await page.locator('#board tbody .badge', { hasText: /^Đã gửi$/ }).count()) === 3 ? true : undefined;
+    },
+    { what: 'three units dispatched on the board' },
+  );
   await expectText(page.locator('main'), 'Mở quy trình của kỳ trong Temporal Web UI');
-  expect(await page.locator(`a[href$="/workflows/cycle-${campaign}-${currentPeriod()}-unit-${tag}-1"]`).count()).toBe(1);
+  expect(await page.locator(`a[href$="/workflows/cycle-${campaign}-${currentPeriod()}-unit-${tag}-1"]`).count()).toBe(
+    1,
+  );
   await screenshotViews(page, boardUrl, 'console-board');
 
   // Extend one unit with a reason: the board says so, the task has the new deadline, the audit log the reason.
@@ -108,7 +134,10 @@ test('an administrator signs in, imports units from a CSV with one bad row and s
   const after = (await stack.orm.em.fork().findOneOrFail(UnitTask, { unit: { code: `${tag}-2` } })).schedule.deadline;
   expect(Date.parse(after) - Date.parse(before)).toBeGreaterThan(86_400_000);
   const event = await stack.orm.em.fork().findOneOrFail(AuditEvent, { action: 'task.extended' });
-  expect(event).toMatchObject({ actorId: 'Văn phòng Hội đồng', after: expect.objectContaining({ reason: 'Đơn vị đề nghị do mất điện kéo dài' }) });
+  expect(event).toMatchObject({
+    actorId: 'Văn phòng Hội đồng',
+    after: expect.objectContaining({ reason: 'Đơn vị đề nghị do mất điện kéo dài' }),
+  });
 
   // An extension without a reason is refused at once, naming the unit.
   await row.locator('summary').click();
@@ -124,15 +153,25 @@ test('an administrator signs in, imports units from a CSV with one bad row and s
   page.once('dialog', (dialog) => void dialog.accept());
   await page.getByRole('button', { name: 'Kết thúc thu nhận và tổng hợp' }).click();
   await expectText(page.locator('.notice.ok'), 'Đã kết thúc thu nhận báo cáo');
-  await eventually(async () => {
-    await page.goto(boardUrl);
-    const closed = (await page.locator('#board tbody .badge', { hasText: /^Không nộp$/ }).count()) === 3;
-    return closed && (await page.locator('#close-reason').count()) === 0 ? true : undefined; // and collection is over
-  }, { what: 'three units closed as not submitted on the board, and collection over' });
+  await eventually(
+    async () => {
+      await page.goto(boardUrl);
+      const closed = (await page.locator('#board tbody .badge', { hasText: /^Không nộp$/ }).count()) === 3;
+      return closed && (await page.locator('#close-reason').count()) === 0 ? true : undefined; // and collection is over
+    },
+    { what: 'three units closed as not submitted on the board, and collection over' },
+  );
   expect(await stack.orm.em.fork().count(AuditEvent, { action: 'cycle.collection_closed' })).toBe(1);
 
   // The campaign's schedule: next runs, and a pause with a reason (audited).
-  expect((await api(base, 'PUT', `/api/v1/campaigns/${campaign}/schedule`, { token: admin, body: { dayOfMonth: 15, time: '08:00' } })).status).toBe(200);
+  expect(
+    (
+      await api(base, 'PUT', `/api/v1/campaigns/${campaign}/schedule`, {
+        token: admin,
+        body: { dayOfMonth: 15, time: '08:00' },
+      })
+    ).status,
+  ).toBe(200);
   await page.goto(`${base}/console/campaigns/${campaign}`);
   await expectText(page.locator('#schedule'), 'Đang chạy');
   await expectText(page.locator('#schedule'), 'ngày 15 lúc 08:00');
@@ -140,9 +179,16 @@ test('an administrator signs in, imports units from a CSV with one bad row and s
   await page.getByRole('button', { name: 'Tạm dừng lịch' }).click();
   await expectText(page.locator('.notice.ok'), 'Đã tạm dừng lịch');
   await expectText(page.locator('#schedule'), 'Đang tạm dừng');
-  expect(await stack.orm.em.fork().count(AuditEvent, { action: 'campaign.schedule_paused', subjectId: campaign })).toBe(1);
+  expect(await stack.orm.em.fork().count(AuditEvent, { action: 'campaign.schedule_paused', subjectId: campaign })).toBe(
+    1,
+  );
 
-  for (const [path, name] of [['/console/campaigns', 'campaigns'], [`/console/campaigns/${campaign}`, 'campaign'], ['/console/policies', 'policies'], ['/console/templates', 'templates']] as const) {
+  for (const [path, name] of [
+    ['/console/campaigns', 'campaigns'],
+    [`/console/campaigns/${campaign}`, 'campaign'],
+    ['/console/policies', 'policies'],
+    ['/console/templates', 'templates'],
+  ] as const) {
     await screenshotViews(page, `${base}${path}`, `console-${name}`);
   }
   expect(pageProblems(browser)).toEqual([]);
@@ -151,7 +197,10 @@ test('an administrator signs in, imports units from a CSV with one bad row and s
 test('a console form posted without its CSRF token is refused, and signing out ends the session', async () => {
   const page = browser.page;
   await signIn(page, stack.baseUrl, admin);
-  const forged = await browser.context.request.post(`${stack.baseUrl}/console/cycles`, { form: { campaign, period: '2020-01' }, maxRedirects: 0 });
+  const forged = await browser.context.request.post(`${stack.baseUrl}/console/cycles`, {
+    form: { campaign, period: '2020-01' },
+    maxRedirects: 0,
+  });
   expect(forged.status()).toBe(403);
   expect(await forged.text()).toContain('Biểu mẫu đã hết hạn');
   const headers = forged.headers();

@@ -3,9 +3,26 @@
  * event and every email), the hash check, and the exports as CSV and JSON Lines. Read-only.
  */
 import { readFile } from 'node:fs/promises';
-import { expectText, openBrowser, pageProblems, screenshotViews, signIn, type BrowserSession } from '../support/browser';
+import {
+  expectText,
+  openBrowser,
+  pageProblems,
+  screenshotViews,
+  signIn,
+  type BrowserSession,
+} from '../support/browser';
 import { startStack, type Stack } from '../support/stack';
-import { api, createCampaign, createUnits, currentPeriod, linkIn, submitByLink, tokenOf, validAnswers, type TestUnit } from '../support/fixtures';
+import {
+  api,
+  createCampaign,
+  createUnits,
+  currentPeriod,
+  linkIn,
+  submitByLink,
+  tokenOf,
+  validAnswers,
+  type TestUnit,
+} from '../support/fixtures';
 
 let stack: Stack;
 let browser: BrowserSession;
@@ -17,11 +34,31 @@ beforeAll(async () => {
   [stack, browser] = await Promise.all([startStack(), openBrowser()]);
   const admin = await stack.token('admin', 'Văn phòng');
   units = await createUnits(stack.orm, 2);
-  campaign = await createCampaign(stack.orm, { deadlineAfterSeconds: 3600, reminderSecondsBefore: [], escalationSecondsAfter: [4000, 5000], hardCloseSecondsAfter: 6000, reviewWindowSeconds: 3600, revisionWindowSeconds: 3600 });
-  expect((await api(stack.baseUrl, 'POST', '/api/v1/cycles', { token: admin, body: { campaign, period, units: units.map((u) => u.code) } })).status).toBe(201);
+  campaign = await createCampaign(stack.orm, {
+    deadlineAfterSeconds: 3600,
+    reminderSecondsBefore: [],
+    escalationSecondsAfter: [4000, 5000],
+    hardCloseSecondsAfter: 6000,
+    reviewWindowSeconds: 3600,
+    revisionWindowSeconds: 3600,
+  });
+  expect(
+    (
+      await api(stack.baseUrl, 'POST', '/api/v1/cycles', {
+        token: admin,
+        body: { campaign, period, units: units.map((u) => u.code) },
+      })
+    ).status,
+  ).toBe(201);
   await stack.sink.waitFor(() => units.every((u) => stack.sink.to(u.headEmail).length === 1));
   const link = linkIn(stack.sink.to(units[0]!.headEmail)[0]!.text, stack.baseUrl);
-  expect((await api(stack.baseUrl, 'PUT', `/api/v1/link/${tokenOf(link)}/draft`, { body: { recommendations: 'Nháp <b>đầu tiên</b>' } })).status).toBe(200);
+  expect(
+    (
+      await api(stack.baseUrl, 'PUT', `/api/v1/link/${tokenOf(link)}/draft`, {
+        body: { recommendations: 'Nháp <b>đầu tiên</b>' },
+      })
+    ).status,
+  ).toBe(200);
   expect((await submitByLink(stack.baseUrl, link, validAnswers())).status).toBe(201);
 });
 afterAll(async () => {
@@ -54,16 +91,34 @@ test('an auditor reads the timeline of a cycle and of one unit, sees the hash ch
   await screenshotViews(page, `${url}?unit=${units[0]!.code}`, 'audit-timeline-unit');
 
   // Exports of what is on screen: CSV (for a spreadsheet) and JSON Lines (for tools).
-  const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Tải CSV' }).click()]);
+  const [csvDownload] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Tải CSV' }).click(),
+  ]);
   const csv = await readFile((await csvDownload.path())!, 'utf8');
-  const lines = csv.replace(/^\uFEFF/, '').trim().split('\r\n');
-  expect(lines[0]).toBe('"time","source","id","actor_or_recipient","origin","action","subject","email_status","before_or_sent_at","after_or_error","hash_or_body_sha256","prev_hash_or_audit_event","hash_check"');
+  const lines = csv
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .split('\r\n');
+  expect(lines[0]).toBe(
+    '"time","source","id","actor_or_recipient","origin","action","subject","email_status","before_or_sent_at","after_or_error","hash_or_body_sha256","prev_hash_or_audit_event","hash_check"',
+  );
   expect(csv).toContain('"task.submitted"');
   expect(csv).toContain('"email.dispatch"');
   expect(csv).not.toContain('MISMATCH');
-  const [jsonlDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Tải JSON Lines' }).click()]);
-  const items = (await readFile((await jsonlDownload.path())!, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { source: string; action?: string; recipient?: string; verified?: boolean; at: string });
-  expect(items.map((i) => i.action).filter(Boolean)).toEqual(expect.arrayContaining(['task.dispatched', 'task.draft_saved', 'task.submitted']));
+  const [jsonlDownload] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Tải JSON Lines' }).click(),
+  ]);
+  const items = (await readFile((await jsonlDownload.path())!, 'utf8'))
+    .trim()
+    .split('\n')
+    .map(
+      (l) => JSON.parse(l) as { source: string; action?: string; recipient?: string; verified?: boolean; at: string },
+    );
+  expect(items.map((i) => i.action).filter(Boolean)).toEqual(
+    expect.arrayContaining(['task.dispatched', 'task.draft_saved', 'task.submitted']),
+  );
   expect(items.some((i) => i.source === 'email' && i.recipient === units[0]!.headEmail)).toBe(true);
   expect(items.every((i) => i.source === 'email' || i.verified === true)).toBe(true);
   expect([...items].map((i) => i.at)).toEqual([...items].map((i) => i.at).sort());

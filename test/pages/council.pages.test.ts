@@ -6,9 +6,27 @@
 import { inflateRawSync } from 'node:zlib';
 import { readFile } from 'node:fs/promises';
 import { Ballot, UnitTask } from '../../db/entities';
-import { expectText, openBrowser, pageProblems, screenshot, screenshotViews, signIn, type BrowserSession } from '../support/browser';
+import {
+  expectText,
+  openBrowser,
+  pageProblems,
+  screenshot,
+  screenshotViews,
+  signIn,
+  type BrowserSession,
+} from '../support/browser';
 import { startStack, type Stack } from '../support/stack';
-import { api, createCampaign, createUnits, currentPeriod, eventually, linkIn, submitByLink, validAnswers, type TestUnit } from '../support/fixtures';
+import {
+  api,
+  createCampaign,
+  createUnits,
+  currentPeriod,
+  eventually,
+  linkIn,
+  submitByLink,
+  validAnswers,
+  type TestUnit,
+} from '../support/fixtures';
 
 let stack: Stack;
 let browser: BrowserSession;
@@ -20,17 +38,51 @@ const period = currentPeriod();
 beforeAll(async () => {
   [stack, browser] = await Promise.all([startStack(), openBrowser()]);
   const admin = await stack.token('admin');
-  council = [await stack.token('council', 'Chủ tịch Hội đồng'), await stack.token('council', 'Phó Chủ tịch Hội đồng'), await stack.token('council', 'Ủy viên Hội đồng')];
+  council = [
+    await stack.token('council', 'Chủ tịch Hội đồng'),
+    await stack.token('council', 'Phó Chủ tịch Hội đồng'),
+    await stack.token('council', 'Ủy viên Hội đồng'),
+  ];
   units = await createUnits(stack.orm, 2);
-  campaign = await createCampaign(stack.orm, { deadlineAfterSeconds: 600, reminderSecondsBefore: [], escalationSecondsAfter: [700, 800], hardCloseSecondsAfter: 900, reviewWindowSeconds: 3600, revisionWindowSeconds: 3600 });
-  expect((await api(stack.baseUrl, 'POST', '/api/v1/cycles', { token: admin, body: { campaign, period, units: units.map((u) => u.code) } })).status).toBe(201);
+  campaign = await createCampaign(stack.orm, {
+    deadlineAfterSeconds: 600,
+    reminderSecondsBefore: [],
+    escalationSecondsAfter: [700, 800],
+    hardCloseSecondsAfter: 900,
+    reviewWindowSeconds: 3600,
+    revisionWindowSeconds: 3600,
+  });
+  expect(
+    (
+      await api(stack.baseUrl, 'POST', '/api/v1/cycles', {
+        token: admin,
+        body: { campaign, period, units: units.map((u) => u.code) },
+      })
+    ).status,
+  ).toBe(201);
   await stack.sink.waitFor(() => units.every((u) => stack.sink.to(u.headEmail).length === 1));
   for (const [i, unit] of units.entries()) {
     const answers = validAnswers(`Đơn vị ${i + 1}`);
-    const custom = { ...answers, indicators: { ...answers.indicators, IND01: 0.5 + i * 0.4 }, recommendations: `Kiến nghị <em>số</em> ${i + 1}` };
-    expect((await submitByLink(stack.baseUrl, linkIn(stack.sink.to(unit.headEmail)[0]!.text, stack.baseUrl), custom)).status).toBe(201);
+    const custom = {
+      ...answers,
+      indicators: { ...answers.indicators, IND01: 0.5 + i * 0.4 },
+      recommendations: `Kiến nghị <em>số</em> ${i + 1}`,
+    };
+    expect(
+      (await submitByLink(stack.baseUrl, linkIn(stack.sink.to(unit.headEmail)[0]!.text, stack.baseUrl), custom)).status,
+    ).toBe(201);
   }
-  await eventually(async () => ((await api<{ stage: string }>(stack.baseUrl, 'GET', `/api/v1/cycles/${campaign}/${period}/review`, { token: council[0] })).body.stage === 'review' ? true : undefined), { what: 'the review to open' });
+  await eventually(
+    async () =>
+      (
+        await api<{ stage: string }>(stack.baseUrl, 'GET', `/api/v1/cycles/${campaign}/${period}/review`, {
+          token: council[0],
+        })
+      ).body.stage === 'review'
+        ? true
+        : undefined,
+    { what: 'the review to open' },
+  );
 });
 afterAll(async () => {
   await browser?.close();
@@ -88,8 +140,16 @@ test('a council member reads the report with its charts, votes on a proposal and
   expect(await stack.orm.em.fork().count(Ballot, { subjectKey: 'report' })).toBe(1);
 
   // A second member asks the same (through the API): quorum (2 of 3) is reached and the named unit is reopened.
-  const revise = { version: 1, choice: 'request_revision', unitCodes: [units[0]!.code], comment: 'Đề nghị bổ sung minh chứng' };
-  expect((await api(base, 'POST', `/api/v1/cycles/${campaign}/${period}/ballots`, { token: council[1], body: revise })).status).toBe(201);
+  const revise = {
+    version: 1,
+    choice: 'request_revision',
+    unitCodes: [units[0]!.code],
+    comment: 'Đề nghị bổ sung minh chứng',
+  };
+  expect(
+    (await api(base, 'POST', `/api/v1/cycles/${campaign}/${period}/ballots`, { token: council[1], body: revise }))
+      .status,
+  ).toBe(201);
   await page.reload();
   await expectText(page.locator('#review'), 'Đã đủ túc số');
   await expectText(page.locator('#voters'), 'Phó Chủ tịch Hội đồng');
@@ -98,12 +158,18 @@ test('a council member reads the report with its charts, votes on a proposal and
   await screenshotViews(page, `${reportUrl}#review`, 'council-report-voted');
 
   // Downloads: CSV with a BOM, and a real XLSX.
-  const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Tải CSV' }).click()]);
+  const [csvDownload] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Tải CSV' }).click(),
+  ]);
   const csv = await readFile((await csvDownload.path())!, 'utf8');
   expect(csv.startsWith('\uFEFF')).toBe(true);
   expect(csv).toContain('"Chỉ tiêu","IND01"');
   expect(csv).toContain('Nguyễn Văn B');
-  const [xlsxDownload] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Tải Excel (XLSX)' }).click()]);
+  const [xlsxDownload] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Tải Excel (XLSX)' }).click(),
+  ]);
   expect(xlsxDownload.suggestedFilename()).toMatch(/\.xlsx$/);
   const xlsx = await readFile((await xlsxDownload.path())!);
   expect(xlsx.subarray(0, 2).toString()).toBe('PK');
@@ -113,7 +179,9 @@ test('a council member reads the report with its charts, votes on a proposal and
   // The unit sent back gets the email; its form shows the previous answers and the council's comment.
   const head = units[0]!.headEmail;
   await stack.sink.waitFor(() => stack.sink.to(head).some((m) => m.subject.includes('Đề nghị chỉnh sửa')));
-  expect((await stack.orm.em.fork().findOneOrFail(UnitTask, { unit: { code: units[0]!.code } })).state).toBe('revision_requested');
+  expect((await stack.orm.em.fork().findOneOrFail(UnitTask, { unit: { code: units[0]!.code } })).state).toBe(
+    'revision_requested',
+  );
   const link = linkIn(stack.sink.to(head)[0]!.text, base);
   await page.goto(link);
   await expectText(page.locator('#revision-title'), 'Hội đồng đề nghị chỉnh sửa báo cáo');

@@ -5,9 +5,26 @@
 import type { Page } from 'playwright-core';
 import { defaultTemplate } from '../../db/seed-data/default-template';
 import { UnitTask } from '../../db/entities';
-import { expectText, openBrowser, pageProblems, screenshot, screenshotViews, type BrowserSession } from '../support/browser';
+import {
+  expectText,
+  openBrowser,
+  pageProblems,
+  screenshot,
+  screenshotViews,
+  type BrowserSession,
+} from '../support/browser';
 import { startStack, type Stack } from '../support/stack';
-import { answersToForm, api, createCampaign, createUnits, currentPeriod, eventually, linkIn, validAnswers, type TestUnit } from '../support/fixtures';
+import {
+  answersToForm,
+  api,
+  createCampaign,
+  createUnits,
+  currentPeriod,
+  eventually,
+  linkIn,
+  validAnswers,
+  type TestUnit,
+} from '../support/fixtures';
 
 let stack: Stack;
 let browser: BrowserSession;
@@ -19,14 +36,41 @@ beforeAll(async () => {
   [stack, browser] = await Promise.all([startStack(), openBrowser()]);
   admin = await stack.token('admin');
   units = await createUnits(stack.orm, 3);
-  campaign = await createCampaign(stack.orm, { deadlineAfterSeconds: 3 * 86_400, reminderSecondsBefore: [], escalationSecondsAfter: [4 * 86_400, 5 * 86_400], hardCloseSecondsAfter: 6 * 86_400, reviewWindowSeconds: 600, revisionWindowSeconds: 600 });
-  const started = await api(stack.baseUrl, 'POST', '/api/v1/cycles', { token: admin, body: { campaign, period: currentPeriod(), units: units.map((u) => u.code) } });
+  campaign = await createCampaign(stack.orm, {
+    deadlineAfterSeconds: 3 * 86_400,
+    reminderSecondsBefore: [],
+    escalationSecondsAfter: [4 * 86_400, 5 * 86_400],
+    hardCloseSecondsAfter: 6 * 86_400,
+    reviewWindowSeconds: 600,
+    revisionWindowSeconds: 600,
+  });
+  const started = await api(stack.baseUrl, 'POST', '/api/v1/cycles', {
+    token: admin,
+    body: { campaign, period: currentPeriod(), units: units.map((u) => u.code) },
+  });
   expect(started.status).toBe(201);
   // A second campaign whose hard close passes within seconds, for the page of a closed link.
   closedUnit = (await createUnits(stack.orm, 1))[0]!;
-  const quick = await createCampaign(stack.orm, { deadlineAfterSeconds: 2, reminderSecondsBefore: [], escalationSecondsAfter: [3, 4], hardCloseSecondsAfter: 5, reviewWindowSeconds: 600, revisionWindowSeconds: 600 });
-  expect((await api(stack.baseUrl, 'POST', '/api/v1/cycles', { token: admin, body: { campaign: quick, period: currentPeriod(), units: [closedUnit.code] } })).status).toBe(201);
-  await stack.sink.waitFor(() => units.every((u) => stack.sink.to(u.headEmail).length === 1) && stack.sink.to(closedUnit.headEmail).length >= 1);
+  const quick = await createCampaign(stack.orm, {
+    deadlineAfterSeconds: 2,
+    reminderSecondsBefore: [],
+    escalationSecondsAfter: [3, 4],
+    hardCloseSecondsAfter: 5,
+    reviewWindowSeconds: 600,
+    revisionWindowSeconds: 600,
+  });
+  expect(
+    (
+      await api(stack.baseUrl, 'POST', '/api/v1/cycles', {
+        token: admin,
+        body: { campaign: quick, period: currentPeriod(), units: [closedUnit.code] },
+      })
+    ).status,
+  ).toBe(201);
+  await stack.sink.waitFor(
+    () =>
+      units.every((u) => stack.sink.to(u.headEmail).length === 1) && stack.sink.to(closedUnit.headEmail).length >= 1,
+  );
 });
 afterAll(async () => {
   await browser?.close();
@@ -42,7 +86,8 @@ async function fillReport(page: Page): Promise<void> {
     await page.selectOption(`#kt-${code}-status`, a.status);
     await page.fill(`#kt-${code}-text`, a.text);
   }
-  for (const ind of defaultTemplate.indicators) await page.fill(`#ind-${ind.code}`, String(answers.indicators[ind.code]).replace('.', ','));
+  for (const ind of defaultTemplate.indicators)
+    await page.fill(`#ind-${ind.code}`, String(answers.indicators[ind.code]).replace('.', ','));
   await page.fill('#ex-0-name', 'Tổ công nghệ số');
   await page.fill('#ex-0-description', 'Số hoá 100% hồ sơ một cửa');
   await page.fill('#pr-0-nominee', 'Nguyễn Văn B');
@@ -61,10 +106,13 @@ test('a unit head opens the emailed link, saves a draft, reloads and finds it, s
   await expectText(page.locator('#deadline'), /2 ngày 2\d giờ/);
   // Keyboard first: the first Tab reaches the skip link, which moves focus to the main content.
   await page.keyboard.press('Tab');
-  const focused = () => page.evaluate(() => {
-    const active = (globalThis as unknown as { document: { activeElement: { className: string; id: string } | null } }).document.activeElement;
-    return { className: active?.className, id: active?.id };
-  });
+  const focused = () =>
+    page.evaluate(() => {
+      const active = (
+        globalThis as unknown as { document: { activeElement: { className: string; id: string } | null } }
+      ).document.activeElement;
+      return { className: active?.className, id: active?.id };
+    });
   expect((await focused()).className).toBe('skip');
   await page.keyboard.press('Enter');
   expect((await focused()).id).toBe('main');
@@ -85,7 +133,12 @@ test('a unit head opens the emailed link, saves a draft, reloads and finds it, s
   // Proposals are repeatable rows: the script adds one without a round trip.
   await page.getByRole('button', { name: /Thêm một đề nghị/ }).click();
   await page.locator('#pr-1-nominee').first().waitFor({ state: 'visible' });
-  expect(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id)).toBe('pr-1-nominee');
+  expect(
+    await page.evaluate(
+      () =>
+        (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id,
+    ),
+  ).toBe('pr-1-nominee');
 
   // A wrong number is refused with the field named and linked.
   await fillReport(page);
@@ -131,7 +184,9 @@ test('without scripts, "add a row" comes back from the server with one more empt
   expect(page).toContain('id="pr-1-nominee"');
   expect(page).toContain('id="pr-2-nominee"');
   expect(page).toContain('value="Nguyễn Văn B"');
-  expect((await stack.orm.em.fork().findOneOrFail(UnitTask, { unit: { code: units[1]!.code } })).state).toBe('dispatched');
+  expect((await stack.orm.em.fork().findOneOrFail(UnitTask, { unit: { code: units[1]!.code } })).state).toBe(
+    'dispatched',
+  );
   expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
   expect(page).not.toMatch(/<script>|style="|onclick=/);
 });
@@ -139,7 +194,12 @@ test('without scripts, "add a row" comes back from the server with one more empt
 test('a replaced link shows a clear page and sends a fresh link to the registered address only, once', async () => {
   const unit = units[2]!;
   const oldLink = linkOf(unit);
-  const res = await api(stack.baseUrl, 'POST', `/api/v1/cycles/${campaign}/${currentPeriod()}/units/${unit.code}/link`, { token: admin, body: { reason: 'Thủ trưởng báo mất thư' } });
+  const res = await api(
+    stack.baseUrl,
+    'POST',
+    `/api/v1/cycles/${campaign}/${currentPeriod()}/units/${unit.code}/link`,
+    { token: admin, body: { reason: 'Thủ trưởng báo mất thư' } },
+  );
   expect(res.status).toBe(200);
   await stack.sink.waitFor(() => stack.sink.to(unit.headEmail).length === 2);
 
@@ -154,7 +214,9 @@ test('a replaced link shows a clear page and sends a fresh link to the registere
 
   // With no recent re-send, the button sends one to the registered head, and only one.
   const em = stack.orm.em.fork();
-  await em.execute(`UPDATE email SET created_at = created_at - interval '1 hour', sent_at = sent_at - interval '1 hour' WHERE kind = 'link_resent'`);
+  await em.execute(
+    `UPDATE email SET created_at = created_at - interval '1 hour', sent_at = sent_at - interval '1 hour' WHERE kind = 'link_resent'`,
+  );
   const newest = linkOf(unit, 1);
   await page.goto(oldLink);
   await expectText(page.locator('main'), 'h***@units.example.org');
@@ -162,7 +224,11 @@ test('a replaced link shows a clear page and sends a fresh link to the registere
   await page.getByRole('button', { name: 'Gửi cho tôi đường liên kết mới' }).click();
   await expectText(page.getByRole('status'), 'Đã gửi đường liên kết mới tới h***@units.example.org');
   await stack.sink.waitFor(() => stack.sink.to(unit.headEmail).length === 3);
-  expect(stack.sink.messages.filter((m) => m.text.includes('/r/')).every((m) => m.to.every((to) => [...units, closedUnit].some((u) => u.headEmail === to)))).toBe(true);
+  expect(
+    stack.sink.messages
+      .filter((m) => m.text.includes('/r/'))
+      .every((m) => m.to.every((to) => [...units, closedUnit].some((u) => u.headEmail === to))),
+  ).toBe(true);
   expect((await fetch(newest)).status).toBe(404); // replaced in turn
   expect((await fetch(linkOf(unit, 2))).status).toBe(200);
   await page.reload();
@@ -172,7 +238,13 @@ test('a replaced link shows a clear page and sends a fresh link to the registere
 
 test('a link whose reporting period has closed shows a clear page, not a form', async () => {
   const link = linkIn(stack.sink.to(closedUnit.headEmail)[0]!.text, stack.baseUrl);
-  await eventually(async () => ((await stack.orm.em.fork().findOneOrFail(UnitTask, { unit: { code: closedUnit.code } })).state === 'not_submitted' ? true : undefined), { what: 'the hard close' });
+  await eventually(
+    async () =>
+      (await stack.orm.em.fork().findOneOrFail(UnitTask, { unit: { code: closedUnit.code } })).state === 'not_submitted'
+        ? true
+        : undefined,
+    { what: 'the hard close' },
+  );
   const page = browser.page;
   const visit = await page.goto(link);
   expect(visit?.status()).toBe(410);

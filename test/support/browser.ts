@@ -15,8 +15,14 @@ export const DESKTOP = { width: 1280, height: 900 } as const;
 export const PHONE = { width: 390, height: 844 } as const;
 
 const ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 export interface BrowserSession {
@@ -31,8 +37,14 @@ export interface BrowserSession {
 export async function openBrowser({ javaScript = true }: { javaScript?: boolean } = {}): Promise<BrowserSession> {
   const profile = await mkdtemp(path.join(os.tmpdir(), 'baocao-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, headless: true, args: ARGS, viewport: DESKTOP, javaScriptEnabled: javaScript,
-    acceptDownloads: true, locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh',
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport: DESKTOP,
+    javaScriptEnabled: javaScript,
+    acceptDownloads: true,
+    locale: 'vi-VN',
+    timezoneId: 'Asia/Ho_Chi_Minh',
   });
   context.setDefaultTimeout(15_000);
   const problems: string[] = [];
@@ -46,7 +58,9 @@ export async function openBrowser({ javaScript = true }: { javaScript?: boolean 
   const page = context.pages()[0] ?? (await context.newPage());
   watch(page);
   return {
-    context, page, problems,
+    context,
+    page,
+    problems,
     async close() {
       await context.close();
       await rm(profile, { recursive: true, force: true });
@@ -75,7 +89,10 @@ export async function screenshot(page: Page, name: string): Promise<string> {
  */
 export async function screenshotViews(page: Page, url: string, name: string): Promise<void> {
   for (const lang of ['vi', 'en'] as const) {
-    for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
+    for (const [size, viewport] of [
+      ['desktop', DESKTOP],
+      ['phone', PHONE],
+    ] as const) {
       await page.setViewportSize(viewport);
       await page.goto(withLang(url, lang));
       await screenshot(page, `${name}-${lang}-${size}`);
@@ -97,7 +114,10 @@ export async function signIn(page: Page, baseUrl: string, token: string): Promis
  * CSP violations and script errors, which a page test expects to be none. (Chromium also logs
  * every page answered with an error status, which some tests ask for on purpose.)
  */
-export const pageProblems = (session: BrowserSession): string[] => session.problems.filter((p) => !/Failed to load resource: the server responded with a status of (400|401|403|404|409|410)/.test(p));
+export const pageProblems = (session: BrowserSession): string[] =>
+  session.problems.filter(
+    (p) => !/Failed to load resource: the server responded with a status of (400|401|403|404|409|410)/.test(p),
+  );
 
 /** Waits until `locator` (its first match) shows `expected`; answers its text. */
 export async function expectText(locator: Locator, expected: string | RegExp, timeoutMs = 10_000): Promise<string> {
@@ -110,7 +130,8 @@ export async function expectText(locator: Locator, expected: string | RegExp, ti
       last = '<not found>';
     }
     if (typeof expected === 'string' ? last.includes(expected) : expected.test(last)) return last;
-    if (Date.now() > deadline) throw new Error(`expected ${String(locator)} to show ${String(expected)}; it shows: ${last.slice(0, 500)}`);
+    if (Date.now() > deadline)
+      throw new Error(`expected ${String(locator)} to show ${String(expected)}; it shows: ${last.slice(0, 500)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

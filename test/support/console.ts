@@ -7,13 +7,18 @@ export interface ConsoleSessionCookie {
   readonly csrf: string;
 }
 
-const cookiesOf = (res: Response): string => res.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+const cookiesOf = (res: Response): string =>
+  res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
 
 export async function signInConsole(baseUrl: string, token: string): Promise<ConsoleSessionCookie> {
   const form = await fetch(`${baseUrl}/console/sign-in`);
   const signInCsrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]!;
   const signedIn = await fetch(`${baseUrl}/console/sign-in`, {
-    method: 'POST', redirect: 'manual',
+    method: 'POST',
+    redirect: 'manual',
     headers: { cookie: cookiesOf(form), 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ token, _csrf: signInCsrf, next: '/console' }).toString(),
   });
@@ -21,5 +26,8 @@ export async function signInConsole(baseUrl: string, token: string): Promise<Con
   if (signedIn.status !== 303 || !session) throw new Error(`sign-in answered ${signedIn.status}`);
   const cookie = session.split(';')[0]!;
   const page = await (await fetch(`${baseUrl}/console/sign-in`, { headers: { cookie } })).text();
-  return { cookie, csrf: /action="\/console\/sign-out"><input type="hidden" name="_csrf" value="([^"]+)"/.exec(page)![1]! };
+  return {
+    cookie,
+    csrf: /action="\/console\/sign-out"><input type="hidden" name="_csrf" value="([^"]+)"/.exec(page)![1]!,
+  };
 }

@@ -38,10 +38,17 @@ export async function createUnits(orm: MikroORM, count: number, { supervisors = 
 }
 
 /** A campaign whose cycle runs on `timing` (seconds from start) with the default template. */
-export async function createCampaign(orm: MikroORM, timing: Omit<RelativeTiming, 'kind'>, policy: Partial<Omit<CyclePolicy, 'timing'>> = {}): Promise<string> {
+export async function createCampaign(
+  orm: MikroORM,
+  timing: Omit<RelativeTiming, 'kind'>,
+  policy: Partial<Omit<CyclePolicy, 'timing'>> = {},
+): Promise<string> {
   const em = orm.em.fork();
   const code = `c-${randomBytes(4).toString('hex')}`;
-  const p = em.create(Policy, { code: `p-${code}`, definition: { ...DEFAULT_POLICY, ...policy, timing: { kind: 'relative', ...timing } } });
+  const p = em.create(Policy, {
+    code: `p-${code}`,
+    definition: { ...DEFAULT_POLICY, ...policy, timing: { kind: 'relative', ...timing } },
+  });
   em.create(Campaign, { code, name: `Chiến dịch thử ${code}`, templateCode: DEFAULT_TEMPLATE_CODE, policy: p });
   await em.flush();
   return code;
@@ -50,11 +57,33 @@ export async function createCampaign(orm: MikroORM, timing: Omit<RelativeTiming,
 /** A complete, valid report for the default template. */
 export function validAnswers(note = 'Đã triển khai'): ReportAnswers {
   return {
-    keyTasks: Object.fromEntries(defaultTemplate.keyTasks.map((t, i) => [t.code, { status: i % 3 === 0 ? 'done' : 'in_progress', text: `${note} ${t.code}` }])),
-    indicators: Object.fromEntries(defaultTemplate.indicators.map((ind) => [ind.code, ind.target.kind === 'at_least' ? ind.target.value + 0.1 : ind.target.kind === 'at_most' ? ind.target.value - 5 : ind.target.min + 1])),
+    keyTasks: Object.fromEntries(
+      defaultTemplate.keyTasks.map((t, i) => [
+        t.code,
+        { status: i % 3 === 0 ? 'done' : 'in_progress', text: `${note} ${t.code}` },
+      ]),
+    ),
+    indicators: Object.fromEntries(
+      defaultTemplate.indicators.map((ind) => [
+        ind.code,
+        ind.target.kind === 'at_least'
+          ? ind.target.value + 0.1
+          : ind.target.kind === 'at_most'
+            ? ind.target.value - 5
+            : ind.target.min + 1,
+      ]),
+    ),
     sections: { [defaultTemplate.sections[0]!.code]: `${note}: bưu chính` },
     examples: [{ name: 'Tổ công nghệ số', kind: 'collective', description: 'Số hoá hồ sơ' }],
-    proposals: [{ nominee: 'Nguyễn Văn B', nomineeKind: 'individual', commendationKind: 'ad_hoc', requestedForm: 'Bằng khen của Bộ trưởng', summary: 'Thành tích xuất sắc' }],
+    proposals: [
+      {
+        nominee: 'Nguyễn Văn B',
+        nomineeKind: 'individual',
+        commendationKind: 'ad_hoc',
+        requestedForm: 'Bằng khen của Bộ trưởng',
+        summary: 'Thành tích xuất sắc',
+      },
+    ],
     recommendations: `${note}: đề nghị hỗ trợ kinh phí`,
   };
 }
@@ -67,7 +96,8 @@ export function answersToForm(a: ReportAnswers, action: 'submit' | 'draft' = 'su
     form.set(`kt.${code}.text`, t.text);
     form.set(`kt.${code}.evidence`, t.evidenceUrl ?? '');
   }
-  for (const [code, v] of Object.entries(a.indicators)) form.set(`ind.${code}`, v === null ? '' : String(v).replace('.', ','));
+  for (const [code, v] of Object.entries(a.indicators))
+    form.set(`ind.${code}`, v === null ? '' : String(v).replace('.', ','));
   for (const [code, v] of Object.entries(a.sections)) form.set(`sec.${code}`, v);
   a.examples.forEach((e, i) => Object.entries(e).forEach(([k, v]) => form.set(`ex.${i}.${k}`, String(v))));
   a.proposals.forEach((p, i) => Object.entries(p).forEach(([k, v]) => form.set(`pr.${i}.${k}`, String(v))));
@@ -83,10 +113,18 @@ export function linkIn(text: string, baseUrl: string): string {
   return match[0];
 }
 
-export async function api<T = unknown>(baseUrl: string, method: string, path: string, { token, body }: { token?: string; body?: unknown } = {}): Promise<{ status: number; body: T }> {
+export async function api<T = unknown>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  { token, body }: { token?: string; body?: unknown } = {},
+): Promise<{ status: number; body: T }> {
   const res = await fetch(`${baseUrl}${path}`, {
     method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
   });
   const text = await res.text();
@@ -100,7 +138,10 @@ export async function api<T = unknown>(baseUrl: string, method: string, path: st
 }
 
 /** Polls `probe` until it returns a value other than undefined. */
-export async function eventually<T>(probe: () => Promise<T | undefined>, { timeoutMs = 30_000, intervalMs = 200, what = 'condition' } = {}): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined>,
+  { timeoutMs = 30_000, intervalMs = 200, what = 'condition' } = {},
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -117,7 +158,12 @@ export const tokenOf = (link: string): string => link.slice(link.lastIndexOf('/'
 
 /** Submits a report through the unit head's JSON API. */
 export function submitByLink(baseUrl: string, link: string, answers: unknown = validAnswers()) {
-  return api<{ receiptNumber: string; late: boolean; version: number; message?: string }>(baseUrl, 'POST', `/api/v1/link/${tokenOf(link)}/submission`, { body: answers });
+  return api<{ receiptNumber: string; late: boolean; version: number; message?: string }>(
+    baseUrl,
+    'POST',
+    `/api/v1/link/${tokenOf(link)}/submission`,
+    { body: answers },
+  );
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -36,5 +36,7 @@ async function baseDatabaseUrl(): Promise<string> {
     const url = `postgres://${user}@127.0.0.1:5432/postgres`;
     if (await serverReachable(url)) return url;
   }
-  throw new Error('Tests need PostgreSQL: set DATABASE_URL (any database on the server; tests create their own) or run one on 127.0.0.1:5432.');
+  throw new Error(
+    'Tests need PostgreSQL: set DATABASE_URL (any database on the server; tests create their own) or run one on 127.0.0.1:5432.',
+  );
 }

@@ -62,12 +62,18 @@ export interface StackOptions {
 function installRuntime(): void {
   if (runtimeInstalled) return;
   // Errors only, from the SDK's native side too (its retry warnings would flood the fault tests' output).
-  Runtime.install({ logger: new DefaultLogger('ERROR'), telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } } });
+  Runtime.install({
+    logger: new DefaultLogger('ERROR'),
+    telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } },
+  });
   runtimeInstalled = true;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve(WORKFLOWS_PATH), logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } as never });
+  bundle ??= bundleWorkflowCode({
+    workflowsPath: require.resolve(WORKFLOWS_PATH),
+    logger: { info() {}, warn() {}, error: console.error, debug() {}, trace() {}, log() {} } as never,
+  });
   const sink = await startMailSink();
   const apiPort = await freePort();
   const templateUrl = options.templateDatabaseUrl ?? process.env.BAOCAO_TEST_DATABASE_URL!;
@@ -99,7 +105,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   let running: { stop: () => Promise<void> } | undefined;
   const startWorker = async (): Promise<void> => {
     installRuntime();
-    const { worker, connection } = await createWorker(config, deps, { workflowBundle, shutdownGraceTime: '2s', ...(options.activityConcurrency ? { maxConcurrentActivityTaskExecutions: options.activityConcurrency } : {}) });
+    const { worker, connection } = await createWorker(config, deps, {
+      workflowBundle,
+      shutdownGraceTime: '2s',
+      ...(options.activityConcurrency ? { maxConcurrentActivityTaskExecutions: options.activityConcurrency } : {}),
+    });
     const run = worker.run();
     running = {
       stop: async () => {
@@ -111,11 +121,21 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
   if (options.worker !== false) await startWorker();
 
-  const app = await buildApp({ config, orm, temporal: client, ...(options.logStream ? { logStream: options.logStream } : {}), ...(options.refusals ? { refusals: options.refusals } : {}) });
+  const app = await buildApp({
+    config,
+    orm,
+    temporal: client,
+    ...(options.logStream ? { logStream: options.logStream } : {}),
+    ...(options.refusals ? { refusals: options.refusals } : {}),
+  });
   await app.listen({ host: '127.0.0.1', port: apiPort });
 
   return {
-    config, orm, sink, client, app,
+    config,
+    orm,
+    sink,
+    client,
+    app,
     baseUrl: config.PUBLIC_URL,
     async token(role, name = `${role} ${randomBytes(3).toString('hex')}`) {
       const token = newApiToken();

@@ -21,8 +21,16 @@ export function startWorkerProcess(stack: Stack, distDir: string): WorkerProcess
   const c = stack.config;
   const child = spawn(process.execPath, [...WORKER_NODE_FLAGS, path.join(distDir, 'worker', 'main.js')], {
     env: {
-      ...process.env, ...WORKER_ENV, DATABASE_URL: c.DATABASE_URL, TEMPORAL_ADDRESS: c.TEMPORAL_ADDRESS, TEMPORAL_TASK_QUEUE: c.TEMPORAL_TASK_QUEUE, SMTP_URL: c.SMTP_URL,
-      LINK_SECRET: c.LINK_SECRET, PUBLIC_URL: c.PUBLIC_URL, SECRETARIAT_EMAIL: c.SECRETARIAT_EMAIL, LOG_LEVEL: 'error',
+      ...process.env,
+      ...WORKER_ENV,
+      DATABASE_URL: c.DATABASE_URL,
+      TEMPORAL_ADDRESS: c.TEMPORAL_ADDRESS,
+      TEMPORAL_TASK_QUEUE: c.TEMPORAL_TASK_QUEUE,
+      SMTP_URL: c.SMTP_URL,
+      LINK_SECRET: c.LINK_SECRET,
+      PUBLIC_URL: c.PUBLIC_URL,
+      SECRETARIAT_EMAIL: c.SECRETARIAT_EMAIL,
+      LOG_LEVEL: 'error',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -42,6 +50,7 @@ export function startWorkerProcess(stack: Stack, distDir: string): WorkerProcess
 /** Resident memory of a process from /proc: now, and the kernel's high-water mark. */
 export function processMemory(pid: number): { rssBytes: number; peakBytes: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kib = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN) * 1024;
+  const kib = (field: string): number =>
+    Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN) * 1024;
   return { rssBytes: kib('VmRSS'), peakBytes: kib('VmHWM') };
 }

@@ -14,11 +14,30 @@ export interface ConsoleView {
   readonly url: string;
 }
 
-export type Section = 'cycles' | 'units' | 'campaigns' | 'policies' | 'templates' | 'council' | 'audit' | 'access' | 'none';
+export type Section =
+  'cycles' | 'units' | 'campaigns' | 'policies' | 'templates' | 'council' | 'audit' | 'access' | 'none';
 
 const NAV: Record<Locale, Record<Exclude<Section, 'none'>, string>> = {
-  vi: { cycles: 'Kỳ báo cáo', units: 'Đơn vị', campaigns: 'Chiến dịch & lịch', policies: 'Chính sách', templates: 'Biểu mẫu', council: 'Hội đồng xem xét', audit: 'Nhật ký kiểm tra', access: 'Quyền truy cập' },
-  en: { cycles: 'Cycles', units: 'Units', campaigns: 'Campaigns & schedule', policies: 'Policies', templates: 'Templates', council: 'Council review', audit: 'Audit log', access: 'Access' },
+  vi: {
+    cycles: 'Kỳ báo cáo',
+    units: 'Đơn vị',
+    campaigns: 'Chiến dịch & lịch',
+    policies: 'Chính sách',
+    templates: 'Biểu mẫu',
+    council: 'Hội đồng xem xét',
+    audit: 'Nhật ký kiểm tra',
+    access: 'Quyền truy cập',
+  },
+  en: {
+    cycles: 'Cycles',
+    units: 'Units',
+    campaigns: 'Campaigns & schedule',
+    policies: 'Policies',
+    templates: 'Templates',
+    council: 'Council review',
+    audit: 'Audit log',
+    access: 'Access',
+  },
 };
 
 const SECTIONS_OF: Record<Role, readonly Exclude<Section, 'none'>[]> = {
@@ -33,8 +52,22 @@ export const ROLE_LABEL: Record<Locale, Record<Role, string>> = {
 };
 
 const L = {
-  vi: { brand: 'Báo cáo thi đua, khen thưởng', signOut: 'Đăng xuất', nav: 'Điều hướng chính', lang: 'Ngôn ngữ', here: 'Tiếng Việt', other: 'English' },
-  en: { brand: 'Emulation & commendation reports', signOut: 'Sign out', nav: 'Main navigation', lang: 'Language', here: 'English', other: 'Tiếng Việt' },
+  vi: {
+    brand: 'Báo cáo thi đua, khen thưởng',
+    signOut: 'Đăng xuất',
+    nav: 'Điều hướng chính',
+    lang: 'Ngôn ngữ',
+    here: 'Tiếng Việt',
+    other: 'English',
+  },
+  en: {
+    brand: 'Emulation & commendation reports',
+    signOut: 'Sign out',
+    nav: 'Main navigation',
+    lang: 'Language',
+    here: 'English',
+    other: 'Tiếng Việt',
+  },
 } as const;
 
 export const csrfField = (v: ConsoleView): Html => html`<input type="hidden" name="_csrf" value="${v.csrf}">`;
@@ -49,7 +82,10 @@ ${v.user ? html`<span class="who">${v.user.name} · ${ROLE_LABEL[v.lang][v.user.
 <span class="lang" role="group" aria-label="${t.lang}"><span aria-current="true">${t.here}</span> <a href="${withLang(v.url, other)}" lang="${other}" hreflang="${other}">${t.other}</a></span></div></header>`;
 }
 
-export function consolePage(v: ConsoleView, { title, current, body, scripts = [] }: { title: string; current: Section; body: Html; scripts?: readonly string[] }): string {
+export function consolePage(
+  v: ConsoleView,
+  { title, current, body, scripts = [] }: { title: string; current: Section; body: Html; scripts?: readonly string[] },
+): string {
   return page({ title: `${title} — baocao`, lang: v.lang, width: 'wide', header: bar(v, current), body, scripts });
 }
 
@@ -60,17 +96,31 @@ export function flash(kind: 'ok' | 'error' | 'info' | 'warn', text: string | Htm
 }
 
 export const STATE_TONE: Record<TaskState, 'ok' | 'info' | 'warn' | 'bad' | ''> = {
-  pending: '', dispatched: 'info', draft: 'info', submitted: 'ok', overdue: 'warn', escalated: 'bad',
-  not_submitted: 'bad', revision_requested: 'warn', resubmitted: 'ok', accepted: 'ok',
+  pending: '',
+  dispatched: 'info',
+  draft: 'info',
+  submitted: 'ok',
+  overdue: 'warn',
+  escalated: 'bad',
+  not_submitted: 'bad',
+  revision_requested: 'warn',
+  resubmitted: 'ok',
+  accepted: 'ok',
 };
 
-export const stateBadge = (state: TaskState, lang: Locale): Html => html`<span class="badge ${STATE_TONE[state]}">${TASK_STATE_LABEL[lang][state]}</span>`;
+export const stateBadge = (state: TaskState, lang: Locale): Html =>
+  html`<span class="badge ${STATE_TONE[state]}">${TASK_STATE_LABEL[lang][state]}</span>`;
 
 /** Links to the pages of a list: « 1 2 … » with the current one marked. */
-export function pager(v: ConsoleView, { page: current, pages, href }: { page: number; pages: number; href: (page: number) => string }): Html | '' {
+export function pager(
+  v: ConsoleView,
+  { page: current, pages, href }: { page: number; pages: number; href: (page: number) => string },
+): Html | '' {
   if (pages <= 1) return '';
   const label = v.lang === 'vi' ? 'Phân trang' : 'Pages';
-  const shown = [...new Set([1, current - 2, current - 1, current, current + 1, current + 2, pages])].filter((p) => p >= 1 && p <= pages).sort((a, b) => a - b);
+  const shown = [...new Set([1, current - 2, current - 1, current, current + 1, current + 2, pages])]
+    .filter((p) => p >= 1 && p <= pages)
+    .sort((a, b) => a - b);
   const items: Html[] = [];
   let last = 0;
   for (const p of shown) {
@@ -84,7 +134,8 @@ export function pager(v: ConsoleView, { page: current, pages, href }: { page: nu
 /** `path` with query parameters (empty ones left out). */
 export function href(path: string, params: Record<string, string | number | null | undefined>): string {
   const q = new URLSearchParams();
-  for (const [k, val] of Object.entries(params)) if (val !== null && val !== undefined && val !== '') q.set(k, String(val));
+  for (const [k, val] of Object.entries(params))
+    if (val !== null && val !== undefined && val !== '') q.set(k, String(val));
   const s = q.toString();
   return s ? `${path}?${s}` : path;
 }

@@ -7,7 +7,14 @@ import type { Role } from '../../../db/entities/api-token.entity';
 import { AuthError } from '../../errors';
 import type { ConsoleView } from '../../pages/console/layout';
 import { localeOf, type Locale } from '../../pages/i18n';
-import { LANG_COOKIE, SESSION_COOKIE, csrfToken, readSession, type ConsoleUser, type SessionKeys } from '../../services/console-session';
+import {
+  LANG_COOKIE,
+  SESSION_COOKIE,
+  csrfToken,
+  readSession,
+  type ConsoleUser,
+  type SessionKeys,
+} from '../../services/console-session';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -36,16 +43,28 @@ export class CsrfRejected extends Error {
   }
 }
 
-export const isSecure = (app: FastifyInstance, request: FastifyRequest): boolean => request.protocol === 'https' || app.config.PUBLIC_URL.startsWith('https:');
+export const isSecure = (app: FastifyInstance, request: FastifyRequest): boolean =>
+  request.protocol === 'https' || app.config.PUBLIC_URL.startsWith('https:');
 
 /** Reads the language (`?lang=` wins and is remembered) and the session; fills `request.consoleView`. */
-export async function loadConsoleView(app: FastifyInstance, keys: SessionKeys, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+export async function loadConsoleView(
+  app: FastifyInstance,
+  keys: SessionKeys,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<void> {
   const query = (request.query ?? {}) as { lang?: unknown };
   const fallback = app.config.DEFAULT_LOCALE as Locale;
   let lang = localeOf(request.cookies[LANG_COOKIE], fallback);
   if (query.lang === 'vi' || query.lang === 'en') {
     lang = query.lang;
-    reply.setCookie(LANG_COOKIE, lang, { path: '/console', sameSite: 'lax', httpOnly: true, secure: isSecure(app, request), maxAge: 365 * 24 * 3600 });
+    reply.setCookie(LANG_COOKIE, lang, {
+      path: '/console',
+      sameSite: 'lax',
+      httpOnly: true,
+      secure: isSecure(app, request),
+      maxAge: 365 * 24 * 3600,
+    });
   }
   const user = await readSession(request.em, request.cookies[SESSION_COOKIE], app.now());
   request.consoleView = { lang, user, csrf: user ? csrfToken(keys, user.sid) : '', url: request.url };
@@ -66,7 +85,8 @@ export function requireUser(request: FastifyRequest): ConsoleUser & { view: Cons
   const roles = request.routeOptions.config.consoleRoles;
   if (!roles) throw new Error(`Console route ${request.routeOptions.url} declares no consoleRoles.`);
   if (!view.user) throw new SignInRequired();
-  if (!roles.includes(view.user.role)) throw new AuthError({ code: 'role_forbidden', params: { role: view.user.role, roles } }, 403);
+  if (!roles.includes(view.user.role))
+    throw new AuthError({ code: 'role_forbidden', params: { role: view.user.role, roles } }, 403);
   return { ...view.user, view };
 }
 
@@ -80,14 +100,22 @@ export function field(body: unknown, name: string): string {
 /** Every value of a repeated field (checkboxes). */
 export function fields(body: unknown, name: string): string[] {
   const v = (body as Record<string, unknown> | null | undefined)?.[name];
-  return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string' && x.trim() !== '').map((x) => x.trim());
+  return (Array.isArray(v) ? v : [v])
+    .filter((x): x is string => typeof x === 'string' && x.trim() !== '')
+    .map((x) => x.trim());
 }
 
 /** A safe place to return to after signing in: a console path of this site, nothing else. */
 export function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/console(\/[A-Za-z0-9_\-./%?=&]*)?$/.test(next) && !next.includes('//') && !next.includes('/..') ? next : '/console';
+  return typeof next === 'string' &&
+    /^\/console(\/[A-Za-z0-9_\-./%?=&]*)?$/.test(next) &&
+    !next.includes('//') &&
+    !next.includes('/..')
+    ? next
+    : '/console';
 }
 
 export const HTML_TYPE = 'text/html; charset=utf-8';
 
-export const sendPage = (reply: FastifyReply, body: string, status = 200) => reply.status(status).header('content-type', HTML_TYPE).send(body);
+export const sendPage = (reply: FastifyReply, body: string, status = 200) =>
+  reply.status(status).header('content-type', HTML_TYPE).send(body);

@@ -32,7 +32,12 @@ function publicRoot(): string | undefined {
 
 function registerErrorPages(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | Error, request, reply) => {
-    const view = request.consoleView ?? { lang: localeOf(undefined, app.config.DEFAULT_LOCALE as Locale), user: null, csrf: '', url: request.url };
+    const view = request.consoleView ?? {
+      lang: localeOf(undefined, app.config.DEFAULT_LOCALE as Locale),
+      user: null,
+      csrf: '',
+      url: request.url,
+    };
     if (error instanceof SignInRequired) {
       const next = request.method === 'GET' ? request.url : '/console';
       return reply.redirect(`/console/sign-in?next=${encodeURIComponent(next)}`, 303);
@@ -41,24 +46,44 @@ function registerErrorPages(app: FastifyInstance): void {
     let message: string | undefined;
     if (error instanceof CsrfRejected) {
       status = 403;
-      message = view.lang === 'vi' ? 'Biểu mẫu đã hết hạn hoặc không được gửi từ trang này. Hãy tải lại trang rồi thử lại.' : 'The form has expired or was not sent from this site. Reload the page and try again.';
+      message =
+        view.lang === 'vi'
+          ? 'Biểu mẫu đã hết hạn hoặc không được gửi từ trang này. Hãy tải lại trang rồi thử lại.'
+          : 'The form has expired or was not sent from this site. Reload the page and try again.';
     } else if ('validation' in error && error.validation) {
       status = 400;
       const first = error.validation[0];
-      const field = [first?.instancePath.replace(/^\//, '').replace(/\//g, '.'), first?.params && 'missingProperty' in first.params ? String(first.params.missingProperty) : '']
+      const field = [
+        first?.instancePath.replace(/^\//, '').replace(/\//g, '.'),
+        first?.params && 'missingProperty' in first.params ? String(first.params.missingProperty) : '',
+      ]
         .filter(Boolean)
         .join('.');
-      message = view.lang === 'vi' ? `Dữ liệu gửi lên không hợp lệ${field ? ` (trường “${field}”)` : ''}. Hãy kiểm tra rồi gửi lại.` : `What was sent is not valid: ${error.message}`;
-    } else if (!(error instanceof DomainError) && (error as FastifyError).statusCode && (error as FastifyError).statusCode! < 500) {
+      message =
+        view.lang === 'vi'
+          ? `Dữ liệu gửi lên không hợp lệ${field ? ` (trường “${field}”)` : ''}. Hãy kiểm tra rồi gửi lại.`
+          : `What was sent is not valid: ${error.message}`;
+    } else if (
+      !(error instanceof DomainError) &&
+      (error as FastifyError).statusCode &&
+      (error as FastifyError).statusCode! < 500
+    ) {
       status = (error as FastifyError).statusCode!;
     } else {
       status = statusOf(error);
       if (status < 500 && error instanceof DomainError) message = error.textIn(view.lang);
     }
     if (status >= 500) request.log.error({ err: error }, 'unhandled error on a console page');
-    const opts = { ...(message ? { message } : {}), back: { href: '/console', label: view.lang === 'vi' ? 'Về trang đầu' : 'Back to the start' } };
+    const opts = {
+      ...(message ? { message } : {}),
+      back: { href: '/console', label: view.lang === 'vi' ? 'Về trang đầu' : 'Back to the start' },
+    };
     const body = view.user
-      ? consolePage(view, { title: errorTitle(status, view.lang), current: 'none', body: errorContent(status, view.lang, opts) })
+      ? consolePage(view, {
+          title: errorTitle(status, view.lang),
+          current: 'none',
+          body: errorContent(status, view.lang, opts),
+        })
       : errorPage(status, view.lang, { width: 'wide', ...opts });
     return sendPage(reply, body, status);
   });
@@ -70,9 +95,20 @@ export const consoleRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   const root = publicRoot();
   if (root) {
-    await app.register(fastifyStatic, { root, prefix: '/assets/', index: false, list: false, dotfiles: 'deny', cacheControl: true, maxAge: '1h', decorateReply: false });
+    await app.register(fastifyStatic, {
+      root,
+      prefix: '/assets/',
+      index: false,
+      list: false,
+      dotfiles: 'deny',
+      cacheControl: true,
+      maxAge: '1h',
+      decorateReply: false,
+    });
   } else {
-    app.log.warn('api/public not found: pages are served without their stylesheet and scripts (build with `npm run build`, which copies api/public into dist/)');
+    app.log.warn(
+      'api/public not found: pages are served without their stylesheet and scripts (build with `npm run build`, which copies api/public into dist/)',
+    );
   }
 
   app.addHook('onRequest', async (request, reply) => {

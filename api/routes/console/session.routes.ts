@@ -4,7 +4,16 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { html } from '../../pages/html';
 import { ROLE_LABEL, consolePage, flash } from '../../pages/console/layout';
-import { SESSION_COOKIE, SIGN_IN_COOKIE, csrfToken, csrfValid, endSessionByCookie, newNonce, signIn, type SessionKeys } from '../../services/console-session';
+import {
+  SESSION_COOKIE,
+  SIGN_IN_COOKIE,
+  csrfToken,
+  csrfValid,
+  endSessionByCookie,
+  newNonce,
+  signIn,
+  type SessionKeys,
+} from '../../services/console-session';
 import { CsrfRejected, SignInRequired, field, isSecure, safeNext, sendPage, viewOf } from './context';
 
 const SIGN_IN_PATH = '/console/sign-in';
@@ -20,21 +29,38 @@ export function checkCsrf(keys: SessionKeys, request: FastifyRequest): void {
 
 const T = {
   vi: {
-    title: 'Đăng nhập', intro: 'Dành cho Văn phòng (quản trị), thành viên Hội đồng Thi đua - Khen thưởng và người kiểm tra. Thủ trưởng đơn vị không cần đăng nhập: hãy dùng đường liên kết trong thư điện tử.',
-    token: 'Mã truy cập cá nhân', tokenHint: 'Mã bắt đầu bằng “bc_”, do quản trị viên cấp (lệnh npm run token:create). Mã không được lưu trên máy này; phiên đăng nhập kết thúc khi bạn đăng xuất, và chậm nhất sau 10 giờ.',
-    submit: 'Đăng nhập', wrong: 'Mã truy cập không đúng, đã bị thu hồi hoặc đã hết hạn.', signedIn: 'Bạn đang đăng nhập với tên', go: 'Tiếp tục', signedOut: 'Bạn đã đăng xuất.',
+    title: 'Đăng nhập',
+    intro:
+      'Dành cho Văn phòng (quản trị), thành viên Hội đồng Thi đua - Khen thưởng và người kiểm tra. Thủ trưởng đơn vị không cần đăng nhập: hãy dùng đường liên kết trong thư điện tử.',
+    token: 'Mã truy cập cá nhân',
+    tokenHint:
+      'Mã bắt đầu bằng “bc_”, do quản trị viên cấp (lệnh npm run token:create). Mã không được lưu trên máy này; phiên đăng nhập kết thúc khi bạn đăng xuất, và chậm nhất sau 10 giờ.',
+    submit: 'Đăng nhập',
+    wrong: 'Mã truy cập không đúng, đã bị thu hồi hoặc đã hết hạn.',
+    signedIn: 'Bạn đang đăng nhập với tên',
+    go: 'Tiếp tục',
+    signedOut: 'Bạn đã đăng xuất.',
     expired: 'Biểu mẫu đăng nhập đã hết hạn; hãy thử lại.',
   },
   en: {
-    title: 'Sign in', intro: 'For the secretariat (administrators), members of the Emulation & Commendation Council and auditors. Unit heads need no account: use the link in your email.',
-    token: 'Personal access token', tokenHint: 'It starts with “bc_” and is issued by an administrator (npm run token:create). It is not stored on this device; the session ends when you sign out, and after 10 hours at the latest.',
-    submit: 'Sign in', wrong: 'This token is wrong, revoked or expired.', signedIn: 'You are signed in as', go: 'Continue', signedOut: 'You have signed out.',
+    title: 'Sign in',
+    intro:
+      'For the secretariat (administrators), members of the Emulation & Commendation Council and auditors. Unit heads need no account: use the link in your email.',
+    token: 'Personal access token',
+    tokenHint:
+      'It starts with “bc_” and is issued by an administrator (npm run token:create). It is not stored on this device; the session ends when you sign out, and after 10 hours at the latest.',
+    submit: 'Sign in',
+    wrong: 'This token is wrong, revoked or expired.',
+    signedIn: 'You are signed in as',
+    go: 'Continue',
+    signedOut: 'You have signed out.',
     expired: 'The sign-in form has expired; please try again.',
   },
 } as const;
 
 export const sessionPages: FastifyPluginAsyncTypebox<{ keys: SessionKeys }> = async (app, { keys }) => {
-  const homeOf = (role: string): string => (role === 'admin' ? '/console/cycles' : role === 'council' ? '/console/council' : '/console/audit');
+  const homeOf = (role: string): string =>
+    role === 'admin' ? '/console/cycles' : role === 'council' ? '/console/council' : '/console/audit';
 
   app.get('/console', { schema: { hide: true } }, async (request, reply) => {
     const view = viewOf(request);
@@ -42,7 +68,10 @@ export const sessionPages: FastifyPluginAsyncTypebox<{ keys: SessionKeys }> = as
     return reply.redirect(homeOf(view.user.role), 303);
   });
 
-  const signInPage = (request: FastifyRequest, opts: { error?: string; notice?: string; next: string; nonce: string }) => {
+  const signInPage = (
+    request: FastifyRequest,
+    opts: { error?: string; notice?: string; next: string; nonce: string },
+  ) => {
     const v = viewOf(request);
     const t = T[v.lang];
     return consolePage(v, {
@@ -62,15 +91,41 @@ ${v.user ? html`<p class="notice info">${t.signedIn} <strong>${v.user.name}</str
 
   const freshNonce = (request: FastifyRequest, reply: FastifyReply) => {
     const nonce = newNonce();
-    reply.setCookie(SIGN_IN_COOKIE, nonce, { path: SIGN_IN_PATH, httpOnly: true, sameSite: 'strict', secure: isSecure(app, request), maxAge: 3600 });
+    reply.setCookie(SIGN_IN_COOKIE, nonce, {
+      path: SIGN_IN_PATH,
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: isSecure(app, request),
+      maxAge: 3600,
+    });
     return nonce;
   };
 
-  app.get(SIGN_IN_PATH, { schema: { hide: true, querystring: Type.Object({ next: Type.Optional(Type.String({ maxLength: 500 })), out: Type.Optional(Type.String({ maxLength: 5 })), lang: Type.Optional(Type.String({ maxLength: 5 })) }) } }, async (request, reply) => {
-    const nonce = freshNonce(request, reply);
-    const t = T[viewOf(request).lang];
-    return sendPage(reply, signInPage(request, { next: safeNext(request.query.next), nonce, ...(request.query.out ? { notice: t.signedOut } : {}) }));
-  });
+  app.get(
+    SIGN_IN_PATH,
+    {
+      schema: {
+        hide: true,
+        querystring: Type.Object({
+          next: Type.Optional(Type.String({ maxLength: 500 })),
+          out: Type.Optional(Type.String({ maxLength: 5 })),
+          lang: Type.Optional(Type.String({ maxLength: 5 })),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const nonce = freshNonce(request, reply);
+      const t = T[viewOf(request).lang];
+      return sendPage(
+        reply,
+        signInPage(request, {
+          next: safeNext(request.query.next),
+          nonce,
+          ...(request.query.out ? { notice: t.signedOut } : {}),
+        }),
+      );
+    },
+  );
 
   app.post(SIGN_IN_PATH, { schema: { hide: true } }, async (request, reply) => {
     const t = T[viewOf(request).lang];
@@ -80,10 +135,17 @@ ${v.user ? html`<p class="notice info">${t.signedIn} <strong>${v.user.name}</str
       return sendPage(reply, signInPage(request, { error: t.expired, next, nonce: freshNonce(request, reply) }), 403);
     }
     const session = await signIn(request.em, field(request.body, 'token'), request.ip, app.now());
-    if (!session) return sendPage(reply, signInPage(request, { error: t.wrong, next, nonce: freshNonce(request, reply) }), 401);
+    if (!session)
+      return sendPage(reply, signInPage(request, { error: t.wrong, next, nonce: freshNonce(request, reply) }), 401);
     reply.clearCookie(SIGN_IN_COOKIE, { path: SIGN_IN_PATH });
     const maxAge = Math.max(0, session.user.expiresAt - Math.floor(app.now().getTime() / 1000));
-    reply.setCookie(SESSION_COOKIE, session.cookie, { path: '/console', httpOnly: true, sameSite: 'strict', secure: isSecure(app, request), maxAge });
+    reply.setCookie(SESSION_COOKIE, session.cookie, {
+      path: '/console',
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: isSecure(app, request),
+      maxAge,
+    });
     return reply.redirect(next === '/console' ? homeOf(session.user.role) : next, 303);
   });
 
