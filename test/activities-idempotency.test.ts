@@ -17,6 +17,36 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+/** A cycle of two fresh units whose deadlines lie a minute ahead, opened by the activities themselves. */
+async function openTwoUnitCycle(prefix: string) {
+  const units = await createUnits(stack.orm, 2);
+  const campaign = await createCampaign(stack.orm, {
+    deadlineAfterSeconds: 60,
+    reminderSecondsBefore: [],
+    escalationSecondsAfter: [70, 80],
+    hardCloseSecondsAfter: 90,
+    reviewWindowSeconds: 60,
+    revisionWindowSeconds: 60,
+  });
+  const mailer = createMailTransport(stack.config.SMTP_URL);
+  const acts = createActivities({
+    orm: stack.orm,
+    mailer,
+    temporal: stack.client,
+    config: stack.config,
+    now: () => new Date(),
+  });
+  const opened = await acts.openCycle({
+    campaignCode: campaign,
+    period: currentPeriod(),
+    requestedBy: 'test',
+    unitCodes: units.map((u) => u.code),
+    workflowId: `${prefix}-${campaign}`,
+    startedAt: new Date().toISOString(),
+  });
+  return { units, mailer, acts, opened };
+}
+
 test('when dispatch, reminder, escalation, consolidation and cycle opening are retried, each email is sent once and each row written once', async () => {
   const units = await createUnits(stack.orm, 2);
   const campaign = await createCampaign(stack.orm, {
@@ -89,31 +119,7 @@ test('when dispatch, reminder, escalation, consolidation and cycle opening are r
 });
 
 test('when publication is retried after it committed, the cycle is published once: one audit event, one message per unit', async () => {
-  const units = await createUnits(stack.orm, 2);
-  const campaign = await createCampaign(stack.orm, {
-    deadlineAfterSeconds: 60,
-    reminderSecondsBefore: [],
-    escalationSecondsAfter: [70, 80],
-    hardCloseSecondsAfter: 90,
-    reviewWindowSeconds: 60,
-    revisionWindowSeconds: 60,
-  });
-  const mailer = createMailTransport(stack.config.SMTP_URL);
-  const acts = createActivities({
-    orm: stack.orm,
-    mailer,
-    temporal: stack.client,
-    config: stack.config,
-    now: () => new Date(),
-  });
-  const opened = await acts.openCycle({
-    campaignCode: campaign,
-    period: currentPeriod(),
-    requestedBy: 'test',
-    unitCodes: units.map((u) => u.code),
-    workflowId: `retry-publish-${campaign}`,
-    startedAt: new Date().toISOString(),
-  });
+  const { units, mailer, acts, opened } = await openTwoUnitCycle('retry-publish');
   await acts.consolidateCycle({ cycleId: opened.cycleId, version: 1 });
   const first = await acts.publishCycle({ cycleId: opened.cycleId, version: 1 });
   const again = await acts.publishCycle({ cycleId: opened.cycleId, version: 1 });
@@ -131,31 +137,7 @@ test('when publication is retried after it committed, the cycle is published onc
 });
 
 test('when a revision request is retried after it committed, the round is recorded once and each named head is emailed once', async () => {
-  const units = await createUnits(stack.orm, 2);
-  const campaign = await createCampaign(stack.orm, {
-    deadlineAfterSeconds: 60,
-    reminderSecondsBefore: [],
-    escalationSecondsAfter: [70, 80],
-    hardCloseSecondsAfter: 90,
-    reviewWindowSeconds: 60,
-    revisionWindowSeconds: 60,
-  });
-  const mailer = createMailTransport(stack.config.SMTP_URL);
-  const acts = createActivities({
-    orm: stack.orm,
-    mailer,
-    temporal: stack.client,
-    config: stack.config,
-    now: () => new Date(),
-  });
-  const opened = await acts.openCycle({
-    campaignCode: campaign,
-    period: currentPeriod(),
-    requestedBy: 'test',
-    unitCodes: units.map((u) => u.code),
-    workflowId: `retry-revision-${campaign}`,
-    startedAt: new Date().toISOString(),
-  });
+  const { units, mailer, acts, opened } = await openTwoUnitCycle('retry-revision');
   await acts.consolidateCycle({ cycleId: opened.cycleId, version: 1 });
   const request = {
     cycleId: opened.cycleId,
