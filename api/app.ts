@@ -11,22 +11,22 @@ import type { MikroORM, EntityManager } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
 import { trustProxySetting, type Config } from '../config/config';
 import type { SignalDefinition } from '@temporalio/common';
-import { authenticate } from './auth';
-import { AuthError, registerErrorHandler, type ErrorBody } from './errors';
-import { registerJsonBodyParser } from './json-body';
-import { registerValidation } from './validation';
-import { isLinkRoute, registerLinkGuard } from './link-guard';
-import { createRefusalLog, type RefusalLog, type RefusalLogOptions } from './refusals';
+import { authenticate } from './http/auth';
+import { AuthError, registerErrorHandler, type ErrorBody } from './http/errors';
+import { registerJsonBodyParser } from './http/json-body';
+import { registerValidation } from './http/validation';
+import { isLinkRoute, registerLinkGuard } from './http/link-guard';
+import { createRefusalLog, type RefusalLog, type RefusalLogOptions } from './http/refusal-log';
 import { createAfterReport, type AfterReport } from './services/unit-task.service';
 import { CONTENT_SECURITY_POLICY } from './pages/html';
-import { adminRoutes } from './routes/admin';
-import { auditRoutes } from './routes/audit.routes';
-import { consoleRoutes } from './routes/console';
-import { councilRoutes } from './routes/council.routes';
-import { cycleRoutes } from './routes/cycles.routes';
-import { linkRoutes } from './routes/link.routes';
-import { pageRoutes } from './routes/pages.routes';
-import { scheduleRoutes } from './routes/schedules.routes';
+import { adminRoutes } from './json/admin';
+import { auditRoutes } from './json/audit.routes';
+import { consoleRoutes } from './console';
+import { councilRoutes } from './json/council.routes';
+import { cycleRoutes } from './json/cycles.routes';
+import { linkRoutes } from './unit-head/link-api.routes';
+import { pageRoutes } from './unit-head/report-pages.routes';
+import { scheduleRoutes } from './json/schedules.routes';
 
 declare module 'fastify' {
   interface FastifyInstance {

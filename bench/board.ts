@@ -23,7 +23,7 @@ import { fmtInt, fmtMs, fmtRatio, median, printTable, verdict } from './support/
 import { seedCycle, variedAnswers, type TaskSeed } from './support/seed';
 
 const GOAL_MS = 1000;
-const PAGE_SIZE = 50; // the board's page size (api/routes/console/admin.routes.ts)
+const PAGE_SIZE = 50; // the board's page size (api/console/routes/admin.routes.ts)
 
 /** Unit `i`'s task: 40 % submitted (one in ten of them late), the rest open in every state, with reminders and escalations. */
 function taskOf(i: number, template: Parameters<typeof variedAnswers>[0]): TaskSeed {

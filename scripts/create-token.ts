@@ -3,7 +3,7 @@
  * new personal API token once (standard output: the token alone; its expiry on standard error).
  */
 import { parseArgs } from 'node:util';
-import { TOKEN_DAYS, createApiToken } from '../api/auth';
+import { TOKEN_DAYS, createApiToken } from '../api/http/auth';
 import { requireText } from '../api/services/admin-common';
 import { newApiToken } from '../auth/tokens';
 import { loadDatabaseUrl } from '../config/config';

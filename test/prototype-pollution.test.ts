@@ -3,8 +3,8 @@
  * `constructor` or `prototype`, sent to unknown links, valid links and the administrators' API,
  * leave `Object.prototype` unchanged and every later request answered as before.
  */
-import { withoutPrototypes } from '../api/json-body';
-import { formToAnswers } from '../api/pages/form-body';
+import { withoutPrototypes } from '../api/http/json-body';
+import { formToAnswers } from '../api/http/form-body';
 import { defaultTemplate } from '../db/seed-data/default-template';
 import { ValidationError } from '../domain/errors';
 import { signInConsole } from './support/console';

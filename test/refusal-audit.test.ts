@@ -4,7 +4,7 @@
  * counted into one row per address when the window closes, and addresses beyond the window's
  * limit share one row. Refusals carry the same security headers as every other answer.
  */
-import { REFUSAL_MAX_PEERS } from '../api/refusals';
+import { REFUSAL_MAX_PEERS } from '../api/http/refusal-log';
 import { AuditEvent } from '../db/entities';
 import { requestFrom } from './support/peer';
 import { startStack, type Stack } from './support/stack';

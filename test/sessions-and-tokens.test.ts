@@ -3,7 +3,7 @@
  * afterwards), administrators list and end sessions, tokens expire and can be revoked (ending
  * their sessions), and the token `npm start` prints is short-lived and replaced at each start.
  */
-import { createApiToken } from '../api/auth';
+import { createApiToken } from '../api/http/auth';
 import { replaceShortLivedToken, revokeToken } from '../api/services/access.service';
 import { newApiToken } from '../auth/tokens';
 import { ApiToken, AuditEvent, ConsoleSession } from '../db/entities';

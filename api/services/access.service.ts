@@ -10,7 +10,7 @@ import type { IApiToken, Role } from '../../db/entities/api-token.entity';
 import type { IConsoleSession } from '../../db/entities/session.entity';
 import { NotFoundError } from '../../domain/errors';
 import { newApiToken } from '../../auth/tokens';
-import { createApiToken } from '../auth';
+import { createApiToken } from '../http/auth';
 
 export interface TokenView {
   readonly id: number;

@@ -8,7 +8,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../../db/audit';
 import { hasInvisibleFormatting } from '../../domain/display-text';
 import { ConflictError, ValidationError } from '../../domain/errors';
-import type { Principal } from '../auth';
+import type { Principal } from '../http/auth';
 
 /** The context of one administrative write: its entity manager, its actor and its instant. */
 export interface AdminContext {

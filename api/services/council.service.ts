@@ -9,7 +9,7 @@ import type { IBallot } from '../../db/entities/council.entity';
 import type { ICycle } from '../../db/entities/cycle.entity';
 import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors';
 import { decideReport, quorumReached } from '../../domain/review';
-import type { Principal } from '../auth';
+import type { Principal } from '../http/auth';
 import { readConsolidatedReport } from '../../db/consolidated-report';
 
 export async function findCycle(em: EntityManager, campaign: string, period: string): Promise<ICycle> {

@@ -22,7 +22,7 @@ import {
   type TaskState,
 } from '../../domain/states';
 import type { TemplateDefinition } from '../../domain/template';
-import { InvalidReportError } from '../errors';
+import { InvalidReportError } from '../http/errors';
 import { groupedPass } from './grouped-pass';
 import type { SignalDefinition } from '@temporalio/common';
 import { allReportedSignal } from '../../workflows/messages';

@@ -11,7 +11,7 @@ import { bundleWorkflowCode, Runtime, DefaultLogger, type WorkflowBundle } from 
 import type { FastifyInstance } from 'fastify';
 import type { Transporter } from 'nodemailer';
 import { buildApp, type AppDeps } from '../../api/app';
-import { createApiToken } from '../../api/auth';
+import { createApiToken } from '../../api/http/auth';
 import { newApiToken } from '../../auth/tokens';
 import { createDatabaseFrom, withDatabaseName } from '../../db/admin';
 import { loadConfig, type Config } from '../../config/config';

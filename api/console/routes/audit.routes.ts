@@ -1,0 +1,153 @@
+/** The auditor's pages (read-only): the timeline of a cycle or unit, its exports, archived histories. */
+import { Readable } from 'node:stream';
+import { Type } from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { UnitTask } from '../../../db/entities';
+import { jsonWithEscapedControls } from '../../../domain/display-text';
+import { auditListPage, auditPage } from '../pages/audit.page';
+import { findCycle } from '../../services/council.service';
+import {
+  TIMELINE_CSV_HEADER,
+  archivedHistories,
+  archivedHistory,
+  countTimeline,
+  timelineAll,
+  timelineCsvRow,
+  timelinePage,
+  unitScope,
+  type TimelineScope,
+} from '../services/audit.service';
+import { listCycles } from '../services/cycles.service';
+import { csvCell } from '../services/xlsx';
+import { requireUser, sendPage } from './context';
+
+const AUDITORS = ['auditor', 'admin'] as const;
+const PAGE_SIZE = 100;
+const Code = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' });
+const CycleParams = Type.Object({ campaign: Code, period: Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$' }) });
+const ScopeQuery = Type.Object({
+  unit: Type.Optional(Type.String({ maxLength: 64 })),
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
+  lang: Type.Optional(Type.String({ maxLength: 5 })),
+});
+
+export const auditPages: FastifyPluginAsyncTypebox = async (app) => {
+  app.get('/console/audit', { config: { consoleRoles: AUDITORS }, schema: { hide: true } }, async (request, reply) => {
+    const { view } = requireUser(request);
+    const { rows } = await listCycles(request.em, { page: 1, pageSize: 200 });
+    return sendPage(reply, auditListPage(view, rows));
+  });
+
+  const scopeOf = async (
+    request: FastifyRequest,
+    params: { campaign: string; period: string },
+    unitCode: string | undefined,
+  ) => {
+    const cycle = await findCycle(request.em, params.campaign, params.period);
+    const code = unitCode?.trim();
+    const unit = code ? await unitScope(request.em, cycle, code) : null;
+    const scope: TimelineScope = {
+      cycleId: cycle.id,
+      ...(unit ? { unit: { code: unit.code, taskId: unit.taskId } } : {}),
+    };
+    return { cycle, unit, scope };
+  };
+
+  app.get(
+    '/console/audit/:campaign/:period',
+    { config: { consoleRoles: AUDITORS }, schema: { hide: true, params: CycleParams, querystring: ScopeQuery } },
+    async (request, reply) => {
+      const { view } = requireUser(request);
+      const { cycle, unit, scope } = await scopeOf(request, request.params, request.query.unit);
+      const counts = await countTimeline(request.em, scope);
+      const pages = Math.max(1, Math.ceil((counts.events + counts.emails) / PAGE_SIZE));
+      const page = Math.min(request.query.page ?? 1, pages);
+      const items = await timelinePage(request.em, scope, { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE });
+      const tasks = await request.em.find(
+        UnitTask,
+        { cycle },
+        { populate: ['unit'], orderBy: { unit: { code: 'asc' } }, limit: 1000 },
+      );
+      const unitTask = unit
+        ? (tasks.find((t) => t.id === unit.taskId) ?? (await request.em.findOne(UnitTask, unit.taskId)))
+        : null;
+      return sendPage(
+        reply,
+        auditPage(view, {
+          cycle,
+          counts,
+          items,
+          page,
+          pages,
+          unit: unit && unitTask ? { code: unit.code, name: unit.name, workflowId: unitTask.workflowId } : null,
+          units: tasks.map((t) => ({ code: t.unit.code, name: t.unit.name })),
+          histories: await archivedHistories(request.em, cycle, unitTask?.workflowId),
+          temporalUiLink: app.temporalUiLink,
+        }),
+      );
+    },
+  );
+
+  const exportName = (cycle: { workflowId: string }, unit: { code: string } | null, ext: string): string =>
+    `nhat-ky-${cycle.workflowId.replace(/^cycle-/, '')}${unit ? `-${unit.code}` : ''}.${ext}`;
+
+  app.get(
+    '/console/audit/:campaign/:period/timeline.csv',
+    { config: { consoleRoles: AUDITORS }, schema: { hide: true, params: CycleParams, querystring: ScopeQuery } },
+    async (request, reply) => {
+      requireUser(request);
+      const { cycle, unit, scope } = await scopeOf(request, request.params, request.query.unit);
+      const em = request.em;
+      async function* lines(): AsyncGenerator<string> {
+        yield `\uFEFF${TIMELINE_CSV_HEADER.map(csvCell).join(',')}\r\n`;
+        for await (const item of timelineAll(em, scope)) yield `${timelineCsvRow(item).map(csvCell).join(',')}\r\n`;
+      }
+      return reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${exportName(cycle, unit, 'csv')}"`)
+        .send(Readable.from(lines()));
+    },
+  );
+
+  app.get(
+    '/console/audit/:campaign/:period/timeline.jsonl',
+    { config: { consoleRoles: AUDITORS }, schema: { hide: true, params: CycleParams, querystring: ScopeQuery } },
+    async (request, reply) => {
+      requireUser(request);
+      const { cycle, unit, scope } = await scopeOf(request, request.params, request.query.unit);
+      const em = request.em;
+      async function* lines(): AsyncGenerator<string> {
+        for await (const item of timelineAll(em, scope)) yield `${jsonWithEscapedControls(JSON.stringify(item))}\n`;
+      }
+      return reply
+        .header('content-type', 'application/x-ndjson; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${exportName(cycle, unit, 'jsonl')}"`)
+        .send(Readable.from(lines()));
+    },
+  );
+
+  app.get(
+    '/console/audit/:campaign/:period/histories/:file',
+    {
+      config: { consoleRoles: AUDITORS },
+      schema: {
+        hide: true,
+        params: Type.Object({
+          ...CycleParams.properties,
+          file: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,300}\\.json$' }),
+        }),
+      },
+    },
+    async (request, reply) => {
+      requireUser(request);
+      const cycle = await findCycle(request.em, request.params.campaign, request.params.period);
+      const workflowId = request.params.file.replace(/\.json$/, '');
+      const row = await archivedHistory(request.em, cycle, workflowId);
+      return reply
+        .header('content-type', 'application/json; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${workflowId}.json"`)
+        .send(jsonWithEscapedControls(JSON.stringify(row)));
+    },
+  );
+};

@@ -1,0 +1,204 @@
+import { Type } from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { UnitTask } from '../../db/entities';
+import { principalOf } from '../http/auth';
+import { findCycle } from '../services/council.service';
+import {
+  cancelCycle,
+  closeCollection,
+  extendUnit,
+  resendUnitLink,
+  startCycle,
+  type ActionDeps,
+} from '../services/cycle-actions.service';
+
+const Code = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: 'a code: letters, digits, "-" and "_"' });
+const PeriodString = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'reporting month, YYYY-MM' });
+
+export const cycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  const actionDeps = (request: FastifyRequest): ActionDeps => ({
+    em: request.em,
+    temporal: app.temporal,
+    config: app.config,
+    now: app.now(),
+    actor: principalOf(request).name,
+    origin: request.ip,
+  });
+
+  app.post(
+    '/api/v1/cycles',
+    {
+      config: { roles: ['admin'] },
+      schema: {
+        summary: 'Start the cycle of a campaign for a month (administrator)',
+        tags: ['cycles'],
+        body: Type.Object(
+          {
+            campaign: Code,
+            period: PeriodString,
+            units: Type.Optional(
+              Type.Array(Code, {
+                minItems: 1,
+                maxItems: 20_000,
+                uniqueItems: true,
+                description: 'codes of the reporting units; every active unit when omitted',
+              }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+        response: {
+          201: Type.Object({
+            workflowId: Type.String(),
+            campaign: Type.String(),
+            period: Type.String(),
+            temporalUrl: Type.String(),
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { campaign, period, units: unitCodes } = request.body;
+      const workflowId = await startCycle(actionDeps(request), {
+        campaign,
+        period,
+        ...(unitCodes ? { unitCodes } : {}),
+      });
+      return reply.status(201).send({ workflowId, campaign, period, temporalUrl: app.temporalUiLink(workflowId) });
+    },
+  );
+
+  app.get(
+    '/api/v1/cycles/:campaign/:period',
+    {
+      config: { roles: ['admin', 'council', 'auditor'] },
+      schema: {
+        summary: 'A cycle and the state of every unit (administrator, council, auditor)',
+        tags: ['cycles'],
+        params: Type.Object({ campaign: Code, period: PeriodString }),
+      },
+    },
+    async (request) => {
+      const { campaign, period } = request.params;
+      const cycle = await findCycle(request.em, campaign, period);
+      const tasks = await request.em.find(
+        UnitTask,
+        { cycle },
+        { populate: ['unit'], orderBy: { unit: { code: 'asc' } } },
+      );
+      return {
+        id: cycle.id,
+        workflowId: cycle.workflowId,
+        temporalUrl: app.temporalUiLink(cycle.workflowId),
+        campaign: cycle.campaign.code,
+        period: cycle.period,
+        stage: cycle.stage,
+        templateVersion: cycle.template.version,
+        plan: cycle.plan,
+        units: tasks.map((t) => ({
+          code: t.unit.code,
+          name: t.unit.name,
+          state: t.state,
+          late: t.late,
+          deadline: t.schedule.deadline,
+          dispatchedAt: t.dispatchedAt?.toISOString() ?? null,
+          submittedAt: t.submittedAt?.toISOString() ?? null,
+          remindersSent: t.remindersSent,
+          escalationLevel: t.escalationLevel,
+          workflowId: t.workflowId,
+          temporalUrl: app.temporalUiLink(t.workflowId),
+        })),
+      };
+    },
+  );
+
+  app.post(
+    '/api/v1/cycles/:campaign/:period/units/:unit/extension',
+    {
+      config: { roles: ['admin'] },
+      schema: {
+        summary: "Extend one unit's deadline, with a reason (administrator)",
+        tags: ['cycles'],
+        params: Type.Object({ campaign: Code, period: PeriodString, unit: Code }),
+        body: Type.Object(
+          {
+            newDeadline: Type.String({
+              format: 'date-time',
+              description: 'ISO 8601 instant with offset, e.g. 2026-11-27T17:00:00+07:00',
+            }),
+            reason: Type.String({ minLength: 3, maxLength: 1000 }),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request) => {
+      const { campaign, period, unit } = request.params;
+      const schedule = await extendUnit(
+        actionDeps(request),
+        campaign,
+        period,
+        unit,
+        new Date(request.body.newDeadline),
+        request.body.reason,
+      );
+      return { unit, schedule };
+    },
+  );
+
+  app.post(
+    '/api/v1/cycles/:campaign/:period/units/:unit/link',
+    {
+      config: { roles: ['admin'] },
+      schema: {
+        summary: "Replace a unit's personal link and email the new one to its registered head (administrator)",
+        tags: ['cycles'],
+        params: Type.Object({ campaign: Code, period: PeriodString, unit: Code }),
+        body: Type.Object({ reason: Type.String({ minLength: 3, maxLength: 1000 }) }, { additionalProperties: false }),
+      },
+    },
+    async (request) => {
+      const { campaign, period, unit } = request.params;
+      await resendUnitLink(actionDeps(request), campaign, period, unit, request.body.reason);
+      return { unit, sentTo: 'registered head email' };
+    },
+  );
+
+  app.post(
+    '/api/v1/cycles/:campaign/:period/close-collection',
+    {
+      config: { roles: ['admin'] },
+      schema: {
+        summary:
+          'End collection now instead of at the hard close, with a reason (administrator): units that have not reported are closed as not submitted and the cycle consolidates',
+        tags: ['cycles'],
+        params: Type.Object({ campaign: Code, period: PeriodString }),
+        body: Type.Object({ reason: Type.String({ minLength: 3, maxLength: 1000 }) }, { additionalProperties: false }),
+        response: { 202: Type.Object({ closedAt: Type.String(), openUnits: Type.Integer() }) },
+      },
+    },
+    async (request, reply) => {
+      const { campaign, period } = request.params;
+      return reply.status(202).send(await closeCollection(actionDeps(request), campaign, period, request.body.reason));
+    },
+  );
+
+  app.post(
+    '/api/v1/cycles/:campaign/:period/cancel',
+    {
+      config: { roles: ['admin'] },
+      schema: {
+        summary: 'Cancel a cycle, with a reason (administrator)',
+        tags: ['cycles'],
+        params: Type.Object({ campaign: Code, period: PeriodString }),
+        body: Type.Object({ reason: Type.String({ minLength: 3, maxLength: 1000 }) }, { additionalProperties: false }),
+      },
+    },
+    async (request, reply) => {
+      const { campaign, period } = request.params;
+      const { workflowId } = await cancelCycle(actionDeps(request), campaign, period, request.body.reason);
+      return reply.status(202).send({ workflowId, status: 'cancelling' });
+    },
+  );
+};

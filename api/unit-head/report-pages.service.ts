@@ -1,0 +1,117 @@
+/**
+ * What the unit head's pages need beyond `unit-task.service.ts`: where the task behind a link
+ * stands, the council's comment when it asks for a revision, and recognising a link that was
+ * replaced so its holder can ask for a fresh one — sent to the registered address only.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { LINK_TOKEN_PATTERN, sha256 } from '../../auth/tokens';
+import { AuditEvent, Email, ReplacedLink as ReplacedLinkRow, UnitTask } from '../../db/entities';
+import type { CycleStage, TaskState } from '../../domain/states';
+import { OPEN_TASK_STATES } from '../../domain/states';
+import { resendLinkUpdate } from '../../workflows/messages';
+import { resolveLink } from '../services/unit-task.service';
+
+export interface LinkContext {
+  readonly taskId: number;
+  readonly stage: CycleStage;
+  readonly state: TaskState;
+}
+
+/** The task behind a current link (throws the `LinkError` of `resolveLink` otherwise). */
+export async function linkContext(em: EntityManager, token: string): Promise<LinkContext> {
+  const task = await resolveLink(em, token);
+  return { taskId: task.id, stage: task.cycle.stage, state: task.state };
+}
+
+export interface RevisionRequest {
+  readonly comment: string | null;
+  readonly deadline: string | null;
+  readonly requestedAt: string;
+}
+
+/** The council's latest revision request for a task: its comment and deadline, from the audit log. */
+export async function latestRevisionRequest(em: EntityManager, taskId: number): Promise<RevisionRequest | null> {
+  const event = await em.findOne(
+    AuditEvent,
+    { action: 'task.revision_requested', subjectType: 'unit_task', subjectId: String(taskId) },
+    { orderBy: { seq: 'desc' } },
+  );
+  if (!event) return null;
+  const after = (event.after ?? {}) as { comment?: unknown; deadline?: unknown };
+  return {
+    comment: typeof after.comment === 'string' && after.comment.trim() ? after.comment : null,
+    deadline: typeof after.deadline === 'string' ? after.deadline : null,
+    requestedAt: event.occurredAt.toISOString(),
+  };
+}
+
+/** How long after one fresh link another may be asked for from an old link. */
+export const FRESH_LINK_INTERVAL_MS = 15 * 60_000;
+
+export interface ReplacedLink {
+  readonly taskId: number;
+  readonly tokenVersion: number;
+  readonly workflowId: string;
+  readonly headEmail: string;
+  /** The task still takes a report, so a fresh link is worth sending. */
+  readonly open: boolean;
+  /** When a link was last re-sent within the interval (then no other is sent yet). */
+  readonly recentlySentAt: string | null;
+}
+
+/**
+ * Recognises a token that belonged to a task before its link was replaced: a trigger keeps the
+ * hash of every replaced link (`replaced_link`), so this is one lookup by the token's hash,
+ * whatever the number of links re-sent. Only tasks of cycles still running are considered.
+ */
+export async function findReplacedLink(em: EntityManager, token: string, now: Date): Promise<ReplacedLink | null> {
+  if (!LINK_TOKEN_PATTERN.test(token)) return null;
+  const replaced = await em.findOne(ReplacedLinkRow, { tokenHash: sha256(token) });
+  if (!replaced) return null;
+  const task = await em.findOne(
+    UnitTask,
+    { id: replaced.task.id, cycle: { stage: { $nin: ['closed', 'cancelled'] } } },
+    { populate: ['unit'] },
+  );
+  if (!task) return null;
+  const recent = await em.findOne(
+    Email,
+    { taskId: task.id, kind: 'link_resent', createdAt: { $gt: new Date(now.getTime() - FRESH_LINK_INTERVAL_MS) } },
+    { orderBy: { id: 'desc' } },
+  );
+  return {
+    taskId: task.id,
+    tokenVersion: task.tokenVersion,
+    workflowId: task.workflowId,
+    headEmail: task.unit.headEmail,
+    open: OPEN_TASK_STATES.has(task.state) && now.getTime() < Date.parse(task.schedule.hardClose),
+    recentlySentAt: recent ? (recent.sentAt ?? recent.createdAt).toISOString() : null,
+  };
+}
+
+/**
+ * Asks the unit's workflow to replace the link and email the new one to the registered head
+ * (never to an address given here). One request per link version: a double click or a retry
+ * is the same update, which Temporal runs once.
+ */
+export async function requestFreshLink(temporal: Client, link: ReplacedLink): Promise<'sent' | 'closed'> {
+  const requestId = `fresh-link-${link.taskId}-v${link.tokenVersion}`;
+  try {
+    await temporal.workflow.getHandle(link.workflowId).executeUpdate(resendLinkUpdate, {
+      args: [
+        {
+          requestId,
+          actor: 'unit head (fresh link asked from a replaced link)',
+          reason: 'asked from the page of a replaced link',
+        },
+      ],
+      updateId: requestId,
+    });
+    return 'sent';
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return 'closed';
+    throw error;
+  }
+}
