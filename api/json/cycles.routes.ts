@@ -1,9 +1,9 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { UnitTask } from '../../db/entities';
 import { principalOf } from '../http/auth';
-import { findCycle } from '../services/council.service';
+import { Code, CycleParams, Period, Reason } from '../http/request-schemas';
+import { cycleWithTasks } from '../services/cycles.service';
 import {
   cancelCycle,
   closeCollection,
@@ -12,9 +12,6 @@ import {
   startCycle,
   type ActionDeps,
 } from '../services/cycle-actions.service';
-
-const Code = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: 'a code: letters, digits, "-" and "_"' });
-const PeriodString = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'reporting month, YYYY-MM' });
 
 export const cycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const actionDeps = (request: FastifyRequest): ActionDeps => ({
@@ -36,7 +33,7 @@ export const cycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: Type.Object(
           {
             campaign: Code,
-            period: PeriodString,
+            period: Period,
             units: Type.Optional(
               Type.Array(Code, {
                 minItems: 1,
@@ -76,17 +73,12 @@ export const cycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         summary: 'A cycle and the state of every unit (administrator, council, auditor)',
         tags: ['cycles'],
-        params: Type.Object({ campaign: Code, period: PeriodString }),
+        params: CycleParams,
       },
     },
     async (request) => {
       const { campaign, period } = request.params;
-      const cycle = await findCycle(request.em, campaign, period);
-      const tasks = await request.em.find(
-        UnitTask,
-        { cycle },
-        { populate: ['unit'], orderBy: { unit: { code: 'asc' } } },
-      );
+      const { cycle, tasks } = await cycleWithTasks(request.em, campaign, period);
       return {
         id: cycle.id,
         workflowId: cycle.workflowId,
@@ -120,14 +112,14 @@ export const cycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         summary: "Extend one unit's deadline, with a reason (administrator)",
         tags: ['cycles'],
-        params: Type.Object({ campaign: Code, period: PeriodString, unit: Code }),
+        params: Type.Object({ campaign: Code, period: Period, unit: Code }),
         body: Type.Object(
           {
             newDeadline: Type.String({
               format: 'date-time',
               description: 'ISO 8601 instant with offset, e.g. 2026-11-27T17:00:00+07:00',
             }),
-            reason: Type.String({ minLength: 3, maxLength: 1000 }),
+            reason: Reason,
           },
           { additionalProperties: false },
         ),
@@ -154,8 +146,8 @@ export const cycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         summary: "Replace a unit's personal link and email the new one to its registered head (administrator)",
         tags: ['cycles'],
-        params: Type.Object({ campaign: Code, period: PeriodString, unit: Code }),
-        body: Type.Object({ reason: Type.String({ minLength: 3, maxLength: 1000 }) }, { additionalProperties: false }),
+        params: Type.Object({ campaign: Code, period: Period, unit: Code }),
+        body: Type.Object({ reason: Reason }, { additionalProperties: false }),
       },
     },
     async (request) => {
@@ -173,8 +165,8 @@ export const cycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary:
           'End collection now instead of at the hard close, with a reason (administrator): units that have not reported are closed as not submitted and the cycle consolidates',
         tags: ['cycles'],
-        params: Type.Object({ campaign: Code, period: PeriodString }),
-        body: Type.Object({ reason: Type.String({ minLength: 3, maxLength: 1000 }) }, { additionalProperties: false }),
+        params: CycleParams,
+        body: Type.Object({ reason: Reason }, { additionalProperties: false }),
         response: { 202: Type.Object({ closedAt: Type.String(), openUnits: Type.Integer() }) },
       },
     },
@@ -191,8 +183,8 @@ export const cycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         summary: 'Cancel a cycle, with a reason (administrator)',
         tags: ['cycles'],
-        params: Type.Object({ campaign: Code, period: PeriodString }),
-        body: Type.Object({ reason: Type.String({ minLength: 3, maxLength: 1000 }) }, { additionalProperties: false }),
+        params: CycleParams,
+        body: Type.Object({ reason: Reason }, { additionalProperties: false }),
       },
     },
     async (request, reply) => {

@@ -5,13 +5,8 @@
  */
 import { Type, type TObject, type TSchema, type TUnsafe } from 'typebox';
 import type { Timing } from '../../domain/policy';
+import { Code } from '../http/request-schemas';
 import type { IndicatorTarget } from '../../domain/template';
-
-export const Code = Type.String({
-  pattern: '^[A-Za-z0-9_-]{1,64}$',
-  description: 'a code: 1–64 letters, digits, "-" and "_"',
-});
-export const CodeParams = Type.Object({ code: Code });
 
 const Email = Type.String({ format: 'email', maxLength: 320 });
 const Timestamp = Type.String({ format: 'date-time' });

@@ -3,10 +3,9 @@ import { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { UnitTask } from '../../../db/entities';
 import { jsonWithEscapedControls } from '../../../domain/display-text';
 import { auditListPage, auditPage } from '../pages/audit.page';
-import { findCycle } from '../../services/council.service';
+import { findCycle } from '../../services/cycles.service';
 import {
   TIMELINE_CSV_HEADER,
   archivedHistories,
@@ -15,17 +14,17 @@ import {
   timelineAll,
   timelineCsvRow,
   timelinePage,
+  timelineUnits,
   unitScope,
   type TimelineScope,
 } from '../services/audit.service';
 import { listCycles } from '../services/cycles.service';
 import { csvCell } from '../services/xlsx';
 import { requireUser, sendPage } from './context';
+import { CycleParams } from '../../http/request-schemas';
 
 const AUDITORS = ['auditor', 'admin'] as const;
 const PAGE_SIZE = 100;
-const Code = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' });
-const CycleParams = Type.Object({ campaign: Code, period: Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$' }) });
 const ScopeQuery = Type.Object({
   unit: Type.Optional(Type.String({ maxLength: 64 })),
   page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
@@ -64,14 +63,6 @@ export const auditPages: FastifyPluginAsyncTypebox = async (app) => {
       const pages = Math.max(1, Math.ceil((counts.events + counts.emails) / PAGE_SIZE));
       const page = Math.min(request.query.page ?? 1, pages);
       const items = await timelinePage(request.em, scope, { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE });
-      const tasks = await request.em.find(
-        UnitTask,
-        { cycle },
-        { populate: ['unit'], orderBy: { unit: { code: 'asc' } }, limit: 1000 },
-      );
-      const unitTask = unit
-        ? (tasks.find((t) => t.id === unit.taskId) ?? (await request.em.findOne(UnitTask, unit.taskId)))
-        : null;
       return sendPage(
         reply,
         auditPage(view, {
@@ -80,9 +71,9 @@ export const auditPages: FastifyPluginAsyncTypebox = async (app) => {
           items,
           page,
           pages,
-          unit: unit && unitTask ? { code: unit.code, name: unit.name, workflowId: unitTask.workflowId } : null,
-          units: tasks.map((t) => ({ code: t.unit.code, name: t.unit.name })),
-          histories: await archivedHistories(request.em, cycle, unitTask?.workflowId),
+          unit,
+          units: await timelineUnits(request.em, cycle),
+          histories: await archivedHistories(request.em, cycle, unit?.workflowId),
           temporalUiLink: app.temporalUiLink,
         }),
       );

@@ -10,12 +10,12 @@ import { createUnit, getUnit, updateUnit } from '../../services/admin-units.serv
 import { pageUnits } from '../services/units.service';
 import { CSV_COLUMNS, importUnits } from '../../services/units-import.service';
 import { field, requireUser, sendPage } from './context';
+import { CodeParams } from '../../http/request-schemas';
 
 const ADMIN = ['admin'] as const;
 const PAGE_SIZE = 50;
 /** CSV files up to the JSON import's limit (2 MB), URL-encoded in a form (up to 3 times larger). */
 const IMPORT_BODY_LIMIT = 7 * 1024 * 1024;
-const Code = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' });
 
 const ctxOf = (request: FastifyRequest, name: string, now: Date): AdminContext => ({
   em: request.em,
@@ -201,7 +201,7 @@ export const unitPages: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/console/units/:code',
-    { config: { consoleRoles: ADMIN }, schema: { hide: true, params: Type.Object({ code: Code }) } },
+    { config: { consoleRoles: ADMIN }, schema: { hide: true, params: CodeParams } },
     async (request, reply) => {
       const { view } = requireUser(request);
       const u = await getUnit(request.em, request.params.code);
@@ -226,7 +226,7 @@ export const unitPages: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/console/units/:code',
-    { config: { consoleRoles: ADMIN }, schema: { hide: true, params: Type.Object({ code: Code }) } },
+    { config: { consoleRoles: ADMIN }, schema: { hide: true, params: CodeParams } },
     async (request, reply) => {
       const user = requireUser(request);
       const values = formValues(request.body, request.params.code);

@@ -57,10 +57,20 @@ export async function unitScope(
   em: EntityManager,
   cycle: ICycle,
   code: string,
-): Promise<{ code: string; taskId: number; name: string }> {
+): Promise<{ code: string; taskId: number; name: string; workflowId: string }> {
   const task = await em.findOne(UnitTask, { cycle, unit: { code } }, { populate: ['unit'] });
   if (!task) throw new NotFoundError({ code: 'unit_has_no_task', params: { unit: code } }, 'unit');
-  return { code, taskId: task.id, name: task.unit.name };
+  return { code, taskId: task.id, name: task.unit.name, workflowId: task.workflowId };
+}
+
+/** The units of a cycle the timeline can be narrowed to (the first `limit`, by code). */
+export async function timelineUnits(
+  em: EntityManager,
+  cycle: ICycle,
+  limit = 1000,
+): Promise<{ code: string; name: string }[]> {
+  const tasks = await em.find(UnitTask, { cycle }, { populate: ['unit'], orderBy: { unit: { code: 'asc' } }, limit });
+  return tasks.map((t) => ({ code: t.unit.code, name: t.unit.name }));
 }
 
 function filters(scope: TimelineScope): {
