@@ -5,11 +5,10 @@
 import type { Refusal } from '../../domain/refusals';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { appendAudit } from '../../db/audit';
 import { Campaign, Policy, ReportTemplate } from '../../db/entities';
 import type { ICampaign, IPolicy } from '../../db/entities/campaign.entity';
 import { ConflictError, NotFoundError } from '../../domain/errors';
-import { iso, requireText, uniquely, type AdminContext } from './admin-common';
+import { auditChange, iso, requireText, uniquely, type AdminContext } from './admin-common';
 
 export interface CampaignView {
   readonly code: string;
@@ -82,14 +81,7 @@ export async function createCampaign(ctx: AdminContext, input: CampaignInput): P
       });
       await tx.flush();
       const view = viewOf(campaign);
-      await appendAudit(tx, {
-        actor: ctx.actor,
-        action: 'campaign.created',
-        subjectType: 'campaign',
-        subjectId: campaign.code,
-        after: view,
-        occurredAt: ctx.now,
-      });
+      await auditChange(tx, ctx, 'campaign.created', { type: 'campaign', id: campaign.code }, { after: view });
       return view;
     }),
   );
@@ -125,15 +117,7 @@ export async function updateCampaign(ctx: AdminContext, code: string, patch: Cam
     }
     if (Object.keys(after).length === 0) return current;
     await tx.flush();
-    await appendAudit(tx, {
-      actor: ctx.actor,
-      action: 'campaign.updated',
-      subjectType: 'campaign',
-      subjectId: code,
-      before,
-      after,
-      occurredAt: ctx.now,
-    });
+    await auditChange(tx, ctx, 'campaign.updated', { type: 'campaign', id: code }, { before, after });
     return viewOf(campaign);
   });
 }

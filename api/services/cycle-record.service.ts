@@ -38,9 +38,30 @@ export async function cycleEmails(em: EntityManager, cycle: ICycle) {
   }));
 }
 
-/** The archived histories of the cycle's workflows, without their contents. */
-export async function cycleHistories(em: EntityManager, cycle: ICycle) {
-  const rows = await em.find(WorkflowHistory, { cycle }, { orderBy: { workflowId: 'asc' } });
+export interface ArchivedHistory {
+  readonly workflowId: string;
+  readonly runId: string;
+  readonly status: string;
+  readonly events: number;
+  readonly bytes: number;
+  readonly sha256: string;
+  readonly archivedAt: string;
+}
+
+/**
+ * The archived histories of the cycle's workflows (archived when it closed), without their
+ * contents; with `unitWorkflowId`, only the cycle's own and that unit's.
+ */
+export async function cycleHistories(
+  em: EntityManager,
+  cycle: ICycle,
+  unitWorkflowId?: string,
+): Promise<ArchivedHistory[]> {
+  const rows = await em.find(
+    WorkflowHistory,
+    { cycle, ...(unitWorkflowId ? { workflowId: { $in: [cycle.workflowId, unitWorkflowId] } } : {}) },
+    { orderBy: { workflowId: 'asc' } },
+  );
   return rows.map((h) => ({
     workflowId: h.workflowId,
     runId: h.runId,
@@ -53,7 +74,11 @@ export async function cycleHistories(em: EntityManager, cycle: ICycle) {
 }
 
 /** One archived history with its events; 404 naming `workflowId` when it was not archived. */
-export async function cycleHistory(em: EntityManager, cycle: ICycle, workflowId: string) {
+export async function cycleHistory(
+  em: EntityManager,
+  cycle: ICycle,
+  workflowId: string,
+): Promise<{ workflowId: string; runId: string; history: unknown }> {
   const row = await em.findOne(WorkflowHistory, { cycle, workflowId }, { populate: ['history'] });
   if (!row) throw new NotFoundError({ code: 'no_archived_history', params: { workflowId } }, 'workflowId');
   return { workflowId: row.workflowId, runId: row.runId, history: row.history };

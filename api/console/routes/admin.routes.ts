@@ -314,35 +314,35 @@ export const adminPages: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  app.post(
-    '/console/cycles/:campaign/:period/close-collection',
-    { config: { consoleRoles: ADMIN }, schema: { hide: true, params: CycleParams } },
-    async (request, reply) => {
-      const { campaign, period } = request.params;
-      return boardAction(
-        request,
-        reply,
-        undefined,
-        (d, reason) => closeCollection(d, campaign, period, reason),
-        () => backTo(request, request.params, { ok: 'collection-closed' }),
-      );
+  /** The whole-cycle actions of the board, each with a reason. */
+  const cycleActions = {
+    'close-collection': {
+      act: closeCollection,
+      then: (request: FastifyRequest, params: { campaign: string; period: string }) =>
+        backTo(request, params, { ok: 'collection-closed' }),
     },
-  );
-
-  app.post(
-    '/console/cycles/:campaign/:period/cancel',
-    { config: { consoleRoles: ADMIN }, schema: { hide: true, params: CycleParams } },
-    async (request, reply) => {
-      const { campaign, period } = request.params;
-      return boardAction(
-        request,
-        reply,
-        undefined,
-        (d, reason) => cancelCycle(d, campaign, period, reason),
-        () => href(boardPath(campaign, period), { ok: 'cancelled' }),
-      );
+    cancel: {
+      act: cancelCycle,
+      then: (_request: FastifyRequest, params: { campaign: string; period: string }) =>
+        href(boardPath(params.campaign, params.period), { ok: 'cancelled' }),
     },
-  );
+  } as const;
+  for (const [verb, { act, then }] of Object.entries(cycleActions)) {
+    app.post(
+      `/console/cycles/:campaign/:period/${verb}`,
+      { config: { consoleRoles: ADMIN }, schema: { hide: true, params: CycleParams } },
+      async (request, reply) => {
+        const { campaign, period } = request.params;
+        return boardAction(
+          request,
+          reply,
+          undefined,
+          (d, reason) => act(d, campaign, period, reason),
+          () => then(request, request.params),
+        );
+      },
+    );
+  }
 
   app.get('/console/campaigns', { config: { consoleRoles: ADMIN }, schema: { hide: true } }, async (request, reply) => {
     const { view } = requireUser(request);

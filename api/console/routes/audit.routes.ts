@@ -2,20 +2,20 @@
 import { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { jsonWithEscapedControls } from '../../../domain/display-text';
 import { auditListPage, auditPage } from '../pages/audit.page';
 import { findCycle } from '../../services/cycles.service';
+import { cycleHistories, cycleHistory } from '../../services/cycle-record.service';
 import {
   TIMELINE_CSV_HEADER,
-  archivedHistories,
-  archivedHistory,
   countTimeline,
   timelineAll,
   timelineCsvRow,
   timelinePage,
   timelineUnits,
   unitScope,
+  type TimelineItem,
   type TimelineScope,
 } from '../services/audit.service';
 import { listCycles } from '../services/cycles.service';
@@ -73,7 +73,7 @@ export const auditPages: FastifyPluginAsyncTypebox = async (app) => {
           pages,
           unit,
           units: await timelineUnits(request.em, cycle),
-          histories: await archivedHistories(request.em, cycle, unit?.workflowId),
+          histories: await cycleHistories(request.em, cycle, unit?.workflowId),
           temporalUiLink: app.temporalUiLink,
         }),
       );
@@ -83,21 +83,30 @@ export const auditPages: FastifyPluginAsyncTypebox = async (app) => {
   const exportName = (cycle: { workflowId: string }, unit: { code: string } | null, ext: string): string =>
     `nhat-ky-${cycle.workflowId.replace(/^cycle-/, '')}${unit ? `-${unit.code}` : ''}.${ext}`;
 
+  /** Streams the whole timeline of the requested scope as a download, one line per item. */
+  const sendTimeline = async (
+    request: FastifyRequest<{ Params: { campaign: string; period: string }; Querystring: { unit?: string } }>,
+    reply: FastifyReply,
+    ext: string,
+    contentType: string,
+    lines: (items: AsyncIterable<TimelineItem>) => AsyncGenerator<string>,
+  ) => {
+    requireUser(request);
+    const { cycle, unit, scope } = await scopeOf(request, request.params, request.query.unit);
+    return reply
+      .header('content-type', contentType)
+      .header('content-disposition', `attachment; filename="${exportName(cycle, unit, ext)}"`)
+      .send(Readable.from(lines(timelineAll(request.em, scope))));
+  };
+
   app.get(
     '/console/audit/:campaign/:period/timeline.csv',
     { config: { consoleRoles: AUDITORS }, schema: { hide: true, params: CycleParams, querystring: ScopeQuery } },
     async (request, reply) => {
-      requireUser(request);
-      const { cycle, unit, scope } = await scopeOf(request, request.params, request.query.unit);
-      const em = request.em;
-      async function* lines(): AsyncGenerator<string> {
+      return sendTimeline(request, reply, 'csv', 'text/csv; charset=utf-8', async function* (items) {
         yield `\uFEFF${TIMELINE_CSV_HEADER.map(csvCell).join(',')}\r\n`;
-        for await (const item of timelineAll(em, scope)) yield `${timelineCsvRow(item).map(csvCell).join(',')}\r\n`;
-      }
-      return reply
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${exportName(cycle, unit, 'csv')}"`)
-        .send(Readable.from(lines()));
+        for await (const item of items) yield `${timelineCsvRow(item).map(csvCell).join(',')}\r\n`;
+      });
     },
   );
 
@@ -105,16 +114,9 @@ export const auditPages: FastifyPluginAsyncTypebox = async (app) => {
     '/console/audit/:campaign/:period/timeline.jsonl',
     { config: { consoleRoles: AUDITORS }, schema: { hide: true, params: CycleParams, querystring: ScopeQuery } },
     async (request, reply) => {
-      requireUser(request);
-      const { cycle, unit, scope } = await scopeOf(request, request.params, request.query.unit);
-      const em = request.em;
-      async function* lines(): AsyncGenerator<string> {
-        for await (const item of timelineAll(em, scope)) yield `${jsonWithEscapedControls(JSON.stringify(item))}\n`;
-      }
-      return reply
-        .header('content-type', 'application/x-ndjson; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${exportName(cycle, unit, 'jsonl')}"`)
-        .send(Readable.from(lines()));
+      return sendTimeline(request, reply, 'jsonl', 'application/x-ndjson; charset=utf-8', async function* (items) {
+        for await (const item of items) yield `${jsonWithEscapedControls(JSON.stringify(item))}\n`;
+      });
     },
   );
 
@@ -134,7 +136,7 @@ export const auditPages: FastifyPluginAsyncTypebox = async (app) => {
       requireUser(request);
       const cycle = await findCycle(request.em, request.params.campaign, request.params.period);
       const workflowId = request.params.file.replace(/\.json$/, '');
-      const row = await archivedHistory(request.em, cycle, workflowId);
+      const row = await cycleHistory(request.em, cycle, workflowId);
       return reply
         .header('content-type', 'application/json; charset=utf-8')
         .header('content-disposition', `attachment; filename="${workflowId}.json"`)

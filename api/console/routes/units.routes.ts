@@ -98,6 +98,17 @@ export const unitPages: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
+  /** The form's values as the units service takes them: an empty optional field clears it. */
+  const unitInput = (values: UnitFormValues) => ({
+    name: values.name,
+    headName: values.headName,
+    headEmail: values.headEmail,
+    supervisorName: values.supervisorName || null,
+    supervisorEmail: values.supervisorEmail || null,
+    active: values.active,
+    parentCode: values.parentCode || null,
+  });
+
   const empty: UnitFormValues = {
     code: '',
     name: '',
@@ -118,16 +129,7 @@ export const unitPages: FastifyPluginAsyncTypebox = async (app) => {
     const user = requireUser(request);
     const values = formValues(request.body, field(request.body, 'code'));
     try {
-      await createUnit(ctxOf(request, user.name, app.now()), {
-        code: values.code,
-        name: values.name,
-        headName: values.headName,
-        headEmail: values.headEmail,
-        supervisorName: values.supervisorName || null,
-        supervisorEmail: values.supervisorEmail || null,
-        active: values.active,
-        parentCode: values.parentCode || null,
-      });
+      await createUnit(ctxOf(request, user.name, app.now()), { code: values.code, ...unitInput(values) });
     } catch (error) {
       const e = unitError(error, user.view.lang);
       return sendPage(reply, unitFormPage(user.view, { mode: 'new', values, error: e }), e.status);
@@ -231,15 +233,7 @@ export const unitPages: FastifyPluginAsyncTypebox = async (app) => {
       const user = requireUser(request);
       const values = formValues(request.body, request.params.code);
       try {
-        await updateUnit(ctxOf(request, user.name, app.now()), request.params.code, {
-          name: values.name,
-          headName: values.headName,
-          headEmail: values.headEmail,
-          supervisorName: values.supervisorName || null,
-          supervisorEmail: values.supervisorEmail || null,
-          active: values.active,
-          parentCode: values.parentCode || null,
-        });
+        await updateUnit(ctxOf(request, user.name, app.now()), request.params.code, unitInput(values));
       } catch (error) {
         const e = unitError(error, user.view.lang);
         return sendPage(reply, unitFormPage(user.view, { mode: 'edit', values, error: e }), e.status);
