@@ -94,7 +94,6 @@ export function readConsolidatedReport(
   em: EntityManager,
   report: IConsolidatedReport,
 ): Promise<ConsolidatedReportContent> {
-  if (report.content) return Promise.resolve(report.content as ConsolidatedReportContent); // stored before basis existed
   const driver = em.getDriver();
   const recent = recentByDatabase.get(driver) ?? new Map<number, Promise<ConsolidatedReportContent>>();
   recentByDatabase.set(driver, recent);

@@ -104,8 +104,7 @@ export type ISubmission = InferEntity<typeof Submission>;
 
 /**
  * The council's reading: a new version on every consolidation. Stored as its basis (which
- * submission of each task it counts) and read with `readConsolidatedReport` (db/consolidated-report.ts);
- * versions written before the basis existed hold the reading itself in `content`.
+ * submission of each task it counts) and read with `readConsolidatedReport` (db/consolidated-report.ts).
  */
 export const ConsolidatedReport = defineEntity({
   name: 'ConsolidatedReport',
@@ -114,8 +113,7 @@ export const ConsolidatedReport = defineEntity({
   properties: {
     cycle: () => p.manyToOne(Cycle),
     version: p.integer(),
-    basis: p.json<readonly BasisEntry[]>().nullable().lazy(),
-    content: p.json<unknown>().nullable(),
+    basis: p.json<readonly BasisEntry[]>().lazy(),
   },
 });
 export type IConsolidatedReport = InferEntity<typeof ConsolidatedReport>;
