@@ -200,7 +200,13 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
         const handle = await startChild(unitBatchWorkflow, {
           workflowId: batchWorkflowId(cycleWorkflowId, i + 1),
           args: [
-            { cycleId, campaignCode: input.campaignCode, period: input.period, schedule: plan.schedule, units: slice },
+            {
+              cycleId,
+              campaignCode: input.campaignCode,
+              period: input.period,
+              schedules: [plan.schedule, ...(plan.levels ?? [])],
+              units: slice,
+            },
           ],
           // A batch cancels its units when it is cancelled, and it is cancelled with the cycle.
           parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
@@ -216,7 +222,7 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
    * "all reported" on to the batches, which wake the units that reported.
    */
   async function collect(): Promise<void> {
-    addEscalations(plan.schedule.escalations);
+    for (const schedule of [plan.schedule, ...(plan.levels ?? [])]) addEscalations(schedule.escalations);
     while (!allSettled()) {
       escalationsChanged = false;
       if (reported) {

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { principalOf } from '../http/auth';
 import { Code, CycleParams, Period, Reason } from '../http/request-schemas';
-import { cycleWithTasks } from '../services/cycles.service';
+import { cycleTree, cycleWithTasks } from '../services/cycles.service';
 import {
   cancelCycle,
   closeCollection,
@@ -93,6 +93,8 @@ export const cycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
           name: t.unit.name,
           state: t.state,
           late: t.late,
+          level: t.level,
+          reportsTo: t.parentTask?.unit.code ?? null,
           deadline: t.schedule.deadline,
           dispatchedAt: t.dispatchedAt?.toISOString() ?? null,
           submittedAt: t.submittedAt?.toISOString() ?? null,
@@ -102,6 +104,27 @@ export const cycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
           temporalUrl: app.temporalUiLink(t.workflowId),
         })),
       };
+    },
+  );
+
+  app.get(
+    '/api/v1/cycles/:campaign/:period/tree',
+    {
+      config: { roles: ['admin', 'council', 'auditor'] },
+      schema: {
+        summary:
+          'Where a cycle of several levels stands: every unit with the unit it reports to, its level and state; the reporting rate of each level and of each unit others report to (administrator, council, auditor)',
+        tags: ['cycles'],
+        params: CycleParams,
+        querystring: Type.Object(
+          { node: Type.Optional({ ...Code, description: "only this unit's subtree" }) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request) => {
+      const { campaign, period } = request.params;
+      return cycleTree(request.em, campaign, period, request.query.node);
     },
   );
 

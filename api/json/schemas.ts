@@ -225,6 +225,14 @@ export const CalendarTimingSchema = Type.Object(
     hardCloseWorkingDaysAfter: Type.Integer({ minimum: 1, maximum: 60, description: 'after the second escalation' }),
     reviewWorkingDays: Type.Integer({ minimum: 1, maximum: 60 }),
     revisionWorkingDays: Type.Integer({ minimum: 1, maximum: 60 }),
+    levelWorkingDaysAfter: Type.Optional(
+      Type.Array(Type.Integer({ minimum: 1, maximum: 30 }), {
+        minItems: 1,
+        maxItems: 10,
+        description:
+          "working days from one level's deadline to the next level's, from the leaves up (the last repeats; default 1)",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -240,6 +248,13 @@ export const RelativeTimingSchema = Type.Object(
     hardCloseSecondsAfter: Seconds,
     reviewWindowSeconds: Type.Integer({ minimum: 1, maximum: 366 * 24 * 3600 }),
     revisionWindowSeconds: Type.Integer({ minimum: 1, maximum: 366 * 24 * 3600 }),
+    levelSecondsAfter: Type.Optional(
+      Type.Array(Type.Integer({ minimum: 1, maximum: 366 * 24 * 3600 }), {
+        minItems: 1,
+        maxItems: 10,
+        description: "seconds from one level's deadline to the next level's, from the leaves up (the last repeats)",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -287,6 +302,13 @@ export const CampaignBody = Type.Object(
     templateCode: Code,
     policyCode: Code,
     active: Type.Optional(Type.Boolean({ default: true })),
+    rootCode: Type.Optional(
+      Nullable({
+        ...Code,
+        description:
+          "the unit at the top of the campaign's tree: every active unit below it reports to its parent, level by level; null: every active unit reports straight to the council",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -297,6 +319,7 @@ export const CampaignPatchBody = Type.Object(
     templateCode: Type.Optional(Code),
     policyCode: Type.Optional(Code),
     active: Type.Optional(Type.Boolean()),
+    rootCode: Type.Optional(Nullable(Code)),
   },
   { additionalProperties: false },
 );
@@ -307,6 +330,7 @@ export const CampaignReply = Type.Object({
   templateCode: Type.String(),
   policyCode: Type.String(),
   active: Type.Boolean(),
+  rootCode: Nullable(Type.String()),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });

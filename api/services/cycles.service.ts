@@ -2,7 +2,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Cycle, UnitTask } from '../../db/entities';
 import type { ICycle, IUnitTask } from '../../db/entities/cycle.entity';
+import { reportingTree, type ReportingTree } from '../../domain/consolidation';
 import { NotFoundError } from '../../domain/errors';
+import { SUBMITTED_TASK_STATES, type TaskState } from '../../domain/states';
 
 /** The cycle of a campaign for a month, with its campaign and template; 404 naming `period` otherwise. */
 export async function findCycle(em: EntityManager, campaign: string, period: string): Promise<ICycle> {
@@ -22,8 +24,73 @@ export async function cycleWithTasks(
   period: string,
 ): Promise<{ cycle: ICycle; tasks: IUnitTask[] }> {
   const cycle = await findCycle(em, campaign, period);
-  const tasks = await em.find(UnitTask, { cycle }, { populate: ['unit'], orderBy: { unit: { code: 'asc' } } });
+  const tasks = await em.find(
+    UnitTask,
+    { cycle },
+    { populate: ['unit', 'parentTask.unit'], orderBy: { unit: { code: 'asc' } } },
+  );
   return { cycle, tasks };
+}
+
+export interface TreeUnitStatus {
+  readonly code: string;
+  readonly name: string;
+  readonly level: number;
+  readonly reportsTo: string | null;
+  readonly state: TaskState;
+  readonly late: boolean | null;
+  readonly deadline: string;
+  readonly submittedAt: string | null;
+}
+
+/**
+ * Where a cycle of several levels stands now: every unit with its place and state, the rates of
+ * each level and of each unit others report to. With `node`, only that unit's subtree (404 naming
+ * `node` when it is not in the cycle).
+ */
+export async function cycleTree(
+  em: EntityManager,
+  campaign: string,
+  period: string,
+  node?: string,
+): Promise<{ units: TreeUnitStatus[]; tree: ReportingTree | null }> {
+  const { tasks } = await cycleWithTasks(em, campaign, period);
+  const all: TreeUnitStatus[] = tasks.map((t) => ({
+    code: t.unit.code,
+    name: t.unit.name,
+    level: t.level,
+    reportsTo: t.parentTask?.unit.code ?? null,
+    state: t.state,
+    late: t.late ?? null,
+    deadline: t.schedule.deadline,
+    submittedAt: t.submittedAt?.toISOString() ?? null,
+  }));
+  let units = all;
+  if (node) {
+    if (!all.some((u) => u.code === node))
+      throw new NotFoundError({ code: 'unit_not_in_cycle', params: { unit: node } }, 'node');
+    const inSubtree = new Set([node]);
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const u of all)
+        if (u.reportsTo && inSubtree.has(u.reportsTo) && !inSubtree.has(u.code)) {
+          inSubtree.add(u.code);
+          grew = true;
+        }
+    }
+    units = all.filter((u) => inSubtree.has(u.code)).map((u) => (u.code === node ? { ...u, reportsTo: null } : u));
+  }
+  const tree = reportingTree(
+    units.map((u) => ({
+      unitCode: u.code,
+      unitName: u.name,
+      reportsTo: u.reportsTo ?? undefined,
+      level: u.level,
+      submitted: SUBMITTED_TASK_STATES.has(u.state),
+      late: u.late,
+    })),
+  );
+  return { units, tree: tree ?? null };
 }
 
 /**

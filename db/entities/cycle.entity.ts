@@ -78,6 +78,10 @@ export const UnitTask = defineEntity({
     escalationLevel: p.integer().default(0),
     draft: p.json<Partial<ReportAnswers>>().nullable(),
     draftSavedAt: p.datetime().nullable(),
+    /** In a campaign of several levels, the task of the unit this one reports to; null at the top. */
+    parentTask: () => p.manyToOne(UnitTask).nullable(),
+    /** 0 for a unit with nothing below it in the cycle; 1 + the highest level of the units reporting to it. */
+    level: p.integer().default(0),
   },
 });
 export type IUnitTask = InferEntity<typeof UnitTask>;

@@ -10,6 +10,7 @@ import { Migration20261202053018 } from './Migration20261202053018';
 import { Migration20261202053657 } from './Migration20261202053657';
 import { Migration20261202055025 } from './Migration20261202055025';
 import { Migration20261202100500 } from './Migration20261202100500';
+import { Migration20261202100600 } from './Migration20261202100600';
 
 export const MIGRATIONS = [
   { name: 'Migration20261123110358', class: Migration20261123110358 },
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261202053657', class: Migration20261202053657 },
   { name: 'Migration20261202055025', class: Migration20261202055025 },
   { name: 'Migration20261202100500', class: Migration20261202100500 },
+  { name: 'Migration20261202100600', class: Migration20261202100600 },
 ];
