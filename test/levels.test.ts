@@ -21,7 +21,7 @@ import {
   uniq,
   validAnswers,
 } from './support/fixtures';
-import { expectText, openBrowser, screenshot, type BrowserSession } from './support/browser';
+import { expectText, openBrowser, screenshot, signIn, type BrowserSession } from './support/browser';
 import { startStack, type Stack } from './support/stack';
 
 let stack: Stack;
@@ -321,6 +321,16 @@ test('a three-level cycle: per-level deadlines, escalation to the department hea
   }
   // The departments' own reports are kept as texts.
   expect(content.recommendations.map((r) => r.unitCode)).toEqual(expect.arrayContaining([d1.code, d2.code, d3.code]));
+
+  // The board drills down the tree: the rates of each level and department, then one department's subtree.
+  await signIn(page, stack.baseUrl, admin);
+  await page.goto(`${stack.baseUrl}/console/cycles/${campaign}/${period}?lang=vi`);
+  await expectText(page.locator('#node-rates'), d1.code);
+  expect(await page.locator(`#node-rates tr[data-node="${d1.code}"]`).innerText()).toMatch(/3\/4[\s\S]*3\/4/);
+  await page.locator(`#node-rates tr[data-node="${d1.code}"] a`).click();
+  await expectText(page.locator('#tree-node'), d1.code);
+  expect(await page.locator('#board tbody tr').count()).toBe(5);
+  await screenshot(page, 'board-department-subtree-vi-desktop');
 
   for (const member of council)
     expect(
