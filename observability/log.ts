@@ -28,7 +28,8 @@ const OMITTED = new Set(['level', 'time', 'msg', 'pid', 'hostname', 'message', '
 /** One readable line: time, level, message, then the other fields as key=value. */
 export function prettyLine(record: Record<string, unknown>): string {
   const time = new Date(typeof record.time === 'number' ? record.time : Date.now()).toISOString().slice(11, 23);
-  const level = typeof record.level === 'number' ? (PINO_LEVELS[record.level] ?? 'INFO') : String(record.level ?? 'INFO');
+  const level =
+    typeof record.level === 'number' ? (PINO_LEVELS[record.level] ?? 'INFO') : String(record.level ?? 'INFO');
   const fields = Object.entries(record)
     .filter(([k, v]) => !OMITTED.has(k) && v !== undefined)
     .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);

@@ -63,8 +63,7 @@ export function createProductMetrics(orm: MikroORM, role: 'api' | 'worker'): Pro
     registers: [registry],
     async collect() {
       const rows = await query('SELECT status, count(*)::int AS n FROM email GROUP BY status');
-      for (const status of EMAIL_STATUSES)
-        this.set({ status }, Number(rows.find((r) => r.status === status)?.n ?? 0));
+      for (const status of EMAIL_STATUSES) this.set({ status }, Number(rows.find((r) => r.status === status)?.n ?? 0));
     },
   });
   new Gauge({

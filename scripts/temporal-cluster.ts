@@ -256,7 +256,12 @@ export function serverConfig(
       masterClusterName: 'active',
       currentClusterName: 'active',
       clusterInformation: {
-        active: { enabled: true, initialFailoverVersion: 1, rpcName: 'frontend', rpcAddress: `127.0.0.1:${ports.frontend}` },
+        active: {
+          enabled: true,
+          initialFailoverVersion: 1,
+          rpcName: 'frontend',
+          rpcAddress: `127.0.0.1:${ports.frontend}`,
+        },
       },
     },
     dcRedirectionPolicy: { policy: 'noop' },
@@ -385,7 +390,18 @@ export async function startTemporalCluster(options: TemporalClusterOptions): Pro
     );
     const child = spawn(
       tools.server,
-      ['--root', options.dataDir, '--config', service, '--env', 'development', '--allow-no-auth', 'start', '--service', service],
+      [
+        '--root',
+        options.dataDir,
+        '--config',
+        service,
+        '--env',
+        'development',
+        '--allow-no-auth',
+        'start',
+        '--service',
+        service,
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let tail = '';
