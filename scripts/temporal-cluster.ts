@@ -440,7 +440,7 @@ export async function startTemporalCluster(options: TemporalClusterOptions): Pro
   } catch (error) {
     const outputs = [...services.values()].map((s) => `--- ${s.service}:\n${s.output().slice(-1500)}`).join('\n');
     await stop();
-    throw new Error(`${error instanceof Error ? error.message : String(error)}\n${outputs}`);
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\n${outputs}`, { cause: error });
   }
   log(`Temporal server ${TEMPORAL_SERVER_VERSION}: ${TEMPORAL_SERVICES.join(', ')} up; frontend on ${address}.`);
   return {
