@@ -26,8 +26,10 @@ export interface BaocaoProcesses {
   /** SIGKILLs one process (and waits for its exit); `restart` starts it again with the same port. */
   kill(p: AppProcess): Promise<void>;
   restart(p: AppProcess): AppProcess;
-  /** Starts one more worker. */
-  addWorker(): Promise<AppProcess>;
+  /** Starts one more worker, from `distDir` (another build) when given. */
+  addWorker(distDir?: string): Promise<AppProcess>;
+  /** Stops one process gracefully (SIGTERM: a worker finishes its tasks in hand) and forgets it. */
+  retire(p: AppProcess): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -104,7 +106,7 @@ export function startProxy(targets: () => readonly number[], port: number): Prom
 export async function startBaocaoProcesses(options: BaocaoProcessOptions): Promise<BaocaoProcesses> {
   const proxyPort = options.proxyPort ?? (await freePort());
   const url = `http://127.0.0.1:${proxyPort}`;
-  const spawnApp = (name: string, kind: 'worker' | 'api', port: number): AppProcess => {
+  const spawnApp = (name: string, kind: 'worker' | 'api', port: number, distDir = options.distDir): AppProcess => {
     const env: NodeJS.ProcessEnv = {
       ...options.env,
       PUBLIC_URL: options.env.PUBLIC_URL ?? url,
@@ -112,7 +114,7 @@ export async function startBaocaoProcesses(options: BaocaoProcessOptions): Promi
         ? { ...WORKER_ENV, WORKER_METRICS_PORT: String(port) }
         : { API_PORT: String(port), API_HOST: '127.0.0.1', TRUST_PROXY: '127.0.0.1' }),
     };
-    const script = path.join(options.distDir, kind, 'main.js');
+    const script = path.join(distDir, kind, 'main.js');
     const child = spawn(process.execPath, [...(kind === 'worker' ? WORKER_NODE_FLAGS : []), script], {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -133,6 +135,7 @@ export async function startBaocaoProcesses(options: BaocaoProcessOptions): Promi
   const apis: AppProcess[] = [];
   for (let i = 1; i <= options.workers; i++) workers.push(spawnApp(`worker-${i}`, 'worker', await freePort()));
   for (let i = 1; i <= options.apis; i++) apis.push(spawnApp(`api-${i}`, 'api', await freePort()));
+  let workerCount = workers.length;
   const proxy = await startProxy(() => apis.map((a) => a.port), proxyPort);
   const all = (): AppProcess[] => [...workers, ...apis];
   const exit = async (p: AppProcess, signal: NodeJS.Signals): Promise<void> => {
@@ -162,11 +165,15 @@ export async function startBaocaoProcesses(options: BaocaoProcessOptions): Promi
       p.ready = fresh.ready;
       return p;
     },
-    async addWorker() {
-      const p = spawnApp(`worker-${workers.length + 1}`, 'worker', await freePort());
+    async addWorker(distDir) {
+      const p = spawnApp(`worker-${++workerCount}`, 'worker', await freePort(), distDir);
       workers.push(p);
       await p.ready;
       return p;
+    },
+    async retire(p) {
+      await exit(p, 'SIGTERM');
+      for (const list of [workers, apis]) if (list.includes(p)) list.splice(list.indexOf(p), 1);
     },
     async stop() {
       await Promise.all(all().map((p) => exit(p, 'SIGTERM')));

@@ -20,6 +20,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
+import { Client, Connection } from '@temporalio/client';
 import { createApiToken } from '../../api/http/auth';
 import { newApiToken } from '../../auth/tokens';
 import { dropDatabase, ensureDatabase, withDatabaseName } from '../../db/admin';
@@ -59,6 +60,8 @@ let sink: MailSink;
 let temporal: TemporalCluster | undefined;
 let devServer: DevServer | undefined;
 let app: BaocaoProcesses;
+/** The council: two members, so two approvals decide (quorum and threshold follow its size). */
+let council: string[];
 const restored: string[] = [];
 const output: string[] = [];
 const keep = (name: string, line: string): void => {
@@ -85,6 +88,8 @@ beforeAll(async () => {
       databaseUrl: PG,
       databases: TEMPORAL_DBS,
       dataDir: path.join(OUT, 'temporal'),
+      // Extra dynamic configuration to try (JSON object), on top of config/temporal-topology.ts.
+      dynamicConfig: JSON.parse(process.env.CLUSTER_DYNAMIC_CONFIG ?? '{}') as Record<string, unknown>,
       log: () => {},
       onOutput: (service, line) => keep(`temporal-${service}`, line),
     });
@@ -106,6 +111,7 @@ beforeAll(async () => {
     apis: 2,
     onOutput: keep,
   });
+  council = [await token('council'), await token('council')];
 }, 400_000);
 
 let passed = false;
@@ -121,6 +127,7 @@ afterAll(async () => {
   if (temporal)
     for (const name of Object.values(TEMPORAL_DBS)) await dropDatabase(withDatabaseName(PG, name)).catch(() => {});
   fs.rmSync(OUT, { recursive: true, force: true });
+  fs.rmSync(`${OUT}-v2`, { recursive: true, force: true });
 }, 120_000);
 
 async function token(role: 'admin' | 'council'): Promise<string> {
@@ -192,10 +199,9 @@ function dumpAndRestore(source: string): string {
   return target;
 }
 
-test(`a ${UNITS}-unit cycle on ${DEV ? 'the dev server' : 'the production Temporal server'} with 2 workers and 2 APIs${FAULTS ? ', through kills and a history restart' : ''}: it completes, no report lost or stored twice`, async () => {
+test(`a ${UNITS}-unit cycle on ${DEV ? 'the dev server' : 'the production Temporal server'} with 2 workers and 2 APIs${FAULTS ? `, through kills${DEV ? '' : ' and a history restart'}` : ''}: it completes, no report lost or stored twice`, async () => {
   const units = await createUnits(orm, UNITS, { supervisors: 10 });
   const admin = await token('admin');
-  const council = [await token('council'), await token('council')];
   const campaign = await createCampaign(
     orm,
     {
@@ -323,6 +329,11 @@ test(`a ${UNITS}-unit cycle on ${DEV ? 'the dev server' : 'the production Tempor
   const lostEmails = emails.filter((e) => e.status !== 'sent' || !seen.has(e.messageId!)).length;
   const duplicatedEmails = emails.reduce((n, e) => n + Math.max(0, (seen.get(e.messageId!) ?? 0) - 1), 0);
   const chain = await verifyAuditChain(orm.em.fork());
+  // When each step of the cycle ran, across its units: from the audit log.
+  const steps = await em.execute<{ action: string; n: number; first: Date; last: Date }[]>(
+    'SELECT action, count(*)::int AS n, min(occurred_at) AS first, max(occurred_at) AS last FROM audit_event WHERE cycle_id = ? GROUP BY action ORDER BY min(occurred_at)',
+    [cycle.id],
+  );
 
   // The restore drill: the dump's audit chain holds, and every report it holds is the one stored.
   const copy = await MikroORM.init(ormOptions(dumped!.url));
@@ -348,6 +359,11 @@ test(`a ${UNITS}-unit cycle on ${DEV ? 'the dev server' : 'the production Tempor
       `emails: ${emails.length}, lost ${lostEmails}, duplicated ${duplicatedEmails}`,
       `audit chain: ${chain.rows} rows, ok ${chain.ok}; restored copy: ${restoredChain.rows} rows, ok ${restoredChain.ok}, ${restoredReports.length} reports (${storedBeforeDump} stored before the dump began)`,
       ...events,
+      'audit events (s from start):',
+      ...steps.map(
+        (r) =>
+          `  ${seconds(new Date(r.first).getTime() - t0).padStart(6)} – ${seconds(new Date(r.last).getTime() - t0).padStart(6)}  ${r.action} ×${r.n}`,
+      ),
     ].join('\n'),
   );
 
@@ -387,3 +403,79 @@ test(`a ${UNITS}-unit cycle on ${DEV ? 'the dev server' : 'the production Tempor
   expect(stored.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(UNITS);
   passed = true;
 }, 1_200_000);
+
+/*
+ * A rolling deploy: workers replaced one at a time by a build whose workflow code changed. The
+ * project's rule for workflow changes is replay compatibility (test/replay.test.ts replays the
+ * recorded histories; no patching, no worker versioning): a change that makes the same decisions
+ * for every past history may reach workflows in flight. Here the change is one such: the cycle's
+ * status query answers which build runs it. Cycles in flight move to the new build and complete.
+ */
+test('a rolling deploy: workers replaced one at a time by a build with a workflow change; the cycle in flight moves to it and completes', async () => {
+  passed = false;
+  const v2 = `${OUT}-v2`;
+  fs.cpSync(OUT, v2, { recursive: true, filter: (src) => !src.startsWith(path.join(OUT, 'temporal')) });
+  const file = path.join(v2, 'workflows', 'cycle.workflow.js');
+  const code = fs.readFileSync(file, 'utf8');
+  const changed = code.replace('settled: settled.size }))', "settled: settled.size, build: 'v2' }))");
+  expect(changed).not.toBe(code);
+  fs.writeFileSync(file, changed);
+
+  const units = await createUnits(orm, 20);
+  const admin = await token('admin');
+  const campaign = await createCampaign(orm, {
+    deadlineAfterSeconds: 900,
+    reminderSecondsBefore: [],
+    escalationSecondsAfter: [60, 120],
+    hardCloseSecondsAfter: 600,
+    reviewWindowSeconds: 3600,
+    revisionWindowSeconds: 3600,
+  });
+  const period = currentPeriod();
+  const started = await api<{ workflowId: string }>(app.url, 'POST', '/api/v1/cycles', {
+    token: admin,
+    body: { campaign, period, units: units.map((u) => u.code) },
+  });
+  expect(started.status).toBe(201);
+  const connection = await Connection.connect({ address: temporal?.address ?? devServer!.address });
+  const client = new Client({ connection });
+  const status = () =>
+    client.workflow.getHandle(started.body.workflowId).query<{ stage: string; build?: string }>('status');
+  try {
+    await sink.waitFor(() => units.every((u) => sink.to(u.headEmail).some(isDispatch)), 120_000);
+    expect((await status()).build).toBeUndefined();
+    const links = units.map((u) => linkIn(sink.to(u.headEmail).find(isDispatch)!.text, app.url));
+    for (const link of links.slice(0, 10)) expect((await reportWithRetries(app.url, link)).outcome).toBe('stored');
+
+    // One at a time: a new worker on the new build joins, then an old one leaves (finishing what it holds).
+    for (const old of [...app.workers]) {
+      await app.addWorker(v2);
+      await app.retire(old);
+    }
+    expect((await status()).build).toBe('v2');
+    for (const link of links.slice(10)) expect((await reportWithRetries(app.url, link)).outcome).toBe('stored');
+    const base = `/api/v1/cycles/${campaign}/${period}`;
+    // The API reads the stage from PostgreSQL, which the workflow's activity writes.
+    await eventually(
+      async () =>
+        (await orm.em.fork().findOneOrFail(Cycle, { workflowId: started.body.workflowId })).stage === 'review'
+          ? true
+          : undefined,
+      { timeoutMs: 120_000, what: 'the review' },
+    );
+    for (const who of council)
+      expect(
+        (await api(app.url, 'POST', `${base}/ballots`, { token: who, body: { version: 1, choice: 'approve' } })).status,
+      ).toBe(201);
+    await client.workflow.getHandle(started.body.workflowId).result();
+    await sink.waitFor(
+      () => units.every((u) => sink.to(u.headEmail).some((m) => m.subject.includes('Công bố'))),
+      120_000,
+    );
+    const cycle = await orm.em.fork().findOneOrFail(Cycle, { workflowId: started.body.workflowId });
+    expect(cycle.stage).toBe('closed');
+  } finally {
+    await connection.close();
+  }
+  passed = true;
+}, 600_000);
