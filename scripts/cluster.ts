@@ -62,8 +62,18 @@ async function main(): Promise<void> {
       dataDir: path.join(dataDir, 'temporal'),
       frontendPort,
       log,
+      // The server's errors and warnings (zap JSON), one short line each; its stack traces are left out.
       onOutput: (service, line) => {
-        if (/"level":"(error|fatal)"/.test(line)) console.error(`[temporal-${service}] ${line}`);
+        let entry: { level?: string; msg?: string; error?: string };
+        try {
+          entry = JSON.parse(line) as typeof entry;
+        } catch {
+          return;
+        }
+        if (entry.level === 'error' || entry.level === 'fatal')
+          console.error(
+            `[temporal-${service}] ${entry.level.toUpperCase()} ${entry.msg}${entry.error ? `: ${entry.error}` : ''}`,
+          );
       },
     });
     cleanups.push(() => temporal.stop());
