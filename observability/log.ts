@@ -84,3 +84,9 @@ function serialisable(meta: Record<string, unknown> | undefined): Record<string,
     ]),
   );
 }
+
+/** One line of a process's own (start-up, fatal error) in `format`, as the rest of its log. */
+export function logLine(format: 'json' | 'pretty', level: string, msg: string): string {
+  const record = { level, time: Date.now(), msg };
+  return redactLinkTokens(format === 'json' ? JSON.stringify(record) : prettyLine(record));
+}

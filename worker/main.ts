@@ -4,7 +4,7 @@ import { Runtime, type LogLevel, type Worker } from '@temporalio/worker';
 import { loadConfig } from '../config/config';
 import { openDatabase } from '../db/orm';
 import { createMailTransport } from '../mail/transport';
-import { workerLogger } from '../observability/log';
+import { logLine, workerLogger } from '../observability/log';
 import { freePort } from '../scripts/lib/project';
 import { startWorkerHttp } from './http';
 import { createWorker } from './worker';
@@ -48,7 +48,14 @@ async function main(): Promise<void> {
   const { worker, connection } = await createWorker(config, { orm, mailer, temporal, config, now: () => new Date() });
   running = worker;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => worker.shutdown());
-  console.log(`baocao worker: task queue "${config.TEMPORAL_TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS}`);
+  // Standard output: process managers (and test/support/worker-process.ts) wait for this line.
+  console.log(
+    logLine(
+      config.LOG_FORMAT,
+      'INFO',
+      `baocao worker: task queue "${config.TEMPORAL_TASK_QUEUE}" on ${config.TEMPORAL_ADDRESS}`,
+    ),
+  );
   try {
     await worker.run();
   } finally {
