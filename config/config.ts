@@ -37,6 +37,12 @@ export const ConfigSchema = Type.Object({
     maximum: 100000,
     description: 'workflows a worker keeps in memory between their steps',
   }),
+  WORKER_METRICS_PORT: Type.Integer({
+    minimum: 0,
+    maximum: 65535,
+    description: "port of a worker's /metrics, /healthz and /readyz (0: none)",
+  }),
+  LOG_FORMAT: Type.Union([Type.Literal('json'), Type.Literal('pretty')]),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
 });
 
@@ -60,6 +66,8 @@ export const DEFAULTS: Readonly<Record<keyof Config, string>> = {
   TRUST_PROXY: 'off',
   LINK_GUESS_LIMIT: '20',
   WORKER_MAX_CACHED_WORKFLOWS: '200',
+  WORKER_METRICS_PORT: '0',
+  LOG_FORMAT: 'json',
   LOG_LEVEL: 'info',
 };
 
