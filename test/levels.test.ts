@@ -388,4 +388,14 @@ test('the units CSV builds the tree: parents by code (also further down the file
   ].join('\n');
   expect((await importCsv(withoutColumn)).status).toBe(200);
   expect(await parentOf(`${p}-LEAF`)).toBe(`${p}-ROOT`);
+
+  // The console shows the tree; a search marks the unit and opens the branch leading to it.
+  const page = browser.page;
+  await signIn(page, stack.baseUrl, admin);
+  await page.goto(`${stack.baseUrl}/console/units/tree?q=${p}-LEAF&lang=vi`);
+  await expectText(page.locator('#tree-count'), '1 đơn vị khớp');
+  expect(await page.locator('#unit-tree mark').allInnerTexts()).toEqual([`Đơn vị ${p}-LEAF`]);
+  expect(await page.locator(`li[data-unit="${p}-ROOT"] > details`).getAttribute('open')).not.toBeNull();
+  expect(await page.locator(`li[data-unit="${p}-DEPT"]`).isVisible()).toBe(true);
+  await screenshot(page, 'unit-tree-search-vi-desktop');
 });
