@@ -1,5 +1,6 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import type { CyclePolicy } from '../../domain/policy';
+import type { DocumentSettings } from '../../documents/settings';
 import { BaseSchema } from './base';
 
 /** When things happen in a cycle and how the council decides. */
@@ -25,6 +26,8 @@ export const Campaign = defineEntity({
     templateCode: p.string().length(64),
     policy: () => p.manyToOne(Policy),
     active: p.boolean().default(true),
+    /** Issuing body, signer, place, number pattern and recipients of its documents; defaults when null. */
+    documentSettings: p.json<Partial<DocumentSettings>>().nullable(),
   },
 });
 export type ICampaign = InferEntity<typeof Campaign>;
