@@ -21,7 +21,7 @@ export interface DocumentSettings {
   /** May be empty: the name is written in by hand on a draft. */
   readonly signerName: string;
   readonly place: string;
-  readonly recipients: readonly string[];
+  readonly recipients: string[];
 }
 
 export const DEFAULT_DOCUMENT_SETTINGS: DocumentSettings = {

@@ -11,6 +11,7 @@ import { CommendationDecision, Cycle } from '../db/entities';
 import type { ConsolidatedReportContent } from '../domain/consolidation';
 import { readConsolidatedReport } from '../db/consolidated-report';
 import { ConsolidatedReport } from '../db/entities';
+import { signInConsole } from './support/console';
 import { attr, elements, openDocx, pagePng, readPdf, type Docx, type Pdf } from './support/documents';
 import {
   api,
@@ -427,4 +428,103 @@ test('without LibreOffice the PDF download answers 503 saying so in both languag
     if (saved === undefined) delete process.env.SOFFICE_PATH;
     else process.env.SOFFICE_PATH = saved;
   }
+});
+
+test('the document settings of a campaign change through the admin API (checked, audited before and after) and the console form, and the documents follow; the council page and the board link to the documents, whose console downloads are audited', async () => {
+  const patch = (documentSettings: unknown) =>
+    api<{ documentSettings?: Record<string, unknown>; field?: string }>(
+      stack.baseUrl,
+      'PATCH',
+      `/api/v1/campaigns/${campaign}`,
+      { token: admin, body: { documentSettings } },
+    );
+  expect((await patch({ issuingBody: '  ' })).body.field).toBe('documentSettings.issuingBody');
+  expect((await patch({ place: 'x'.repeat(101) })).status).toBe(400);
+  const unknown = await patch({ seal: 'x' });
+  expect(unknown.status).toBe(400);
+  expect(unknown.body.field).toBe('documentSettings.seal');
+  const changed = await patch({
+    issuingBody: 'Vụ Thi đua <b>Khen thưởng</b>',
+    signerName: '=Nguyễn Văn An',
+    recipients: ['Bộ trưởng (để báo cáo)', '@Lưu hồ sơ'],
+  });
+  expect(changed.status).toBe(200);
+  expect(changed.body.documentSettings).toMatchObject({
+    issuingBody: 'Vụ Thi đua <b>Khen thưởng</b>',
+    signerName: '=Nguyễn Văn An',
+    place: 'Hà Nội',
+    recipients: ['Bộ trưởng (để báo cáo)', '@Lưu hồ sơ'],
+  });
+  const [audited] = await stack.orm.em
+    .fork()
+    .getConnection()
+    .execute<
+      { before: { documentSettings: { issuingBody: string } }; after: { documentSettings: { issuingBody: string } } }[]
+    >(
+      "SELECT before, after FROM audit_event WHERE action = 'campaign.updated' AND subject_id = ? ORDER BY seq DESC LIMIT 1",
+      [campaign],
+    );
+  expect(audited!.before.documentSettings.issuingBody).toBe('HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG');
+  expect(audited!.after.documentSettings.issuingBody).toBe('Vụ Thi đua <b>Khen thưởng</b>');
+  const docx = await openDocx((await download(`${base}/documents/monthly-report.docx`, admin)).bytes);
+  expect(docx.xmlProblems).toEqual([]);
+  expect(docx.paragraphs).toContain('VỤ THI ĐUA <B>KHEN THƯỞNG</B>');
+  expect(docx.paragraphs).toContain('=Nguyễn Văn An');
+  expect(docx.paragraphs).toContain('- @Lưu hồ sơ');
+
+  // The console: the administrator's form on the campaign page.
+  const adminSession = await signInConsole(stack.baseUrl, admin);
+  const form = new URLSearchParams({
+    _csrf: adminSession.csrf,
+    parentBody: 'BỘ THÔNG TIN VÀ TRUYỀN THÔNG',
+    issuingBody: 'HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG BỘ',
+    numberPattern: '   /{type}-HĐTĐKT',
+    signerAuthority: 'KT. CHỦ TỊCH',
+    signerPosition: 'PHÓ CHỦ TỊCH',
+    signerName: 'Lê Thị Bình',
+    place: 'Hà Nội',
+    recipients: 'Như trên\r\nLưu: VT',
+  });
+  const saved = await fetch(`${stack.baseUrl}/console/campaigns/${campaign}/documents`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie: adminSession.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: form.toString(),
+  });
+  expect(saved.status).toBe(303);
+  const page = await (
+    await fetch(`${stack.baseUrl}/console/campaigns/${campaign}`, { headers: { cookie: adminSession.cookie } })
+  ).text();
+  expect(page).toContain('value="HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG BỘ"');
+  expect(page).toContain('Lê Thị Bình');
+
+  // Links on the council page and the board; a console download is audited with the person's name.
+  const councilSession = await signInConsole(stack.baseUrl, council[1]!);
+  const councilPage = await (
+    await fetch(`${stack.baseUrl}/console/council/${campaign}/${period}`, {
+      headers: { cookie: councilSession.cookie },
+    })
+  ).text();
+  expect(councilPage).toContain(`/console/council/${campaign}/${period}/documents/monthly-report.pdf?v=1`);
+  expect(councilPage).toContain(`/console/council/${campaign}/${period}/documents/council-minutes.docx?v=1`);
+  expect(councilPage).toContain(`/console/council/${campaign}/${period}/documents/commendation-decision.docx`);
+  const board = await (
+    await fetch(`${stack.baseUrl}/console/cycles/${campaign}/${period}`, { headers: { cookie: adminSession.cookie } })
+  ).text();
+  expect(board).toContain(`/console/council/${campaign}/${period}/documents/monthly-report.docx`);
+  const fromConsole = await fetch(
+    `${stack.baseUrl}/console/council/${campaign}/${period}/documents/council-minutes.docx?v=1`,
+    { headers: { cookie: councilSession.cookie } },
+  );
+  expect(fromConsole.status).toBe(200);
+  const minutes = await openDocx(Buffer.from(await fromConsole.arrayBuffer()));
+  expect(minutes.paragraphs).toContain('KT. CHỦ TỊCH');
+  expect(minutes.paragraphs).toContain('Lê Thị Bình');
+  const [last] = await stack.orm.em
+    .fork()
+    .getConnection()
+    .execute<{ actor_id: string; after: { kind: string } }[]>(
+      "SELECT actor_id, after FROM audit_event WHERE action = 'document.downloaded' ORDER BY seq DESC LIMIT 1",
+    );
+  expect(last).toMatchObject({ actor_id: 'Phó Chủ tịch Hội đồng', after: { kind: 'council-minutes' } });
 });
