@@ -222,7 +222,7 @@ export const councilPages: FastifyPluginAsyncTypebox = async (app) => {
     { config: { consoleRoles: READERS }, schema: { hide: true, params: CycleParams, querystring: VersionQuery } },
     async (request, reply) => {
       const { cycle, content: c, version, lang } = await content(request, request.params, request.query.v);
-      const file = xlsx(reportSheets(c, lang), { title: `${cycle.campaign.name} ${cycle.period} v${version}` });
+      const file = await xlsx(reportSheets(c, lang), { title: `${cycle.campaign.name} ${cycle.period} v${version}` });
       return reply
         .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
         .header('content-disposition', `attachment; filename="${filename(cycle, version, 'xlsx')}"`)
