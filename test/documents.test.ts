@@ -424,6 +424,13 @@ test('without LibreOffice the PDF download answers 503 saying so in both languag
     expect(pdf.body.message).toContain('Chưa tạo được PDF');
     const docx = await download(`${base}/documents/monthly-report.docx`, admin);
     expect(docx.res.status).toBe(200);
+    // The console's link answers a page saying the same, in the reader's language.
+    const session = await signInConsole(stack.baseUrl, admin);
+    const page = await fetch(`${stack.baseUrl}/console/council/${campaign}/${period}/documents/monthly-report.pdf`, {
+      headers: { cookie: session.cookie },
+    });
+    expect(page.status).toBe(503);
+    expect(await page.text()).toContain('Chưa tạo được PDF: máy chủ chưa cài bộ chuyển đổi văn bản (LibreOffice)');
   } finally {
     if (saved === undefined) delete process.env.SOFFICE_PATH;
     else process.env.SOFFICE_PATH = saved;
