@@ -100,6 +100,9 @@ async function main(): Promise<void> {
     const file = path.join(tmpdir(), `bench-documents-${process.pid}.pdf`);
     writeFileSync(file, pdf.value);
     const pages = /Pages:\s+(\d+)/.exec(execFileSync('pdfinfo', [file], { encoding: 'utf8' }))?.[1] ?? '?';
+    // Every unit is in the PDF (appendix IV lists each unit that reported, appendix III the missing ones).
+    const text = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-'], { encoding: 'utf8', maxBuffer: 1 << 30 });
+    const absent = seeded.units.filter((u) => !text.includes(u.name)).length;
 
     progress('the same downloads through the JSON API');
     const token = newApiToken();
@@ -139,6 +142,7 @@ async function main(): Promise<void> {
         ['GET …/documents/monthly-report.pdf (end to end, audited)', fmtMs(httpPdf.ms), fmtMiB(httpPdf.value), ''],
       ],
       [
+        `units whose name is not in the PDF's text: ${fmtInt(absent)} of ${fmtInt(n)}`,
         `API process (reading, spec, worker thread, HTTP) peak RSS: ${fmtMiB(memory.peakBytes)} MiB (from ${fmtMiB(memory.startBytes)} MiB)`,
       ],
     );

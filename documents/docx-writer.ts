@@ -196,7 +196,15 @@ function titleBlock(spec: OfficialDocumentSpec): Paragraph[] {
   ];
 }
 
-function dataTable(block: Extract<Block, { kind: 'table' }>, width: number): Table {
+/**
+ * Rows per table: a long table is written as several tables of this many rows, each repeating the
+ * header row, one under the other (they read as one table broken across pages). LibreOffice lays
+ * out a table as a whole, in time that grows faster than its rows; in pieces a 10,000-row appendix
+ * converts in a fraction of the time (BENCHMARKS.md).
+ */
+export const TABLE_CHUNK_ROWS = 250;
+
+function dataTable(block: Extract<Block, { kind: 'table' }>, width: number): (Table | Paragraph)[] {
   const total = block.columns.reduce((n, c) => n + c.width, 0) || 1;
   const widths = block.columns.map((c) => Math.floor((width * c.width) / total));
   const cell = (text: string, i: number, header: boolean) =>
@@ -212,22 +220,32 @@ function dataTable(block: Extract<Block, { kind: 'table' }>, width: number): Tab
       verticalAlign: VerticalAlignTable.CENTER,
       margins: { left: 80, right: 80, top: 30, bottom: 30 },
     });
-  return new Table({
-    width: { size: width, type: WidthType.DXA },
-    columnWidths: widths,
-    layout: TableLayoutType.FIXED,
-    borders: GRID,
-    rows: [
-      new TableRow({ tableHeader: true, children: block.columns.map((c, i) => cell(c.title, i, true)) }),
-      ...block.rows.map(
-        (row) =>
-          new TableRow({
-            cantSplit: true,
-            children: block.columns.map((_, i) => cell(docText(row[i] ?? ''), i, false)),
-          }),
-      ),
-    ],
-  });
+  const table = (rows: typeof block.rows) =>
+    new Table({
+      width: { size: width, type: WidthType.DXA },
+      columnWidths: widths,
+      layout: TableLayoutType.FIXED,
+      borders: GRID,
+      rows: [
+        new TableRow({ tableHeader: true, children: block.columns.map((c, i) => cell(c.title, i, true)) }),
+        ...rows.map(
+          (row) =>
+            new TableRow({
+              cantSplit: true,
+              children: block.columns.map((_, i) => cell(docText(row[i] ?? ''), i, false)),
+            }),
+        ),
+      ],
+    });
+  const out: (Table | Paragraph)[] = [table(block.rows.slice(0, TABLE_CHUNK_ROWS))];
+  for (let at = TABLE_CHUNK_ROWS; at < block.rows.length; at += TABLE_CHUNK_ROWS) {
+    // A 1 pt paragraph between the pieces keeps Word and LibreOffice from joining them into one table.
+    out.push(
+      new Paragraph({ children: [], run: { size: 2 }, spacing: { before: 0, after: 0, line: 20, lineRule: 'exact' } }),
+      table(block.rows.slice(at, at + TABLE_CHUNK_ROWS)),
+    );
+  }
+  return out;
 }
 
 const INDENT = Math.round(10 * MM);
@@ -258,7 +276,7 @@ function bodyBlock(block: Block, width: number): (Paragraph | Table)[] {
     case 'table':
       return [
         ...(block.caption ? [para(block.caption, { bold: true, align: 'center', after: 120, keepNext: true })] : []),
-        dataTable(block, width),
+        ...dataTable(block, width),
         para('', { after: 120 }),
       ];
   }
