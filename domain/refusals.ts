@@ -221,10 +221,8 @@ const CATALOG = {
   }),
   // Official documents.
   pdf_renderer_unavailable: refusal({
-    en: () =>
-      'PDF is not available: this server has no document renderer (LibreOffice). The DOCX download works. / Chưa tạo được PDF: máy chủ chưa cài LibreOffice; bản DOCX vẫn tải được.',
-    vi: () =>
-      'Chưa tạo được PDF: máy chủ chưa cài bộ chuyển đổi văn bản (LibreOffice). Bản DOCX vẫn tải được. / PDF is not available on this server; the DOCX download works.',
+    en: () => 'PDF is not available: this server has no document renderer (LibreOffice). The DOCX download works.',
+    vi: () => 'Chưa tạo được PDF: máy chủ chưa cài bộ chuyển đổi văn bản (LibreOffice). Bản DOCX vẫn tải được.',
   }),
   no_approved_proposals: refusal({
     en: () => 'The council has approved no commendation proposal in this cycle; there is no decision to draft.',

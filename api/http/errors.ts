@@ -79,7 +79,8 @@ export function registerErrorHandler(app: FastifyInstance): void {
     const body: ErrorBody = {
       error: error.name,
       ...(error instanceof DomainError && error.refusal ? { code: error.refusal.code } : {}),
-      message: error.message,
+      // A missing part of the server is said in both languages: whoever reads it passes it on to an operator.
+      message: error instanceof UnavailableError ? `${error.message} / ${error.textIn('vi')}` : error.message,
     };
     if (error instanceof DomainError && error.field) body.field = error.field;
     if (error instanceof InvalidReportError) body.errors = error.errors;
