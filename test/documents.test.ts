@@ -405,6 +405,41 @@ test('every download by a person is in the audit log; only administrators, the c
   );
   expect(unknownVersion.status).toBe(404);
   expect(unknownVersion.body.field).toBe('version');
+
+  // A cycle whose council approved nothing has no decision to draft; one not consolidated yet, no report.
+  const [unit] = await createUnits(stack.orm, 1);
+  const other = await createCampaign(stack.orm, {
+    deadlineAfterSeconds: 600,
+    reminderSecondsBefore: [],
+    escalationSecondsAfter: [600, 700],
+    hardCloseSecondsAfter: 800,
+    reviewWindowSeconds: 600,
+    revisionWindowSeconds: 600,
+  });
+  const otherBase = `/api/v1/cycles/${other}/${period}`;
+  expect(
+    (
+      await api(stack.baseUrl, 'POST', '/api/v1/cycles', {
+        token: admin,
+        body: { campaign: other, period, units: [unit!.code] },
+      })
+    ).status,
+  ).toBe(201);
+  await eventually(
+    async () => ((await api(stack.baseUrl, 'GET', otherBase, { token: admin })).status === 200 ? true : undefined),
+    { what: 'the other cycle to be stored' },
+  );
+  const notYet = await api<{ code?: string }>(stack.baseUrl, 'GET', `${otherBase}/documents/monthly-report.docx`, {
+    token: admin,
+  });
+  expect([notYet.status, notYet.body.code]).toEqual([404, 'no_consolidation_yet']);
+  const noDecision = await api<{ code?: string }>(
+    stack.baseUrl,
+    'GET',
+    `${otherBase}/documents/commendation-decision.docx`,
+    { token: admin },
+  );
+  expect([noDecision.status, noDecision.body.code]).toEqual([409, 'no_approved_proposals']);
 });
 
 test('without LibreOffice the PDF download answers 503 saying so in both languages, and the DOCX still works', async () => {
