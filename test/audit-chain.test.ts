@@ -5,30 +5,19 @@
  */
 import { Client } from 'pg';
 import { appendAudit, auditContent, auditHash, sealAuditChain } from '../db/audit';
-import { api, createCampaign, createUnits, currentPeriod, eventually } from './support/fixtures';
-import { startStack, type Stack } from './support/stack';
+import { api, eventually, openCycle, timing } from './support/fixtures';
+import { useStack } from './support/stack';
 
-let stack: Stack;
+const stack = useStack();
 let auditor: string;
 let db: Client;
 beforeAll(async () => {
-  stack = await startStack();
   auditor = await stack.token('auditor');
   const admin = await stack.token('admin');
-  const units = await createUnits(stack.orm, 3);
-  const campaign = await createCampaign(stack.orm, {
-    deadlineAfterSeconds: 300,
-    reminderSecondsBefore: [],
-    escalationSecondsAfter: [60, 120],
-    hardCloseSecondsAfter: 180,
-    reviewWindowSeconds: 600,
-    revisionWindowSeconds: 600,
+  await openCycle(stack, admin, {
+    units: 3,
+    timing: timing({ deadline: 300, escalations: [60, 120], hardClose: 180 }),
   });
-  await api(stack.baseUrl, 'POST', '/api/v1/cycles', {
-    token: admin,
-    body: { campaign, period: currentPeriod(), units: units.map((u) => u.code) },
-  });
-  await stack.sink.waitFor(() => units.every((u) => stack.sink.to(u.headEmail).length === 1));
   db = new Client({ connectionString: stack.config.DATABASE_URL });
   await db.connect();
   await eventually(
@@ -38,7 +27,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await db?.end();
-  await stack?.stop();
 });
 
 interface Report {

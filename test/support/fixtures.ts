@@ -1,10 +1,14 @@
 /** Test data: units, campaigns with short timings, well-formed answers, HTTP and polling helpers. */
 import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import type { MikroORM } from '@mikro-orm/postgresql';
+import tar from 'tar-stream';
 import { Campaign, Policy, Unit } from '../../db/entities';
 import { DEFAULT_TEMPLATE_CODE, defaultTemplate } from '../../db/seed-data/default-template';
 import type { ReportAnswers } from '../../domain/answers';
 import { DEFAULT_POLICY, type CyclePolicy, type RelativeTiming } from '../../domain/policy';
+import type { Stack } from './stack';
 
 export const uniq = (prefix: string): string => `${prefix}-${randomBytes(3).toString('hex')}`.toUpperCase();
 
@@ -37,10 +41,42 @@ export async function createUnits(orm: MikroORM, count: number, { supervisors = 
   return units;
 }
 
+/** A cycle's timing in seconds from its start, as a campaign's policy holds it. */
+export type CampaignTiming = Omit<RelativeTiming, 'kind'>;
+
+/** A cycle's timing in short: seconds from the start; no reminders and 600 s review and revision windows unless given. */
+export interface TimingInShort {
+  readonly deadline: number;
+  readonly reminders?: readonly number[];
+  readonly escalations: readonly [number, number];
+  readonly hardClose: number;
+  readonly review?: number;
+  readonly revision?: number;
+}
+
+export const timing = ({
+  deadline,
+  reminders = [],
+  escalations,
+  hardClose,
+  review = 600,
+  revision = 600,
+}: TimingInShort): CampaignTiming => ({
+  deadlineAfterSeconds: deadline,
+  reminderSecondsBefore: reminders,
+  escalationSecondsAfter: escalations,
+  hardCloseSecondsAfter: hardClose,
+  reviewWindowSeconds: review,
+  revisionWindowSeconds: revision,
+});
+
+/** A timing under which nothing falls due while a test runs: the deadline in 10 minutes, no reminders. */
+export const QUIET = timing({ deadline: 600, escalations: [600, 700], hardClose: 800 });
+
 /** A campaign whose cycle runs on `timing` (seconds from start) with the default template. */
 export async function createCampaign(
   orm: MikroORM,
-  timing: Omit<RelativeTiming, 'kind'>,
+  timing: CampaignTiming,
   policy: Partial<Omit<CyclePolicy, 'timing'>> = {},
 ): Promise<string> {
   const em = orm.em.fork();
@@ -167,3 +203,79 @@ export function submitByLink(baseUrl: string, link: string, answers: unknown = v
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export interface OpenCycleOptions {
+  /** The units to open it for, or how many new ones to create; one new unit by default. */
+  readonly units?: number | readonly TestUnit[];
+  /** The campaign's timing (`QUIET` by default) and policy, for a new campaign. */
+  readonly timing?: CampaignTiming;
+  readonly policy?: Partial<Omit<CyclePolicy, 'timing'>>;
+  /** This month by default. */
+  readonly period?: string;
+}
+
+export interface OpenedCycle {
+  readonly campaign: string;
+  readonly period: string;
+  readonly units: TestUnit[];
+  readonly workflowId: string;
+  /** The cycle's path in the JSON API: `/api/v1/cycles/<campaign>/<period>`. */
+  readonly base: string;
+  /** Each unit's personal link, from the first email its head received, in the order of `units`. */
+  readonly links: string[];
+}
+
+/**
+ * Opens a cycle of a new campaign through the JSON API as `admin` (refusing anything but 201) and
+ * waits until every unit's head has received its first email.
+ */
+export async function openCycle(stack: Stack, admin: string, options: OpenCycleOptions = {}): Promise<OpenedCycle> {
+  const units =
+    typeof options.units === 'object' ? [...options.units] : await createUnits(stack.orm, options.units ?? 1);
+  const campaign = await createCampaign(stack.orm, options.timing ?? QUIET, options.policy);
+  const period = options.period ?? currentPeriod();
+  const started = await api<{ workflowId: string }>(stack.baseUrl, 'POST', '/api/v1/cycles', {
+    token: admin,
+    body: { campaign, period, units: units.map((u) => u.code) },
+  });
+  if (started.status !== 201) throw new Error(`opening the cycle answered ${started.status}`);
+  await stack.sink.waitFor(() => units.every((u) => stack.sink.to(u.headEmail).length > 0));
+  return {
+    campaign,
+    period,
+    units,
+    workflowId: started.body.workflowId,
+    base: `/api/v1/cycles/${campaign}/${period}`,
+    links: units.map((u) => linkIn(stack.sink.to(u.headEmail)[0]!.text, stack.baseUrl)),
+  };
+}
+
+/** Waits until the review status of the cycle at `base` (its JSON API path) shows `stage`. */
+export async function waitForStage(stack: Stack, token: string, base: string, stage: string): Promise<void> {
+  await eventually(
+    async () =>
+      (await api<{ stage: string }>(stack.baseUrl, 'GET', `${base}/review`, { token })).body.stage === stage
+        ? true
+        : undefined,
+    { what: `the cycle to reach ${stage}` },
+  );
+}
+
+/** The files of a .tar.gz archive, by name, as text. */
+export async function untar(body: ArrayBuffer): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  const extract = tar.extract();
+  extract.on('entry', (header, stream, next) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (c: unknown) => chunks.push(c as Buffer));
+    stream.on('end', () => {
+      files.set(header.name, Buffer.concat(chunks).toString('utf8'));
+      next();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    extract.on('finish', resolve).on('error', reject);
+    Readable.from(Buffer.from(body)).pipe(createGunzip()).pipe(extract);
+  });
+  return files;
+}

@@ -157,3 +157,54 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
   };
 }
+
+/**
+ * The stack for the test file (or `describe` block) that calls this: started before its tests,
+ * stopped after them. The answer forwards to that stack, so tests use it as they would the stack.
+ */
+export function useStack(options: StackOptions = {}): Stack {
+  let started: Stack | undefined;
+  beforeAll(async () => {
+    started = await startStack(options);
+  });
+  afterAll(async () => {
+    await started?.stop();
+  });
+  const current = (): Stack => {
+    if (!started) throw new Error('the stack starts in beforeAll; use it in hooks and tests only');
+    return started;
+  };
+  return {
+    get config() {
+      return current().config;
+    },
+    get orm() {
+      return current().orm;
+    },
+    get sink() {
+      return current().sink;
+    },
+    get client() {
+      return current().client;
+    },
+    get app() {
+      return current().app;
+    },
+    get baseUrl() {
+      return current().baseUrl;
+    },
+    token: (role, name) => current().token(role, name),
+    stopWorker: () => current().stopWorker(),
+    startWorker: () => current().startWorker(),
+    stop: () => current().stop(),
+  };
+}
+
+/** The council's three members' tokens: chair, vice-chair, member. */
+export async function councilTokens(stack: Stack): Promise<string[]> {
+  return [
+    await stack.token('council', 'Chủ tịch'),
+    await stack.token('council', 'Phó Chủ tịch'),
+    await stack.token('council', 'Ủy viên'),
+  ];
+}
