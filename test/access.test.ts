@@ -5,7 +5,7 @@
  * auditors can change nothing. Routes without roles must be on the public list below.
  */
 import { AuditEvent } from '../db/entities';
-import { api, eventually, openCycle, tokenOf } from './support/fixtures';
+import { eventually, openCycle, tokenOf } from './support/fixtures';
 import { requestFrom } from './support/peer';
 import { useStack } from './support/stack';
 

@@ -9,7 +9,7 @@ import { buildApp } from '../api/app';
 import { ConfigError, loadConfig } from '../config/config';
 import { AuditEvent } from '../db/entities';
 import { freePort } from '../scripts/lib/project';
-import { api, eventually, openCycle, tokenOf, validAnswers } from './support/fixtures';
+import { eventually, openCycle, tokenOf, validAnswers } from './support/fixtures';
 import { requestFrom } from './support/peer';
 import { useStack } from './support/stack';
 

@@ -5,7 +5,7 @@
  * searched for every personal link token, API token and session cookie of the run.
  */
 import { PassThrough } from 'node:stream';
-import { api, answersToForm, openCycle, tokenOf, validAnswers } from './support/fixtures';
+import { answersToForm, openCycle, tokenOf, validAnswers } from './support/fixtures';
 import { useStack } from './support/stack';
 
 const lines: string[] = [];
