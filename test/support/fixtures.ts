@@ -173,6 +173,16 @@ export async function api<T = unknown>(
   return { status: res.status, body: parsed as T };
 }
 
+/** Awaits an API call and expects `status` of it; a mismatch shows the whole answer. Answers the call's answer. */
+export async function expectStatus<T>(
+  call: Promise<{ status: number; body: T }>,
+  status: number,
+): Promise<{ status: number; body: T }> {
+  const res = await call;
+  expect(res).toMatchObject({ status });
+  return res;
+}
+
 /** Polls `probe` until it returns a value other than undefined. */
 export async function eventually<T>(
   probe: () => Promise<T | undefined>,
@@ -204,20 +214,26 @@ export function submitByLink(baseUrl: string, link: string, answers: unknown = v
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export interface OpenCycleOptions {
+/** What opening a cycle needs to know of a unit. */
+export type CycleUnit = Pick<TestUnit, 'code' | 'headEmail'>;
+
+export interface OpenCycleOptions<U extends CycleUnit = TestUnit> {
   /** The units to open it for, or how many new ones to create; one new unit by default. */
-  readonly units?: number | readonly TestUnit[];
-  /** The campaign's timing (`QUIET` by default) and policy, for a new campaign. */
+  readonly units?: number | readonly U[];
+  /** An existing campaign; otherwise a new one on `timing` (`QUIET` by default) and `policy`. */
+  readonly campaign?: string;
   readonly timing?: CampaignTiming;
   readonly policy?: Partial<Omit<CyclePolicy, 'timing'>>;
   /** This month by default. */
   readonly period?: string;
+  /** How long to wait for the first emails; the mail sink's default (30 s) unless given. */
+  readonly emailTimeoutMs?: number;
 }
 
-export interface OpenedCycle {
+export interface OpenedCycle<U extends CycleUnit = TestUnit> {
   readonly campaign: string;
   readonly period: string;
-  readonly units: TestUnit[];
+  readonly units: U[];
   readonly workflowId: string;
   /** The cycle's path in the JSON API: `/api/v1/cycles/<campaign>/<period>`. */
   readonly base: string;
@@ -226,20 +242,26 @@ export interface OpenedCycle {
 }
 
 /**
- * Opens a cycle of a new campaign through the JSON API as `admin` (refusing anything but 201) and
+ * Opens a cycle through the JSON API as `admin` (refusing anything but 201) and
  * waits until every unit's head has received its first email.
  */
-export async function openCycle(stack: Stack, admin: string, options: OpenCycleOptions = {}): Promise<OpenedCycle> {
+export async function openCycle<U extends CycleUnit = TestUnit>(
+  stack: Stack,
+  admin: string,
+  options: OpenCycleOptions<U> = {},
+): Promise<OpenedCycle<U>> {
   const units =
-    typeof options.units === 'object' ? [...options.units] : await createUnits(stack.orm, options.units ?? 1);
-  const campaign = await createCampaign(stack.orm, options.timing ?? QUIET, options.policy);
+    typeof options.units === 'object'
+      ? [...options.units]
+      : ((await createUnits(stack.orm, options.units ?? 1)) as CycleUnit[] as U[]);
+  const campaign = options.campaign ?? (await createCampaign(stack.orm, options.timing ?? QUIET, options.policy));
   const period = options.period ?? currentPeriod();
   const started = await api<{ workflowId: string }>(stack.baseUrl, 'POST', '/api/v1/cycles', {
     token: admin,
     body: { campaign, period, units: units.map((u) => u.code) },
   });
   if (started.status !== 201) throw new Error(`opening the cycle answered ${started.status}`);
-  await stack.sink.waitFor(() => units.every((u) => stack.sink.to(u.headEmail).length > 0));
+  await stack.sink.waitFor(() => units.every((u) => stack.sink.to(u.headEmail).length > 0), options.emailTimeoutMs);
   return {
     campaign,
     period,
@@ -251,14 +273,32 @@ export async function openCycle(stack: Stack, admin: string, options: OpenCycleO
 }
 
 /** Waits until the review status of the cycle at `base` (its JSON API path) shows `stage`. */
-export async function waitForStage(stack: Stack, token: string, base: string, stage: string): Promise<void> {
+export async function waitForStage(
+  stack: Stack,
+  token: string,
+  base: string,
+  stage: string,
+  { timeoutMs = 30_000 } = {},
+): Promise<void> {
   await eventually(
     async () =>
       (await api<{ stage: string }>(stack.baseUrl, 'GET', `${base}/review`, { token })).body.stage === stage
         ? true
         : undefined,
-    { what: `the cycle to reach ${stage}` },
+    { timeoutMs, what: `the cycle at ${base} to reach ${stage}` },
   );
+}
+
+/** Submits a report through each of `links` (the answers by the link's index), refusing anything but 201. */
+export async function submitAll(
+  baseUrl: string,
+  links: readonly string[],
+  answersOf: (index: number) => ReportAnswers = () => validAnswers(),
+): Promise<void> {
+  for (const [i, link] of links.entries()) {
+    const res = await submitByLink(baseUrl, link, answersOf(i));
+    if (res.status !== 201) throw new Error(`submitting through link ${i + 1} answered ${res.status}`);
+  }
 }
 
 /** The files of a .tar.gz archive, by name, as text. */
@@ -278,4 +318,19 @@ export async function untar(body: ArrayBuffer): Promise<Map<string, string>> {
     Readable.from(Buffer.from(body)).pipe(createGunzip()).pipe(extract);
   });
   return files;
+}
+
+/**
+ * Opens a cycle as `admin` (see `openCycle`), has every unit report at once (unit i's notes read
+ * `Đơn vị i`), and waits until version 1 is under the council's review.
+ */
+export async function openCycleUnderReview(
+  stack: Stack,
+  admin: string,
+  options: OpenCycleOptions = {},
+): Promise<OpenedCycle> {
+  const opened = await openCycle(stack, admin, options);
+  await submitAll(stack.baseUrl, opened.links, (i) => validAnswers(`Đơn vị ${i + 1}`));
+  await waitForStage(stack, admin, opened.base, 'review');
+  return opened;
 }
