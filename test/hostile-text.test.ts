@@ -11,7 +11,7 @@
  * field then carries a plain text, still tagged); a value it accepts must be safe in every
  * rendering it reaches.
  */
-import { createGunzip, inflateRawSync } from 'node:zlib';
+import { inflateRawSync } from 'node:zlib';
 import { parseCsv } from '../api/services/units-csv';
 import { Policy } from '../db/entities';
 import { defaultTemplate } from '../db/seed-data/default-template';

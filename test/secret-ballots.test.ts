@@ -9,7 +9,7 @@ import { ballotSealKey, verifyBallotSeals } from '../api/services/council.servic
 import { Cycle } from '../db/entities';
 import type { ConsolidatedReportContent } from '../domain/consolidation';
 import { signInConsole } from './support/console';
-import { api, eventually, openCycleUnderReview, timing, untar } from './support/fixtures';
+import { api, openCycleUnderReview, timing, untar } from './support/fixtures';
 import { councilTokens, useStack } from './support/stack';
 
 const stack = useStack();
