@@ -7,6 +7,7 @@ import tar from 'tar-stream';
 import { Campaign, Policy, Unit } from '../../db/entities';
 import { DEFAULT_TEMPLATE_CODE, defaultTemplate } from '../../db/seed-data/default-template';
 import type { ReportAnswers } from '../../domain/answers';
+import type { ConsolidatedReportContent } from '../../domain/consolidation';
 import { DEFAULT_POLICY, type CyclePolicy, type RelativeTiming } from '../../domain/policy';
 import type { Stack } from './stack';
 
@@ -123,6 +124,13 @@ export function validAnswers(note = 'Đã triển khai'): ReportAnswers {
     recommendations: `${note}: đề nghị hỗ trợ kinh phí`,
   };
 }
+
+/** The texts the units gave for key task `code` in a consolidated report, sorted. */
+export const keyTaskTexts = (content: ConsolidatedReportContent, code: string): string[] =>
+  content.keyTasks
+    .find((k) => k.code === code)!
+    .entries.map((e) => e.text)
+    .sort();
 
 /** Flattens answers into the report form's fields, the way a browser posts them. */
 export function answersToForm(a: ReportAnswers, action: 'submit' | 'draft' = 'submit'): URLSearchParams {
