@@ -6,18 +6,12 @@
  */
 import { ConsolidatedReport, Cycle, UnitTask } from '../db/entities';
 import { readConsolidatedReport } from '../db/consolidated-report';
-import { openBrowser, signIn, type BrowserSession } from './support/browser';
+import { signIn, useBrowser } from './support/browser';
 import { api, eventually, openCycle, sleep, submitByLink, timing, validAnswers } from './support/fixtures';
 import { councilTokens, useStack } from './support/stack';
 
 const stack = useStack();
-let browser: BrowserSession;
-beforeAll(async () => {
-  browser = await openBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = useBrowser();
 
 test('when a late unit is sent back and resubmits in time, it stays late in every version, on the council page and in the publication', async () => {
   const admin = await stack.token('admin');

@@ -135,3 +135,33 @@ export async function expectText(locator: Locator, expected: string | RegExp, ti
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/**
+ * A browser for the test file (or `describe` block) that calls this: opened before its tests,
+ * closed after them. The answer forwards to that browser session.
+ */
+export function useBrowser(options: { javaScript?: boolean } = {}): BrowserSession {
+  let opened: BrowserSession | undefined;
+  beforeAll(async () => {
+    opened = await openBrowser(options);
+  });
+  afterAll(async () => {
+    await opened?.close();
+  });
+  const current = (): BrowserSession => {
+    if (!opened) throw new Error('the browser opens in beforeAll; use it in hooks and tests only');
+    return opened;
+  };
+  return {
+    get context() {
+      return current().context;
+    },
+    get page() {
+      return current().page;
+    },
+    get problems() {
+      return current().problems;
+    },
+    close: () => current().close(),
+  };
+}

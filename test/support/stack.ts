@@ -200,11 +200,12 @@ export function useStack(options: StackOptions = {}): Stack {
   };
 }
 
-/** The council's three members' tokens: chair, vice-chair, member. */
-export async function councilTokens(stack: Stack): Promise<string[]> {
-  return [
-    await stack.token('council', 'Chủ tịch'),
-    await stack.token('council', 'Phó Chủ tịch'),
-    await stack.token('council', 'Ủy viên'),
-  ];
+/** Tokens for the council's three members (chair, vice-chair, member), named `names`. */
+export async function councilTokens(
+  stack: Stack,
+  names: readonly [string, string, string] = ['Chủ tịch', 'Phó Chủ tịch', 'Ủy viên'],
+): Promise<string[]> {
+  const tokens: string[] = [];
+  for (const name of names) tokens.push(await stack.token('council', name));
+  return tokens;
 }
