@@ -280,6 +280,20 @@ export async function openCycle<U extends CycleUnit = TestUnit>(
   };
 }
 
+/** Cancels the cycle of `campaign` for `period` through the JSON API, expecting it accepted (202). */
+export async function cancelCycle(
+  stack: Stack,
+  admin: string,
+  campaign: string,
+  period: string,
+  reason: string,
+): Promise<void> {
+  await expectStatus(
+    api(stack.baseUrl, 'POST', `/api/v1/cycles/${campaign}/${period}/cancel`, { token: admin, body: { reason } }),
+    202,
+  );
+}
+
 /** Waits until the review status of the cycle at `base` (its JSON API path) shows `stage`. */
 export async function waitForStage(
   stack: Stack,
