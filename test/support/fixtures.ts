@@ -238,26 +238,26 @@ export interface OpenCycleOptions<U extends CycleUnit = TestUnit> {
   readonly emailTimeoutMs?: number;
 }
 
-export interface OpenedCycle<U extends CycleUnit = TestUnit> {
+export interface StartedCycle<U extends CycleUnit = TestUnit> {
   readonly campaign: string;
   readonly period: string;
   readonly units: U[];
   readonly workflowId: string;
   /** The cycle's path in the JSON API: `/api/v1/cycles/<campaign>/<period>`. */
   readonly base: string;
+}
+
+export interface OpenedCycle<U extends CycleUnit = TestUnit> extends StartedCycle<U> {
   /** Each unit's personal link, from the first email its head received, in the order of `units`. */
   readonly links: string[];
 }
 
-/**
- * Opens a cycle through the JSON API as `admin` (refusing anything but 201) and
- * waits until every unit's head has received its first email.
- */
-export async function openCycle<U extends CycleUnit = TestUnit>(
+/** Starts a cycle through the JSON API as `admin`, refusing anything but 201; waits for nothing. */
+export async function startCycle<U extends CycleUnit = TestUnit>(
   stack: Stack,
   admin: string,
   options: OpenCycleOptions<U> = {},
-): Promise<OpenedCycle<U>> {
+): Promise<StartedCycle<U>> {
   const units =
     typeof options.units === 'object'
       ? [...options.units]
@@ -268,16 +268,24 @@ export async function openCycle<U extends CycleUnit = TestUnit>(
     token: admin,
     body: { campaign, period, units: units.map((u) => u.code) },
   });
-  if (started.status !== 201) throw new Error(`opening the cycle answered ${started.status}`);
-  await stack.sink.waitFor(() => units.every((u) => stack.sink.to(u.headEmail).length > 0), options.emailTimeoutMs);
-  return {
-    campaign,
-    period,
-    units,
-    workflowId: started.body.workflowId,
-    base: `/api/v1/cycles/${campaign}/${period}`,
-    links: units.map((u) => linkIn(stack.sink.to(u.headEmail)[0]!.text, stack.baseUrl)),
-  };
+  if (started.status !== 201) throw new Error(`starting the cycle answered ${started.status}`);
+  return { campaign, period, units, workflowId: started.body.workflowId, base: `/api/v1/cycles/${campaign}/${period}` };
+}
+
+/** Waits until each unit's head has received an email; answers the personal link in each one's first, in order. */
+export async function headLinks(stack: Stack, units: readonly CycleUnit[], timeoutMs?: number): Promise<string[]> {
+  await stack.sink.waitFor(() => units.every((u) => stack.sink.to(u.headEmail).length > 0), timeoutMs);
+  return units.map((u) => linkIn(stack.sink.to(u.headEmail)[0]!.text, stack.baseUrl));
+}
+
+/** Starts a cycle (see `startCycle`) and waits until every unit's head has received its first email. */
+export async function openCycle<U extends CycleUnit = TestUnit>(
+  stack: Stack,
+  admin: string,
+  options: OpenCycleOptions<U> = {},
+): Promise<OpenedCycle<U>> {
+  const started = await startCycle(stack, admin, options);
+  return { ...started, links: await headLinks(stack, started.units, options.emailTimeoutMs) };
 }
 
 /** Cancels the cycle of `campaign` for `period` through the JSON API, expecting it accepted (202). */
