@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { useForTests } from './fixtures';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS = path.resolve(__dirname, '../../test-artifacts/screenshots');
@@ -141,27 +142,9 @@ export async function expectText(locator: Locator, expected: string | RegExp, ti
  * closed after them. The answer forwards to that browser session.
  */
 export function useBrowser(options: { javaScript?: boolean } = {}): BrowserSession {
-  let opened: BrowserSession | undefined;
-  beforeAll(async () => {
-    opened = await openBrowser(options);
-  });
-  afterAll(async () => {
-    await opened?.close();
-  });
-  const current = (): BrowserSession => {
-    if (!opened) throw new Error('the browser opens in beforeAll; use it in hooks and tests only');
-    return opened;
-  };
-  return {
-    get context() {
-      return current().context;
-    },
-    get page() {
-      return current().page;
-    },
-    get problems() {
-      return current().problems;
-    },
-    close: () => current().close(),
-  };
+  return useForTests(
+    'the browser',
+    () => openBrowser(options),
+    (session) => session.close(),
+  );
 }

@@ -21,6 +21,7 @@ import { startMailSink, type MailSink } from '../../mail/sink';
 import { createMailTransport } from '../../mail/transport';
 import { freePort } from '../../scripts/lib/project';
 import { WORKFLOWS_PATH, createWorker } from '../../worker/worker';
+import { useForTests } from './fixtures';
 
 export interface Stack {
   readonly config: Config;
@@ -163,41 +164,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
  * stopped after them. The answer forwards to that stack, so tests use it as they would the stack.
  */
 export function useStack(options: StackOptions = {}): Stack {
-  let started: Stack | undefined;
-  beforeAll(async () => {
-    started = await startStack(options);
-  });
-  afterAll(async () => {
-    await started?.stop();
-  });
-  const current = (): Stack => {
-    if (!started) throw new Error('the stack starts in beforeAll; use it in hooks and tests only');
-    return started;
-  };
-  return {
-    get config() {
-      return current().config;
-    },
-    get orm() {
-      return current().orm;
-    },
-    get sink() {
-      return current().sink;
-    },
-    get client() {
-      return current().client;
-    },
-    get app() {
-      return current().app;
-    },
-    get baseUrl() {
-      return current().baseUrl;
-    },
-    token: (role, name) => current().token(role, name),
-    stopWorker: () => current().stopWorker(),
-    startWorker: () => current().startWorker(),
-    stop: () => current().stop(),
-  };
+  return useForTests(
+    'the stack',
+    () => startStack(options),
+    (stack) => stack.stop(),
+  );
 }
 
 /** Tokens for the council's three members (chair, vice-chair, member), named `names`. */
