@@ -4,6 +4,7 @@
  * verification finds the first broken row — for an edit, a deletion and an insertion.
  */
 import { Client } from 'pg';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { appendAudit, auditContent, auditHash, sealAuditChain } from '../db/audit';
 import { api, eventually, openCycle, timing } from './support/fixtures';
 import { useStack } from './support/stack';
@@ -56,26 +57,16 @@ test('an untouched log verifies, from the API', async () => {
 test('concurrent writers chain without gaps at commit; a rolled-back writer leaves nothing behind', async () => {
   const before = (await verify()).rows;
   const actor = { kind: 'system' as const, id: 'audit-chain.test' };
+  const append = (em: EntityManager, i: number, step: number) =>
+    appendAudit(em, { actor, action: 'test.concurrent', subjectType: 'test', subjectId: `w${i}`, after: { step } });
   const outcomes = await Promise.all(
     Array.from({ length: 40 }, (_, i) =>
       stack.orm.em
         .fork()
         .transactional(async (em) => {
-          const first = await appendAudit(em, {
-            actor,
-            action: 'test.concurrent',
-            subjectType: 'test',
-            subjectId: `w${i}`,
-            after: { step: 1 },
-          });
+          const first = await append(em, i, 1);
           await new Promise((resolve) => setTimeout(resolve, (i * 7) % 25)); // writers interleave and commit out of order
-          const second = await appendAudit(em, {
-            actor,
-            action: 'test.concurrent',
-            subjectType: 'test',
-            subjectId: `w${i}`,
-            after: { step: 2 },
-          });
+          const second = await append(em, i, 2);
           if (i % 8 === 0) throw new Error('rolled back');
           return [first, second];
         })

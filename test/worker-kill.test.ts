@@ -22,6 +22,7 @@ import {
   createCampaign,
   createUnits,
   eventually,
+  expectStatus,
   linkIn,
   sleep,
   startCycle,
@@ -215,23 +216,14 @@ test(
       what: 'the review',
     });
     reached('review open');
-    expect(
-      (
-        await api(stack.baseUrl, 'POST', `${base}/ballots`, {
-          token: council[0],
-          body: { version: 1, choice: 'approve' },
-        })
-      ).status,
-    ).toBe(201);
+    const approve = (token: string) =>
+      expectStatus(
+        api(stack.baseUrl, 'POST', `${base}/ballots`, { token, body: { version: 1, choice: 'approve' } }),
+        201,
+      );
+    await approve(council[0]!);
     await killAndRestart();
-    expect(
-      (
-        await api(stack.baseUrl, 'POST', `${base}/ballots`, {
-          token: council[1],
-          body: { version: 1, choice: 'approve' },
-        })
-      ).status,
-    ).toBe(201);
+    await approve(council[1]!);
     expect(kills).toHaveLength(KILLS);
     await stack.client.workflow.getHandle(workflowId).result();
     reached('published');
