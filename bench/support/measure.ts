@@ -89,6 +89,13 @@ export interface SessionUse {
   readonly byWait: readonly { readonly what: string; readonly mean: number }[];
 }
 
+/** The five commonest things the sessions were doing or waiting for, with their mean counts, for a table cell. */
+export const topWaits = (use: SessionUse): string =>
+  use.byWait
+    .slice(0, 5)
+    .map((w) => `${w.what} ${w.mean.toFixed(1)}`)
+    .join(', ') || 'none';
+
 /** Samples the PostgreSQL sessions on one database every `intervalMs`: what the non-idle ones are doing or waiting for. */
 export function sampleSessions(databaseUrl: string, intervalMs = 100): { stop(): Promise<SessionUse> } {
   const pg = new Client({ connectionString: databaseUrl });
