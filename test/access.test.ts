@@ -6,8 +6,8 @@
  */
 import { AuditEvent } from '../db/entities';
 import { eventually, openCycle, tokenOf } from './support/fixtures';
+import { useStack } from './support/hooks';
 import { requestFrom } from './support/peer';
-import { useStack } from './support/stack';
 
 const stack = useStack();
 const tokens: Record<string, string | undefined> = { anonymous: undefined };

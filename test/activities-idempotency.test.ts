@@ -8,7 +8,7 @@ import { AuditEvent, ConsolidatedReport, Email, UnitTask } from '../db/entities'
 import type { Transporter } from 'nodemailer';
 import { createMailTransport } from '../mail/transport';
 import { currentPeriod, createCampaign, createUnits, timing } from './support/fixtures';
-import { useStack } from './support/stack';
+import { useStack } from './support/hooks';
 
 const stack = useStack();
 

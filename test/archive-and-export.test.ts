@@ -7,8 +7,8 @@ import { Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { sha256 } from '../auth/tokens';
 import { WORKFLOWS_PATH } from '../worker/worker';
 import { recordHistories } from './support/histories';
-import { useStack } from './support/stack';
 import { api, eventually, openCycleUnderReview, timing, untar } from './support/fixtures';
+import { useStack } from './support/hooks';
 
 const stack = useStack();
 

@@ -7,7 +7,7 @@ import { Client } from 'pg';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { appendAudit, auditContent, auditHash, sealAuditChain } from '../db/audit';
 import { api, eventually, openCycle, timing } from './support/fixtures';
-import { useStack } from './support/stack';
+import { useStack } from './support/hooks';
 
 const stack = useStack();
 let auditor: string;

@@ -10,8 +10,8 @@ import { ConfigError, loadConfig } from '../config/config';
 import { AuditEvent } from '../db/entities';
 import { freePort } from '../scripts/lib/project';
 import { eventually, openCycle, tokenOf, validAnswers } from './support/fixtures';
+import { useStack } from './support/hooks';
 import { requestFrom } from './support/peer';
-import { useStack } from './support/stack';
 
 const LIMIT = 5;
 let behindProxy: FastifyInstance;

@@ -4,7 +4,6 @@
  * re-sent links, collection closed early, refusal after the hard close, and a cycle started twice.
  */
 import { AuditEvent, ConsolidatedReport, Cycle, Email, UnitTask } from '../db/entities';
-import { useStack } from './support/stack';
 import {
   api,
   createCampaign,
@@ -20,6 +19,7 @@ import {
   tokenOf,
   type TestUnit,
 } from './support/fixtures';
+import { useStack } from './support/hooks';
 import { readConsolidatedReport } from '../db/consolidated-report';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { ormOptions } from '../db/orm';

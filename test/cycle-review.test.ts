@@ -6,7 +6,7 @@
 import { CommendationDecision, ConsolidatedReport, Cycle, Submission, UnitTask } from '../db/entities';
 import type { ConsolidatedReportContent } from '../domain/consolidation';
 import { recordHistories } from './support/histories';
-import { councilTokens, useStack } from './support/stack';
+import { councilTokens } from './support/stack';
 import {
   api,
   createUnits,
@@ -18,6 +18,7 @@ import {
   validAnswers,
   type TestUnit,
 } from './support/fixtures';
+import { useStack } from './support/hooks';
 import { readConsolidatedReport } from '../db/consolidated-report';
 
 const stack = useStack();

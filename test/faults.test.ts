@@ -5,7 +5,6 @@
  * reminder.
  */
 import { AuditEvent, Ballot, ConsolidatedReport, Email, Submission, UnitTask } from '../db/entities';
-import { useStack } from './support/stack';
 import {
   api,
   createUnits,
@@ -19,6 +18,7 @@ import {
   type CampaignTiming,
   type TestUnit,
 } from './support/fixtures';
+import { useStack } from './support/hooks';
 import { readConsolidatedReport } from '../db/consolidated-report';
 
 const stack = useStack();

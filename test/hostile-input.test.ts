@@ -4,8 +4,8 @@
  * nothing from a refused request is stored. Markup in report texts is kept as text and renders
  * inert.
  */
-import { useStack } from './support/stack';
 import { api, currentPeriod, openCycle, timing, tokenOf, validAnswers } from './support/fixtures';
+import { useStack } from './support/hooks';
 
 const stack = useStack();
 const tokens: Record<string, string> = {};

@@ -19,7 +19,7 @@ import type { ConsolidatedReportContent } from '../domain/consolidation';
 import { DEFAULT_POLICY } from '../domain/policy';
 import { signInConsole, type ConsoleSessionCookie } from './support/console';
 import { api, currentPeriod, openCycle, tokenOf, uniq, untar, validAnswers, waitForStage } from './support/fixtures';
-import { useStack } from './support/stack';
+import { useStack } from './support/hooks';
 
 /** The corpus: what a hostile person types. */
 const CORPUS: Record<string, string> = {

@@ -1,6 +1,6 @@
 /** Guessing personal links is slowed down; a unit head with a valid link is never throttled. */
-import { useStack } from './support/stack';
 import { openCycle, timing } from './support/fixtures';
+import { useStack } from './support/hooks';
 
 const stack = useStack({ linkGuessLimit: 5 });
 

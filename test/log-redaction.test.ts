@@ -6,7 +6,7 @@
  */
 import { PassThrough } from 'node:stream';
 import { answersToForm, openCycle, tokenOf, validAnswers } from './support/fixtures';
-import { useStack } from './support/stack';
+import { useStack } from './support/hooks';
 
 const lines: string[] = [];
 const log = new PassThrough();

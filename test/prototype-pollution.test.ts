@@ -8,8 +8,8 @@ import { formToAnswers } from '../api/http/form-body';
 import { defaultTemplate } from '../db/seed-data/default-template';
 import { ValidationError } from '../domain/errors';
 import { signInConsole } from './support/console';
-import { useStack } from './support/stack';
 import { api, openCycle, tokenOf } from './support/fixtures';
+import { useStack } from './support/hooks';
 
 const stack = useStack();
 let link = '';

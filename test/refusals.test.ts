@@ -6,7 +6,7 @@
  */
 import type { Locator, Page } from 'playwright-core';
 import { REFUSAL_CODES, refusalText, type Refusal, type RefusalCode, type RefusalParams } from '../domain/refusals';
-import { signIn, useBrowser } from './support/browser';
+import { signIn } from './support/browser';
 import {
   answersToForm,
   api,
@@ -17,7 +17,7 @@ import {
   timing,
   validAnswers,
 } from './support/fixtures';
-import { useStack } from './support/stack';
+import { useBrowser, useStack } from './support/hooks';
 
 const SAMPLES: { readonly [C in RefusalCode]: RefusalParams<C> } = {
   link_unknown: {},

@@ -3,7 +3,6 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { Client as PgClient } from 'pg';
 import { AuditEvent, Cycle, UnitTask, WorkflowHistory } from '../db/entities';
 import { recordHistories } from './support/histories';
-import { useStack } from './support/stack';
 import {
   api,
   cancelCycle,
@@ -15,6 +14,7 @@ import {
   submitByLink,
   timing,
 } from './support/fixtures';
+import { useStack } from './support/hooks';
 
 const stack = useStack();
 let admin: string;

@@ -10,7 +10,8 @@ import { Cycle } from '../db/entities';
 import type { ConsolidatedReportContent } from '../domain/consolidation';
 import { signInConsole } from './support/console';
 import { api, openCycleUnderReview, timing, untar } from './support/fixtures';
-import { councilTokens, useStack } from './support/stack';
+import { useStack } from './support/hooks';
+import { councilTokens } from './support/stack';
 
 const stack = useStack();
 

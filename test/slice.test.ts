@@ -4,7 +4,6 @@
  */
 import { ConsolidatedReport, Cycle, Email, Submission, UnitTask } from '../db/entities';
 import { cycleStatusQuery } from '../workflows/messages';
-import { useStack } from './support/stack';
 import {
   answersToForm,
   api,
@@ -17,6 +16,7 @@ import {
   timing,
   validAnswers,
 } from './support/fixtures';
+import { useStack } from './support/hooks';
 import { readConsolidatedReport } from '../db/consolidated-report';
 
 const stack = useStack();

@@ -6,9 +6,10 @@
  */
 import { ConsolidatedReport, Cycle, UnitTask } from '../db/entities';
 import { readConsolidatedReport } from '../db/consolidated-report';
-import { signIn, useBrowser } from './support/browser';
+import { signIn } from './support/browser';
 import { api, eventually, openCycle, sleep, submitByLink, timing, validAnswers } from './support/fixtures';
-import { councilTokens, useStack } from './support/stack';
+import { useBrowser, useStack } from './support/hooks';
+import { councilTokens } from './support/stack';
 
 const stack = useStack();
 const browser = useBrowser();

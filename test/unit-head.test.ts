@@ -1,7 +1,7 @@
 /** The unit head's link: draft and resume, validation, receipt; auditors' reads; the OpenAPI document. */
 import { Submission, UnitTask } from '../db/entities';
-import { useStack } from './support/stack';
 import { answersToForm, api, currentPeriod, openCycle, timing, tokenOf, validAnswers } from './support/fixtures';
+import { useStack } from './support/hooks';
 
 const stack = useStack();
 let admin: string;

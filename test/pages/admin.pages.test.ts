@@ -4,9 +4,9 @@
  * close collection early.
  */
 import { AuditEvent, Unit, UnitTask } from '../../db/entities';
-import { expectText, pageProblems, screenshot, screenshotViews, signIn, useBrowser } from '../support/browser';
-import { useStack } from '../support/stack';
+import { expectText, pageProblems, screenshot, screenshotViews, signIn } from '../support/browser';
 import { api, createCampaign, currentPeriod, eventually, timing, uniq } from '../support/fixtures';
+import { useBrowser, useStack } from '../support/hooks';
 
 const stack = useStack();
 const browser = useBrowser();

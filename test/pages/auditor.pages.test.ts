@@ -3,9 +3,9 @@
  * event and every email), the hash check, and the exports as CSV and JSON Lines. Read-only.
  */
 import { readFile } from 'node:fs/promises';
-import { expectText, pageProblems, screenshotViews, signIn, useBrowser } from '../support/browser';
-import { useStack } from '../support/stack';
+import { expectText, pageProblems, screenshotViews, signIn } from '../support/browser';
 import { api, openCycle, submitByLink, timing, tokenOf, validAnswers, type TestUnit } from '../support/fixtures';
+import { useBrowser, useStack } from '../support/hooks';
 
 const stack = useStack();
 const browser = useBrowser();

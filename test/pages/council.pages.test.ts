@@ -6,8 +6,8 @@
 import { inflateRawSync } from 'node:zlib';
 import { readFile } from 'node:fs/promises';
 import { Ballot, UnitTask } from '../../db/entities';
-import { expectText, pageProblems, screenshot, screenshotViews, signIn, useBrowser } from '../support/browser';
-import { councilTokens, useStack } from '../support/stack';
+import { expectText, pageProblems, screenshot, screenshotViews, signIn } from '../support/browser';
+import { councilTokens } from '../support/stack';
 import {
   api,
   linkIn,
@@ -18,6 +18,7 @@ import {
   waitForStage,
   type TestUnit,
 } from '../support/fixtures';
+import { useBrowser, useStack } from '../support/hooks';
 
 const stack = useStack();
 const browser = useBrowser();

@@ -5,8 +5,7 @@
 import type { Page } from 'playwright-core';
 import { defaultTemplate } from '../../db/seed-data/default-template';
 import { UnitTask } from '../../db/entities';
-import { expectText, pageProblems, screenshot, screenshotViews, useBrowser } from '../support/browser';
-import { useStack } from '../support/stack';
+import { expectText, pageProblems, screenshot, screenshotViews } from '../support/browser';
 import {
   answersToForm,
   api,
@@ -18,6 +17,7 @@ import {
   validAnswers,
   type TestUnit,
 } from '../support/fixtures';
+import { useBrowser, useStack } from '../support/hooks';
 
 const stack = useStack();
 const browser = useBrowser();

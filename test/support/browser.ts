@@ -8,7 +8,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { useForTests } from './fixtures';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS = path.resolve(__dirname, '../../test-artifacts/screenshots');
@@ -135,16 +134,4 @@ export async function expectText(locator: Locator, expected: string | RegExp, ti
       throw new Error(`expected ${String(locator)} to show ${String(expected)}; it shows: ${last.slice(0, 500)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-/**
- * A browser for the test file (or `describe` block) that calls this: opened before its tests,
- * closed after them. The answer forwards to that browser session.
- */
-export function useBrowser(options: { javaScript?: boolean } = {}): BrowserSession {
-  return useForTests(
-    'the browser',
-    () => openBrowser(options),
-    (session) => session.close(),
-  );
 }

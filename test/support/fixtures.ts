@@ -11,29 +11,6 @@ import type { ConsolidatedReportContent } from '../../domain/consolidation';
 import { DEFAULT_POLICY, type CyclePolicy, type RelativeTiming } from '../../domain/policy';
 import type { Stack } from './stack';
 
-/**
- * Something `open` makes before the tests of the calling file (or `describe` block) and `close`
- * ends after them. The answer forwards every property to it, methods bound, so tests use it as
- * they would the thing itself — in hooks and tests, once it is open.
- */
-export function useForTests<T extends object>(what: string, open: () => Promise<T>, close: (t: T) => Promise<void>): T {
-  let opened: T | undefined;
-  beforeAll(async () => {
-    opened = await open();
-  });
-  afterAll(async () => {
-    if (opened) await close(opened);
-  });
-  return new Proxy({} as T, {
-    get(_, key) {
-      if (key === 'then') return undefined; // not a promise, whether open or not
-      if (!opened) throw new Error(`${what} opens in beforeAll: use it in hooks and tests only`);
-      const value: unknown = Reflect.get(opened, key);
-      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(opened) : value;
-    },
-  });
-}
-
 export const uniq = (prefix: string): string => `${prefix}-${randomBytes(3).toString('hex')}`.toUpperCase();
 
 export interface TestUnit {
@@ -204,13 +181,13 @@ export async function api<T = unknown>(
   return { status: res.status, body: parsed as T };
 }
 
-/** Awaits an API call and expects `status` of it; a mismatch shows the whole answer. Answers the call's answer. */
+/** Awaits an API call and refuses (throws, showing the whole answer) any status but `status`. Answers the call's answer. */
 export async function expectStatus<T>(
   call: Promise<{ status: number; body: T }>,
   status: number,
 ): Promise<{ status: number; body: T }> {
   const res = await call;
-  expect(res).toMatchObject({ status });
+  if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${JSON.stringify(res.body)}`);
   return res;
 }
 

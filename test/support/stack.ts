@@ -21,7 +21,6 @@ import { startMailSink, type MailSink } from '../../mail/sink';
 import { createMailTransport } from '../../mail/transport';
 import { freePort } from '../../scripts/lib/project';
 import { WORKFLOWS_PATH, createWorker } from '../../worker/worker';
-import { useForTests } from './fixtures';
 
 export interface Stack {
   readonly config: Config;
@@ -157,18 +156,6 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       await orm.close();
     },
   };
-}
-
-/**
- * The stack for the test file (or `describe` block) that calls this: started before its tests,
- * stopped after them. The answer forwards to that stack, so tests use it as they would the stack.
- */
-export function useStack(options: StackOptions = {}): Stack {
-  return useForTests(
-    'the stack',
-    () => startStack(options),
-    (stack) => stack.stop(),
-  );
 }
 
 /** Tokens for the council's three members (chair, vice-chair, member), named `names`. */
