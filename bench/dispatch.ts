@@ -47,7 +47,6 @@ import {
   timed,
   verdict,
   type SessionUse,
-  topWaits,
 } from './support/measure';
 import { meterCpu, type CpuUse } from './support/profile';
 import { noopWorkflow } from './support/noop.workflow';
@@ -501,7 +500,7 @@ async function main(): Promise<void> {
         p.cpu.thisProcessCores.toFixed(2),
         `${(100 * p.cpu.mainThreadBusy).toFixed(0)}%`,
         p.cpu.temporalCores.toFixed(2),
-        topWaits(p.sessions),
+        p.sessions.topWaits,
       ]),
       [
         "cores busy: CPU time over wall time (this process: worker, activities, workflow threads, Temporal core, API, SMTP sink), out of the machine's cores (first line)",

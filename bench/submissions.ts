@@ -34,7 +34,6 @@ import {
   timed,
   verdict,
   type SessionUse,
-  topWaits,
 } from './support/measure';
 import { meterCpu, profileCpu, waitUntilQuiet, type CpuProfileSummary, type CpuUse } from './support/profile';
 
@@ -291,7 +290,7 @@ async function main(): Promise<void> {
         m.cpu.temporalCores.toFixed(2),
         `${perRequestMs(m, m.cpu.thisProcessCores)} / ${perRequestMs(m, m.cpu.mainThreadBusy)} / ${perRequestMs(m, m.cpu.postgresCores)}`,
         (m.walBytes / 1024 / m.result.latencies.length).toFixed(2),
-        topWaits(m.sessions),
+        m.sessions.topWaits,
       ]),
       [
         "cores busy: CPU time over wall time (this process: every thread — API, activities, workflow threads, Temporal core, SMTP sink, the clients' thread), out of the machine's cores (first line)",
