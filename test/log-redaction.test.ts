@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { linkToken, newApiToken } from '../auth/tokens';
 import { prettyLogStream, workerLogger } from '../observability/log';
-import { api, answersToForm, openCycle, tokenOf, validAnswers } from './support/fixtures';
+import { answersToForm, openCycle, tokenOf, validAnswers } from './support/fixtures';
 import { useStack } from './support/hooks';
 
 const lines: string[] = [];
