@@ -23,6 +23,7 @@ import {
 } from './support/fixtures';
 import { expectText, openBrowser, screenshot, signIn, type BrowserSession } from './support/browser';
 import { startStack, type Stack } from './support/stack';
+import { recordHistories } from './support/histories';
 
 let stack: Stack;
 let browser: BrowserSession;
@@ -386,6 +387,14 @@ test('a three-level cycle: per-level deadlines, escalation to the department hea
         .status,
     ).toBe(201);
   await stack.client.workflow.getHandle(started.body.workflowId).result();
+  const workflowId = started.body.workflowId;
+  await recordHistories(stack.client, 'cycle-levels', [
+    workflowId,
+    `${workflowId}-batch-1`,
+    `${workflowId}-unit-${sentBack.code}`,
+    `${workflowId}-unit-${named.code}`,
+    `${workflowId}-unit-${d1.code}`,
+  ]);
 });
 
 test('the units CSV builds the tree: parents by code (also further down the file), an unknown parent and a loop refused with their lines, a parent moved by a second file', async () => {
