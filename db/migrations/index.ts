@@ -9,6 +9,7 @@ import { Migration20261123200000 } from './Migration20261123200000';
 import { Migration20261202053018 } from './Migration20261202053018';
 import { Migration20261202053657 } from './Migration20261202053657';
 import { Migration20261202055025 } from './Migration20261202055025';
+import { Migration20261202095206 } from './Migration20261202095206';
 
 export const MIGRATIONS = [
   { name: 'Migration20261123110358', class: Migration20261123110358 },
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261202053018', class: Migration20261202053018 },
   { name: 'Migration20261202053657', class: Migration20261202053657 },
   { name: 'Migration20261202055025', class: Migration20261202055025 },
+  { name: 'Migration20261202095206', class: Migration20261202095206 },
 ];
