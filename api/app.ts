@@ -12,6 +12,7 @@ import type { Client } from '@temporalio/client';
 import { trustProxySetting, type Config } from '../config/config';
 import type { SignalDefinition } from '@temporalio/common';
 import { authenticate } from './http/auth';
+import { enforceScope } from './http/scope';
 import { AuthError, registerErrorHandler, type ErrorBody } from './http/errors';
 import { registerJsonBodyParser } from './http/json-body';
 import { registerValidation } from './http/validation';
@@ -185,6 +186,7 @@ export async function buildApp({
     if (!roles) return;
     try {
       request.principal = await authenticate(request.em, request, roles, app.now());
+      await enforceScope(request.em, request, request.principal.scopes);
     } catch (error) {
       if (error instanceof AuthError) await refusalLog.record(request, error);
       throw error;

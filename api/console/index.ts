@@ -16,6 +16,7 @@ import { errorContent, errorPage, errorTitle } from '../pages/error.page';
 import { localeOf, type Locale } from '../pages/i18n';
 import { consolePage } from './pages/layout';
 import { deriveKeys } from './session';
+import { enforceScope } from '../http/scope';
 import { accessPages } from './routes/access.routes';
 import { adminPages } from './routes/admin.routes';
 import { auditPages } from './routes/audit.routes';
@@ -116,7 +117,7 @@ export const consoleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     await loadConsoleView(app, keys, request, reply);
     // The page's roles come before the request is validated: no session or the wrong role is
     // answered as such, whatever was sent.
-    if (request.routeOptions.config.consoleRoles) requireUser(request);
+    if (request.routeOptions.config.consoleRoles) await enforceScope(request.em, request, requireUser(request).scopes);
   });
   // Every form of a signed-in user carries the CSRF token of their session (sign-in has its own).
   app.addHook('preHandler', async (request) => {

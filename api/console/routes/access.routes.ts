@@ -31,9 +31,8 @@ import {
 import { actionError } from './admin.routes';
 import { field, requireUser, sendPage } from './context';
 
-/** People and access are the installation-wide administrators' (a scoped one gets 403). */
-const ADMIN = ['admin'] as const;
-const INSTALLATION = { consoleRoles: ADMIN, consoleScope: 'installation' } as const;
+/** People and access are the administrators' over the whole installation (api/http/scope.ts: a scoped one gets 403). */
+const INSTALLATION = { consoleRoles: ['admin'] } as const;
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) });
 const RoleParams = Type.Object({
   id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }),

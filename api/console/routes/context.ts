@@ -13,11 +13,6 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Roles allowed on a console page (session cookie); checked by `requireUser`. */
     consoleRoles?: readonly Role[];
-    /**
-     * `installation`: only people holding the page's role over the whole installation (a role
-     * scoped to a campaign or a subtree of units gets 403).
-     */
-    consoleScope?: 'installation';
   }
   interface FastifyRequest {
     /** Set by the console's hook on every console request. */
@@ -85,11 +80,6 @@ export function requireUser(request: FastifyRequest): ConsoleUser & { view: Cons
   if (!view.user) throw new SignInRequired();
   if (!roles.includes(view.user.role))
     throw new AuthError({ code: 'role_forbidden', params: { role: view.user.role, roles } }, 403);
-  if (
-    request.routeOptions.config.consoleScope === 'installation' &&
-    !view.user.scopes.some((s) => s.kind === 'installation')
-  )
-    throw new AuthError({ code: 'scope_forbidden', params: { what: request.routeOptions.url ?? '' } }, 403);
   return { ...view.user, view };
 }
 
