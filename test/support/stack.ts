@@ -60,6 +60,8 @@ export interface StackOptions {
   readonly logStream?: NodeJS.WritableStream;
   readonly trustProxy?: string;
   readonly refusals?: AppDeps['refusals'];
+  /** More configuration (e.g. an identity provider's OIDC_*). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -101,6 +103,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     LINK_GUESS_LIMIT: String(options.linkGuessLimit ?? 1000),
     // Unset in tests (the default applies); benchmarks pass it through to measure the cache's trade-off.
     WORKER_MAX_CACHED_WORKFLOWS: process.env.WORKER_MAX_CACHED_WORKFLOWS,
+    ...options.env,
   });
   const orm = await MikroORM.init(ormOptions(config.DATABASE_URL));
   const mailer: Transporter = createMailTransport(config.SMTP_URL);

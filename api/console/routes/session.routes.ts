@@ -21,6 +21,15 @@ import { CsrfRejected, SignInRequired, field, isSecure, safeNext, sendPage, view
 import { consumeSignInLink, requestSignInLink, SIGN_IN_LINK_MINUTES } from '../../services/sign-in.service';
 import { deliverPending } from '../../../mail/outbox';
 import { createMailTransport } from '../../../mail/transport';
+import {
+  OIDC_CALLBACK_PATH,
+  finishOidcSignIn,
+  oidcClient,
+  startOidcSignIn,
+  type OidcPending,
+} from '../../services/oidc.service';
+import { createHmac } from 'node:crypto';
+import { safeEqual } from '../../../auth/tokens';
 
 const SIGN_IN_PATH = '/console/sign-in';
 const nonceSid = (nonce: string): string => `sign-in:${nonce}`;
@@ -62,6 +71,12 @@ const T = {
     linkGone:
       'Đường liên kết này không dùng được: đã dùng rồi, đã hết hạn hoặc không đúng. Hãy yêu cầu một đường liên kết mới.',
     askAgain: 'Yêu cầu đường liên kết mới',
+    byProvider: (name: string) => `Đăng nhập bằng ${name || 'nhà cung cấp định danh'}`,
+    providerFailed:
+      'Không đăng nhập được qua nhà cung cấp định danh. Hãy thử lại, hoặc dùng đường liên kết gửi qua thư.',
+    providerDown:
+      'Hiện không liên lạc được với nhà cung cấp định danh. Hãy thử lại sau, hoặc dùng đường liên kết gửi qua thư.',
+    welcome: 'Bạn đã đăng nhập.',
   },
   en: {
     title: 'Sign in',
@@ -86,10 +101,17 @@ const T = {
     linkIntro: 'Press the button below to sign in. The link works only once.',
     linkGone: 'This link does not work: it has been used, has expired or is wrong. Ask for a new one.',
     askAgain: 'Ask for a new link',
+    byProvider: (name: string) => `Sign in with ${name || 'the identity provider'}`,
+    providerFailed: 'Signing in through the identity provider did not work. Try again, or use a link sent by email.',
+    providerDown: 'The identity provider cannot be reached now. Try again later, or use a link sent by email.',
+    welcome: 'You are signed in.',
   },
 } as const;
 
+const OIDC_COOKIE = 'bc_oidc';
+
 export const sessionPages: FastifyPluginAsyncTypebox<{ keys: SessionKeys }> = async (app, { keys }) => {
+  const oidc = oidcClient(app.config);
   const homeOf = (role: string): string =>
     role === 'admin' ? '/console/cycles' : role === 'council' ? '/console/council' : '/console/audit';
 
@@ -110,7 +132,11 @@ export const sessionPages: FastifyPluginAsyncTypebox<{ keys: SessionKeys }> = as
       current: 'none',
       body: html`<h1>${t.title}</h1>${flash('error', opts.error)}${flash('ok', opts.notice)}
 ${v.user ? html`<p class="notice info">${t.signedIn} <strong>${v.user.name}</strong> (${ROLE_LABEL[v.lang][v.user.role]}). <a href="${opts.next}">${t.go}</a></p>` : ''}
-<p>${t.intro}</p>
+<p>${t.intro}</p>${
+        oidc
+          ? html`<form method="get" action="${SIGN_IN_PATH}/oidc" class="card" id="sign-in-oidc"><input type="hidden" name="next" value="${opts.next}"><button type="submit">${t.byProvider(app.config.OIDC_NAME)}</button></form>`
+          : ''
+      }
 <form method="post" action="${SIGN_IN_PATH}/email" class="card" id="sign-in-email">
 <h2>${t.byEmail}</h2>
 <input type="hidden" name="_csrf" value="${csrfToken(keys, nonceSid(opts.nonce))}">
@@ -287,6 +313,92 @@ ${v.user ? html`<p class="notice info">${t.signedIn} <strong>${v.user.name}</str
     if (!session) return linkGone(request, reply);
     setSessionCookie(request, reply, session.cookie, session.user.expiresAt);
     return reply.redirect(homeOf(session.user.role), 303);
+  });
+
+  // OpenID Connect: what the browser keeps between leaving for the provider and coming back, in an
+  // HttpOnly cookie under a MAC (state, nonce, PKCE verifier, where to go next).
+  const pendingMac = (payload: string) => createHmac('sha256', keys.csrf).update(`oidc:${payload}`).digest('base64url');
+  const readPending = (value: string | undefined): OidcPending | null => {
+    const [payload, mac] = (value ?? '').split('.');
+    if (!payload || !mac || !safeEqual(pendingMac(payload), mac)) return null;
+    try {
+      return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as OidcPending;
+    } catch {
+      return null;
+    }
+  };
+
+  app.get(
+    `${SIGN_IN_PATH}/oidc`,
+    {
+      schema: {
+        hide: true,
+        querystring: Type.Object({ next: Type.Optional(Type.String({ maxLength: 500 })) }),
+      },
+    },
+    async (request, reply) => {
+      if (!oidc) return reply.callNotFound();
+      let start;
+      try {
+        start = await startOidcSignIn(await oidc(), app.config.PUBLIC_URL, safeNext(request.query.next));
+      } catch (error) {
+        request.log.warn({ err: error }, 'the identity provider could not be reached');
+        const t = T[viewOf(request).lang];
+        return sendPage(
+          reply,
+          signInPage(request, { error: t.providerDown, next: '/console', nonce: freshNonce(request, reply) }),
+          502,
+        );
+      }
+      const payload = Buffer.from(JSON.stringify(start.pending)).toString('base64url');
+      // Lax: the provider sends the browser back with a top-level GET from its own site.
+      reply.setCookie(OIDC_COOKIE, `${payload}.${pendingMac(payload)}`, {
+        path: SIGN_IN_PATH,
+        httpOnly: true,
+        sameSite: 'lax',
+        secure: isSecure(app, request),
+        maxAge: 600,
+      });
+      return reply.redirect(start.url.href, 303);
+    },
+  );
+
+  app.get(OIDC_CALLBACK_PATH, { schema: { hide: true } }, async (request, reply) => {
+    if (!oidc) return reply.callNotFound();
+    const v = viewOf(request);
+    const t = T[v.lang];
+    const pending = readPending(request.cookies[OIDC_COOKIE]);
+    reply.clearCookie(OIDC_COOKIE, { path: SIGN_IN_PATH });
+    let session;
+    try {
+      session = await finishOidcSignIn(request.em, await oidc(), {
+        callbackUrl: new URL(request.url, app.config.PUBLIC_URL),
+        pending,
+        origin: request.ip,
+        now: app.now(),
+      });
+    } catch (error) {
+      request.log.warn({ err: error }, 'the identity provider could not be reached');
+      session = null;
+    }
+    if (!session)
+      return sendPage(
+        reply,
+        signInPage(request, { error: t.providerFailed, next: '/console', nonce: freshNonce(request, reply) }),
+        401,
+      );
+    setSessionCookie(request, reply, session.cookie, session.user.expiresAt);
+    // A page, not a redirect: coming from the provider's site, the browser would not send the
+    // (SameSite=Strict) session cookie on a redirect; it does on the reader's next click.
+    const next = pending && pending.next !== '/console' ? pending.next : homeOf(session.user.role);
+    return sendPage(
+      reply,
+      consolePage(v, {
+        title: t.title,
+        current: 'none',
+        body: html`<h1>${t.title}</h1>${flash('ok', t.welcome)}<p><a href="${next}" id="continue">${t.go}</a></p>`,
+      }),
+    );
   });
 
   // Ends the session on the server: its cookie, kept or copied, no longer opens anything.
