@@ -18,6 +18,7 @@ import { consolePage } from './pages/layout';
 import { deriveKeys } from './session';
 import { enforceScope } from '../http/scope';
 import { accessPages } from './routes/access.routes';
+import { setupPages } from './routes/setup.routes';
 import { adminPages } from './routes/admin.routes';
 import { auditPages } from './routes/audit.routes';
 import { CsrfRejected, SignInRequired, loadConsoleView, requireUser, sendPage } from './routes/context';
@@ -136,4 +137,5 @@ export const consoleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(councilPages);
   await app.register(auditPages);
   await app.register(accessPages);
+  await app.register(setupPages);
 };

@@ -15,7 +15,7 @@ export interface ConsoleView {
 }
 
 export type Section =
-  'cycles' | 'units' | 'campaigns' | 'policies' | 'templates' | 'council' | 'audit' | 'access' | 'none';
+  'cycles' | 'units' | 'campaigns' | 'policies' | 'templates' | 'setup' | 'council' | 'audit' | 'access' | 'none';
 
 const NAV: Record<Locale, Record<Exclude<Section, 'none'>, string>> = {
   vi: {
@@ -24,9 +24,10 @@ const NAV: Record<Locale, Record<Exclude<Section, 'none'>, string>> = {
     campaigns: 'Chiến dịch & lịch',
     policies: 'Chính sách',
     templates: 'Biểu mẫu',
+    setup: 'Thiết lập',
     council: 'Hội đồng xem xét',
     audit: 'Nhật ký kiểm tra',
-    access: 'Quyền truy cập',
+    access: 'Người dùng & quyền',
   },
   en: {
     cycles: 'Cycles',
@@ -34,14 +35,15 @@ const NAV: Record<Locale, Record<Exclude<Section, 'none'>, string>> = {
     campaigns: 'Campaigns & schedule',
     policies: 'Policies',
     templates: 'Templates',
+    setup: 'Set-up',
     council: 'Council review',
     audit: 'Audit log',
-    access: 'Access',
+    access: 'People & access',
   },
 };
 
 const SECTIONS_OF: Record<Role, readonly Exclude<Section, 'none'>[]> = {
-  admin: ['cycles', 'units', 'campaigns', 'policies', 'templates', 'council', 'audit', 'access'],
+  admin: ['cycles', 'units', 'campaigns', 'policies', 'templates', 'setup', 'council', 'audit', 'access'],
   council: ['council'],
   auditor: ['audit', 'council'],
 };
