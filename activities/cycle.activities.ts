@@ -3,8 +3,10 @@ import { LockMode } from '@mikro-orm/core';
 import { appendAudit, type Actor } from '../db/audit';
 import { AuditEvent, Campaign, Cycle, Holiday, ReportTemplate, Unit, UnitTask } from '../db/entities';
 import { writeConsolidatedReport } from '../db/consolidated-report';
-import type { ICycle } from '../db/entities/cycle.entity';
-import { planCycle } from '../domain/calendar';
+import type { ICycle, IUnitTask } from '../db/entities/cycle.entity';
+import { planCycle, planLevels, scheduleAtLevel } from '../domain/calendar';
+import { reportingLines } from '../domain/reporting-tree';
+import { unitsBelow } from '../db/unit-tree';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import { parsePeriod, unitWorkflowId } from '../domain/period';
 import { AWAITING_REPORT_STATES, OPEN_TASK_STATES, type CycleStage } from '../domain/states';
@@ -14,6 +16,8 @@ import type { OverdueUnit } from '../mail/render';
 import type { OpenedCycle, StartCycleInput } from '../workflows/types';
 import { deliveryDeps, type ActivityDeps } from './deps';
 import { loadCycle } from './load-cycle';
+
+const SECRETARIAT_NAME = 'Thường trực Hội đồng Thi đua - Khen thưởng';
 
 const workflowActor = (cycle: Pick<ICycle, 'workflowId'>): Actor => ({
   kind: 'system',
@@ -54,9 +58,15 @@ export function createCycleActivities(deps: ActivityDeps) {
               { code: 'template_unknown', params: { template: campaign.templateCode } },
               'template',
             );
+          const root = campaign.rootUnit ? await em.findOneOrFail(Unit, campaign.rootUnit.id) : null;
+          const registered = root ? await unitsBelow(em, root.id) : null;
           const units = await em.find(
             Unit,
-            { active: true, ...(input.unitCodes ? { code: { $in: [...input.unitCodes] } } : {}) },
+            {
+              active: true,
+              ...(registered ? { id: { $in: registered.map((u) => u.id) } } : {}),
+              ...(input.unitCodes ? { code: { $in: [...input.unitCodes] } } : {}),
+            },
             { orderBy: { code: 'asc' } },
           );
           if (input.unitCodes) {
@@ -67,7 +77,15 @@ export function createCycleActivities(deps: ActivityDeps) {
           if (units.length === 0) throw new ConflictError({ code: 'no_active_unit', params: {} }, 'units');
           const holidays = new Set((await em.find(Holiday, {})).map((h) => h.date));
           const policy = campaign.policy.definition;
-          const plan = planCycle(policy.timing, period, input.startedAt, holidays);
+          const lines = registered ? reportingLines(registered, new Set(units.map((u) => u.id))) : null;
+          const height = lines ? Math.max(0, ...[...lines.values()].map((l) => l.level)) : 0;
+          const plan = planLevels(
+            policy.timing,
+            planCycle(policy.timing, period, input.startedAt, holidays),
+            height,
+            input.startedAt,
+            holidays,
+          );
           cycle = em.create(Cycle, {
             campaign,
             period,
@@ -77,16 +95,27 @@ export function createCycleActivities(deps: ActivityDeps) {
             plan,
             stage: 'collecting',
           });
+          const taskOf = new Map<number, IUnitTask>();
           for (const unit of units) {
-            em.create(UnitTask, {
-              cycle,
-              unit,
-              workflowId: unitWorkflowId(input.workflowId, unit.code),
-              state: 'pending',
-              schedule: plan.schedule,
-            });
+            const level = lines?.get(unit.id)?.level ?? 0;
+            taskOf.set(
+              unit.id,
+              em.create(UnitTask, {
+                cycle,
+                unit,
+                workflowId: unitWorkflowId(input.workflowId, unit.code),
+                state: 'pending',
+                schedule: scheduleAtLevel(plan, level),
+                level,
+              }),
+            );
           }
           await em.flush();
+          if (lines) {
+            for (const [unitId, line] of lines)
+              if (line.reportsTo !== null) taskOf.get(unitId)!.parentTask = taskOf.get(line.reportsTo)!;
+            await em.flush();
+          }
           await appendAudit(em, {
             actor: {
               kind: input.requestedBy === 'schedule' ? 'system' : 'user',
@@ -97,7 +126,14 @@ export function createCycleActivities(deps: ActivityDeps) {
             subjectType: 'cycle',
             subjectId: String(cycle.id),
             cycleId: cycle.id,
-            after: { campaign: campaign.code, period, templateVersion: template.version, units: units.length, plan },
+            after: {
+              campaign: campaign.code,
+              period,
+              templateVersion: template.version,
+              units: units.length,
+              ...(root ? { root: root.code, levels: height + 1 } : {}),
+              plan,
+            },
             occurredAt: deps.now(),
           });
         }
@@ -105,7 +141,11 @@ export function createCycleActivities(deps: ActivityDeps) {
         return {
           cycleId: cycle.id,
           plan: cycle.plan,
-          units: tasks.map((t) => ({ taskId: t.id, unitCode: t.unit.code })),
+          units: tasks.map((t) => ({
+            taskId: t.id,
+            unitCode: t.unit.code,
+            ...(t.level > 0 ? { level: t.level } : {}),
+          })),
         };
       });
     },
@@ -237,7 +277,7 @@ export function createCycleActivities(deps: ActivityDeps) {
         const due = await em.find(
           UnitTask,
           { id: { $in: rows.map((r) => r.id) } },
-          { populate: ['unit'], orderBy: { unit: { code: 'asc' } } },
+          { populate: ['unit', 'parentTask.unit'], orderBy: { unit: { code: 'asc' } } },
         );
         const now = deps.now();
         const auditEventId = await appendAudit(em, {
@@ -253,13 +293,23 @@ export function createCycleActivities(deps: ActivityDeps) {
           tasks.map((t) => ({ code: t.unit.code, name: t.unit.name, deadline: t.schedule.deadline }));
         const base = { campaignName: cycle.campaign.name, period: cycle.period };
         if (level === 1) {
-          const bySupervisor = new Map<string, typeof due>();
+          // First to whoever the unit answers to: the head of the unit it reports to in a campaign
+          // of several levels, otherwise its supervisor, otherwise the secretariat.
+          const answersTo = (task: (typeof due)[number]) => {
+            const parent = task.parentTask?.unit;
+            if (parent) return { email: parent.headEmail, name: parent.headName };
+            if (task.unit.supervisorEmail)
+              return { email: task.unit.supervisorEmail, name: task.unit.supervisorName ?? SECRETARIAT_NAME };
+            return { email: deps.config.SECRETARIAT_EMAIL, name: SECRETARIAT_NAME };
+          };
+          const byRecipient = new Map<string, { name: string; tasks: typeof due }>();
           for (const task of due) {
-            const to = task.unit.supervisorEmail ?? deps.config.SECRETARIAT_EMAIL;
-            bySupervisor.set(to, [...(bySupervisor.get(to) ?? []), task]);
+            const to = answersTo(task);
+            const group = byRecipient.get(to.email) ?? { name: to.name, tasks: [] };
+            group.tasks.push(task);
+            byRecipient.set(to.email, group);
           }
-          for (const [to, tasks] of bySupervisor) {
-            const recipientName = tasks[0]!.unit.supervisorName ?? 'Thường trực Hội đồng Thi đua - Khen thưởng';
+          for (const [to, { name: recipientName, tasks }] of byRecipient) {
             await enqueueEmail(em, {
               key: `${keyPrefix}${to}`,
               kind: 'escalation_supervisor',
@@ -277,7 +327,7 @@ export function createCycleActivities(deps: ActivityDeps) {
             kind: 'escalation_secretariat',
             recipient: to,
             locale,
-            params: { ...base, recipientName: 'Thường trực Hội đồng Thi đua - Khen thưởng', overdue: overdue(due) },
+            params: { ...base, recipientName: SECRETARIAT_NAME, overdue: overdue(due) },
             cycleId,
             auditEventId,
           });

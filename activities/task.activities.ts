@@ -162,6 +162,42 @@ export function createTaskActivities(deps: ActivityDeps) {
     return { dispatched };
   }
 
+  /**
+   * A transition due at an instant of the task's schedule (the deadline, the hard close): applied
+   * only when the task is still in a state it leaves, and when `dueAt` is not earlier than that
+   * instant in the schedule in force (an extension moved it), with its audit event.
+   */
+  async function timedTransition(
+    taskId: number,
+    dueAt: string,
+    step: {
+      readonly from: (state: TaskState) => boolean;
+      readonly at: (schedule: UnitSchedule) => string;
+      readonly to: TaskState;
+      readonly action: string;
+      readonly record: (schedule: UnitSchedule) => Record<string, string>;
+    },
+  ): Promise<TaskStepResult> {
+    return deps.orm.em.fork().transactional(async (em) => {
+      const task = await lockTask(em, taskId);
+      if (!step.from(task.state) || Date.parse(step.at(task.schedule)) > Date.parse(dueAt)) return result(task);
+      const before = task.state;
+      task.state = step.to;
+      await em.flush();
+      await appendAudit(em, {
+        actor: system(task),
+        action: step.action,
+        subjectType: 'unit_task',
+        subjectId: String(task.id),
+        cycleId: task.cycle.id,
+        before: { state: before },
+        after: { state: step.to, ...step.record(task.schedule) },
+        occurredAt: deps.now(),
+      });
+      return result(task);
+    });
+  }
+
   return {
     dispatchTasks,
 
@@ -221,47 +257,23 @@ export function createTaskActivities(deps: ActivityDeps) {
 
     /** At the deadline: a task still open becomes overdue. */
     async markTaskOverdue({ taskId, dueAt }: { taskId: number; dueAt: string }): Promise<TaskStepResult> {
-      return deps.orm.em.fork().transactional(async (em) => {
-        const task = await lockTask(em, taskId);
-        if (!['dispatched', 'draft'].includes(task.state) || Date.parse(task.schedule.deadline) > Date.parse(dueAt))
-          return result(task);
-        const before = task.state;
-        task.state = 'overdue';
-        await em.flush();
-        await appendAudit(em, {
-          actor: system(task),
-          action: 'task.overdue',
-          subjectType: 'unit_task',
-          subjectId: String(task.id),
-          cycleId: task.cycle.id,
-          before: { state: before },
-          after: { state: 'overdue', deadline: task.schedule.deadline },
-          occurredAt: deps.now(),
-        });
-        return result(task);
+      return timedTransition(taskId, dueAt, {
+        from: (state) => state === 'dispatched' || state === 'draft',
+        at: (schedule) => schedule.deadline,
+        to: 'overdue',
+        action: 'task.overdue',
+        record: (schedule) => ({ deadline: schedule.deadline }),
       });
     },
 
     /** At the hard close: a task still without a report is recorded as not submitted. */
     async closeTask({ taskId, dueAt }: { taskId: number; dueAt: string }): Promise<TaskStepResult> {
-      return deps.orm.em.fork().transactional(async (em) => {
-        const task = await lockTask(em, taskId);
-        if (!OPEN_TASK_STATES.has(task.state) || Date.parse(task.schedule.hardClose) > Date.parse(dueAt))
-          return result(task);
-        const before = task.state;
-        task.state = 'not_submitted';
-        await em.flush();
-        await appendAudit(em, {
-          actor: system(task),
-          action: 'task.not_submitted',
-          subjectType: 'unit_task',
-          subjectId: String(task.id),
-          cycleId: task.cycle.id,
-          before: { state: before },
-          after: { state: 'not_submitted', hardClose: task.schedule.hardClose },
-          occurredAt: deps.now(),
-        });
-        return result(task);
+      return timedTransition(taskId, dueAt, {
+        from: (state) => OPEN_TASK_STATES.has(state),
+        at: (schedule) => schedule.hardClose,
+        to: 'not_submitted',
+        action: 'task.not_submitted',
+        record: (schedule) => ({ hardClose: schedule.hardClose }),
       });
     },
 

@@ -25,7 +25,8 @@ export interface StartAndDispatchUnitsInput {
   readonly taskQueue: string;
   readonly campaignCode: string;
   readonly period: string;
-  readonly schedule: UnitSchedule;
+  /** The schedule of each level, a leaf's first. */
+  readonly schedules: readonly UnitSchedule[];
   readonly units: readonly OpenedUnit[];
 }
 
@@ -38,14 +39,22 @@ export function createUnitWorkflowActivities(deps: ActivityDeps, dispatchTasks: 
      * id is left as it is, and a task already dispatched is not dispatched again.
      */
     async startAndDispatchUnits(input: StartAndDispatchUnitsInput): Promise<{ started: number; dispatched: number }> {
-      const { cycleId, cycleWorkflowId, batchWorkflowId, taskQueue, campaignCode, period, schedule, units } = input;
+      const { cycleId, cycleWorkflowId, batchWorkflowId, taskQueue, campaignCode, period, schedules, units } = input;
       const started = await Promise.all(
         units.map(async (unit) => {
           try {
             await deps.temporal.workflow.start<typeof unitWorkflow>('unitWorkflow', {
               taskQueue,
               workflowId: unitWorkflowId(cycleWorkflowId, unit.unitCode),
-              args: [{ cycleId, taskId: unit.taskId, unitCode: unit.unitCode, schedule, batchWorkflowId }],
+              args: [
+                {
+                  cycleId,
+                  taskId: unit.taskId,
+                  unitCode: unit.unitCode,
+                  schedule: schedules[unit.level ?? 0] ?? schedules[0]!,
+                  batchWorkflowId,
+                },
+              ],
               // One run per unit and cycle: an id that runs or ran already is refused, not started again.
               workflowIdReusePolicy: 'REJECT_DUPLICATE',
               typedSearchAttributes: [

@@ -26,6 +26,9 @@ export interface BasisEntry {
   readonly revisionDeadline: string | null;
   /** The latest submission when the version was made; null: the unit had handed nothing in. */
   readonly submissionId: number | null;
+  /** In a cycle of several levels: the code of the unit it reports to (null at the top) and its level. */
+  readonly reportsTo?: string | null;
+  readonly level?: number;
 }
 
 export interface ConsolidationSummary {
@@ -54,9 +57,11 @@ export async function writeConsolidatedReport(
      ), basis AS (
        SELECT coalesce(jsonb_agg(jsonb_build_object(
                 'taskId', t.id, 'unitCode', u.code, 'unitName', u.name, 'deadline', t.schedule->>'deadline',
-                'revisionDeadline', to_char(t.revision_deadline AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'submissionId', l.id) ORDER BY u.code), '[]'::jsonb) AS entries,
+                'revisionDeadline', to_char(t.revision_deadline AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), 'submissionId', l.id,
+                'reportsTo', pu.code, 'level', t.level) ORDER BY u.code), '[]'::jsonb) AS entries,
               count(*)::int AS expected, count(l.id)::int AS submitted, (count(o.task_id) FILTER (WHERE NOT o.late))::int AS on_time
        FROM unit_task t JOIN unit u ON u.id = t.unit_id LEFT JOIN latest l ON l.task_id = t.id LEFT JOIN obligation o ON o.task_id = t.id
+            LEFT JOIN unit_task pt ON pt.id = t.parent_task_id LEFT JOIN unit pu ON pu.id = pt.unit_id
        WHERE t.cycle_id = ?
      ), inserted AS (
        INSERT INTO consolidated_report (created_at, updated_at, cycle_id, version, basis)
@@ -83,6 +88,8 @@ interface ReadingRow {
   version: number | null;
   obligation_at: Date | null;
   obligation_late: boolean | null;
+  reports_to: string | null;
+  level: number | null;
 }
 
 /** Readings recently computed, per database (driver); versions never change, so they can be kept. */
@@ -94,7 +101,6 @@ export function readConsolidatedReport(
   em: EntityManager,
   report: IConsolidatedReport,
 ): Promise<ConsolidatedReportContent> {
-  if (report.content) return Promise.resolve(report.content as ConsolidatedReportContent); // stored before basis existed
   const driver = em.getDriver();
   const recent = recentByDatabase.get(driver) ?? new Map<number, Promise<ConsolidatedReportContent>>();
   recentByDatabase.set(driver, recent);
@@ -114,6 +120,7 @@ async function computeReading(em: EntityManager, reportId: number): Promise<Cons
   );
   const rows = await em.execute<ReadingRow[]>(
     `SELECT e->>'unitCode' AS unit_code, e->>'unitName' AS unit_name, e->>'deadline' AS deadline, e->>'revisionDeadline' AS revision_deadline,
+            e->>'reportsTo' AS reports_to, (e->>'level')::int AS level,
             s.submitted_at, s.deadline AS submission_deadline, s.late, s.answers, s.version, o.submitted_at AS obligation_at, o.late AS obligation_late
      FROM consolidated_report r CROSS JOIN jsonb_array_elements(r.basis) e
      LEFT JOIN submission s ON s.id = (e->>'submissionId')::int
@@ -139,6 +146,8 @@ async function computeReading(em: EntityManager, reportId: number): Promise<Cons
         }
       : {}),
     ...(r.revision_deadline ? { revisionDeadline: r.revision_deadline } : {}),
+    ...(r.reports_to ? { reportsTo: r.reports_to } : {}),
+    ...(r.level ? { level: r.level } : {}),
   }));
   return consolidate(await templateDefinition(em, cycle!.template_id), units);
 }

@@ -22,7 +22,18 @@ export interface CyclePlan {
   /** First and last day of the data the report covers (local dates). */
   readonly dataFrom: string;
   readonly dataTo: string;
+  /** The schedule of the units that report directly (the leaves of a campaign's tree). */
   readonly schedule: UnitSchedule;
+  /**
+   * In a campaign of several levels, the schedule of each level above the leaves: `levels[0]` for
+   * the units the leaves report to, `levels[1]` for theirs, and so on up to (not including) the root.
+   */
+  readonly levels?: readonly UnitSchedule[];
+}
+
+/** The schedule of a unit at `level` (0 for a leaf; 1 for a unit leaves report to; …). */
+export function scheduleAtLevel(plan: CyclePlan, level: number): UnitSchedule {
+  return level === 0 ? plan.schedule : (plan.levels?.[level - 1] ?? plan.schedule);
 }
 
 /** Holidays as local `YYYY-MM-DD` dates. */
@@ -125,6 +136,39 @@ export function planCycle(timing: Timing, period: Period, startedAt: Instant, ho
     dataTo: monthStart.set({ day: timing.dispatchDay - 1 }).toISODate()!,
     schedule: calendarSchedule(timing, deadline, holidays, start.setZone(timing.timeZone)),
   };
+}
+
+/**
+ * The plan of a cycle whose reporting units form a tree `height` levels above its leaves: each
+ * level's deadline comes the policy's gap after the one below it (one working day by default),
+ * and its reminders, escalations and hard close follow from that deadline as a leaf's do.
+ */
+export function planLevels(
+  timing: Timing,
+  plan: CyclePlan,
+  height: number,
+  startedAt: Instant,
+  holidays: HolidaySet,
+): CyclePlan {
+  if (height <= 0) return plan;
+  const start = DateTime.fromISO(startedAt, { zone: 'utc' });
+  const gaps = (timing.kind === 'calendar' ? timing.levelWorkingDaysAfter : timing.levelSecondsAfter) ?? [];
+  const gap = (level: number): number =>
+    gaps[Math.min(level, gaps.length - 1)] ?? (timing.kind === 'calendar' ? 1 : 60);
+  const levels: UnitSchedule[] = [];
+  let deadline = plan.schedule.deadline;
+  for (let level = 0; level < height; level += 1) {
+    if (timing.kind === 'relative') {
+      const next = DateTime.fromISO(deadline, { zone: 'utc' }).plus({ seconds: gap(level) });
+      levels.push(relativeSchedule(timing, next, start));
+    } else {
+      const below = DateTime.fromISO(deadline, { zone: timing.timeZone });
+      const next = addWorkingDays(below, gap(level), holidays);
+      levels.push(calendarSchedule(timing, next, holidays, start.setZone(timing.timeZone)));
+    }
+    deadline = levels[level]!.deadline;
+  }
+  return { ...plan, levels };
 }
 
 /** A unit's schedule after its deadline is extended to `newDeadline` at `now`. */

@@ -22,6 +22,42 @@ export interface UnitReportInput {
   };
   /** The deadline of the unit's latest revision round, when the council sent it back. */
   readonly revisionDeadline?: string;
+  /** In a cycle of several levels: the unit it reports to (absent at the top) and its level (0: a leaf). */
+  readonly reportsTo?: string;
+  readonly level?: number;
+}
+
+/** Reporting counts over a set of units: how many owe a report, handed one in, met the deadline. */
+export interface ReportingRate {
+  readonly expected: number;
+  readonly submitted: number;
+  readonly onTime: number;
+  /** submitted / expected, 0..1 */
+  readonly completeness: number;
+  /** on time / expected, 0..1 */
+  readonly onTimeRate: number;
+}
+
+/** A unit that others report to, in a cycle of several levels. */
+export interface TreeNode extends UnitRef {
+  readonly level: number;
+  /** The unit it reports to; null at the top (it reports to the council). */
+  readonly reportsTo: string | null;
+  /** Its own report: handed in or not, and on time. */
+  readonly submitted: boolean;
+  readonly late: boolean | null;
+  /** Over the units reporting directly to it. */
+  readonly children: ReportingRate;
+  /** Over the leaves of its subtree: what its figures are built from. */
+  readonly leaves: ReportingRate;
+  readonly missingChildren: readonly UnitRef[];
+  readonly lateChildren: readonly UnitRef[];
+}
+
+export interface ReportingTree {
+  /** Level 0 is the leaves; the highest level reports to the council. */
+  readonly levels: readonly (ReportingRate & { readonly level: number })[];
+  readonly nodes: readonly TreeNode[];
 }
 
 export interface UnitRef {
@@ -68,6 +104,70 @@ export interface ConsolidatedReportContent {
   /** Each proposal has a stable id the council's ballots refer to. */
   readonly proposals: readonly (UnitRef & CommendationProposal & { id: string })[];
   readonly recommendations: readonly (UnitRef & { text: string })[];
+  /**
+   * In a cycle of several levels: rates per level and per unit that others report to. Indicators
+   * are then aggregated over the leaves only (each figure once, never an aggregate of aggregates);
+   * the texts of every level are kept.
+   */
+  readonly tree?: ReportingTree;
+}
+
+/** A unit's place in the tree and whether it has reported (and met its deadline). */
+export interface TreeMember extends UnitRef {
+  readonly reportsTo?: string | undefined;
+  readonly level?: number | undefined;
+  readonly submitted: boolean;
+  /** Whether its first report came after its deadline; null until it reports. */
+  readonly late: boolean | null;
+}
+
+function rateOf(units: readonly TreeMember[]): ReportingRate {
+  const submitted = units.filter((u) => u.submitted).length;
+  const onTime = units.filter((u) => u.late === false).length;
+  const ratio = (n: number): number => (units.length === 0 ? 0 : round(n / units.length));
+  return {
+    expected: units.length,
+    submitted,
+    onTime,
+    completeness: ratio(submitted),
+    onTimeRate: ratio(onTime),
+  };
+}
+
+/** The rates of a cycle's tree, from every unit's place in it; undefined when it has one level. */
+export function reportingTree(units: readonly TreeMember[]): ReportingTree | undefined {
+  if (!units.some((u) => (u.level ?? 0) > 0)) return undefined;
+  const sorted = [...units].sort((a, b) => a.unitCode.localeCompare(b.unitCode));
+  const childrenOf = new Map<string, TreeMember[]>();
+  for (const u of sorted) if (u.reportsTo) childrenOf.set(u.reportsTo, [...(childrenOf.get(u.reportsTo) ?? []), u]);
+  const leavesOf = (u: TreeMember): TreeMember[] => {
+    const below = childrenOf.get(u.unitCode) ?? [];
+    return below.length === 0 ? [u] : below.flatMap(leavesOf);
+  };
+  const ref = (u: TreeMember): UnitRef => ({ unitCode: u.unitCode, unitName: u.unitName });
+  const height = Math.max(...sorted.map((u) => u.level ?? 0));
+  return {
+    levels: Array.from({ length: height + 1 }, (_, level) => ({
+      level,
+      ...rateOf(sorted.filter((u) => (u.level ?? 0) === level)),
+    })),
+    nodes: sorted
+      .filter((u) => childrenOf.has(u.unitCode))
+      .map((u) => {
+        const children = childrenOf.get(u.unitCode)!;
+        return {
+          ...ref(u),
+          level: u.level ?? 0,
+          reportsTo: u.reportsTo ?? null,
+          submitted: u.submitted,
+          late: u.late,
+          children: rateOf(children),
+          leaves: rateOf(leavesOf(u)),
+          missingChildren: children.filter((c) => !c.submitted).map(ref),
+          lateChildren: children.filter((c) => c.late === true).map(ref),
+        };
+      }),
+  };
 }
 
 const round = (x: number): number => Math.round(x * 1e6) / 1e6;
@@ -111,6 +211,19 @@ export function consolidate(
   const met = sorted.flatMap((u) => (u.obligation ? [{ ref: refOf(u), deadline: u.deadline, ...u.obligation }] : []));
   const onTime = met.filter((r) => !r.late).length;
   const ratio = (n: number): number => (sorted.length === 0 ? 0 : round(n / sorted.length));
+  const tree = reportingTree(
+    sorted.map((u) => ({
+      ...refOf(u),
+      reportsTo: u.reportsTo,
+      level: u.level,
+      submitted: Boolean(u.submission),
+      late: u.obligation ? u.obligation.late : null,
+    })),
+  );
+  // Figures come from the leaves only when units report through levels: a level's own report
+  // restates its subtree, so counting it too would count a figure twice.
+  const aboveLeaves = new Set(sorted.filter((u) => (u.level ?? 0) > 0).map((u) => u.unitCode));
+  const figures = tree ? reported.filter((r) => !aboveLeaves.has(r.ref.unitCode)) : reported;
 
   return {
     expected: sorted.length,
@@ -145,7 +258,7 @@ export function consolidate(
       return { code: task.code, title: task.title, counts, entries };
     }),
     indicators: template.indicators.map((ind) => {
-      const values = reported.flatMap((r) => {
+      const values = figures.flatMap((r) => {
         const v = r.answers.indicators[ind.code];
         return typeof v === 'number' ? [{ ...r.ref, value: v, at: r.submittedAt }] : [];
       });
@@ -177,5 +290,6 @@ export function consolidate(
     recommendations: reported.flatMap((r) =>
       r.answers.recommendations ? [{ ...r.ref, text: r.answers.recommendations }] : [],
     ),
+    ...(tree ? { tree } : {}),
   };
 }

@@ -20,6 +20,13 @@ export interface CalendarTiming {
   readonly hardCloseWorkingDaysAfter: number;
   readonly reviewWorkingDays: number;
   readonly revisionWorkingDays: number;
+  /**
+   * Working days between the deadline of one level and that of the level above it, first the
+   * units' parents, then theirs (the last figure repeats for deeper trees). Decree 09/2019 art.
+   * 8(5): each level of a report consolidated through several levels has its own deadline.
+   * Defaults to one working day.
+   */
+  readonly levelWorkingDaysAfter?: readonly number[];
 }
 
 /** Offsets in seconds from the moment the cycle starts: demos and tests run in minutes or seconds. */
@@ -31,6 +38,8 @@ export interface RelativeTiming {
   readonly hardCloseSecondsAfter: number;
   readonly reviewWindowSeconds: number;
   readonly revisionWindowSeconds: number;
+  /** Seconds between the deadline of one level and that of the level above it (as `levelWorkingDaysAfter`). */
+  readonly levelSecondsAfter?: readonly number[];
 }
 
 export type Timing = CalendarTiming | RelativeTiming;

@@ -292,7 +292,7 @@ test("when starting and dispatching a batch's units is retried, each unit keeps 
     taskQueue: `no-worker-${campaign}`, // no worker runs them
     campaignCode: campaign,
     period: currentPeriod(),
-    schedule: opened.plan.schedule,
+    schedules: [opened.plan.schedule],
     units: opened.units,
   };
   const ids = opened.units.map((u) => `${cycleWorkflowId}-unit-${u.unitCode}`);

@@ -134,4 +134,13 @@ test('a published cycle archives every history, each replays against the current
   );
   expect(files.get(`${workflowId}/audit-events.jsonl`)).toContain('cycle.published');
   expect(files.get(`${workflowId}/ballots.jsonl`)!.trim().split('\n')).toHaveLength(2);
+  // Each consolidated version carries its reading, as the council read it, with the basis it came from.
+  const versions = files
+    .get(`${workflowId}/consolidated-reports.jsonl`)!
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { version: number; basis: unknown[]; content: { expected: number } });
+  expect(versions.map((v) => [v.version, v.basis.length, v.content.expected])).toEqual([
+    [1, units.length, units.length],
+  ]);
 });

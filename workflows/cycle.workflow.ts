@@ -108,6 +108,14 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
     ballotCast = true;
   });
   setHandler(cycleStatusQuery, () => ({ stage, expected: opened?.units.length ?? 0, settled: settled.size }));
+  /** Extensions and an early close are taken only while the cycle collects and its intake is open. */
+  const refuseUnlessCollecting = (): OpenedCycle => {
+    if (!opened) throw refusalFailure('ConflictError', { code: 'cycle_opening', params: {} });
+    if (stage !== 'collecting') throw refusalFailure('ConflictError', { code: 'not_collecting', params: { stage } });
+    if (collectionClosedAt)
+      throw refusalFailure('ConflictError', { code: 'collection_closed', params: { closedAt: collectionClosedAt } });
+    return opened;
+  };
   setHandler(
     extendDeadlineUpdate,
     async (request) => {
@@ -119,15 +127,7 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
     },
     {
       validator: (request) => {
-        if (!opened) throw refusalFailure('ConflictError', { code: 'cycle_opening', params: {} });
-        if (stage !== 'collecting')
-          throw refusalFailure('ConflictError', { code: 'not_collecting', params: { stage } });
-        if (collectionClosedAt)
-          throw refusalFailure('ConflictError', {
-            code: 'collection_closed',
-            params: { closedAt: collectionClosedAt },
-          });
-        if (!opened.units.some((u) => u.unitCode === request.unitCode))
+        if (!refuseUnlessCollecting().units.some((u) => u.unitCode === request.unitCode))
           throw refusalFailure(
             'NotFoundError',
             { code: 'unit_not_in_cycle', params: { unit: request.unitCode } },
@@ -158,14 +158,7 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
     },
     {
       validator: (_request) => {
-        if (!opened) throw refusalFailure('ConflictError', { code: 'cycle_opening', params: {} });
-        if (stage !== 'collecting')
-          throw refusalFailure('ConflictError', { code: 'not_collecting', params: { stage } });
-        if (collectionClosedAt)
-          throw refusalFailure('ConflictError', {
-            code: 'collection_closed',
-            params: { closedAt: collectionClosedAt },
-          });
+        refuseUnlessCollecting();
       },
     },
   );
@@ -207,7 +200,13 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
         const handle = await startChild(unitBatchWorkflow, {
           workflowId: batchWorkflowId(cycleWorkflowId, i + 1),
           args: [
-            { cycleId, campaignCode: input.campaignCode, period: input.period, schedule: plan.schedule, units: slice },
+            {
+              cycleId,
+              campaignCode: input.campaignCode,
+              period: input.period,
+              schedules: [plan.schedule, ...(plan.levels ?? [])],
+              units: slice,
+            },
           ],
           // A batch cancels its units when it is cancelled, and it is cancelled with the cycle.
           parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
@@ -223,7 +222,7 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
    * "all reported" on to the batches, which wake the units that reported.
    */
   async function collect(): Promise<void> {
-    addEscalations(plan.schedule.escalations);
+    for (const schedule of [plan.schedule, ...(plan.levels ?? [])]) addEscalations(schedule.escalations);
     while (!allSettled()) {
       escalationsChanged = false;
       if (reported) {

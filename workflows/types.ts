@@ -17,6 +17,8 @@ export interface StartCycleInput {
 export interface OpenedUnit {
   readonly taskId: number;
   readonly unitCode: string;
+  /** In a campaign of several levels, the unit's level when above the leaves (absent for a leaf). */
+  readonly level?: number;
 }
 
 export interface OpenedCycle {

@@ -50,12 +50,13 @@ export interface UnitBatchInput {
   readonly cycleId: number;
   readonly campaignCode: string;
   readonly period: string;
-  readonly schedule: UnitSchedule;
+  /** The schedule of each level: a leaf's first (`scheduleAtLevel`). */
+  readonly schedules: readonly UnitSchedule[];
   readonly units: readonly OpenedUnit[];
 }
 
 export async function unitBatchWorkflow(input: UnitBatchInput): Promise<void> {
-  const { cycleId, campaignCode, period, schedule, units } = input;
+  const { cycleId, campaignCode, period, schedules, units } = input;
   const { workflowId: batchWorkflowId, taskQueue, parent } = workflowInfo();
   const cycleWorkflowId = parent!.workflowId;
   const unitHandle = (unit: OpenedUnit) => getExternalWorkflowHandle(unitWorkflowId(cycleWorkflowId, unit.unitCode));
@@ -90,7 +91,7 @@ export async function unitBatchWorkflow(input: UnitBatchInput): Promise<void> {
       taskQueue,
       campaignCode,
       period,
-      schedule,
+      schedules,
       units,
     });
     await collect();

@@ -1,9 +1,9 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { UnitTask } from '../../db/entities';
 import { principalOf } from '../http/auth';
-import { findCycle } from '../services/council.service';
+import { Code, CycleParams, Period, Reason } from '../http/request-schemas';
+import { cycleTree, cycleWithTasks } from '../services/cycles.service';
 import {
   cancelCycle,
   closeCollection,
@@ -12,9 +12,6 @@ import {
   startCycle,
   type ActionDeps,
 } from '../services/cycle-actions.service';
-
-const Code = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: 'a code: letters, digits, "-" and "_"' });
-const PeriodString = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'reporting month, YYYY-MM' });
 
 export const cycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const actionDeps = (request: FastifyRequest): ActionDeps => ({
@@ -36,7 +33,7 @@ export const cycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         body: Type.Object(
           {
             campaign: Code,
-            period: PeriodString,
+            period: Period,
             units: Type.Optional(
               Type.Array(Code, {
                 minItems: 1,
@@ -76,17 +73,12 @@ export const cycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         summary: 'A cycle and the state of every unit (administrator, council, auditor)',
         tags: ['cycles'],
-        params: Type.Object({ campaign: Code, period: PeriodString }),
+        params: CycleParams,
       },
     },
     async (request) => {
       const { campaign, period } = request.params;
-      const cycle = await findCycle(request.em, campaign, period);
-      const tasks = await request.em.find(
-        UnitTask,
-        { cycle },
-        { populate: ['unit'], orderBy: { unit: { code: 'asc' } } },
-      );
+      const { cycle, tasks } = await cycleWithTasks(request.em, campaign, period);
       return {
         id: cycle.id,
         workflowId: cycle.workflowId,
@@ -101,6 +93,8 @@ export const cycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
           name: t.unit.name,
           state: t.state,
           late: t.late,
+          level: t.level,
+          reportsTo: t.parentTask?.unit.code ?? null,
           deadline: t.schedule.deadline,
           dispatchedAt: t.dispatchedAt?.toISOString() ?? null,
           submittedAt: t.submittedAt?.toISOString() ?? null,
@@ -113,6 +107,27 @@ export const cycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
+  app.get(
+    '/api/v1/cycles/:campaign/:period/tree',
+    {
+      config: { roles: ['admin', 'council', 'auditor'] },
+      schema: {
+        summary:
+          'Where a cycle of several levels stands: every unit with the unit it reports to, its level and state; the reporting rate of each level and of each unit others report to (administrator, council, auditor)',
+        tags: ['cycles'],
+        params: CycleParams,
+        querystring: Type.Object(
+          { node: Type.Optional({ ...Code, description: "only this unit's subtree" }) },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request) => {
+      const { campaign, period } = request.params;
+      return cycleTree(request.em, campaign, period, request.query.node);
+    },
+  );
+
   app.post(
     '/api/v1/cycles/:campaign/:period/units/:unit/extension',
     {
@@ -120,14 +135,14 @@ export const cycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         summary: "Extend one unit's deadline, with a reason (administrator)",
         tags: ['cycles'],
-        params: Type.Object({ campaign: Code, period: PeriodString, unit: Code }),
+        params: Type.Object({ campaign: Code, period: Period, unit: Code }),
         body: Type.Object(
           {
             newDeadline: Type.String({
               format: 'date-time',
               description: 'ISO 8601 instant with offset, e.g. 2026-11-27T17:00:00+07:00',
             }),
-            reason: Type.String({ minLength: 3, maxLength: 1000 }),
+            reason: Reason,
           },
           { additionalProperties: false },
         ),
@@ -154,8 +169,8 @@ export const cycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         summary: "Replace a unit's personal link and email the new one to its registered head (administrator)",
         tags: ['cycles'],
-        params: Type.Object({ campaign: Code, period: PeriodString, unit: Code }),
-        body: Type.Object({ reason: Type.String({ minLength: 3, maxLength: 1000 }) }, { additionalProperties: false }),
+        params: Type.Object({ campaign: Code, period: Period, unit: Code }),
+        body: Type.Object({ reason: Reason }, { additionalProperties: false }),
       },
     },
     async (request) => {
@@ -173,8 +188,8 @@ export const cycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary:
           'End collection now instead of at the hard close, with a reason (administrator): units that have not reported are closed as not submitted and the cycle consolidates',
         tags: ['cycles'],
-        params: Type.Object({ campaign: Code, period: PeriodString }),
-        body: Type.Object({ reason: Type.String({ minLength: 3, maxLength: 1000 }) }, { additionalProperties: false }),
+        params: CycleParams,
+        body: Type.Object({ reason: Reason }, { additionalProperties: false }),
         response: { 202: Type.Object({ closedAt: Type.String(), openUnits: Type.Integer() }) },
       },
     },
@@ -191,8 +206,8 @@ export const cycleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         summary: 'Cancel a cycle, with a reason (administrator)',
         tags: ['cycles'],
-        params: Type.Object({ campaign: Code, period: PeriodString }),
-        body: Type.Object({ reason: Type.String({ minLength: 3, maxLength: 1000 }) }, { additionalProperties: false }),
+        params: CycleParams,
+        body: Type.Object({ reason: Reason }, { additionalProperties: false }),
       },
     },
     async (request, reply) => {

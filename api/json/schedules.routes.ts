@@ -1,64 +1,21 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ScheduleNotFoundError, ScheduleOverlapPolicy } from '@temporalio/client';
-import { appendAudit } from '../../db/audit';
-import { Campaign } from '../../db/entities';
-import { NotFoundError, ValidationError } from '../../domain/errors';
-import { scheduleId } from '../../domain/period';
-import { scheduledCycleWorkflow } from '../../workflows/scheduled-cycle.workflow';
-import { CAMPAIGN } from '../../workflows/search-attributes';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { principalOf } from '../http/auth';
+import { CodeParams, Reason } from '../http/request-schemas';
+import { readSchedule, setSchedule, steerSchedule, type ScheduleDeps } from '../services/schedule.service';
 
-const Params = Type.Object({ code: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' }) });
-const Reason = Type.Object({ reason: Type.String({ minLength: 3, maxLength: 1000 }) }, { additionalProperties: false });
+const deps = (app: FastifyInstance, request: FastifyRequest): ScheduleDeps => ({
+  em: request.em,
+  temporal: app.temporal,
+  taskQueue: app.config.TEMPORAL_TASK_QUEUE,
+  now: app.now(),
+  actor: principalOf(request).name,
+  origin: request.ip,
+});
 
 /** A Temporal Schedule per campaign starts each month's cycle on the policy's day and time in Vietnam. */
 export const scheduleRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  const campaignOf = async (em: EntityManager, code: string) => {
-    const campaign = await em.findOne(Campaign, { code }, { populate: ['policy'] });
-    if (!campaign) throw new NotFoundError({ code: 'campaign_unknown', params: { campaign: code } }, 'code');
-    return campaign;
-  };
-  const describe = async (code: string) => {
-    try {
-      const d = await app.temporal.schedule.getHandle(scheduleId(code)).describe();
-      return {
-        scheduleId: scheduleId(code),
-        paused: d.state.paused,
-        note: d.state.note ?? null,
-        timezone: d.spec.timezone ?? null,
-        calendars: d.spec.calendars ?? [],
-        nextRuns: d.info.nextActionTimes.map((t) => t.toISOString()),
-        recentRuns: d.info.recentActions.map((a) => ({
-          scheduledAt: a.scheduledAt.toISOString(),
-          workflowId: a.action.workflow.workflowId,
-        })),
-      };
-    } catch (error) {
-      if (error instanceof ScheduleNotFoundError)
-        throw new NotFoundError({ code: 'campaign_no_schedule', params: { campaign: code } }, 'code');
-      throw error;
-    }
-  };
-  const audit = (
-    request: { em: EntityManager; ip: string },
-    actor: string,
-    action: string,
-    code: string,
-    after: unknown,
-  ) =>
-    request.em.transactional((tx) =>
-      appendAudit(tx, {
-        actor: { kind: 'user', id: actor, origin: request.ip },
-        action,
-        subjectType: 'campaign',
-        subjectId: code,
-        after,
-        occurredAt: app.now(),
-      }),
-    );
-
   app.put(
     '/api/v1/campaigns/:code/schedule',
     {
@@ -67,7 +24,7 @@ export const scheduleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary:
           "Create or replace the campaign's monthly schedule (administrator). Defaults to the policy's dispatch day and time.",
         tags: ['schedules'],
-        params: Params,
+        params: CodeParams,
         body: Type.Object(
           {
             dayOfMonth: Type.Optional(Type.Integer({ minimum: 1, maximum: 28 })),
@@ -80,53 +37,7 @@ export const scheduleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         ),
       },
     },
-    async (request) => {
-      const user = principalOf(request);
-      const campaign = await campaignOf(request.em, request.params.code);
-      const timing = campaign.policy.definition.timing;
-      const dayOfMonth = request.body.dayOfMonth ?? (timing.kind === 'calendar' ? timing.dispatchDay : undefined);
-      const time = request.body.time ?? (timing.kind === 'calendar' ? timing.dispatchTime : undefined);
-      if (dayOfMonth === undefined) throw new ValidationError({ code: 'no_dispatch_day', params: {} }, 'dayOfMonth');
-      if (time === undefined) throw new ValidationError({ code: 'no_dispatch_time', params: {} }, 'time');
-      const [hour, minute] = time.split(':').map(Number) as [number, number];
-      const spec = {
-        calendars: [{ dayOfMonth, hour, minute, comment: `day ${dayOfMonth} at ${time}` }],
-        timezone: 'Asia/Ho_Chi_Minh',
-      };
-      const action = {
-        type: 'startWorkflow' as const,
-        workflowType: scheduledCycleWorkflow,
-        workflowId: `scheduled-${campaign.code}`,
-        taskQueue: app.config.TEMPORAL_TASK_QUEUE,
-        args: [{ campaignCode: campaign.code }] as [{ campaignCode: string }],
-        typedSearchAttributes: [{ key: CAMPAIGN, value: campaign.code }],
-      };
-      const handle = app.temporal.schedule.getHandle(scheduleId(campaign.code));
-      try {
-        await handle.update((previous) => ({
-          ...previous,
-          spec,
-          action,
-          state: { ...previous.state, paused: request.body.paused ?? previous.state.paused },
-        }));
-      } catch (error) {
-        if (!(error instanceof ScheduleNotFoundError)) throw error;
-        await app.temporal.schedule.create({
-          scheduleId: scheduleId(campaign.code),
-          spec,
-          action,
-          policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
-          state: { paused: request.body.paused ?? false, note: `created by ${user.name}` },
-        });
-      }
-      await audit(request, user.name, 'campaign.schedule_set', campaign.code, {
-        dayOfMonth,
-        time,
-        timezone: spec.timezone,
-        paused: request.body.paused ?? null,
-      });
-      return describe(campaign.code);
-    },
+    async (request) => setSchedule(deps(app, request), request.params.code, request.body),
   );
 
   app.get(
@@ -136,13 +47,10 @@ export const scheduleRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: {
         summary: "The campaign's schedule: paused or not, next runs, recent runs",
         tags: ['schedules'],
-        params: Params,
+        params: CodeParams,
       },
     },
-    async (request) => {
-      await campaignOf(request.em, request.params.code);
-      return describe(request.params.code);
-    },
+    async (request) => readSchedule(request.em, app.temporal, request.params.code),
   );
 
   for (const verb of ['pause', 'unpause', 'trigger'] as const) {
@@ -153,27 +61,11 @@ export const scheduleRoutes: FastifyPluginAsyncTypebox = async (app) => {
         schema: {
           summary: `${verb[0]!.toUpperCase()}${verb.slice(1)} the campaign's schedule, with a reason (administrator)`,
           tags: ['schedules'],
-          params: Params,
-          body: Reason,
+          params: CodeParams,
+          body: Type.Object({ reason: Reason }, { additionalProperties: false }),
         },
       },
-      async (request) => {
-        const user = principalOf(request);
-        await campaignOf(request.em, request.params.code);
-        await describe(request.params.code); // 404 when there is no schedule
-        const handle = app.temporal.schedule.getHandle(scheduleId(request.params.code));
-        const note = `${user.name}: ${request.body.reason}`;
-        if (verb === 'pause') await handle.pause(note);
-        else if (verb === 'unpause') await handle.unpause(note);
-        else await handle.trigger(ScheduleOverlapPolicy.ALLOW_ALL);
-        const action = {
-          pause: 'campaign.schedule_paused',
-          unpause: 'campaign.schedule_unpaused',
-          trigger: 'campaign.schedule_triggered',
-        }[verb];
-        await audit(request, user.name, action, request.params.code, { reason: request.body.reason });
-        return describe(request.params.code);
-      },
+      async (request) => steerSchedule(deps(app, request), request.params.code, verb, request.body.reason),
     );
   }
 };

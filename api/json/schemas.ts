@@ -5,13 +5,8 @@
  */
 import { Type, type TObject, type TSchema, type TUnsafe } from 'typebox';
 import type { Timing } from '../../domain/policy';
+import { Code } from '../http/request-schemas';
 import type { IndicatorTarget } from '../../domain/template';
-
-export const Code = Type.String({
-  pattern: '^[A-Za-z0-9_-]{1,64}$',
-  description: 'a code: 1–64 letters, digits, "-" and "_"',
-});
-export const CodeParams = Type.Object({ code: Code });
 
 const Email = Type.String({ format: 'email', maxLength: 320 });
 const Timestamp = Type.String({ format: 'date-time' });
@@ -230,6 +225,14 @@ export const CalendarTimingSchema = Type.Object(
     hardCloseWorkingDaysAfter: Type.Integer({ minimum: 1, maximum: 60, description: 'after the second escalation' }),
     reviewWorkingDays: Type.Integer({ minimum: 1, maximum: 60 }),
     revisionWorkingDays: Type.Integer({ minimum: 1, maximum: 60 }),
+    levelWorkingDaysAfter: Type.Optional(
+      Type.Array(Type.Integer({ minimum: 1, maximum: 30 }), {
+        minItems: 1,
+        maxItems: 10,
+        description:
+          "working days from one level's deadline to the next level's, from the leaves up (the last repeats; default 1)",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -245,6 +248,13 @@ export const RelativeTimingSchema = Type.Object(
     hardCloseSecondsAfter: Seconds,
     reviewWindowSeconds: Type.Integer({ minimum: 1, maximum: 366 * 24 * 3600 }),
     revisionWindowSeconds: Type.Integer({ minimum: 1, maximum: 366 * 24 * 3600 }),
+    levelSecondsAfter: Type.Optional(
+      Type.Array(Type.Integer({ minimum: 1, maximum: 366 * 24 * 3600 }), {
+        minItems: 1,
+        maxItems: 10,
+        description: "seconds from one level's deadline to the next level's, from the leaves up (the last repeats)",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -292,6 +302,13 @@ export const CampaignBody = Type.Object(
     templateCode: Code,
     policyCode: Code,
     active: Type.Optional(Type.Boolean({ default: true })),
+    rootCode: Type.Optional(
+      Nullable({
+        ...Code,
+        description:
+          "the unit at the top of the campaign's tree: every active unit below it reports to its parent, level by level; null: every active unit reports straight to the council",
+      }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -302,6 +319,7 @@ export const CampaignPatchBody = Type.Object(
     templateCode: Type.Optional(Code),
     policyCode: Type.Optional(Code),
     active: Type.Optional(Type.Boolean()),
+    rootCode: Type.Optional(Nullable(Code)),
   },
   { additionalProperties: false },
 );
@@ -312,6 +330,7 @@ export const CampaignReply = Type.Object({
   templateCode: Type.String(),
   policyCode: Type.String(),
   active: Type.Boolean(),
+  rootCode: Nullable(Type.String()),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });

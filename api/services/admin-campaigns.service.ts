@@ -5,11 +5,10 @@
 import type { Refusal } from '../../domain/refusals';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { appendAudit } from '../../db/audit';
-import { Campaign, Policy, ReportTemplate } from '../../db/entities';
+import { Campaign, Policy, ReportTemplate, Unit } from '../../db/entities';
 import type { ICampaign, IPolicy } from '../../db/entities/campaign.entity';
 import { ConflictError, NotFoundError } from '../../domain/errors';
-import { iso, requireText, uniquely, type AdminContext } from './admin-common';
+import { auditChange, iso, requireText, uniquely, type AdminContext } from './admin-common';
 
 export interface CampaignView {
   readonly code: string;
@@ -17,6 +16,8 @@ export interface CampaignView {
   readonly templateCode: string;
   readonly policyCode: string;
   readonly active: boolean;
+  /** The unit at the top of the campaign's tree; null when every unit reports straight to the council. */
+  readonly rootCode: string | null;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -27,6 +28,7 @@ export interface CampaignInput {
   readonly templateCode: string;
   readonly policyCode: string;
   readonly active?: boolean;
+  readonly rootCode?: string | null;
 }
 
 export type CampaignPatch = Partial<Omit<CampaignInput, 'code'>>;
@@ -37,6 +39,7 @@ const viewOf = (c: ICampaign): CampaignView => ({
   templateCode: c.templateCode,
   policyCode: c.policy.code,
   active: c.active,
+  rootCode: c.rootUnit?.code ?? null,
   createdAt: iso(c.createdAt),
   updatedAt: iso(c.updatedAt),
 });
@@ -55,12 +58,19 @@ async function policyOf(em: EntityManager, policyCode: string): Promise<IPolicy>
   return policy;
 }
 
+async function rootOf(em: EntityManager, rootCode: string | null | undefined) {
+  if (!rootCode) return null;
+  const unit = await em.findOne(Unit, { code: rootCode });
+  if (!unit) throw new NotFoundError({ code: 'unit_unknown', params: { unit: rootCode } }, 'rootCode');
+  return unit;
+}
+
 export async function listCampaigns(em: EntityManager): Promise<CampaignView[]> {
-  return (await em.find(Campaign, {}, { populate: ['policy'], orderBy: { code: 'asc' } })).map(viewOf);
+  return (await em.find(Campaign, {}, { populate: ['policy', 'rootUnit'], orderBy: { code: 'asc' } })).map(viewOf);
 }
 
 export async function getCampaign(em: EntityManager, code: string): Promise<CampaignView> {
-  const c = await em.findOne(Campaign, { code }, { populate: ['policy'] });
+  const c = await em.findOne(Campaign, { code }, { populate: ['policy', 'rootUnit'] });
   if (!c) throw new NotFoundError({ code: 'campaign_unknown', params: { campaign: code } }, 'code');
   return viewOf(c);
 }
@@ -79,17 +89,11 @@ export async function createCampaign(ctx: AdminContext, input: CampaignInput): P
         templateCode: input.templateCode,
         policy,
         active: input.active ?? true,
+        rootUnit: await rootOf(tx, input.rootCode),
       });
       await tx.flush();
       const view = viewOf(campaign);
-      await appendAudit(tx, {
-        actor: ctx.actor,
-        action: 'campaign.created',
-        subjectType: 'campaign',
-        subjectId: campaign.code,
-        after: view,
-        occurredAt: ctx.now,
-      });
+      await auditChange(tx, ctx, 'campaign.created', { type: 'campaign', id: campaign.code }, { after: view });
       return view;
     }),
   );
@@ -101,7 +105,7 @@ export async function updateCampaign(ctx: AdminContext, code: string, patch: Cam
   return ctx.em.transactional(async (tx) => {
     const campaign = await tx.findOne(Campaign, { code }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!campaign) throw new NotFoundError({ code: 'campaign_unknown', params: { campaign: code } }, 'code');
-    await tx.populate(campaign, ['policy']);
+    await tx.populate(campaign, ['policy', 'rootUnit']);
     const current = viewOf(campaign);
     const before: Record<string, unknown> = {};
     const after: Record<string, unknown> = {};
@@ -123,17 +127,14 @@ export async function updateCampaign(ctx: AdminContext, code: string, patch: Cam
       before.active = campaign.active;
       after.active = campaign.active = patch.active;
     }
+    if (patch.rootCode !== undefined && (patch.rootCode || null) !== current.rootCode) {
+      campaign.rootUnit = await rootOf(tx, patch.rootCode);
+      before.rootCode = current.rootCode;
+      after.rootCode = patch.rootCode || null;
+    }
     if (Object.keys(after).length === 0) return current;
     await tx.flush();
-    await appendAudit(tx, {
-      actor: ctx.actor,
-      action: 'campaign.updated',
-      subjectType: 'campaign',
-      subjectId: code,
-      before,
-      after,
-      occurredAt: ctx.now,
-    });
+    await auditChange(tx, ctx, 'campaign.updated', { type: 'campaign', id: code }, { before, after });
     return viewOf(campaign);
   });
 }

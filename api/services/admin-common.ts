@@ -5,7 +5,7 @@
 import type { Refusal } from '../../domain/refusals';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Actor } from '../../db/audit';
+import { appendAudit, type Actor } from '../../db/audit';
 import { hasInvisibleFormatting } from '../../domain/display-text';
 import { ConflictError, ValidationError } from '../../domain/errors';
 import type { Principal } from '../http/auth';
@@ -15,6 +15,24 @@ export interface AdminContext {
   readonly em: EntityManager;
   readonly actor: Actor;
   readonly now: Date;
+}
+
+/** Records an administrative change on the audit log, in the write's own transaction. */
+export async function auditChange(
+  tx: EntityManager,
+  ctx: AdminContext,
+  action: string,
+  subject: { readonly type: string; readonly id: string },
+  change: { readonly before?: unknown; readonly after?: unknown },
+): Promise<void> {
+  await appendAudit(tx, {
+    actor: ctx.actor,
+    action,
+    subjectType: subject.type,
+    subjectId: subject.id,
+    ...change,
+    occurredAt: ctx.now,
+  });
 }
 
 export const userActor = (principal: Pick<Principal, 'name'>, origin: string): Actor => ({

@@ -4,11 +4,10 @@
  */
 import type { Refusal } from '../../domain/refusals';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { appendAudit } from '../../db/audit';
 import { Holiday } from '../../db/entities';
 import type { IHoliday } from '../../db/entities/campaign.entity';
 import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors';
-import { requireText, uniquely, type AdminContext } from './admin-common';
+import { auditChange, requireText, uniquely, type AdminContext } from './admin-common';
 
 export interface HolidayView {
   readonly date: string;
@@ -48,14 +47,7 @@ export async function addHoliday(ctx: AdminContext, input: { date: string; name:
       const holiday = tx.create(Holiday, { date: input.date, name });
       await tx.flush();
       const view = viewOf(holiday);
-      await appendAudit(tx, {
-        actor: ctx.actor,
-        action: 'holiday.added',
-        subjectType: 'holiday',
-        subjectId: view.date,
-        after: view,
-        occurredAt: ctx.now,
-      });
+      await auditChange(tx, ctx, 'holiday.added', { type: 'holiday', id: view.date }, { after: view });
       return view;
     }),
   );
@@ -68,14 +60,7 @@ export async function removeHoliday(ctx: AdminContext, date: string): Promise<Ho
     const view = viewOf(holiday);
     tx.remove(holiday);
     await tx.flush();
-    await appendAudit(tx, {
-      actor: ctx.actor,
-      action: 'holiday.removed',
-      subjectType: 'holiday',
-      subjectId: date,
-      before: view,
-      occurredAt: ctx.now,
-    });
+    await auditChange(tx, ctx, 'holiday.removed', { type: 'holiday', id: date }, { before: view });
     return view;
   });
 }

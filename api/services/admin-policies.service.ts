@@ -5,12 +5,12 @@
 import type { Refusal } from '../../domain/refusals';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { appendAudit, canonicalJson } from '../../db/audit';
+import { canonicalJson } from '../../db/audit';
 import { Policy } from '../../db/entities';
 import type { IPolicy } from '../../db/entities/campaign.entity';
 import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors';
 import type { CyclePolicy, Fraction } from '../../domain/policy';
-import { iso, uniquely, type AdminContext } from './admin-common';
+import { auditChange, iso, uniquely, type AdminContext } from './admin-common';
 
 export interface PolicyView {
   readonly code: string;
@@ -129,14 +129,7 @@ export async function createPolicy(ctx: AdminContext, code: string, definition: 
       if (await tx.count(Policy, { code })) throw new ConflictError(duplicate, 'code');
       const policy = tx.create(Policy, { code, definition: checked });
       await tx.flush();
-      await appendAudit(tx, {
-        actor: ctx.actor,
-        action: 'policy.created',
-        subjectType: 'policy',
-        subjectId: code,
-        after: { definition: checked },
-        occurredAt: ctx.now,
-      });
+      await auditChange(tx, ctx, 'policy.created', { type: 'policy', id: code }, { after: { definition: checked } });
       return viewOf(policy);
     }),
   );
@@ -152,15 +145,13 @@ export async function replacePolicy(ctx: AdminContext, code: string, definition:
     if (canonicalJson(before) === canonicalJson(checked)) return viewOf(policy);
     policy.definition = checked;
     await tx.flush();
-    await appendAudit(tx, {
-      actor: ctx.actor,
-      action: 'policy.updated',
-      subjectType: 'policy',
-      subjectId: code,
-      before: { definition: before },
-      after: { definition: checked },
-      occurredAt: ctx.now,
-    });
+    await auditChange(
+      tx,
+      ctx,
+      'policy.updated',
+      { type: 'policy', id: code },
+      { before: { definition: before }, after: { definition: checked } },
+    );
     return viewOf(policy);
   });
 }

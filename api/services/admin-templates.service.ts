@@ -3,13 +3,12 @@
  * cycles pin the version they started with, so earlier versions stay readable forever.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { appendAudit } from '../../db/audit';
 import { ReportTemplate } from '../../db/entities';
 import type { IReportTemplate } from '../../db/entities/template.entity';
 import { hasInvisibleFormatting } from '../../domain/display-text';
 import { NotFoundError, ValidationError } from '../../domain/errors';
 import type { IndicatorDefinition, LocalizedText, TemplateDefinition } from '../../domain/template';
-import { clean, iso, uniquely, type AdminContext } from './admin-common';
+import { auditChange, clean, iso, uniquely, type AdminContext } from './admin-common';
 
 export interface TemplateSummary {
   readonly code: string;
@@ -173,15 +172,13 @@ export async function createTemplateVersion(
       const version = Number(rows[0]?.max ?? 0) + 1;
       const template = tx.create(ReportTemplate, { code, version, definition: checked });
       await tx.flush();
-      await appendAudit(tx, {
-        actor: ctx.actor,
-        action: 'template.version_created',
-        subjectType: 'report_template',
-        subjectId: code,
-        before: version > 1 ? { version: version - 1 } : null,
-        after: { version, definition: checked },
-        occurredAt: ctx.now,
-      });
+      await auditChange(
+        tx,
+        ctx,
+        'template.version_created',
+        { type: 'report_template', id: code },
+        { before: version > 1 ? { version: version - 1 } : null, after: { version, definition: checked } },
+      );
       return viewOf(template);
     }),
   );

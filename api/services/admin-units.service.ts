@@ -5,14 +5,14 @@
 import type { Refusal } from '../../domain/refusals';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { appendAudit } from '../../db/audit';
 import { Unit } from '../../db/entities';
 import type { IUnit } from '../../db/entities/unit.entity';
 import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors';
 import {
+  auditChange,
+  checkText,
   CODE_PATTERN,
   EMAIL_PATTERN,
-  checkText,
   iso,
   uniquely,
   type AdminContext,
@@ -210,14 +210,7 @@ export async function createUnit(ctx: AdminContext, input: UnitInput): Promise<U
       const unit = tx.create(Unit, { ...fields, parent });
       await tx.flush();
       const view = unitView(unit);
-      await appendAudit(tx, {
-        actor: ctx.actor,
-        action: 'unit.created',
-        subjectType: 'unit',
-        subjectId: unit.code,
-        after: view,
-        occurredAt: ctx.now,
-      });
+      await auditChange(tx, ctx, 'unit.created', { type: 'unit', id: unit.code }, { after: view });
       return view;
     }),
   );
@@ -263,15 +256,7 @@ export async function updateUnit(ctx: AdminContext, code: string, patch: UnitPat
 
     tx.assign(unit, { ...next, parent });
     await tx.flush();
-    await appendAudit(tx, {
-      actor: ctx.actor,
-      action: 'unit.updated',
-      subjectType: 'unit',
-      subjectId: code,
-      before,
-      after,
-      occurredAt: ctx.now,
-    });
+    await auditChange(tx, ctx, 'unit.updated', { type: 'unit', id: code }, { before, after });
     return unitView(unit);
   });
 }
@@ -285,15 +270,13 @@ export async function deactivateUnit(ctx: AdminContext, code: string): Promise<U
     if (!unit.active) return unitView(unit);
     unit.active = false;
     await tx.flush();
-    await appendAudit(tx, {
-      actor: ctx.actor,
-      action: 'unit.deactivated',
-      subjectType: 'unit',
-      subjectId: code,
-      before: { active: true },
-      after: { active: false },
-      occurredAt: ctx.now,
-    });
+    await auditChange(
+      tx,
+      ctx,
+      'unit.deactivated',
+      { type: 'unit', id: code },
+      { before: { active: true }, after: { active: false } },
+    );
     return unitView(unit);
   });
 }

@@ -1,10 +1,10 @@
-/** The council's actions: read the consolidated report, vote on it and on each proposal. */
+/** The council's actions: read the consolidated report, vote on it and on each proposal; its decisions. */
 import { createHmac } from 'node:crypto';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { appendAudit, canonicalJson } from '../../db/audit';
 import { safeEqual } from '../../auth/tokens';
-import { AuditEvent, Ballot, ConsolidatedReport, Cycle, Person, UnitTask } from '../../db/entities';
+import { AuditEvent, Ballot, CommendationDecision, ConsolidatedReport, Person, UnitTask } from '../../db/entities';
 import { reviewRollOf } from '../../db/council-roll';
 import type { IBallot } from '../../db/entities/council.entity';
 import type { ICycle } from '../../db/entities/cycle.entity';
@@ -13,16 +13,6 @@ import { AuthError } from '../http/errors';
 import { decideReport, quorumReached } from '../../domain/review';
 import type { Principal } from '../http/auth';
 import { readConsolidatedReport } from '../../db/consolidated-report';
-
-export async function findCycle(em: EntityManager, campaign: string, period: string): Promise<ICycle> {
-  const cycle = await em.findOne(
-    Cycle,
-    { campaign: { code: campaign }, period },
-    { populate: ['campaign', 'template'] },
-  );
-  if (!cycle) throw new NotFoundError({ code: 'cycle_unknown', params: { campaign, period } }, 'period');
-  return cycle;
-}
 
 export type BallotRequest =
   | { readonly subject: 'report'; readonly version: number; readonly choice: 'approve' }
@@ -224,4 +214,41 @@ export async function reviewStatus(
         }
       : {}),
   };
+}
+
+/** The versions of a cycle's consolidated report, oldest first. */
+export async function consolidatedVersions(em: EntityManager, cycle: ICycle) {
+  const reports = await em.find(
+    ConsolidatedReport,
+    { cycle },
+    { orderBy: { version: 'asc' }, fields: ['version', 'createdAt'] },
+  );
+  return reports.map((r) => ({ version: r.version, createdAt: r.createdAt.toISOString() }));
+}
+
+/** One version of a cycle's consolidated report; 404 naming `version` when it was never consolidated. */
+export async function consolidatedVersion(em: EntityManager, cycle: ICycle, version: number) {
+  const report = await em.findOne(ConsolidatedReport, { cycle, version });
+  if (!report) throw new NotFoundError({ code: 'version_not_consolidated', params: { version } }, 'version');
+  return {
+    version: report.version,
+    createdAt: report.createdAt.toISOString(),
+    content: await readConsolidatedReport(em, report),
+  };
+}
+
+/** The commendation decisions of a published cycle, by proposal. */
+export async function commendationDecisions(em: EntityManager, cycle: ICycle) {
+  const decisions = await em.find(CommendationDecision, { cycle }, { orderBy: { proposalId: 'asc' } });
+  return decisions.map((d) => ({
+    proposalId: d.proposalId,
+    unitCode: d.unitCode,
+    nominee: d.nominee,
+    requestedForm: d.requestedForm,
+    approved: d.approved,
+    approvals: d.approvals,
+    rejections: d.rejections,
+    members: d.members,
+    version: d.reportVersion,
+  }));
 }

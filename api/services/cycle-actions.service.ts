@@ -23,7 +23,7 @@ import { cycleWorkflowId, parsePeriod } from '../../domain/period';
 import { cycleWorkflow } from '../../workflows/cycle.workflow';
 import { closeCollectionUpdate, extendDeadlineUpdate, resendLinkUpdate } from '../../workflows/messages';
 import { CAMPAIGN, PERIOD, STAGE } from '../../workflows/search-attributes';
-import { findCycle } from './council.service';
+import { findCycle } from './cycles.service';
 
 export interface ActionDeps {
   readonly em: EntityManager;

@@ -13,6 +13,8 @@ import { sha256 } from '../../auth/tokens';
 import { verifyAuditChain } from '../../db/audit-verify';
 import { jsonWithEscapedControls } from '../../domain/display-text';
 import type { ICycle } from '../../db/entities/cycle.entity';
+import { ConsolidatedReport } from '../../db/entities';
+import { readConsolidatedReport } from '../../db/consolidated-report';
 
 /** JSON (Lines) with bidi controls and line separators escaped: the same values, safe to read as text. */
 const json = (value: unknown, space?: number): string => jsonWithEscapedControls(JSON.stringify(value, null, space));
@@ -52,7 +54,7 @@ export async function exportCycle(em: EntityManager, cycle: ICycle, exportedBy: 
       'tasks.jsonl',
       jsonl(
         await q(
-          'SELECT t.id, u.code AS unit_code, u.name AS unit_name, t.workflow_id, t.state, t.schedule, t.dispatched_at, t.submitted_at, t.late, t.revision_deadline, t.reminders_sent, t.escalation_level FROM unit_task t JOIN unit u ON u.id = t.unit_id WHERE t.cycle_id = ? ORDER BY u.code',
+          'SELECT t.id, u.code AS unit_code, u.name AS unit_name, t.level, pu.code AS reports_to, t.workflow_id, t.state, t.schedule, t.dispatched_at, t.submitted_at, t.late, t.revision_deadline, t.reminders_sent, t.escalation_level FROM unit_task t JOIN unit u ON u.id = t.unit_id LEFT JOIN unit_task pt ON pt.id = t.parent_task_id LEFT JOIN unit pu ON pu.id = pt.unit_id WHERE t.cycle_id = ? ORDER BY u.code',
         ),
       ),
     ],
@@ -67,7 +69,16 @@ export async function exportCycle(em: EntityManager, cycle: ICycle, exportedBy: 
     [
       'consolidated-reports.jsonl',
       jsonl(
-        await q('SELECT version, created_at, content FROM consolidated_report WHERE cycle_id = ? ORDER BY version'),
+        await Promise.all(
+          (await em.find(ConsolidatedReport, { cycle }, { orderBy: { version: 'asc' }, populate: ['basis'] })).map(
+            async (r) => ({
+              version: r.version,
+              created_at: r.createdAt,
+              basis: r.basis,
+              content: await readConsolidatedReport(em, r),
+            }),
+          ),
+        ),
       ),
     ],
     // Secret ballots: who voted on what, never how (their seals are in audit-events.jsonl).

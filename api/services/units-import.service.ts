@@ -6,10 +6,9 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sha256 } from '../../auth/tokens';
-import { appendAudit } from '../../db/audit';
 import { Unit } from '../../db/entities';
 import type { IUnit } from '../../db/entities/unit.entity';
-import { uniquely, type AdminContext } from './admin-common';
+import { auditChange, uniquely, type AdminContext } from './admin-common';
 import { checkUnitFields, fieldsOf, type UnitFields } from './admin-units.service';
 import { parseCsv } from './units-csv';
 
@@ -229,20 +228,21 @@ export async function importUnits(
       }
       await tx.flush();
       if (plan.created.length + plan.updated.length > 0) {
-        await appendAudit(tx, {
-          actor: ctx.actor,
-          action: 'units.imported',
-          subjectType: 'unit_import',
-          subjectId: `sha256:${fileHash}`,
-          before: { units: before },
-          after: {
-            created: plan.created.length,
-            updated: plan.updated.length,
-            unchanged: plan.unchanged,
-            units: [...plan.created.map((r) => r.fields), ...plan.updated.map((u) => u.row.fields)],
+        await auditChange(
+          tx,
+          ctx,
+          'units.imported',
+          { type: 'unit_import', id: `sha256:${fileHash}` },
+          {
+            before: { units: before },
+            after: {
+              created: plan.created.length,
+              updated: plan.updated.length,
+              unchanged: plan.unchanged,
+              units: [...plan.created.map((r) => r.fields), ...plan.updated.map((u) => u.row.fields)],
+            },
           },
-          occurredAt: ctx.now,
-        });
+        );
       }
       return {
         dryRun,

@@ -1,6 +1,7 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import type { CyclePolicy } from '../../domain/policy';
 import { BaseSchema } from './base';
+import { Unit } from './unit.entity';
 
 /** When things happen in a cycle and how the council decides. */
 export const Policy = defineEntity({
@@ -25,6 +26,12 @@ export const Campaign = defineEntity({
     templateCode: p.string().length(64),
     policy: () => p.manyToOne(Policy),
     active: p.boolean().default(true),
+    /**
+     * The unit at the top of the campaign's tree (the ministry, or a provincial Department):
+     * every active unit below it reports, each to its parent, level by level. Null: every active
+     * unit reports straight to the council, as one level.
+     */
+    rootUnit: () => p.manyToOne(Unit).nullable(),
   },
 });
 export type ICampaign = InferEntity<typeof Campaign>;

@@ -78,6 +78,10 @@ export const UnitTask = defineEntity({
     escalationLevel: p.integer().default(0),
     draft: p.json<Partial<ReportAnswers>>().nullable(),
     draftSavedAt: p.datetime().nullable(),
+    /** In a campaign of several levels, the task of the unit this one reports to; null at the top. */
+    parentTask: () => p.manyToOne(UnitTask).nullable(),
+    /** 0 for a unit with nothing below it in the cycle; 1 + the highest level of the units reporting to it. */
+    level: p.integer().default(0),
   },
 });
 export type IUnitTask = InferEntity<typeof UnitTask>;
@@ -104,8 +108,7 @@ export type ISubmission = InferEntity<typeof Submission>;
 
 /**
  * The council's reading: a new version on every consolidation. Stored as its basis (which
- * submission of each task it counts) and read with `readConsolidatedReport` (db/consolidated-report.ts);
- * versions written before the basis existed hold the reading itself in `content`.
+ * submission of each task it counts) and read with `readConsolidatedReport` (db/consolidated-report.ts).
  */
 export const ConsolidatedReport = defineEntity({
   name: 'ConsolidatedReport',
@@ -114,8 +117,7 @@ export const ConsolidatedReport = defineEntity({
   properties: {
     cycle: () => p.manyToOne(Cycle),
     version: p.integer(),
-    basis: p.json<readonly BasisEntry[]>().nullable().lazy(),
-    content: p.json<unknown>().nullable(),
+    basis: p.json<readonly BasisEntry[]>().lazy(),
   },
 });
 export type IConsolidatedReport = InferEntity<typeof ConsolidatedReport>;

@@ -9,7 +9,9 @@ import { Migration20261123200000 } from './Migration20261123200000';
 import { Migration20261202053018 } from './Migration20261202053018';
 import { Migration20261202053657 } from './Migration20261202053657';
 import { Migration20261202055025 } from './Migration20261202055025';
-import { Migration20261202095206 } from './Migration20261202095206';
+import { Migration20261202100500 } from './Migration20261202100500';
+import { Migration20261202100600 } from './Migration20261202100600';
+import { Migration20261202103000 } from './Migration20261202103000';
 
 export const MIGRATIONS = [
   { name: 'Migration20261123110358', class: Migration20261123110358 },
@@ -22,5 +24,7 @@ export const MIGRATIONS = [
   { name: 'Migration20261202053018', class: Migration20261202053018 },
   { name: 'Migration20261202053657', class: Migration20261202053657 },
   { name: 'Migration20261202055025', class: Migration20261202055025 },
-  { name: 'Migration20261202095206', class: Migration20261202095206 },
+  { name: 'Migration20261202100500', class: Migration20261202100500 },
+  { name: 'Migration20261202100600', class: Migration20261202100600 },
+  { name: 'Migration20261202103000', class: Migration20261202103000 },
 ];

@@ -1,6 +1,7 @@
 /** The auditor's viewer: cycles, then the timeline of a cycle or of one unit, read-only, with exports. */
 import type { ICycle } from '../../../db/entities/cycle.entity';
-import type { ArchivedHistory, TimelineItem } from '../services/audit.service';
+import type { ArchivedHistory } from '../../services/cycle-record.service';
+import type { TimelineItem } from '../services/audit.service';
 import type { CycleListRow } from '../services/cycles.service';
 import { html, type Html } from '../../pages/html';
 import { STAGE_LABEL, formatNumber, formatPrecise, formatShort, type Locale } from '../../pages/i18n';

@@ -5,7 +5,7 @@ import type { CampaignView } from '../../services/admin-campaigns.service';
 import type { HolidayView } from '../../services/admin-holidays.service';
 import type { PolicyView } from '../../services/admin-policies.service';
 import type { TemplateSummary } from '../../services/admin-templates.service';
-import type { ScheduleView } from '../services/schedule.service';
+import type { ScheduleView } from '../../services/schedule.service';
 import { html, type Html } from '../../pages/html';
 import { formatDuration, formatNumber, formatShort, type Locale } from '../../pages/i18n';
 import { consolePage, csrfField, flash, type ConsoleView } from './layout';

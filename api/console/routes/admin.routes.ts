@@ -3,7 +3,6 @@ import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DateTime } from 'luxon';
-import { Cycle } from '../../../db/entities';
 import { DomainError } from '../../../domain/errors';
 import { TASK_STATES, type TaskState } from '../../../domain/states';
 import { statusOf } from '../../http/errors';
@@ -24,14 +23,13 @@ import {
   startCycle,
   type ActionDeps,
 } from '../../services/cycle-actions.service';
-import { describeSchedule, steerSchedule, type ScheduleVerb } from '../services/schedule.service';
+import { cycleRowWritten } from '../../services/cycles.service';
+import { Code, CycleParams } from '../../http/request-schemas';
+import { findSchedule, steerSchedule, type ScheduleVerb } from '../../services/schedule.service';
 import { field, requireUser, safeNext, sendPage } from './context';
 
 const ADMIN = ['admin'] as const;
 const PAGE_SIZE = 50;
-const Code = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' });
-const PeriodParam = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$' });
-const CycleParams = Type.Object({ campaign: Code, period: PeriodParam });
 const PageQuery = Type.Object({
   page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
   ok: Type.Optional(Type.String({ maxLength: 40 })),
@@ -148,13 +146,8 @@ export const adminPages: FastifyPluginAsyncTypebox = async (app) => {
         status,
       );
     }
-    // The workflow's first activity writes the cycle row; wait a moment for it so the board the
-    // administrator is sent to exists (a slow worker only means the list shows it a bit later).
-    let opened = 0;
-    for (let waited = 0; waited < 5_000 && !opened; waited += 200) {
-      opened = await request.em.fork().count(Cycle, { workflowId });
-      if (!opened) await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    // The board the administrator is sent to exists once the workflow's first activity wrote the cycle row.
+    const opened = await cycleRowWritten(request.em, workflowId);
     return reply.redirect(href(opened ? boardPath(campaign, period) : '/console/cycles', { ok: 'started' }), 303);
   });
 
@@ -321,35 +314,35 @@ export const adminPages: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
-  app.post(
-    '/console/cycles/:campaign/:period/close-collection',
-    { config: { consoleRoles: ADMIN }, schema: { hide: true, params: CycleParams } },
-    async (request, reply) => {
-      const { campaign, period } = request.params;
-      return boardAction(
-        request,
-        reply,
-        undefined,
-        (d, reason) => closeCollection(d, campaign, period, reason),
-        () => backTo(request, request.params, { ok: 'collection-closed' }),
-      );
+  /** The whole-cycle actions of the board, each with a reason. */
+  const cycleActions = {
+    'close-collection': {
+      act: closeCollection,
+      then: (request: FastifyRequest, params: { campaign: string; period: string }) =>
+        backTo(request, params, { ok: 'collection-closed' }),
     },
-  );
-
-  app.post(
-    '/console/cycles/:campaign/:period/cancel',
-    { config: { consoleRoles: ADMIN }, schema: { hide: true, params: CycleParams } },
-    async (request, reply) => {
-      const { campaign, period } = request.params;
-      return boardAction(
-        request,
-        reply,
-        undefined,
-        (d, reason) => cancelCycle(d, campaign, period, reason),
-        () => href(boardPath(campaign, period), { ok: 'cancelled' }),
-      );
+    cancel: {
+      act: cancelCycle,
+      then: (_request: FastifyRequest, params: { campaign: string; period: string }) =>
+        href(boardPath(params.campaign, params.period), { ok: 'cancelled' }),
     },
-  );
+  } as const;
+  for (const [verb, { act, then }] of Object.entries(cycleActions)) {
+    app.post(
+      `/console/cycles/:campaign/:period/${verb}`,
+      { config: { consoleRoles: ADMIN }, schema: { hide: true, params: CycleParams } },
+      async (request, reply) => {
+        const { campaign, period } = request.params;
+        return boardAction(
+          request,
+          reply,
+          undefined,
+          (d, reason) => act(d, campaign, period, reason),
+          () => then(request, request.params),
+        );
+      },
+    );
+  }
 
   app.get('/console/campaigns', { config: { consoleRoles: ADMIN }, schema: { hide: true } }, async (request, reply) => {
     const { view } = requireUser(request);
@@ -357,7 +350,7 @@ export const adminPages: FastifyPluginAsyncTypebox = async (app) => {
     const rows = await Promise.all(
       campaigns.map(async (campaign) => ({
         campaign,
-        schedule: (await describeSchedule(app.temporal, campaign.code)).schedule,
+        schedule: await findSchedule(app.temporal, campaign.code).catch(() => null),
       })),
     );
     return sendPage(reply, campaignsPage(view, rows));
@@ -370,11 +363,14 @@ export const adminPages: FastifyPluginAsyncTypebox = async (app) => {
     extra: { notice?: string | null; error?: string | null },
   ) => {
     const campaign = await getCampaign(request.em, code);
-    const { schedule, error } = await describeSchedule(app.temporal, code);
+    const found = await findSchedule(app.temporal, code).then(
+      (schedule) => ({ schedule, error: null }),
+      (error: unknown) => ({ schedule: null, error: error instanceof Error ? error.message : String(error) }),
+    );
     return campaignPage(v, {
       campaign,
-      schedule,
-      ...(error ? { scheduleError: error } : {}),
+      schedule: found.schedule,
+      ...(found.error ? { scheduleError: found.error } : {}),
       defaultPeriod: currentPeriod(app.now()),
       ...extra,
     });
@@ -417,7 +413,14 @@ export const adminPages: FastifyPluginAsyncTypebox = async (app) => {
       if (problem) return sendPage(reply, await renderCampaign(request, user.view, code, { error: problem }), 400);
       try {
         await steerSchedule(
-          { em: request.em, temporal: app.temporal, now: app.now(), actor: user.name, origin: request.ip },
+          {
+            em: request.em,
+            temporal: app.temporal,
+            taskQueue: app.config.TEMPORAL_TASK_QUEUE,
+            now: app.now(),
+            actor: user.name,
+            origin: request.ip,
+          },
           code,
           verb as ScheduleVerb,
           reason,

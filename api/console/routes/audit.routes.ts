@@ -2,30 +2,29 @@
 import { Readable } from 'node:stream';
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
-import { UnitTask } from '../../../db/entities';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { jsonWithEscapedControls } from '../../../domain/display-text';
 import { auditListPage, auditPage } from '../pages/audit.page';
-import { findCycle } from '../../services/council.service';
+import { findCycle } from '../../services/cycles.service';
+import { cycleHistories, cycleHistory } from '../../services/cycle-record.service';
 import {
   TIMELINE_CSV_HEADER,
-  archivedHistories,
-  archivedHistory,
   countTimeline,
   timelineAll,
   timelineCsvRow,
   timelinePage,
+  timelineUnits,
   unitScope,
+  type TimelineItem,
   type TimelineScope,
 } from '../services/audit.service';
 import { listCycles } from '../services/cycles.service';
 import { csvCell } from '../services/xlsx';
 import { requireUser, sendPage } from './context';
+import { CycleParams } from '../../http/request-schemas';
 
 const AUDITORS = ['auditor', 'admin'] as const;
 const PAGE_SIZE = 100;
-const Code = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' });
-const CycleParams = Type.Object({ campaign: Code, period: Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$' }) });
 const ScopeQuery = Type.Object({
   unit: Type.Optional(Type.String({ maxLength: 64 })),
   page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
@@ -64,14 +63,6 @@ export const auditPages: FastifyPluginAsyncTypebox = async (app) => {
       const pages = Math.max(1, Math.ceil((counts.events + counts.emails) / PAGE_SIZE));
       const page = Math.min(request.query.page ?? 1, pages);
       const items = await timelinePage(request.em, scope, { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE });
-      const tasks = await request.em.find(
-        UnitTask,
-        { cycle },
-        { populate: ['unit'], orderBy: { unit: { code: 'asc' } }, limit: 1000 },
-      );
-      const unitTask = unit
-        ? (tasks.find((t) => t.id === unit.taskId) ?? (await request.em.findOne(UnitTask, unit.taskId)))
-        : null;
       return sendPage(
         reply,
         auditPage(view, {
@@ -80,9 +71,9 @@ export const auditPages: FastifyPluginAsyncTypebox = async (app) => {
           items,
           page,
           pages,
-          unit: unit && unitTask ? { code: unit.code, name: unit.name, workflowId: unitTask.workflowId } : null,
-          units: tasks.map((t) => ({ code: t.unit.code, name: t.unit.name })),
-          histories: await archivedHistories(request.em, cycle, unitTask?.workflowId),
+          unit,
+          units: await timelineUnits(request.em, cycle),
+          histories: await cycleHistories(request.em, cycle, unit?.workflowId),
           temporalUiLink: app.temporalUiLink,
         }),
       );
@@ -92,21 +83,30 @@ export const auditPages: FastifyPluginAsyncTypebox = async (app) => {
   const exportName = (cycle: { workflowId: string }, unit: { code: string } | null, ext: string): string =>
     `nhat-ky-${cycle.workflowId.replace(/^cycle-/, '')}${unit ? `-${unit.code}` : ''}.${ext}`;
 
+  /** Streams the whole timeline of the requested scope as a download, one line per item. */
+  const sendTimeline = async (
+    request: FastifyRequest<{ Params: { campaign: string; period: string }; Querystring: { unit?: string } }>,
+    reply: FastifyReply,
+    ext: string,
+    contentType: string,
+    lines: (items: AsyncIterable<TimelineItem>) => AsyncGenerator<string>,
+  ) => {
+    requireUser(request);
+    const { cycle, unit, scope } = await scopeOf(request, request.params, request.query.unit);
+    return reply
+      .header('content-type', contentType)
+      .header('content-disposition', `attachment; filename="${exportName(cycle, unit, ext)}"`)
+      .send(Readable.from(lines(timelineAll(request.em, scope))));
+  };
+
   app.get(
     '/console/audit/:campaign/:period/timeline.csv',
     { config: { consoleRoles: AUDITORS }, schema: { hide: true, params: CycleParams, querystring: ScopeQuery } },
     async (request, reply) => {
-      requireUser(request);
-      const { cycle, unit, scope } = await scopeOf(request, request.params, request.query.unit);
-      const em = request.em;
-      async function* lines(): AsyncGenerator<string> {
+      return sendTimeline(request, reply, 'csv', 'text/csv; charset=utf-8', async function* (items) {
         yield `\uFEFF${TIMELINE_CSV_HEADER.map(csvCell).join(',')}\r\n`;
-        for await (const item of timelineAll(em, scope)) yield `${timelineCsvRow(item).map(csvCell).join(',')}\r\n`;
-      }
-      return reply
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${exportName(cycle, unit, 'csv')}"`)
-        .send(Readable.from(lines()));
+        for await (const item of items) yield `${timelineCsvRow(item).map(csvCell).join(',')}\r\n`;
+      });
     },
   );
 
@@ -114,16 +114,9 @@ export const auditPages: FastifyPluginAsyncTypebox = async (app) => {
     '/console/audit/:campaign/:period/timeline.jsonl',
     { config: { consoleRoles: AUDITORS }, schema: { hide: true, params: CycleParams, querystring: ScopeQuery } },
     async (request, reply) => {
-      requireUser(request);
-      const { cycle, unit, scope } = await scopeOf(request, request.params, request.query.unit);
-      const em = request.em;
-      async function* lines(): AsyncGenerator<string> {
-        for await (const item of timelineAll(em, scope)) yield `${jsonWithEscapedControls(JSON.stringify(item))}\n`;
-      }
-      return reply
-        .header('content-type', 'application/x-ndjson; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${exportName(cycle, unit, 'jsonl')}"`)
-        .send(Readable.from(lines()));
+      return sendTimeline(request, reply, 'jsonl', 'application/x-ndjson; charset=utf-8', async function* (items) {
+        for await (const item of items) yield `${jsonWithEscapedControls(JSON.stringify(item))}\n`;
+      });
     },
   );
 
@@ -143,7 +136,7 @@ export const auditPages: FastifyPluginAsyncTypebox = async (app) => {
       requireUser(request);
       const cycle = await findCycle(request.em, request.params.campaign, request.params.period);
       const workflowId = request.params.file.replace(/\.json$/, '');
-      const row = await archivedHistory(request.em, cycle, workflowId);
+      const row = await cycleHistory(request.em, cycle, workflowId);
       return reply
         .header('content-type', 'application/json; charset=utf-8')
         .header('content-disposition', `attachment; filename="${workflowId}.json"`)

@@ -6,17 +6,17 @@ import { NotFoundError } from '../../../domain/errors';
 import { ballotCastSignal } from '../../../workflows/messages';
 import { councilListPage, councilPage } from '../pages/council.page';
 import { href, type ConsoleView } from '../pages/layout';
-import { ballotSealKey, castBallot, findCycle, type BallotRequest } from '../../services/council.service';
+import { ballotSealKey, castBallot, type BallotRequest } from '../../services/council.service';
+import { findCycle } from '../../services/cycles.service';
 import { councilView, reportRows, reportSheets } from '../services/council.service';
 import { listCycles } from '../services/cycles.service';
 import { csv, xlsx } from '../services/xlsx';
 import { actionError } from './admin.routes';
 import { field, fields, requireUser, sendPage } from './context';
+import { CycleParams, ProposalParams } from '../../http/request-schemas';
 
 const READERS = ['council', 'admin', 'auditor'] as const;
 const COUNCIL = ['council'] as const;
-const Code = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' });
-const CycleParams = Type.Object({ campaign: Code, period: Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$' }) });
 const VersionQuery = Type.Object({
   v: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
   ok: Type.Optional(Type.String({ maxLength: 20 })),
@@ -128,10 +128,7 @@ export const councilPages: FastifyPluginAsyncTypebox = async (app) => {
       config: { consoleRoles: COUNCIL },
       schema: {
         hide: true,
-        params: Type.Object({
-          ...CycleParams.properties,
-          proposalId: Type.String({ pattern: '^[A-Za-z0-9_-]{1,150}$' }),
-        }),
+        params: ProposalParams,
       },
     },
     async (request, reply) => {

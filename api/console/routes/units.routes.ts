@@ -10,12 +10,12 @@ import { createUnit, getUnit, updateUnit } from '../../services/admin-units.serv
 import { pageUnits } from '../services/units.service';
 import { CSV_COLUMNS, importUnits } from '../../services/units-import.service';
 import { field, requireUser, sendPage } from './context';
+import { CodeParams } from '../../http/request-schemas';
 
 const ADMIN = ['admin'] as const;
 const PAGE_SIZE = 50;
 /** CSV files up to the JSON import's limit (2 MB), URL-encoded in a form (up to 3 times larger). */
 const IMPORT_BODY_LIMIT = 7 * 1024 * 1024;
-const Code = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' });
 
 const ctxOf = (request: FastifyRequest, name: string, now: Date): AdminContext => ({
   em: request.em,
@@ -98,6 +98,17 @@ export const unitPages: FastifyPluginAsyncTypebox = async (app) => {
     },
   );
 
+  /** The form's values as the units service takes them: an empty optional field clears it. */
+  const unitInput = (values: UnitFormValues) => ({
+    name: values.name,
+    headName: values.headName,
+    headEmail: values.headEmail,
+    supervisorName: values.supervisorName || null,
+    supervisorEmail: values.supervisorEmail || null,
+    active: values.active,
+    parentCode: values.parentCode || null,
+  });
+
   const empty: UnitFormValues = {
     code: '',
     name: '',
@@ -118,16 +129,7 @@ export const unitPages: FastifyPluginAsyncTypebox = async (app) => {
     const user = requireUser(request);
     const values = formValues(request.body, field(request.body, 'code'));
     try {
-      await createUnit(ctxOf(request, user.name, app.now()), {
-        code: values.code,
-        name: values.name,
-        headName: values.headName,
-        headEmail: values.headEmail,
-        supervisorName: values.supervisorName || null,
-        supervisorEmail: values.supervisorEmail || null,
-        active: values.active,
-        parentCode: values.parentCode || null,
-      });
+      await createUnit(ctxOf(request, user.name, app.now()), { code: values.code, ...unitInput(values) });
     } catch (error) {
       const e = unitError(error, user.view.lang);
       return sendPage(reply, unitFormPage(user.view, { mode: 'new', values, error: e }), e.status);
@@ -201,7 +203,7 @@ export const unitPages: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/console/units/:code',
-    { config: { consoleRoles: ADMIN }, schema: { hide: true, params: Type.Object({ code: Code }) } },
+    { config: { consoleRoles: ADMIN }, schema: { hide: true, params: CodeParams } },
     async (request, reply) => {
       const { view } = requireUser(request);
       const u = await getUnit(request.em, request.params.code);
@@ -226,20 +228,12 @@ export const unitPages: FastifyPluginAsyncTypebox = async (app) => {
 
   app.post(
     '/console/units/:code',
-    { config: { consoleRoles: ADMIN }, schema: { hide: true, params: Type.Object({ code: Code }) } },
+    { config: { consoleRoles: ADMIN }, schema: { hide: true, params: CodeParams } },
     async (request, reply) => {
       const user = requireUser(request);
       const values = formValues(request.body, request.params.code);
       try {
-        await updateUnit(ctxOf(request, user.name, app.now()), request.params.code, {
-          name: values.name,
-          headName: values.headName,
-          headEmail: values.headEmail,
-          supervisorName: values.supervisorName || null,
-          supervisorEmail: values.supervisorEmail || null,
-          active: values.active,
-          parentCode: values.parentCode || null,
-        });
+        await updateUnit(ctxOf(request, user.name, app.now()), request.params.code, unitInput(values));
       } catch (error) {
         const e = unitError(error, user.view.lang);
         return sendPage(reply, unitFormPage(user.view, { mode: 'edit', values, error: e }), e.status);

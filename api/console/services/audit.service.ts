@@ -6,7 +6,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { auditHash } from '../../../db/audit';
-import { AuditEvent, Email, UnitTask, WorkflowHistory } from '../../../db/entities';
+import { AuditEvent, Email, UnitTask } from '../../../db/entities';
 import type { IAuditEvent } from '../../../db/entities/audit.entity';
 import type { ICycle } from '../../../db/entities/cycle.entity';
 import { NotFoundError } from '../../../domain/errors';
@@ -57,10 +57,20 @@ export async function unitScope(
   em: EntityManager,
   cycle: ICycle,
   code: string,
-): Promise<{ code: string; taskId: number; name: string }> {
+): Promise<{ code: string; taskId: number; name: string; workflowId: string }> {
   const task = await em.findOne(UnitTask, { cycle, unit: { code } }, { populate: ['unit'] });
   if (!task) throw new NotFoundError({ code: 'unit_has_no_task', params: { unit: code } }, 'unit');
-  return { code, taskId: task.id, name: task.unit.name };
+  return { code, taskId: task.id, name: task.unit.name, workflowId: task.workflowId };
+}
+
+/** The units of a cycle the timeline can be narrowed to (the first `limit`, by code). */
+export async function timelineUnits(
+  em: EntityManager,
+  cycle: ICycle,
+  limit = 1000,
+): Promise<{ code: string; name: string }[]> {
+  const tasks = await em.find(UnitTask, { cycle }, { populate: ['unit'], orderBy: { unit: { code: 'asc' } }, limit });
+  return tasks.map((t) => ({ code: t.unit.code, name: t.unit.name }));
 }
 
 function filters(scope: TimelineScope): {
@@ -202,48 +212,6 @@ export async function* timelineAll(
     yield* items;
     if (items.length < batch) return;
   }
-}
-
-export interface ArchivedHistory {
-  readonly workflowId: string;
-  readonly runId: string;
-  readonly status: string;
-  readonly events: number;
-  readonly bytes: number;
-  readonly sha256: string;
-  readonly archivedAt: string;
-}
-
-/** The Temporal histories archived in PostgreSQL for a cycle (when it closed). */
-export async function archivedHistories(
-  em: EntityManager,
-  cycle: ICycle,
-  unitWorkflowId?: string,
-): Promise<ArchivedHistory[]> {
-  const rows = await em.find(
-    WorkflowHistory,
-    { cycle, ...(unitWorkflowId ? { workflowId: { $in: [cycle.workflowId, unitWorkflowId] } } : {}) },
-    { orderBy: { workflowId: 'asc' } },
-  );
-  return rows.map((h) => ({
-    workflowId: h.workflowId,
-    runId: h.runId,
-    status: h.status,
-    events: h.eventCount,
-    bytes: h.sizeBytes,
-    sha256: h.sha256,
-    archivedAt: h.createdAt.toISOString(),
-  }));
-}
-
-export async function archivedHistory(
-  em: EntityManager,
-  cycle: ICycle,
-  workflowId: string,
-): Promise<{ workflowId: string; runId: string; history: unknown }> {
-  const row = await em.findOne(WorkflowHistory, { cycle, workflowId }, { populate: ['history'] });
-  if (!row) throw new NotFoundError({ code: 'no_archived_history', params: { workflowId } }, 'workflowId');
-  return { workflowId: row.workflowId, runId: row.runId, history: row.history };
 }
 
 /** One flat row per item, for CSV. */

@@ -12,7 +12,7 @@ import {
   type CycleStage,
   type TaskState,
 } from '../../../domain/states';
-import { findCycle } from '../../services/council.service';
+import { findCycle } from '../../services/cycles.service';
 
 export interface CycleListRow {
   readonly campaign: string;

@@ -1,13 +1,14 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { principalOf } from '../../http/auth';
+import { Reason } from '../../http/request-schemas';
 import { endSession, listSessions, listTokens, revokeToken } from '../../services/access.service';
 import { userActor } from '../../services/admin-common';
 import { WRITERS } from './context';
 
 const tags = ['access'];
 const IdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: 2_147_483_647 }) });
-const Reason = Type.Object({ reason: Type.String({ minLength: 3, maxLength: 1000 }) }, { additionalProperties: false });
+const ReasonBody = Type.Object({ reason: Reason }, { additionalProperties: false });
 /** The roles of `ROLES` in db/entities/api-token.entity.ts (spelt out so the reply's type keeps them). */
 const Role = Type.Union([Type.Literal('admin'), Type.Literal('council'), Type.Literal('auditor')]);
 const TokenReply = Type.Object({
@@ -56,7 +57,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'Revoke a token at once, with a reason; its console sessions end with it (administrator)',
         tags,
         params: IdParams,
-        body: Reason,
+        body: ReasonBody,
         response: { 200: TokenReply },
       },
     },
@@ -91,7 +92,7 @@ export const accessRoutes: FastifyPluginAsyncTypebox = async (app) => {
         summary: 'End a console session at once, with a reason (administrator)',
         tags,
         params: IdParams,
-        body: Reason,
+        body: ReasonBody,
         response: { 200: SessionReply },
       },
     },

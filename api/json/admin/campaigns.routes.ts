@@ -2,7 +2,8 @@ import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { createCampaign, getCampaign, listCampaigns, updateCampaign } from '../../services/admin-campaigns.service';
 import { READERS, WRITERS, adminWrite } from './context';
-import { CampaignBody, CampaignPatchBody, CampaignReply, CodeParams } from '../schemas';
+import { CodeParams } from '../../http/request-schemas';
+import { CampaignBody, CampaignPatchBody, CampaignReply } from '../schemas';
 
 const tags = ['campaigns'];
 

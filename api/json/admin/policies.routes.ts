@@ -2,7 +2,8 @@ import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { createPolicy, getPolicy, listPolicies, replacePolicy } from '../../services/admin-policies.service';
 import { READERS, WRITERS, adminWrite } from './context';
-import { Code, CodeParams, CyclePolicySchema, PolicyReply } from '../schemas';
+import { Code, CodeParams } from '../../http/request-schemas';
+import { CyclePolicySchema, PolicyReply } from '../schemas';
 
 const tags = ['policies'];
 

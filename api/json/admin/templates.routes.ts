@@ -7,7 +7,8 @@ import {
   listTemplates,
 } from '../../services/admin-templates.service';
 import { READERS, WRITERS, adminWrite } from './context';
-import { Code, CodeParams, TemplateDefinitionSchema, TemplateSummaryReply, TemplateVersionReply } from '../schemas';
+import { Code, CodeParams } from '../../http/request-schemas';
+import { TemplateDefinitionSchema, TemplateSummaryReply, TemplateVersionReply } from '../schemas';
 
 const tags = ['templates'];
 

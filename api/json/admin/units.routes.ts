@@ -3,7 +3,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { createUnit, deactivateUnit, getUnit, listUnits, updateUnit } from '../../services/admin-units.service';
 import { CSV_COLUMNS, MAX_IMPORT_ROWS, importUnits } from '../../services/units-import.service';
 import { READERS, WRITERS, adminWrite } from './context';
-import { CodeParams, ImportRefusedReply, ImportReply, UnitBody, UnitPatchBody, UnitReply } from '../schemas';
+import { CodeParams } from '../../http/request-schemas';
+import { ImportRefusedReply, ImportReply, UnitBody, UnitPatchBody, UnitReply } from '../schemas';
 
 const CSV_BODY_LIMIT = 2 * 1024 * 1024;
 const tags = ['units'];

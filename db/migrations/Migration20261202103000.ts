@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
-export class Migration20261202095206 extends Migration {
-  override name = 'Migration20261202095206';
+export class Migration20261202103000 extends Migration {
+  override name = 'Migration20261202103000';
 
   override up(): void | Promise<void> {
     this.addSql(
@@ -124,7 +124,7 @@ export class Migration20261202095206 extends Migration {
 
   override down(): void | Promise<void> {
     throw new Error(
-      'Migration20261202095206 (people) cannot be undone: tokens, sessions and ballots now belong to people.',
+      'Migration20261202103000 (people) cannot be undone: tokens, sessions and ballots now belong to people.',
     );
   }
 }

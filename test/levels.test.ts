@@ -1,0 +1,265 @@
+/**
+ * A campaign of several levels: twelve units report to three departments, which report to the
+ * council at the root. Each level has its own deadline; a silent unit is escalated to its
+ * department's head first; a late department to the secretariat; the consolidation counts each
+ * figure once, from the leaves, and gives the rates of every level and department.
+ */
+import { ConsolidatedReport, Cycle, Unit, UnitTask } from '../db/entities';
+import type { IUnit } from '../db/entities/unit.entity';
+import { readConsolidatedReport } from '../db/consolidated-report';
+import { defaultTemplate } from '../db/seed-data/default-template';
+import type { ReportAnswers } from '../domain/answers';
+import {
+  api,
+  createCampaign,
+  currentPeriod,
+  eventually,
+  linkIn,
+  sleep,
+  submitByLink,
+  uniq,
+  validAnswers,
+} from './support/fixtures';
+import { startStack, type Stack } from './support/stack';
+
+let stack: Stack;
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+interface TreeUnit {
+  readonly code: string;
+  readonly headEmail: string;
+}
+
+/** The root, three departments under it and four units under each department. */
+async function createTree(): Promise<{ root: TreeUnit; departments: TreeUnit[]; leaves: TreeUnit[][] }> {
+  const em = stack.orm.em.fork();
+  const tag = uniq('T');
+  const make = (code: string, name: string, parent: IUnit | null, supervised: boolean) =>
+    em.create(Unit, {
+      code,
+      name,
+      headName: `Thủ trưởng ${code}`,
+      headEmail: `head-${code.toLowerCase()}@units.example.org`,
+      ...(supervised
+        ? {
+            supervisorName: 'Lãnh đạo phụ trách',
+            supervisorEmail: `supervisor-${tag.toLowerCase()}@leaders.example.org`,
+          }
+        : {}),
+      active: true,
+      parent,
+    });
+  const root = make(`${tag}-BO`, 'Bộ Thông tin và Truyền thông', null, false);
+  const departments = [1, 2, 3].map((d) => make(`${tag}-S${d}`, `Sở Thông tin và Truyền thông ${d}`, root, false));
+  const leaves = departments.map((dept, d) =>
+    [1, 2, 3, 4].map((i) => make(`${tag}-S${d + 1}-DV${i}`, `Đơn vị ${i} của Sở ${d + 1}`, dept, true)),
+  );
+  await em.flush();
+  const ref = (u: { code: string; headEmail: string }): TreeUnit => ({ code: u.code, headEmail: u.headEmail });
+  return { root: ref(root), departments: departments.map(ref), leaves: leaves.map((l) => l.map(ref)) };
+}
+
+/** A report whose indicator values are `base` plus the indicator's position: distinct per unit. */
+function answersWith(base: number, note: string): ReportAnswers {
+  const answers = validAnswers(note);
+  return {
+    ...answers,
+    indicators: Object.fromEntries(defaultTemplate.indicators.map((ind, i) => [ind.code, base + i])),
+  };
+}
+
+test('a three-level cycle: per-level deadlines, escalation to the department head, then to the secretariat; figures from the leaves only; rates per level and per department', async () => {
+  const admin = await stack.token('admin');
+  const council = [await stack.token('council', 'Chủ tịch'), await stack.token('council', 'Phó Chủ tịch')];
+  const { root, departments, leaves } = await createTree();
+  const [d1, d2, d3] = departments as [TreeUnit, TreeUnit, TreeUnit];
+  const campaign = await createCampaign(stack.orm, {
+    deadlineAfterSeconds: 14,
+    reminderSecondsBefore: [],
+    escalationSecondsAfter: [3, 5],
+    hardCloseSecondsAfter: 7,
+    reviewWindowSeconds: 600,
+    revisionWindowSeconds: 120,
+    levelSecondsAfter: [12],
+  });
+  // The campaign is assigned to the root's subtree through the administration API.
+  const patched = await api<{ rootCode: string }>(stack.baseUrl, 'PATCH', `/api/v1/campaigns/${campaign}`, {
+    token: admin,
+    body: { rootCode: root.code },
+  });
+  expect(patched.status).toBe(200);
+  expect(patched.body.rootCode).toBe(root.code);
+  expect(
+    (
+      await api<{ field: string }>(stack.baseUrl, 'PATCH', `/api/v1/campaigns/${campaign}`, {
+        token: admin,
+        body: { rootCode: 'NO-SUCH-UNIT' },
+      })
+    ).body,
+  ).toMatchObject({ field: 'rootCode' });
+
+  const period = currentPeriod();
+  const started = await api<{ workflowId: string }>(stack.baseUrl, 'POST', '/api/v1/cycles', {
+    token: admin,
+    body: { campaign, period },
+  });
+  expect(started.status).toBe(201);
+  const linkOf = async (unit: TreeUnit): Promise<string> => {
+    await stack.sink.waitFor(() => stack.sink.to(unit.headEmail).length > 0);
+    return linkIn(stack.sink.to(unit.headEmail)[0]!.text, stack.baseUrl);
+  };
+
+  // Every unit below the root has a task (the root's council does not report); each level its deadline.
+  const cycle = await eventually(
+    async () => (await stack.orm.em.fork().findOne(Cycle, { workflowId: started.body.workflowId })) ?? undefined,
+    { what: 'the cycle row' },
+  );
+  const tasks = await stack.orm.em
+    .fork()
+    .find(UnitTask, { cycle: cycle.id }, { populate: ['unit', 'parentTask.unit'] });
+  expect(tasks).toHaveLength(15);
+  const taskOf = (unit: TreeUnit) => tasks.find((t) => t.unit.code === unit.code)!;
+  const leafDeadline = cycle.plan.schedule.deadline;
+  const departmentDeadline = cycle.plan.levels![0]!.deadline;
+  expect(Date.parse(departmentDeadline) - Date.parse(leafDeadline)).toBe(12_000);
+  for (const [d, dept] of departments.entries()) {
+    expect(taskOf(dept)).toMatchObject({ level: 1, parentTask: null });
+    expect(taskOf(dept).schedule.deadline).toBe(departmentDeadline);
+    for (const leaf of leaves[d]!) {
+      expect(taskOf(leaf).level).toBe(0);
+      expect(taskOf(leaf).parentTask!.unit.code).toBe(dept.code);
+      expect(taskOf(leaf).schedule.deadline).toBe(leafDeadline);
+    }
+  }
+
+  // Leaves: every one on time but the fourth of department 1 (silent) and the fourth of department 2 (late).
+  const silent = leaves[0]![3]!;
+  const late = leaves[1]![3]!;
+  const leafBase = new Map<string, number>();
+  let base = 10;
+  for (const leaf of leaves.flat()) {
+    if (leaf === silent || leaf === late) continue;
+    leafBase.set(leaf.code, (base += 7));
+    expect((await submitByLink(stack.baseUrl, await linkOf(leaf), answersWith(base, leaf.code))).body).toMatchObject({
+      late: false,
+    });
+  }
+  const lateLink = await linkOf(late);
+  await sleep(Math.max(0, Date.parse(leafDeadline) - Date.now()) + 300);
+  leafBase.set(late.code, 150);
+  expect((await submitByLink(stack.baseUrl, lateLink, answersWith(150, late.code))).body).toMatchObject({ late: true });
+
+  // The silent unit is escalated first to the head of the department it reports to, not to its supervisor.
+  await stack.sink.waitFor(() => stack.sink.to(d1.headEmail).some((m) => m.subject.includes('chậm nộp')));
+  const toDepartment = stack.sink.to(d1.headEmail).find((m) => m.subject.includes('chậm nộp'))!;
+  expect(toDepartment.text).toContain(silent.code);
+  expect(toDepartment.text).not.toContain(late.code);
+
+  // Departments 1 and 2 report up on time; department 3 is late and escalated to the secretariat.
+  for (const dept of [d1, d2])
+    expect((await submitByLink(stack.baseUrl, await linkOf(dept), answersWith(190, dept.code))).body).toMatchObject({
+      late: false,
+    });
+  const d3Link = await linkOf(d3);
+  await stack.sink.waitFor(
+    () =>
+      stack.sink
+        .to('thuongtruc@hdtdkt.example.org')
+        .some((m) => m.subject.includes('chậm nộp') && m.text.includes(d3.code)),
+    40_000,
+  );
+  expect((await submitByLink(stack.baseUrl, d3Link, answersWith(190, d3.code))).body).toMatchObject({ late: true });
+
+  // Live status by level and by department, for the whole tree and for one department's subtree.
+  const treePath = `/api/v1/cycles/${campaign}/${period}/tree`;
+  const live = await api<{ units: { code: string; level: number; reportsTo: string | null }[] }>(
+    stack.baseUrl,
+    'GET',
+    treePath,
+    { token: council[0] },
+  );
+  expect(live.status).toBe(200);
+  expect(live.body.units.find((u) => u.code === silent.code)).toMatchObject({ level: 0, reportsTo: d1.code });
+  const sub = await api<{ units: { code: string }[]; tree: { nodes: { unitCode: string }[] } }>(
+    stack.baseUrl,
+    'GET',
+    `${treePath}?node=${d1.code}`,
+    { token: council[0] },
+  );
+  expect(sub.body.units.map((u) => u.code).sort()).toEqual([d1.code, ...leaves[0]!.map((l) => l.code)].sort());
+  expect(sub.body.tree.nodes.map((n) => n.unitCode)).toEqual([d1.code]);
+  expect(
+    (await api<{ field: string }>(stack.baseUrl, 'GET', `${treePath}?node=NOPE`, { token: admin })).body,
+  ).toMatchObject({
+    field: 'node',
+  });
+
+  // Once the silent unit's hard close passed, the cycle consolidates.
+  const base_ = `/api/v1/cycles/${campaign}/${period}`;
+  await eventually(
+    async () =>
+      (await api<{ stage: string }>(stack.baseUrl, 'GET', `${base_}/review`, { token: council[0] })).body.stage ===
+      'review'
+        ? true
+        : undefined,
+    { what: 'the review', timeoutMs: 60_000 },
+  );
+  const content = await readConsolidatedReport(
+    stack.orm.em.fork(),
+    await stack.orm.em.fork().findOneOrFail(ConsolidatedReport, { cycle: cycle.id, version: 1 }),
+  );
+  expect(content.tree!.levels).toEqual([
+    { level: 0, expected: 12, submitted: 11, onTime: 10, completeness: 0.916667, onTimeRate: 0.833333 },
+    { level: 1, expected: 3, submitted: 3, onTime: 2, completeness: 1, onTimeRate: 0.666667 },
+  ]);
+  const node = (unit: TreeUnit) => content.tree!.nodes.find((n) => n.unitCode === unit.code)!;
+  expect(node(d1)).toMatchObject({
+    level: 1,
+    reportsTo: null,
+    submitted: true,
+    late: false,
+    children: { expected: 4, submitted: 3, onTime: 3 },
+    missingChildren: [{ unitCode: silent.code }],
+    lateChildren: [],
+  });
+  expect(node(d2)).toMatchObject({
+    children: { expected: 4, submitted: 4, onTime: 3 },
+    lateChildren: [{ unitCode: late.code }],
+  });
+  expect(node(d3)).toMatchObject({ late: true, children: { expected: 4, submitted: 4, onTime: 4 } });
+  expect(content.missingUnits.map((u) => u.unitCode)).toEqual([silent.code]);
+
+  // Each indicator at the root equals its aggregation computed here over the leaves' stored reports.
+  for (const [i, ind] of defaultTemplate.indicators.entries()) {
+    const reported = content.indicators.find((x) => x.code === ind.code)!;
+    const leafValues = [...leafBase.entries()].map(([code, b]) => ({ code, value: b + i }));
+    expect(reported.reported).toBe(11);
+    expect(reported.values.map((v) => v.unitCode).sort()).toEqual(leafValues.map((v) => v.code).sort());
+    const expected =
+      ind.aggregation === 'sum'
+        ? leafValues.reduce((a, v) => a + v.value, 0)
+        : ind.aggregation === 'average'
+          ? Math.round((leafValues.reduce((a, v) => a + v.value, 0) / leafValues.length) * 1e6) / 1e6
+          : ind.aggregation === 'min'
+            ? Math.min(...leafValues.map((v) => v.value))
+            : ind.aggregation === 'max'
+              ? Math.max(...leafValues.map((v) => v.value))
+              : undefined; // the default template has no "latest" indicator
+    expect(expected).toBeDefined();
+    expect({ indicator: ind.code, value: reported.value }).toEqual({ indicator: ind.code, value: expected });
+  }
+  // The departments' own reports are kept as texts.
+  expect(content.recommendations.map((r) => r.unitCode)).toEqual(expect.arrayContaining([d1.code, d2.code, d3.code]));
+
+  for (const member of council)
+    expect(
+      (await api(stack.baseUrl, 'POST', `${base_}/ballots`, { token: member, body: { version: 1, choice: 'approve' } }))
+        .status,
+    ).toBe(201);
+  await stack.client.workflow.getHandle(started.body.workflowId).result();
+});
