@@ -233,3 +233,13 @@ test('when a sign-in link has expired, then it opens nothing', async () => {
   await setPersonStatus(stack.orm.em.fork(), SYSTEM, id, 'disabled', 'rời cơ quan', new Date());
   expect((await useLink(fresh)).status).toBe(410);
 });
+
+test('when someone asks for links for the same person again and again, then at most three are sent per quarter hour, with the same answer each time', async () => {
+  const { email } = await stack.person('council', 'Phạm Văn G');
+  const answers = [];
+  for (let i = 0; i < 5; i += 1) answers.push(await askForLink(email));
+  expect(new Set(answers.map((a) => `${a.status} ${shape(a.text)}`)).size).toBe(1);
+  await stack.sink.waitFor(() => stack.sink.to(email).length === 3);
+  await new Promise((r) => setTimeout(r, 500));
+  expect(stack.sink.to(email)).toHaveLength(3);
+});

@@ -17,6 +17,9 @@ import { normalEmail, rolesOf, scopesOf } from './people.service';
 /** How long an emailed sign-in link works. */
 export const SIGN_IN_LINK_MINUTES = 15;
 
+/** Links one person may be sent per SIGN_IN_LINK_MINUTES: more requests are answered alike but send nothing. */
+export const SIGN_IN_LINKS_PER_WINDOW = 3;
+
 /** A sign-in link's token: 43 base64url characters; anything else is not looked up. */
 export const SIGN_IN_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
@@ -49,6 +52,21 @@ export async function requestSignInLink(
   const person = address ? await em.findOne(Person, { email: address, status: 'active' }) : null;
   if (!person || !(await rolesOf(em, person.id)).length) {
     await auditSignInFailure(em, 'email', origin, 'sign-in link asked for an unknown or disabled email', now, address);
+    return null;
+  }
+  const recent = await em.count(SignInLink, {
+    person: person.id,
+    createdAt: { $gt: new Date(now.getTime() - SIGN_IN_LINK_MINUTES * 60_000) },
+  });
+  if (recent >= SIGN_IN_LINKS_PER_WINDOW) {
+    await auditSignInFailure(
+      em,
+      'email',
+      origin,
+      'too many sign-in links asked for this person',
+      now,
+      String(person.id),
+    );
     return null;
   }
   return em.transactional(async (tx) => {
