@@ -4,7 +4,7 @@
  * cycle on it from the console; every change is on the audit record. Forms are posted as a
  * browser without JavaScript sends them.
  */
-import { AuditEvent, Cycle, Holiday, Policy } from '../db/entities';
+import { AuditEvent, Cycle, Holiday, Policy, ReportTemplate } from '../db/entities';
 import { signInConsole, type ConsoleSessionCookie } from './support/console';
 import { createUnits, currentPeriod, eventually } from './support/fixtures';
 import { startStack, type Stack } from './support/stack';
@@ -133,4 +133,69 @@ test('when an administrator sets up a policy, holidays and a campaign in the con
   ).map((e) => e.action);
   for (const action of ['policy.created', 'holiday.added', 'campaign.created']) expect(actions).toContain(action);
   expect(actions.filter((a) => a === 'holiday.added')).toHaveLength(3);
+});
+
+/** The fields a browser would send for the form `id` of `page` as it stands (ticked boxes, selected options). */
+function formFields(page: string, id: string): Record<string, string> {
+  const form = new RegExp(`<form[^>]*id="${id}"[^>]*>([\\s\\S]*?)</form>`).exec(page)![1]!;
+  const fields: Record<string, string> = {};
+  for (const [tag] of form.matchAll(/<input[^>]*>/g)) {
+    const name = /name="([^"]+)"/.exec(tag)?.[1];
+    if (!name) continue;
+    if (/type="checkbox"/.test(tag) && !/ checked/.test(tag)) continue;
+    fields[name] = (/value="([^"]*)"/.exec(tag)?.[1] ?? '').replace(/&amp;/g, '&').replace(/&quot;/g, '"');
+  }
+  for (const [, name, options] of form.matchAll(/<select[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/select>/g)) {
+    fields[name!] = (/<option value="([^"]*)" selected/.exec(options!) ??
+      /<option value="([^"]*)"/.exec(options!))![1]!;
+  }
+  return fields;
+}
+
+test('when an administrator makes a new template version in the console, then it is stored as the next version and the used one stays as it was', async () => {
+  const campaigns = await (
+    await fetch(`${stack.baseUrl}/console/setup/campaigns`, { headers: { cookie: admin.cookie } })
+  ).text();
+  const code = /name="templateCode"><option value="([^"]+)"/.exec(campaigns)![1]!;
+  const before = await stack.orm.em.fork().findOneOrFail(ReportTemplate, { code }, { orderBy: { version: 'desc' } });
+  const editor = await (
+    await fetch(`${stack.baseUrl}/console/setup/templates/${code}`, { headers: { cookie: admin.cookie } })
+  ).text();
+  const fields = formFields(editor, 'template-editor');
+  const [first, second] = before.definition.keyTasks;
+  const blank = before.definition.keyTasks.length; // the first blank row
+  Object.assign(fields, {
+    'kt.0.remove': 'on', // the first key task goes
+    'kt.1.order': '99', // the second moves to the end
+    [`kt.${blank}.code`]: 'KT-MOI',
+    [`kt.${blank}.order`]: '1', // a new one comes first
+    [`kt.${blank}.vi`]: 'Chuyển đổi số cấp xã',
+    [`kt.${blank}.en`]: 'Digital transformation of communes',
+    'ind.0.targetKind': 'at_least',
+    'ind.0.targetValue': '42.5',
+  });
+  const preview = await post(`/console/setup/templates/${code}`, { ...fields, action: 'preview' });
+  expect(preview.status).toBe(200);
+  expect(await preview.text()).toContain('Chuyển đổi số cấp xã');
+  const unchanged = await stack.orm.em.fork().count(ReportTemplate, { code });
+
+  // A bad indicator bound is named; nothing is stored.
+  const bad = await post(`/console/setup/templates/${code}`, { ...fields, 'ind.0.min': 'nhiều', action: 'save' });
+  expect(bad.status).toBe(400);
+  expect(await bad.text()).toContain('ind.0.min');
+  expect(await stack.orm.em.fork().count(ReportTemplate, { code })).toBe(unchanged);
+
+  const saved = await post(`/console/setup/templates/${code}`, { ...fields, action: 'save' });
+  expect([saved.status, saved.headers.get('location')]).toEqual([
+    303,
+    `/console/setup/templates/${code}?saved=${before.version + 1}`,
+  ]);
+  const next = await stack.orm.em.fork().findOneOrFail(ReportTemplate, { code, version: before.version + 1 });
+  const codes = next.definition.keyTasks.map((k) => k.code);
+  expect(codes[0]).toBe('KT-MOI');
+  expect(codes.at(-1)).toBe(second!.code);
+  expect(codes).not.toContain(first!.code);
+  expect(next.definition.indicators[0]!.target).toEqual({ kind: 'at_least', value: 42.5 });
+  const old = await stack.orm.em.fork().findOneOrFail(ReportTemplate, { code, version: before.version });
+  expect(old.definition).toEqual(before.definition);
 });

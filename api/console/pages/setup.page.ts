@@ -139,7 +139,7 @@ const choices = (id: string, name: string, label: string, options: readonly stri
   html`<label for="${id}">${label}</label><select id="${id}" name="${name}">${options.map((o) => html`<option value="${o}"${o === selected ? html` selected` : ''}>${o}</option>`)}</select>`;
 
 function shell(v: ConsoleView, t: (typeof T)[Lang], body: Html, data: { ok?: boolean; error?: string | null }) {
-  const nav = html`<nav class="tabs" aria-label="${t.title}"><a href="/console/setup/campaigns">${t.campaigns}</a> · <a href="/console/setup/policies">${t.policies}</a> · <a href="/console/setup/holidays">${t.holidays}</a></nav>`;
+  const nav = html`<nav class="tabs" aria-label="${t.title}"><a href="/console/setup/campaigns">${t.campaigns}</a> · <a href="/console/setup/policies">${t.policies}</a> · <a href="/console/setup/holidays">${t.holidays}</a> · <a href="/console/setup/templates">${t.template}</a></nav>`;
   return consolePage(v, {
     title: t.title,
     current: 'setup',

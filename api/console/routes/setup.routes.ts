@@ -16,7 +16,9 @@ import { createCampaign, listCampaigns, updateCampaign } from '../../services/ad
 import { CODE_PATTERN, userActor, type AdminContext } from '../../services/admin-common';
 import { addHoliday, isCalendarDate, listHolidays, removeHoliday } from '../../services/admin-holidays.service';
 import { checkPolicy, createPolicy, listPolicies, replacePolicy } from '../../services/admin-policies.service';
-import { listTemplates } from '../../services/admin-templates.service';
+import { createTemplateVersion, getLatestTemplate, listTemplates } from '../../services/admin-templates.service';
+import type { Aggregation, IndicatorDefinition, TemplateDefinition } from '../../../domain/template';
+import { templateEditorPage } from '../pages/template-editor.page';
 import { setupCampaignsPage, setupHolidaysPage, setupPoliciesPage } from '../pages/setup.page';
 import { actionError } from './admin.routes';
 import { field, requireUser, sendPage } from './context';
@@ -99,6 +101,64 @@ export function policyFromForm(body: unknown): CyclePolicy {
     },
     secretBallots: field(body, 'secretBallots') === 'on',
   });
+}
+
+function decimal(body: unknown, name: string): number {
+  const raw = field(body, name).replace(',', '.');
+  const n = /^-?\d{1,12}(\.\d{1,6})?$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isFinite(n)) throw invalid(name, 'must be a number');
+  return n;
+}
+
+const hasField = (body: unknown, name: string): boolean =>
+  Object.prototype.hasOwnProperty.call((body ?? {}) as object, name);
+
+/** Rows `prefix.N.*` of the form, in their typed order, without the removed and the blank ones. */
+function rowsOf(body: unknown, prefix: string): number[] {
+  const rows: { i: number; order: number }[] = [];
+  for (let i = 0; i < 500 && hasField(body, `${prefix}.${i}.code`); i += 1) {
+    if (field(body, `${prefix}.${i}.remove`) === 'on' || !field(body, `${prefix}.${i}.code`)) continue;
+    rows.push({ i, order: int(body, `${prefix}.${i}.order`, 1, 10_000) });
+  }
+  return rows.sort((a, b) => a.order - b.order || a.i - b.i).map((r) => r.i);
+}
+
+/** The template the editor's form describes (checked again by the service before it is stored). */
+export function templateFromForm(body: unknown): TemplateDefinition {
+  const text = (name: string) => ({ vi: field(body, `${name}.vi`), en: field(body, `${name}.en`) });
+  const simple = (prefix: string) =>
+    rowsOf(body, prefix).map((i) => ({ code: field(body, `${prefix}.${i}.code`), title: text(`${prefix}.${i}`) }));
+  const indicators = rowsOf(body, 'ind').map((i): IndicatorDefinition => {
+    const p = `ind.${i}`;
+    const kind = field(body, `${p}.targetKind`);
+    const aggregation = field(body, `${p}.aggregation`);
+    if (!['sum', 'average', 'min', 'max', 'latest'].includes(aggregation))
+      throw invalid(`${p}.aggregation`, 'must be sum, average, min, max or latest');
+    return {
+      code: field(body, `${p}.code`),
+      title: text(p),
+      measure: { vi: field(body, `${p}.measureVi`), en: field(body, `${p}.measureEn`) },
+      target:
+        kind === 'between'
+          ? { kind, min: decimal(body, `${p}.targetMin`), max: decimal(body, `${p}.targetMax`) }
+          : kind === 'at_least' || kind === 'at_most'
+            ? { kind, value: decimal(body, `${p}.targetValue`) }
+            : (() => {
+                throw invalid(`${p}.targetKind`, 'must be at_least, at_most or between');
+              })(),
+      aggregation: aggregation as Aggregation,
+      min: decimal(body, `${p}.min`),
+      max: decimal(body, `${p}.max`),
+      required: field(body, `${p}.required`) === 'on',
+    };
+  });
+  return {
+    title: text('title'),
+    keyTasks: simple('kt'),
+    sections: simple('sec'),
+    indicators,
+    limits: { textMaxLength: int(body, 'textMaxLength', 1, 100_000), maxRows: int(body, 'maxRows', 1, 1000) },
+  };
 }
 
 export const setupPages: FastifyPluginAsyncTypebox = async (app) => {
@@ -241,6 +301,71 @@ export const setupPages: FastifyPluginAsyncTypebox = async (app) => {
       return policies(request, reply, { code: typed, error: message }, status);
     }
   });
+
+  // Templates: a new version from the latest one.
+  const TemplateParams = Type.Object({ code: Type.String({ maxLength: 64 }) });
+  app.get('/console/setup/templates', { config: ADMIN, schema: { hide: true } }, async (request, reply) => {
+    const first = (await listTemplates(request.em))[0];
+    return reply.redirect(
+      first ? `/console/setup/templates/${encodeURIComponent(first.code)}` : '/console/setup/campaigns',
+      303,
+    );
+  });
+  app.get(
+    '/console/setup/templates/:code',
+    {
+      config: ADMIN,
+      schema: {
+        hide: true,
+        params: TemplateParams,
+        querystring: Type.Object({
+          saved: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
+          lang: Type.Optional(Type.String({ maxLength: 5 })),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const latest = await getLatestTemplate(request.em, request.params.code);
+      return sendPage(
+        reply,
+        templateEditorPage(requireUser(request).view, {
+          code: latest.code,
+          fromVersion: latest.version,
+          definition: latest.definition,
+          saved: request.query.saved,
+        }),
+      );
+    },
+  );
+  app.post(
+    '/console/setup/templates/:code',
+    { config: ADMIN, schema: { hide: true, params: TemplateParams } },
+    async (request, reply) => {
+      const view = requireUser(request).view;
+      const latest = await getLatestTemplate(request.em, request.params.code);
+      let definition: TemplateDefinition = latest.definition;
+      try {
+        definition = templateFromForm(request.body);
+        if (field(request.body, 'action') === 'preview')
+          return await sendPage(
+            reply,
+            templateEditorPage(view, { code: latest.code, fromVersion: latest.version, definition, preview: true }),
+          );
+        const saved = await createTemplateVersion(ctx(request), latest.code, definition);
+        return reply.redirect(
+          `/console/setup/templates/${encodeURIComponent(latest.code)}?saved=${saved.version}`,
+          303,
+        );
+      } catch (error) {
+        const { status, message } = failed(request, error);
+        return sendPage(
+          reply,
+          templateEditorPage(view, { code: latest.code, fromVersion: latest.version, definition, error: message }),
+          status,
+        );
+      }
+    },
+  );
 
   // Holidays.
   const holidays = async (
