@@ -24,6 +24,8 @@ const T = {
     template: 'Mẫu báo cáo',
     policy: 'Chính sách',
     active: 'Đang hoạt động',
+    root: 'Mã đơn vị gốc của cây tham gia (để trống: mọi đơn vị)',
+    councilLink: 'Hội đồng của từng chiến dịch (chủ tịch, phó chủ tịch, ủy viên, thư ký) được xếp ở trang',
     create: 'Tạo',
     save: 'Lưu',
     preview: 'Xem trước lịch kỳ tới',
@@ -81,6 +83,8 @@ const T = {
     template: 'Report template',
     policy: 'Policy',
     active: 'Active',
+    root: 'Code of the unit at the root of the taking-part tree (empty: every unit)',
+    councilLink: "Each campaign's council (chair, vice-chair, members, secretary) is seated on the page",
     create: 'Create',
     save: 'Save',
     preview: "Preview the next cycle's dates",
@@ -165,10 +169,11 @@ ${c ? html`<p><strong>${c.code}</strong></p>` : input(`${id}-code`, 'code', t.co
 ${input(`${id}-name`, 'name', t.name, c?.name ?? '', html` required maxlength="300"`)}
 ${choices(`${id}-template`, 'templateCode', t.template, data.templates, c?.templateCode ?? data.templates[0] ?? '')}
 ${choices(`${id}-policy`, 'policyCode', t.policy, data.policies, c?.policyCode ?? data.policies[0] ?? '')}
+${input(`${id}-root`, 'rootCode', t.root, c?.rootCode ?? '', html` maxlength="64"`)}
 <label><input type="checkbox" name="active" value="on"${!c || c.active ? html` checked` : ''}> ${t.active}</label>
 <button type="submit">${c ? t.save : t.create}</button></form>`;
   };
-  const body = html`<h2>${t.campaigns}</h2>${data.campaigns.length ? data.campaigns.map((c) => html`<details><summary>${c.name} (${c.code})</summary>${form(c)}</details>`) : html`<p>${t.none}</p>`}
+  const body = html`<h2>${t.campaigns}</h2><p class="hint">${t.councilLink} <a href="/console/access#council">${v.lang === 'vi' ? 'Người dùng & quyền' : 'People & access'}</a>.</p>${data.campaigns.length ? data.campaigns.map((c) => html`<details><summary>${c.name} (${c.code})</summary>${form(c)}</details>`) : html`<p>${t.none}</p>`}
 <h2>${t.newCampaign}</h2>${form(null)}`;
   return shell(v, t, body, data);
 }

@@ -207,6 +207,7 @@ export const setupPages: FastifyPluginAsyncTypebox = async (app) => {
         templateCode: field(request.body, 'templateCode'),
         policyCode: field(request.body, 'policyCode'),
         active: field(request.body, 'active') === 'on',
+        rootCode: field(request.body, 'rootCode') || null,
       });
     } catch (error) {
       const { status, message } = failed(request, error);
@@ -224,6 +225,7 @@ export const setupPages: FastifyPluginAsyncTypebox = async (app) => {
           templateCode: field(request.body, 'templateCode'),
           policyCode: field(request.body, 'policyCode'),
           active: field(request.body, 'active') === 'on',
+          rootCode: field(request.body, 'rootCode') || null,
         });
       } catch (error) {
         const { status, message } = failed(request, error);
