@@ -9,9 +9,15 @@ import { appendAudit, appendAudits, type Actor } from '../db/audit';
 import { lockRow } from '../db/row-lock';
 import { Holiday } from '../db/entities';
 import { UnitTask, type ICycle, type IUnitTask } from '../db/entities/cycle.entity';
-import { rescheduleUnit, type UnitSchedule } from '../domain/calendar';
+import { rescheduleUnit, windowEnd, type UnitSchedule } from '../domain/calendar';
 import { ConflictError, NotFoundError } from '../domain/errors';
-import { EXTENDABLE_TASK_STATES, OPEN_TASK_STATES, SUBMITTED_TASK_STATES, type TaskState } from '../domain/states';
+import {
+  AWAITING_REPORT_STATES,
+  EXTENDABLE_TASK_STATES,
+  OPEN_TASK_STATES,
+  SUBMITTED_TASK_STATES,
+  type TaskState,
+} from '../domain/states';
 import type { Locale } from '../domain/template';
 import { deliverPending, enqueueEmail, enqueueEmails } from '../mail/outbox';
 import type { EmailParams } from '../mail/render';
@@ -275,6 +281,77 @@ export function createTaskActivities(deps: ActivityDeps) {
         action: 'task.not_submitted',
         record: (schedule) => ({ hardClose: schedule.hardClose }),
       });
+    },
+
+    /**
+     * A unit's head sends back the report of a unit reporting to it: the unit's task reopens for a
+     * revision until the sender's own deadline (a revision window from now once that has passed),
+     * and its head gets the reason and the link by email, in one transaction with the audit event.
+     * Refused when the unit does not report to the sender, has no report to send back, or the
+     * sender has already reported up. A retry of the same request changes nothing more.
+     */
+    async sendBackTask({
+      cycleId,
+      byTaskId,
+      unitCode,
+      reason,
+      requestId,
+      requestedAt,
+      origin,
+    }: {
+      cycleId: number;
+      origin: string;
+      byTaskId: number;
+      unitCode: string;
+      reason: string;
+      requestId: string;
+      requestedAt: string;
+    }): Promise<{ taskId: number; deadline: string }> {
+      const key = `sent-back:task-${byTaskId}:${requestId}`;
+      const done = await deps.orm.em.fork().transactional(async (em) => {
+        const by = await lockTask(em, byTaskId);
+        const found = await em.findOne(UnitTask, { cycle: cycleId, unit: { code: unitCode }, parentTask: byTaskId });
+        if (!found || by.cycle.id !== cycleId)
+          throw new NotFoundError({ code: 'not_reporting_to_you', params: { unit: unitCode } }, 'unit');
+        const task = await lockTask(em, found.id);
+        const exists = await em.execute('SELECT 1 FROM email WHERE idempotency_key = ?', [key]);
+        if (exists.length > 0) return { taskId: task.id, deadline: task.revisionDeadline!.toISOString() };
+        if (!AWAITING_REPORT_STATES.has(by.state)) throw new ConflictError({ code: 'already_reported_up', params: {} });
+        if (!SUBMITTED_TASK_STATES.has(task.state))
+          throw new ConflictError({ code: 'not_yet_reported', params: { unit: unitCode } }, 'unit');
+        const holidays = new Set((await em.find(Holiday, {})).map((h) => h.date));
+        const deadline =
+          Date.parse(by.schedule.deadline) > Date.parse(requestedAt)
+            ? by.schedule.deadline
+            : windowEnd(task.cycle.policy.timing, requestedAt, 'revision', holidays);
+        const before = task.state;
+        task.state = 'revision_requested';
+        task.revisionDeadline = new Date(deadline);
+        await em.flush();
+        const auditEventId = await appendAudit(em, {
+          actor: { kind: 'link', id: `task:${by.id}`, origin },
+          action: 'task.sent_back',
+          subjectType: 'unit_task',
+          subjectId: String(task.id),
+          cycleId,
+          before: { state: before },
+          after: { state: 'revision_requested', deadline, reason, by: by.unit.code, byName: by.unit.name },
+          occurredAt: deps.now(),
+        });
+        await enqueueEmail(em, {
+          key,
+          kind: 'revision',
+          recipient: task.unit.headEmail,
+          locale,
+          params: { ...taskEmailParams(task), deadline, comment: reason, requestedBy: by.unit.name },
+          cycleId,
+          taskId: task.id,
+          auditEventId,
+        });
+        return { taskId: task.id, deadline };
+      });
+      await deliverPending(deliveryDeps(deps), { keys: [key] });
+      return done;
     },
 
     /** Replaces the unit's link (the old one stops working) and emails the new one to the unit head. */

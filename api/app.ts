@@ -16,6 +16,8 @@ import { enforceScope } from './http/scope';
 import { AuthError, registerErrorHandler, type ErrorBody } from './http/errors';
 import { registerJsonBodyParser } from './http/json-body';
 import { registerValidation } from './http/validation';
+import { registerObservability } from './http/observability';
+import { prettyLogStream, redactLinkTokens } from '../observability/log';
 import { isLinkRoute, registerLinkGuard } from './http/link-guard';
 import { createRefusalLog, type RefusalLog, type RefusalLogOptions } from './http/refusal-log';
 import { createAfterReport, type AfterReport } from './services/unit-task.service';
@@ -65,13 +67,7 @@ export interface RouteEntry {
   readonly consoleRoles: readonly string[] | undefined;
 }
 
-/**
- * A URL fit for a log line: personal links' tokens (`/r/<token>`, `/api/v1/link/<token>`), and
- * anything anywhere in it shaped like a link token (43 base64url characters) or an API token
- * (`bc_…`), are replaced by `[token]`.
- */
-export const redactLinkTokens = (url: string): string =>
-  url.replace(/\/(r|link)\/[^/?#]+/g, '/$1/[token]').replace(/bc_[A-Za-z0-9_%-]+|[A-Za-z0-9_-]{43,}/g, '[token]');
+export { redactLinkTokens };
 
 /** TRUST_PROXY as Fastify takes it: nobody, the last `n` hops (as Fastify counts them), or these proxies. */
 function trustedProxies(config: Config): boolean | string[] | ((address: string, hop: number) => boolean) {
@@ -111,7 +107,11 @@ export async function buildApp({
                 remoteAddress: req.ip,
               }),
             },
-            ...(logStream ? { stream: logStream } : {}),
+            ...(logStream
+              ? { stream: logStream }
+              : config.LOG_FORMAT === 'pretty'
+                ? { stream: prettyLogStream() }
+                : {}),
           },
     bodyLimit: 1024 * 1024,
     // The client's address is the socket's, unless TRUST_PROXY names the proxies in front.
@@ -247,7 +247,7 @@ export async function buildApp({
     },
   });
 
-  app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
+  registerObservability(app);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.register(adminRoutes);
   await app.register(cycleRoutes);

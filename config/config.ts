@@ -44,6 +44,12 @@ export const ConfigSchema = Type.Object({
   OIDC_CLIENT_ID: Type.String({ maxLength: 500 }),
   OIDC_CLIENT_SECRET: Type.String({ maxLength: 2000 }),
   OIDC_NAME: Type.String({ maxLength: 100, description: 'the identity provider as the sign-in page names it' }),
+  WORKER_METRICS_PORT: Type.Integer({
+    minimum: 0,
+    maximum: 65535,
+    description: "port of a worker's /metrics, /healthz and /readyz (0: none)",
+  }),
+  LOG_FORMAT: Type.Union([Type.Literal('json'), Type.Literal('pretty')]),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l))),
 });
 
@@ -71,6 +77,8 @@ export const DEFAULTS: Readonly<Record<keyof Config, string>> = {
   OIDC_CLIENT_ID: '',
   OIDC_CLIENT_SECRET: '',
   OIDC_NAME: '',
+  WORKER_METRICS_PORT: '0',
+  LOG_FORMAT: 'json',
   LOG_LEVEL: 'info',
 };
 

@@ -259,6 +259,22 @@ const CATALOG = {
     en: () => 'request_revision must name the units to send back in unitCodes.',
     vi: () => 'Đề nghị chỉnh sửa phải nêu các đơn vị cần trả lại.',
   }),
+  not_reporting_to_you: refusal<{ unit: string }>({
+    en: (p) => `Unit "${p.unit}" does not report to your unit in this cycle.`,
+    vi: (p) => `Đơn vị "${p.unit}" không báo cáo lên đơn vị của anh/chị trong kỳ này.`,
+  }),
+  not_yet_reported: refusal<{ unit: string }>({
+    en: (p) => `Unit "${p.unit}" has not handed in a report to send back.`,
+    vi: (p) => `Đơn vị "${p.unit}" chưa nộp báo cáo nên chưa thể trả lại.`,
+  }),
+  nothing_reports_here: refusal({
+    en: () => 'No unit reports to yours in this cycle.',
+    vi: () => 'Trong kỳ này không có đơn vị nào báo cáo lên đơn vị của anh/chị.',
+  }),
+  already_reported_up: refusal({
+    en: () => 'Your unit has already reported up: its units can no longer be sent back in this cycle.',
+    vi: () => 'Đơn vị đã gửi báo cáo lên cấp trên: không thể trả lại báo cáo của đơn vị cấp dưới trong kỳ này nữa.',
+  }),
   revision_needs_comment: refusal({
     en: () => 'request_revision needs a comment telling the units what to revise.',
     vi: () => 'Đề nghị chỉnh sửa cần có ý kiến cho đơn vị biết phải chỉnh sửa gì.',

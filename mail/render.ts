@@ -35,7 +35,8 @@ export interface EmailParams {
   reminder: EmailParams['dispatch'] & { reminderNumber: number };
   escalation_supervisor: { recipientName: string; campaignName: string; period: string; overdue: OverdueUnit[] };
   escalation_secretariat: EmailParams['escalation_supervisor'];
-  revision: EmailParams['dispatch'] & { comment: string };
+  /** `requestedBy`: the unit the report goes up to, when it (not the council) sends the report back. */
+  revision: EmailParams['dispatch'] & { comment: string; requestedBy?: string };
   publication: { unitName: string; campaignName: string; period: string; summary: string; decisions: string[] };
   review_expired: {
     campaignName: string;
@@ -187,9 +188,13 @@ const RENDERERS: { [K in EmailKind]: Renderer<K> } = {
         : `[${p.campaignName}] Revision requested for ${p.period}`,
     lines: [
       locale === 'vi' ? `Kính gửi ${p.headName},` : `Dear ${p.headName},`,
-      locale === 'vi'
-        ? 'Hội đồng Thi đua - Khen thưởng đề nghị đơn vị chỉnh sửa báo cáo với ý kiến sau:'
-        : 'The Emulation & Commendation Council asks your unit to revise its report:',
+      p.requestedBy
+        ? locale === 'vi'
+          ? `${p.requestedBy} đề nghị đơn vị chỉnh sửa báo cáo với ý kiến sau:`
+          : `${p.requestedBy} asks your unit to revise its report:`
+        : locale === 'vi'
+          ? 'Hội đồng Thi đua - Khen thưởng đề nghị đơn vị chỉnh sửa báo cáo với ý kiến sau:'
+          : 'The Emulation & Commendation Council asks your unit to revise its report:',
       `“${p.comment}”`,
       '',
       ...taskLines(p, locale),

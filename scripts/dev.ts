@@ -112,6 +112,8 @@ async function main(): Promise<void> {
       TEMPORAL_UI_URL: temporalUi,
       SMTP_URL: smtpUrl,
       LINK_SECRET: linkSecret(dataDir),
+      // Readable log lines on this terminal; production keeps the default, JSON.
+      LOG_FORMAT: process.env.LOG_FORMAT || 'pretty',
     };
     const config = loadConfig(env);
 

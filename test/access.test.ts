@@ -38,6 +38,8 @@ afterAll(async () => {
 /** Routes that are not authenticated by a personal API token, and why. */
 const PUBLIC: Record<string, string> = {
   'GET /healthz': 'health check',
+  'GET /readyz': 'readiness check (load balancer)',
+  'GET /metrics': 'Prometheus metrics, no personal data (served to the monitoring network only: OPERATIONS.md)',
   'GET /openapi.json': 'API description',
   'GET /r/:token': 'unit head, by personal link',
   'POST /r/:token': 'unit head, by personal link',

@@ -181,7 +181,7 @@ test("every way of starting a worker process passes the worker's Node flags and 
   // The compose worker runs the image, whose environment carries WORKER_ENV.
   expect(service('worker').image).toBe('baocao:local');
   for (const line of env) expect(dockerfile).toMatch(new RegExp(`^ENV ${line}$`, 'm'));
-  for (const file of ['scripts/dev.ts', 'test/support/worker-process.ts'])
+  for (const file of ['scripts/dev.ts', 'scripts/lib/cluster.ts', 'test/support/worker-process.ts'])
     expect(read(file)).toContain('...WORKER_ENV');
 });
 

@@ -17,16 +17,20 @@ import {
   linkIn,
   sleep,
   submitByLink,
+  tokenOf,
   uniq,
   validAnswers,
 } from './support/fixtures';
+import { expectText, openBrowser, screenshot, signIn, type BrowserSession } from './support/browser';
 import { startStack, type Stack } from './support/stack';
 
 let stack: Stack;
+let browser: BrowserSession;
 beforeAll(async () => {
-  stack = await startStack();
+  [stack, browser] = await Promise.all([startStack(), openBrowser()]);
 });
 afterAll(async () => {
+  await browser?.close();
   await stack?.stop();
 });
 
@@ -85,7 +89,7 @@ test('a three-level cycle: per-level deadlines, escalation to the department hea
     hardCloseSecondsAfter: 7,
     reviewWindowSeconds: 600,
     revisionWindowSeconds: 120,
-    levelSecondsAfter: [12],
+    levelSecondsAfter: [25],
   });
   // The campaign is assigned to the root's subtree through the administration API.
   const patched = await api<{ rootCode: string }>(stack.baseUrl, 'PATCH', `/api/v1/campaigns/${campaign}`, {
@@ -126,7 +130,7 @@ test('a three-level cycle: per-level deadlines, escalation to the department hea
   const taskOf = (unit: TreeUnit) => tasks.find((t) => t.unit.code === unit.code)!;
   const leafDeadline = cycle.plan.schedule.deadline;
   const departmentDeadline = cycle.plan.levels![0]!.deadline;
-  expect(Date.parse(departmentDeadline) - Date.parse(leafDeadline)).toBe(12_000);
+  expect(Date.parse(departmentDeadline) - Date.parse(leafDeadline)).toBe(25_000);
   for (const [d, dept] of departments.entries()) {
     expect(taskOf(dept)).toMatchObject({ level: 1, parentTask: null });
     expect(taskOf(dept).schedule.deadline).toBe(departmentDeadline);
@@ -160,11 +164,73 @@ test('a three-level cycle: per-level deadlines, escalation to the department hea
   expect(toDepartment.text).toContain(silent.code);
   expect(toDepartment.text).not.toContain(late.code);
 
-  // Departments 1 and 2 report up on time; department 3 is late and escalated to the secretariat.
-  for (const dept of [d1, d2])
-    expect((await submitByLink(stack.baseUrl, await linkOf(dept), answersWith(190, dept.code))).body).toMatchObject({
-      late: false,
-    });
+  // Department 2 checks its units through its link and sends one back with a reason; the unit
+  // gets the reason by email, its link reopens until the department's deadline, and it resubmits.
+  const d2Token = tokenOf(await linkOf(d2));
+  const below = await api<{ units: { code: string; state: string }[] }>(
+    stack.baseUrl,
+    'GET',
+    `/api/v1/link/${d2Token}/units`,
+  );
+  expect(below.body.units.map((u) => u.code)).toEqual(leaves[1]!.map((l) => l.code));
+  const sentBack = leaves[1]![0]!;
+  const sendBack = (unit: string, reason: string, token = d2Token) =>
+    api<{ deadline?: string; code?: string; field?: string }>(
+      stack.baseUrl,
+      'POST',
+      `/api/v1/link/${token}/units/${unit}/send-back`,
+      { body: { reason } },
+    );
+  expect((await sendBack(leaves[0]![0]!.code, 'Không phải đơn vị của Sở')).body).toMatchObject({
+    code: 'not_reporting_to_you',
+    field: 'unit',
+  });
+  expect((await sendBack(sentBack.code, 'Số liệu chỉ tiêu 1 chưa khớp')).body).toMatchObject({
+    deadline: departmentDeadline,
+  });
+  await stack.sink.waitFor(() => stack.sink.to(sentBack.headEmail).some((m) => m.subject.includes('chỉnh sửa')));
+  const revisionMail = stack.sink.to(sentBack.headEmail).find((m) => m.subject.includes('chỉnh sửa'))!;
+  expect(revisionMail.text).toContain('Số liệu chỉ tiêu 1 chưa khớp');
+  expect(revisionMail.text).toContain('Sở Thông tin và Truyền thông 2 đề nghị');
+  leafBase.set(sentBack.code, 120);
+  expect(
+    (await submitByLink(stack.baseUrl, await linkOf(sentBack), answersWith(120, `${sentBack.code} đã sửa`))).body,
+  ).toMatchObject({ version: 2, late: false });
+
+  // Department 1's head works in the browser: the units reporting to it, one sent back, then its own report up.
+  const d1Link = await linkOf(d1);
+  await api(stack.baseUrl, 'PUT', `/api/v1/link/${tokenOf(d1Link)}/draft`, { body: answersWith(190, d1.code) });
+  const page = browser.page;
+  await page.goto(d1Link);
+  const table = page.locator('#reporting-units-table');
+  await expectText(table, leaves[0]![0]!.code);
+  expect(await table.locator('tbody tr').count()).toBe(4);
+  await expectText(page.locator(`tr[data-unit="${silent.code}"]`), 'Đã báo cáo cấp trên');
+  const d1SentBack = leaves[0]![1]!;
+  await page.fill(`#reason-${d1SentBack.code}`, 'Bổ sung minh chứng nhiệm vụ 2');
+  await page.locator(`tr[data-unit="${d1SentBack.code}"] button`).click();
+  await expectText(page.getByRole('status').first(), `Đã trả lại báo cáo của đơn vị ${d1SentBack.code}`);
+  await expectText(page.locator(`tr[data-unit="${d1SentBack.code}"]`), 'Được yêu cầu chỉnh sửa');
+  await screenshot(page, 'department-head-units-vi-desktop');
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByRole('button', { name: 'Nộp báo cáo' }).click();
+  await expectText(page.locator('h1'), 'Biên nhận');
+  await expectText(page.locator('#receipt-timeliness'), 'Đúng hạn');
+  // Once department 1 has reported up, it can no longer send its units back.
+  expect((await sendBack(leaves[0]![2]!.code, 'Quá muộn', tokenOf(d1Link))).body).toMatchObject({
+    code: 'already_reported_up',
+  });
+  // The unit department 1 sent back resubmits its revision.
+  await stack.sink.waitFor(() => stack.sink.to(d1SentBack.headEmail).some((m) => m.subject.includes('chỉnh sửa')));
+  leafBase.set(d1SentBack.code, 130);
+  expect(
+    (await submitByLink(stack.baseUrl, await linkOf(d1SentBack), answersWith(130, d1SentBack.code))).body,
+  ).toMatchObject({ version: 2 });
+
+  // Department 2 reports up on time; department 3 is late and escalated to the secretariat.
+  expect((await submitByLink(stack.baseUrl, `/r/${d2Token}`, answersWith(190, d2.code))).body).toMatchObject({
+    late: false,
+  });
   const d3Link = await linkOf(d3);
   await stack.sink.waitFor(
     () =>
@@ -255,6 +321,16 @@ test('a three-level cycle: per-level deadlines, escalation to the department hea
   }
   // The departments' own reports are kept as texts.
   expect(content.recommendations.map((r) => r.unitCode)).toEqual(expect.arrayContaining([d1.code, d2.code, d3.code]));
+
+  // The board drills down the tree: the rates of each level and department, then one department's subtree.
+  await signIn(page, stack.baseUrl, admin);
+  await page.goto(`${stack.baseUrl}/console/cycles/${campaign}/${period}?lang=vi`);
+  await expectText(page.locator('#node-rates'), d1.code);
+  expect(await page.locator(`#node-rates tr[data-node="${d1.code}"]`).innerText()).toMatch(/3\/4[\s\S]*3\/4/);
+  await page.locator(`#node-rates tr[data-node="${d1.code}"] a`).click();
+  await expectText(page.locator('#tree-node'), d1.code);
+  expect(await page.locator('#board tbody tr').count()).toBe(5);
+  await screenshot(page, 'board-department-subtree-vi-desktop');
 
   for (const member of council)
     expect(

@@ -4,7 +4,10 @@
  * administrators sign in, use and mistype their tokens, and strangers probe; then every line is
  * searched for every personal link token, API token and session cookie of the run.
  */
+import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
+import { linkToken, newApiToken } from '../auth/tokens';
+import { prettyLogStream, workerLogger } from '../observability/log';
 import {
   api,
   answersToForm,
@@ -150,4 +153,27 @@ test('when a path with a link token finds no route, then the answer names the pa
   const body = (await res.json()) as { error: string; message: string };
   expect(body).toEqual({ error: 'NotFound', message: expect.stringContaining('/api/v1/link/[token]/') });
   expect(JSON.stringify(body)).not.toContain(token);
+});
+
+test("when the worker's logger and the readable log format are given link and API tokens, then neither format writes them, and json writes one object a line", async () => {
+  const link = linkToken(randomBytes(32).toString('hex'), 7, 1);
+  const apiToken = newApiToken();
+  const written: string[] = [];
+  const out = new PassThrough();
+  out.on('data', (chunk: Buffer) => written.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
+  for (const format of ['json', 'pretty'] as const) {
+    const logger = workerLogger('DEBUG', format, out);
+    logger.info(`sent the link http://127.0.0.1:3000/r/${link}`, { url: `/api/v1/link/${link}/submission`, apiToken });
+    logger.warn('delivery failed', { error: new Error(`rejected ${link}`), attempt: 2 });
+  }
+  const pretty = prettyLogStream(out);
+  pretty.write(
+    `${JSON.stringify({ level: 30, time: Date.now(), msg: 'request', url: `/r/${link}`, auth: apiToken })}\n`,
+  );
+  await new Promise((r) => setTimeout(r, 50));
+  expect(written).toHaveLength(5);
+  for (const line of written.slice(0, 2)) expect(() => JSON.parse(line) as unknown).not.toThrow();
+  expect(written[2]).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO {2}sent the link/);
+  expect(written.filter((l) => l.includes(link) || l.includes(apiToken))).toEqual([]);
+  expect(written.every((l) => l.includes('[token]') || l.includes('delivery failed'))).toBe(true);
 });

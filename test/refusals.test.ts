@@ -22,6 +22,10 @@ import { startStack, type Stack } from './support/stack';
 
 const SAMPLES: { readonly [C in RefusalCode]: RefusalParams<C> } = {
   link_unknown: {},
+  not_reporting_to_you: { unit: 'U1' },
+  not_yet_reported: { unit: 'U1' },
+  already_reported_up: {},
+  nothing_reports_here: {},
   link_malformed: {},
   cycle_cancelled: {},
   report_already_submitted: {},

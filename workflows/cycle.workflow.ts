@@ -41,13 +41,14 @@ import {
   collectionClosedSignal,
   cycleStatusQuery,
   extendDeadlineUpdate,
+  sendBackUpdate,
   rescheduleSignal,
   revisionRequestedSignal,
   submittedSignal,
   unitsSettledSignal,
 } from './messages';
 import { CAMPAIGN, PERIOD, STAGE } from './search-attributes';
-import type { CycleResult, OpenedCycle, OpenedUnit, StartCycleInput, UnitOutcome } from './types';
+import type { CycleResult, OpenedCycle, OpenedUnit, StartCycleInput, UnitOutcome, UnitSettled } from './types';
 import { UNIT_BATCH_SIZE, batchWorkflowId, unitBatchWorkflow } from './unit-batch.workflow';
 
 interface PendingEscalation {
@@ -74,6 +75,25 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
   const batches: StartedBatch[] = [];
   /** How each unit settled, as its batch reported it; a unit sent back for revision is removed until it settles again. */
   const settled = new Map<string, UnitOutcome>();
+  /** Each unit's latest settlement as told, and the revision round the cycle waits for (absent: 0). */
+  const lastSettled = new Map<string, UnitSettled>();
+  const awaitedRound = new Map<string, number>();
+  const record = (s: UnitSettled): void => {
+    lastSettled.set(s.unitCode, s);
+    if ((s.round ?? 0) >= (awaitedRound.get(s.unitCode) ?? 0)) settled.set(s.unitCode, s.outcome);
+    else settled.delete(s.unitCode);
+  };
+  /** The unit is sent back: only its settlement after this new round counts. Answers how to undo it. */
+  const reopen = (unitCode: string): (() => void) => {
+    const before = awaitedRound.get(unitCode) ?? 0;
+    awaitedRound.set(unitCode, before + 1);
+    settled.delete(unitCode);
+    return () => {
+      awaitedRound.set(unitCode, before);
+      const last = lastSettled.get(unitCode);
+      if (last) record(last);
+    };
+  };
   /** Escalations still to run, soonest first; an extended deadline adds the unit's own. */
   const escalations: PendingEscalation[] = [];
   let escalationsChanged = false;
@@ -99,7 +119,7 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
   const allSettled = (): boolean => opened !== undefined && opened.units.every((u) => settled.has(u.unitCode));
 
   setHandler(unitsSettledSignal, (list) => {
-    for (const { unitCode, outcome } of list) settled.set(unitCode, outcome);
+    for (const s of list) record(s);
   });
   setHandler(allReportedSignal, () => {
     reported = true;
@@ -159,6 +179,38 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
     {
       validator: (_request) => {
         refuseUnlessCollecting();
+      },
+    },
+  );
+
+  setHandler(
+    sendBackUpdate,
+    async (request) => {
+      // Reopened before the activity runs, so collection cannot end on the unit's earlier settlement meanwhile.
+      const undo = reopen(request.unitCode);
+      let deadline: string;
+      try {
+        ({ deadline } = await activities.sendBackTask({
+          ...request,
+          cycleId: opened!.cycleId,
+          requestedAt: new Date(Date.now()).toISOString(),
+        }));
+      } catch (error) {
+        undo();
+        throw error;
+      }
+      const unit = opened!.units.find((u) => u.unitCode === request.unitCode)!;
+      await getExternalWorkflowHandle(workflowIdOf(unit)).signal(revisionRequestedSignal, { deadline });
+      return { deadline };
+    },
+    {
+      validator: (request) => {
+        if (!refuseUnlessCollecting().units.some((u) => u.unitCode === request.unitCode))
+          throw refusalFailure(
+            'NotFoundError',
+            { code: 'unit_not_in_cycle', params: { unit: request.unitCode } },
+            'unit',
+          );
       },
     },
   );
@@ -286,7 +338,7 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
       comment,
       requestedAt: new Date(Date.now()).toISOString(),
     });
-    for (const unit of revision.units) settled.delete(unit.unitCode);
+    for (const unit of revision.units) reopen(unit.unitCode);
     const revising = revision.units.map((u) => units.find((x) => x.unitCode === u.unitCode)!);
     await Promise.all(
       revising.map((u) =>

@@ -40,6 +40,18 @@ export const closeCollectionUpdate = defineUpdate<
   [{ actor: string; reason: string }]
 >('closeCollection');
 
+/** A unit's head → cycle: send back the report of a unit reporting to it, with the reason. */
+export interface SendBackRequest {
+  readonly requestId: string;
+  /** The task of the unit that sends back, found from its head's link. */
+  readonly byTaskId: number;
+  readonly unitCode: string;
+  readonly reason: string;
+  /** Where the request came from (the client's address), for the audit log. */
+  readonly origin: string;
+}
+export const sendBackUpdate = defineUpdate<{ deadline: string }, [SendBackRequest]>('sendBack');
+
 export interface CycleStatus {
   readonly stage: CycleStage;
   readonly expected: number;

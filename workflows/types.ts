@@ -41,6 +41,8 @@ export type UnitOutcome = 'submitted' | 'not_submitted';
 export interface UnitSettled {
   readonly unitCode: string;
   readonly outcome: UnitOutcome;
+  /** How many times the unit had been sent back when it settled (absent: never). */
+  readonly round?: number;
 }
 
 export interface ExtendDeadlineRequest {

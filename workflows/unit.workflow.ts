@@ -53,6 +53,8 @@ export async function unitWorkflow(input: UnitWorkflowInput): Promise<UnitOutcom
   let open = true; // the unit head may still hand in (or revise) a report
   let closed = false;
   let revision: { deadline: string } | undefined;
+  /** Revision rounds begun: told with each settlement, so the cycle can tell a stale one from the latest. */
+  let round = 0;
   let collectionClosedAt: string | undefined; // an administrator ended collection early
 
   setHandler(submittedSignal, () => {
@@ -86,13 +88,18 @@ export async function unitWorkflow(input: UnitWorkflowInput): Promise<UnitOutcom
   const settle = async (outcome: UnitOutcome): Promise<void> => {
     open = false;
     setStage(outcome);
-    await getExternalWorkflowHandle(input.batchWorkflowId).signal(unitSettledSignal, { unitCode, outcome });
+    await getExternalWorkflowHandle(input.batchWorkflowId).signal(unitSettledSignal, {
+      unitCode,
+      outcome,
+      ...(round > 0 ? { round } : {}),
+    });
   };
 
   const handled = new Set<string>();
   let outcome: UnitOutcome | undefined;
   while (outcome === undefined) {
-    if (submitted) {
+    // A unit is sent back only once its report is stored: a revision request means it submitted.
+    if (submitted || revision !== undefined) {
       outcome = 'submitted';
       break;
     }
@@ -106,7 +113,13 @@ export async function unitWorkflow(input: UnitWorkflowInput): Promise<UnitOutcom
     if (!next) throw new Error('unreachable: a schedule always ends with its hard close');
     rescheduled = false;
     const wait = Date.parse(next.at) - Date.now();
-    if (wait > 0 && (await condition(() => submitted || rescheduled || collectionClosedAt !== undefined, wait)))
+    if (
+      wait > 0 &&
+      (await condition(
+        () => submitted || rescheduled || revision !== undefined || collectionClosedAt !== undefined,
+        wait,
+      ))
+    )
       continue;
     handled.add(stepKey(next));
     const result =
@@ -126,6 +139,7 @@ export async function unitWorkflow(input: UnitWorkflowInput): Promise<UnitOutcom
     if (closed) break;
     const { deadline } = revision!;
     revision = undefined;
+    round += 1;
     open = true;
     setStage('revision');
     // The database decides whether the unit resubmitted: its signal may have come before this

@@ -19,8 +19,15 @@ const bag = (): Bag => Object.create(null) as Bag;
 const str = (v: unknown): unknown => (Array.isArray(v) ? v[0] : v);
 
 /** Fields every report form carries besides the answers. */
-export const FORM_CONTROL_FIELDS: ReadonlySet<string> = new Set(['action', 'rows.ex', 'rows.pr']);
-export const FORM_ACTIONS: ReadonlySet<string> = new Set(['submit', 'draft', 'add_ex', 'add_pr', 'fresh_link']);
+export const FORM_CONTROL_FIELDS: ReadonlySet<string> = new Set(['action', 'rows.ex', 'rows.pr', 'unit', 'reason']);
+export const FORM_ACTIONS: ReadonlySet<string> = new Set([
+  'submit',
+  'draft',
+  'add_ex',
+  'add_pr',
+  'fresh_link',
+  'send_back',
+]);
 const KEY_TASK_FIELDS: Readonly<Record<string, string>> = { status: 'status', text: 'text', evidence: 'evidenceUrl' };
 const EXAMPLE_FIELDS: ReadonlySet<string> = new Set(['name', 'kind', 'description']);
 const PROPOSAL_FIELDS: ReadonlySet<string> = new Set([

@@ -36,7 +36,7 @@ export interface ActionDeps {
 }
 
 /** Turns a failed workflow update into the domain error its workflow (or one of its activities) raised. */
-function updateError(error: unknown, field: string): never {
+export function updateError(error: unknown, field: string): never {
   let cause = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
   while (cause && !(cause instanceof ApplicationFailure))
     cause = cause.cause instanceof Error ? cause.cause : undefined;

@@ -2,6 +2,9 @@ import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { readReceipt, readTask, resolveLink, saveDraft, submitReport } from '../services/unit-task.service';
+import { NotFoundError } from '../../domain/errors';
+import { Code, Reason } from '../http/request-schemas';
+import { reportingUnits, sendBackUnit } from './reporting-units.service';
 
 const TokenParams = Type.Object({ token: Type.String({ maxLength: 200 }) });
 /** Answers are checked against the cycle's template by `validateAnswers`, field by field. */
@@ -73,5 +76,44 @@ export const linkRoutes: FastifyPluginAsyncTypebox = async (app) => {
       schema: { summary: 'The receipt of the latest submission', tags: ['unit head'], params: TokenParams },
     },
     async (request) => readReceipt(request.em, request.params.token),
+  );
+
+  app.get(
+    '/api/v1/link/:token/units',
+    {
+      schema: {
+        summary:
+          "The units reporting to the link's unit, with their state, and the consolidation of everything below it (404 for a unit nothing reports to)",
+        tags: ['unit head'],
+        params: TokenParams,
+      },
+    },
+    async (request) => {
+      const below = await reportingUnits(request.em, request.params.token);
+      if (!below) throw new NotFoundError({ code: 'nothing_reports_here', params: {} }, 'token');
+      return below;
+    },
+  );
+
+  app.post(
+    '/api/v1/link/:token/units/:unit/send-back',
+    {
+      schema: {
+        summary:
+          "Send back the report of a unit reporting to the link's unit, with the reason: its link reopens until this unit's own deadline",
+        tags: ['unit head'],
+        params: Type.Object({ ...TokenParams.properties, unit: Code }),
+        body: Type.Object({ reason: Reason }, { additionalProperties: false }),
+      },
+      onRequest: linkFirst,
+    },
+    async (request) =>
+      sendBackUnit(
+        { em: request.em, temporal: app.temporal },
+        request.params.token,
+        request.params.unit,
+        request.body.reason,
+        request.ip,
+      ),
   );
 };

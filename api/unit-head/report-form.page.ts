@@ -6,6 +6,9 @@
 import type { AdvancedExample, CommendationProposal, FieldError, ReportAnswers } from '../../domain/answers';
 import type { Locale } from '../../domain/template';
 import type { Receipt, TaskView } from '../services/unit-task.service';
+import { reportingUnitsSection } from './reporting-units.page';
+import type { ReportingUnits } from './reporting-units.service';
+import type { RevisionRequest } from './report-pages.service';
 import { html, page, type Html } from '../pages/html';
 import { fieldMessage, formatDuration, formatInstant, formatNumber, formatShort, withLang } from '../pages/i18n';
 
@@ -69,6 +72,7 @@ const T = {
     draftHint: 'Lưu nháp để làm tiếp sau; bản nháp chưa được gửi cho Hội đồng.',
     lastDraft: 'Bản nháp lưu gần nhất',
     revisionTitle: 'Hội đồng đề nghị chỉnh sửa báo cáo',
+    revisionBy: 'đề nghị chỉnh sửa báo cáo',
     revisionComment: 'Ý kiến của Hội đồng',
     revisionDeadline: 'Hạn nộp lại',
     revisionPrefilled: 'Biểu mẫu đã điền sẵn nội dung bạn nộp lần trước; sửa những phần cần thiết rồi nộp lại.',
@@ -145,6 +149,7 @@ const T = {
     draftHint: 'Save a draft to continue later; a draft is not sent to the council.',
     lastDraft: 'Last draft saved',
     revisionTitle: 'The council asks you to revise the report',
+    revisionBy: 'asks you to revise the report',
     revisionComment: "The council's comment",
     revisionDeadline: 'Resubmit by',
     revisionPrefilled: 'The form holds what you submitted last time; change what is needed and submit again.',
@@ -233,12 +238,6 @@ export function deadlineBox({ deadline, hardClose, now }: DeadlineInfo, lang: Lo
   return html`<p class="deadline late" id="deadline"><span>${t.deadline}: <strong><time datetime="${deadline}">${formatInstant(deadline, lang)}</time></strong></span><span>${t.overdueBy}: <strong class="left">${formatDuration(-left, lang)}</strong></span>${closes ? html`<span>${t.lateUntil} <time datetime="${hardClose}">${formatInstant(hardClose, lang)}</time>.</span>` : ''}</p>`;
 }
 
-export interface RevisionInfo {
-  readonly comment: string | null;
-  readonly deadline: string | null;
-  readonly requestedAt: string;
-}
-
 export interface FormOptions {
   /** Where the form posts (the page's own URL, with its `lang`). */
   readonly action: string;
@@ -246,10 +245,12 @@ export interface FormOptions {
   readonly errors?: readonly FieldError[];
   readonly notice?: string;
   readonly values?: Partial<ReportAnswers>;
-  readonly revision?: RevisionInfo | null;
+  readonly revision?: RevisionRequest | null;
   /** Empty rows to offer after the filled ones (the no-script "add a row" asks for one more). */
   readonly emptyRows?: { readonly ex: number; readonly pr: number };
   readonly rowAdded?: boolean;
+  /** For a unit that others report to: them, and its subtree's figures. */
+  readonly reporting?: ReportingUnits | null;
 }
 
 const selected = (on: boolean): Html | '' => (on ? html` selected` : '');
@@ -318,7 +319,7 @@ ${
 }
 ${
   revision
-    ? html`<section class="notice warn" aria-labelledby="revision-title"><h2 id="revision-title">${t.revisionTitle}</h2>
+    ? html`<section class="notice warn" aria-labelledby="revision-title"><h2 id="revision-title">${revision.by ? `${revision.by} ${t.revisionBy}` : t.revisionTitle}</h2>
 ${revision.comment ? html`<p>${t.revisionComment}:</p><blockquote class="comment" id="revision-comment">${revision.comment}</blockquote>` : ''}
 ${revision.deadline ? html`<p>${t.revisionDeadline}: <strong>${formatInstant(revision.deadline, lang)}</strong></p>` : ''}
 <p>${t.revisionPrefilled}</p></section>`
@@ -328,6 +329,7 @@ ${opts.notice ? html`<p class="ok" role="status">${opts.notice}</p>` : ''}
 ${opts.errors?.length ? html`<div class="error" role="alert" id="error-summary"><p><strong>${t.errors}</strong></p><ul>${opts.errors.map((e) => html`<li><a href="#${inputIdOf(e.field)}">${labelOf(e.field, view, lang)}</a>: ${fieldMessage(e.message, lang)} <span class="hint">(${e.field})</span></li>`)}</ul></div>` : ''}
 ${view.canSubmit ? '' : html`<p class="error" role="alert">${t.closed}</p>`}
 ${view.draftSavedAt && !opts.notice ? html`<p class="hint">${t.lastDraft}: ${formatShort(view.draftSavedAt, lang)}</p>` : ''}
+${opts.reporting ? reportingUnitsSection(opts.reporting, lang, opts.action) : ''}
 <form method="post" action="${opts.action}" id="report-form" novalidate>
 <h2>${t.keyTasks}</h2>
 ${view.template.keyTasks.map((k) => {

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
-import { ConflictError, DomainError, LinkError } from '../../domain/errors';
+import { ConflictError, DomainError, LinkError, ValidationError } from '../../domain/errors';
 import { OPEN_TASK_STATES } from '../../domain/states';
 import type { Locale } from '../../domain/template';
 import { InvalidReportError, statusOf } from '../http/errors';
@@ -18,6 +18,7 @@ import {
 } from './report-pages.service';
 import { readTask, resolveLink, saveDraft, submitReport, type TaskView } from '../services/unit-task.service';
 import type { TemplateDefinition } from '../../domain/template';
+import { reportingUnits, sendBackUnit } from './reporting-units.service';
 
 /** What a posted form's link leads to, resolved before its body is read. */
 type PostedLink =
@@ -102,13 +103,14 @@ export const pageRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   const formOptions = async (
     view: TaskView,
-    taskId: number,
+    link: { taskId: number; token: string },
     url: string,
     extra: Partial<FormOptions> = {},
   ): Promise<FormOptions> => ({
     action: url,
     now: app.now(),
-    revision: view.state === 'revision_requested' ? await latestRevisionRequest(app.orm.em.fork(), taskId) : null,
+    revision: view.state === 'revision_requested' ? await latestRevisionRequest(app.orm.em.fork(), link.taskId) : null,
+    reporting: await reportingUnits(app.orm.em.fork(), link.token),
     ...extra,
   });
 
@@ -127,7 +129,11 @@ export const pageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (request.query.view === 'receipt' && view.lastSubmission)
       return htmlReply(reply, 200, receiptPage(view.lastSubmission, l, { formUrl }));
     if (view.canSubmit)
-      return htmlReply(reply, 200, reportFormPage(view, l, await formOptions(view, ctx.taskId, request.url)));
+      return htmlReply(
+        reply,
+        200,
+        reportFormPage(view, l, await formOptions(view, { taskId: ctx.taskId, token }, request.url)),
+      );
     const secretariat = app.config.SECRETARIAT_EMAIL;
     if (ctx.stage === 'cancelled')
       return htmlReply(reply, 410, linkProblemPage({ kind: 'cancelled', view }, l, { url: request.url, secretariat }));
@@ -200,6 +206,49 @@ export const pageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       if (posted.kind === 'replaced')
         return linkFailure(reply, new LinkError({ code: 'link_unknown', params: {} }, 'unknown'), token, url, l);
 
+      if (action === 'send_back') {
+        const unit = typeof request.body.unit === 'string' ? request.body.unit : '';
+        const reason = typeof request.body.reason === 'string' ? request.body.reason.trim() : '';
+        let notice: string | undefined;
+        let errors: { field: string; message: string }[] | undefined;
+        let status = 200;
+        try {
+          if (reason.length < 3 || reason.length > 1000)
+            throw new ValidationError(
+              { code: 'field_invalid', params: { field: 'reason', problem: 'must be 3 to 1000 characters' } },
+              'reason',
+            );
+          const { deadline } = await sendBackUnit(
+            { em: request.em, temporal: app.temporal },
+            token,
+            unit,
+            reason,
+            request.ip,
+          );
+          notice =
+            l === 'vi'
+              ? `Đã trả lại báo cáo của đơn vị ${unit}; đơn vị chỉnh sửa trước ${formatShort(deadline, l)}.`
+              : `The report of unit ${unit} was sent back; it is due again by ${formatShort(deadline, l)}.`;
+        } catch (error) {
+          if (!(error instanceof DomainError)) throw error;
+          status = statusOf(error);
+          errors = [{ field: 'reason', message: error.textIn(l) }];
+        }
+        const view = await readTask(request.em.fork(), token, app.now());
+        const ctx = await linkContext(request.em.fork(), token);
+        return htmlReply(
+          reply,
+          status,
+          reportFormPage(
+            view,
+            l,
+            await formOptions(view, { taskId: ctx.taskId, token }, url, {
+              ...(notice ? { notice } : {}),
+              ...(errors ? { errors } : {}),
+            }),
+          ),
+        );
+      }
       const answers = formToAnswers(request.body, posted.template);
       try {
         if (action === 'add_ex' || action === 'add_pr') {
@@ -218,7 +267,11 @@ export const pageRoutes: FastifyPluginAsyncTypebox = async (app) => {
             reportFormPage(
               view,
               l,
-              await formOptions(view, ctx.taskId, url, { values: answers as never, emptyRows, rowAdded: true }),
+              await formOptions(view, { taskId: ctx.taskId, token }, url, {
+                values: answers as never,
+                emptyRows,
+                rowAdded: true,
+              }),
             ),
           );
         }
@@ -227,7 +280,11 @@ export const pageRoutes: FastifyPluginAsyncTypebox = async (app) => {
           const view = await readTask(request.em.fork(), token, app.now());
           const ctx = await linkContext(request.em.fork(), token);
           const notice = `${l === 'vi' ? 'Đã lưu nháp lúc' : 'Draft saved at'} ${formatShort(savedAt, l)}`;
-          return htmlReply(reply, 200, reportFormPage(view, l, await formOptions(view, ctx.taskId, url, { notice })));
+          return htmlReply(
+            reply,
+            200,
+            reportFormPage(view, l, await formOptions(view, { taskId: ctx.taskId, token }, url, { notice })),
+          );
         }
         const { receipt, wake } = await submitReport(
           request.em,
@@ -248,7 +305,11 @@ export const pageRoutes: FastifyPluginAsyncTypebox = async (app) => {
           return htmlReply(
             reply,
             error instanceof InvalidReportError ? 400 : 409,
-            reportFormPage(view, l, await formOptions(view, ctx.taskId, url, { errors, values: answers as never })),
+            reportFormPage(
+              view,
+              l,
+              await formOptions(view, { taskId: ctx.taskId, token }, url, { errors, values: answers as never }),
+            ),
           );
         }
         return linkFailure(reply, error, token, url, l);

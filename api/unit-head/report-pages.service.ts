@@ -26,22 +26,33 @@ export async function linkContext(em: EntityManager, token: string): Promise<Lin
 }
 
 export interface RevisionRequest {
+  /** The unit that sent the report back; null when the council did. */
+  readonly by: string | null;
   readonly comment: string | null;
   readonly deadline: string | null;
   readonly requestedAt: string;
 }
 
-/** The council's latest revision request for a task: its comment and deadline, from the audit log. */
+/**
+ * The latest request to revise a task (the council's, or the unit it reports to sending it back):
+ * who asked, the comment and the deadline, from the audit log.
+ */
 export async function latestRevisionRequest(em: EntityManager, taskId: number): Promise<RevisionRequest | null> {
   const event = await em.findOne(
     AuditEvent,
-    { action: 'task.revision_requested', subjectType: 'unit_task', subjectId: String(taskId) },
+    {
+      action: { $in: ['task.revision_requested', 'task.sent_back'] },
+      subjectType: 'unit_task',
+      subjectId: String(taskId),
+    },
     { orderBy: { seq: 'desc' } },
   );
   if (!event) return null;
-  const after = (event.after ?? {}) as { comment?: unknown; deadline?: unknown };
+  const after = (event.after ?? {}) as { comment?: unknown; reason?: unknown; deadline?: unknown; byName?: unknown };
+  const comment = event.action === 'task.sent_back' ? after.reason : after.comment;
   return {
-    comment: typeof after.comment === 'string' && after.comment.trim() ? after.comment : null,
+    by: typeof after.byName === 'string' ? after.byName : null,
+    comment: typeof comment === 'string' && comment.trim() ? comment : null,
     deadline: typeof after.deadline === 'string' ? after.deadline : null,
     requestedAt: event.occurredAt.toISOString(),
   };

@@ -1,4 +1,5 @@
 /** The administrator's cycles: the list with "start a cycle", and the live status board of one cycle. */
+import { treeSection } from './tree.page';
 import { DateTime } from 'luxon';
 import { TASK_STATES, type TaskState } from '../../../domain/states';
 import type { Board, CycleListRow } from '../services/cycles.service';
@@ -199,6 +200,8 @@ export function localInput(iso: string, plusDays = 0): string {
 export interface BoardFilter {
   readonly state?: TaskState;
   readonly q?: string;
+  /** The unit whose subtree the board is narrowed to (cycles of several levels). */
+  readonly node?: string;
   readonly page: number;
   readonly pages: number;
 }
@@ -221,6 +224,7 @@ export function boardPage(
   const here = href(base, {
     state: opts.filter.state,
     q: opts.filter.q,
+    node: opts.filter.node,
     page: opts.filter.page > 1 ? opts.filter.page : null,
   });
   const ratio = (n: number): number => (board.expected ? n / board.expected : 0);
@@ -275,13 +279,14 @@ ${flash('ok', opts.notice)}${flash('error', opts.error)}
 ${progressBar({ ratio: ratio(board.onTime), label: t.onTime, detail: `${formatNumber(board.onTime, v.lang)} / ${formatNumber(board.expected, v.lang)} ${t.units}`, lang: v.lang, tone: 'info' })}
 <ul class="stats" aria-label="${t.byState}">${stateCounts.map((s) => html`<li><a href="${href(base, { state: s })}"><strong>${formatNumber(board.byState[s], v.lang)}</strong>${TASK_STATE_LABEL[v.lang][s]}</a></li>`)}</ul>
 <p class="hint no-print">${t.live} <a href="${here}">${t.refresh}</a></p></div>
+${board.tree ? treeSection(board.tree, base, v.lang) : ''}
 <h2 id="units">${t.unitsTitle}</h2>
 <form method="get" action="${base}" class="filters" role="search"><div><label for="f-state">${t.state}</label><select id="f-state" name="state"><option value="">${t.all}</option>${TASK_STATES.map((s) => html`<option value="${s}"${opts.filter.state === s ? html` selected` : ''}>${TASK_STATE_LABEL[v.lang][s]}</option>`)}</select></div>
 <div><label for="f-q">${t.search}</label><input id="f-q" name="q" value="${opts.filter.q ?? ''}"></div><div><button type="submit" class="small">${t.apply}</button>${opts.filter.state || opts.filter.q ? html` <a href="${base}">${t.clear}</a>` : ''}</div></form>
 <p class="hint">${formatNumber(board.matching, v.lang)} ${t.matching}</p>
 <div class="table-wrap"><table class="data stack" id="board"><thead><tr><th scope="col">${t.unit}</th><th scope="col">${t.state}</th><th scope="col">${t.unitDeadline}</th><th scope="col">${t.dispatched}</th><th scope="col">${t.reminded}</th><th scope="col">${t.escalated}</th><th scope="col">${t.submitted}</th><th scope="col">${t.temporal}</th><th scope="col">${t.actions}</th></tr></thead>
 <tbody>${board.rows.map(rowHtml)}</tbody></table></div>
-${pager(v, { page: opts.filter.page, pages: opts.filter.pages, href: (p) => href(base, { state: opts.filter.state, q: opts.filter.q, page: p }) })}
+${pager(v, { page: opts.filter.page, pages: opts.filter.pages, href: (p) => href(base, { state: opts.filter.state, q: opts.filter.q, node: opts.filter.node, page: p }) })}
 ${
   cycle.stage === 'collecting'
     ? html`<h2>${t.closeCollection}</h2><form method="post" action="${base}/close-collection" class="card">${csrfField(v)}<p>${t.closeCollectionHint}</p>

@@ -155,13 +155,14 @@ export const adminPages: FastifyPluginAsyncTypebox = async (app) => {
     ...PageQuery.properties,
     state: Type.Optional(Type.String({ maxLength: 30 })),
     q: Type.Optional(Type.String({ maxLength: 100 })),
+    node: Type.Optional(Code),
   });
 
   const renderBoard = async (
     request: FastifyRequest,
     v: ConsoleView,
     params: { campaign: string; period: string },
-    query: { state?: string; q?: string; page?: number },
+    query: { state?: string; q?: string; node?: string; page?: number },
     extra: { notice?: string | null; error?: string | null },
   ) => {
     const state = (TASK_STATES as readonly string[]).includes(query.state ?? '')
@@ -171,6 +172,7 @@ export const adminPages: FastifyPluginAsyncTypebox = async (app) => {
     const board = await cycleBoard(request.em, params.campaign, params.period, {
       ...(state ? { state } : {}),
       ...(query.q ? { q: query.q } : {}),
+      ...(query.node ? { node: query.node } : {}),
       page,
       pageSize: PAGE_SIZE,
     });
@@ -178,6 +180,7 @@ export const adminPages: FastifyPluginAsyncTypebox = async (app) => {
       filter: {
         ...(state ? { state } : {}),
         ...(query.q ? { q: query.q } : {}),
+        ...(query.node ? { node: query.node } : {}),
         page,
         pages: Math.max(1, Math.ceil(board.matching / PAGE_SIZE)),
       },

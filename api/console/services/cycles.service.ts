@@ -12,7 +12,8 @@ import {
   type CycleStage,
   type TaskState,
 } from '../../../domain/states';
-import { findCycle } from '../../services/cycles.service';
+import { cycleTree, findCycle } from '../../services/cycles.service';
+import type { ReportingTree, TreeNode } from '../../../domain/consolidation';
 
 export interface CycleListRow {
   readonly campaign: string;
@@ -96,6 +97,12 @@ export interface Board {
   readonly rows: readonly BoardRow[];
   /** Rows matching the filter (the page shows `rows`, a slice of them). */
   readonly matching: number;
+  /** In a cycle of several levels: the rates per level and per unit others report to, of the whole tree or of `node`'s subtree. */
+  readonly tree: {
+    readonly node: string | null;
+    readonly levels: ReportingTree['levels'];
+    readonly nodes: readonly TreeNode[];
+  } | null;
 }
 
 /** One page of a cycle's units with their state and when each was dispatched, reminded, escalated, submitted. */
@@ -103,9 +110,11 @@ export async function cycleBoard(
   em: EntityManager,
   campaign: string,
   period: string,
-  opts: { state?: TaskState; q?: string; page: number; pageSize: number },
+  opts: { state?: TaskState; q?: string; node?: string; page: number; pageSize: number },
 ): Promise<Board> {
   const cycle = await findCycle(em, campaign, period);
+  const leveled = (await em.count(UnitTask, { cycle, level: { $gt: 0 } })) > 0;
+  const subtree = leveled ? await cycleTree(em, campaign, period, opts.node) : null;
   const totals = await em.execute<{ state: TaskState; n: string; submitted: string; on_time: string }[]>(
     `SELECT state, count(*) AS n, count(submitted_at) AS submitted, count(*) FILTER (WHERE submitted_at IS NOT NULL AND late = false) AS on_time
      FROM unit_task WHERE cycle_id = ? GROUP BY state`,
@@ -126,6 +135,7 @@ export async function cycleBoard(
   const where = {
     cycle,
     ...(opts.state ? { state: opts.state } : {}),
+    ...(opts.node && subtree ? { unit: { code: { $in: subtree.units.map((u) => u.code) } } } : {}),
     ...(like ? { $or: [{ unit: { code: { $ilike: like } } }, { unit: { name: { $ilike: like } } }] } : {}),
   };
   const [tasks, matching] = await em.findAndCount(UnitTask, where, {
@@ -169,7 +179,20 @@ export async function cycleBoard(
     canExtend: cycle.stage === 'collecting' && EXTENDABLE_TASK_STATES.has(t.state),
     canResend: cycle.stage !== 'closed' && cycle.stage !== 'cancelled' && OPEN_TASK_STATES.has(t.state),
   });
-  return { cycle, expected, submitted, onTime, byState, rows: tasks.map(row), matching };
+  return {
+    cycle,
+    expected,
+    submitted,
+    onTime,
+    byState,
+    rows: tasks.map(row),
+    matching,
+    tree: subtree?.tree
+      ? { node: opts.node ?? null, levels: subtree.tree.levels, nodes: subtree.tree.nodes }
+      : subtree && opts.node
+        ? { node: opts.node, levels: [], nodes: [] }
+        : null,
+  };
 }
 
 /** Campaign codes and names, for the "start a cycle" form. */
