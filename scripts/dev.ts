@@ -144,7 +144,10 @@ async function main(): Promise<void> {
       actor: 'npm start',
     });
     await orm.close();
-    if (seeded) log('Seeded the demo campaign "demo" (a cycle runs in minutes) with 4 units.');
+    if (seeded)
+      log(
+        'Seeded the demo campaigns "demo" (every unit reports to the council; a cycle runs in minutes) and "demo-an-giang" (units report through their district offices).',
+      );
 
     const dist = path.join(root, 'dist');
     const worker = run('worker', path.join(dist, 'worker', 'main.js'), { ...env, ...WORKER_ENV }, WORKER_NODE_FLAGS);

@@ -47,6 +47,8 @@ const PUBLIC: Record<string, string> = {
   'PUT /api/v1/link/:token/draft': 'unit head, by personal link',
   'POST /api/v1/link/:token/submission': 'unit head, by personal link',
   'GET /api/v1/link/:token/receipt': 'unit head, by personal link',
+  'GET /api/v1/link/:token/units': 'head of a unit others report to, by personal link',
+  'POST /api/v1/link/:token/units/:unit/send-back': 'head of a unit others report to, by personal link',
 };
 const isConsole = (url: string): boolean => url.startsWith('/console') || url.startsWith('/assets');
 
