@@ -6,7 +6,8 @@
  * unknown email as for a known one.
  */
 import { AuditEvent, Person, SignInLink } from '../db/entities';
-import { setPersonStatus } from '../api/services/people.service';
+import { ensureFirstAdministrator, setPersonStatus } from '../api/services/people.service';
+import { issueSignInLink } from '../api/services/sign-in.service';
 import { signInConsole } from './support/console';
 import { api } from './support/fixtures';
 import { startStack, type Stack } from './support/stack';
@@ -242,4 +243,26 @@ test('when someone asks for links for the same person again and again, then at m
   await stack.sink.waitFor(() => stack.sink.to(email).length === 3);
   await new Promise((r) => setTimeout(r, 500));
   expect(stack.sink.to(email)).toHaveLength(3);
+});
+
+test('when npm start finds the first administrator, then the one-time link it prints signs them in once', async () => {
+  const first = await ensureFirstAdministrator(
+    stack.orm.em.fork(),
+    SYSTEM,
+    { name: 'Quản trị viên', email: 'admin@localhost' },
+    new Date(),
+  );
+  // The stack's administrator came first: they are the one found, nobody is created.
+  expect(first.name).toBe('Quản trị viên');
+  expect(await stack.orm.em.fork().count(Person, { email: 'admin@localhost' })).toBe(0);
+  const link = await issueSignInLink(stack.orm.em.fork(), SYSTEM, {
+    personId: first.id,
+    secret: stack.config.LINK_SECRET,
+    publicUrl: stack.baseUrl,
+    now: new Date(),
+    minutes: 60,
+  });
+  const used = await useLink(link);
+  expect([used.status, used.headers.get('location')]).toEqual([303, '/console/cycles']);
+  expect((await useLink(link)).status).toBe(410);
 });
