@@ -110,7 +110,7 @@ async function main(): Promise<void> {
     const firstAdmin = await ensureFirstAdministrator(
       em.fork(),
       clusterActor,
-      { name: 'Quản trị viên', email: process.env.BAOCAO_ADMIN_EMAIL ?? 'admin@localhost' },
+      { name: 'Quản trị viên', email: process.env.BAOCAO_ADMIN_EMAIL ?? 'quantri@baocao.local' },
       new Date(),
     );
     const adminToken = await replaceShortLivedToken(em, {

@@ -126,7 +126,7 @@ async function main(): Promise<void> {
     const firstAdmin = await ensureFirstAdministrator(
       em.fork(),
       startActor,
-      { name: 'Quản trị viên', email: process.env.BAOCAO_ADMIN_EMAIL ?? 'admin@localhost' },
+      { name: 'Quản trị viên', email: process.env.BAOCAO_ADMIN_EMAIL ?? 'quantri@baocao.local' },
       new Date(),
     );
     const signInUrl = await issueSignInLink(em.fork(), startActor, {

@@ -249,12 +249,12 @@ test('when npm start finds the first administrator, then the one-time link it pr
   const first = await ensureFirstAdministrator(
     stack.orm.em.fork(),
     SYSTEM,
-    { name: 'Quản trị viên', email: 'admin@localhost' },
+    { name: 'Quản trị viên', email: 'quantri@baocao.local' },
     new Date(),
   );
   // The stack's administrator came first: they are the one found, nobody is created.
   expect(first.name).toBe('Quản trị viên');
-  expect(await stack.orm.em.fork().count(Person, { email: 'admin@localhost' })).toBe(0);
+  expect(await stack.orm.em.fork().count(Person, { email: 'quantri@baocao.local' })).toBe(0);
   const link = await issueSignInLink(stack.orm.em.fork(), SYSTEM, {
     personId: first.id,
     secret: stack.config.LINK_SECRET,
