@@ -1,5 +1,9 @@
 /**
- * `npm run bench:dispatch [-- --units 100,1000] [--dispatch-only]`
+ * `npm run bench:dispatch [-- --units 100,1000] [--dispatch-only] [--levels 3 --departments 64]`
+ *
+ * With `--levels L` (L ≥ 2) the N units are the leaves of a tree: a root (the campaign's), L - 2
+ * layers of `--departments` consolidating units, the leaves spread under the last layer; every
+ * unit below the root is dispatched, and the floor counts them all.
  *
  * Dispatch of a cycle of N units — from POST /api/v1/cycles until every task row is stored as
  * dispatched and every dispatch email is accepted by the SMTP sink — against a floor measured in
@@ -19,6 +23,7 @@ import { createMailTransport } from '../mail/transport';
 import { api, createCampaign, createUnits, currentPeriod, submitByLink } from '../test/support/fixtures';
 import type { Stack } from '../test/support/stack';
 import { dispatchReached, linksOf, postCycle, QUIET_TIMING } from './support/cycle';
+import { buildTree } from './support/tree';
 import { positiveIntegers, progress, runBench, withBenchEnv } from './support/env';
 import {
   activityTimings,
@@ -185,10 +190,16 @@ async function productDispatch(
   stack: Stack,
   temporalPid: number | undefined,
   admin: string,
-  n: number,
+  leafCount: number,
+  shape: TreeShape = FLAT,
 ): Promise<ProductRun> {
-  const units = await createUnits(stack.orm, n, { supervisors: 5 });
+  const leaves = await createUnits(stack.orm, leafCount, { supervisors: 5 });
   const campaign = await createCampaign(stack.orm, QUIET_TIMING);
+  const units =
+    shape.levels > 1
+      ? [...leaves, ...(await buildTree(stack.orm, leaves, campaign, { layers: shape.levels - 2, width: shape.width }))]
+      : leaves;
+  const n = units.length;
   const heads = new Set(units.map((u) => u.headEmail.toLowerCase()));
   const from = stack.sink.messages.length;
   const rss = sampleRss();
@@ -331,14 +342,29 @@ function extrapolate(
   return { perUnit, constant, value: constant + perUnit * at };
 }
 
+/** The units' tree: 1 level (every unit reports to the council), or a root above `levels - 2` layers of `width` units. */
+interface TreeShape {
+  readonly levels: number;
+  readonly width: number;
+}
+const FLAT: TreeShape = { levels: 1, width: 0 };
+const unitsOf = (leaves: number, shape: TreeShape): number =>
+  leaves + (shape.levels > 1 ? (shape.levels - 2) * shape.width : 0);
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       units: { type: 'string', default: '100,1000' },
       'dispatch-only': { type: 'boolean', default: false },
       'estimate-at': { type: 'string', default: '10000' },
+      levels: { type: 'string', default: '1' },
+      departments: { type: 'string', default: '64' },
     },
   });
+  const shape: TreeShape = {
+    levels: positiveIntegers('levels', values.levels)[0]!,
+    width: positiveIntegers('departments', values.departments)[0]!,
+  };
   const sizes = positiveIntegers('units', values.units);
   const estimateAt = positiveIntegers('estimate-at', values['estimate-at'])[0]!;
   const complete = !values['dispatch-only'];
@@ -357,11 +383,12 @@ async function main(): Promise<void> {
 
     const rows: { n: number; floorWorkflows: number; floorEmails: number; product: ProductRun; final?: History }[] = [];
     for (const n of sizes) {
-      progress(`N=${n}: floor`);
-      const floorWorkflows = await floor.workflows(n);
-      const floorEmails = await floor.emails(n);
+      const all = unitsOf(n, shape);
+      progress(`N=${n} leaves, ${all} units in all: floor`);
+      const floorWorkflows = await floor.workflows(all);
+      const floorEmails = await floor.emails(all);
       progress(`N=${n}: product`);
-      const product = await productDispatch(stack, env.temporal.process.pid, admin, n);
+      const product = await productDispatch(stack, env.temporal.process.pid, admin, n, shape);
       progress(
         `N=${n}: dispatch took ${fmtSeconds(product.ms)} s${complete ? '; running the cycle to publication for its final history' : ''}`,
       );

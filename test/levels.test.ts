@@ -339,3 +339,63 @@ test('a three-level cycle: per-level deadlines, escalation to the department hea
     ).toBe(201);
   await stack.client.workflow.getHandle(started.body.workflowId).result();
 });
+
+test('the units CSV builds the tree: parents by code (also further down the file), an unknown parent and a loop refused with their lines, a parent moved by a second file', async () => {
+  const admin = await stack.token('admin');
+  const importCsv = async (csv: string) => {
+    const res = await fetch(`${stack.baseUrl}/api/v1/units/import?dryRun=false`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'text/csv; charset=utf-8' },
+      body: csv,
+    });
+    return { status: res.status, body: (await res.json()) as { errors: { line: number; field: string }[] } };
+  };
+  const p = uniq('TREE');
+  const header = 'code,name,headName,headEmail,supervisorName,supervisorEmail,active,parentCode';
+  const row = (code: string, parent: string) =>
+    `${code},Đơn vị ${code},Thủ trưởng,${code.toLowerCase()}@x.example.org,,,,${parent}`;
+  const csv = (...rows: string[]) => [header, ...rows, ''].join('\n');
+
+  const refused = await importCsv(
+    csv(row(`${p}-A`, `${p}-B`), row(`${p}-B`, `${p}-A`), row(`${p}-C`, 'NO-SUCH-UNIT'), row(`${p}-D`, '')),
+  );
+  expect(refused.status).toBe(400);
+  expect(refused.body.errors.map((e) => [e.line, e.field])).toEqual([
+    [2, 'parentCode'],
+    [3, 'parentCode'],
+    [4, 'parentCode'],
+  ]);
+  expect(await stack.orm.em.fork().count(Unit, { code: { $like: `${p}-%` } })).toBe(0);
+
+  // A child before its parent in the file; the root has no parent.
+  expect(
+    (await importCsv(csv(row(`${p}-LEAF`, `${p}-DEPT`), row(`${p}-DEPT`, `${p}-ROOT`), row(`${p}-ROOT`, '')))).status,
+  ).toBe(200);
+  const parentOf = async (code: string) =>
+    (await stack.orm.em.fork().findOneOrFail(Unit, { code }, { populate: ['parent'] })).parent?.code ?? null;
+  expect([await parentOf(`${p}-LEAF`), await parentOf(`${p}-DEPT`), await parentOf(`${p}-ROOT`)]).toEqual([
+    `${p}-DEPT`,
+    `${p}-ROOT`,
+    null,
+  ]);
+  // Moving the leaf straight under the root; a file without the column keeps the parents as they are.
+  expect((await importCsv(csv(row(`${p}-LEAF`, `${p}-ROOT`)))).status).toBe(200);
+  expect(await parentOf(`${p}-LEAF`)).toBe(`${p}-ROOT`);
+  const withoutColumn = [
+    header.replace(',parentCode', ''),
+    `${p}-LEAF,Đơn vị ${p}-LEAF,Thủ trưởng,x@x.example.org,,,`,
+    '',
+  ].join('\n');
+  expect((await importCsv(withoutColumn)).status).toBe(200);
+  expect(await parentOf(`${p}-LEAF`)).toBe(`${p}-ROOT`);
+
+  // The console shows the tree; a search marks the unit and opens the branch leading to it.
+  const page = browser.page;
+  await signIn(page, stack.baseUrl, admin);
+  await page.goto(`${stack.baseUrl}/console/units/tree?q=${p}-LEAF&lang=vi`);
+  await expectText(page.locator('#tree-count'), '1 đơn vị khớp');
+  expect(await page.locator('#unit-tree mark').allInnerTexts()).toEqual([`Đơn vị ${p}-LEAF`]);
+  expect(await page.locator(`li[data-unit="${p}-ROOT"] > details`).getAttribute('open')).not.toBeNull();
+  expect(await page.locator(`li[data-unit="${p}-DEPT"]`).isVisible()).toBe(true);
+  await screenshot(page, 'unit-tree-search-vi-desktop');
+});

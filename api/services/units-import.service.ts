@@ -8,7 +8,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { sha256 } from '../../auth/tokens';
 import { Unit } from '../../db/entities';
 import type { IUnit } from '../../db/entities/unit.entity';
-import { auditChange, uniquely, type AdminContext } from './admin-common';
+import { auditChange, CODE_PATTERN, uniquely, type AdminContext } from './admin-common';
 import { checkUnitFields, fieldsOf, type UnitFields } from './admin-units.service';
 import { parseCsv } from './units-csv';
 
@@ -20,9 +20,10 @@ export const CSV_COLUMNS = [
   'supervisorName',
   'supervisorEmail',
   'active',
+  'parentCode',
 ] as const;
 type Column = (typeof CSV_COLUMNS)[number];
-const OPTIONAL_COLUMNS: ReadonlySet<Column> = new Set(['active']);
+const OPTIONAL_COLUMNS: ReadonlySet<Column> = new Set(['active', 'parentCode']);
 export const MAX_IMPORT_ROWS = 20_000;
 
 export interface ImportError {
@@ -45,6 +46,8 @@ export interface ImportResult {
 interface Row {
   readonly line: number;
   readonly fields: UnitFields;
+  /** The unit it reports to; null: none; undefined: the file has no parentCode column (kept as is). */
+  readonly parentCode: string | null | undefined;
 }
 
 const ACTIVE_VALUES: ReadonlyMap<string, boolean> = new Map([
@@ -144,6 +147,16 @@ export function readUnitsCsv(text: string): { rows: Row[]; errors: ImportError[]
       active: active ?? true,
     });
     for (const p of checked.problems) errors.push({ line: record.line, ...p });
+    const parentRaw = index.has('parentCode') ? cell('parentCode').normalize('NFC').trim() : undefined;
+    const parentCode = parentRaw === undefined ? undefined : parentRaw === '' ? null : parentRaw;
+    if (parentCode && !CODE_PATTERN.test(parentCode))
+      errors.push({
+        line: record.line,
+        field: 'parentCode',
+        message: 'must be a unit code (letters, digits, - and _)',
+      });
+    else if (parentCode && checked.fields && parentCode === checked.fields.code)
+      errors.push({ line: record.line, field: 'parentCode', message: 'must name another unit, not the unit itself' });
     if (!checked.fields || active === undefined) continue;
     const seen = firstLineOf.get(checked.fields.code);
     if (seen !== undefined) {
@@ -155,7 +168,7 @@ export function readUnitsCsv(text: string): { rows: Row[]; errors: ImportError[]
       continue;
     }
     firstLineOf.set(checked.fields.code, record.line);
-    rows.push({ line: record.line, fields: checked.fields });
+    rows.push({ line: record.line, fields: checked.fields, parentCode });
   }
   if (rows.length === 0 && errors.length === 0)
     errors.push({ line: header.line + 1, field: 'file', message: 'has no unit rows after the header' });
@@ -175,11 +188,18 @@ async function existingUnits(em: EntityManager, codes: readonly string[], lock: 
   const found = new Map<string, IUnit>();
   for (let i = 0; i < codes.length; i += 1000) {
     const chunk = codes.slice(i, i + 1000);
-    const units = await em.find(Unit, { code: { $in: chunk } }, lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {});
+    const units = await em.find(
+      Unit,
+      { code: { $in: chunk } },
+      { populate: ['parent'], ...(lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {}) },
+    );
     for (const u of units) found.set(u.code, u);
   }
   return found;
 }
+
+const parentChanged = (row: Row, unit: IUnit): boolean =>
+  row.parentCode !== undefined && row.parentCode !== (unit.parent?.code ?? null);
 
 function classify(rows: readonly Row[], existing: ReadonlyMap<string, IUnit>) {
   const created: Row[] = [];
@@ -188,10 +208,51 @@ function classify(rows: readonly Row[], existing: ReadonlyMap<string, IUnit>) {
   for (const row of rows) {
     const unit = existing.get(row.fields.code);
     if (!unit) created.push(row);
-    else if (sameFields(fieldsOf(unit), row.fields)) unchanged += 1;
+    else if (sameFields(fieldsOf(unit), row.fields) && !parentChanged(row, unit)) unchanged += 1;
     else updated.push({ row, unit });
   }
   return { created, updated, unchanged };
+}
+
+/**
+ * The rows whose parent is neither in the file nor registered, or whose parent line would loop
+ * (a unit reporting, directly or not, to itself), once the file is applied over the registered tree.
+ */
+async function treeProblems(em: EntityManager, rows: readonly Row[]): Promise<ImportError[]> {
+  if (!rows.some((r) => r.parentCode)) return [];
+  const registered = await em.execute<{ code: string; parent: string | null }[]>(
+    'SELECT u.code, p.code AS parent FROM unit u LEFT JOIN unit p ON p.id = u.parent_id',
+  );
+  const parentOf = new Map(registered.map((r) => [r.code, r.parent]));
+  for (const row of rows) {
+    if (row.parentCode !== undefined) parentOf.set(row.fields.code, row.parentCode);
+    else if (!parentOf.has(row.fields.code)) parentOf.set(row.fields.code, null);
+  }
+  const problems: ImportError[] = [];
+  for (const row of rows) {
+    if (!row.parentCode) continue;
+    if (!parentOf.has(row.parentCode)) {
+      problems.push({
+        line: row.line,
+        field: 'parentCode',
+        message: `"${row.parentCode}" is neither in the file nor a registered unit`,
+      });
+      continue;
+    }
+    const seen = new Set([row.fields.code]);
+    for (let up = parentOf.get(row.fields.code) ?? null; up !== null; up = parentOf.get(up) ?? null) {
+      if (seen.has(up)) {
+        problems.push({
+          line: row.line,
+          field: 'parentCode',
+          message: `"${row.parentCode}" reports (directly or not) to "${row.fields.code}": a unit cannot report to its own subordinate`,
+        });
+        break;
+      }
+      seen.add(up);
+    }
+  }
+  return problems;
 }
 
 /**
@@ -203,7 +264,9 @@ export async function importUnits(
   text: string,
   { dryRun }: { dryRun: boolean },
 ): Promise<ImportResult> {
-  const { rows, errors } = readUnitsCsv(text);
+  const read = readUnitsCsv(text);
+  const { rows } = read;
+  const errors = [...read.errors, ...(await treeProblems(ctx.em, rows))].sort((a, b) => a.line - b.line);
   const codes = rows.map((r) => r.fields.code);
   if (dryRun || errors.length > 0) {
     const plan = classify(rows, await existingUnits(ctx.em, codes, false));
@@ -220,11 +283,25 @@ export async function importUnits(
   return uniquely('code', { code: 'written_meanwhile', params: {} }, () =>
     ctx.em.transactional(async (tx) => {
       const plan = classify(rows, await existingUnits(tx, codes, true));
-      for (const { fields } of plan.created) tx.create(Unit, { ...fields });
-      const before: UnitFields[] = [];
+      const byCode = new Map<string, IUnit>();
+      for (const row of plan.created) byCode.set(row.fields.code, tx.create(Unit, { ...row.fields }));
+      const before: (UnitFields & { parentCode: string | null })[] = [];
       for (const { row, unit } of plan.updated) {
-        before.push(fieldsOf(unit));
+        before.push({ ...fieldsOf(unit), parentCode: unit.parent?.code ?? null });
         tx.assign(unit, { ...row.fields });
+        byCode.set(unit.code, unit);
+      }
+      // Parents last: a row may name a unit created further down the file.
+      const parents = await existingUnits(
+        tx,
+        [...new Set(rows.flatMap((r) => (r.parentCode && !byCode.has(r.parentCode) ? [r.parentCode] : [])))],
+        false,
+      );
+      for (const row of [...plan.created, ...plan.updated.map((u) => u.row)]) {
+        if (row.parentCode === undefined) continue;
+        byCode.get(row.fields.code)!.parent = row.parentCode
+          ? (byCode.get(row.parentCode) ?? parents.get(row.parentCode)!)
+          : null;
       }
       await tx.flush();
       if (plan.created.length + plan.updated.length > 0) {
@@ -239,7 +316,10 @@ export async function importUnits(
               created: plan.created.length,
               updated: plan.updated.length,
               unchanged: plan.unchanged,
-              units: [...plan.created.map((r) => r.fields), ...plan.updated.map((u) => u.row.fields)],
+              units: [...plan.created, ...plan.updated.map((u) => u.row)].map((r) => ({
+                ...r.fields,
+                ...(r.parentCode !== undefined ? { parentCode: r.parentCode } : {}),
+              })),
             },
           },
         );

@@ -29,6 +29,7 @@ const T = {
     supervisorEmail: 'Thư điện tử của lãnh đạo phụ trách',
     supervisorHint: 'Nhận thư báo cáo cấp trên khi đơn vị quá hạn. Điền cả hai hoặc để trống cả hai.',
     parent: 'Đơn vị cấp trên (mã)',
+    tree: 'Xem dạng cây',
     parentHint: 'Không bắt buộc; để trống nếu không có.',
     edit: 'Sửa',
     save: 'Lưu',
@@ -83,6 +84,7 @@ const T = {
     supervisorEmail: "Supervisor's email",
     supervisorHint: 'Receives the escalation when the unit is overdue. Give both or neither.',
     parent: 'Parent unit (code)',
+    tree: 'Tree view',
     parentHint: 'Optional; leave empty when there is none.',
     edit: 'Edit',
     save: 'Save',
@@ -136,7 +138,7 @@ export function unitsPage(
   const t = T[v.lang];
   const status = opts.active === undefined ? '' : opts.active ? 'true' : 'false';
   const body = html`<h1>${t.units}</h1>${flash('ok', opts.notice)}
-<p><a class="button" href="/console/units/new">${t.newUnit}</a> <a class="button secondary" href="/console/units/import">${t.import}</a></p>
+<p><a class="button" href="/console/units/new">${t.newUnit}</a> <a class="button secondary" href="/console/units/import">${t.import}</a> <a class="button secondary" href="/console/units/tree">${t.tree}</a></p>
 <form method="get" action="/console/units" class="filters" role="search"><div><label for="u-q">${t.search}</label><input id="u-q" name="q" value="${opts.q ?? ''}"></div>
 <div><label for="u-active">${t.status}</label><select id="u-active" name="active"><option value="">${t.all}</option><option value="true"${status === 'true' ? html` selected` : ''}>${t.active}</option><option value="false"${status === 'false' ? html` selected` : ''}>${t.inactive}</option></select></div>
 <div><button type="submit" class="small">${t.apply}</button>${opts.q || status ? html` <a href="/console/units">${t.clear}</a>` : ''}</div></form>

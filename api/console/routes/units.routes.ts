@@ -7,7 +7,8 @@ import { statusOf } from '../../http/errors';
 import { importPage, unitFormPage, unitsPage, type UnitFormValues } from '../pages/units.page';
 import { userActor, type AdminContext } from '../../services/admin-common';
 import { createUnit, getUnit, updateUnit } from '../../services/admin-units.service';
-import { pageUnits } from '../services/units.service';
+import { pageUnits, unitForest } from '../services/units.service';
+import { unitTreePage } from '../pages/unit-tree.page';
 import { CSV_COLUMNS, importUnits } from '../../services/units-import.service';
 import { field, requireUser, sendPage } from './context';
 import { CodeParams } from '../../http/request-schemas';
@@ -43,6 +44,24 @@ function unitError(error: unknown, lang: 'vi' | 'en'): { status: number; field?:
 }
 
 export const unitPages: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/console/units/tree',
+    {
+      config: { consoleRoles: ADMIN },
+      schema: {
+        hide: true,
+        querystring: Type.Object({
+          q: Type.Optional(Type.String({ maxLength: 100 })),
+          lang: Type.Optional(Type.String({ maxLength: 5 })),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const { view } = requireUser(request);
+      return sendPage(reply, unitTreePage(view, await unitForest(request.em), request.query.q));
+    },
+  );
+
   app.get(
     '/console/units',
     {

@@ -21,3 +21,28 @@ export async function pageUnits(
   });
   return { rows: units.map(unitView), total, all: await em.count(Unit, {}) };
 }
+
+export interface UnitTreeNode {
+  readonly code: string;
+  readonly name: string;
+  readonly active: boolean;
+  readonly children: UnitTreeNode[];
+}
+
+/**
+ * Every unit as one tree (a forest: each unit without a parent is a root), children by code. One
+ * statement for all units, so the page of 10,000 units is built in one pass.
+ */
+export async function unitForest(em: EntityManager): Promise<UnitTreeNode[]> {
+  const rows = await em.execute<{ code: string; name: string; active: boolean; parent: string | null }[]>(
+    'SELECT u.code, u.name, u.active, p.code AS parent FROM unit u LEFT JOIN unit p ON p.id = u.parent_id ORDER BY u.code',
+  );
+  const nodes = new Map(rows.map((r) => [r.code, { code: r.code, name: r.name, active: r.active, children: [] }]));
+  const roots: UnitTreeNode[] = [];
+  for (const r of rows) {
+    const node = nodes.get(r.code)!;
+    const parent = r.parent ? nodes.get(r.parent) : undefined;
+    (parent ? parent.children : roots).push(node);
+  }
+  return roots;
+}
