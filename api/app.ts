@@ -65,6 +65,8 @@ export interface RouteEntry {
   readonly roles: readonly string[] | undefined;
   /** Roles allowed on a console page (session cookie). */
   readonly consoleRoles: readonly string[] | undefined;
+  /** A console page for every scope (api/http/scope.ts does not apply). */
+  readonly consoleAnyScope?: boolean;
 }
 
 export { redactLinkTokens };
@@ -198,8 +200,15 @@ export async function buildApp({
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
       if (method === 'HEAD') continue;
-      const config = route.config as { roles?: readonly string[]; consoleRoles?: readonly string[] } | undefined;
-      routeTable.push({ method, url: route.url, roles: config?.roles, consoleRoles: config?.consoleRoles });
+      const config = route.config as
+        { roles?: readonly string[]; consoleRoles?: readonly string[]; consoleAnyScope?: boolean } | undefined;
+      routeTable.push({
+        method,
+        url: route.url,
+        roles: config?.roles,
+        consoleRoles: config?.consoleRoles,
+        ...(config?.consoleAnyScope ? { consoleAnyScope: true } : {}),
+      });
     }
   });
 

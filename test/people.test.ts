@@ -6,7 +6,7 @@
  * unknown email as for a known one.
  */
 import { AuditEvent, Person, SignInLink } from '../db/entities';
-import { ensureFirstAdministrator, setPersonStatus } from '../api/services/people.service';
+import { assignRole, ensureFirstAdministrator, setPersonStatus } from '../api/services/people.service';
 import { issueSignInLink } from '../api/services/sign-in.service';
 import { signInConsole } from './support/console';
 import { api } from './support/fixtures';
@@ -265,4 +265,20 @@ test('when npm start finds the first administrator, then the one-time link it pr
   const used = await useLink(link);
   expect([used.status, used.headers.get('location')]).toEqual([303, '/console/cycles']);
   expect((await useLink(link)).status).toBe(410);
+});
+
+test('when a person holds two roles, then they switch the role their session acts in, on the record', async () => {
+  const { id } = await stack.person('admin', 'Thư ký Hội đồng');
+  await assignRole(stack.orm.em.fork(), SYSTEM, id, { role: 'council', scope: 'installation' }, new Date());
+  const session = await signInConsole(stack.baseUrl, await stack.token('admin', 'Thư ký Hội đồng', { personId: id }));
+  const page = (path: string) =>
+    fetch(`${stack.baseUrl}${path}`, { headers: { cookie: session.cookie }, redirect: 'manual' });
+  expect(await (await page('/console/cycles')).text()).toContain('action="/console/role"');
+  expect((await post('/console/role', { role: 'auditor' }, session)).status).toBe(400); // not held
+  const switched = await post('/console/role', { role: 'council' }, session);
+  expect([switched.status, switched.headers.get('location')]).toEqual([303, '/console/council']);
+  expect((await page('/console/cycles')).status).toBe(403);
+  expect((await page('/console/council')).status).toBe(200);
+  const changed = await stack.orm.em.fork().findOneOrFail(AuditEvent, { action: 'session.role_changed' });
+  expect([changed.before, changed.after]).toEqual([{ role: 'admin' }, { role: 'council' }]);
 });

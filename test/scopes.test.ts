@@ -142,23 +142,28 @@ test('every administrator route × scope: a subtree administrator reaches their 
     (r) => (r.roles ?? r.consoleRoles ?? []).includes('admin') && !r.url.startsWith('/console/sign-in'),
   );
   const failures: string[] = [];
-  const counts = { cycle: 0, unit: 0, other: 0 };
+  const counts = { cycle: 0, unit: 0, other: 0, any: 0 };
   for (const route of routes) {
     const surface = route.roles ? 'api' : 'console';
-    const kind = kindOf(route.url);
+    const kind = route.consoleAnyScope ? 'any' : kindOf(route.url);
     counts[kind] += 1;
     const admitted = (status: number) => ![401, 403].includes(status) && status < 500;
     const expectations: [Side, 'everywhere' | 'scoped', 'admitted' | 403][] =
-      kind === 'other'
+      kind === 'any'
         ? [
             ['own', 'everywhere', 'admitted'],
-            ['own', 'scoped', 403],
-          ]
-        : [
-            ['other', 'scoped', 403],
-            ['other', 'everywhere', 'admitted'],
             ['own', 'scoped', 'admitted'],
-          ];
+          ]
+        : kind === 'other'
+          ? [
+              ['own', 'everywhere', 'admitted'],
+              ['own', 'scoped', 403],
+            ]
+          : [
+              ['other', 'scoped', 403],
+              ['other', 'everywhere', 'admitted'],
+              ['own', 'scoped', 'admitted'],
+            ];
     for (const [side, caller, expected] of expectations) {
       const status = await call(route, side, caller, surface);
       const ok = expected === 'admitted' ? admitted(status) : status === 403;
@@ -170,7 +175,7 @@ test('every administrator route × scope: a subtree administrator reaches their 
   expect(counts.cycle).toBeGreaterThan(10);
   expect(counts.unit).toBeGreaterThanOrEqual(4);
   console.log(
-    `administrator routes × scope checked: ${routes.length} (${counts.cycle} cycle, ${counts.unit} unit, ${counts.other} installation-wide)`,
+    `administrator routes × scope checked: ${routes.length} (${counts.cycle} cycle, ${counts.unit} unit, ${counts.other} installation-wide, ${counts.any} for every scope)`,
   );
 });
 

@@ -118,7 +118,10 @@ export const consoleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     await loadConsoleView(app, keys, request, reply);
     // The page's roles come before the request is validated: no session or the wrong role is
     // answered as such, whatever was sent.
-    if (request.routeOptions.config.consoleRoles) await enforceScope(request.em, request, requireUser(request).scopes);
+    if (request.routeOptions.config.consoleRoles) {
+      const user = requireUser(request);
+      if (!request.routeOptions.config.consoleAnyScope) await enforceScope(request.em, request, user.scopes);
+    }
   });
   // Every form of a signed-in user carries the CSRF token of their session (sign-in has its own).
   app.addHook('preHandler', async (request) => {

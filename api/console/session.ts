@@ -14,7 +14,7 @@ import type { Role } from '../../db/entities/api-token.entity';
 import type { IPerson } from '../../db/entities/person.entity';
 import { ConsoleSession, type SignInMethod } from '../../db/entities/session.entity';
 import { usableToken } from '../http/auth';
-import { scopesOf, type Scope } from '../services/people.service';
+import { rolesOf, scopesOf, type Scope } from '../services/people.service';
 
 export const SESSION_COOKIE = 'bc_session';
 export const SIGN_IN_COOKIE = 'bc_signin';
@@ -28,6 +28,8 @@ export interface ConsoleUser {
   readonly personId: number;
   readonly name: string;
   readonly role: Role;
+  /** Every role the person holds (they act in `role`, and may switch to another). */
+  readonly roles: readonly Role[];
   readonly scopes: readonly Scope[];
   /** The random id of this session (the cookie's value); CSRF tokens are derived from it. */
   readonly sid: string;
@@ -124,6 +126,7 @@ export async function openSession(
   return {
     cookie: sid,
     user: {
+      roles: await rolesOf(em, input.person.id),
       tokenId: input.tokenId ?? null,
       personId: input.person.id,
       name: input.person.name,
@@ -184,11 +187,12 @@ export async function readSession(
   );
   if (!session) return null;
   const token = session.token;
-  if (token && (token.revokedAt || token.expiresAt.getTime() <= now.getTime() || token.role !== session.role))
-    return null;
+  // A session opened with a token ends with it (its role may since have been switched to another the person holds).
+  if (token && (token.revokedAt || token.expiresAt.getTime() <= now.getTime())) return null;
   const scopes = await scopesOf(em, session.person.id, session.role);
   if (!scopes.length) return null;
   return {
+    roles: await rolesOf(em, session.person.id),
     tokenId: token?.id ?? null,
     personId: session.person.id,
     scopes,
@@ -198,6 +202,35 @@ export async function readSession(
     sessionId: session.id,
     expiresAt: Math.floor(session.expiresAt.getTime() / 1000),
   };
+}
+
+/**
+ * Makes an open session act in another role its person holds (on the record); false when they do
+ * not hold it.
+ */
+export async function switchRole(
+  em: EntityManager,
+  user: Pick<ConsoleUser, 'sessionId' | 'personId' | 'name' | 'role'>,
+  role: Role,
+  origin: string,
+  now: Date,
+): Promise<boolean> {
+  if (!(await scopesOf(em, user.personId, role)).length) return false;
+  await em.transactional(async (tx) => {
+    const session = await tx.findOneOrFail(ConsoleSession, { id: user.sessionId, endedAt: null });
+    session.role = role;
+    await tx.flush();
+    await appendAudit(tx, {
+      actor: { kind: 'user', id: user.name, origin },
+      action: 'session.role_changed',
+      subjectType: 'session',
+      subjectId: String(user.sessionId),
+      before: { role: user.role },
+      after: { role },
+      occurredAt: now,
+    });
+  });
+  return true;
 }
 
 /** Ends the session of a cookie (signing out); answers whether one was open. */

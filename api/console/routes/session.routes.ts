@@ -15,6 +15,7 @@ import {
   endSessionByCookie,
   newNonce,
   signIn,
+  switchRole,
   type SessionKeys,
 } from '../session';
 import { CsrfRejected, SignInRequired, field, isSecure, safeNext, sendPage, viewOf } from './context';
@@ -400,6 +401,20 @@ ${v.user ? html`<p class="notice info">${t.signedIn} <strong>${v.user.name}</str
       }),
     );
   });
+
+  // Acting in another role the person holds (an administrator who is also on the council votes).
+  app.post(
+    '/console/role',
+    { config: { consoleRoles: ['admin', 'council', 'auditor'], consoleAnyScope: true }, schema: { hide: true } },
+    async (request, reply) => {
+      const user = viewOf(request).user!;
+      const role = field(request.body, 'role');
+      const held = (['admin', 'council', 'auditor'] as const).find((r) => r === role);
+      if (!held || !(await switchRole(request.em, user, held, request.ip, app.now())))
+        return reply.status(400).header('content-type', 'text/plain; charset=utf-8').send('role: not one you hold');
+      return reply.redirect(homeOf(held), 303);
+    },
+  );
 
   // Ends the session on the server: its cookie, kept or copied, no longer opens anything.
   app.post('/console/sign-out', { schema: { hide: true } }, async (request, reply) => {
