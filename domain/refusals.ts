@@ -219,6 +219,15 @@ const CATALOG = {
     en: () => 'This cycle has no consolidated report yet.',
     vi: () => 'Kỳ báo cáo chưa có bản tổng hợp.',
   }),
+  // Official documents.
+  pdf_renderer_unavailable: refusal({
+    en: () => 'PDF is not available: this server has no document renderer (LibreOffice). The DOCX download works.',
+    vi: () => 'Chưa tạo được PDF: máy chủ chưa cài bộ chuyển đổi văn bản (LibreOffice). Bản DOCX vẫn tải được.',
+  }),
+  no_approved_proposals: refusal({
+    en: () => 'The council has approved no commendation proposal in this cycle; there is no decision to draft.',
+    vi: () => 'Hội đồng chưa tán thành đề nghị khen thưởng nào trong kỳ báo cáo này nên chưa có quyết định để dự thảo.',
+  }),
   // The council.
   not_in_review: refusal<{ stage: string }>({
     en: (p) => `The cycle is in stage "${p.stage}"; ballots are taken only during the council's review.`,

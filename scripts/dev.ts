@@ -18,6 +18,7 @@ import { WORKER_ENV, WORKER_NODE_FLAGS } from '../worker/node-flags';
 import { startMailSink, startMailboxPage, type MailSink } from '../mail/sink';
 import { portOpen, projectRoot } from './lib/project';
 import { resolveDatabase } from './postgres';
+import { ensureDocumentRenderer } from './lib/document-renderer';
 import { registerSearchAttributesAt } from './lib/search-attributes';
 import { startTemporalDevServer, type DevServer } from './temporal-server';
 
@@ -150,6 +151,8 @@ async function main(): Promise<void> {
       );
 
     const dist = path.join(root, 'dist');
+    // PDF downloads need LibreOffice; without it they answer 503 and the DOCX still works.
+    ensureDocumentRenderer(log);
     const worker = run('worker', path.join(dist, 'worker', 'main.js'), { ...env, ...WORKER_ENV }, WORKER_NODE_FLAGS);
     const api = run('api', path.join(dist, 'api', 'main.js'), env);
     for (const [name, child] of [

@@ -332,9 +332,57 @@ test('a three-level cycle: per-level deadlines, escalation to the department hea
   expect(await page.locator('#board tbody tr').count()).toBe(5);
   await screenshot(page, 'board-department-subtree-vi-desktop');
 
+  // The council sends one leaf back: the request travels down to it, and its department is reopened
+  // too, so the revised figures come back up through it; both get the council's comment.
+  const named = leaves[0]![0]!;
   for (const member of council)
     expect(
-      (await api(stack.baseUrl, 'POST', `${base_}/ballots`, { token: member, body: { version: 1, choice: 'approve' } }))
+      (
+        await api(stack.baseUrl, 'POST', `${base_}/ballots`, {
+          token: member,
+          body: {
+            version: 1,
+            choice: 'request_revision',
+            unitCodes: [named.code],
+            comment: 'Đối chiếu lại chỉ tiêu 1',
+          },
+        })
+      ).status,
+    ).toBe(201);
+  for (const unit of [named, d1])
+    await stack.sink.waitFor(() =>
+      stack.sink.to(unit.headEmail).some((m) => m.subject.includes('chỉnh sửa') && m.text.includes('Đối chiếu lại')),
+    );
+  const reopened = await stack.orm.em
+    .fork()
+    .find(UnitTask, { cycle: cycle.id, state: 'revision_requested' }, { populate: ['unit'] });
+  expect(reopened.map((t) => t.unit.code).sort()).toEqual([d1.code, named.code].sort());
+  leafBase.set(named.code, 140);
+  expect((await submitByLink(stack.baseUrl, await linkOf(named), answersWith(140, named.code))).body).toMatchObject({
+    version: 2,
+  });
+  expect((await submitByLink(stack.baseUrl, d1Link, answersWith(190, `${d1.code} xác nhận`))).body).toMatchObject({
+    version: 2,
+  });
+  await eventually(
+    async () =>
+      (await api<{ version: number; stage: string }>(stack.baseUrl, 'GET', `${base_}/review`, { token: council[0] }))
+        .body.version === 2
+        ? true
+        : undefined,
+    { what: 'the review of version 2', timeoutMs: 60_000 },
+  );
+  const v2 = await readConsolidatedReport(
+    stack.orm.em.fork(),
+    await stack.orm.em.fork().findOneOrFail(ConsolidatedReport, { cycle: cycle.id, version: 2 }),
+  );
+  const first = defaultTemplate.indicators[0]!;
+  expect(v2.indicators.find((i) => i.code === first.code)!.values.find((v) => v.unitCode === named.code)!.value).toBe(
+    140,
+  );
+  for (const member of council)
+    expect(
+      (await api(stack.baseUrl, 'POST', `${base_}/ballots`, { token: member, body: { version: 2, choice: 'approve' } }))
         .status,
     ).toBe(201);
   await stack.client.workflow.getHandle(started.body.workflowId).result();

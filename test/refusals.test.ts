@@ -57,6 +57,8 @@ const SAMPLES: { readonly [C in RefusalCode]: RefusalParams<C> } = {
   no_archived_history: { workflowId: 'w' },
   version_unknown: { version: 3 },
   no_consolidation_yet: {},
+  pdf_renderer_unavailable: {},
+  no_approved_proposals: {},
   not_in_review: { stage: 'collecting' },
   version_not_under_review: { version: 1, reviewing: 2 },
   units_not_in_cycle: { units: ['A'] },

@@ -11,7 +11,7 @@ import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { DomainError } from '../../domain/errors';
-import { statusOf } from '../http/errors';
+import { UnavailableError, statusOf } from '../http/errors';
 import { errorContent, errorPage, errorTitle } from '../pages/error.page';
 import { localeOf, type Locale } from '../pages/i18n';
 import { consolePage } from './pages/layout';
@@ -73,9 +73,12 @@ function registerErrorPages(app: FastifyInstance): void {
       status = (error as FastifyError).statusCode!;
     } else {
       status = statusOf(error);
-      if (status < 500 && error instanceof DomainError) message = error.textIn(view.lang);
+      // A refusal's sentence, also for a part of the server that is missing (503: the PDF renderer).
+      if ((status < 500 || error instanceof UnavailableError) && error instanceof DomainError)
+        message = error.textIn(view.lang);
     }
-    if (status >= 500) request.log.error({ err: error }, 'unhandled error on a console page');
+    if (status >= 500 && !(error instanceof UnavailableError))
+      request.log.error({ err: error }, 'unhandled error on a console page');
     const opts = {
       ...(message ? { message } : {}),
       back: { href: '/console', label: view.lang === 'vi' ? 'Về trang đầu' : 'Back to the start' },

@@ -13,6 +13,9 @@ export class AuthError extends DomainError {
   }
 }
 
+/** A part of the server this answer needs is missing (503), e.g. the PDF renderer. */
+export class UnavailableError extends DomainError {}
+
 /** A report that does not fit its template: every problem, each naming its field. */
 export class InvalidReportError extends ValidationError {
   constructor(readonly errors: readonly FieldError[]) {
@@ -26,6 +29,7 @@ export class InvalidReportError extends ValidationError {
 
 export function statusOf(error: unknown): number {
   if (error instanceof AuthError) return error.status;
+  if (error instanceof UnavailableError) return 503;
   if (error instanceof LinkError) return error.reason === 'unknown' ? 404 : 410;
   if (error instanceof NotFoundError) return 404;
   if (error instanceof ConflictError) return 409;
@@ -75,7 +79,8 @@ export function registerErrorHandler(app: FastifyInstance): void {
     const body: ErrorBody = {
       error: error.name,
       ...(error instanceof DomainError && error.refusal ? { code: error.refusal.code } : {}),
-      message: error.message,
+      // A missing part of the server is said in both languages: whoever reads it passes it on to an operator.
+      message: error instanceof UnavailableError ? `${error.message} / ${error.textIn('vi')}` : error.message,
     };
     if (error instanceof DomainError && error.field) body.field = error.field;
     if (error instanceof InvalidReportError) body.errors = error.errors;

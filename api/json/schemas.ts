@@ -313,9 +313,40 @@ export const CampaignBody = Type.Object(
   { additionalProperties: false },
 );
 
+const settingText = (maxLength: number, description: string) => Type.String({ maxLength, description });
+
+/** A campaign's document settings; in a change, only the keys given change. */
+export const DocumentSettingsPatch = Type.Object(
+  {
+    parentBody: Type.Optional(settingText(200, 'the body above the issuing one (capitals; may be empty)')),
+    issuingBody: Type.Optional(settingText(200, 'the issuing body, e.g. HỘI ĐỒNG THI ĐUA - KHEN THƯỞNG')),
+    numberPattern: Type.Optional(
+      settingText(60, 'after "Số:"; {type} becomes BC, BB or QĐ and {year} the year, e.g. "   /{type}-HĐTĐKT"'),
+    ),
+    signerAuthority: Type.Optional(settingText(100, 'e.g. TM. HỘI ĐỒNG (may be empty)')),
+    signerPosition: Type.Optional(settingText(100, 'e.g. CHỦ TỊCH')),
+    signerName: Type.Optional(settingText(100, "the signer's name (may be empty)")),
+    place: Type.Optional(settingText(100, 'the place before the date, e.g. Hà Nội')),
+    recipients: Type.Optional(Type.Array(Type.String({ maxLength: 200 }), { maxItems: 30, description: 'Nơi nhận' })),
+  },
+  { additionalProperties: false },
+);
+
+export const DocumentSettingsReply = Type.Object({
+  parentBody: Type.String(),
+  issuingBody: Type.String(),
+  numberPattern: Type.String(),
+  signerAuthority: Type.String(),
+  signerPosition: Type.String(),
+  signerName: Type.String(),
+  place: Type.String(),
+  recipients: Type.Array(Type.String()),
+});
+
 export const CampaignPatchBody = Type.Object(
   {
     name: Type.Optional(CampaignName),
+    documentSettings: Type.Optional(DocumentSettingsPatch),
     templateCode: Type.Optional(Code),
     policyCode: Type.Optional(Code),
     active: Type.Optional(Type.Boolean()),
@@ -331,6 +362,7 @@ export const CampaignReply = Type.Object({
   policyCode: Type.String(),
   active: Type.Boolean(),
   rootCode: Nullable(Type.String()),
+  documentSettings: DocumentSettingsReply,
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });

@@ -7,7 +7,9 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Campaign, Policy, ReportTemplate, Unit } from '../../db/entities';
 import type { ICampaign, IPolicy } from '../../db/entities/campaign.entity';
-import { ConflictError, NotFoundError } from '../../domain/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors';
+import { canonicalJson } from '../../db/audit';
+import { checkDocumentSettings, documentSettingsOf, type DocumentSettings } from '../../documents/settings';
 import { auditChange, iso, requireText, uniquely, type AdminContext } from './admin-common';
 
 export interface CampaignView {
@@ -18,6 +20,8 @@ export interface CampaignView {
   readonly active: boolean;
   /** The unit at the top of the campaign's tree; null when every unit reports straight to the council. */
   readonly rootCode: string | null;
+  /** The settings of its documents in force (the defaults where none were set). */
+  readonly documentSettings: DocumentSettings;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -31,7 +35,9 @@ export interface CampaignInput {
   readonly rootCode?: string | null;
 }
 
-export type CampaignPatch = Partial<Omit<CampaignInput, 'code'>>;
+export type CampaignPatch = Partial<Omit<CampaignInput, 'code'>> & {
+  readonly documentSettings?: Readonly<Record<string, unknown>>;
+};
 
 const viewOf = (c: ICampaign): CampaignView => ({
   code: c.code,
@@ -40,6 +46,7 @@ const viewOf = (c: ICampaign): CampaignView => ({
   policyCode: c.policy.code,
   active: c.active,
   rootCode: c.rootUnit?.code ?? null,
+  documentSettings: documentSettingsOf(c.documentSettings),
   createdAt: iso(c.createdAt),
   updatedAt: iso(c.updatedAt),
 });
@@ -99,9 +106,14 @@ export async function createCampaign(ctx: AdminContext, input: CampaignInput): P
   );
 }
 
-/** Partial update of name, template, policy, active; the code never changes. */
+/**
+ * Partial update of name, template, policy, active and document settings (only the settings
+ * given change; each is checked and a problem names `documentSettings.<key>`); the code never
+ * changes. The audit event keeps what changed, before and after.
+ */
 export async function updateCampaign(ctx: AdminContext, code: string, patch: CampaignPatch): Promise<CampaignView> {
   const name = patch.name === undefined ? undefined : requireText('name', patch.name, NAME);
+  const settingsPatch = patch.documentSettings;
   return ctx.em.transactional(async (tx) => {
     const campaign = await tx.findOne(Campaign, { code }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (!campaign) throw new NotFoundError({ code: 'campaign_unknown', params: { campaign: code } }, 'code');
@@ -131,6 +143,19 @@ export async function updateCampaign(ctx: AdminContext, code: string, patch: Cam
       campaign.rootUnit = await rootOf(tx, patch.rootCode);
       before.rootCode = current.rootCode;
       after.rootCode = patch.rootCode || null;
+    }
+    if (settingsPatch !== undefined) {
+      const { settings, problems } = checkDocumentSettings(current.documentSettings, settingsPatch);
+      const problem = problems[0];
+      if (problem)
+        throw new ValidationError(
+          { code: 'field_invalid', params: { field: problem.field, problem: problem.message } },
+          problem.field,
+        );
+      if (canonicalJson(settings) !== canonicalJson(current.documentSettings)) {
+        before.documentSettings = current.documentSettings;
+        after.documentSettings = campaign.documentSettings = { ...settings, recipients: [...settings.recipients] };
+      }
     }
     if (Object.keys(after).length === 0) return current;
     await tx.flush();

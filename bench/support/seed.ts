@@ -137,8 +137,8 @@ export async function seedCycle(
       });
       if (rows.length === 0) continue;
       await pg.query(
-        `INSERT INTO submission (created_at, updated_at, task_id, version, answers, submitted_at, late, receipt_number)
-         SELECT now(), now(), r.task_id, 1, r.answers, t.submitted_at, t.late, r.receipt
+        `INSERT INTO submission (created_at, updated_at, task_id, version, answers, submitted_at, late, receipt_number, deadline)
+         SELECT now(), now(), r.task_id, 1, r.answers, t.submitted_at, t.late, r.receipt, (t.schedule->>'deadline')::timestamptz
          FROM jsonb_to_recordset($1::jsonb) AS r(task_id int, answers jsonb, receipt text) JOIN unit_task t ON t.id = r.task_id`,
         [JSON.stringify(rows)],
       );

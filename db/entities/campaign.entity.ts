@@ -1,5 +1,6 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import type { CyclePolicy } from '../../domain/policy';
+import type { DocumentSettings } from '../../documents/settings';
 import { BaseSchema } from './base';
 import { Unit } from './unit.entity';
 
@@ -32,6 +33,8 @@ export const Campaign = defineEntity({
      * unit reports straight to the council, as one level.
      */
     rootUnit: () => p.manyToOne(Unit).nullable(),
+    /** Issuing body, signer, place, number pattern and recipients of its documents; defaults when null. */
+    documentSettings: p.json<Partial<DocumentSettings>>().nullable(),
   },
 });
 export type ICampaign = InferEntity<typeof Campaign>;

@@ -9,6 +9,7 @@ import { Migration20261123200000 } from './Migration20261123200000';
 import { Migration20261202053018 } from './Migration20261202053018';
 import { Migration20261202053657 } from './Migration20261202053657';
 import { Migration20261202055025 } from './Migration20261202055025';
+import { Migration20261202095135 } from './Migration20261202095135';
 import { Migration20261202100500 } from './Migration20261202100500';
 import { Migration20261202100600 } from './Migration20261202100600';
 import { Migration20261202103000 } from './Migration20261202103000';
@@ -24,6 +25,7 @@ export const MIGRATIONS = [
   { name: 'Migration20261202053018', class: Migration20261202053018 },
   { name: 'Migration20261202053657', class: Migration20261202053657 },
   { name: 'Migration20261202055025', class: Migration20261202055025 },
+  { name: 'Migration20261202095135', class: Migration20261202095135 },
   { name: 'Migration20261202100500', class: Migration20261202100500 },
   { name: 'Migration20261202100600', class: Migration20261202100600 },
   { name: 'Migration20261202103000', class: Migration20261202103000 },

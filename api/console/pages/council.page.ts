@@ -25,6 +25,11 @@ const T = {
     download: 'Tải xuống',
     csv: 'Tải CSV',
     xlsx: 'Tải Excel (XLSX)',
+    documents: 'Văn bản (thể thức Nghị định 30)',
+    monthlyReport: 'Báo cáo tổng hợp',
+    monthlyReportEn: 'Báo cáo tổng hợp (tiếng Anh)',
+    minutes: 'Biên bản biểu quyết',
+    decision: 'Dự thảo quyết định khen thưởng',
     review: 'Tình hình biểu quyết',
     reviewEnds: 'Hạn xem xét',
     voted: 'Đã bỏ phiếu',
@@ -123,6 +128,11 @@ const T = {
     download: 'Download',
     csv: 'Download CSV',
     xlsx: 'Download Excel (XLSX)',
+    documents: 'Documents (Decree 30 layout)',
+    monthlyReport: 'Monthly report',
+    monthlyReportEn: 'Monthly report (English)',
+    minutes: 'Minutes of the vote',
+    decision: 'Draft commendation decision',
     review: 'Where the vote stands',
     reviewEnds: 'Review ends',
     voted: 'Voted',
@@ -382,11 +392,25 @@ ${
   version === null
     ? html`<p class="notice info">${t.notYet}</p>`
     : html`<p class="meta">${t.version} <strong>${version}</strong>${version === cycle.reviewVersion && cycle.stage === 'review' ? html` (${t.underReview})` : ''}${view.versions.length > 1 ? html` · ${t.versions}: ${view.versions.map((n, i) => html`${i ? ', ' : ''}${n === version ? html`<strong>${n}</strong>` : html`<a href="${href(base, { v: n })}">${n}</a>`}`)}` : ''}</p>
-<p class="no-print">${t.download}: <a class="button secondary small" href="${href(`${base}/report.csv`, { v: version })}" download>${t.csv}</a> <a class="button secondary small" href="${href(`${base}/report.xlsx`, { v: version })}" download>${t.xlsx}</a>${canVote ? html` · <a href="#vote">${t.jump}</a>` : ''}</p>`
+<p class="no-print">${t.download}: <a class="button secondary small" href="${href(`${base}/report.csv`, { v: version })}" download>${t.csv}</a> <a class="button secondary small" href="${href(`${base}/report.xlsx`, { v: version })}" download>${t.xlsx}</a>${canVote ? html` · <a href="#vote">${t.jump}</a>` : ''}</p>
+${documentLinks(
+  v,
+  base,
+  version,
+  view.decisions.some((d) => d.approved),
+)}`
 }
 ${reviewCard(v, cycle, view)}
 ${view.content ? reportBody(v, view.content, { canVote, view, version: version!, action: (id) => `${base}/proposals/${encodeURIComponent(id)}/ballot` }) : ''}
 ${view.decisions.length ? html`<h2>${t.decisions}</h2><div class="table-wrap"><table class="data stack"><thead><tr><th scope="col">#</th><th scope="col">${t.decisionTbl}</th><th scope="col">${t.votes}</th></tr></thead><tbody>${view.decisions.map((d) => html`<tr><td data-label="#">${d.proposalId}</td><td data-label="${t.decisionTbl}"><span class="badge ${d.approved ? 'ok' : 'bad'}">${d.approved ? t.approved : t.notApproved}</span></td><td data-label="${t.votes}">${d.approvals} ${t.approvals}, ${d.rejections} ${t.rejections} / ${d.members}</td></tr>`)}</tbody></table></div>` : ''}
 ${version !== null ? html`<h2 id="vote">${t.voteTitle}</h2>${voteSection()}` : ''}`;
   return consolePage(v, { title: `${t.report} ${cycle.period}`, current: 'council', body });
+}
+
+/** Links to the cycle's official documents (DOCX and PDF), for `base` = the cycle's council page. */
+export function documentLinks(v: ConsoleView, base: string, version: number, decision: boolean) {
+  const t = T[v.lang];
+  const pair = (label: string, file: string, query: Record<string, string | number>) =>
+    html`<li>${label}: <a href="${href(`${base}/documents/${file}.docx`, query)}" download>DOCX</a> · <a href="${href(`${base}/documents/${file}.pdf`, query)}" download>PDF</a></li>`;
+  return html`<div class="no-print card" id="documents"><h3>${t.documents}</h3><ul>${pair(t.monthlyReport, 'monthly-report', { v: version })}${pair(t.monthlyReportEn, 'monthly-report', { v: version, doclang: 'en' })}${pair(t.minutes, 'council-minutes', { v: version })}${decision ? pair(t.decision, 'commendation-decision', {}) : ''}</ul></div>`;
 }

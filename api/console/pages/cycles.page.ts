@@ -35,6 +35,10 @@ const T = {
     dataPeriod: 'Số liệu',
     temporalLink: 'Mở quy trình của kỳ trong Temporal Web UI',
     councilLink: 'Trang Hội đồng',
+    documentsLabel: 'Văn bản (thể thức Nghị định 30)',
+    docReport: 'Báo cáo tổng hợp',
+    docMinutes: 'Biên bản biểu quyết',
+    docDecision: 'Dự thảo quyết định khen thưởng',
     auditLink: 'Nhật ký của kỳ',
     progressTitle: 'Tiến độ',
     completeness: 'Tỷ lệ đã nộp',
@@ -104,6 +108,10 @@ const T = {
     dataPeriod: 'Data',
     temporalLink: "Open the cycle's workflow in the Temporal Web UI",
     councilLink: 'Council page',
+    documentsLabel: 'Documents (Decree 30 layout)',
+    docReport: 'Monthly report',
+    docMinutes: 'Minutes of the vote',
+    docDecision: 'Draft commendation decision',
     auditLink: "The cycle's audit log",
     progressTitle: 'Progress',
     completeness: 'Completeness',
@@ -274,6 +282,22 @@ ${flash('ok', opts.notice)}${flash('error', opts.error)}
 <dt>${t.template}</dt><dd>${cycle.template.code} v${cycle.template.version}</dd>
 <dt>Temporal</dt><dd><a href="${opts.temporalUiLink(cycle.workflowId)}" rel="noopener noreferrer" target="_blank">${t.temporalLink}</a> <span class="hint">(${cycle.workflowId})</span></dd></dl>
 <p><a href="/console/council/${encodeURIComponent(campaign)}/${encodeURIComponent(cycle.period)}">${t.councilLink}</a> · <a href="/console/audit/${encodeURIComponent(campaign)}/${encodeURIComponent(cycle.period)}">${t.auditLink}</a></p>
+${
+  ['review', 'revision', 'publishing', 'closed'].includes(cycle.stage)
+    ? html`<p class="no-print" id="documents">${t.documentsLabel}: ${(
+        [
+          [t.docReport, 'monthly-report'],
+          [t.docMinutes, 'council-minutes'],
+          ...(cycle.stage === 'publishing' || cycle.stage === 'closed'
+            ? [[t.docDecision, 'commendation-decision']]
+            : []),
+        ] as const
+      ).map(
+        ([label, file], i) =>
+          html`${i ? ' · ' : ''}${label} <a href="/console/council/${encodeURIComponent(campaign)}/${encodeURIComponent(cycle.period)}/documents/${file}.docx" download>DOCX</a> <a href="/console/council/${encodeURIComponent(campaign)}/${encodeURIComponent(cycle.period)}/documents/${file}.pdf" download>PDF</a>`,
+      )}</p>`
+    : ''
+}
 <h2>${t.progressTitle}</h2>
 <div class="card">${progressBar({ ratio: ratio(board.submitted), label: t.completeness, detail: `${formatNumber(board.submitted, v.lang)} / ${formatNumber(board.expected, v.lang)} ${t.units}`, lang: v.lang })}
 ${progressBar({ ratio: ratio(board.onTime), label: t.onTime, detail: `${formatNumber(board.onTime, v.lang)} / ${formatNumber(board.expected, v.lang)} ${t.units}`, lang: v.lang, tone: 'info' })}

@@ -43,6 +43,18 @@ const T = {
     noScheduleHint: 'Chiến dịch chưa có lịch tự động. Tạo lịch qua API: PUT /api/v1/campaigns/{mã}/schedule.',
     unreachable: 'Không đọc được lịch từ Temporal',
     startCycle: 'Bắt đầu kỳ báo cáo',
+    documents: 'Thiết lập văn bản',
+    documentsHint:
+      'Dùng cho báo cáo tổng hợp, biên bản biểu quyết và dự thảo quyết định khen thưởng (thể thức theo Nghị định 30/2020/NĐ-CP).',
+    parentBody: 'Cơ quan chủ quản',
+    issuingBody: 'Cơ quan ban hành',
+    numberPattern: 'Số, ký hiệu (sau “Số:”; {type} là BC, BB hoặc QĐ)',
+    signerAuthority: 'Thẩm quyền ký (TM., KT. …)',
+    signerPosition: 'Chức vụ người ký',
+    signerName: 'Họ tên người ký',
+    place: 'Địa danh',
+    recipients: 'Nơi nhận (mỗi dòng một nơi)',
+    save: 'Lưu thiết lập',
     back: 'Chiến dịch',
     month: 'Tháng báo cáo',
     policies: 'Chính sách kỳ báo cáo',
@@ -119,6 +131,18 @@ const T = {
       'This campaign has no schedule yet. Create one through the API: PUT /api/v1/campaigns/{code}/schedule.',
     unreachable: 'Could not read the schedule from Temporal',
     startCycle: 'Start a cycle',
+    documents: 'Document settings',
+    documentsHint:
+      'Used by the monthly report, the minutes of the vote and the draft commendation decision (Decree 30/2020 layout).',
+    parentBody: 'Parent body',
+    issuingBody: 'Issuing body',
+    numberPattern: 'Number and symbol (after “Số:”; {type} is BC, BB or QĐ)',
+    signerAuthority: 'Signing authority (TM., KT. …)',
+    signerPosition: "Signer's position",
+    signerName: "Signer's name",
+    place: 'Place',
+    recipients: 'Recipients (one per line)',
+    save: 'Save settings',
     back: 'Campaigns',
     month: 'Reporting month',
     policies: 'Cycle policies',
@@ -216,6 +240,16 @@ ${
 <div class="grid2">${s.paused ? verbForm('unpause', t.unpause) : verbForm('pause', t.pause)}${verbForm('trigger', t.trigger, t.triggerHint)}</div>`
     : html`<p class="notice info">${t.noScheduleHint}</p>`
 }
+<h2 id="documents">${t.documents}</h2>
+<form method="post" action="/console/campaigns/${encodeURIComponent(c.code)}/documents" class="card">${csrfField(v)}<p class="hint">${t.documentsHint}</p>
+${(
+  ['parentBody', 'issuingBody', 'numberPattern', 'signerAuthority', 'signerPosition', 'signerName', 'place'] as const
+).map(
+  (k) =>
+    html`<label for="doc-${k}">${t[k]}</label><input id="doc-${k}" name="${k}" maxlength="200" value="${c.documentSettings[k]}">`,
+)}
+<label for="doc-recipients">${t.recipients}</label><textarea id="doc-recipients" name="recipients" rows="4">${c.documentSettings.recipients.join('\n')}</textarea>
+<button type="submit">${t.save}</button></form>
 <h2>${t.startCycle}</h2>
 <form method="post" action="/console/cycles" class="inline-form card">${csrfField(v)}<input type="hidden" name="campaign" value="${c.code}">
 <div><label for="start-period">${t.month}</label><input id="start-period" name="period" type="month" required value="${opts.defaultPeriod}"></div><div><button type="submit">${t.startCycle}</button></div></form>`;

@@ -10,7 +10,8 @@ import { boardPage, boardPath, cyclesPage } from '../pages/cycles.page';
 import { href, type ConsoleView } from '../pages/layout';
 import { campaignPage, campaignsPage, policiesPage, templatesPage } from '../pages/reference.page';
 import { TIME_ZONE, formatShort, type Locale } from '../../pages/i18n';
-import { getCampaign, listCampaigns } from '../../services/admin-campaigns.service';
+import { getCampaign, listCampaigns, updateCampaign } from '../../services/admin-campaigns.service';
+import { userActor } from '../../services/admin-common';
 import { listHolidays } from '../../services/admin-holidays.service';
 import { listPolicies } from '../../services/admin-policies.service';
 import { getLatestTemplate, listTemplates } from '../../services/admin-templates.service';
@@ -60,6 +61,8 @@ function okMessage(lang: Locale, ok: string | undefined, q: { unit?: string; unt
         : 'Collection has ended: units that had not reported are recorded as not submitted; consolidation is under way.';
     case 'cancelled':
       return vi ? 'Đã yêu cầu hủy kỳ báo cáo.' : 'The cycle is being cancelled.';
+    case 'documents':
+      return vi ? 'Đã lưu thiết lập văn bản.' : 'The document settings are saved.';
     case 'pause':
       return vi ? 'Đã tạm dừng lịch.' : 'The schedule is paused.';
     case 'unpause':
@@ -393,6 +396,37 @@ export const adminPages: FastifyPluginAsyncTypebox = async (app) => {
           notice: okMessage(view.lang, request.query.ok, request.query),
         }),
       );
+    },
+  );
+
+  app.post(
+    '/console/campaigns/:code/documents',
+    { config: { consoleRoles: ADMIN }, schema: { hide: true, params: Type.Object({ code: Code }) } },
+    async (request, reply) => {
+      const user = requireUser(request);
+      const { code } = request.params;
+      const text = (name: string) => {
+        const v = (request.body as Record<string, unknown> | null | undefined)?.[name];
+        return typeof v === 'string' ? v : '';
+      };
+      try {
+        await updateCampaign({ em: request.em, actor: userActor(user, request.ip), now: app.now() }, code, {
+          documentSettings: {
+            parentBody: text('parentBody'),
+            issuingBody: text('issuingBody'),
+            numberPattern: text('numberPattern'),
+            signerAuthority: text('signerAuthority'),
+            signerPosition: text('signerPosition'),
+            signerName: text('signerName'),
+            place: text('place'),
+            recipients: text('recipients').split(/\r?\n/),
+          },
+        });
+      } catch (error) {
+        const { status, message } = actionError(user.view.lang, error);
+        return sendPage(reply, await renderCampaign(request, user.view, code, { error: message }), status);
+      }
+      return reply.redirect(href(`/console/campaigns/${encodeURIComponent(code)}`, { ok: 'documents' }), 303);
     },
   );
 

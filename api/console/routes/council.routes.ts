@@ -11,6 +11,9 @@ import { findCycle } from '../../services/cycles.service';
 import { councilView, reportRows, reportSheets } from '../services/council.service';
 import { listCycles } from '../services/cycles.service';
 import { csv, xlsx } from '../services/xlsx';
+import { DOCUMENT_FILE_PATTERN, attachment, documentFileOf } from '../../json/documents.routes';
+import { downloadDocument } from '../../services/documents.service';
+import { userActor } from '../../services/admin-common';
 import { actionError } from './admin.routes';
 import { field, fields, requireUser, sendPage } from './context';
 import { CycleParams, ProposalParams } from '../../http/request-schemas';
@@ -203,11 +206,48 @@ export const councilPages: FastifyPluginAsyncTypebox = async (app) => {
     { config: { consoleRoles: READERS }, schema: { hide: true, params: CycleParams, querystring: VersionQuery } },
     async (request, reply) => {
       const { cycle, content: c, version, lang } = await content(request, request.params, request.query.v);
-      const file = xlsx(reportSheets(c, lang), { title: `${cycle.campaign.name} ${cycle.period} v${version}` });
+      const file = await xlsx(reportSheets(c, lang), { title: `${cycle.campaign.name} ${cycle.period} v${version}` });
       return reply
         .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
         .header('content-disposition', `attachment; filename="${filename(cycle, version, 'xlsx')}"`)
         .send(file);
+    },
+  );
+
+  app.get(
+    '/console/council/:campaign/:period/documents/:file',
+    {
+      config: { consoleRoles: READERS },
+      schema: {
+        hide: true,
+        params: Type.Object({ ...CycleParams.properties, file: Type.String({ pattern: DOCUMENT_FILE_PATTERN }) }),
+        querystring: Type.Object({
+          v: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+          doclang: Type.Optional(Type.Union([Type.Literal('vi'), Type.Literal('en')])),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const user = requireUser(request);
+      const cycle = await findCycle(request.em, request.params.campaign, request.params.period);
+      const { kind, format } = documentFileOf(request.params.file);
+      const file = await downloadDocument(
+        request.em,
+        cycle,
+        {
+          kind,
+          format,
+          ...(request.query.v !== undefined ? { version: request.query.v } : {}),
+          ...(request.query.doclang ? { lang: request.query.doclang } : {}),
+        },
+        userActor(user, request.ip),
+        app.now(),
+      );
+      return reply
+        .header('content-type', file.contentType)
+        .header('content-disposition', attachment(file.filename))
+        .header('cache-control', 'private, no-store')
+        .send(file.bytes);
     },
   );
 };
