@@ -527,10 +527,7 @@ async function main(): Promise<void> {
         p.cpu.thisProcessCores.toFixed(2),
         `${(100 * p.cpu.mainThreadBusy).toFixed(0)}%`,
         p.cpu.temporalCores.toFixed(2),
-        p.sessions.byWait
-          .slice(0, 5)
-          .map((w) => `${w.what} ${w.mean.toFixed(1)}`)
-          .join(', ') || 'none',
+        p.sessions.topWaits,
       ]),
       [
         "cores busy: CPU time over wall time (this process: worker, activities, workflow threads, Temporal core, API, SMTP sink), out of the machine's cores (first line)",

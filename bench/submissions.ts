@@ -290,10 +290,7 @@ async function main(): Promise<void> {
         m.cpu.temporalCores.toFixed(2),
         `${perRequestMs(m, m.cpu.thisProcessCores)} / ${perRequestMs(m, m.cpu.mainThreadBusy)} / ${perRequestMs(m, m.cpu.postgresCores)}`,
         (m.walBytes / 1024 / m.result.latencies.length).toFixed(2),
-        m.sessions.byWait
-          .slice(0, 5)
-          .map((w) => `${w.what} ${w.mean.toFixed(1)}`)
-          .join(', ') || 'none',
+        m.sessions.topWaits,
       ]),
       [
         "cores busy: CPU time over wall time (this process: every thread — API, activities, workflow threads, Temporal core, SMTP sink, the clients' thread), out of the machine's cores (first line)",

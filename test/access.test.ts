@@ -5,34 +5,17 @@
  * auditors can change nothing. Routes without roles must be on the public list below.
  */
 import { AuditEvent } from '../db/entities';
-import { api, createCampaign, createUnits, currentPeriod, eventually, linkIn, tokenOf } from './support/fixtures';
+import { eventually, openCycle, tokenOf } from './support/fixtures';
+import { useStack } from './support/hooks';
 import { requestFrom } from './support/peer';
-import { startStack, type Stack } from './support/stack';
 
-let stack: Stack;
+const stack = useStack();
 const tokens: Record<string, string | undefined> = { anonymous: undefined };
 beforeAll(async () => {
-  stack = await startStack();
   for (const role of ['admin', 'council', 'auditor'] as const) tokens[role] = await stack.token(role);
   // A unit head's personal link token, sent as if it were an API token: it opens no API route.
-  const [unit] = await createUnits(stack.orm, 1);
-  const campaign = await createCampaign(stack.orm, {
-    deadlineAfterSeconds: 600,
-    reminderSecondsBefore: [],
-    escalationSecondsAfter: [600, 700],
-    hardCloseSecondsAfter: 800,
-    reviewWindowSeconds: 600,
-    revisionWindowSeconds: 600,
-  });
-  await api(stack.baseUrl, 'POST', '/api/v1/cycles', {
-    token: tokens.admin,
-    body: { campaign, period: currentPeriod(), units: [unit!.code] },
-  });
-  await stack.sink.waitFor(() => stack.sink.to(unit!.headEmail).length === 1);
-  tokens['unit link'] = tokenOf(linkIn(stack.sink.to(unit!.headEmail)[0]!.text, stack.baseUrl));
-});
-afterAll(async () => {
-  await stack?.stop();
+  const { links } = await openCycle(stack, tokens.admin!);
+  tokens['unit link'] = tokenOf(links[0]!);
 });
 
 /** Routes that are not authenticated by a personal API token, and why. */

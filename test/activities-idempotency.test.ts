@@ -5,72 +5,58 @@
  */
 import { createActivities } from '../activities';
 import { AuditEvent, ConsolidatedReport, Email, UnitTask } from '../db/entities';
+import type { Transporter } from 'nodemailer';
 import { createMailTransport } from '../mail/transport';
-import { currentPeriod, createCampaign, createUnits } from './support/fixtures';
-import { startStack, type Stack } from './support/stack';
+import { currentPeriod, createCampaign, createUnits, timing } from './support/fixtures';
+import { useStack } from './support/hooks';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  await stack?.stop();
+const stack = useStack();
+
+/** The activities over the stack's database, Temporal and configuration, sending through `mailer` (to the sink by default). */
+function activities(mailer: Transporter = createMailTransport(stack.config.SMTP_URL)) {
+  return {
+    mailer,
+    acts: createActivities({
+      orm: stack.orm,
+      mailer,
+      temporal: stack.client,
+      config: stack.config,
+      now: () => new Date(),
+    }),
+  };
+}
+
+/** The input with which a cycle's workflow opens the cycle of `campaign` this month for `units`. */
+const opening = (campaign: string, units: readonly { code: string }[], workflowId: string) => ({
+  campaignCode: campaign,
+  period: currentPeriod(),
+  requestedBy: 'test',
+  unitCodes: units.map((u) => u.code),
+  workflowId,
+  startedAt: new Date().toISOString(),
 });
 
 /** A cycle of two fresh units whose deadlines lie a minute ahead, opened by the activities themselves. */
 async function openTwoUnitCycle(prefix: string) {
   const units = await createUnits(stack.orm, 2);
-  const campaign = await createCampaign(stack.orm, {
-    deadlineAfterSeconds: 60,
-    reminderSecondsBefore: [],
-    escalationSecondsAfter: [70, 80],
-    hardCloseSecondsAfter: 90,
-    reviewWindowSeconds: 60,
-    revisionWindowSeconds: 60,
-  });
-  const mailer = createMailTransport(stack.config.SMTP_URL);
-  const acts = createActivities({
-    orm: stack.orm,
-    mailer,
-    temporal: stack.client,
-    config: stack.config,
-    now: () => new Date(),
-  });
-  const opened = await acts.openCycle({
-    campaignCode: campaign,
-    period: currentPeriod(),
-    requestedBy: 'test',
-    unitCodes: units.map((u) => u.code),
-    workflowId: `${prefix}-${campaign}`,
-    startedAt: new Date().toISOString(),
-  });
+  const campaign = await createCampaign(
+    stack.orm,
+    timing({ deadline: 60, escalations: [70, 80], hardClose: 90, review: 60, revision: 60 }),
+  );
+  const { mailer, acts } = activities();
+  const opened = await acts.openCycle(opening(campaign, units, `${prefix}-${campaign}`));
   return { units, mailer, acts, opened };
 }
 
 test('when dispatch, reminder, escalation, consolidation and cycle opening are retried, each email is sent once and each row written once', async () => {
   const units = await createUnits(stack.orm, 2);
-  const campaign = await createCampaign(stack.orm, {
-    deadlineAfterSeconds: 2,
-    reminderSecondsBefore: [1],
-    escalationSecondsAfter: [1, 2],
-    hardCloseSecondsAfter: 3,
-    reviewWindowSeconds: 60,
-    revisionWindowSeconds: 60,
-  });
-  const mailer = createMailTransport(stack.config.SMTP_URL);
-  const acts = createActivities({
-    orm: stack.orm,
-    mailer,
-    temporal: stack.client,
-    config: stack.config,
-    now: () => new Date(),
-  });
+  const campaign = await createCampaign(
+    stack.orm,
+    timing({ deadline: 2, reminders: [1], escalations: [1, 2], hardClose: 3, review: 60, revision: 60 }),
+  );
+  const { mailer, acts } = activities();
   const input = {
-    campaignCode: campaign,
-    period: currentPeriod(),
-    requestedBy: 'test',
-    unitCodes: units.map((u) => u.code),
-    workflowId: `retry-${campaign}`,
+    ...opening(campaign, units, `retry-${campaign}`),
     startedAt: new Date(Date.now() - 10_000).toISOString(),
   };
 
@@ -161,35 +147,23 @@ test('when a revision request is retried after it committed, the round is record
 
 test('when the SMTP server refuses a message, the outbox row stays pending with the error and the retry delivers it once', async () => {
   const [unit] = await createUnits(stack.orm, 1);
-  const campaign = await createCampaign(stack.orm, {
-    deadlineAfterSeconds: 60,
-    reminderSecondsBefore: [],
-    escalationSecondsAfter: [1, 2],
-    hardCloseSecondsAfter: 3,
-    reviewWindowSeconds: 60,
-    revisionWindowSeconds: 60,
-  });
+  const campaign = await createCampaign(
+    stack.orm,
+    timing({ deadline: 60, escalations: [1, 2], hardClose: 3, review: 60, revision: 60 }),
+  );
   const broken = createMailTransport('smtp://127.0.0.1:1'); // nothing listens there
   const working = createMailTransport(stack.config.SMTP_URL);
-  const deps = { orm: stack.orm, temporal: stack.client, config: stack.config, now: () => new Date() };
-  const opened = await createActivities({ ...deps, mailer: working }).openCycle({
-    campaignCode: campaign,
-    period: currentPeriod(),
-    requestedBy: 'test',
-    unitCodes: [unit!.code],
-    workflowId: `smtp-${campaign}`,
-    startedAt: new Date().toISOString(),
-  });
+  const opened = await activities(working).acts.openCycle(opening(campaign, [unit!], `smtp-${campaign}`));
   const taskId = opened.units[0]!.taskId;
 
   const dispatch = { cycleId: opened.cycleId, taskIds: [taskId] };
-  await expect(createActivities({ ...deps, mailer: broken }).dispatchTasks(dispatch)).rejects.toThrow();
+  await expect(activities(broken).acts.dispatchTasks(dispatch)).rejects.toThrow();
   const pending = await stack.orm.em.fork().findOneOrFail(Email, { taskId });
   expect(pending).toMatchObject({ status: 'pending', attempts: 1 });
   expect(pending.lastError).toMatch(/ECONNREFUSED/);
 
-  await createActivities({ ...deps, mailer: working }).dispatchTasks(dispatch);
-  await createActivities({ ...deps, mailer: working }).dispatchTasks(dispatch);
+  await activities(working).acts.dispatchTasks(dispatch);
+  await activities(working).acts.dispatchTasks(dispatch);
   await stack.sink.waitFor(() => stack.sink.to(unit!.headEmail).length === 1);
   await new Promise((r) => setTimeout(r, 300));
   expect(stack.sink.to(unit!.headEmail)).toHaveLength(1);
@@ -204,14 +178,10 @@ test('when the SMTP server refuses a message, the outbox row stays pending with 
 
 test('when a batch dispatch fails on one message and is retried, every unit head gets one link and each task is dispatched once', async () => {
   const units = await createUnits(stack.orm, 4);
-  const campaign = await createCampaign(stack.orm, {
-    deadlineAfterSeconds: 60,
-    reminderSecondsBefore: [],
-    escalationSecondsAfter: [70, 80],
-    hardCloseSecondsAfter: 90,
-    reviewWindowSeconds: 60,
-    revisionWindowSeconds: 60,
-  });
+  const campaign = await createCampaign(
+    stack.orm,
+    timing({ deadline: 60, escalations: [70, 80], hardClose: 90, review: 60, revision: 60 }),
+  );
   const working = createMailTransport(stack.config.SMTP_URL);
   // The third unit head's server refuses the first attempt (a real SMTP failure, then a retry).
   let refused = 0;
@@ -220,16 +190,8 @@ test('when a batch dispatch fails on one message and is retried, every unit head
     if (message.to === units[2]!.headEmail && refused++ === 0) throw new Error('451 4.3.0 try again later');
     return working.sendMail(message as never);
   }) as never;
-  const deps = { orm: stack.orm, temporal: stack.client, config: stack.config, now: () => new Date() };
-  const acts = createActivities({ ...deps, mailer: flaky });
-  const opened = await acts.openCycle({
-    campaignCode: campaign,
-    period: currentPeriod(),
-    requestedBy: 'test',
-    unitCodes: units.map((u) => u.code),
-    workflowId: `batch-${campaign}`,
-    startedAt: new Date().toISOString(),
-  });
+  const { acts } = activities(flaky);
+  const opened = await acts.openCycle(opening(campaign, units, `batch-${campaign}`));
   const taskIds = opened.units.map((u) => u.taskId);
 
   await acts.dispatchTasks({ cycleId: opened.cycleId, taskIds: [taskIds[0]!] }); // dispatched on its own first: not sent again below
@@ -260,31 +222,13 @@ test('when a batch dispatch fails on one message and is retried, every unit head
 
 test("when starting and dispatching a batch's units is retried, each unit keeps its one workflow run, also once it has ended, and each head gets one link", async () => {
   const units = await createUnits(stack.orm, 2);
-  const campaign = await createCampaign(stack.orm, {
-    deadlineAfterSeconds: 3600,
-    reminderSecondsBefore: [60],
-    escalationSecondsAfter: [60, 120],
-    hardCloseSecondsAfter: 300,
-    reviewWindowSeconds: 60,
-    revisionWindowSeconds: 60,
-  });
-  const mailer = createMailTransport(stack.config.SMTP_URL);
-  const acts = createActivities({
-    orm: stack.orm,
-    mailer,
-    temporal: stack.client,
-    config: stack.config,
-    now: () => new Date(),
-  });
+  const campaign = await createCampaign(
+    stack.orm,
+    timing({ deadline: 3600, reminders: [60], escalations: [60, 120], hardClose: 300, review: 60, revision: 60 }),
+  );
+  const { mailer, acts } = activities();
   const cycleWorkflowId = `retry-start-${campaign}`;
-  const opened = await acts.openCycle({
-    campaignCode: campaign,
-    period: currentPeriod(),
-    requestedBy: 'test',
-    unitCodes: units.map((u) => u.code),
-    workflowId: cycleWorkflowId,
-    startedAt: new Date().toISOString(),
-  });
+  const opened = await acts.openCycle(opening(campaign, units, cycleWorkflowId));
   const input = {
     cycleId: opened.cycleId,
     cycleWorkflowId,

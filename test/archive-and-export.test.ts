@@ -3,74 +3,23 @@
  * current workflow code; the cycle's whole record exports as one archive whose manifest hashes
  * match its files.
  */
-import { createGunzip } from 'node:zlib';
-import { Readable } from 'node:stream';
-import tar from 'tar-stream';
 import { Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { sha256 } from '../auth/tokens';
 import { WORKFLOWS_PATH } from '../worker/worker';
 import { recordHistories } from './support/histories';
-import { startStack, type Stack } from './support/stack';
-import { api, createCampaign, createUnits, currentPeriod, eventually, linkIn, submitByLink } from './support/fixtures';
+import { api, eventually, openCycleUnderReview, timing, untar } from './support/fixtures';
+import { useStack } from './support/hooks';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-});
-
-async function untar(body: ArrayBuffer): Promise<Map<string, string>> {
-  const files = new Map<string, string>();
-  const extract = tar.extract();
-  extract.on('entry', (header, stream, next) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (c: unknown) => chunks.push(c as Buffer));
-    stream.on('end', () => {
-      files.set(header.name, Buffer.concat(chunks).toString('utf8'));
-      next();
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    extract.on('finish', resolve).on('error', reject);
-    Readable.from(Buffer.from(body)).pipe(createGunzip()).pipe(extract);
-  });
-  return files;
-}
+const stack = useStack();
 
 test('a published cycle archives every history, each replays against the current code, and the export carries them with a manifest of hashes', async () => {
   const admin = await stack.token('admin');
   const auditor = await stack.token('auditor');
   const council = [await stack.token('council'), await stack.token('council')];
-  const units = await createUnits(stack.orm, 2);
-  const campaign = await createCampaign(stack.orm, {
-    deadlineAfterSeconds: 120,
-    reminderSecondsBefore: [],
-    escalationSecondsAfter: [60, 120],
-    hardCloseSecondsAfter: 180,
-    reviewWindowSeconds: 600,
-    revisionWindowSeconds: 600,
+  const { units, base, workflowId } = await openCycleUnderReview(stack, admin, {
+    units: 2,
+    timing: timing({ deadline: 120, escalations: [60, 120], hardClose: 180 }),
   });
-  const period = currentPeriod();
-  const base = `/api/v1/cycles/${campaign}/${period}`;
-  const {
-    body: { workflowId },
-  } = await api<{ workflowId: string }>(stack.baseUrl, 'POST', '/api/v1/cycles', {
-    token: admin,
-    body: { campaign, period, units: units.map((u) => u.code) },
-  });
-  for (const unit of units) {
-    await stack.sink.waitFor(() => stack.sink.to(unit.headEmail).length === 1);
-    expect(
-      (await submitByLink(stack.baseUrl, linkIn(stack.sink.to(unit.headEmail)[0]!.text, stack.baseUrl))).status,
-    ).toBe(201);
-  }
-  await eventually(async () =>
-    (await api<{ stage: string }>(stack.baseUrl, 'GET', `${base}/review`, { token: admin })).body.stage === 'review'
-      ? true
-      : undefined,
-  );
   for (const token of council)
     expect(
       (await api(stack.baseUrl, 'POST', `${base}/ballots`, { token, body: { version: 1, choice: 'approve' } })).status,

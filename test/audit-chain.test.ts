@@ -4,31 +4,21 @@
  * verification finds the first broken row — for an edit, a deletion and an insertion.
  */
 import { Client } from 'pg';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { appendAudit, auditContent, auditHash, sealAuditChain } from '../db/audit';
-import { api, createCampaign, createUnits, currentPeriod, eventually } from './support/fixtures';
-import { startStack, type Stack } from './support/stack';
+import { api, eventually, openCycle, timing } from './support/fixtures';
+import { useStack } from './support/hooks';
 
-let stack: Stack;
+const stack = useStack();
 let auditor: string;
 let db: Client;
 beforeAll(async () => {
-  stack = await startStack();
   auditor = await stack.token('auditor');
   const admin = await stack.token('admin');
-  const units = await createUnits(stack.orm, 3);
-  const campaign = await createCampaign(stack.orm, {
-    deadlineAfterSeconds: 300,
-    reminderSecondsBefore: [],
-    escalationSecondsAfter: [60, 120],
-    hardCloseSecondsAfter: 180,
-    reviewWindowSeconds: 600,
-    revisionWindowSeconds: 600,
+  await openCycle(stack, admin, {
+    units: 3,
+    timing: timing({ deadline: 300, escalations: [60, 120], hardClose: 180 }),
   });
-  await api(stack.baseUrl, 'POST', '/api/v1/cycles', {
-    token: admin,
-    body: { campaign, period: currentPeriod(), units: units.map((u) => u.code) },
-  });
-  await stack.sink.waitFor(() => units.every((u) => stack.sink.to(u.headEmail).length === 1));
   db = new Client({ connectionString: stack.config.DATABASE_URL });
   await db.connect();
   await eventually(
@@ -38,7 +28,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await db?.end();
-  await stack?.stop();
 });
 
 interface Report {
@@ -68,26 +57,16 @@ test('an untouched log verifies, from the API', async () => {
 test('concurrent writers chain without gaps at commit; a rolled-back writer leaves nothing behind', async () => {
   const before = (await verify()).rows;
   const actor = { kind: 'system' as const, id: 'audit-chain.test' };
+  const append = (em: EntityManager, i: number, step: number) =>
+    appendAudit(em, { actor, action: 'test.concurrent', subjectType: 'test', subjectId: `w${i}`, after: { step } });
   const outcomes = await Promise.all(
     Array.from({ length: 40 }, (_, i) =>
       stack.orm.em
         .fork()
         .transactional(async (em) => {
-          const first = await appendAudit(em, {
-            actor,
-            action: 'test.concurrent',
-            subjectType: 'test',
-            subjectId: `w${i}`,
-            after: { step: 1 },
-          });
+          const first = await append(em, i, 1);
           await new Promise((resolve) => setTimeout(resolve, (i * 7) % 25)); // writers interleave and commit out of order
-          const second = await appendAudit(em, {
-            actor,
-            action: 'test.concurrent',
-            subjectType: 'test',
-            subjectId: `w${i}`,
-            after: { step: 2 },
-          });
+          const second = await append(em, i, 2);
           if (i % 8 === 0) throw new Error('rolled back');
           return [first, second];
         })

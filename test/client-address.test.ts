@@ -9,41 +9,21 @@ import { buildApp } from '../api/app';
 import { ConfigError, loadConfig } from '../config/config';
 import { AuditEvent } from '../db/entities';
 import { freePort } from '../scripts/lib/project';
-import {
-  api,
-  createCampaign,
-  createUnits,
-  currentPeriod,
-  eventually,
-  linkIn,
-  tokenOf,
-  validAnswers,
-} from './support/fixtures';
+import { eventually, openCycle, tokenOf, validAnswers } from './support/fixtures';
+import { useStack } from './support/hooks';
 import { requestFrom } from './support/peer';
-import { startStack, type Stack } from './support/stack';
 
-let stack: Stack;
+const LIMIT = 5;
 let behindProxy: FastifyInstance;
+// Declared before the stack, so that it runs before the stack stops: this app shares the stack's database.
+afterAll(async () => {
+  await behindProxy?.close();
+});
+const stack = useStack({ linkGuessLimit: LIMIT });
 let proxiedUrl = '';
 const links: string[] = [];
-const LIMIT = 5;
 beforeAll(async () => {
-  stack = await startStack({ linkGuessLimit: LIMIT });
-  const units = await createUnits(stack.orm, 3);
-  const campaign = await createCampaign(stack.orm, {
-    deadlineAfterSeconds: 600,
-    reminderSecondsBefore: [],
-    escalationSecondsAfter: [600, 700],
-    hardCloseSecondsAfter: 800,
-    reviewWindowSeconds: 600,
-    revisionWindowSeconds: 600,
-  });
-  await api(stack.baseUrl, 'POST', '/api/v1/cycles', {
-    token: await stack.token('admin'),
-    body: { campaign, period: currentPeriod(), units: units.map((u) => u.code) },
-  });
-  await stack.sink.waitFor(() => units.every((u) => stack.sink.to(u.headEmail).length === 1));
-  for (const u of units) links.push(tokenOf(linkIn(stack.sink.to(u.headEmail)[0]!.text, stack.baseUrl)));
+  links.push(...(await openCycle(stack, await stack.token('admin'), { units: 3 })).links.map(tokenOf));
   // The same product behind a reverse proxy at 127.0.0.1: only that proxy's header is believed.
   const port = await freePort();
   behindProxy = await buildApp({
@@ -53,10 +33,6 @@ beforeAll(async () => {
   });
   await behindProxy.listen({ host: '127.0.0.1', port });
   proxiedUrl = `http://127.0.0.1:${port}`;
-});
-afterAll(async () => {
-  await behindProxy?.close();
-  await stack?.stop();
 });
 
 const guess = (i: number): string => `/r/${`guess${i}`.padEnd(43, 'Q')}`;

@@ -4,74 +4,62 @@
  * re-sent links, collection closed early, refusal after the hard close, and a cycle started twice.
  */
 import { AuditEvent, ConsolidatedReport, Cycle, Email, UnitTask } from '../db/entities';
-import { startStack, type Stack } from './support/stack';
 import {
   api,
   createCampaign,
   createUnits,
   currentPeriod,
   eventually,
+  headLinks,
   linkIn,
   sleep,
+  startCycle,
   submitByLink,
+  timing,
   tokenOf,
   type TestUnit,
 } from './support/fixtures';
+import { useStack } from './support/hooks';
 import { readConsolidatedReport } from '../db/consolidated-report';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { ormOptions } from '../db/orm';
 import { withDatabaseName } from '../db/admin';
 import { createAfterReport } from '../api/services/unit-task.service';
 
-let stack: Stack;
+const stack = useStack();
 let admin: string;
 beforeAll(async () => {
-  stack = await startStack();
   admin = await stack.token('admin');
 });
-afterAll(async () => {
-  await stack?.stop();
-});
 
-async function startCycle(
+/** Deadline and hard close far away (a reminder at 5 minutes): nothing but the test's own actions ends collection. */
+const farAway = timing({ deadline: 600, reminders: [300], escalations: [60, 120], hardClose: 900 });
+
+/** Starts a cycle of `campaign` for `units`; answers its row's id and when it was asked to start. */
+async function startTimedCycle(
   campaign: string,
   units: readonly TestUnit[],
 ): Promise<{ workflowId: string; cycleId: number; started: number }> {
   const started = Date.now();
-  const res = await api<{ workflowId: string }>(stack.baseUrl, 'POST', '/api/v1/cycles', {
-    token: admin,
-    body: { campaign, period: currentPeriod(), units: units.map((u) => u.code) },
+  const { workflowId } = await startCycle(stack, admin, { campaign, units });
+  const cycle = await eventually(async () => (await stack.orm.em.fork().findOne(Cycle, { workflowId })) ?? undefined, {
+    what: 'the cycle row',
   });
-  expect(res.status).toBe(201);
-  const cycle = await eventually(
-    async () => (await stack.orm.em.fork().findOne(Cycle, { workflowId: res.body.workflowId })) ?? undefined,
-    { what: 'the cycle row' },
-  );
-  return { workflowId: res.body.workflowId, cycleId: cycle.id, started };
+  return { workflowId, cycleId: cycle.id, started };
 }
 
-const linkOf = async (unit: TestUnit): Promise<string> => {
-  await stack.sink.waitFor(() => stack.sink.to(unit.headEmail).length > 0);
-  return linkIn(stack.sink.to(unit.headEmail)[0]!.text, stack.baseUrl);
-};
+const linkOf = async (unit: TestUnit): Promise<string> => (await headLinks(stack, [unit]))[0]!;
 const subjects = (address: string): string[] => stack.sink.to(address).map((m) => m.subject);
 
 test('when units are on time, late and silent, each gets exactly the reminders and escalations its timeline calls for, and the report lists them', async () => {
   // Deadline at 8 s; three reminder offsets but at most two reminders; escalations at +3 s and +9 s; hard close at +12 s.
   const campaign = await createCampaign(
     stack.orm,
-    {
-      deadlineAfterSeconds: 8,
-      reminderSecondsBefore: [6, 4, 2],
-      escalationSecondsAfter: [3, 9],
-      hardCloseSecondsAfter: 12,
-      reviewWindowSeconds: 600,
-      revisionWindowSeconds: 600,
-    },
+    timing({ deadline: 8, reminders: [6, 4, 2], escalations: [3, 9], hardClose: 12 }),
     { maxReminders: 2 },
   );
   const [onTime, late, silent] = await createUnits(stack.orm, 3, { supervisors: 2 }); // supervisors: 1, 2, 1
-  const { cycleId, workflowId, started } = await startCycle(campaign, [onTime!, late!, silent!]);
+  const { cycleId, workflowId, started } = await startTimedCycle(campaign, [onTime!, late!, silent!]);
 
   expect((await submitByLink(stack.baseUrl, await linkOf(onTime!))).body).toMatchObject({ late: false, version: 1 });
   const lateLink = await linkOf(late!);
@@ -147,16 +135,12 @@ test('when units are on time, late and silent, each gets exactly the reminders a
 });
 
 test("when an administrator extends one unit's deadline, its reminders and escalations move with it while the others' do not", async () => {
-  const campaign = await createCampaign(stack.orm, {
-    deadlineAfterSeconds: 4,
-    reminderSecondsBefore: [2],
-    escalationSecondsAfter: [2, 4],
-    hardCloseSecondsAfter: 6,
-    reviewWindowSeconds: 600,
-    revisionWindowSeconds: 600,
-  });
+  const campaign = await createCampaign(
+    stack.orm,
+    timing({ deadline: 4, reminders: [2], escalations: [2, 4], hardClose: 6 }),
+  );
   const [extended, other] = await createUnits(stack.orm, 2);
-  const { cycleId, started } = await startCycle(campaign, [extended!, other!]);
+  const { cycleId, started } = await startTimedCycle(campaign, [extended!, other!]);
   const link = await linkOf(extended!);
   const newDeadline = new Date(started + 30_000).toISOString();
 
@@ -207,16 +191,9 @@ test("when an administrator extends one unit's deadline, its reminders and escal
 });
 
 test('when an administrator re-sends a link, the old link stops working and the new one reaches the registered address', async () => {
-  const campaign = await createCampaign(stack.orm, {
-    deadlineAfterSeconds: 120,
-    reminderSecondsBefore: [],
-    escalationSecondsAfter: [60, 120],
-    hardCloseSecondsAfter: 180,
-    reviewWindowSeconds: 600,
-    revisionWindowSeconds: 600,
-  });
+  const campaign = await createCampaign(stack.orm, timing({ deadline: 120, escalations: [60, 120], hardClose: 180 }));
   const [unit] = await createUnits(stack.orm, 1);
-  await startCycle(campaign, [unit!]);
+  await startTimedCycle(campaign, [unit!]);
   const oldLink = await linkOf(unit!);
   const res = await api(
     stack.baseUrl,
@@ -235,16 +212,9 @@ test('when an administrator re-sends a link, the old link stops working and the 
 });
 
 test('a report wakes no workflow while another unit is awaited; the last one wakes the cycle, and the units that reported settle together', async () => {
-  const campaign = await createCampaign(stack.orm, {
-    deadlineAfterSeconds: 600,
-    reminderSecondsBefore: [300],
-    escalationSecondsAfter: [60, 120],
-    hardCloseSecondsAfter: 900,
-    reviewWindowSeconds: 600,
-    revisionWindowSeconds: 600,
-  });
+  const campaign = await createCampaign(stack.orm, farAway);
   const [early, last] = await createUnits(stack.orm, 2);
-  const { workflowId, cycleId } = await startCycle(campaign, [early!, last!]);
+  const { workflowId, cycleId } = await startTimedCycle(campaign, [early!, last!]);
   const base = `/api/v1/cycles/${campaign}/${currentPeriod()}`;
   const signals = async (id: string): Promise<string[]> =>
     ((await stack.client.workflow.getHandle(id).fetchHistory()).events ?? []).flatMap((e) =>
@@ -280,16 +250,9 @@ test('a report wakes no workflow while another unit is awaited; the last one wak
 
 test('reports sent at the same instant share their after-commit passes: every event is chained, and the last of them wakes the cycle', async () => {
   // Deadline and hard close far away: only the reports' wake-up can end collection in time.
-  const campaign = await createCampaign(stack.orm, {
-    deadlineAfterSeconds: 600,
-    reminderSecondsBefore: [300],
-    escalationSecondsAfter: [60, 120],
-    hardCloseSecondsAfter: 900,
-    reviewWindowSeconds: 600,
-    revisionWindowSeconds: 600,
-  });
+  const campaign = await createCampaign(stack.orm, farAway);
   const units = await createUnits(stack.orm, 24);
-  const { cycleId } = await startCycle(campaign, units);
+  const { cycleId } = await startTimedCycle(campaign, units);
   const links = await Promise.all(units.map(linkOf));
   const answers = await Promise.all(links.map((link) => submitByLink(stack.baseUrl, link)));
   expect(answers.map((a) => a.status)).toEqual(units.map(() => 201));
@@ -325,16 +288,9 @@ test('when the after-commit pass cannot reach the database, the report stays ans
 
 test('when an administrator closes collection early, silent units are closed as not submitted, the cycle consolidates at once, and later reports and extensions are refused', async () => {
   // Deadline and hard close far away: only the administrator's action can end collection.
-  const campaign = await createCampaign(stack.orm, {
-    deadlineAfterSeconds: 600,
-    reminderSecondsBefore: [300],
-    escalationSecondsAfter: [60, 120],
-    hardCloseSecondsAfter: 900,
-    reviewWindowSeconds: 600,
-    revisionWindowSeconds: 600,
-  });
+  const campaign = await createCampaign(stack.orm, farAway);
   const [reported, silent] = await createUnits(stack.orm, 2);
-  const { cycleId } = await startCycle(campaign, [reported!, silent!]);
+  const { cycleId } = await startTimedCycle(campaign, [reported!, silent!]);
   expect((await submitByLink(stack.baseUrl, await linkOf(reported!))).status).toBe(201);
   const silentLink = await linkOf(silent!);
   const base = `/api/v1/cycles/${campaign}/${currentPeriod()}`;

@@ -6,70 +6,43 @@
 import { CommendationDecision, ConsolidatedReport, Cycle, Submission, UnitTask } from '../db/entities';
 import type { ConsolidatedReportContent } from '../domain/consolidation';
 import { recordHistories } from './support/histories';
-import { startStack, type Stack } from './support/stack';
+import { councilTokens } from './support/stack';
 import {
   api,
-  createCampaign,
   createUnits,
-  currentPeriod,
   eventually,
-  linkIn,
+  keyTaskTexts,
+  openCycleUnderReview,
   submitByLink,
+  timing,
   validAnswers,
   type TestUnit,
 } from './support/fixtures';
+import { useStack } from './support/hooks';
 import { readConsolidatedReport } from '../db/consolidated-report';
 
-let stack: Stack;
+const stack = useStack();
 let admin: string;
 let council: string[];
 beforeAll(async () => {
-  stack = await startStack();
   admin = await stack.token('admin');
-  council = [
-    await stack.token('council', 'Chủ tịch'),
-    await stack.token('council', 'Phó Chủ tịch'),
-    await stack.token('council', 'Ủy viên'),
-  ];
-});
-afterAll(async () => {
-  await stack?.stop();
+  council = await councilTokens(stack);
 });
 
 /** Starts a cycle whose units all report at once; answers once version 1 is under review. */
 async function cycleUnderReview(units: readonly TestUnit[], reviewWindowSeconds: number) {
-  const campaign = await createCampaign(stack.orm, {
-    deadlineAfterSeconds: 120,
-    reminderSecondsBefore: [],
-    escalationSecondsAfter: [60, 120],
-    hardCloseSecondsAfter: 180,
-    reviewWindowSeconds,
-    revisionWindowSeconds: 60,
+  const opened = await openCycleUnderReview(stack, admin, {
+    units,
+    timing: timing({
+      deadline: 120,
+      escalations: [60, 120],
+      hardClose: 180,
+      review: reviewWindowSeconds,
+      revision: 60,
+    }),
   });
-  const period = currentPeriod();
-  const res = await api<{ workflowId: string }>(stack.baseUrl, 'POST', '/api/v1/cycles', {
-    token: admin,
-    body: { campaign, period, units: units.map((u) => u.code) },
-  });
-  expect(res.status).toBe(201);
-  const links: string[] = [];
-  for (const [i, unit] of units.entries()) {
-    await stack.sink.waitFor(() => stack.sink.to(unit.headEmail).length > 0);
-    const link = linkIn(stack.sink.to(unit.headEmail)[0]!.text, stack.baseUrl);
-    links.push(link);
-    expect((await submitByLink(stack.baseUrl, link, validAnswers(`Đơn vị ${i + 1}`))).status).toBe(201);
-  }
-  const base = `/api/v1/cycles/${campaign}/${period}`;
-  await eventually(
-    async () =>
-      (await api<{ stage: string }>(stack.baseUrl, 'GET', `${base}/review`, { token: council[0] })).body.stage ===
-      'review'
-        ? true
-        : undefined,
-    { what: 'the review to open' },
-  );
-  const cycle = await stack.orm.em.fork().findOneOrFail(Cycle, { workflowId: res.body.workflowId });
-  return { campaign, period, base, links, cycle, workflowId: res.body.workflowId };
+  const cycle = await stack.orm.em.fork().findOneOrFail(Cycle, { workflowId: opened.workflowId });
+  return { ...opened, cycle };
 }
 
 const vote = (token: string, path: string, body: unknown) =>
@@ -215,12 +188,7 @@ test('when the council asks for a revision, only the named unit is reopened with
     em.fork(),
     await em.fork().findOneOrFail(ConsolidatedReport, { cycle: cycle.id, version: 2 }),
   );
-  expect(
-    v2.keyTasks
-      .find((k) => k.code === 'KT01')!
-      .entries.map((e) => e.text)
-      .sort(),
-  ).toEqual(['Đã bổ sung KT01', 'Đơn vị 2 KT01']);
+  expect(keyTaskTexts(v2, 'KT01')).toEqual(['Đã bổ sung KT01', 'Đơn vị 2 KT01']);
   expect(await em.fork().count(ConsolidatedReport, { cycle: cycle.id })).toBe(2);
   expect(await em.fork().count(Submission, { task: { cycle: cycle.id } })).toBe(3);
 

@@ -5,53 +5,31 @@
  * reminder.
  */
 import { AuditEvent, Ballot, ConsolidatedReport, Email, Submission, UnitTask } from '../db/entities';
-import { startStack, type Stack } from './support/stack';
 import {
   api,
-  createCampaign,
   createUnits,
-  currentPeriod,
   eventually,
-  linkIn,
+  headLinks,
   sleep,
+  startCycle,
   submitByLink,
+  timing,
+  waitForStage,
+  type CampaignTiming,
   type TestUnit,
 } from './support/fixtures';
+import { useStack } from './support/hooks';
 import { readConsolidatedReport } from '../db/consolidated-report';
 
-let stack: Stack;
+const stack = useStack();
 let admin: string;
 beforeAll(async () => {
-  stack = await startStack();
   admin = await stack.token('admin');
 });
-afterAll(async () => {
-  await stack?.stop();
-});
 
-const slow = {
-  deadlineAfterSeconds: 300,
-  reminderSecondsBefore: [] as number[],
-  escalationSecondsAfter: [60, 120] as [number, number],
-  hardCloseSecondsAfter: 180,
-  reviewWindowSeconds: 600,
-  revisionWindowSeconds: 600,
-};
-
-async function start(units: readonly TestUnit[], timing = slow) {
-  const campaign = await createCampaign(stack.orm, timing);
-  const period = currentPeriod();
-  const res = await api<{ workflowId: string }>(stack.baseUrl, 'POST', '/api/v1/cycles', {
-    token: admin,
-    body: { campaign, period, units: units.map((u) => u.code) },
-  });
-  expect(res.status).toBe(201);
-  return { campaign, period, workflowId: res.body.workflowId, base: `/api/v1/cycles/${campaign}/${period}` };
-}
-const linksOf = async (units: readonly TestUnit[]) => {
-  await stack.sink.waitFor(() => units.every((u) => stack.sink.to(u.headEmail).length >= 1), 60_000);
-  return units.map((u) => linkIn(stack.sink.to(u.headEmail)[0]!.text, stack.baseUrl));
-};
+const slow = timing({ deadline: 300, escalations: [60, 120], hardClose: 180 });
+const start = (units: readonly TestUnit[], t: CampaignTiming = slow) => startCycle(stack, admin, { units, timing: t });
+const linksOf = (units: readonly TestUnit[]) => headLinks(stack, units, 60_000);
 
 test('when every worker is down while unit heads submit, each submission answered 2xx is in the consolidated report once workers return', async () => {
   const units = await createUnits(stack.orm, 5);
@@ -110,11 +88,7 @@ test('when council members vote at the same instant, every ballot is stored once
   const { base, workflowId } = await start(units);
   const [link] = await linksOf(units);
   await submitByLink(stack.baseUrl, link!);
-  await eventually(async () =>
-    (await api<{ stage: string }>(stack.baseUrl, 'GET', `${base}/review`, { token: admin })).body.stage === 'review'
-      ? true
-      : undefined,
-  );
+  await waitForStage(stack, admin, base, 'review');
   const vote = (token: string) =>
     api(stack.baseUrl, 'POST', `${base}/ballots`, { token, body: { version: 1, choice: 'approve' } });
   const answers = await Promise.all([...council.map(vote), vote(council[0]!), vote(council[1]!)]);
@@ -128,16 +102,8 @@ test('when council members vote at the same instant, every ballot is stored once
 
 test('when a submission races the hard close, the answer and the record agree: stored and counted, or refused and not submitted', async () => {
   const [unit] = await createUnits(stack.orm, 1);
-  const timing = {
-    deadlineAfterSeconds: 2,
-    reminderSecondsBefore: [],
-    escalationSecondsAfter: [1, 2] as [number, number],
-    hardCloseSecondsAfter: 3,
-    reviewWindowSeconds: 600,
-    revisionWindowSeconds: 600,
-  };
   const started = Date.now();
-  const { workflowId } = await start([unit!], timing);
+  const { workflowId } = await start([unit!], timing({ deadline: 2, escalations: [1, 2], hardClose: 3 }));
   const [link] = await linksOf([unit!]);
   await sleep(Math.max(0, started + 5_000 - Date.now() - 30)); // aim at the hard close (start + 2 s + 3 s)
   const answer = await submitByLink(stack.baseUrl, link!);
@@ -161,15 +127,8 @@ test('when a submission races the hard close, the answer and the record agree: s
 
 test('when an administrator extends a deadline at the instant a reminder fires, the task-row lock orders them: a reminder is sent only for the schedule in force, never past the maximum', async () => {
   const [unit] = await createUnits(stack.orm, 1);
-  const timing = {
-    deadlineAfterSeconds: 6,
-    reminderSecondsBefore: [3],
-    escalationSecondsAfter: [30, 40] as [number, number],
-    hardCloseSecondsAfter: 50,
-    reviewWindowSeconds: 600,
-    revisionWindowSeconds: 600,
-  };
-  const { base, workflowId } = await start([unit!], timing);
+  const quick = timing({ deadline: 6, reminders: [3], escalations: [30, 40], hardClose: 50 });
+  const { base, workflowId } = await start([unit!], quick);
   const [link] = await linksOf([unit!]);
   const taskOf = () => stack.orm.em.fork().findOneOrFail(UnitTask, { workflowId: `${workflowId}-unit-${unit!.code}` });
   const oldReminder = (await taskOf()).schedule.reminders[0]!;

@@ -4,38 +4,23 @@
  * nothing from a refused request is stored. Markup in report texts is kept as text and renders
  * inert.
  */
-import { startStack, type Stack } from './support/stack';
-import { api, createCampaign, createUnits, currentPeriod, linkIn, tokenOf, validAnswers } from './support/fixtures';
+import { api, currentPeriod, openCycle, timing, tokenOf, validAnswers } from './support/fixtures';
+import { useStack } from './support/hooks';
 
-let stack: Stack;
+const stack = useStack();
 const tokens: Record<string, string> = {};
 let linkToken = '';
 let campaign = '';
 beforeAll(async () => {
-  stack = await startStack();
   for (const role of ['admin', 'council', 'auditor'] as const) tokens[role] = await stack.token(role);
   // Two units, one of which never reports: the cycle stays quietly in collection, so any row
   // that appears during a refused request could only come from that request.
-  const [unit, quiet] = await createUnits(stack.orm, 2);
-  campaign = await createCampaign(stack.orm, {
-    deadlineAfterSeconds: 600,
-    reminderSecondsBefore: [],
-    escalationSecondsAfter: [600, 1200],
-    hardCloseSecondsAfter: 1800,
-    reviewWindowSeconds: 600,
-    revisionWindowSeconds: 600,
+  const opened = await openCycle(stack, tokens.admin!, {
+    units: 2,
+    timing: timing({ deadline: 600, escalations: [600, 1200], hardClose: 1800 }),
   });
-  await api(stack.baseUrl, 'POST', '/api/v1/cycles', {
-    token: tokens.admin,
-    body: { campaign, period: currentPeriod(), units: [unit!.code, quiet!.code] },
-  });
-  await stack.sink.waitFor(
-    () => stack.sink.to(unit!.headEmail).length === 1 && stack.sink.to(quiet!.headEmail).length === 1,
-  );
-  linkToken = tokenOf(linkIn(stack.sink.to(unit!.headEmail)[0]!.text, stack.baseUrl));
-});
-afterAll(async () => {
-  await stack?.stop();
+  campaign = opened.campaign;
+  linkToken = tokenOf(opened.links[0]!);
 });
 
 const TABLES = [

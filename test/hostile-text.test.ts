@@ -11,9 +11,6 @@
  * field then carries a plain text, still tagged); a value it accepts must be safe in every
  * rendering it reaches.
  */
-import { createGunzip } from 'node:zlib';
-import { Readable } from 'node:stream';
-import tar from 'tar-stream';
 import JSZip from 'jszip';
 import { parseCsv } from '../api/services/units-csv';
 import { Policy } from '../db/entities';
@@ -21,8 +18,8 @@ import { defaultTemplate } from '../db/seed-data/default-template';
 import type { ConsolidatedReportContent } from '../domain/consolidation';
 import { DEFAULT_POLICY } from '../domain/policy';
 import { signInConsole, type ConsoleSessionCookie } from './support/console';
-import { api, currentPeriod, eventually, linkIn, tokenOf, uniq, validAnswers } from './support/fixtures';
-import { startStack, type Stack } from './support/stack';
+import { api, currentPeriod, openCycle, tokenOf, uniq, untar, validAnswers, waitForStage } from './support/fixtures';
+import { useStack } from './support/hooks';
 
 /** The corpus: what a hostile person types. */
 const CORPUS: Record<string, string> = {
@@ -132,20 +129,16 @@ function problemsOf(r: Rendering, value: string): string[] {
   return problems;
 }
 
-let stack: Stack;
+const stack = useStack();
 let admin = '';
 let auditor = '';
 let council = '';
 let session: ConsoleSessionCookie;
 beforeAll(async () => {
-  stack = await startStack();
   admin = await stack.token('admin', 'Quản trị');
   auditor = await stack.token('auditor', 'Kiểm tra');
   council = await stack.token('council', 'Chủ tịch');
   session = await signInConsole(stack.baseUrl, admin);
-});
-afterAll(async () => {
-  await stack?.stop();
 });
 
 /** Sends `build(valueOf)` until it is accepted, replacing each field it refuses (4xx naming it) by plain text. */
@@ -188,24 +181,6 @@ async function acceptedAfterRefusals(
   }
   throw new Error('still refused after replacing every field');
 }
-
-const untar = async (body: ArrayBuffer): Promise<Map<string, string>> => {
-  const files = new Map<string, string>();
-  const extract = tar.extract();
-  extract.on('entry', (header, stream, next) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (c: unknown) => chunks.push(c as Buffer));
-    stream.on('end', () => {
-      files.set(header.name, Buffer.concat(chunks).toString('utf8'));
-      next();
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    extract.on('finish', resolve).on('error', reject);
-    Readable.from(Buffer.from(body)).pipe(createGunzip()).pipe(extract);
-  });
-  return files;
-};
 
 /** The XML parts of an .xlsx, by name (read with JSZip, not the library that wrote it). */
 async function xlsxParts(buffer: Buffer): Promise<Map<string, string>> {
@@ -331,20 +306,8 @@ async function runScenario(label: string, hostile: string, index: number): Promi
   ).toBe(201);
 
   // The cycle: A reports with the hostile text everywhere, B never does (escalated to its supervisor).
-  const base = `/api/v1/cycles/${campaign}/${period}`;
-  expect(
-    (
-      await api(stack.baseUrl, 'POST', '/api/v1/cycles', {
-        token: admin,
-        body: { campaign, period, units: units.map((u) => u.code) },
-      })
-    ).status,
-  ).toBe(201);
-  await stack.sink.waitFor(() => units.every((u) => stack.sink.to(u.headEmail).length === 1), 60_000);
-  const [linkA, linkB] = units.map((u) => linkIn(stack.sink.to(u.headEmail)[0]!.text, stack.baseUrl)) as [
-    string,
-    string,
-  ];
+  const { base, links } = await openCycle(stack, admin, { units, campaign, period, emailTimeoutMs: 60_000 });
+  const [linkA, linkB] = links as [string, string];
   const reportFields = FIELD_NAMES.filter((f) => f.startsWith('unit head:')).map((field) => ({
     field,
     path: FIELDS[field],
@@ -368,13 +331,7 @@ async function runScenario(label: string, hostile: string, index: number): Promi
     return api(stack.baseUrl, 'POST', `/api/v1/link/${tokenOf(linkA)}/submission`, { body: answers });
   });
   expect(submitted.status).toBe(201);
-  await eventually(
-    async () =>
-      (await api<{ stage: string }>(stack.baseUrl, 'GET', `${base}/review`, { token: admin })).body.stage === 'review'
-        ? true
-        : undefined,
-    { timeoutMs: 90_000, what: `the review of ${label}` },
-  );
+  await waitForStage(stack, admin, base, 'review', { timeoutMs: 90_000 });
 
   // Council member: a comment on a proposal, and a revision request for A with a comment.
   const report = await api<{ content: ConsolidatedReportContent }>(

@@ -1,31 +1,14 @@
 /** Guessing personal links is slowed down; a unit head with a valid link is never throttled. */
-import { startStack, type Stack } from './support/stack';
-import { api, createCampaign, createUnits, currentPeriod, linkIn } from './support/fixtures';
+import { openCycle, timing } from './support/fixtures';
+import { useStack } from './support/hooks';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack({ linkGuessLimit: 5 });
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useStack({ linkGuessLimit: 5 });
 
 test('after 5 failed link lookups an address is refused with 429 and a clear message, valid links included, while failures alone count', async () => {
-  const [unit] = await createUnits(stack.orm, 1);
-  const campaign = await createCampaign(stack.orm, {
-    deadlineAfterSeconds: 300,
-    reminderSecondsBefore: [],
-    escalationSecondsAfter: [60, 120],
-    hardCloseSecondsAfter: 180,
-    reviewWindowSeconds: 600,
-    revisionWindowSeconds: 600,
+  const { links } = await openCycle(stack, await stack.token('admin'), {
+    timing: timing({ deadline: 300, escalations: [60, 120], hardClose: 180 }),
   });
-  await api(stack.baseUrl, 'POST', '/api/v1/cycles', {
-    token: await stack.token('admin'),
-    body: { campaign, period: currentPeriod(), units: [unit!.code] },
-  });
-  await stack.sink.waitFor(() => stack.sink.to(unit!.headEmail).length === 1);
-  const link = linkIn(stack.sink.to(unit!.headEmail)[0]!.text, stack.baseUrl);
+  const link = links[0]!;
 
   for (let i = 0; i < 20; i += 1) expect((await fetch(link)).status).toBe(200); // valid use never counts
   const guesses = [];

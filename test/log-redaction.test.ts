@@ -8,57 +8,26 @@ import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { linkToken, newApiToken } from '../auth/tokens';
 import { prettyLogStream, workerLogger } from '../observability/log';
-import {
-  api,
-  answersToForm,
-  createCampaign,
-  createUnits,
-  currentPeriod,
-  linkIn,
-  tokenOf,
-  validAnswers,
-} from './support/fixtures';
-import { startStack, type Stack } from './support/stack';
+import { answersToForm, openCycle, tokenOf, validAnswers } from './support/fixtures';
+import { useStack } from './support/hooks';
 
-let stack: Stack;
 const lines: string[] = [];
-beforeAll(async () => {
-  const log = new PassThrough();
-  let partial = '';
-  log.on('data', (chunk: Buffer) => {
-    const parts = (partial + chunk.toString('utf8')).split('\n');
-    partial = parts.pop()!;
-    lines.push(...parts.filter(Boolean));
-  });
-  stack = await startStack({ logLevel: 'trace', logStream: log });
+const log = new PassThrough();
+let partial = '';
+log.on('data', (chunk: Buffer) => {
+  const parts = (partial + chunk.toString('utf8')).split('\n');
+  partial = parts.pop()!;
+  lines.push(...parts.filter(Boolean));
 });
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useStack({ logLevel: 'trace', logStream: log });
 
 test('when links, tokens and sessions are used, mistyped and probed with the log at trace level, then no log line holds any of them', async () => {
   const secrets: string[] = [];
   const admin = await stack.token('admin');
   const auditor = await stack.token('auditor');
   secrets.push(admin, auditor);
-  const units = await createUnits(stack.orm, 2);
-  const campaign = await createCampaign(stack.orm, {
-    deadlineAfterSeconds: 600,
-    reminderSecondsBefore: [],
-    escalationSecondsAfter: [600, 700],
-    hardCloseSecondsAfter: 800,
-    reviewWindowSeconds: 600,
-    revisionWindowSeconds: 600,
-  });
-  await api(stack.baseUrl, 'POST', '/api/v1/cycles', {
-    token: admin,
-    body: { campaign, period: currentPeriod(), units: units.map((u) => u.code) },
-  });
-  await stack.sink.waitFor(() => units.every((u) => stack.sink.to(u.headEmail).length === 1));
-  const [first, second] = units.map((u) => tokenOf(linkIn(stack.sink.to(u.headEmail)[0]!.text, stack.baseUrl))) as [
-    string,
-    string,
-  ];
+  const { links } = await openCycle(stack, admin, { units: 2 });
+  const [first, second] = links.map(tokenOf) as [string, string];
   secrets.push(first, second);
 
   const paths = [

@@ -8,33 +8,15 @@ import { formToAnswers } from '../api/http/form-body';
 import { defaultTemplate } from '../db/seed-data/default-template';
 import { ValidationError } from '../domain/errors';
 import { signInConsole } from './support/console';
-import { startStack, type Stack } from './support/stack';
-import { api, createCampaign, createUnits, currentPeriod, linkIn, tokenOf } from './support/fixtures';
+import { api, openCycle, tokenOf } from './support/fixtures';
+import { useStack } from './support/hooks';
 
-let stack: Stack;
+const stack = useStack();
 let link = '';
 let admin = '';
 beforeAll(async () => {
-  stack = await startStack();
   admin = await stack.token('admin');
-  const [unit] = await createUnits(stack.orm, 1);
-  const campaign = await createCampaign(stack.orm, {
-    deadlineAfterSeconds: 600,
-    reminderSecondsBefore: [],
-    escalationSecondsAfter: [600, 700],
-    hardCloseSecondsAfter: 800,
-    reviewWindowSeconds: 600,
-    revisionWindowSeconds: 600,
-  });
-  await api(stack.baseUrl, 'POST', '/api/v1/cycles', {
-    token: admin,
-    body: { campaign, period: currentPeriod(), units: [unit!.code] },
-  });
-  await stack.sink.waitFor(() => stack.sink.to(unit!.headEmail).length === 1);
-  link = linkIn(stack.sink.to(unit!.headEmail)[0]!.text, stack.baseUrl);
-});
-afterAll(async () => {
-  await stack?.stop();
+  link = (await openCycle(stack, admin)).links[0]!;
 });
 
 const MARK = 'POLLUTED-by-a-request';

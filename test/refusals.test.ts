@@ -6,19 +6,18 @@
  */
 import type { Locator, Page } from 'playwright-core';
 import { REFUSAL_CODES, refusalText, type Refusal, type RefusalCode, type RefusalParams } from '../domain/refusals';
-import { openBrowser, signIn, type BrowserSession } from './support/browser';
+import { signIn } from './support/browser';
 import {
   answersToForm,
   api,
-  createCampaign,
-  createUnits,
-  currentPeriod,
+  cancelCycle,
   eventually,
-  linkIn,
+  openCycle,
   submitByLink,
+  timing,
   validAnswers,
 } from './support/fixtures';
-import { startStack, type Stack } from './support/stack';
+import { useBrowser, useStack } from './support/hooks';
 
 const SAMPLES: { readonly [C in RefusalCode]: RefusalParams<C> } = {
   link_unknown: {},
@@ -118,16 +117,10 @@ test('every refusal code has a Vietnamese sentence that is not the English one',
 });
 
 describe('through the pages', () => {
-  let stack: Stack;
-  let browser: BrowserSession;
-  beforeAll(async () => {
-    stack = await startStack();
-    browser = await openBrowser();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.stop();
-  });
+  const stack = useStack();
+  const browser = useBrowser();
+  /** Collection open for 10 minutes: no reminder, escalation or close comes while a test walks the pages. */
+  const collecting = timing({ deadline: 600, escalations: [60, 120], hardClose: 180 });
 
   /** Submits a board form (which may sit in a closed disclosure) with its reason, as a person would. */
   async function submitForm(page: Page, form: Locator, reason: string): Promise<void> {
@@ -162,30 +155,7 @@ describe('through the pages', () => {
 
   test('a unit head meets each refusal of the report form in Vietnamese', async () => {
     const admin = await stack.token('admin');
-    const units = await createUnits(stack.orm, 2);
-    const campaign = await createCampaign(stack.orm, {
-      deadlineAfterSeconds: 600,
-      reminderSecondsBefore: [],
-      escalationSecondsAfter: [60, 120],
-      hardCloseSecondsAfter: 180,
-      reviewWindowSeconds: 600,
-      revisionWindowSeconds: 600,
-    });
-    const period = currentPeriod();
-    expect(
-      (
-        await api(stack.baseUrl, 'POST', '/api/v1/cycles', {
-          token: admin,
-          body: { campaign, period, units: units.map((u) => u.code) },
-        })
-      ).status,
-    ).toBe(201);
-    const links = await Promise.all(
-      units.map(async (u) => {
-        await stack.sink.waitFor(() => stack.sink.to(u.headEmail).length > 0);
-        return linkIn(stack.sink.to(u.headEmail)[0]!.text, stack.baseUrl);
-      }),
-    );
+    const { campaign, period, links } = await openCycle(stack, admin, { units: 2, timing: collecting });
     const post = async (link: string, form: URLSearchParams) =>
       (await fetch(link, { method: 'POST', body: form })).text();
 
@@ -212,14 +182,7 @@ describe('through the pages', () => {
       params: { name: 'kt.NOPE.text' },
     });
     // The cycle cancelled: the unit that has not reported is told so.
-    expect(
-      (
-        await api(stack.baseUrl, 'POST', `/api/v1/cycles/${campaign}/${period}/cancel`, {
-          token: admin,
-          body: { reason: 'Thử hủy kỳ' },
-        })
-      ).status,
-    ).toBe(202);
+    await cancelCycle(stack, admin, campaign, period, 'Thử hủy kỳ');
     await eventually(
       async () =>
         (await post(links[1]!, answersToForm(validAnswers()))).includes(
@@ -237,28 +200,11 @@ describe('through the pages', () => {
 
   test("an administrator meets the board's refusals in Vietnamese", async () => {
     const admin = await stack.token('admin', 'Văn phòng');
-    const units = await createUnits(stack.orm, 2);
-    const campaign = await createCampaign(stack.orm, {
-      deadlineAfterSeconds: 600,
-      reminderSecondsBefore: [],
-      escalationSecondsAfter: [60, 120],
-      hardCloseSecondsAfter: 180,
-      reviewWindowSeconds: 600,
-      revisionWindowSeconds: 600,
-    });
-    const period = currentPeriod();
     const page = browser.page;
     await signIn(page, stack.baseUrl, admin);
 
     // Starting the same month twice.
-    expect(
-      (
-        await api(stack.baseUrl, 'POST', '/api/v1/cycles', {
-          token: admin,
-          body: { campaign, period, units: units.map((u) => u.code) },
-        })
-      ).status,
-    ).toBe(201);
+    const { units, campaign, period, links } = await openCycle(stack, admin, { units: 2, timing: collecting });
     await page.goto(`${stack.baseUrl}/console/cycles?lang=vi`);
     const campaignField = page.locator('form[action="/console/cycles"] [name="campaign"]').first();
     if ((await campaignField.evaluate((el) => el.tagName)) === 'SELECT') await campaignField.selectOption(campaign);
@@ -281,24 +227,14 @@ describe('through the pages', () => {
       },
       { what: 'the re-send form on the board', timeoutMs: 20_000, intervalMs: 500 },
     );
-    await stack.sink.waitFor(() => stack.sink.to(units[0]!.headEmail).length > 0);
-    expect(
-      (await submitByLink(stack.baseUrl, linkIn(stack.sink.to(units[0]!.headEmail)[0]!.text, stack.baseUrl))).status,
-    ).toBe(201);
+    expect((await submitByLink(stack.baseUrl, links[0]!)).status).toBe(201);
     await submitForm(page, resend, 'Gửi lại thử');
     await expectVietnamese(page, { code: 'link_not_open', params: { unit: code } });
 
     // A board loaded before the cycle was cancelled still offers to cancel it.
     await page.goto(board);
     const cancel = page.locator('form[action$="/cancel"]').first();
-    expect(
-      (
-        await api(stack.baseUrl, 'POST', `/api/v1/cycles/${campaign}/${period}/cancel`, {
-          token: admin,
-          body: { reason: 'Thử hủy kỳ' },
-        })
-      ).status,
-    ).toBe(202);
+    await cancelCycle(stack, admin, campaign, period, 'Thử hủy kỳ');
     await eventually(
       async () =>
         (await api<{ stage: string }>(stack.baseUrl, 'GET', `/api/v1/cycles/${campaign}/${period}`, { token: admin }))

@@ -20,11 +20,11 @@ import {
   api,
   createCampaign,
   createUnits,
-  currentPeriod,
   eventually,
-  linkIn,
+  openCycle,
   sleep,
   submitByLink,
+  timing,
 } from './support/fixtures';
 import { readConsolidatedReport } from '../db/consolidated-report';
 
@@ -61,24 +61,18 @@ test('a cycle completes with the undisturbed outcome when PostgreSQL and then th
   const units = await createUnits(stack.orm, 12, { supervisors: 3 });
   const council = [await stack.token('council'), await stack.token('council')];
   // Deadline at 40 s with a reminder at 20 s; escalation at +5 s; hard close at +15 s.
-  const campaign = await createCampaign(stack.orm, {
-    deadlineAfterSeconds: 40,
-    reminderSecondsBefore: [20],
-    escalationSecondsAfter: [5, 10],
-    hardCloseSecondsAfter: 15,
-    reviewWindowSeconds: 600,
-    revisionWindowSeconds: 600,
-  });
-  const period = currentPeriod();
+  const campaign = await createCampaign(
+    stack.orm,
+    timing({ deadline: 40, reminders: [20], escalations: [5, 10], hardClose: 15 }),
+  );
   const t0 = Date.now();
   const at = (ms: number) => sleep(Math.max(0, t0 + ms - Date.now()));
-  const started = await api<{ workflowId: string }>(stack.baseUrl, 'POST', '/api/v1/cycles', {
-    token: await stack.token('admin'),
-    body: { campaign, period, units: units.map((u) => u.code) },
+  const { base, workflowId, links } = await openCycle(stack, await stack.token('admin'), {
+    units,
+    campaign,
+    emailTimeoutMs: 60_000,
   });
-  expect(started.status).toBe(201);
-  await stack.sink.waitFor(() => units.every((u) => stack.sink.to(u.headEmail).length >= 1), 60_000);
-  const link = (i: number) => linkIn(stack.sink.to(units[i]!.headEmail)[0]!.text, stack.baseUrl);
+  const link = (i: number) => links[i]!;
 
   // Units 0–3 report at once (no reminder for them); 4–7 after the reminder; 8–10 late; 11 never.
   for (const i of [0, 1, 2, 3]) expect((await submitByLink(stack.baseUrl, link(i))).status).toBe(201);
@@ -112,22 +106,19 @@ test('a cycle completes with the undisturbed outcome when PostgreSQL and then th
   temporal = await startTemporal();
 
   // Unit 11 never reports. After the hard close (55 s) the council approves.
-  const base = `/api/v1/cycles/${campaign}/${period}`;
   await eventually(
     async () =>
-      (await stack.orm.em.fork().findOneOrFail(Cycle, { workflowId: started.body.workflowId })).stage === 'review'
-        ? true
-        : undefined,
+      (await stack.orm.em.fork().findOneOrFail(Cycle, { workflowId })).stage === 'review' ? true : undefined,
     { timeoutMs: 120_000, what: 'the review' },
   );
   for (const token of council)
     expect(
       (await api(stack.baseUrl, 'POST', `${base}/ballots`, { token, body: { version: 1, choice: 'approve' } })).status,
     ).toBe(201);
-  await stack.client.workflow.getHandle(started.body.workflowId).result();
+  await stack.client.workflow.getHandle(workflowId).result();
 
   const em = stack.orm.em.fork();
-  const cycle = await em.findOneOrFail(Cycle, { workflowId: started.body.workflowId });
+  const cycle = await em.findOneOrFail(Cycle, { workflowId });
   const content = await readConsolidatedReport(em, await em.findOneOrFail(ConsolidatedReport, { cycle, version: 1 }));
   expect(content).toMatchObject({ expected: 12, submitted: 11, onTime: 8 });
   expect(content.lateUnits.map((u) => u.unitCode).sort()).toEqual([8, 9, 10].map((i) => units[i]!.code).sort());

@@ -3,27 +3,26 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { Client as PgClient } from 'pg';
 import { AuditEvent, Cycle, UnitTask, WorkflowHistory } from '../db/entities';
 import { recordHistories } from './support/histories';
-import { startStack, type Stack } from './support/stack';
-import { api, createCampaign, createUnits, currentPeriod, eventually, linkIn, submitByLink } from './support/fixtures';
+import {
+  api,
+  cancelCycle,
+  createCampaign,
+  createUnits,
+  currentPeriod,
+  eventually,
+  openCycle,
+  submitByLink,
+  timing,
+} from './support/fixtures';
+import { useStack } from './support/hooks';
 
-let stack: Stack;
+const stack = useStack();
 let admin: string;
 beforeAll(async () => {
-  stack = await startStack();
   admin = await stack.token('admin');
 });
-afterAll(async () => {
-  await stack?.stop();
-});
 
-const slow = {
-  deadlineAfterSeconds: 300,
-  reminderSecondsBefore: [],
-  escalationSecondsAfter: [60, 120] as [number, number],
-  hardCloseSecondsAfter: 180,
-  reviewWindowSeconds: 600,
-  revisionWindowSeconds: 600,
-};
+const slow = timing({ deadline: 300, escalations: [60, 120], hardClose: 180 });
 
 interface ScheduleView {
   paused: boolean;
@@ -96,32 +95,18 @@ test("a campaign's schedule runs on the given day and time in Vietnam; pausing s
 });
 
 test('when an administrator cancels a cycle, it is recorded with the reason and unit heads can no longer submit', async () => {
-  const [unit] = await createUnits(stack.orm, 1);
-  const campaign = await createCampaign(stack.orm, slow);
-  const period = currentPeriod();
-  const started = await api<{ workflowId: string }>(stack.baseUrl, 'POST', '/api/v1/cycles', {
-    token: admin,
-    body: { campaign, period, units: [unit!.code] },
-  });
-  await stack.sink.waitFor(() => stack.sink.to(unit!.headEmail).length === 1);
-  const link = linkIn(stack.sink.to(unit!.headEmail)[0]!.text, stack.baseUrl);
+  const { campaign, period, workflowId, links } = await openCycle(stack, admin, { timing: slow });
+  const link = links[0]!;
 
   expect(
     (await api(stack.baseUrl, 'POST', `/api/v1/cycles/${campaign}/${period}/cancel`, { token: admin, body: {} }))
       .status,
   ).toBe(400);
-  expect(
-    (
-      await api(stack.baseUrl, 'POST', `/api/v1/cycles/${campaign}/${period}/cancel`, {
-        token: admin,
-        body: { reason: 'Phát hành nhầm kỳ báo cáo' },
-      })
-    ).status,
-  ).toBe(202);
-  await expect(stack.client.workflow.getHandle(started.body.workflowId).result()).rejects.toThrow();
+  await cancelCycle(stack, admin, campaign, period, 'Phát hành nhầm kỳ báo cáo');
+  await expect(stack.client.workflow.getHandle(workflowId).result()).rejects.toThrow();
   const cycle = await eventually(
     async () => {
-      const c = await stack.orm.em.fork().findOneOrFail(Cycle, { workflowId: started.body.workflowId });
+      const c = await stack.orm.em.fork().findOneOrFail(Cycle, { workflowId });
       return c.stage === 'cancelled' ? c : undefined;
     },
     { what: 'the cycle to be cancelled' },

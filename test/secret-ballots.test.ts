@@ -5,50 +5,15 @@
  * and a seal of each ballot that the holder of the server secret can check against the stored
  * ballots the tally is counted from.
  */
-import { createGunzip } from 'node:zlib';
-import { Readable } from 'node:stream';
-import tar from 'tar-stream';
 import { ballotSealKey, verifyBallotSeals } from '../api/services/council.service';
 import { Cycle } from '../db/entities';
 import type { ConsolidatedReportContent } from '../domain/consolidation';
 import { signInConsole } from './support/console';
-import {
-  api,
-  createCampaign,
-  createUnits,
-  currentPeriod,
-  eventually,
-  linkIn,
-  submitByLink,
-  validAnswers,
-} from './support/fixtures';
-import { startStack, type Stack } from './support/stack';
+import { api, openCycleUnderReview, timing, untar } from './support/fixtures';
+import { useStack } from './support/hooks';
+import { councilTokens } from './support/stack';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-});
-
-async function untar(body: ArrayBuffer): Promise<Map<string, string>> {
-  const files = new Map<string, string>();
-  const extract = tar.extract();
-  extract.on('entry', (header, stream, next) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (c: unknown) => chunks.push(c as Buffer));
-    stream.on('end', () => {
-      files.set(header.name, Buffer.concat(chunks).toString('utf8'));
-      next();
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    extract.on('finish', resolve).on('error', reject);
-    Readable.from(Buffer.from(body)).pipe(createGunzip()).pipe(extract);
-  });
-  return files;
-}
+const stack = useStack();
 
 const COMMENT = 'Ý-KIẾN-BÍ-MẬT-của-một-thành-viên';
 const CHOICE_WORDS = /"(choice|unitCodes|unit_codes|comment)"|request_revision|"reject"|"approve"/;
@@ -56,51 +21,12 @@ const CHOICE_WORDS = /"(choice|unitCodes|unit_codes|comment)"|request_revision|"
 test('when ballots are secret, then no choice is in the audit events, the timeline and its downloads, the review status or the export, and the seals check against the stored ballots', async () => {
   const admin = await stack.token('admin');
   const auditor = await stack.token('auditor', 'Kiểm tra viên');
-  const council = [
-    await stack.token('council', 'Chủ tịch'),
-    await stack.token('council', 'Phó Chủ tịch'),
-    await stack.token('council', 'Ủy viên'),
-  ];
-  const units = await createUnits(stack.orm, 2);
-  const campaign = await createCampaign(
-    stack.orm,
-    {
-      deadlineAfterSeconds: 120,
-      reminderSecondsBefore: [],
-      escalationSecondsAfter: [60, 120],
-      hardCloseSecondsAfter: 180,
-      reviewWindowSeconds: 600,
-      revisionWindowSeconds: 600,
-    },
-    { secretBallots: true },
-  );
-  const period = currentPeriod();
-  const base = `/api/v1/cycles/${campaign}/${period}`;
-  const {
-    body: { workflowId },
-  } = await api<{ workflowId: string }>(stack.baseUrl, 'POST', '/api/v1/cycles', {
-    token: admin,
-    body: { campaign, period, units: units.map((u) => u.code) },
+  const council = await councilTokens(stack);
+  const { units, campaign, period, base, workflowId } = await openCycleUnderReview(stack, admin, {
+    units: 2,
+    timing: timing({ deadline: 120, escalations: [60, 120], hardClose: 180 }),
+    policy: { secretBallots: true },
   });
-  for (const [i, unit] of units.entries()) {
-    await stack.sink.waitFor(() => stack.sink.to(unit.headEmail).length === 1);
-    expect(
-      (
-        await submitByLink(
-          stack.baseUrl,
-          linkIn(stack.sink.to(unit.headEmail)[0]!.text, stack.baseUrl),
-          validAnswers(`Đơn vị ${i + 1}`),
-        )
-      ).status,
-    ).toBe(201);
-  }
-  await eventually(
-    async () =>
-      (await api<{ stage: string }>(stack.baseUrl, 'GET', `${base}/review`, { token: admin })).body.stage === 'review'
-        ? true
-        : undefined,
-    { what: 'the review to open' },
-  );
   const report = await api<{ content: ConsolidatedReportContent }>(
     stack.baseUrl,
     'GET',

@@ -4,7 +4,6 @@
  */
 import { ConsolidatedReport, Cycle, Email, Submission, UnitTask } from '../db/entities';
 import { cycleStatusQuery } from '../workflows/messages';
-import { startStack, type Stack } from './support/stack';
 import {
   answersToForm,
   api,
@@ -12,29 +11,19 @@ import {
   createUnits,
   currentPeriod,
   eventually,
+  keyTaskTexts,
   linkIn,
+  timing,
   validAnswers,
 } from './support/fixtures';
+import { useStack } from './support/hooks';
 import { readConsolidatedReport } from '../db/consolidated-report';
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useStack();
 
 test('when an administrator starts a cycle for two units, both heads report through their emailed links and a consolidated report is stored', async () => {
   const units = await createUnits(stack.orm, 2);
-  const campaign = await createCampaign(stack.orm, {
-    deadlineAfterSeconds: 120,
-    reminderSecondsBefore: [],
-    escalationSecondsAfter: [60, 120],
-    hardCloseSecondsAfter: 180,
-    reviewWindowSeconds: 600,
-    revisionWindowSeconds: 600,
-  });
+  const campaign = await createCampaign(stack.orm, timing({ deadline: 120, escalations: [60, 120], hardClose: 180 }));
   const admin = await stack.token('admin');
   const period = currentPeriod();
 
@@ -80,12 +69,7 @@ test('when an administrator starts a cycle for two units, both heads report thro
     missingUnits: [],
     lateUnits: [],
   });
-  expect(
-    content.keyTasks
-      .find((k) => k.code === 'KT01')!
-      .entries.map((e) => e.text)
-      .sort(),
-  ).toEqual(['Đơn vị 1 KT01', 'Đơn vị 2 KT01']);
+  expect(keyTaskTexts(content, 'KT01')).toEqual(['Đơn vị 1 KT01', 'Đơn vị 2 KT01']);
   expect(content.indicators.find((i) => i.code === 'IND01')).toMatchObject({ reported: 2, value: 0.8, met: true });
   expect(content.proposals).toHaveLength(2);
 

@@ -6,73 +6,36 @@
  */
 import { ConsolidatedReport, Cycle, UnitTask } from '../db/entities';
 import { readConsolidatedReport } from '../db/consolidated-report';
-import { openBrowser, signIn, type BrowserSession } from './support/browser';
-import {
-  api,
-  createCampaign,
-  createUnits,
-  currentPeriod,
-  eventually,
-  linkIn,
-  sleep,
-  submitByLink,
-  validAnswers,
-} from './support/fixtures';
-import { startStack, type Stack } from './support/stack';
+import { signIn } from './support/browser';
+import { api, eventually, openCycle, sleep, submitByLink, timing, validAnswers } from './support/fixtures';
+import { useBrowser, useStack } from './support/hooks';
+import { councilTokens } from './support/stack';
 
-let stack: Stack;
-let browser: BrowserSession;
-beforeAll(async () => {
-  stack = await startStack();
-  browser = await openBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+const stack = useStack();
+const browser = useBrowser();
 
 test('when a late unit is sent back and resubmits in time, it stays late in every version, on the council page and in the publication', async () => {
   const admin = await stack.token('admin');
-  const council = [
-    await stack.token('council', 'Chủ tịch'),
-    await stack.token('council', 'Phó Chủ tịch'),
-    await stack.token('council', 'Ủy viên'),
-  ];
-  const units = await createUnits(stack.orm, 3);
-  const [onTime, late, alsoLate] = units as [(typeof units)[0], (typeof units)[0], (typeof units)[0]];
-  const campaign = await createCampaign(stack.orm, {
-    deadlineAfterSeconds: 5,
-    reminderSecondsBefore: [],
-    escalationSecondsAfter: [60, 90],
-    hardCloseSecondsAfter: 120,
-    reviewWindowSeconds: 600,
-    revisionWindowSeconds: 120,
+  const council = await councilTokens(stack);
+  const { units, campaign, period, base, workflowId, links } = await openCycle(stack, admin, {
+    units: 3,
+    timing: timing({ deadline: 5, escalations: [60, 90], hardClose: 120, revision: 120 }),
   });
-  const period = currentPeriod();
-  const started = await api<{ workflowId: string }>(stack.baseUrl, 'POST', '/api/v1/cycles', {
-    token: admin,
-    body: { campaign, period, units: units.map((u) => u.code) },
-  });
-  expect(started.status).toBe(201);
-  const linkOf = async (unit: (typeof units)[0]): Promise<string> => {
-    await stack.sink.waitFor(() => stack.sink.to(unit.headEmail).length > 0);
-    return linkIn(stack.sink.to(unit.headEmail)[0]!.text, stack.baseUrl);
-  };
-  expect((await submitByLink(stack.baseUrl, await linkOf(onTime), validAnswers('Đúng hạn'))).body).toMatchObject({
+  const [late, alsoLate] = units.slice(1) as [(typeof units)[0], (typeof units)[0]];
+  const [onTimeLink, lateLink, alsoLateLink] = links as [string, string, string];
+  expect((await submitByLink(stack.baseUrl, onTimeLink, validAnswers('Đúng hạn'))).body).toMatchObject({
     late: false,
   });
-  const cycle = await stack.orm.em.fork().findOneOrFail(Cycle, { workflowId: started.body.workflowId });
+  const cycle = await stack.orm.em.fork().findOneOrFail(Cycle, { workflowId });
   await sleep(Math.max(0, Date.parse(cycle.plan.schedule.deadline) - Date.now()) + 300);
-  const lateLink = await linkOf(late);
   expect((await submitByLink(stack.baseUrl, lateLink, validAnswers('Muộn'))).body).toMatchObject({
     late: true,
     version: 1,
   });
-  expect((await submitByLink(stack.baseUrl, await linkOf(alsoLate), validAnswers('Cũng muộn'))).body).toMatchObject({
+  expect((await submitByLink(stack.baseUrl, alsoLateLink, validAnswers('Cũng muộn'))).body).toMatchObject({
     late: true,
   });
 
-  const base = `/api/v1/cycles/${campaign}/${period}`;
   const reviewOf = () =>
     api<{ version: number; stage: string }>(stack.baseUrl, 'GET', `${base}/review`, { token: council[0] });
   await eventually(async () => ((await reviewOf()).body.stage === 'review' ? true : undefined), {
@@ -137,7 +100,7 @@ test('when a late unit is sent back and resubmits in time, it stays late in ever
       (await api(stack.baseUrl, 'POST', `${base}/ballots`, { token: member, body: { version: 2, choice: 'approve' } }))
         .status,
     ).toBe(201);
-  await stack.client.workflow.getHandle(started.body.workflowId).result();
+  await stack.client.workflow.getHandle(workflowId).result();
   for (const unit of units) {
     await stack.sink.waitFor(() => stack.sink.to(unit.headEmail).some((m) => m.subject.includes('Công bố kết quả')));
     const publication = stack.sink.to(unit.headEmail).find((m) => m.subject.includes('Công bố kết quả'))!;

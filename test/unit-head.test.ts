@@ -1,42 +1,19 @@
 /** The unit head's link: draft and resume, validation, receipt; auditors' reads; the OpenAPI document. */
 import { Submission, UnitTask } from '../db/entities';
-import { startStack, type Stack } from './support/stack';
-import {
-  answersToForm,
-  api,
-  createCampaign,
-  createUnits,
-  currentPeriod,
-  linkIn,
-  tokenOf,
-  validAnswers,
-} from './support/fixtures';
+import { answersToForm, api, currentPeriod, openCycle, timing, tokenOf, validAnswers } from './support/fixtures';
+import { useStack } from './support/hooks';
 
-let stack: Stack;
+const stack = useStack();
 let admin: string;
 let link: string;
 let campaign: string;
 beforeAll(async () => {
-  stack = await startStack();
   admin = await stack.token('admin');
-  const [unit] = await createUnits(stack.orm, 1);
-  campaign = await createCampaign(stack.orm, {
-    deadlineAfterSeconds: 300,
-    reminderSecondsBefore: [],
-    escalationSecondsAfter: [60, 120],
-    hardCloseSecondsAfter: 180,
-    reviewWindowSeconds: 600,
-    revisionWindowSeconds: 600,
+  const opened = await openCycle(stack, admin, {
+    timing: timing({ deadline: 300, escalations: [60, 120], hardClose: 180 }),
   });
-  await api(stack.baseUrl, 'POST', '/api/v1/cycles', {
-    token: admin,
-    body: { campaign, period: currentPeriod(), units: [unit!.code] },
-  });
-  await stack.sink.waitFor(() => stack.sink.to(unit!.headEmail).length === 1);
-  link = linkIn(stack.sink.to(unit!.headEmail)[0]!.text, stack.baseUrl);
-});
-afterAll(async () => {
-  await stack?.stop();
+  campaign = opened.campaign;
+  link = opened.links[0]!;
 });
 
 test('a unit head saves a partial draft, comes back to it, and submits; the receipt says on time', async () => {

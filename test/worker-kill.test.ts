@@ -21,11 +21,13 @@ import {
   api,
   createCampaign,
   createUnits,
-  currentPeriod,
   eventually,
+  expectStatus,
   linkIn,
   sleep,
+  startCycle,
   submitByLink,
+  timing,
 } from './support/fixtures';
 import { readConsolidatedReport } from '../db/consolidated-report';
 import { unitWorkflowId } from '../domain/period';
@@ -141,23 +143,18 @@ test(
     const council = [await stack.token('council'), await stack.token('council')];
     const campaign = await createCampaign(
       stack.orm,
-      {
-        deadlineAfterSeconds: DEADLINE_S,
-        reminderSecondsBefore: [2 * REMINDER_GAP_S, REMINDER_GAP_S],
-        escalationSecondsAfter: [5, 15],
-        hardCloseSecondsAfter: HARD_CLOSE_AFTER_S,
-        reviewWindowSeconds: 3600,
-        revisionWindowSeconds: 3600,
-      },
+      timing({
+        deadline: DEADLINE_S,
+        reminders: [2 * REMINDER_GAP_S, REMINDER_GAP_S],
+        escalations: [5, 15],
+        hardClose: HARD_CLOSE_AFTER_S,
+        review: 3600,
+        revision: 3600,
+      }),
       { maxReminders: 2 },
     );
-    const period = currentPeriod();
     worker = startWorkerProcess(stack, OUT);
-    const started = await api<{ workflowId: string }>(stack.baseUrl, 'POST', '/api/v1/cycles', {
-      token: await stack.token('admin'),
-      body: { campaign, period, units: units.map((u) => u.code) },
-    });
-    expect(started.status).toBe(201);
+    const { base, workflowId } = await startCycle(stack, await stack.token('admin'), { units, campaign });
 
     const t0 = Date.now();
     const at = (s: number) => sleep(Math.max(0, t0 + s * 1000 - Date.now()));
@@ -205,9 +202,7 @@ test(
     await killer;
 
     // One kill as consolidation starts after the hard close, one between the council's two votes.
-    const base = `/api/v1/cycles/${campaign}/${period}`;
-    const stage = async () =>
-      (await stack.orm.em.fork().findOneOrFail(Cycle, { workflowId: started.body.workflowId })).stage;
+    const stage = async () => (await stack.orm.em.fork().findOneOrFail(Cycle, { workflowId })).stage;
     const afterHardClose = HARD_CLOSE_S * 1000 - (Date.now() - t0) + AFTER_HARD_CLOSE_S * 1000;
     await eventually(async () => (['consolidating', 'review'].includes(await stage()) ? true : undefined), {
       timeoutMs: afterHardClose,
@@ -221,25 +216,16 @@ test(
       what: 'the review',
     });
     reached('review open');
-    expect(
-      (
-        await api(stack.baseUrl, 'POST', `${base}/ballots`, {
-          token: council[0],
-          body: { version: 1, choice: 'approve' },
-        })
-      ).status,
-    ).toBe(201);
+    const approve = (token: string) =>
+      expectStatus(
+        api(stack.baseUrl, 'POST', `${base}/ballots`, { token, body: { version: 1, choice: 'approve' } }),
+        201,
+      );
+    await approve(council[0]!);
     await killAndRestart();
-    expect(
-      (
-        await api(stack.baseUrl, 'POST', `${base}/ballots`, {
-          token: council[1],
-          body: { version: 1, choice: 'approve' },
-        })
-      ).status,
-    ).toBe(201);
+    await approve(council[1]!);
     expect(kills).toHaveLength(KILLS);
-    await stack.client.workflow.getHandle(started.body.workflowId).result();
+    await stack.client.workflow.getHandle(workflowId).result();
     reached('published');
     await stack.sink.waitFor(
       () => units.every((u) => stack.sink.to(u.headEmail).some((m) => m.subject.includes('Công bố'))),
@@ -248,7 +234,7 @@ test(
     reached('every publication email received');
 
     const em = stack.orm.em.fork();
-    const cycle = await em.findOneOrFail(Cycle, { workflowId: started.body.workflowId });
+    const cycle = await em.findOneOrFail(Cycle, { workflowId });
     const content = await readConsolidatedReport(em, await em.findOneOrFail(ConsolidatedReport, { cycle, version: 1 }));
     expect(content.submitted).toBe(reporters.length);
 
@@ -268,15 +254,13 @@ test(
     });
     const lastDispatchKill = kills[DISPATCH_KILLS - 1]!.at;
     const name = (id: string): string =>
-      id === started.body.workflowId ? 'cycle' : id.slice(id.lastIndexOf('-', id.lastIndexOf('-') - 1) + 1);
+      id === workflowId ? 'cycle' : id.slice(id.lastIndexOf('-', id.lastIndexOf('-') - 1) + 1);
     // The cycle, its batches, and a few units that stayed silent (settled at the hard close).
     const silent = units.filter((_, i) => i % 2 === 1);
     const sampled = [silent[0]!, silent[Math.floor(silent.length / 2)]!, silent.at(-1)!].map((u) =>
-      unitWorkflowId(started.body.workflowId, u.code),
+      unitWorkflowId(workflowId, u.code),
     );
-    const costs = (
-      await Promise.all([started.body.workflowId, ...sampled].map((id) => killCosts(stack, id, t0, name)))
-    ).flat();
+    const costs = (await Promise.all([workflowId, ...sampled].map((id) => killCosts(stack, id, t0, name)))).flat();
     // When each step of the cycle ran, across its units: from the audit log.
     const steps = await em.execute<{ action: string; n: number; first: Date; last: Date }[]>(
       'SELECT action, count(*)::int AS n, min(occurred_at) AS first, max(occurred_at) AS last FROM audit_event WHERE cycle_id = ? GROUP BY action ORDER BY min(occurred_at)',

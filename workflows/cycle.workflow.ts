@@ -136,6 +136,11 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
       throw refusalFailure('ConflictError', { code: 'collection_closed', params: { closedAt: collectionClosedAt } });
     return opened;
   };
+  /** As `refuseUnlessCollecting`, and the unit must be one of the cycle's. */
+  const unitCollecting = (unitCode: string): void => {
+    if (!refuseUnlessCollecting().units.some((u) => u.unitCode === unitCode))
+      throw refusalFailure('NotFoundError', { code: 'unit_not_in_cycle', params: { unit: unitCode } }, 'unit');
+  };
   setHandler(
     extendDeadlineUpdate,
     async (request) => {
@@ -147,12 +152,7 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
     },
     {
       validator: (request) => {
-        if (!refuseUnlessCollecting().units.some((u) => u.unitCode === request.unitCode))
-          throw refusalFailure(
-            'NotFoundError',
-            { code: 'unit_not_in_cycle', params: { unit: request.unitCode } },
-            'unit',
-          );
+        unitCollecting(request.unitCode);
         if (settled.has(request.unitCode))
           throw refusalFailure('ConflictError', {
             code: 'unit_settled',
@@ -205,12 +205,7 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
     },
     {
       validator: (request) => {
-        if (!refuseUnlessCollecting().units.some((u) => u.unitCode === request.unitCode))
-          throw refusalFailure(
-            'NotFoundError',
-            { code: 'unit_not_in_cycle', params: { unit: request.unitCode } },
-            'unit',
-          );
+        unitCollecting(request.unitCode);
       },
     },
   );

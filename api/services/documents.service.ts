@@ -22,6 +22,7 @@ import type { OfficialDocumentSpec } from '../../documents/spec';
 import { ConflictError, NotFoundError } from '../../domain/errors';
 import { decideReport } from '../../domain/review';
 import { UnavailableError } from '../http/errors';
+import { findCycle } from './cycles.service';
 
 export const DOCUMENT_KINDS = ['monthly-report', 'council-minutes', 'commendation-decision'] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
@@ -238,4 +239,34 @@ export async function downloadDocument(
   });
   const name = `${FILE_PREFIX[request.kind]}-${cycle.workflowId.replace(/^cycle-/, '').replace(/[^A-Za-z0-9_-]/g, '-')}${version === null ? '' : `-v${version}`}${lang === 'en' ? '-en' : ''}.${request.format}`;
   return { filename: name, contentType: CONTENT_TYPES[request.format], bytes };
+}
+
+/** The file names the download routes take: `<kind>.<format>`. */
+export const DOCUMENT_FILE_PATTERN = `^(${DOCUMENT_KINDS.join('|')})\\.(${DOCUMENT_FORMATS.join('|')})$`;
+
+/**
+ * A document of the cycle of `campaign` for `period`, named by its file (`monthly-report.pdf`;
+ * the routes admit only `DOCUMENT_FILE_PATTERN`), written now and audited as `downloadDocument` does.
+ */
+export async function cycleDocument(
+  em: EntityManager,
+  target: { readonly campaign: string; readonly period: string; readonly file: string },
+  options: { readonly version?: number | undefined; readonly lang?: 'vi' | 'en' | undefined },
+  actor: Actor,
+  now: Date,
+): Promise<DocumentFile> {
+  const cycle = await findCycle(em, target.campaign, target.period);
+  const dot = target.file.lastIndexOf('.');
+  return downloadDocument(
+    em,
+    cycle,
+    {
+      kind: target.file.slice(0, dot) as DocumentKind,
+      format: target.file.slice(dot + 1) as DocumentFormat,
+      ...(options.version !== undefined ? { version: options.version } : {}),
+      ...(options.lang ? { lang: options.lang } : {}),
+    },
+    actor,
+    now,
+  );
 }

@@ -87,6 +87,8 @@ export interface SessionUse {
   readonly advisoryWaits: number;
   /** Mean number of non-idle sessions by state and wait event ("cpu" when not waiting), largest first. */
   readonly byWait: readonly { readonly what: string; readonly mean: number }[];
+  /** The five commonest of `byWait` with their means, for a table cell ('none' when there are none). */
+  readonly topWaits: string;
 }
 
 /** Samples the PostgreSQL sessions on one database every `intervalMs`: what the non-idle ones are doing or waiting for. */
@@ -116,12 +118,18 @@ export function sampleSessions(databaseUrl: string, intervalMs = 100): { stop():
       await loop;
       const mean = (match: (key: string) => boolean): number =>
         [...sums].filter(([k]) => match(k)).reduce((a, [, v]) => a + v, 0) / Math.max(samples, 1);
+      const byWait = [...sums]
+        .map(([what, v]) => ({ what, mean: v / Math.max(samples, 1) }))
+        .sort((a, b) => b.mean - a.mean);
       return {
         active: mean((k) => k.startsWith('active ')),
         advisoryWaits: mean((k) => k.endsWith(' Lock:advisory')),
-        byWait: [...sums]
-          .map(([what, v]) => ({ what, mean: v / Math.max(samples, 1) }))
-          .sort((a, b) => b.mean - a.mean),
+        byWait,
+        topWaits:
+          byWait
+            .slice(0, 5)
+            .map((w) => `${w.what} ${w.mean.toFixed(1)}`)
+            .join(', ') || 'none',
       };
     },
   };

@@ -4,37 +4,21 @@
  * close collection early.
  */
 import { AuditEvent, Unit, UnitTask } from '../../db/entities';
-import {
-  expectText,
-  openBrowser,
-  pageProblems,
-  screenshot,
-  screenshotViews,
-  signIn,
-  type BrowserSession,
-} from '../support/browser';
-import { startStack, type Stack } from '../support/stack';
-import { api, createCampaign, currentPeriod, eventually, uniq } from '../support/fixtures';
+import { expectText, pageProblems, screenshot, screenshotViews, signIn } from '../support/browser';
+import { api, createCampaign, currentPeriod, eventually, timing, uniq } from '../support/fixtures';
+import { useBrowser, useStack } from '../support/hooks';
 
-let stack: Stack;
-let browser: BrowserSession;
+const stack = useStack();
+const browser = useBrowser();
 let admin: string;
 let campaign: string;
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), openBrowser()]);
   admin = await stack.token('admin', 'Văn phòng Hội đồng');
-  campaign = await createCampaign(stack.orm, {
-    deadlineAfterSeconds: 2 * 86_400,
-    reminderSecondsBefore: [],
-    escalationSecondsAfter: [3 * 86_400, 4 * 86_400],
-    hardCloseSecondsAfter: 5 * 86_400,
-    reviewWindowSeconds: 600,
-    revisionWindowSeconds: 600,
-  });
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
+  const days = (n: number): number => n * 86_400;
+  campaign = await createCampaign(
+    stack.orm,
+    timing({ deadline: days(2), escalations: [days(3), days(4)], hardClose: days(5) }),
+  );
 });
 
 test('an administrator signs in, imports units from a CSV with one bad row and sees the error, starts a cycle and extends a unit', async () => {

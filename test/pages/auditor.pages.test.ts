@@ -3,55 +3,24 @@
  * event and every email), the hash check, and the exports as CSV and JSON Lines. Read-only.
  */
 import { readFile } from 'node:fs/promises';
-import {
-  expectText,
-  openBrowser,
-  pageProblems,
-  screenshotViews,
-  signIn,
-  type BrowserSession,
-} from '../support/browser';
-import { startStack, type Stack } from '../support/stack';
-import {
-  api,
-  createCampaign,
-  createUnits,
-  currentPeriod,
-  linkIn,
-  submitByLink,
-  tokenOf,
-  validAnswers,
-  type TestUnit,
-} from '../support/fixtures';
+import { expectText, pageProblems, screenshotViews, signIn } from '../support/browser';
+import { api, openCycle, submitByLink, timing, tokenOf, validAnswers, type TestUnit } from '../support/fixtures';
+import { useBrowser, useStack } from '../support/hooks';
 
-let stack: Stack;
-let browser: BrowserSession;
+const stack = useStack();
+const browser = useBrowser();
 let units: TestUnit[];
 let campaign: string;
-const period = currentPeriod();
+let period: string;
 
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), openBrowser()]);
   const admin = await stack.token('admin', 'Văn phòng');
-  units = await createUnits(stack.orm, 2);
-  campaign = await createCampaign(stack.orm, {
-    deadlineAfterSeconds: 3600,
-    reminderSecondsBefore: [],
-    escalationSecondsAfter: [4000, 5000],
-    hardCloseSecondsAfter: 6000,
-    reviewWindowSeconds: 3600,
-    revisionWindowSeconds: 3600,
-  });
-  expect(
-    (
-      await api(stack.baseUrl, 'POST', '/api/v1/cycles', {
-        token: admin,
-        body: { campaign, period, units: units.map((u) => u.code) },
-      })
-    ).status,
-  ).toBe(201);
-  await stack.sink.waitFor(() => units.every((u) => stack.sink.to(u.headEmail).length === 1));
-  const link = linkIn(stack.sink.to(units[0]!.headEmail)[0]!.text, stack.baseUrl);
+  let links: string[];
+  ({ units, campaign, period, links } = await openCycle(stack, admin, {
+    units: 2,
+    timing: timing({ deadline: 3600, escalations: [4000, 5000], hardClose: 6000, review: 3600, revision: 3600 }),
+  }));
+  const link = links[0]!;
   expect(
     (
       await api(stack.baseUrl, 'PUT', `/api/v1/link/${tokenOf(link)}/draft`, {
@@ -60,10 +29,6 @@ beforeAll(async () => {
     ).status,
   ).toBe(200);
   expect((await submitByLink(stack.baseUrl, link, validAnswers())).status).toBe(201);
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
 });
 
 test('an auditor reads the timeline of a cycle and of one unit, sees the hash check, and exports it as CSV and JSON Lines', async () => {

@@ -6,87 +6,44 @@
 import { readFile } from 'node:fs/promises';
 import JSZip from 'jszip';
 import { Ballot, UnitTask } from '../../db/entities';
-import {
-  expectText,
-  openBrowser,
-  pageProblems,
-  screenshot,
-  screenshotViews,
-  signIn,
-  type BrowserSession,
-} from '../support/browser';
-import { startStack, type Stack } from '../support/stack';
+import { expectText, pageProblems, screenshot, screenshotViews, signIn } from '../support/browser';
+import { councilTokens } from '../support/stack';
 import {
   api,
-  createCampaign,
-  createUnits,
-  currentPeriod,
-  eventually,
   linkIn,
-  submitByLink,
+  openCycle,
+  submitAll,
+  timing,
   validAnswers,
+  waitForStage,
   type TestUnit,
 } from '../support/fixtures';
+import { useBrowser, useStack } from '../support/hooks';
 
-let stack: Stack;
-let browser: BrowserSession;
+const stack = useStack();
+const browser = useBrowser();
 let council: string[];
 let units: TestUnit[];
 let campaign: string;
-const period = currentPeriod();
+let period: string;
 
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), openBrowser()]);
   const admin = await stack.token('admin');
-  council = [
-    await stack.token('council', 'Chủ tịch Hội đồng'),
-    await stack.token('council', 'Phó Chủ tịch Hội đồng'),
-    await stack.token('council', 'Ủy viên Hội đồng'),
-  ];
-  units = await createUnits(stack.orm, 2);
-  campaign = await createCampaign(stack.orm, {
-    deadlineAfterSeconds: 600,
-    reminderSecondsBefore: [],
-    escalationSecondsAfter: [700, 800],
-    hardCloseSecondsAfter: 900,
-    reviewWindowSeconds: 3600,
-    revisionWindowSeconds: 3600,
-  });
-  expect(
-    (
-      await api(stack.baseUrl, 'POST', '/api/v1/cycles', {
-        token: admin,
-        body: { campaign, period, units: units.map((u) => u.code) },
-      })
-    ).status,
-  ).toBe(201);
-  await stack.sink.waitFor(() => units.every((u) => stack.sink.to(u.headEmail).length === 1));
-  for (const [i, unit] of units.entries()) {
+  council = await councilTokens(stack, ['Chủ tịch Hội đồng', 'Phó Chủ tịch Hội đồng', 'Ủy viên Hội đồng']);
+  let base: string, links: string[];
+  ({ units, campaign, period, base, links } = await openCycle(stack, admin, {
+    units: 2,
+    timing: timing({ deadline: 600, escalations: [700, 800], hardClose: 900, review: 3600, revision: 3600 }),
+  }));
+  await submitAll(stack.baseUrl, links, (i) => {
     const answers = validAnswers(`Đơn vị ${i + 1}`);
-    const custom = {
+    return {
       ...answers,
       indicators: { ...answers.indicators, IND01: 0.5 + i * 0.4 },
       recommendations: `Kiến nghị <em>số</em> ${i + 1}`,
     };
-    expect(
-      (await submitByLink(stack.baseUrl, linkIn(stack.sink.to(unit.headEmail)[0]!.text, stack.baseUrl), custom)).status,
-    ).toBe(201);
-  }
-  await eventually(
-    async () =>
-      (
-        await api<{ stage: string }>(stack.baseUrl, 'GET', `/api/v1/cycles/${campaign}/${period}/review`, {
-          token: council[0],
-        })
-      ).body.stage === 'review'
-        ? true
-        : undefined,
-    { what: 'the review to open' },
-  );
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
+  });
+  await waitForStage(stack, council[0]!, base, 'review');
 });
 
 /** The text of one entry of a zip (read with JSZip). */

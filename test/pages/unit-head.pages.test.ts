@@ -5,76 +5,35 @@
 import type { Page } from 'playwright-core';
 import { defaultTemplate } from '../../db/seed-data/default-template';
 import { UnitTask } from '../../db/entities';
-import {
-  expectText,
-  openBrowser,
-  pageProblems,
-  screenshot,
-  screenshotViews,
-  type BrowserSession,
-} from '../support/browser';
-import { startStack, type Stack } from '../support/stack';
+import { expectText, pageProblems, screenshot, screenshotViews } from '../support/browser';
 import {
   answersToForm,
   api,
-  createCampaign,
-  createUnits,
   currentPeriod,
   eventually,
   linkIn,
+  openCycle,
+  timing,
   validAnswers,
   type TestUnit,
 } from '../support/fixtures';
+import { useBrowser, useStack } from '../support/hooks';
 
-let stack: Stack;
-let browser: BrowserSession;
+const stack = useStack();
+const browser = useBrowser();
 let admin: string;
 let campaign: string;
 let units: TestUnit[];
 let closedUnit: TestUnit;
 beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), openBrowser()]);
   admin = await stack.token('admin');
-  units = await createUnits(stack.orm, 3);
-  campaign = await createCampaign(stack.orm, {
-    deadlineAfterSeconds: 3 * 86_400,
-    reminderSecondsBefore: [],
-    escalationSecondsAfter: [4 * 86_400, 5 * 86_400],
-    hardCloseSecondsAfter: 6 * 86_400,
-    reviewWindowSeconds: 600,
-    revisionWindowSeconds: 600,
-  });
-  const started = await api(stack.baseUrl, 'POST', '/api/v1/cycles', {
-    token: admin,
-    body: { campaign, period: currentPeriod(), units: units.map((u) => u.code) },
-  });
-  expect(started.status).toBe(201);
+  ({ units, campaign } = await openCycle(stack, admin, {
+    units: 3,
+    timing: timing({ deadline: 3 * 86_400, escalations: [4 * 86_400, 5 * 86_400], hardClose: 6 * 86_400 }),
+  }));
   // A second campaign whose hard close passes within seconds, for the page of a closed link.
-  closedUnit = (await createUnits(stack.orm, 1))[0]!;
-  const quick = await createCampaign(stack.orm, {
-    deadlineAfterSeconds: 2,
-    reminderSecondsBefore: [],
-    escalationSecondsAfter: [3, 4],
-    hardCloseSecondsAfter: 5,
-    reviewWindowSeconds: 600,
-    revisionWindowSeconds: 600,
-  });
-  expect(
-    (
-      await api(stack.baseUrl, 'POST', '/api/v1/cycles', {
-        token: admin,
-        body: { campaign: quick, period: currentPeriod(), units: [closedUnit.code] },
-      })
-    ).status,
-  ).toBe(201);
-  await stack.sink.waitFor(
-    () =>
-      units.every((u) => stack.sink.to(u.headEmail).length === 1) && stack.sink.to(closedUnit.headEmail).length >= 1,
-  );
-});
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
+  const quick = timing({ deadline: 2, escalations: [3, 4], hardClose: 5 });
+  closedUnit = (await openCycle(stack, admin, { timing: quick })).units[0]!;
 });
 
 const linkOf = (unit: TestUnit, n = 0): string => linkIn(stack.sink.to(unit.headEmail)[n]!.text, stack.baseUrl);

@@ -180,3 +180,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
   };
 }
+
+/** Tokens for the council's three members (chair, vice-chair, member), named `names`. */
+export async function councilTokens(
+  stack: Stack,
+  names: readonly [string, string, string] = ['Chủ tịch', 'Phó Chủ tịch', 'Ủy viên'],
+): Promise<string[]> {
+  const tokens: string[] = [];
+  for (const name of names) tokens.push(await stack.token('council', name));
+  return tokens;
+}

@@ -11,8 +11,8 @@ import { findCycle } from '../../services/cycles.service';
 import { councilView, reportRows, reportSheets } from '../services/council.service';
 import { listCycles } from '../services/cycles.service';
 import { csv, xlsx } from '../services/xlsx';
-import { DOCUMENT_FILE_PATTERN, attachment, documentFileOf } from '../../json/documents.routes';
-import { downloadDocument } from '../../services/documents.service';
+import { DOCUMENT_FILE_PATTERN, cycleDocument } from '../../services/documents.service';
+import { sendDownload } from '../../http/downloads';
 import { userActor } from '../../services/admin-common';
 import { actionError } from './admin.routes';
 import { field, fields, requireUser, sendPage } from './context';
@@ -227,27 +227,16 @@ export const councilPages: FastifyPluginAsyncTypebox = async (app) => {
         }),
       },
     },
-    async (request, reply) => {
-      const user = requireUser(request);
-      const cycle = await findCycle(request.em, request.params.campaign, request.params.period);
-      const { kind, format } = documentFileOf(request.params.file);
-      const file = await downloadDocument(
-        request.em,
-        cycle,
-        {
-          kind,
-          format,
-          ...(request.query.v !== undefined ? { version: request.query.v } : {}),
-          ...(request.query.doclang ? { lang: request.query.doclang } : {}),
-        },
-        userActor(user, request.ip),
-        app.now(),
-      );
-      return reply
-        .header('content-type', file.contentType)
-        .header('content-disposition', attachment(file.filename))
-        .header('cache-control', 'private, no-store')
-        .send(file.bytes);
-    },
+    async (request, reply) =>
+      sendDownload(
+        reply,
+        await cycleDocument(
+          request.em,
+          request.params,
+          { version: request.query.v, lang: request.query.doclang },
+          userActor(requireUser(request), request.ip),
+          app.now(),
+        ),
+      ),
   );
 };
