@@ -2,7 +2,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { lockRow } from '../db/row-lock';
 import { appendAudit, type Actor } from '../db/audit';
-import { ApiToken, Ballot, CommendationDecision, ConsolidatedReport, Holiday, UnitTask } from '../db/entities';
+import { Ballot, CommendationDecision, ConsolidatedReport, Holiday, UnitTask } from '../db/entities';
 import type { ICycle } from '../db/entities/cycle.entity';
 import { windowEnd } from '../domain/calendar';
 import { NotFoundError } from '../domain/errors';
@@ -13,10 +13,26 @@ import { deliveryDeps, type ActivityDeps } from './deps';
 import { loadCycle } from './load-cycle';
 import { taskEmailParams } from './task.activities';
 import { readConsolidatedReport } from '../db/consolidated-report';
+import { recordReviewRoll, reviewRollOf } from '../db/council-roll';
 
 const actorOf = (cycle: ICycle): Actor => ({ kind: 'system', id: cycle.workflowId, origin: cycle.workflowId });
 
-const councilSize = (em: EntityManager): Promise<number> => em.count(ApiToken, { role: 'council', revokedAt: null });
+/** The council of a review (recorded when it opened) and the ballots on `subjectKey` of its members. */
+async function rollAndBallots(
+  em: EntityManager,
+  cycle: ICycle,
+  version: number,
+  subjectKey: string | { $like: string },
+) {
+  const memberIds = await reviewRollOf(em, cycle, version);
+  const ballots = await em.find(Ballot, {
+    cycle: cycle.id,
+    reportVersion: version,
+    subjectKey,
+    voter: { $in: memberIds },
+  });
+  return { members: memberIds.length, ballots };
+}
 
 export function createReviewActivities(deps: ActivityDeps) {
   const locale = deps.config.DEFAULT_LOCALE as Locale;
@@ -35,6 +51,8 @@ export function createReviewActivities(deps: ActivityDeps) {
         cycle.reviewVersion = version;
         cycle.reviewEndsAt = new Date(ends);
         await em.flush();
+        // The council of this vote, as it is now: later changes to the council do not rewrite it.
+        const memberIds = await recordReviewRoll(em, cycle, version);
         await appendAudit(em, {
           actor: actorOf(cycle),
           action: 'cycle.review_opened',
@@ -42,7 +60,7 @@ export function createReviewActivities(deps: ActivityDeps) {
           subjectId: String(cycle.id),
           cycleId,
           before,
-          after: { stage: 'review', reviewVersion: version, reviewEndsAt: ends },
+          after: { stage: 'review', reviewVersion: version, reviewEndsAt: ends, council: memberIds },
           occurredAt: now,
         });
         return ends;
@@ -53,14 +71,9 @@ export function createReviewActivities(deps: ActivityDeps) {
     async tallyReview({ cycleId, version }: { cycleId: number; version: number }): Promise<Tally & ReportDecision> {
       const em = deps.orm.em.fork();
       const cycle = await loadCycle(em, cycleId);
-      const ballots = await em.find(Ballot, {
-        cycle: cycleId,
-        reportVersion: version,
-        subjectKey: 'report',
-        voter: { revokedAt: null },
-      });
+      const { members, ballots } = await rollAndBallots(em, cycle, version, 'report');
       return decideReport(
-        await councilSize(em),
+        members,
         ballots.map((b) => ({
           choice: b.choice === 'approve' ? 'approve' : 'request_revision',
           unitCodes: b.unitCodes ?? [],
@@ -76,8 +89,8 @@ export function createReviewActivities(deps: ActivityDeps) {
       const key = `review-expired:cycle-${cycleId}:v${version}`;
       await deps.orm.em.fork().transactional(async (em) => {
         const cycle = await loadCycle(em, cycleId, { lock: true });
-        const members = await councilSize(em);
-        const voted = await em.count(Ballot, { cycle: cycleId, reportVersion: version, subjectKey: 'report' });
+        const { members, ballots } = await rollAndBallots(em, cycle, version, 'report');
+        const voted = ballots.length;
         const exists = await em.execute('SELECT 1 FROM email WHERE idempotency_key = ?', [key]);
         if (exists.length) return;
         const auditEventId = await appendAudit(em, {
@@ -266,13 +279,7 @@ export function createReviewActivities(deps: ActivityDeps) {
             (d) => d.proposalId,
           ),
         );
-        const members = await councilSize(em);
-        const ballots = await em.find(Ballot, {
-          cycle: cycleId,
-          reportVersion: version,
-          subjectKey: { $like: 'proposal:%' },
-          voter: { revokedAt: null },
-        });
+        const { members, ballots } = await rollAndBallots(em, cycle, version, { $like: 'proposal:%' });
         const choicesOf = new Map<string, ('approve' | 'reject')[]>();
         for (const b of ballots)
           choicesOf.set(b.subjectKey, [

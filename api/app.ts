@@ -12,6 +12,7 @@ import type { Client } from '@temporalio/client';
 import { trustProxySetting, type Config } from '../config/config';
 import type { SignalDefinition } from '@temporalio/common';
 import { authenticate } from './http/auth';
+import { enforceScope } from './http/scope';
 import { AuthError, registerErrorHandler, type ErrorBody } from './http/errors';
 import { registerJsonBodyParser } from './http/json-body';
 import { registerValidation } from './http/validation';
@@ -65,6 +66,8 @@ export interface RouteEntry {
   readonly roles: readonly string[] | undefined;
   /** Roles allowed on a console page (session cookie). */
   readonly consoleRoles: readonly string[] | undefined;
+  /** A console page for every scope (api/http/scope.ts does not apply). */
+  readonly consoleAnyScope?: boolean;
 }
 
 export { redactLinkTokens };
@@ -186,6 +189,7 @@ export async function buildApp({
     if (!roles) return;
     try {
       request.principal = await authenticate(request.em, request, roles, app.now());
+      await enforceScope(request.em, request, request.principal.scopes);
     } catch (error) {
       if (error instanceof AuthError) await refusalLog.record(request, error);
       throw error;
@@ -197,8 +201,15 @@ export async function buildApp({
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
       if (method === 'HEAD') continue;
-      const config = route.config as { roles?: readonly string[]; consoleRoles?: readonly string[] } | undefined;
-      routeTable.push({ method, url: route.url, roles: config?.roles, consoleRoles: config?.consoleRoles });
+      const config = route.config as
+        { roles?: readonly string[]; consoleRoles?: readonly string[]; consoleAnyScope?: boolean } | undefined;
+      routeTable.push({
+        method,
+        url: route.url,
+        roles: config?.roles,
+        consoleRoles: config?.consoleRoles,
+        ...(config?.consoleAnyScope ? { consoleAnyScope: true } : {}),
+      });
     }
   });
 

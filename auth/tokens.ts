@@ -12,6 +12,11 @@ export function linkToken(secret: string, taskId: number, version: number): stri
   return createHmac('sha256', secret).update(`unit-task:${taskId}:${version}`).digest('base64url');
 }
 
+/** An emailed console sign-in link's token, derived from its row id (`SignInLink`) with the server secret. */
+export function signInToken(secret: string, signInId: number): string {
+  return createHmac('sha256', secret).update(`sign-in:${signInId}`).digest('base64url');
+}
+
 /** Link tokens are 43 base64url characters; anything else is refused before a lookup. */
 export const LINK_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 

@@ -13,10 +13,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { createApiToken } from '../api/http/auth';
 import { findCycle } from '../api/services/cycles.service';
 import { documentSpec } from '../api/services/documents.service';
-import { newApiToken } from '../auth/tokens';
 import { writeConsolidatedReport } from '../db/consolidated-report';
 import { Cycle } from '../db/entities';
 import { docxToPdf, sofficePath } from '../documents/pdf';
@@ -105,8 +103,7 @@ async function main(): Promise<void> {
     const absent = seeded.units.filter((u) => !text.includes(u.name)).length;
 
     progress('the same downloads through the JSON API');
-    const token = newApiToken();
-    await createApiToken(stack.orm.em.fork(), { role: 'admin', name: 'bench' }, token);
+    const token = await stack.token('admin', 'bench');
     const get = async (ext: string) =>
       timed(async () => {
         const res = await fetch(

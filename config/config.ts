@@ -37,6 +37,13 @@ export const ConfigSchema = Type.Object({
     maximum: 100000,
     description: 'workflows a worker keeps in memory between their steps',
   }),
+  OIDC_ISSUER: Type.String({
+    pattern: '^(https?://[^\\s]+)?$',
+    description: 'OpenID Connect issuer of the identity provider people may sign in with (empty: none)',
+  }),
+  OIDC_CLIENT_ID: Type.String({ maxLength: 500 }),
+  OIDC_CLIENT_SECRET: Type.String({ maxLength: 2000 }),
+  OIDC_NAME: Type.String({ maxLength: 100, description: 'the identity provider as the sign-in page names it' }),
   WORKER_METRICS_PORT: Type.Integer({
     minimum: 0,
     maximum: 65535,
@@ -66,6 +73,10 @@ export const DEFAULTS: Readonly<Record<keyof Config, string>> = {
   TRUST_PROXY: 'off',
   LINK_GUESS_LIMIT: '20',
   WORKER_MAX_CACHED_WORKFLOWS: '200',
+  OIDC_ISSUER: '',
+  OIDC_CLIENT_ID: '',
+  OIDC_CLIENT_SECRET: '',
+  OIDC_NAME: '',
   WORKER_METRICS_PORT: '0',
   LOG_FORMAT: 'json',
   LOG_LEVEL: 'info',
@@ -100,6 +111,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
         : `${key}=${shown}: ${describe(key, e.message)}`;
     });
   if (problems.length === 0) problems.push(...trustProxyProblems(String(converted.TRUST_PROXY)));
+  if (converted.OIDC_ISSUER && !converted.OIDC_CLIENT_ID)
+    problems.push('OIDC_CLIENT_ID is required with OIDC_ISSUER: the client id registered at the identity provider');
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(converted as Config);
 }

@@ -383,6 +383,30 @@ const CATALOG = {
     en: (p) => `There is no open session ${p.id}.`,
     vi: (p) => `Không có phiên đăng nhập đang mở số ${p.id}.`,
   }),
+  person_unknown: refusal<{ id: number | string }>({
+    en: (p) => `There is no person ${p.id}.`,
+    vi: (p) => `Không có người dùng ${p.id}.`,
+  }),
+  email_taken: refusal<{ email: string }>({
+    en: (p) => `Someone already has the email ${p.email}.`,
+    vi: (p) => `Địa chỉ thư ${p.email} đã thuộc về một người khác.`,
+  }),
+  person_disabled: refusal<{ id: number }>({
+    en: (p) => `Person ${p.id} is disabled.`,
+    vi: (p) => `Người dùng số ${p.id} đã bị khoá.`,
+  }),
+  role_not_held: refusal<{ role: string }>({
+    en: (p) => `This person does not hold the role "${p.role}".`,
+    vi: (p) => `Người này không giữ vai trò "${p.role}".`,
+  }),
+  scope_forbidden: refusal<{ what: string }>({
+    en: (p) => `This is outside your scope (${p.what}).`,
+    vi: (p) => `Việc này nằm ngoài phạm vi được giao cho bạn (${p.what}).`,
+  }),
+  not_on_council: refusal<{ version: number }>({
+    en: (p) => `You are not on this campaign's council for the review of version ${p.version}.`,
+    vi: (p) => `Bạn không thuộc Hội đồng của chiến dịch này khi xem xét phiên bản ${p.version}.`,
+  }),
 
   unexpected_failure: refusal<{ message: string }>({
     en: (p) => p.message,

@@ -5,7 +5,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Transporter } from 'nodemailer';
-import { linkToken, sha256 } from '../auth/tokens';
+import { linkToken, sha256, signInToken } from '../auth/tokens';
 import type { EmailKind } from '../db/entities/email.entity';
 import type { Locale } from '../domain/template';
 import { LINK_KINDS, renderEmail, type EmailParams } from './render';
@@ -67,6 +67,10 @@ interface PendingRow {
 export const taskLink = (publicUrl: string, secret: string, taskId: number, version: number): string =>
   `${publicUrl}/r/${linkToken(secret, taskId, version)}`;
 
+/** A console sign-in link sent by email (`SignInLink`); it works once. */
+export const signInLink = (publicUrl: string, secret: string, signInId: number): string =>
+  `${publicUrl}/console/sign-in/link/${signInToken(secret, signInId)}`;
+
 /** Messages sent at once: as many as the pooled transport has connections (mail/transport.ts). */
 export const DELIVERY_CONCURRENCY = 5;
 
@@ -118,11 +122,17 @@ async function deliverOne(deps: DeliveryDeps, id: number): Promise<boolean> {
       );
       const row = rows[0];
       if (!row) return false;
-      const { taskId, tokenVersion } = row.params as { taskId?: number; tokenVersion?: number };
+      const { taskId, tokenVersion, signInId } = row.params as {
+        taskId?: number;
+        tokenVersion?: number;
+        signInId?: number;
+      };
       const link =
         LINK_KINDS.has(row.kind) && taskId !== undefined && tokenVersion !== undefined
           ? taskLink(deps.publicUrl, deps.linkSecret, taskId, tokenVersion)
-          : undefined;
+          : row.kind === 'sign_in' && signInId !== undefined
+            ? signInLink(deps.publicUrl, deps.linkSecret, signInId)
+            : undefined;
       const rendered = renderEmail(row.kind, row.params as never, row.locale, link);
       const messageId = `<${sha256(row.idempotency_key).slice(0, 32)}@baocao>`;
       await deps.mailer.sendMail({

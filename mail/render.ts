@@ -46,6 +46,8 @@ export interface EmailParams {
     members: number;
     voted: number;
   };
+  /** A one-time console sign-in link; the link itself is derived from `signInId` when sent. */
+  sign_in: { personName: string; signInId: number; expiresAt: string };
 }
 
 /** Kinds whose message carries the unit head's personal link. */
@@ -237,7 +239,27 @@ const RENDERERS: { [K in EmailKind]: Renderer<K> } = {
             `Voted: ${p.voted} of ${p.members} members. The review stays open until the council decides.`,
           ],
   }),
+  sign_in: (p, locale, link) => SIGN_IN_RENDERER(p, locale, link),
 };
+
+const SIGN_IN_RENDERER: Renderer<'sign_in'> = (p, locale, link) => ({
+  subject: locale === 'vi' ? 'Đường liên kết đăng nhập baocao' : 'Your baocao sign-in link',
+  lines:
+    locale === 'vi'
+      ? [
+          `Kính gửi ${p.personName},`,
+          'Có yêu cầu đăng nhập vào trang quản lý baocao bằng địa chỉ thư này.',
+          `Đường liên kết dưới đây chỉ dùng được một lần và hết hạn lúc ${formatInstant(p.expiresAt, locale)}.`,
+          'Nếu không phải bạn yêu cầu, hãy bỏ qua thư này.',
+        ]
+      : [
+          `Dear ${p.personName},`,
+          'Someone asked to sign in to the baocao console with this address.',
+          `The link below works once and expires at ${formatInstant(p.expiresAt, locale)}.`,
+          'If it was not you, ignore this message.',
+        ],
+  link: { label: locale === 'vi' ? 'Đăng nhập' : 'Sign in', href: requireLink(link) },
+});
 
 export function renderEmail<K extends EmailKind>(
   kind: K,

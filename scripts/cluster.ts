@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
 import { replaceShortLivedToken } from '../api/services/access.service';
+import { ensureFirstAdministrator } from '../api/services/people.service';
 import { DEFAULTS, loadConfig } from '../config/config';
 import { ensureDatabase, withDatabaseName } from '../db/admin';
 import { openDatabase } from '../db/orm';
@@ -105,7 +106,15 @@ async function main(): Promise<void> {
     const em = orm.em.fork();
     await seedReferenceData(em);
     const seeded = await seedDemo(em);
+    const clusterActor = { kind: 'system' as const, id: 'npm run start:cluster', origin: 'npm run start:cluster' };
+    const firstAdmin = await ensureFirstAdministrator(
+      em.fork(),
+      clusterActor,
+      { name: 'Quản trị viên', email: process.env.BAOCAO_ADMIN_EMAIL ?? 'quantri@baocao.local' },
+      new Date(),
+    );
     const adminToken = await replaceShortLivedToken(em, {
+      personId: firstAdmin.id,
       name: 'npm run start:cluster (this machine)',
       role: 'admin',
       hours: 12,

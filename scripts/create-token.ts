@@ -1,12 +1,15 @@
 /**
- * `npm run token:create -- --name "Nguyễn Văn A" --role admin [--email a@b] [--days 90]`: prints a
- * new personal API token once (standard output: the token alone; its expiry on standard error).
+ * `npm run token:create -- --name "Nguyễn Văn A" --email a@bo.gov.vn --role admin [--days 90] [--label "..."]`:
+ * finds the person of that email (or creates them with that name), gives them the role over the
+ * whole installation when they do not hold it, and prints a new API token of theirs once
+ * (standard output: the token alone; its expiry on standard error). On the audit record.
  */
 import { parseArgs } from 'node:util';
-import { TOKEN_DAYS, createApiToken } from '../api/http/auth';
+import { TOKEN_DAYS, createToken } from '../api/services/access.service';
 import { requireText } from '../api/services/admin-common';
-import { newApiToken } from '../auth/tokens';
+import { ensurePersonWithRole } from '../api/services/people.service';
 import { loadDatabaseUrl } from '../config/config';
+import type { Actor } from '../db/audit';
 import { ROLES, type Role } from '../db/entities/api-token.entity';
 import { openDatabase } from '../db/orm';
 
@@ -17,27 +20,29 @@ async function main(): Promise<void> {
       role: { type: 'string' },
       email: { type: 'string' },
       days: { type: 'string' },
+      label: { type: 'string' },
     },
   });
   if (!values.name?.trim()) throw new Error('--name is required: whose token is this?');
+  if (!values.email?.trim()) throw new Error('--email is required: the person is found (or created) by their email');
   const name = requireText('--name', values.name, { max: 200, formula: true });
   if (!ROLES.includes(values.role as Role)) throw new Error(`--role must be one of: ${ROLES.join(', ')}`);
+  const role = values.role as Role;
   const days = values.days === undefined ? TOKEN_DAYS : Number(values.days);
-  if (!Number.isInteger(days) || days < 1 || days > 366)
-    throw new Error('--days must be a whole number of days from 1 to 366');
-  const databaseUrl = loadDatabaseUrl();
-  const orm = await openDatabase(databaseUrl);
+  const orm = await openDatabase(loadDatabaseUrl());
   try {
-    const token = newApiToken();
-    const expiresAt = new Date(Date.now() + days * 86_400_000);
-    const id = await createApiToken(
+    const actor: Actor = { kind: 'system', id: 'npm run token:create', origin: 'npm run token:create' };
+    const now = new Date();
+    const person = await ensurePersonWithRole(orm.em.fork(), actor, { name, email: values.email, role }, now);
+    const { token, view } = await createToken(
       orm.em.fork(),
-      { name, role: values.role as Role, expiresAt, ...(values.email ? { email: values.email } : {}) },
-      token,
+      actor,
+      { personId: person.id, name: values.label ?? `npm run token:create (${role})`, role, days },
+      now,
     );
     console.log(token);
     console.error(
-      `Token ${id} works until ${expiresAt.toISOString()}; revoke it sooner with \`npm run token:revoke -- --id ${id}\`.`,
+      `Token ${view.id} of ${person.name} <${person.email}> works until ${view.expiresAt}; revoke it sooner in the console or with \`npm run token:revoke -- --id ${view.id}\`.`,
     );
   } finally {
     await orm.close();

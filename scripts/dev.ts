@@ -9,6 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type http from 'node:http';
 import { replaceShortLivedToken } from '../api/services/access.service';
+import { ensureFirstAdministrator } from '../api/services/people.service';
+import { issueSignInLink } from '../api/services/sign-in.service';
 import { DEFAULTS, loadConfig, loadTemporalTarget } from '../config/config';
 import { openDatabase } from '../db/orm';
 import { seedDemo, seedReferenceData } from '../db/seed';
@@ -29,6 +31,8 @@ function linkSecret(dataDir: string): string {
   return fs.readFileSync(file, 'utf8').trim();
 }
 
+/** How long the one-time sign-in link printed by `npm start` works. */
+const DEV_SIGN_IN_MINUTES = 60;
 /** How long the administrator token printed by `npm start` works; the next start revokes it. */
 const DEV_TOKEN_HOURS = 12;
 
@@ -118,7 +122,23 @@ async function main(): Promise<void> {
     const em = orm.em.fork();
     await seedReferenceData(em);
     const seeded = await seedDemo(em);
+    // The first administrator (created when there is none) gets a one-time sign-in link and a short-lived token.
+    const startActor = { kind: 'system' as const, id: 'npm start', origin: 'npm start' };
+    const firstAdmin = await ensureFirstAdministrator(
+      em.fork(),
+      startActor,
+      { name: 'Quản trị viên', email: process.env.BAOCAO_ADMIN_EMAIL ?? 'quantri@baocao.local' },
+      new Date(),
+    );
+    const signInUrl = await issueSignInLink(em.fork(), startActor, {
+      personId: firstAdmin.id,
+      secret: config.LINK_SECRET,
+      publicUrl: config.PUBLIC_URL,
+      now: new Date(),
+      minutes: DEV_SIGN_IN_MINUTES,
+    });
     const adminToken = await replaceShortLivedToken(em, {
+      personId: firstAdmin.id,
       name: 'npm start (this machine)',
       role: 'admin',
       hours: DEV_TOKEN_HOURS,
@@ -166,7 +186,10 @@ async function main(): Promise<void> {
 
     console.log(`
 baocao is running.
-  Console:        ${config.PUBLIC_URL}/console    (sign in with the admin token below)
+  Console:        ${config.PUBLIC_URL}/console
+  Sign in:        ${signInUrl}
+                  (one-time link for ${firstAdmin.name} <${firstAdmin.email}>, works once within ${DEV_SIGN_IN_MINUTES} min;
+                  later, ask for a link by email on the sign-in page: it arrives in the mailbox below)
   API:            ${config.PUBLIC_URL}/api/v1    (OpenAPI: ${config.PUBLIC_URL}/openapi.json)
   Mailbox:        ${mailboxUrl ?? `(external SMTP: ${smtpUrl})`}
   Temporal UI:    ${temporalUi}

@@ -22,11 +22,11 @@ async function main(): Promise<void> {
       values.id !== undefined
         ? tokens.filter((t) => String(t.id) === values.id)
         : values.name !== undefined
-          ? active.filter((t) => t.name === values.name!.trim())
+          ? active.filter((t) => t.holder === values.name!.trim() || t.name === values.name!.trim())
           : undefined;
     if (!chosen) {
       console.log('Tokens that work now (revoke one with --id N, or every token of a holder with --name "…"):');
-      for (const t of active) console.log(`  ${t.id}\t${t.role}\t${t.name}\tuntil ${t.expiresAt}`);
+      for (const t of active) console.log(`  ${t.id}\t${t.role}\t${t.holder}\t${t.name}\tuntil ${t.expiresAt}`);
       return;
     }
     if (chosen.length === 0)

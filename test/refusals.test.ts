@@ -88,6 +88,12 @@ const SAMPLES: { readonly [C in RefusalCode]: RefusalParams<C> } = {
   role_forbidden: { role: 'auditor', roles: ['admin'] },
   api_token_unknown: { id: 4 },
   session_unknown: { id: 4 },
+  person_unknown: { id: 4 },
+  email_taken: { email: 'a@b.vn' },
+  person_disabled: { id: 4 },
+  role_not_held: { role: 'admin' },
+  scope_forbidden: { what: 'unit u-1' },
+  not_on_council: { version: 1 },
   unexpected_failure: { message: 'boom' },
   record_missing: { what: 'cycle', id: 4 },
 };

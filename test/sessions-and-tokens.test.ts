@@ -31,8 +31,9 @@ async function tokenWith(
   role: 'admin' | 'council' | 'auditor',
   expiresAt: Date,
 ): Promise<{ token: string; id: number }> {
+  const { id: personId } = await stack.person(role, `thử ${role}`);
   const token = newApiToken();
-  const id = await createApiToken(stack.orm.em.fork(), { name: `thử ${role}`, role, expiresAt }, token);
+  const id = await createApiToken(stack.orm.em.fork(), { personId, name: `thử ${role}`, role, expiresAt }, token);
   return { token, id };
 }
 
@@ -165,7 +166,8 @@ test('when a token has expired, then the API answers 401 and the sign-in page re
 });
 
 test('when the product starts again (npm start), then the token it printed before is revoked and the new one works for 12 hours at most', async () => {
-  const options = { name: 'npm start (this machine)', role: 'admin' as const, hours: 12, actor: 'npm start' };
+  const { id: personId } = await stack.person('admin', 'Quản trị viên đầu tiên');
+  const options = { personId, name: 'npm start (this machine)', role: 'admin' as const, hours: 12, actor: 'npm start' };
   const first = await replaceShortLivedToken(stack.orm.em.fork(), options);
   expect((await api(stack.baseUrl, 'GET', '/api/v1/units', { token: first })).status).toBe(200);
   const second = await replaceShortLivedToken(stack.orm.em.fork(), options);

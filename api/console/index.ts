@@ -16,7 +16,9 @@ import { errorContent, errorPage, errorTitle } from '../pages/error.page';
 import { localeOf, type Locale } from '../pages/i18n';
 import { consolePage } from './pages/layout';
 import { deriveKeys } from './session';
+import { enforceScope } from '../http/scope';
 import { accessPages } from './routes/access.routes';
+import { setupPages } from './routes/setup.routes';
 import { adminPages } from './routes/admin.routes';
 import { auditPages } from './routes/audit.routes';
 import { CsrfRejected, SignInRequired, loadConsoleView, requireUser, sendPage } from './routes/context';
@@ -119,7 +121,10 @@ export const consoleRoutes: FastifyPluginAsyncTypebox = async (app) => {
     await loadConsoleView(app, keys, request, reply);
     // The page's roles come before the request is validated: no session or the wrong role is
     // answered as such, whatever was sent.
-    if (request.routeOptions.config.consoleRoles) requireUser(request);
+    if (request.routeOptions.config.consoleRoles) {
+      const user = requireUser(request);
+      if (!request.routeOptions.config.consoleAnyScope) await enforceScope(request.em, request, user.scopes);
+    }
   });
   // Every form of a signed-in user carries the CSRF token of their session (sign-in has its own).
   app.addHook('preHandler', async (request) => {
@@ -138,4 +143,5 @@ export const consoleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(councilPages);
   await app.register(auditPages);
   await app.register(accessPages);
+  await app.register(setupPages);
 };

@@ -4,10 +4,12 @@ import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { appendAudit, canonicalJson } from '../../db/audit';
 import { safeEqual } from '../../auth/tokens';
-import { ApiToken, AuditEvent, Ballot, CommendationDecision, ConsolidatedReport, UnitTask } from '../../db/entities';
+import { AuditEvent, Ballot, CommendationDecision, ConsolidatedReport, Person, UnitTask } from '../../db/entities';
+import { reviewRollOf } from '../../db/council-roll';
 import type { IBallot } from '../../db/entities/council.entity';
 import type { ICycle } from '../../db/entities/cycle.entity';
 import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors';
+import { AuthError } from '../http/errors';
 import { decideReport, quorumReached } from '../../domain/review';
 import type { Principal } from '../http/auth';
 import { readConsolidatedReport } from '../../db/consolidated-report';
@@ -118,13 +120,16 @@ export async function castBallot(
       );
     }
   }
+  // Only the council recorded when this review opened votes on it, each person once.
+  if (!(await reviewRollOf(em, cycle, request.version)).includes(voter.personId))
+    throw new AuthError({ code: 'not_on_council', params: { version: request.version } }, 403);
   const subjectKey = request.subject === 'report' ? 'report' : `proposal:${request.proposalId}`;
   try {
     return await em.transactional(async (tx) => {
       const ballot = tx.create(Ballot, {
         cycle,
         reportVersion: request.version,
-        voter: tx.getReference(ApiToken, voter.tokenId),
+        voter: tx.getReference(Person, voter.personId),
         subjectKey,
         choice: request.choice,
         unitCodes:
@@ -166,11 +171,16 @@ export async function reviewStatus(
   cycle: ICycle,
   version: number | null = cycle.reviewVersion ?? null,
 ) {
-  const members = await em.find(ApiToken, { role: 'council', revokedAt: null }, { orderBy: { name: 'asc' } });
+  const memberIds = version ? await reviewRollOf(em, cycle, version) : [];
+  const members = memberIds;
   const ballots = version
-    ? await em.find(Ballot, { cycle, reportVersion: version }, { populate: ['voter'], orderBy: { id: 'asc' } })
+    ? await em.find(
+        Ballot,
+        { cycle, reportVersion: version, voter: { $in: memberIds } },
+        { populate: ['voter'], orderBy: { id: 'asc' } },
+      )
     : [];
-  const report = ballots.filter((b) => b.subjectKey === 'report' && b.voter.revokedAt === null);
+  const report = ballots.filter((b) => b.subjectKey === 'report');
   const tally = decideReport(
     members.length,
     report.map((b) => ({

@@ -10,7 +10,8 @@ import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { appendAudit, type Actor } from '../../db/audit';
 import { readConsolidatedReport } from '../../db/consolidated-report';
-import { ApiToken, Ballot, CommendationDecision, ConsolidatedReport } from '../../db/entities';
+import { Ballot, CommendationDecision, ConsolidatedReport } from '../../db/entities';
+import { reviewRollOf } from '../../db/council-roll';
 import type { ICycle } from '../../db/entities/cycle.entity';
 import { decisionSpec, minutesSpec, type ProposalVote } from '../../documents/council-documents';
 import { monthlyReportSpec } from '../../documents/monthly-report';
@@ -73,13 +74,15 @@ async function contentOf(em: EntityManager, cycle: ICycle, version: number) {
 
 async function minutesInput(em: EntityManager, cycle: ICycle, version: number, now: Date) {
   const content = await contentOf(em, cycle, version);
-  const members = await em.count(ApiToken, { role: 'council', revokedAt: null });
+  // The council of this vote as recorded when it opened; ballots of its members only, each person once.
+  const memberIds = await reviewRollOf(em, cycle, version);
+  const members = memberIds.length;
   const ballots = await em.find(
     Ballot,
-    { cycle, reportVersion: version },
+    { cycle, reportVersion: version, voter: { $in: memberIds } },
     { populate: ['voter'], orderBy: { createdAt: 'asc', id: 'asc' } },
   );
-  const reportBallots = ballots.filter((b) => b.subjectKey === 'report' && b.voter.revokedAt === null);
+  const reportBallots = ballots.filter((b) => b.subjectKey === 'report');
   const tally = decideReport(
     members,
     reportBallots.map((b) => ({

@@ -1,19 +1,22 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { BaseSchema } from './base';
+import { Person } from './person.entity';
 
-export const ROLES = ['admin', 'council', 'auditor'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES } from './roles';
+
+export { ROLES, type Role } from './roles';
 
 /**
- * A personal API token for an administrator, council member or auditor (hash only). It works
- * until `expiresAt`, or until it is revoked (`npm run token:revoke`, or the API).
+ * A personal API token for scripts (hash only), owned by a person and acting in one of their
+ * roles. It carries a name (what it is for) and works until `expiresAt`, until it is revoked (the
+ * console, `npm run token:revoke`), or until its person is disabled or loses that role.
  */
 export const ApiToken = defineEntity({
   name: 'ApiToken',
   extends: BaseSchema,
   properties: {
+    person: () => p.manyToOne(Person).index(),
     name: p.string().length(200),
-    email: p.string().length(320).nullable(),
     role: p.enum([...ROLES]),
     tokenHash: p.string().length(64).unique(),
     expiresAt: p.datetime(),

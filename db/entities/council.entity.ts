@@ -1,5 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
-import { ApiToken } from './api-token.entity';
+import { Person } from './person.entity';
 import { BaseSchema } from './base';
 import { Cycle } from './cycle.entity';
 
@@ -7,7 +7,7 @@ export const BALLOT_CHOICES = ['approve', 'request_revision', 'reject'] as const
 export type BallotChoice = (typeof BALLOT_CHOICES)[number];
 
 /**
- * One council member's vote on one consolidated version: on the report itself
+ * One council member's (person's, whatever token or session they used) vote on one consolidated version: on the report itself
  * (`subjectKey = 'report'`: approve or request revision) or on one commendation proposal
  * (`subjectKey = 'proposal:<id>'`: approve or reject). A member votes once per subject.
  */
@@ -18,7 +18,7 @@ export const Ballot = defineEntity({
   properties: {
     cycle: () => p.manyToOne(Cycle),
     reportVersion: p.integer(),
-    voter: () => p.manyToOne(ApiToken),
+    voter: () => p.manyToOne(Person),
     subjectKey: p.string().length(200),
     choice: p.enum([...BALLOT_CHOICES]),
     /** Units a revision vote sends back. */

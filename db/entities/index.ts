@@ -9,8 +9,14 @@ import { Unit } from './unit.entity';
 import { BaseSchema } from './base';
 import { Ballot, CommendationDecision } from './council.entity';
 import { ConsoleSession } from './session.entity';
+import { CouncilMember, Person, ReviewRoll, RoleAssignment, SignInLink } from './person.entity';
 
 export {
+  Person,
+  RoleAssignment,
+  CouncilMember,
+  ReviewRoll,
+  SignInLink,
   ConsoleSession,
   ReplacedLink,
   WorkflowHistory,
@@ -47,6 +53,11 @@ export const ENTITIES = [
   Email,
   AuditEvent,
   AuditPending,
+  Person,
+  RoleAssignment,
+  CouncilMember,
+  ReviewRoll,
+  SignInLink,
   ApiToken,
   ConsoleSession,
   Ballot,

@@ -12,6 +12,7 @@ import { Migration20261202055025 } from './Migration20261202055025';
 import { Migration20261202095135 } from './Migration20261202095135';
 import { Migration20261202100500 } from './Migration20261202100500';
 import { Migration20261202100600 } from './Migration20261202100600';
+import { Migration20261202103000 } from './Migration20261202103000';
 
 export const MIGRATIONS = [
   { name: 'Migration20261123110358', class: Migration20261123110358 },
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261202095135', class: Migration20261202095135 },
   { name: 'Migration20261202100500', class: Migration20261202100500 },
   { name: 'Migration20261202100600', class: Migration20261202100600 },
+  { name: 'Migration20261202103000', class: Migration20261202103000 },
 ];

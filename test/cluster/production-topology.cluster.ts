@@ -22,6 +22,7 @@ import path from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Client, Connection } from '@temporalio/client';
 import { createApiToken } from '../../api/http/auth';
+import { ensurePersonWithRole } from '../../api/services/people.service';
 import { newApiToken } from '../../auth/tokens';
 import { dropDatabase, ensureDatabase, withDatabaseName } from '../../db/admin';
 import { verifyAuditChain } from '../../db/audit-verify';
@@ -131,8 +132,15 @@ afterAll(async () => {
 }, 120_000);
 
 async function token(role: 'admin' | 'council'): Promise<string> {
+  const name = `${role} ${randomBytes(3).toString('hex')}`;
+  const person = await ensurePersonWithRole(
+    orm.em.fork(),
+    { kind: 'system', id: 'test', origin: 'test' },
+    { name, email: `${role}-${randomBytes(5).toString('hex')}@test.invalid`, role },
+    new Date(),
+  );
   const value = newApiToken();
-  await createApiToken(orm.em.fork(), { name: `${role} ${randomBytes(3).toString('hex')}`, role }, value);
+  await createApiToken(orm.em.fork(), { personId: person.id, name, role }, value);
   return value;
 }
 

@@ -13,6 +13,7 @@ import type { Transporter } from 'nodemailer';
 import { buildApp, type AppDeps } from '../../api/app';
 import { createApiToken } from '../../api/http/auth';
 import { newApiToken } from '../../auth/tokens';
+import { ensurePersonWithRole } from '../../api/services/people.service';
 import { createDatabaseFrom, withDatabaseName } from '../../db/admin';
 import { loadConfig, type Config } from '../../config/config';
 import type { Role } from '../../db/entities/api-token.entity';
@@ -30,7 +31,13 @@ export interface Stack {
   readonly app: FastifyInstance;
   readonly baseUrl: string;
   /** Creates a personal API token with `role` and returns it. */
-  token(role: Role, name?: string): Promise<string>;
+  /**
+   * A new API token of a new person (named `name`, with an email of their own) holding `role`
+   * over the whole installation; or, with `personId`, another token of that person.
+   */
+  token(role: Role, name?: string, options?: { personId?: number }): Promise<string>;
+  /** A new person holding `role` over the whole installation; answers their id and email. */
+  person(role: Role, name?: string): Promise<{ id: number; email: string }>;
   /** Stops the worker (to simulate an outage) and starts it again. */
   stopWorker(): Promise<void>;
   startWorker(): Promise<void>;
@@ -53,6 +60,8 @@ export interface StackOptions {
   readonly logStream?: NodeJS.WritableStream;
   readonly trustProxy?: string;
   readonly refusals?: AppDeps['refusals'];
+  /** More configuration (e.g. an identity provider's OIDC_*). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -94,6 +103,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     LINK_GUESS_LIMIT: String(options.linkGuessLimit ?? 1000),
     // Unset in tests (the default applies); benchmarks pass it through to measure the cache's trade-off.
     WORKER_MAX_CACHED_WORKFLOWS: process.env.WORKER_MAX_CACHED_WORKFLOWS,
+    ...options.env,
   });
   const orm = await MikroORM.init(ormOptions(config.DATABASE_URL));
   const mailer: Transporter = createMailTransport(config.SMTP_URL);
@@ -130,6 +140,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   });
   await app.listen({ host: '127.0.0.1', port: apiPort });
 
+  const newPerson = async (role: Role, name: string) => {
+    const email = `${role}-${randomBytes(5).toString('hex')}@test.invalid`;
+    const person = await ensurePersonWithRole(
+      orm.em.fork(),
+      { kind: 'system', id: 'test', origin: 'test' },
+      { name, email, role },
+      new Date(),
+    );
+    return { id: person.id, email };
+  };
+
   return {
     config,
     orm,
@@ -137,11 +158,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     client,
     app,
     baseUrl: config.PUBLIC_URL,
-    async token(role, name = `${role} ${randomBytes(3).toString('hex')}`) {
+    async token(role, name = `${role} ${randomBytes(3).toString('hex')}`, options = {}) {
+      const personId = options.personId ?? (await newPerson(role, name)).id;
       const token = newApiToken();
-      await createApiToken(orm.em.fork(), { name, role }, token);
+      await createApiToken(orm.em.fork(), { personId, name, role }, token);
       return token;
     },
+    person: (role, name = `${role} ${randomBytes(3).toString('hex')}`) => newPerson(role, name),
     stopWorker: async () => {
       await running?.stop();
       running = undefined;

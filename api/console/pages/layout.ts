@@ -15,7 +15,7 @@ export interface ConsoleView {
 }
 
 export type Section =
-  'cycles' | 'units' | 'campaigns' | 'policies' | 'templates' | 'council' | 'audit' | 'access' | 'none';
+  'cycles' | 'units' | 'campaigns' | 'policies' | 'templates' | 'setup' | 'council' | 'audit' | 'access' | 'none';
 
 const NAV: Record<Locale, Record<Exclude<Section, 'none'>, string>> = {
   vi: {
@@ -24,9 +24,10 @@ const NAV: Record<Locale, Record<Exclude<Section, 'none'>, string>> = {
     campaigns: 'Chiến dịch & lịch',
     policies: 'Chính sách',
     templates: 'Biểu mẫu',
+    setup: 'Thiết lập',
     council: 'Hội đồng xem xét',
     audit: 'Nhật ký kiểm tra',
-    access: 'Quyền truy cập',
+    access: 'Người dùng & quyền',
   },
   en: {
     cycles: 'Cycles',
@@ -34,14 +35,15 @@ const NAV: Record<Locale, Record<Exclude<Section, 'none'>, string>> = {
     campaigns: 'Campaigns & schedule',
     policies: 'Policies',
     templates: 'Templates',
+    setup: 'Set-up',
     council: 'Council review',
     audit: 'Audit log',
-    access: 'Access',
+    access: 'People & access',
   },
 };
 
 const SECTIONS_OF: Record<Role, readonly Exclude<Section, 'none'>[]> = {
-  admin: ['cycles', 'units', 'campaigns', 'policies', 'templates', 'council', 'audit', 'access'],
+  admin: ['cycles', 'units', 'campaigns', 'policies', 'templates', 'setup', 'council', 'audit', 'access'],
   council: ['council'],
   auditor: ['audit', 'council'],
 };
@@ -55,6 +57,8 @@ const L = {
   vi: {
     brand: 'Báo cáo thi đua, khen thưởng',
     signOut: 'Đăng xuất',
+    actAs: 'Vai trò',
+    switchRole: 'Đổi vai trò',
     nav: 'Điều hướng chính',
     lang: 'Ngôn ngữ',
     here: 'Tiếng Việt',
@@ -63,6 +67,8 @@ const L = {
   en: {
     brand: 'Emulation & commendation reports',
     signOut: 'Sign out',
+    actAs: 'Role',
+    switchRole: 'Switch role',
     nav: 'Main navigation',
     lang: 'Language',
     here: 'English',
@@ -79,6 +85,7 @@ function bar(v: ConsoleView, current: Section): Html {
   return html`<header class="top"><div class="top-inner"><a class="brand" href="/console">${t.brand}</a>
 ${sections.length ? html`<nav aria-label="${t.nav}"><ul>${sections.map((s) => html`<li><a href="/console/${s}"${s === current ? html` aria-current="page"` : ''}>${NAV[v.lang][s]}</a></li>`)}</ul></nav>` : ''}
 ${v.user ? html`<span class="who">${v.user.name} · ${ROLE_LABEL[v.lang][v.user.role]}</span><form method="post" action="/console/sign-out">${csrfField(v)}<button type="submit">${t.signOut}</button></form>` : ''}
+${v.user && v.user.roles.length > 1 ? html`<form method="post" action="/console/role" class="inline">${csrfField(v)}<label for="act-as">${t.actAs}</label><select id="act-as" name="role">${v.user.roles.map((r) => html`<option value="${r}"${r === v.user!.role ? html` selected` : ''}>${ROLE_LABEL[v.lang][r]}</option>`)}</select><button type="submit">${t.switchRole}</button></form>` : ''}
 <span class="lang" role="group" aria-label="${t.lang}"><span aria-current="true">${t.here}</span> <a href="${withLang(v.url, other)}" lang="${other}" hreflang="${other}">${t.other}</a></span></div></header>`;
 }
 

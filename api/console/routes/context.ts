@@ -13,6 +13,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Roles allowed on a console page (session cookie); checked by `requireUser`. */
     consoleRoles?: readonly Role[];
+    /** A page for every signed-in person whatever the scope of their role (switching role). */
+    consoleAnyScope?: boolean;
   }
   interface FastifyRequest {
     /** Set by the console's hook on every console request. */

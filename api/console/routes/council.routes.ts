@@ -59,12 +59,7 @@ export const councilPages: FastifyPluginAsyncTypebox = async (app) => {
   ) => {
     const user = v.user!;
     const cycle = await findCycle(request.em, params.campaign, params.period);
-    const data = await councilView(
-      request.em,
-      cycle,
-      { tokenId: user.tokenId, name: user.name, role: user.role },
-      version,
-    );
+    const data = await councilView(request.em, cycle, user, version);
     return sendPage(reply, councilPage(v, cycle, data, extra), status);
   };
 
@@ -120,15 +115,7 @@ export const councilPages: FastifyPluginAsyncTypebox = async (app) => {
       }
       try {
         const cycle = await findCycle(request.em, request.params.campaign, request.params.period);
-        const cast = await castBallot(
-          request.em,
-          cycle,
-          { tokenId: user.tokenId, name: user.name, role: user.role },
-          ballot,
-          request.ip,
-          app.now(),
-          sealKey,
-        );
+        const cast = await castBallot(request.em, cycle, user, ballot, request.ip, app.now(), sealKey);
         wake(cast.workflowId);
       } catch (error) {
         const { status, message } = actionError(user.view.lang, error);
@@ -170,7 +157,7 @@ export const councilPages: FastifyPluginAsyncTypebox = async (app) => {
         await castBallot(
           request.em,
           cycle,
-          { tokenId: user.tokenId, name: user.name, role: user.role },
+          user,
           { subject: 'proposal', proposalId: request.params.proposalId, version, choice },
           request.ip,
           app.now(),
@@ -194,7 +181,7 @@ export const councilPages: FastifyPluginAsyncTypebox = async (app) => {
   ) => {
     const user = requireUser(request);
     const cycle = await findCycle(request.em, params.campaign, params.period);
-    const data = await councilView(request.em, cycle, { tokenId: user.tokenId, name: user.name, role: user.role }, v);
+    const data = await councilView(request.em, cycle, user, v);
     if (!data.content || data.version === null)
       throw new NotFoundError({ code: 'no_consolidation_yet', params: {} }, 'version');
     return { cycle, content: data.content, version: data.version, lang: user.view.lang };

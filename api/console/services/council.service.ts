@@ -72,7 +72,7 @@ export async function councilView(
     };
     proposalVotes.set(id, {
       voters: [...prev.voters, b.voter.name],
-      mine: b.voter.id === viewer.tokenId ? b.choice : prev.mine,
+      mine: b.voter.id === viewer.personId ? b.choice : prev.mine,
       ...(reveal
         ? {
             approvals: (prev.approvals ?? 0) + (b.choice === 'approve' ? 1 : 0),
@@ -81,7 +81,7 @@ export async function councilView(
         : {}),
     });
   }
-  const mine = ballots.find((b) => b.subjectKey === 'report' && b.voter.id === viewer.tokenId);
+  const mine = ballots.find((b) => b.subjectKey === 'report' && b.voter.id === viewer.personId);
   const decisions = await em.find(CommendationDecision, { cycle }, { orderBy: { proposalId: 'asc' } });
   const tasks = await em.find(
     UnitTask,

@@ -13,9 +13,10 @@ const ReasonBody = Type.Object({ reason: Reason }, { additionalProperties: false
 const Role = Type.Union([Type.Literal('admin'), Type.Literal('council'), Type.Literal('auditor')]);
 const TokenReply = Type.Object({
   id: Type.Integer(),
+  personId: Type.Integer(),
+  holder: Type.String(),
   name: Type.String(),
   role: Role,
-  email: Type.Union([Type.String(), Type.Null()]),
   createdAt: Type.String(),
   expiresAt: Type.String(),
   revokedAt: Type.Union([Type.String(), Type.Null()]),
@@ -23,7 +24,9 @@ const TokenReply = Type.Object({
 });
 const SessionReply = Type.Object({
   id: Type.Integer(),
-  tokenId: Type.Integer(),
+  personId: Type.Integer(),
+  tokenId: Type.Union([Type.Integer(), Type.Null()]),
+  method: Type.String(),
   name: Type.String(),
   role: Role,
   origin: Type.Union([Type.String(), Type.Null()]),
