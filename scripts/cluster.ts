@@ -10,14 +10,11 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import type http from 'node:http';
 import path from 'node:path';
-import { replaceShortLivedToken } from '../api/services/access.service';
-import { ensureFirstAdministrator } from '../api/services/people.service';
 import { DEFAULTS, loadConfig } from '../config/config';
 import { ensureDatabase, withDatabaseName } from '../db/admin';
-import { openDatabase } from '../db/orm';
-import { seedDemo, seedReferenceData } from '../db/seed';
 import { startMailSink, startMailboxPage } from '../mail/sink';
 import { startBaocaoProcesses } from './lib/cluster';
+import { prepareDatabase } from './lib/first-run';
 import { portOpen, projectRoot } from './lib/project';
 import { resolveDatabase } from './postgres';
 import { startTemporalCluster } from './temporal-cluster';
@@ -102,26 +99,8 @@ async function main(): Promise<void> {
       LOG_FORMAT: process.env.LOG_FORMAT || 'pretty',
     };
     const config = loadConfig(env);
-    const orm = await openDatabase(config.DATABASE_URL);
-    const em = orm.em.fork();
-    await seedReferenceData(em);
-    const seeded = await seedDemo(em);
-    const clusterActor = { kind: 'system' as const, id: 'npm run start:cluster', origin: 'npm run start:cluster' };
-    const firstAdmin = await ensureFirstAdministrator(
-      em.fork(),
-      clusterActor,
-      { name: 'Quản trị viên', email: process.env.BAOCAO_ADMIN_EMAIL ?? 'quantri@baocao.local' },
-      new Date(),
-    );
-    const adminToken = await replaceShortLivedToken(em, {
-      personId: firstAdmin.id,
-      name: 'npm run start:cluster (this machine)',
-      role: 'admin',
-      hours: 12,
-      actor: 'npm run start:cluster',
-    });
-    await orm.close();
-    if (seeded) log('Seeded the demo campaign "demo" with 4 units.');
+    const { seeded, adminToken } = await prepareDatabase(config, 'npm run start:cluster', { tokenHours: 12 });
+    if (seeded) log('Seeded the demo campaigns "demo" and "demo-an-giang".');
 
     const processes = await startBaocaoProcesses({
       distDir: path.join(root, 'dist'),

@@ -7,13 +7,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { prepareDatabase } from './lib/first-run';
 import type http from 'node:http';
-import { replaceShortLivedToken } from '../api/services/access.service';
-import { ensureFirstAdministrator } from '../api/services/people.service';
-import { issueSignInLink } from '../api/services/sign-in.service';
 import { DEFAULTS, loadConfig, loadTemporalTarget } from '../config/config';
-import { openDatabase } from '../db/orm';
-import { seedDemo, seedReferenceData } from '../db/seed';
 import { WORKER_ENV, WORKER_NODE_FLAGS } from '../worker/node-flags';
 import { startMailSink, startMailboxPage, type MailSink } from '../mail/sink';
 import { portOpen, projectRoot } from './lib/project';
@@ -118,33 +114,11 @@ async function main(): Promise<void> {
     };
     const config = loadConfig(env);
 
-    const orm = await openDatabase(config.DATABASE_URL);
-    const em = orm.em.fork();
-    await seedReferenceData(em);
-    const seeded = await seedDemo(em);
     // The first administrator (created when there is none) gets a one-time sign-in link and a short-lived token.
-    const startActor = { kind: 'system' as const, id: 'npm start', origin: 'npm start' };
-    const firstAdmin = await ensureFirstAdministrator(
-      em.fork(),
-      startActor,
-      { name: 'Quản trị viên', email: process.env.BAOCAO_ADMIN_EMAIL ?? 'quantri@baocao.local' },
-      new Date(),
-    );
-    const signInUrl = await issueSignInLink(em.fork(), startActor, {
-      personId: firstAdmin.id,
-      secret: config.LINK_SECRET,
-      publicUrl: config.PUBLIC_URL,
-      now: new Date(),
-      minutes: DEV_SIGN_IN_MINUTES,
+    const { seeded, adminToken, signInUrl, firstAdmin } = await prepareDatabase(config, 'npm start', {
+      tokenHours: DEV_TOKEN_HOURS,
+      signInMinutes: DEV_SIGN_IN_MINUTES,
     });
-    const adminToken = await replaceShortLivedToken(em, {
-      personId: firstAdmin.id,
-      name: 'npm start (this machine)',
-      role: 'admin',
-      hours: DEV_TOKEN_HOURS,
-      actor: 'npm start',
-    });
-    await orm.close();
     if (seeded)
       log(
         'Seeded the demo campaigns "demo" (every unit reports to the council; a cycle runs in minutes) and "demo-an-giang" (units report through their district offices).',

@@ -100,6 +100,12 @@ export async function findPerson(em: EntityManager, id: number): Promise<IPerson
 export const personByEmail = (em: EntityManager, email: string): Promise<IPerson | null> =>
   em.findOne(Person, { email: normalEmail(email) });
 
+/** A person's name and email as stored, or a 400 naming the field at fault. */
+const checkedPerson = (input: { name: string; email: string }) => ({
+  name: requireText('name', input.name, { max: 200, formula: true }),
+  email: checkedEmail(input.email),
+});
+
 /** Adds a person (active); a taken email (in any case) is a 409 naming `email`. */
 export async function createPerson(
   em: EntityManager,
@@ -107,8 +113,7 @@ export async function createPerson(
   input: { name: string; email: string },
   now: Date,
 ): Promise<IPerson> {
-  const name = requireText('name', input.name, { max: 200, formula: true });
-  const email = checkedEmail(input.email);
+  const { name, email } = checkedPerson(input);
   return uniquely('email', { code: 'email_taken', params: { email } }, () =>
     em.transactional(async (tx) => {
       const person = tx.create(Person, { name, email, status: 'active' });
@@ -170,8 +175,7 @@ export async function updatePerson(
   input: { name: string; email: string },
   now: Date,
 ): Promise<IPerson> {
-  const name = requireText('name', input.name, { max: 200, formula: true });
-  const email = checkedEmail(input.email);
+  const { name, email } = checkedPerson(input);
   return uniquely('email', { code: 'email_taken', params: { email } }, () =>
     em.transactional(async (tx) => {
       const person = await findPerson(tx, id);

@@ -199,16 +199,17 @@ export const setupPages: FastifyPluginAsyncTypebox = async (app) => {
     { config: ADMIN, schema: { hide: true, querystring: Ok } },
     async (request, reply) => campaigns(request, reply, { ok: request.query.ok === '1' }),
   );
+  /** The campaign form's fields as the campaigns service takes them. */
+  const campaignFields = (body: unknown) => ({
+    name: field(body, 'name'),
+    templateCode: field(body, 'templateCode'),
+    policyCode: field(body, 'policyCode'),
+    active: field(body, 'active') === 'on',
+    rootCode: field(body, 'rootCode') || null,
+  });
   app.post('/console/setup/campaigns', { config: ADMIN, schema: { hide: true } }, async (request, reply) => {
     try {
-      await createCampaign(ctx(request), {
-        code: code(request.body),
-        name: field(request.body, 'name'),
-        templateCode: field(request.body, 'templateCode'),
-        policyCode: field(request.body, 'policyCode'),
-        active: field(request.body, 'active') === 'on',
-        rootCode: field(request.body, 'rootCode') || null,
-      });
+      await createCampaign(ctx(request), { code: code(request.body), ...campaignFields(request.body) });
     } catch (error) {
       const { status, message } = failed(request, error);
       return campaigns(request, reply, { error: message }, status);
@@ -220,13 +221,7 @@ export const setupPages: FastifyPluginAsyncTypebox = async (app) => {
     { config: ADMIN, schema: { hide: true, params: Type.Object({ code: Type.String({ maxLength: 64 }) }) } },
     async (request, reply) => {
       try {
-        await updateCampaign(ctx(request), request.params.code, {
-          name: field(request.body, 'name'),
-          templateCode: field(request.body, 'templateCode'),
-          policyCode: field(request.body, 'policyCode'),
-          active: field(request.body, 'active') === 'on',
-          rootCode: field(request.body, 'rootCode') || null,
-        });
+        await updateCampaign(ctx(request), request.params.code, campaignFields(request.body));
       } catch (error) {
         const { status, message } = failed(request, error);
         return campaigns(request, reply, { error: message }, status);
