@@ -113,7 +113,44 @@ export function readConsolidatedReport(
   return reading;
 }
 
-async function computeReading(em: EntityManager, reportId: number): Promise<ConsolidatedReportContent> {
+/**
+ * The reading of a consolidated version restricted to what reports, directly or not, to the unit
+ * `node` of a cycle of several levels: the same consolidation over its subtree (itself excluded).
+ * Null when `node` is not one of the version's units.
+ */
+export async function readSubtreeReport(
+  em: EntityManager,
+  report: IConsolidatedReport,
+  node: string,
+): Promise<ConsolidatedReportContent | null> {
+  return computeReading(em, report.id, node);
+}
+
+function subtree(units: readonly UnitReportInput[], node: string): UnitReportInput[] | null {
+  if (!units.some((u) => u.unitCode === node)) return null;
+  const inside = new Set([node]);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const u of units)
+      if (u.reportsTo && inside.has(u.reportsTo) && !inside.has(u.unitCode)) {
+        inside.add(u.unitCode);
+        grew = true;
+      }
+  }
+  return units.filter((u) => u.unitCode !== node && inside.has(u.unitCode));
+}
+
+async function computeReading(em: EntityManager, reportId: number): Promise<ConsolidatedReportContent>;
+async function computeReading(
+  em: EntityManager,
+  reportId: number,
+  node: string,
+): Promise<ConsolidatedReportContent | null>;
+async function computeReading(
+  em: EntityManager,
+  reportId: number,
+  node?: string,
+): Promise<ConsolidatedReportContent | null> {
   const [cycle] = await em.execute<{ template_id: number }[]>(
     'SELECT c.template_id FROM consolidated_report r JOIN cycle c ON c.id = r.cycle_id WHERE r.id = ?',
     [reportId],
@@ -149,5 +186,6 @@ async function computeReading(em: EntityManager, reportId: number): Promise<Cons
     ...(r.reports_to ? { reportsTo: r.reports_to } : {}),
     ...(r.level ? { level: r.level } : {}),
   }));
-  return consolidate(await templateDefinition(em, cycle!.template_id), units);
+  const counted = node === undefined ? units : subtree(units, node);
+  return counted && consolidate(await templateDefinition(em, cycle!.template_id), counted);
 }

@@ -17,12 +17,15 @@ export interface MonthlyReportInput {
   readonly settings: DocumentSettings;
   readonly lang: 'vi' | 'en';
   readonly now: Date;
+  /** In a cycle of several levels, the unit whose subtree the report consolidates (absent: the whole cycle). */
+  readonly unitName?: string;
 }
 
 const T = {
   vi: {
     type: 'BÁO CÁO',
-    summary: (month: string, campaign: string) => `Tổng hợp kết quả thực hiện tháng ${month} - ${campaign}`,
+    summary: (month: string, campaign: string, unit?: string) =>
+      `Tổng hợp kết quả thực hiện tháng ${month} - ${campaign}${unit ? ` - các đơn vị thuộc ${unit}` : ''}`,
     version: (v: number) => `(Bản tổng hợp số ${v})`,
     intro: (month: string) =>
       `Thực hiện chế độ báo cáo định kỳ, Hội đồng tổng hợp kết quả thực hiện nhiệm vụ tháng ${month} của các đơn vị như sau:`,
@@ -80,7 +83,8 @@ const T = {
   },
   en: {
     type: 'REPORT',
-    summary: (month: string, campaign: string) => `Consolidated results for ${month} - ${campaign}`,
+    summary: (month: string, campaign: string, unit?: string) =>
+      `Consolidated results for ${month} - ${campaign}${unit ? ` - the units of ${unit}` : ''}`,
     version: (v: number) => `(Consolidated version ${v})`,
     intro: (month: string) =>
       `Under the periodic reporting regime, the Council consolidates the units' results for ${month} as follows:`,
@@ -320,13 +324,13 @@ export function monthlyReportSpec(input: MonthlyReportInput): OfficialDocumentSp
   }
   return {
     lang,
-    title: `${t.type} ${t.summary(month, input.campaignName)}`,
+    title: `${t.type} ${t.summary(month, input.campaignName, input.unitName)}`,
     parentBody: settings.parentBody,
     issuingBody: settings.issuingBody,
     number: numberOf(settings, 'BC', Number(input.period.slice(0, 4)), lang),
     placeAndDate: placeAndDate(settings.place, input.now, lang),
     type: t.type,
-    summary: t.summary(month, input.campaignName),
+    summary: t.summary(month, input.campaignName, input.unitName),
     body,
     appendix,
     signerAuthority: settings.signerAuthority,

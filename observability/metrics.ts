@@ -4,6 +4,7 @@
  * submission latency, Node's runtime figures, and on a worker the Temporal SDK's runtime
  * metrics (its Prometheus exporter, appended to the same answer).
  */
+import type { ConnectionLike } from '@temporalio/client';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { CYCLE_STAGES, TASK_STATES } from '../domain/states';
@@ -133,6 +134,13 @@ export function createProductMetrics(orm: MikroORM, role: 'api' | 'worker'): Pro
 }
 
 /** Readiness: PostgreSQL answers a query and Temporal its system info, each within `timeoutMs`. */
+/** How long a readiness check waits for Temporal; its client stops retrying then, before `readiness` gives up. */
+const TEMPORAL_CHECK_MS = 2_500;
+
+/** Whether the Temporal frontend answers, within a deadline (the client's retries end with it). */
+export const temporalAnswers = (connection: ConnectionLike): Promise<unknown> =>
+  connection.withDeadline(Date.now() + TEMPORAL_CHECK_MS, () => connection.workflowService.getSystemInfo({}));
+
 export async function readiness(
   checks: Readonly<Record<string, () => Promise<unknown>>>,
   timeoutMs = 3000,

@@ -6,6 +6,7 @@
  */
 import { ConsolidatedReport, Cycle, Unit, UnitTask } from '../db/entities';
 import type { IUnit } from '../db/entities/unit.entity';
+import JSZip from 'jszip';
 import { readConsolidatedReport } from '../db/consolidated-report';
 import { defaultTemplate } from '../db/seed-data/default-template';
 import type { ReportAnswers } from '../domain/answers';
@@ -320,6 +321,32 @@ test('a three-level cycle: per-level deadlines, escalation to the department hea
     expect(expected).toBeDefined();
     expect({ indicator: ind.code, value: reported.value }).toEqual({ indicator: ind.code, value: expected });
   }
+  // A department's own monthly report (Decree 30 layout): issued by it, over its units only.
+  const docRes = await fetch(
+    `${stack.baseUrl}/api/v1/cycles/${campaign}/${period}/documents/monthly-report.docx?v=1&node=${d1.code}`,
+    { headers: { authorization: `Bearer ${admin}` } },
+  );
+  expect(docRes.status).toBe(200);
+  const docXml = await (
+    await JSZip.loadAsync(Buffer.from(await docRes.arrayBuffer()))
+  )
+    .file('word/document.xml')!
+    .async('string');
+  const docText = docXml.replace(/<[^>]+>/g, '');
+  expect(docText).toContain('SỞ THÔNG TIN VÀ TRUYỀN THÔNG 1');
+  expect(docText).toContain('Đơn vị 4 của Sở 1'); // its silent unit, missing
+  expect(docText).not.toContain('Đơn vị 4 của Sở 2'); // another department's late unit
+  expect(
+    (
+      await api<{ field: string }>(
+        stack.baseUrl,
+        'GET',
+        `/api/v1/cycles/${campaign}/${period}/documents/monthly-report.docx?node=NOPE`,
+        { token: admin },
+      )
+    ).body,
+  ).toMatchObject({ field: 'node' });
+
   // The departments' own reports are kept as texts.
   expect(content.recommendations.map((r) => r.unitCode)).toEqual(expect.arrayContaining([d1.code, d2.code, d3.code]));
 

@@ -79,7 +79,8 @@ test('when a cycle is dispatched and a unit reports, then the API answers ready 
 });
 
 test("when a worker's HTTP server runs before its worker has started, then it is alive but not ready, and readiness names a Temporal server that does not answer", async () => {
-  const unreachable = Connection.lazy({ address: '127.0.0.1:1', connectTimeout: 500 });
+  // Without the client's retry interceptor: no retry is left pending when the connection closes.
+  const unreachable = Connection.lazy({ address: '127.0.0.1:1', connectTimeout: 500, interceptors: [] });
   const server = await startWorkerHttp({
     port: 0,
     host: '127.0.0.1',

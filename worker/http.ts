@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Connection } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
-import { createProductMetrics, readiness } from '../observability/metrics';
+import { createProductMetrics, readiness, temporalAnswers } from '../observability/metrics';
 
 export interface WorkerHttpOptions {
   readonly port: number;
@@ -41,7 +41,7 @@ export async function startWorkerHttp(options: WorkerHttpOptions): Promise<http.
       if (path === '/readyz') {
         const result = await readiness({
           postgres: () => options.orm.em.fork().getConnection().execute('SELECT 1'),
-          temporal: () => options.temporal.workflowService.getSystemInfo({}),
+          temporal: () => temporalAnswers(options.temporal),
         });
         const ok = result.ok && running();
         return json(res, ok ? 200 : 503, { ok, worker: options.worker()?.getState() ?? 'STARTING', ...result.checks });

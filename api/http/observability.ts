@@ -6,7 +6,7 @@
  * expose them to the monitoring network only (OPERATIONS.md).
  */
 import type { FastifyInstance } from 'fastify';
-import { createProductMetrics, readiness } from '../../observability/metrics';
+import { createProductMetrics, readiness, temporalAnswers } from '../../observability/metrics';
 
 const SUBMISSION_ROUTES = new Set(['/api/v1/link/:token/submission', '/r/:token']);
 
@@ -23,7 +23,7 @@ export function registerObservability(app: FastifyInstance): void {
   app.get('/readyz', { schema: { hide: true } }, async (_request, reply) => {
     const result = await readiness({
       postgres: () => app.orm.em.fork().getConnection().execute('SELECT 1'),
-      temporal: () => app.temporal.connection.workflowService.getSystemInfo({}),
+      temporal: () => temporalAnswers(app.temporal.connection),
     });
     const ready = result.checks.postgres === 'ok';
     return reply.status(ready ? 200 : 503).send({ ok: ready, ...result.checks });

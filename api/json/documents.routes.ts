@@ -2,7 +2,7 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { principalOf } from '../http/auth';
-import { CycleParams } from '../http/request-schemas';
+import { Code, CycleParams } from '../http/request-schemas';
 import { userActor } from '../services/admin-common';
 import { DOCUMENT_FILE_PATTERN, cycleDocument } from '../services/documents.service';
 import { sendDownload } from '../http/downloads';
@@ -34,6 +34,11 @@ export const documentRoutes: FastifyPluginAsyncTypebox = async (app) => {
                 description: 'monthly report only; vi by default',
               }),
             ),
+            node: Type.Optional({
+              ...Code,
+              description:
+                'monthly report only, in a cycle of several levels: the report of this unit, consolidating what reports to it',
+            }),
           },
           { additionalProperties: false },
         ),
@@ -45,7 +50,7 @@ export const documentRoutes: FastifyPluginAsyncTypebox = async (app) => {
         await cycleDocument(
           request.em,
           request.params,
-          { version: request.query.v, lang: request.query.lang },
+          { version: request.query.v, lang: request.query.lang, node: request.query.node },
           userActor(principalOf(request), request.ip),
           app.now(),
         ),

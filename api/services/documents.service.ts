@@ -9,15 +9,15 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { appendAudit, type Actor } from '../../db/audit';
-import { readConsolidatedReport } from '../../db/consolidated-report';
-import { Ballot, CommendationDecision, ConsolidatedReport } from '../../db/entities';
+import { readConsolidatedReport, readSubtreeReport } from '../../db/consolidated-report';
+import { Ballot, CommendationDecision, ConsolidatedReport, Unit } from '../../db/entities';
 import { reviewRollOf } from '../../db/council-roll';
 import type { ICycle } from '../../db/entities/cycle.entity';
 import { decisionSpec, minutesSpec, type ProposalVote } from '../../documents/council-documents';
 import { monthlyReportSpec } from '../../documents/monthly-report';
 import { docxToPdf, RendererMissingError, sofficePath } from '../../documents/pdf';
 import { renderDocx } from '../../documents/render';
-import { documentSettingsOf } from '../../documents/settings';
+import { documentSettingsOf, type DocumentSettings } from '../../documents/settings';
 import type { OfficialDocumentSpec } from '../../documents/spec';
 import { ConflictError, NotFoundError } from '../../domain/errors';
 import { decideReport } from '../../domain/review';
@@ -36,6 +36,8 @@ export interface DocumentRequest {
   readonly version?: number;
   /** Only the monthly report has an English rendering. */
   readonly lang?: 'vi' | 'en';
+  /** Monthly report only: the consolidation of what reports to this unit (a cycle of several levels), issued by it. */
+  readonly node?: string;
 }
 
 export interface DocumentFile {
@@ -70,6 +72,30 @@ async function versionOf(em: EntityManager, cycle: ICycle, requested: number | u
 async function contentOf(em: EntityManager, cycle: ICycle, version: number) {
   const report = await em.findOneOrFail(ConsolidatedReport, { cycle, version });
   return readConsolidatedReport(em, report);
+}
+
+/**
+ * The monthly report of a consolidating unit: the version's consolidation over what reports to it,
+ * issued by that unit (its head signs) to the campaign's issuing body.
+ */
+async function nodeScope(em: EntityManager, cycle: ICycle, version: number, node: string, settings: DocumentSettings) {
+  const report = await em.findOneOrFail(ConsolidatedReport, { cycle, version });
+  const content = await readSubtreeReport(em, report, node);
+  const unit = content ? await em.findOne(Unit, { code: node }) : null;
+  if (!content || !unit) throw new NotFoundError({ code: 'unit_not_in_cycle', params: { unit: node } }, 'node');
+  return {
+    content,
+    unitName: unit.name,
+    settings: {
+      ...settings,
+      parentBody: settings.issuingBody,
+      issuingBody: unit.name.toLocaleUpperCase('vi'),
+      signerAuthority: '',
+      signerPosition: 'THỦ TRƯỞNG ĐƠN VỊ',
+      signerName: unit.headName,
+      recipients: [`${settings.issuingBody} (để tổng hợp)`, 'Lưu: VT'],
+    },
+  };
 }
 
 async function minutesInput(em: EntityManager, cycle: ICycle, version: number, now: Date) {
@@ -181,14 +207,17 @@ export async function documentSpec(
   if (request.kind === 'commendation-decision') return { spec: await decisionInput(em, cycle, now), version: null };
   const version = await versionOf(em, cycle, request.version);
   if (request.kind === 'council-minutes') return { spec: await minutesInput(em, cycle, version, now), version };
+  const settings = documentSettingsOf(cycle.campaign.documentSettings);
+  const scope = request.node ? await nodeScope(em, cycle, version, request.node, settings) : null;
   const spec = monthlyReportSpec({
     campaignName: cycle.campaign.name,
     period: cycle.period,
     version,
-    content: await contentOf(em, cycle, version),
-    settings: documentSettingsOf(cycle.campaign.documentSettings),
+    content: scope?.content ?? (await contentOf(em, cycle, version)),
+    settings: scope?.settings ?? settings,
     lang: request.lang ?? 'vi',
     now,
+    ...(scope ? { unitName: scope.unitName } : {}),
   });
   return { spec, version };
 }
@@ -231,13 +260,14 @@ export async function downloadDocument(
         format: request.format,
         version,
         lang,
+        ...(request.node ? { node: request.node } : {}),
         bytes: bytes.length,
         sha256: createHash('sha256').update(bytes).digest('hex'),
       },
       occurredAt: now,
     });
   });
-  const name = `${FILE_PREFIX[request.kind]}-${cycle.workflowId.replace(/^cycle-/, '').replace(/[^A-Za-z0-9_-]/g, '-')}${version === null ? '' : `-v${version}`}${lang === 'en' ? '-en' : ''}.${request.format}`;
+  const name = `${FILE_PREFIX[request.kind]}-${cycle.workflowId.replace(/^cycle-/, '').replace(/[^A-Za-z0-9_-]/g, '-')}${request.node ? `-${request.node.replace(/[^A-Za-z0-9_-]/g, '-')}` : ''}${version === null ? '' : `-v${version}`}${lang === 'en' ? '-en' : ''}.${request.format}`;
   return { filename: name, contentType: CONTENT_TYPES[request.format], bytes };
 }
 
@@ -251,7 +281,11 @@ export const DOCUMENT_FILE_PATTERN = `^(${DOCUMENT_KINDS.join('|')})\\.(${DOCUME
 export async function cycleDocument(
   em: EntityManager,
   target: { readonly campaign: string; readonly period: string; readonly file: string },
-  options: { readonly version?: number | undefined; readonly lang?: 'vi' | 'en' | undefined },
+  options: {
+    readonly version?: number | undefined;
+    readonly lang?: 'vi' | 'en' | undefined;
+    readonly node?: string | undefined;
+  },
   actor: Actor,
   now: Date,
 ): Promise<DocumentFile> {
@@ -265,6 +299,7 @@ export async function cycleDocument(
       format: target.file.slice(dot + 1) as DocumentFormat,
       ...(options.version !== undefined ? { version: options.version } : {}),
       ...(options.lang ? { lang: options.lang } : {}),
+      ...(options.node ? { node: options.node } : {}),
     },
     actor,
     now,
