@@ -27,7 +27,7 @@ import {
   TEMPORAL_SQL_PLUGIN,
   type TemporalService,
 } from '../config/temporal-topology';
-import { freePort, projectRoot } from './lib/project';
+import { projectRoot } from './lib/project';
 import { registerSearchAttributes } from './lib/search-attributes';
 
 export interface TemporalServerTools {
@@ -158,8 +158,10 @@ export interface ClusterPorts {
 }
 
 /**
- * A free port below 32768: the server stores membership ports in a smallint column, and the
- * kernel's own choices (freePort) come from the ephemeral range above it.
+ * A free port below 32768: the server stores membership ports in a smallint column, and a port
+ * there is outside the kernel's ephemeral range, so no outgoing connection takes it between this
+ * check and the service binding it (a taken gRPC or membership port leaves a service out of the
+ * ring: "Not enough hosts to serve the request").
  */
 async function freeLowPort(taken: Set<number>): Promise<number> {
   for (;;) {
@@ -181,19 +183,16 @@ export async function freeClusterPorts(frontend?: number): Promise<ClusterPorts>
   const taken = new Set<number>();
   const membership = {} as Record<TemporalService, number>;
   for (const s of TEMPORAL_SERVICES) membership[s] = await freeLowPort(taken);
-  const perService = async (): Promise<Record<TemporalService, number>> =>
-    Object.fromEntries(await Promise.all(TEMPORAL_SERVICES.map(async (s) => [s, await freePort()]))) as Record<
-      TemporalService,
-      number
-    >;
+  const metrics = {} as Record<TemporalService, number>;
+  for (const s of TEMPORAL_SERVICES) metrics[s] = await freeLowPort(taken);
   return {
-    frontend: frontend ?? (await freePort()),
-    frontendHttp: await freePort(),
-    history: await freePort(),
-    matching: await freePort(),
-    worker: await freePort(),
+    frontend: frontend ?? (await freeLowPort(taken)),
+    frontendHttp: await freeLowPort(taken),
+    history: await freeLowPort(taken),
+    matching: await freeLowPort(taken),
+    worker: await freeLowPort(taken),
     membership,
-    metrics: await perService(),
+    metrics,
   };
 }
 
@@ -345,6 +344,12 @@ async function prepareNamespace(
       await registerSearchAttributes(connection, namespace);
       // The frontend's namespace cache refreshes every few seconds: usable once a query succeeds.
       await connection.workflowService.countWorkflowExecutions({ namespace, query: '' });
+      // Matching is in the ring once a task queue can be described through the frontend.
+      await connection.workflowService.describeTaskQueue({
+        namespace,
+        taskQueue: { name: 'baocao-readiness' },
+        taskQueueType: 1,
+      });
       return;
     } catch (error) {
       lastError = error;
