@@ -8,6 +8,7 @@
  * units), and writing that document dominated consolidation (BENCHMARKS.md). The basis is
  * computed and written by PostgreSQL in one statement; no report passes through this process.
  */
+import { membersBelow } from '../domain/reporting-tree';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { IConsolidatedReport } from './entities/cycle.entity';
 import type { ReportAnswers } from '../domain/answers';
@@ -128,16 +129,12 @@ export async function readSubtreeReport(
 
 function subtree(units: readonly UnitReportInput[], node: string): UnitReportInput[] | null {
   if (!units.some((u) => u.unitCode === node)) return null;
-  const inside = new Set([node]);
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const u of units)
-      if (u.reportsTo && inside.has(u.reportsTo) && !inside.has(u.unitCode)) {
-        inside.add(u.unitCode);
-        grew = true;
-      }
-  }
-  return units.filter((u) => u.unitCode !== node && inside.has(u.unitCode));
+  return membersBelow(
+    units,
+    (u) => u.unitCode,
+    (u) => u.reportsTo,
+    node,
+  );
 }
 
 async function computeReading(em: EntityManager, reportId: number): Promise<ConsolidatedReportContent>;

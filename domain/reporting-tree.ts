@@ -45,3 +45,32 @@ export function reportingLines(
   };
   return new Map([...takingPart].map((id) => [id, { reportsTo: reportsTo.get(id) ?? null, level: levelOf(id) }]));
 }
+
+/**
+ * The members below `root` (not itself), in their given order: those whose chain of `parent`s
+ * reaches it. A loop in the data stops at the first member seen twice.
+ */
+export function membersBelow<T, K>(
+  members: readonly T[],
+  key: (m: T) => K,
+  parent: (m: T) => K | null | undefined,
+  root: K,
+): T[] {
+  const childrenOf = new Map<K, T[]>();
+  for (const m of members) {
+    const p = parent(m);
+    if (p === null || p === undefined) continue;
+    const list = childrenOf.get(p);
+    if (list) list.push(m);
+    else childrenOf.set(p, [m]);
+  }
+  const inside = new Set<T>();
+  const pending = [...(childrenOf.get(root) ?? [])];
+  while (pending.length > 0) {
+    const m = pending.pop()!;
+    if (inside.has(m) || key(m) === root) continue;
+    inside.add(m);
+    pending.push(...(childrenOf.get(key(m)) ?? []));
+  }
+  return members.filter((m) => inside.has(m));
+}

@@ -4,6 +4,7 @@ import { Cycle, UnitTask } from '../../db/entities';
 import type { ICycle, IUnitTask } from '../../db/entities/cycle.entity';
 import { reportingTree, type ReportingTree } from '../../domain/consolidation';
 import { NotFoundError } from '../../domain/errors';
+import { membersBelow } from '../../domain/reporting-tree';
 import { SUBMITTED_TASK_STATES, type TaskState } from '../../domain/states';
 
 /** The cycle of a campaign for a month, with its campaign and template; 404 naming `period` otherwise. */
@@ -69,16 +70,15 @@ export async function cycleTree(
   if (node) {
     if (!all.some((u) => u.code === node))
       throw new NotFoundError({ code: 'unit_not_in_cycle', params: { unit: node } }, 'node');
-    const inSubtree = new Set([node]);
-    for (let grew = true; grew;) {
-      grew = false;
-      for (const u of all)
-        if (u.reportsTo && inSubtree.has(u.reportsTo) && !inSubtree.has(u.code)) {
-          inSubtree.add(u.code);
-          grew = true;
-        }
-    }
-    units = all.filter((u) => inSubtree.has(u.code)).map((u) => (u.code === node ? { ...u, reportsTo: null } : u));
+    const below = new Set(
+      membersBelow(
+        all,
+        (u) => u.code,
+        (u) => u.reportsTo,
+        node,
+      ),
+    );
+    units = all.flatMap((u) => (u.code === node ? [{ ...u, reportsTo: null }] : below.has(u) ? [u] : []));
   }
   const tree = reportingTree(
     units.map((u) => ({

@@ -8,9 +8,9 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { Submission, UnitTask } from '../../db/entities';
-import type { IUnitTask } from '../../db/entities/cycle.entity';
 import { consolidate, type ConsolidatedReportContent, type UnitReportInput } from '../../domain/consolidation';
 import { ConflictError } from '../../domain/errors';
+import { membersBelow } from '../../domain/reporting-tree';
 import { OBLIGATION_VERSION } from '../../domain/timeliness';
 import type { TaskState } from '../../domain/states';
 import { sendBackUpdate } from '../../workflows/messages';
@@ -42,7 +42,12 @@ export async function reportingUnits(em: EntityManager, token: string): Promise<
     { cycle: task.cycle },
     { populate: ['unit', 'parentTask.unit'], orderBy: { unit: { code: 'asc' } } },
   );
-  const below = subtreeOf(tasks, task.id);
+  const below = membersBelow(
+    tasks,
+    (t) => t.id,
+    (t) => t.parentTask?.id,
+    task.id,
+  );
   const submissions = await em.find(
     Submission,
     { task: { $in: below.map((t) => t.id) } },
@@ -90,22 +95,6 @@ export async function reportingUnits(em: EntityManager, token: string): Promise<
       })),
     consolidation: consolidate(task.cycle.template.definition, inputs),
   };
-}
-
-/** Every task below `rootTaskId` (not itself). */
-function subtreeOf(tasks: readonly IUnitTask[], rootTaskId: number): IUnitTask[] {
-  const inside = new Set([rootTaskId]);
-  const found: IUnitTask[] = [];
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const t of tasks)
-      if (t.parentTask && inside.has(t.parentTask.id) && !inside.has(t.id)) {
-        inside.add(t.id);
-        found.push(t);
-        grew = true;
-      }
-  }
-  return found.sort((a, b) => a.unit.code.localeCompare(b.unit.code));
 }
 
 /**
