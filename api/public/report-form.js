@@ -55,11 +55,11 @@
   // form's fields are also kept on this device, so changes typed while the connection is down
   // survive a closed tab and are sent when it returns; leaving with unsaved changes asks first.
   var form = document.getElementById('report-form');
-  var storeKey = 'baocao-draft:' + location.pathname;
+  var storeKey = 'baocao-draft:' + window.location.pathname;
   var storage = (function () {
     try {
       return window.localStorage;
-    } catch (e) {
+    } catch {
       return null;
     }
   })();
@@ -82,8 +82,8 @@
   var leaving = false;
 
   function fields() {
-    var data = new URLSearchParams();
-    new FormData(form).forEach(function (value, name) {
+    var data = new window.URLSearchParams();
+    new window.FormData(form).forEach(function (value, name) {
       if (name !== 'action' && typeof value === 'string') data.append(name, value);
     });
     return data.toString();
@@ -91,7 +91,7 @@
   function remember(body) {
     try {
       if (storage) storage.setItem(storeKey, body);
-    } catch (e) {
+    } catch {
       /* storage full or denied: the server copy is then the only one */
     }
   }
@@ -101,8 +101,8 @@
     statusBox.className = 'hint autosave' + (kind ? ' ' + kind : '');
   }
   function schedule(ms) {
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(save, ms);
+    if (timer) window.clearTimeout(timer);
+    timer = window.setTimeout(save, ms);
   }
   function save() {
     timer = null;
@@ -114,13 +114,14 @@
     inFlight = true;
     changedSinceSend = false;
     show(form.getAttribute('data-saving'));
-    fetch(autosaveUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: body,
-      credentials: 'omit',
-      cache: 'no-store',
-    })
+    window
+      .fetch(autosaveUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: body,
+        credentials: 'omit',
+        cache: 'no-store',
+      })
       .then(function (response) {
         return response.json().then(function (json) {
           return { ok: response.ok, status: response.status, json: json };
@@ -166,7 +167,7 @@
   // Changes kept on this device by an earlier visit that never reached the server come back first.
   var kept = storage ? storage.getItem(storeKey) : null;
   if (kept && !document.getElementById('error-summary')) {
-    new URLSearchParams(kept).forEach(function (value, name) {
+    new window.URLSearchParams(kept).forEach(function (value, name) {
       var match = /^(ex|pr)\.(\d+)\./.exec(name);
       for (var guard = 0; match && !form.elements.namedItem(name) && guard < 20; guard += 1) addRow(match[1]);
       var field = form.elements.namedItem(name);

@@ -304,6 +304,8 @@ export interface FormOptions {
   readonly draftLinks?: readonly DraftLinkView[];
   /** A draft-only link just created: shown this once. */
   readonly newDraftLink?: { readonly holderName: string; readonly url: string };
+  /** The template editor's preview: the same form, disabled, posting nothing. */
+  readonly preview?: boolean;
 }
 
 const selected = (on: boolean): Html | '' => (on ? html` selected` : '');
@@ -370,6 +372,44 @@ function taskHeader(view: TaskView, lang: Locale): Html {
 
 export function reportFormPage(view: TaskView, lang: Locale, opts: FormOptions): string {
   const t = T[lang];
+  return page({
+    title: `${t.title} — ${view.unit.name}`,
+    lang,
+    body: reportForm(view, lang, opts),
+    scripts: ['report-form.js'],
+  });
+}
+
+/**
+ * The form of `template` as a unit head will see it, for the template editor's preview: the same
+ * markup, every field disabled, nothing to post.
+ */
+export function formPreview(template: TemplateDefinition, lang: Locale, now: Date): Html {
+  const month = now.toISOString().slice(0, 7);
+  const view: TaskView = {
+    unit: { code: '—', name: lang === 'vi' ? '(đơn vị)' : '(unit)', headName: '' },
+    campaign: { code: '—', name: template.title[lang] },
+    period: month,
+    dataFrom: `${month}-01`,
+    dataTo: `${month}-14`,
+    deadline: new Date(now.getTime() + 7 * 86_400_000).toISOString(),
+    hardClose: new Date(now.getTime() + 10 * 86_400_000).toISOString(),
+    revisionDeadline: null,
+    state: 'dispatched',
+    holder: { kind: 'head' },
+    open: true,
+    canSubmit: true,
+    template,
+    draft: null,
+    draftSavedAt: null,
+    draftSavedBy: null,
+    lastSubmission: null,
+  };
+  return reportForm(view, lang, { action: '', now, preview: true });
+}
+
+function reportForm(view: TaskView, lang: Locale, opts: FormOptions): Html {
+  const t = T[lang];
   const values: Partial<ReportAnswers> = opts.values ?? view.draft ?? view.lastSubmission?.answers ?? {};
   const errorsFor = new Map((opts.errors ?? []).map((e) => [e.field, e.message]));
   const errId = (field: string): string => `err-${inputIdOf(field)}`;
@@ -385,7 +425,8 @@ export function reportFormPage(view: TaskView, lang: Locale, opts: FormOptions):
   const revision = view.state === 'revision_requested' ? opts.revision : null;
   const noop = (): '' => '';
 
-  const body = html`${langSwitch(opts.action, lang)}
+  const preview = opts.preview === true;
+  const body = html`${preview ? '' : langSwitch(opts.action, lang)}
 <h1>${t.title}: ${view.campaign.name}</h1>
 ${taskHeader(view, lang)}
 ${
@@ -408,7 +449,11 @@ ${view.holder.kind === 'staff' ? html`<p class="notice info" id="staff-banner">$
 ${view.draftSavedAt && !opts.notice ? html`<p class="hint" id="last-draft">${t.lastDraft}: ${formatShort(view.draftSavedAt, lang)}${view.draftSavedBy ? ` ${t.savedBy} ${view.draftSavedBy}` : ''}</p>` : ''}
 ${opts.reporting ? reportingUnitsSection(opts.reporting, lang, opts.action) : ''}
 ${view.open && opts.previousPeriod ? fromPreviousSection(t, opts.action, opts.previousPeriod) : ''}
-<form method="post" action="${opts.action}" id="report-form" novalidate data-autosave="${autosaveUrl(opts.action)}" data-saving="${t.autosaving}" data-offline="${t.autosaveOffline}" data-invalid="${t.autosaveInvalid}" data-leave="${t.autosaveLeave}" data-restored="${t.autosaveRestored}" data-saved-at="${view.draftSavedAt ?? ''}">
+${
+  preview
+    ? html`<form id="report-form-preview" aria-label="${t.title}"><fieldset disabled>`
+    : html`<form method="post" action="${opts.action}" id="report-form" novalidate data-autosave="${autosaveUrl(opts.action)}" data-saving="${t.autosaving}" data-offline="${t.autosaveOffline}" data-invalid="${t.autosaveInvalid}" data-leave="${t.autosaveLeave}" data-restored="${t.autosaveRestored}">`
+}
 <h2>${t.keyTasks}</h2>
 ${view.template.keyTasks.map((k) => {
   const a = values.keyTasks?.[k.code];
@@ -459,10 +504,11 @@ ${view.template.sections.map(
 <h2>${t.recommendations}</h2>
 <label for="recommendations">${t.recommendations}</label>
 <textarea id="recommendations" name="recommendations"${invalid('recommendations')}>${values.recommendations ?? ''}</textarea>${err('recommendations')}
-${view.open ? html`<p class="hint">${t.draftHint}</p><p id="autosave-status" class="hint" role="status" aria-live="polite"></p><div class="submit-bar"><button type="submit" name="action" value="draft" class="secondary">${t.save}</button>${view.canSubmit ? html`<button type="submit" name="action" value="submit" data-confirm="${t.confirmSubmit}">${t.submit}</button>` : ''}</div>` : ''}
+${preview ? html`</fieldset>` : ''}
+${view.open && !preview ? html`<p class="hint">${t.draftHint}</p><p id="autosave-status" class="hint" role="status" aria-live="polite"></p><div class="submit-bar"><button type="submit" name="action" value="draft" class="secondary">${t.save}</button>${view.canSubmit ? html`<button type="submit" name="action" value="submit" data-confirm="${t.confirmSubmit}">${t.submit}</button>` : ''}</div>` : ''}
 </form>
-${view.open && view.holder.kind === 'head' ? draftLinksSection(t, lang, opts) : ''}`;
-  return page({ title: `${t.title} — ${view.unit.name}`, lang, body, scripts: ['report-form.js'] });
+${view.open && view.holder.kind === 'head' && !preview ? draftLinksSection(t, lang, opts) : ''}`;
+  return body;
 }
 
 function receiptCard(receipt: Receipt, lang: Locale): Html {

@@ -6,6 +6,7 @@
  */
 import type { TemplateDefinition } from '../../../domain/template';
 import { html, type Html } from '../../pages/html';
+import { formPreview } from '../../unit-head/report-form.page';
 import { consolePage, csrfField, flash, type ConsoleView } from './layout';
 
 const T = {
@@ -35,7 +36,8 @@ const T = {
     maxRows: 'Số dòng tối đa của danh sách',
     preview: 'Xem trước',
     save: 'Lưu thành phiên bản mới',
-    previewTitle: 'Đơn vị sẽ được hỏi',
+    previewTitle: 'Biểu mẫu đơn vị sẽ nhận',
+    previewHint: 'Xem trước đúng như thủ trưởng đơn vị thấy khi mở đường liên kết (chưa lưu gì).',
     hint: 'Để trống mã ở các dòng trống thì dòng đó bị bỏ qua. Đánh số thứ tự để sắp xếp lại.',
     saved: 'Đã lưu phiên bản',
   },
@@ -65,7 +67,8 @@ const T = {
     maxRows: 'Most rows in a list',
     preview: 'Preview',
     save: 'Save as a new version',
-    previewTitle: 'What units will be asked',
+    previewTitle: 'The form units will receive',
+    previewHint: 'A preview exactly as a unit head sees it on opening the link (nothing is saved).',
     hint: 'Rows left without a code are ignored. Number the rows to reorder them.',
     saved: 'Saved version',
   },
@@ -83,7 +86,8 @@ export function templateEditorPage(
     code: string;
     fromVersion: number;
     definition: TemplateDefinition;
-    preview?: boolean;
+    /** Show the form as a unit head will see it, dated as of `now`. */
+    preview?: { now: Date };
     saved?: number | undefined;
     error?: string | null;
   },
@@ -127,10 +131,8 @@ export function templateEditorPage(
 <label><input type="checkbox" name="${p}.remove" value="on"> ${t.remove}</label></fieldset>`;
   });
   const preview = data.preview
-    ? html`<section class="card" id="template-preview"><h2>${t.previewTitle}: ${d.title[v.lang]}</h2>
-<h3>${t.keyTasks}</h3><ol>${d.keyTasks.map((k) => html`<li>${k.title[v.lang]}</li>`)}</ol>
-<h3>${t.indicators}</h3><ol>${d.indicators.map((ind) => html`<li>${ind.title[v.lang]} (${ind.measure[v.lang]}) — ${t.targets[ind.target.kind]} ${ind.target.kind === 'between' ? `${ind.target.min}–${ind.target.max}` : String(ind.target.value)}</li>`)}</ol>
-<h3>${t.sections}</h3><ol>${d.sections.map((s) => html`<li>${s.title[v.lang]}</li>`)}</ol></section>`
+    ? html`<section class="card" id="template-preview" aria-labelledby="template-preview-title"><h2 id="template-preview-title">${t.previewTitle}</h2>
+<p class="hint">${t.previewHint}</p>${formPreview(d, v.lang, data.preview.now)}</section>`
     : '';
   const body = html`<h1>${t.title}: ${data.code}</h1>${flash('ok', data.saved ? `${t.saved} ${data.saved}.` : null)}${flash('error', data.error)}
 <p>${t.from} ${String(data.fromVersion)}. ${t.hint}</p>${preview}

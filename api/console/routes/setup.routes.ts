@@ -346,7 +346,12 @@ export const setupPages: FastifyPluginAsyncTypebox = async (app) => {
         if (field(request.body, 'action') === 'preview')
           return await sendPage(
             reply,
-            templateEditorPage(view, { code: latest.code, fromVersion: latest.version, definition, preview: true }),
+            templateEditorPage(view, {
+              code: latest.code,
+              fromVersion: latest.version,
+              definition,
+              preview: { now: app.now() },
+            }),
           );
         const saved = await createTemplateVersion(ctx(request), latest.code, definition);
         return reply.redirect(
