@@ -6,6 +6,8 @@ import type { Refusal } from '../../domain/refusals';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Unit } from '../../db/entities';
+import type { Scope } from './people.service';
+import { unitsInScope } from './scope.service';
 import type { IUnit } from '../../db/entities/unit.entity';
 import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors';
 import {
@@ -158,8 +160,18 @@ export function unitView(unit: IUnit): UnitView {
   };
 }
 
-export async function listUnits(em: EntityManager, { active }: { active?: boolean }): Promise<UnitView[]> {
-  const units = await em.find(Unit, active === undefined ? {} : { active }, { populate: ['parent'] });
+/** The units within `scopes` (api/services/scope.service.ts), active or not as asked. */
+export async function listUnits(
+  em: EntityManager,
+  { active, scopes }: { active?: boolean | undefined; scopes: readonly Scope[] },
+): Promise<UnitView[]> {
+  const units = await em.find(
+    Unit,
+    { $and: [active === undefined ? {} : { active }, unitsInScope(scopes)] },
+    {
+      populate: ['parent'],
+    },
+  );
   // By code in code-unit order: the same whatever the database collation.
   return units.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)).map(unitView);
 }
