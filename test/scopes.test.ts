@@ -314,3 +314,26 @@ test('a subtree administrator is told why: the unit is outside their scope', asy
   const mine = await api<{ code: string }>(stack.baseUrl, 'GET', `/api/v1/units/${own.unit}`, { token: scoped });
   expect(mine.status).toBe(200);
 });
+
+test('when a subtree administrator moves a unit, then only to a parent within their subtree', async () => {
+  for (const parentCode of [other.root, null]) {
+    const res = await api<{ code: string }>(stack.baseUrl, 'PATCH', `/api/v1/units/${ownGrandchild}`, {
+      token: scoped,
+      body: { parentCode },
+    });
+    expect([parentCode, res.status, res.body.code]).toEqual([parentCode, 403, 'scope_forbidden']);
+  }
+  const em = stack.orm.em.fork();
+  expect((await em.findOneOrFail(Unit, { code: ownGrandchild }, { populate: ['parent'] })).parent?.code).toBe(own.unit);
+  const moved = await api<{ parentCode: string }>(stack.baseUrl, 'PATCH', `/api/v1/units/${ownGrandchild}`, {
+    token: scoped,
+    body: { parentCode: own.root },
+  });
+  expect([moved.status, moved.body.parentCode]).toEqual([200, own.root]);
+  // An administrator over everything moves it anywhere (and back, for the other tests).
+  const back = await api(stack.baseUrl, 'PATCH', `/api/v1/units/${ownGrandchild}`, {
+    token: everywhere,
+    body: { parentCode: own.unit },
+  });
+  expect(back.status).toBe(200);
+});

@@ -7,7 +7,8 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Unit } from '../../db/entities';
 import type { Scope } from './people.service';
-import { unitsInScope } from './scope.service';
+import { unitsInScope, withinScope } from './scope.service';
+import { AuthError } from '../http/errors';
 import type { IUnit } from '../../db/entities/unit.entity';
 import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors';
 import {
@@ -260,6 +261,13 @@ export async function updateUnit(ctx: AdminContext, code: string, patch: UnitPat
     const currentParent = unit.parent?.code ?? null;
     let parent = unit.parent ?? null;
     if (patch.parentCode !== undefined && (patch.parentCode ?? null) !== currentParent) {
+      // A unit moves only within the actor's scope: a subtree administrator cannot hand a unit to
+      // another subtree, nor lift it to the top.
+      if (ctx.scopes && !(await withinScope(tx, ctx.scopes, { kind: 'unit', unit: patch.parentCode ?? '' })))
+        throw new AuthError(
+          { code: 'scope_forbidden', params: { what: `parentCode ${patch.parentCode ?? '(none)'}` } },
+          403,
+        );
       parent = patch.parentCode ? await resolveParent(tx, patch.parentCode, unit, code) : null;
       before.parentCode = currentParent;
       after.parentCode = parent?.code ?? null;

@@ -22,6 +22,7 @@ const ctxOf = (request: FastifyRequest, name: string, now: Date): AdminContext =
   em: request.em,
   actor: userActor({ name }, request.ip),
   now,
+  scopes: requireUser(request).scopes,
 });
 
 function formValues(body: unknown, code: string): UnitFormValues {
