@@ -227,6 +227,11 @@ test('when a unit head types, the connection is cut, they type more and it retur
   });
   expect(task.draft?.keyTasks?.[KT1]?.text).toBe('Trước khi mất mạng');
   expect(task.draft?.keyTasks?.[KT2]?.text).toBe('Trong lúc mất mạng');
+  // Saving itself every few seconds is one session of writing on the record, not one event per save.
+  const draftEvents = await stack.orm.em
+    .fork()
+    .find(AuditEvent, { action: 'task.draft_saved', subjectType: 'unit_task', subjectId: String(task.id) });
+  expect(draftEvents.map((e) => e.after)).toEqual([expect.objectContaining({ savedBy: task.draftSavedBy })]);
 
   // Leaving with a change not yet saved asks first.
   await page.locator(`#kt-${KT1}-text`).fill('Chưa kịp lưu');

@@ -218,6 +218,7 @@ export async function saveDraft(
   body: unknown,
   origin: string,
   now: Date,
+  { autosave = false } = {},
 ): Promise<SavedDraft> {
   return em.transactional(async (tx) => {
     const { task, holder } = await resolveHolder(tx, token, { lock: true });
@@ -225,9 +226,16 @@ export async function saveDraft(
     if (refused) throw new ConflictError(refused);
     const checked = validateAnswers(task.cycle.template.definition, body, { complete: false });
     if (!checked.ok) throw new InvalidReportError(checked.errors);
-    return storeDraft(tx, task, holder, checked.answers, { origin, now, action: 'task.draft_saved' });
+    return storeDraft(tx, task, holder, checked.answers, { origin, now, action: 'task.draft_saved', autosave });
   });
 }
+
+/**
+ * A form saving itself writes every few seconds while someone types: such a save is on the record
+ * when it starts a session of writing — the first draft, another writer than the last, or the same
+ * writer after a pause of this long — not every few seconds. Explicit saves are always recorded.
+ */
+export const AUTOSAVE_AUDIT_INTERVAL_MS = 10 * 60_000;
 
 export interface SavedDraft {
   readonly savedAt: string;
@@ -244,15 +252,28 @@ export async function storeDraft(
   task: IUnitTask,
   holder: LinkHolder,
   answers: Partial<ReportAnswers>,
-  { origin, now, action, detail = {} }: { origin: string; now: Date; action: string; detail?: Record<string, unknown> },
+  {
+    origin,
+    now,
+    action,
+    detail = {},
+    autosave = false,
+  }: { origin: string; now: Date; action: string; detail?: Record<string, unknown>; autosave?: boolean },
 ): Promise<SavedDraft> {
   const before = task.state;
   const savedBy = holder.kind === 'head' ? task.unit.headName : holder.name;
+  const recorded =
+    !autosave ||
+    before === 'dispatched' ||
+    task.draftSavedBy !== savedBy ||
+    !task.draftSavedAt ||
+    now.getTime() - task.draftSavedAt.getTime() >= AUTOSAVE_AUDIT_INTERVAL_MS;
   task.draft = answers;
   task.draftSavedAt = now;
   task.draftSavedBy = savedBy;
   if (task.state === 'dispatched') task.state = 'draft';
   await tx.flush();
+  if (!recorded) return { savedAt: now.toISOString(), savedBy };
   await appendAudit(tx, {
     actor: linkActor(task, origin, holder),
     action,

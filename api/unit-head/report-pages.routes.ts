@@ -349,7 +349,9 @@ export const pageRoutes: FastifyPluginAsyncTypebox = async (app) => {
         });
       try {
         const answers = formToAnswers(request.body, posted.template);
-        const { savedAt, savedBy } = await saveDraft(request.em, request.params.token, answers, request.ip, app.now());
+        const { savedAt, savedBy } = await saveDraft(request.em, request.params.token, answers, request.ip, app.now(), {
+          autosave: true,
+        });
         return json(200, {
           savedAt,
           savedBy,
