@@ -403,6 +403,9 @@ export function createAfterReport(em: () => EntityManager, onError: (error: unkn
   };
 }
 
+/** Tries at storing a report whose task changed state between its read and its write. */
+const SUBMIT_ATTEMPTS = 6;
+
 /**
  * Validates and stores a report; returns the receipt and the workflow to wake, if any. Two
  * round trips and no explicit transaction: the task is read, the answers checked against its
@@ -478,7 +481,9 @@ export async function submitReport(
         wake: await afterReport(task),
       };
     }
-    if (attempt === 3) throw new ConflictError({ code: 'report_kept_changing', params: {} });
+    // Each retry follows a timed transition that committed in between (overdue, escalations, the
+    // hard close): few enough that a report meeting all of them in a row is still stored.
+    if (attempt === SUBMIT_ATTEMPTS) throw new ConflictError({ code: 'report_kept_changing', params: {} });
   }
 }
 
