@@ -167,7 +167,8 @@ export function stackedBarChart({
   )}`;
 }
 
-const targetText = (target: IndicatorTarget, lang: Locale): string => {
+/** A target in short: "≥ 0,7", "≤ 80", "10–20". */
+export const targetText = (target: IndicatorTarget, lang: Locale): string => {
   switch (target.kind) {
     case 'at_least':
       return `≥ ${formatNumber(target.value, lang)}`;

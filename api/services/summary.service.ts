@@ -1,0 +1,95 @@
+/**
+ * Periodic summaries of a campaign (quarter, half-year, year, any range of months), read from the
+ * monthly cycles the council approved (db/summary-reading.ts) and computed by domain/summary.ts.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { createHash } from 'node:crypto';
+import { appendAudit, type Actor } from '../../db/audit';
+import { Campaign } from '../../db/entities';
+import { readSummaryMonths } from '../../db/summary-reading';
+import { NotFoundError, ValidationError } from '../../domain/errors';
+import { summarise, summariseUnit, type PeriodSummary, type UnitSummary } from '../../domain/summary';
+import { parseWindow, type SummaryWindow } from '../../domain/summary-window';
+
+export interface CampaignRef {
+  readonly code: string;
+  readonly name: string;
+}
+
+async function campaignAndWindow(
+  em: EntityManager,
+  campaignCode: string,
+  windowCode: string,
+): Promise<{ campaign: CampaignRef & { id: number }; window: SummaryWindow }> {
+  const window = parseWindow(windowCode);
+  if (!window) throw new ValidationError({ code: 'summary_window_invalid', params: { window: windowCode } }, 'window');
+  const campaign = await em.findOne(Campaign, { code: campaignCode }, { fields: ['id', 'code', 'name'] });
+  if (!campaign) throw new NotFoundError({ code: 'campaign_unknown', params: { campaign: campaignCode } }, 'campaign');
+  return { campaign: { id: campaign.id, code: campaign.code, name: campaign.name }, window };
+}
+
+/** The summary of a campaign over a window, or of what reports to `node` in its tree. */
+export async function campaignSummary(
+  em: EntityManager,
+  campaignCode: string,
+  windowCode: string,
+  { node }: { node?: string | undefined } = {},
+): Promise<{ campaign: CampaignRef; summary: PeriodSummary }> {
+  const { campaign, window } = await campaignAndWindow(em, campaignCode, windowCode);
+  const months = await readSummaryMonths(em, campaign.id, window.periods);
+  const summary = summarise(window, months, node);
+  if (node !== undefined && !summary.node)
+    throw new NotFoundError({ code: 'unit_not_in_summary', params: { unit: node, window: window.code } }, 'node');
+  return { campaign: { code: campaign.code, name: campaign.name }, summary };
+}
+
+/** One unit's summary over a window: its history, key tasks month by month, indicators and every text. */
+export async function unitSummary(
+  em: EntityManager,
+  campaignCode: string,
+  windowCode: string,
+  unitCode: string,
+): Promise<{ campaign: CampaignRef; summary: UnitSummary }> {
+  const { campaign, window } = await campaignAndWindow(em, campaignCode, windowCode);
+  const months = await readSummaryMonths(em, campaign.id, window.periods, { unit: unitCode });
+  const summary = summariseUnit(window, months, unitCode);
+  if (!summary)
+    throw new NotFoundError({ code: 'unit_not_in_summary', params: { unit: unitCode, window: window.code } }, 'unit');
+  return { campaign: { code: campaign.code, name: campaign.name }, summary };
+}
+
+/**
+ * Audits the download of a summary's table (`summary.downloaded`: campaign, window, node or unit,
+ * file, size and SHA-256), as documents of a cycle are.
+ */
+export async function recordSummaryDownload(
+  em: EntityManager,
+  actor: Actor,
+  what: {
+    readonly campaign: string;
+    readonly window: string;
+    readonly node?: string | undefined;
+    readonly unit?: string | undefined;
+    readonly file: string;
+  },
+  bytes: Buffer,
+  now: Date,
+): Promise<void> {
+  await em.transactional(async (tx) => {
+    await appendAudit(tx, {
+      actor,
+      action: 'summary.downloaded',
+      subjectType: 'campaign',
+      subjectId: what.campaign,
+      after: {
+        window: what.window,
+        ...(what.node ? { node: what.node } : {}),
+        ...(what.unit ? { unit: what.unit } : {}),
+        file: what.file,
+        bytes: bytes.length,
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+      },
+      occurredAt: now,
+    });
+  });
+}
