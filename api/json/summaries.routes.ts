@@ -1,0 +1,68 @@
+/** Periodic summaries (quarter, half-year, year, any range of months) of the approved monthly cycles. */
+import { Type, type Static } from 'typebox';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { WINDOW_PATTERN } from '../../domain/summary-window';
+import { Code } from '../http/request-schemas';
+import { campaignSummary, unitSummary } from '../services/summary.service';
+import { PeriodSummaryResponse, UnitSummaryResponse } from './summary-schemas';
+
+const READERS = ['admin', 'council', 'auditor'] as const;
+export const SummaryWindowParam = Type.String({
+  pattern: WINDOW_PATTERN,
+  description:
+    'the window (Decree 09/2019 art. 12): a year "2027" (15 Dec 2026 → 14 Dec 2027), a quarter "2027-Q1" (15 Dec → 14 Mar), a half "2027-H1" or "2027-H2", or months "2027-01..2027-05"',
+});
+export const SummaryParams = Type.Object({ campaign: Code, window: SummaryWindowParam });
+
+export const summaryRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.get(
+    '/api/v1/summaries/:campaign/:window',
+    {
+      config: { roles: READERS },
+      schema: {
+        summary:
+          "A campaign's summary over a window, from the monthly cycles the council approved: reporting per month and per unit with streaks, key-task status counts month by month, each indicator per month and over the window, which key task or indicator existed when (administrator, council, auditor)",
+        tags: ['summaries'],
+        params: SummaryParams,
+        querystring: Type.Object(
+          { node: Type.Optional({ ...Code, description: 'only what reports (directly or not) to this unit' }) },
+          { additionalProperties: false },
+        ),
+        response: { 200: PeriodSummaryResponse },
+      },
+    },
+    async (request) => {
+      const { campaign, summary } = await campaignSummary(
+        request.em,
+        request.params.campaign,
+        request.params.window,
+        { node: request.query.node },
+      );
+      // The same shape, its arrays readonly (the schema's are mutable, and TypeScript compares no further).
+      return { campaign, ...summary } as unknown as Static<typeof PeriodSummaryResponse>;
+    },
+  );
+
+  app.get(
+    '/api/v1/summaries/:campaign/:window/units/:unit',
+    {
+      config: { roles: READERS },
+      schema: {
+        summary:
+          "One unit's summary over a window: its reporting month by month, each key task's status and text month by month, its indicators, and every text it reported, by month (administrator, council, auditor)",
+        tags: ['summaries'],
+        params: Type.Object({ ...SummaryParams.properties, unit: Code }),
+        response: { 200: UnitSummaryResponse },
+      },
+    },
+    async (request) => {
+      const { campaign, summary } = await unitSummary(
+        request.em,
+        request.params.campaign,
+        request.params.window,
+        request.params.unit,
+      );
+      return { campaign, ...summary } as unknown as unknown as Static<typeof UnitSummaryResponse>;
+    },
+  );
+};
