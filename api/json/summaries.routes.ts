@@ -32,12 +32,9 @@ export const summaryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const { campaign, summary } = await campaignSummary(
-        request.em,
-        request.params.campaign,
-        request.params.window,
-        { node: request.query.node },
-      );
+      const { campaign, summary } = await campaignSummary(request.em, request.params.campaign, request.params.window, {
+        node: request.query.node,
+      });
       // The same shape, its arrays readonly (the schema's are mutable, and TypeScript compares no further).
       return { campaign, ...summary } as unknown as Static<typeof PeriodSummaryResponse>;
     },

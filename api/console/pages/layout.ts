@@ -15,7 +15,17 @@ export interface ConsoleView {
 }
 
 export type Section =
-  'cycles' | 'units' | 'campaigns' | 'policies' | 'templates' | 'setup' | 'council' | 'audit' | 'access' | 'none';
+  | 'cycles'
+  | 'units'
+  | 'campaigns'
+  | 'policies'
+  | 'templates'
+  | 'setup'
+  | 'council'
+  | 'summaries'
+  | 'audit'
+  | 'access'
+  | 'none';
 
 const NAV: Record<Locale, Record<Exclude<Section, 'none'>, string>> = {
   vi: {
@@ -26,6 +36,7 @@ const NAV: Record<Locale, Record<Exclude<Section, 'none'>, string>> = {
     templates: 'Biểu mẫu',
     setup: 'Thiết lập',
     council: 'Hội đồng xem xét',
+    summaries: 'Sơ kết, tổng kết',
     audit: 'Nhật ký kiểm tra',
     access: 'Người dùng & quyền',
   },
@@ -37,15 +48,16 @@ const NAV: Record<Locale, Record<Exclude<Section, 'none'>, string>> = {
     templates: 'Templates',
     setup: 'Set-up',
     council: 'Council review',
+    summaries: 'Summaries',
     audit: 'Audit log',
     access: 'People & access',
   },
 };
 
 const SECTIONS_OF: Record<Role, readonly Exclude<Section, 'none'>[]> = {
-  admin: ['cycles', 'units', 'campaigns', 'policies', 'templates', 'setup', 'council', 'audit', 'access'],
-  council: ['council'],
-  auditor: ['audit', 'council'],
+  admin: ['cycles', 'units', 'campaigns', 'policies', 'templates', 'setup', 'council', 'summaries', 'audit', 'access'],
+  council: ['council', 'summaries'],
+  auditor: ['audit', 'council', 'summaries'],
 };
 
 export const ROLE_LABEL: Record<Locale, Record<Role, string>> = {
