@@ -417,7 +417,7 @@ test("when one unit's summary is read, then its history, key tasks month by mont
   expect([cs.late, cs.streak, cs.longestStreak]).toEqual([1, 1, 1]);
 });
 
-test('when a window is not one, or a unit is in none of its approved months, then the answer is 4xx naming the field', async () => {
+test('when a window is not one, or a unit is in none of its approved months, then the answer is 4xx naming the field; both routes are in OpenAPI', async () => {
   const bad = await api<{ field?: string }>(stack.baseUrl, 'GET', `/api/v1/summaries/${campaign}/2027-05..2027-01`, {
     token: admin,
   });
@@ -433,6 +433,19 @@ test('when a window is not one, or a unit is in none of its approved months, the
     token: admin,
   });
   expect([unknown.status, unknown.body.field]).toEqual([404, 'campaign']);
+  const doc = (
+    await api<{ paths: Record<string, { get?: { summary?: string; responses?: Record<string, unknown> } }> }>(
+      stack.baseUrl,
+      'GET',
+      '/openapi.json',
+    )
+  ).body;
+  for (const path of ['/api/v1/summaries/{campaign}/{window}', '/api/v1/summaries/{campaign}/{window}/units/{unit}'])
+    expect([path, Boolean(doc.paths[path]?.get?.summary), Boolean(doc.paths[path]?.get?.responses?.['200'])]).toEqual([
+      path,
+      true,
+      true,
+    ]);
 });
 
 test('when an auditor opens the summary pages, then they show the trends as SVG in Vietnamese (English on request), and each table downloads as CSV or XLSX, audited', async () => {
