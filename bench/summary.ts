@@ -21,7 +21,8 @@ import { Campaign, Cycle, ReportTemplate } from '../db/entities';
 import { planCycle } from '../domain/calendar';
 import { cycleWorkflowId, parsePeriod, unitWorkflowId } from '../domain/period';
 import { yearWindow } from '../domain/summary-window';
-import { campaignSummary } from '../api/services/summary.service';
+import { summarise, type PeriodSummary } from '../domain/summary';
+import { readSummaryMonths, summaryCycles } from '../db/summary-reading';
 import { createCampaign, createUnits, type TestUnit } from '../test/support/fixtures';
 import { signInConsole } from '../test/support/console';
 import { positiveIntegers, progress, runBench, withBenchEnv } from './support/env';
@@ -165,17 +166,22 @@ async function main(): Promise<void> {
     const floorMs: number[] = [];
     const productMs: number[] = [];
     let floor: Floor | undefined;
-    let product: Awaited<ReturnType<typeof campaignSummary>> | undefined;
+    let product: PeriodSummary | undefined;
     for (let run = 1; run <= runs; run += 1) {
       progress(`run ${run} of ${runs}`);
       const f = await timed(() => stack.orm.em.fork().execute<Floor[]>(AGGREGATE_SQL, [campaignRow!.id, periods]));
       floorMs.push(f.ms);
       floor = f.value[0]!;
-      const p = await timed(() => campaignSummary(stack.orm.em.fork(), campaign, String(YEAR)));
+      // What campaignSummary does when it has not computed this summary yet.
+      const p = await timed(async () => {
+        const pem = stack.orm.em.fork();
+        const cycles = await summaryCycles(pem, campaignRow!.id, yearWindow(YEAR).periods);
+        return summarise(yearWindow(YEAR), await readSummaryMonths(pem, cycles, yearWindow(YEAR).periods));
+      });
       productMs.push(p.ms);
       product = p.value;
     }
-    const s = product!.summary;
+    const s = product!;
     const sameMonths =
       JSON.stringify(s.months.map((m) => [m.period, m.expected, m.submitted, m.onTime])) ===
       JSON.stringify(floor!.months.map((m) => [m.period, Number(m.expected), Number(m.submitted), Number(m.on_time)]));
@@ -185,10 +191,21 @@ async function main(): Promise<void> {
       return f && Number(f.on_time) === u.onTime && Number(f.late) === u.late && Number(f.missing) === u.missing;
     });
 
+    // Where the product's time goes: reading the approved versions, then summarising them.
+    const read = await timed(async () =>
+      readSummaryMonths(
+        stack.orm.em.fork(),
+        await summaryCycles(stack.orm.em.fork(), campaignRow!.id, yearWindow(YEAR).periods),
+        yearWindow(YEAR).periods,
+      ),
+    );
+    const compute = await timed(async () => summarise(yearWindow(YEAR), read.value));
+
     const session = await signInConsole(stack.baseUrl, await stack.token('admin'));
     const pageMs: number[] = [];
     let bytes = 0;
-    for (let run = 1; run <= runs; run += 1) {
+    // The first load computes the summary (as campaignSummary does once per window and months' states); later loads page through it.
+    for (let run = 0; run <= runs; run += 1) {
       const page = await timed(async () => {
         const res = await fetch(`${stack.baseUrl}/console/summaries/${campaign}/${YEAR}`, {
           headers: { cookie: session.cookie },
@@ -202,7 +219,7 @@ async function main(): Promise<void> {
 
     const floorMedian = median(floorMs);
     const productMedian = median(productMs);
-    const pageMedian = median(pageMs);
+    const pageMedian = median(pageMs.slice(1));
     printTable(
       `Annual summary over 12 months × ${fmtInt(n)} units (${fmtInt(s.reporting.submitted)} reports; goal ≤ ${GOAL}× floor, page < ${PAGE_GOAL_MS} ms)`,
       ['what', 'runs (ms)', 'median ms', 'ratio', 'goal'],
@@ -215,21 +232,29 @@ async function main(): Promise<void> {
           '',
         ],
         [
-          'product: campaignSummary (read twelve approved versions, summarise)',
+          'product: the summary service computing it (read the twelve approved versions, summarise)',
           productMs.map(fmtMs).join(', '),
           fmtMs(productMedian),
           fmtRatio(productMedian, floorMedian),
           verdict(productMedian / floorMedian <= GOAL),
         ],
         [
-          `the summary page over HTTP (${fmtInt(bytes)} bytes, first ${fmtInt(100)} units)`,
-          pageMs.map(fmtMs).join(', '),
+          `the summary page over HTTP, first load (computes the summary): ${fmtInt(bytes)} bytes, ${fmtInt(100)} units a page`,
+          fmtMs(pageMs[0]!),
+          fmtMs(pageMs[0]!),
+          fmtRatio(pageMs[0]!, floorMedian),
+          verdict(pageMs[0]! < PAGE_GOAL_MS),
+        ],
+        [
+          'the summary page over HTTP, later loads (the summary already computed)',
+          pageMs.slice(1).map(fmtMs).join(', '),
           fmtMs(pageMedian),
           fmtRatio(pageMedian, floorMedian),
           verdict(pageMedian < PAGE_GOAL_MS),
         ],
       ],
       [
+        `of the product: reading the twelve approved versions ${fmtMs(read.ms)} ms, summarise() ${fmtMs(compute.ms)} ms`,
         `the floor's monthly counts ${sameMonths ? 'equal' : 'DIFFER FROM'} the product's; its per-unit on time / late / missing ${sameUnits ? 'equal' : 'DIFFER FROM'} the product's`,
       ],
     );

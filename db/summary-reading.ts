@@ -11,15 +11,15 @@ import { READING_FROM, readingColumns, unitsOfReading, type ReadingRow } from '.
 import { templateDefinition } from './template-definitions';
 
 /**
- * The part of the answers a summary over many units needs: each key task's status (its text
- * left empty) and the indicators. Texts are read per unit (`unit` below).
+ * The part of the answers a summary over many units needs: the key tasks and the indicators.
+ * Sections, examples, proposals and recommendations are read per unit (`unit` below).
  */
 const FIGURES_ONLY = `CASE WHEN s.id IS NULL THEN NULL ELSE jsonb_build_object(
-  'keyTasks', coalesce((SELECT jsonb_object_agg(k.key, jsonb_build_object('status', k.value->'status', 'text', '')) FROM jsonb_each(s.answers->'keyTasks') k), '{}'::jsonb),
-  'indicators', coalesce(s.answers->'indicators', '{}'::jsonb),
+  'keyTasks', s.answers->'keyTasks', 'indicators', s.answers->'indicators',
   'sections', '{}'::jsonb, 'examples', '[]'::jsonb, 'proposals', '[]'::jsonb, 'recommendations', '') END`;
 
-interface CycleRow {
+/** A month's cycle: its stage and, once approved, the version the council approved. */
+export interface SummaryCycle {
   id: number;
   period: Period;
   stage: string;
@@ -31,22 +31,37 @@ interface CycleRow {
 const stateOf = (stage: string | undefined): MonthState =>
   stage === undefined ? 'none' : stage === 'closed' ? 'accepted' : stage === 'cancelled' ? 'cancelled' : 'in_progress';
 
-/**
- * Each of `periods` with its cycle's state and, for an accepted one, the approved version's units:
- * every unit's figures (statuses and indicators), or with `unit` that unit's whole answers only.
- */
-export async function readSummaryMonths(
+/** The campaign's cycles of `periods`, with their templates' versions. */
+export function summaryCycles(
   em: EntityManager,
   campaignId: number,
   periods: readonly Period[],
-  { unit }: { unit?: string } = {},
-): Promise<MonthInput[]> {
-  const cycles = await em.execute<CycleRow[]>(
+): Promise<SummaryCycle[]> {
+  return em.execute<SummaryCycle[]>(
     `SELECT c.id, c.period, c.stage, c.review_version, c.template_id, t.version AS template_version
      FROM cycle c JOIN report_template t ON t.id = c.template_id
      WHERE c.campaign_id = ? AND c.period = ANY(?::text[])`,
     [campaignId, `{${periods.join(',')}}`],
   );
+}
+
+/** What the summary of `cycles` reads depends on only: each month's period, state and approved version. */
+export const summaryKey = (cycles: readonly SummaryCycle[]): string =>
+  cycles
+    .map((c) => `${c.period}:${stateOf(c.stage)}:${c.review_version ?? ''}`)
+    .sort()
+    .join(',');
+
+/**
+ * Each of `periods` with its cycle (of `cycles`) and, for an accepted one, the approved version's
+ * units: every unit's key tasks and indicators, or with `unit` that unit's whole answers only.
+ */
+export async function readSummaryMonths(
+  em: EntityManager,
+  cycles: readonly SummaryCycle[],
+  periods: readonly Period[],
+  { unit }: { unit?: string } = {},
+): Promise<MonthInput[]> {
   const accepted = cycles.filter((c) => c.stage === 'closed' && c.review_version !== null);
   const ids = `{${accepted.map((c) => c.id).join(',')}}`;
   const rows = accepted.length

@@ -6,7 +6,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { createHash } from 'node:crypto';
 import { appendAudit, type Actor } from '../../db/audit';
 import { Campaign } from '../../db/entities';
-import { readSummaryMonths } from '../../db/summary-reading';
+import { readSummaryMonths, summaryCycles, summaryKey } from '../../db/summary-reading';
 import { NotFoundError, ValidationError } from '../../domain/errors';
 import { summarise, summariseUnit, type PeriodSummary, type UnitSummary } from '../../domain/summary';
 import { parseWindow, type SummaryWindow } from '../../domain/summary-window';
@@ -28,6 +28,20 @@ async function campaignAndWindow(
   return { campaign: { id: campaign.id, code: campaign.code, name: campaign.name }, window };
 }
 
+/**
+ * Summaries recently computed, per database (driver), by campaign, window, node and the state and
+ * approved version of each month: an approved version never changes, so neither does a summary
+ * of the same months in the same states (paging through its units, downloading its tables).
+ */
+const recentByDatabase = new WeakMap<object, Map<string, Promise<PeriodSummary>>>();
+const RECENT_MAX = 4;
+function recentOf(em: EntityManager): Map<string, Promise<PeriodSummary>> {
+  const driver = em.getDriver();
+  const recent = recentByDatabase.get(driver) ?? new Map<string, Promise<PeriodSummary>>();
+  recentByDatabase.set(driver, recent);
+  return recent;
+}
+
 /** The summary of a campaign over a window, or of what reports to `node` in its tree. */
 export async function campaignSummary(
   em: EntityManager,
@@ -36,8 +50,17 @@ export async function campaignSummary(
   { node }: { node?: string | undefined } = {},
 ): Promise<{ campaign: CampaignRef; summary: PeriodSummary }> {
   const { campaign, window } = await campaignAndWindow(em, campaignCode, windowCode);
-  const months = await readSummaryMonths(em, campaign.id, window.periods);
-  const summary = summarise(window, months, node);
+  const cycles = await summaryCycles(em, campaign.id, window.periods);
+  const key = `${campaign.id}|${window.code}|${node ?? ''}|${summaryKey(cycles)}`;
+  const recent = recentOf(em);
+  let computing = recent.get(key);
+  if (!computing) {
+    computing = readSummaryMonths(em, cycles, window.periods).then((months) => summarise(window, months, node));
+    recent.set(key, computing);
+    computing.catch(() => recent.delete(key));
+    if (recent.size > RECENT_MAX) recent.delete(recent.keys().next().value!);
+  }
+  const summary = await computing;
   if (node !== undefined && !summary.node)
     throw new NotFoundError({ code: 'unit_not_in_summary', params: { unit: node, window: window.code } }, 'node');
   return { campaign: { code: campaign.code, name: campaign.name }, summary };
@@ -51,7 +74,8 @@ export async function unitSummary(
   unitCode: string,
 ): Promise<{ campaign: CampaignRef; summary: UnitSummary }> {
   const { campaign, window } = await campaignAndWindow(em, campaignCode, windowCode);
-  const months = await readSummaryMonths(em, campaign.id, window.periods, { unit: unitCode });
+  const cycles = await summaryCycles(em, campaign.id, window.periods);
+  const months = await readSummaryMonths(em, cycles, window.periods, { unit: unitCode });
   const summary = summariseUnit(window, months, unitCode);
   if (!summary)
     throw new NotFoundError({ code: 'unit_not_in_summary', params: { unit: unitCode, window: window.code } }, 'unit');
