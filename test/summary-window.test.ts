@@ -185,4 +185,35 @@ describe('a summary over monthly cycles', () => {
     });
     expect(streaks(['on_time', 'on_time', 'on_time', 'missing'])).toEqual({ streak: 0, longestStreak: 3 });
   });
+
+  test('when a node of the tree is summarised, then only what reports to it counts, its indicators from the leaves below it', () => {
+    const leaf = (code: string, to: string, sum: number) => ({
+      ...unit(code, { sum, avg: 50 }),
+      reportsTo: to,
+      level: 0,
+    });
+    const tree: MonthInput = {
+      period: P('2027-01'),
+      state: 'accepted',
+      version: 1,
+      templateVersion: 1,
+      template: template('a'),
+      units: [
+        { ...unit('ROOT', { sum: 100, avg: 0 }), level: 2 },
+        { ...unit('D1', { sum: 50, avg: 0 }), reportsTo: 'ROOT', level: 1 },
+        { ...unit('D2', { sum: 60, avg: 0 }), reportsTo: 'ROOT', level: 1 },
+        leaf('L1', 'D1', 1),
+        leaf('L2', 'D1', 2),
+        leaf('L3', 'D2', 4),
+      ],
+    };
+    const d1 = summarise(w, [tree], 'D1');
+    expect(d1.node).toEqual({ unitCode: 'D1', unitName: 'Unit D1' });
+    expect(d1.units.map((u) => u.unitCode)).toEqual(['L1', 'L2']);
+    expect(d1.indicators.find((i) => i.code === 'SUM')!.value).toBe(3);
+    const all = summarise(w, [tree]);
+    expect(all.indicators.find((i) => i.code === 'SUM')!.value).toBe(7); // leaves only, never a restated subtree
+    expect(all.months[0]!.expected).toBe(6);
+    expect(summarise(w, [tree], 'NOPE').node).toBeUndefined();
+  });
 });
