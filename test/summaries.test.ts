@@ -27,10 +27,12 @@ import {
   type CampaignTiming,
   type TestUnit,
 } from './support/fixtures';
-import { useStack } from './support/hooks';
+import { useBrowser, useStack } from './support/hooks';
+import { PHONE, pageProblems, screenshotViews, signIn } from './support/browser';
 import { councilTokens } from './support/stack';
 
 const stack = useStack();
+const browser = useBrowser({ javaScript: false });
 let admin: string;
 let council: string[];
 let units: TestUnit[];
@@ -489,4 +491,25 @@ test('when an auditor opens the summary pages, then they show the trends as SVG 
     303,
     `/console/summaries/${campaign}/2027-02..2027-04`,
   ]);
+});
+
+test('when the summary is opened on a phone without JavaScript, then the page fits its width, the charts are drawn and nothing breaks the CSP', async () => {
+  const { page } = browser;
+  await signIn(page, stack.baseUrl, await stack.token('council'));
+  for (const path of [
+    `/console/summaries/${campaign}/2027-Q1`,
+    `/console/summaries/${campaign}/2027-Q1/units/${units[3]!.code}`,
+  ]) {
+    await screenshotViews(page, `${stack.baseUrl}${path}`, path.includes('/units/') ? 'summary-unit' : 'summary');
+    await page.setViewportSize(PHONE);
+    await page.goto(`${stack.baseUrl}${path}`);
+    const width = await page.evaluate(
+      () =>
+        (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement
+          .scrollWidth,
+    );
+    expect([path, width]).toEqual([path, PHONE.width]);
+    expect(await page.locator('svg.chart').count()).toBeGreaterThan(0);
+  }
+  expect(pageProblems(browser)).toEqual([]);
 });
