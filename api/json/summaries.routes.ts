@@ -1,18 +1,11 @@
 /** Periodic summaries (quarter, half-year, year, any range of months) of the approved monthly cycles. */
 import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { WINDOW_PATTERN } from '../../domain/summary-window';
-import { Code } from '../http/request-schemas';
+import { Code, SummaryParams } from '../http/request-schemas';
 import { campaignSummary, unitSummary } from '../services/summary.service';
 import { PeriodSummaryResponse, UnitSummaryResponse } from './summary-schemas';
 
 const READERS = ['admin', 'council', 'auditor'] as const;
-export const SummaryWindowParam = Type.String({
-  pattern: WINDOW_PATTERN,
-  description:
-    'the window (Decree 09/2019 art. 12): a year "2027" (15 Dec 2026 → 14 Dec 2027), a quarter "2027-Q1" (15 Dec → 14 Mar), a half "2027-H1" or "2027-H2", or months "2027-01..2027-05"',
-});
-export const SummaryParams = Type.Object({ campaign: Code, window: SummaryWindowParam });
 
 export const summaryRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
