@@ -10,6 +10,7 @@ import { Campaign, Cycle, Policy, ReportTemplate, Submission, UnitTask, AuditEve
 import { defaultTemplate } from '../db/seed-data/default-template';
 import type { ReportAnswers } from '../domain/answers';
 import { DEFAULT_POLICY, type CyclePolicy } from '../domain/policy';
+import type { ConsolidatedReportContent } from '../domain/consolidation';
 import type { PeriodSummary, UnitSummary } from '../domain/summary';
 import type { Aggregation, TemplateDefinition } from '../domain/template';
 import { signInConsole } from './support/console';
@@ -345,6 +346,37 @@ test('when the first quarter is summarised, then every figure equals the one com
   expect([s.window.dataFrom, s.window.dataTo]).toEqual(['2026-12-15', '2027-03-14']);
   const periods = ['2027-01', '2027-02', '2027-03'];
   expect(figuresOf(s)).toEqual(expectedSummary(periods, await storedMonths(periods)));
+
+  // Each month is the monthly report the council approved.
+  for (const m of s.months) {
+    const approved = (
+      await expectStatus(
+        api<{ content: ConsolidatedReportContent }>(
+          stack.baseUrl,
+          'GET',
+          `/api/v1/cycles/${campaign}/${m.period}/consolidated-reports/${m.version}`,
+          { token: admin },
+        ),
+        200,
+      )
+    ).body.content;
+    expect([m.period, m.expected, m.submitted, m.onTime]).toEqual([
+      m.period,
+      approved.expected,
+      approved.submitted,
+      approved.onTime,
+    ]);
+    expect(
+      s.indicators.flatMap((i) =>
+        i.months.filter((x) => x.period === m.period && x.target).map((x) => [i.code, x.value]),
+      ),
+    ).toEqual(approved.indicators.map((i) => [i.code, i.value]));
+    expect(
+      s.keyTasks.flatMap((k) =>
+        k.months.filter((x) => x.period === m.period && x.counts).map((x) => [k.code, x.counts]),
+      ),
+    ).toEqual(approved.keyTasks.map((k) => [k.code, k.counts]));
+  }
 
   const [, , c, d] = units;
   const rowOf = (code: string) => s.units.find((u) => u.unitCode === code)!;
