@@ -6,12 +6,24 @@
  * directly from the stored reports (Submission rows), and compared.
  */
 import { randomBytes } from 'node:crypto';
-import { Campaign, Cycle, Policy, ReportTemplate, Submission, UnitTask, AuditEvent } from '../db/entities';
+import {
+  Campaign,
+  Cycle,
+  Policy,
+  ReportTemplate,
+  Submission,
+  UnitTask,
+  AuditEvent,
+  FrozenSummary,
+} from '../db/entities';
+import type { ActivityDeps } from '../activities';
+import { createSummaryActivities } from '../activities/summary.activities';
 import { defaultTemplate } from '../db/seed-data/default-template';
 import type { ReportAnswers } from '../domain/answers';
 import { DEFAULT_POLICY, type CyclePolicy } from '../domain/policy';
 import type { ConsolidatedReportContent } from '../domain/consolidation';
 import type { PeriodSummary, UnitSummary } from '../domain/summary';
+import type { Frozen } from '../api/services/summary.service';
 import type { Aggregation, TemplateDefinition } from '../domain/template';
 import { signInConsole } from './support/console';
 import {
@@ -31,6 +43,7 @@ import {
 import { useBrowser, useStack } from './support/hooks';
 import { PHONE, pageProblems, screenshotViews, signIn } from './support/browser';
 import { councilTokens } from './support/stack';
+import { recordHistories } from './support/histories';
 
 const stack = useStack();
 const browser = useBrowser({ javaScript: false });
@@ -121,10 +134,15 @@ async function runMonth(
   const started = await startCycle(stack, admin, { units, campaign, period: `2027-0${m}` });
   const startedAt = Date.now();
   const sentBefore = new Map(units.map((u) => [u.code, stack.sink.to(u.headEmail).length]));
-  await stack.sink.waitFor(() => units.every((u) => stack.sink.to(u.headEmail).length > sentBefore.get(u.code)!));
-  const links = new Map(
-    units.map((u) => [u.code, linkIn(stack.sink.to(u.headEmail)[sentBefore.get(u.code)!]!.text, stack.baseUrl)]),
-  );
+  // The month's dispatch email: the first new one with a personal link (the last month's publication may come in between).
+  const LINK = /\/r\/[A-Za-z0-9_-]{43}/;
+  const dispatched = (u: TestUnit) =>
+    stack.sink
+      .to(u.headEmail)
+      .slice(sentBefore.get(u.code)!)
+      .find((mail) => LINK.test(mail.text));
+  await stack.sink.waitFor(() => units.every((u) => dispatched(u)));
+  const links = new Map(units.map((u) => [u.code, linkIn(dispatched(u)!.text, stack.baseUrl)]));
   const submit = async (u: TestUnit) =>
     expectStatus(submitByLink(stack.baseUrl, links.get(u.code)!, answersFor(template, units.indexOf(u) + 1, m)), 201);
   for (const u of reporting.filter((x) => !late.includes(x))) await submit(u);
@@ -336,7 +354,12 @@ function figuresOf(s: PeriodSummary) {
 const summaryOf = async (window: string, query = '') =>
   (
     await expectStatus(
-      api<PeriodSummary>(stack.baseUrl, 'GET', `/api/v1/summaries/${campaign}/${window}${query}`, { token: admin }),
+      api<PeriodSummary & { frozen?: Frozen }>(
+        stack.baseUrl,
+        'GET',
+        `/api/v1/summaries/${campaign}/${window}${query}`,
+        { token: admin },
+      ),
       200,
     )
   ).body;
@@ -544,4 +567,55 @@ test('when the summary is opened on a phone without JavaScript, then the page fi
     expect(await page.locator('svg.chart').count()).toBeGreaterThan(0);
   }
   expect(pageProblems(browser)).toEqual([]);
+});
+
+test('when an administrator freezes the first quarter, then its workflow stores it once, audited with its hash, and the summary reads the frozen one', async () => {
+  const before = await summaryOf('2027-Q1');
+  const path = `/api/v1/summaries/${campaign}/2027-Q1/freeze`;
+  expect((await api(stack.baseUrl, 'POST', path, { token: council[0], body: {} })).status).toBe(403);
+  const first = await expectStatus(
+    api<{ workflowId: string; frozenAt: string; sha256: string; accepted: number; started: boolean }>(
+      stack.baseUrl,
+      'POST',
+      path,
+      { token: admin, body: {} },
+    ),
+    200,
+  );
+  expect(first.body).toMatchObject({ workflowId: `summary-${campaign}-2027-Q1`, accepted: 3, started: true });
+  const again = await expectStatus(
+    api<typeof first.body>(stack.baseUrl, 'POST', path, { token: admin, body: {} }),
+    200,
+  );
+  expect(again.body).toEqual({ ...first.body, started: false });
+  await recordHistories(stack.client, 'summary-frozen', [first.body.workflowId]);
+  const frozen = await summaryOf('2027-Q1');
+  expect(frozen.frozen).toEqual({
+    frozenAt: first.body.frozenAt,
+    workflowId: first.body.workflowId,
+    sha256: first.body.sha256,
+  });
+  expect(figuresOf(frozen)).toEqual(figuresOf(before));
+  // The activity retried (as Temporal would after a worker died) answers the first freeze and writes nothing.
+  const retried = await createSummaryActivities({
+    orm: stack.orm,
+    now: () => new Date(),
+  } as ActivityDeps).freezeSummary({
+    campaign,
+    window: '2027-Q1',
+    workflowId: first.body.workflowId,
+  });
+  expect(retried).toEqual({ frozenAt: first.body.frozenAt, sha256: first.body.sha256, accepted: 3 });
+  const em = stack.orm.em.fork();
+  expect(await em.count(FrozenSummary, {})).toBe(1);
+  const events = await em.find(
+    AuditEvent,
+    { action: { $in: ['summary.freeze_requested', 'summary.frozen'] } },
+    { orderBy: { seq: 'asc' } },
+  );
+  expect(events.map((e) => [e.action, e.subjectId])).toEqual([
+    ['summary.freeze_requested', campaign],
+    ['summary.frozen', campaign],
+  ]);
+  expect((events[1]!.after as { sha256: string }).sha256).toBe(first.body.sha256);
 });

@@ -2,7 +2,9 @@
 import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Code, SummaryParams } from '../http/request-schemas';
-import { campaignSummary, unitSummary } from '../services/summary.service';
+import { principalOf } from '../http/auth';
+import { userActor } from '../services/admin-common';
+import { campaignSummary, freezeSummary, unitSummary } from '../services/summary.service';
 import { PeriodSummaryResponse, UnitSummaryResponse } from './summary-schemas';
 
 const READERS = ['admin', 'council', 'auditor'] as const;
@@ -25,11 +27,14 @@ export const summaryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      const { campaign, summary } = await campaignSummary(request.em, request.params.campaign, request.params.window, {
-        node: request.query.node,
-      });
+      const { campaign, summary, frozen } = await campaignSummary(
+        request.em,
+        request.params.campaign,
+        request.params.window,
+        { node: request.query.node },
+      );
       // The same shape, its arrays readonly (the schema's are mutable, and TypeScript compares no further).
-      return { campaign, ...summary } as unknown as Static<typeof PeriodSummaryResponse>;
+      return { campaign, ...summary, ...(frozen ? { frozen } : {}) } as unknown as Static<typeof PeriodSummaryResponse>;
     },
   );
 
@@ -54,5 +59,40 @@ export const summaryRoutes: FastifyPluginAsyncTypebox = async (app) => {
       );
       return { campaign, ...summary } as unknown as unknown as Static<typeof UnitSummaryResponse>;
     },
+  );
+
+  app.post(
+    '/api/v1/summaries/:campaign/:window/freeze',
+    {
+      config: { roles: ['admin'] },
+      schema: {
+        summary:
+          "Freeze a campaign's summary over a window (administrator): its workflow stores the summary as it is now, audited with its SHA-256; afterwards the summary reads the frozen one. Once per campaign and window: asking again answers the first",
+        tags: ['summaries'],
+        params: SummaryParams,
+        body: Type.Optional(Type.Object({}, { additionalProperties: false })),
+        response: {
+          200: Type.Object({
+            workflowId: Type.String(),
+            frozenAt: Type.String(),
+            sha256: Type.String(),
+            accepted: Type.Integer({ description: 'approved months in the frozen summary' }),
+            started: Type.Boolean({ description: 'false when the window was already frozen (or being frozen)' }),
+          }),
+        },
+      },
+    },
+    async (request) =>
+      freezeSummary(
+        {
+          em: request.em,
+          temporal: app.temporal,
+          taskQueue: app.config.TEMPORAL_TASK_QUEUE,
+          actor: userActor(principalOf(request), request.ip),
+          now: app.now(),
+        },
+        request.params.campaign,
+        request.params.window,
+      ),
   );
 };

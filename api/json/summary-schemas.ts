@@ -55,6 +55,12 @@ export const PeriodSummaryResponse = Type.Object({
   campaign: CampaignRef,
   window: SummaryWindowSchema,
   node: Type.Optional(Type.Object({ unitCode: Type.String(), unitName: Type.String() })),
+  frozen: Type.Optional(
+    Type.Object(
+      { frozenAt: Type.String(), workflowId: Type.String(), sha256: Type.String() },
+      { description: 'present when the summary was frozen: what it said then' },
+    ),
+  ),
   months: Type.Array(
     Type.Object({
       period: Type.String(),

@@ -3,6 +3,7 @@
  * monthly cycles the council approved (db/summary-reading.ts) and computed by domain/summary.ts.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
 import { createHash } from 'node:crypto';
 import { appendAudit, type Actor } from '../../db/audit';
 import { Campaign } from '../../db/entities';
@@ -10,10 +11,18 @@ import { readSummaryMonths, summaryCycles, summaryKey } from '../../db/summary-r
 import { NotFoundError, ValidationError } from '../../domain/errors';
 import { summarise, summariseUnit, type PeriodSummary, type UnitSummary } from '../../domain/summary';
 import { parseWindow, type SummaryWindow } from '../../domain/summary-window';
+import { summaryWorkflow, summaryWorkflowId } from '../../workflows/summary.workflow';
 
 export interface CampaignRef {
   readonly code: string;
   readonly name: string;
+}
+
+/** A summary frozen by its workflow: when, by which workflow, and the SHA-256 of its content (also in the audit log). */
+export interface Frozen {
+  readonly frozenAt: string;
+  readonly workflowId: string;
+  readonly sha256: string;
 }
 
 async function campaignAndWindow(
@@ -48,8 +57,26 @@ export async function campaignSummary(
   campaignCode: string,
   windowCode: string,
   { node }: { node?: string | undefined } = {},
-): Promise<{ campaign: CampaignRef; summary: PeriodSummary }> {
+): Promise<{ campaign: CampaignRef; summary: PeriodSummary; frozen?: Frozen }> {
   const { campaign, window } = await campaignAndWindow(em, campaignCode, windowCode);
+  if (node === undefined) {
+    const [frozen] = await em.execute<
+      { content: PeriodSummary; frozen_at: Date; workflow_id: string; sha256: string }[]
+    >('SELECT content, frozen_at, workflow_id, sha256 FROM frozen_summary WHERE campaign_id = ? AND window_code = ?', [
+      campaign.id,
+      window.code,
+    ]);
+    if (frozen)
+      return {
+        campaign: { code: campaign.code, name: campaign.name },
+        summary: frozen.content,
+        frozen: {
+          frozenAt: new Date(frozen.frozen_at).toISOString(),
+          workflowId: frozen.workflow_id,
+          sha256: frozen.sha256,
+        },
+      };
+  }
   const cycles = await summaryCycles(em, campaign.id, window.periods);
   const key = `${campaign.id}|${window.code}|${node ?? ''}|${summaryKey(cycles)}`;
   const recent = recentOf(em);
@@ -116,4 +143,48 @@ export async function recordSummaryDownload(
       occurredAt: now,
     });
   });
+}
+
+/**
+ * Freezes the summary of a campaign over a window through its workflow (one per campaign and
+ * window: a second request waits for the first), audited as asked by `actor`; answers once frozen.
+ */
+export async function freezeSummary(
+  deps: {
+    readonly em: EntityManager;
+    readonly temporal: Client;
+    readonly taskQueue: string;
+    readonly actor: Actor;
+    readonly now: Date;
+  },
+  campaignCode: string,
+  windowCode: string,
+): Promise<Frozen & { accepted: number; started: boolean }> {
+  const { campaign, window } = await campaignAndWindow(deps.em, campaignCode, windowCode);
+  const workflowId = summaryWorkflowId(campaign.code, window.code);
+  let started = true;
+  try {
+    await deps.temporal.workflow.start(summaryWorkflow, {
+      workflowId,
+      taskQueue: deps.taskQueue,
+      args: [{ campaign: campaign.code, window: window.code }],
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    started = false;
+  }
+  if (started)
+    await deps.em.transactional((tx) =>
+      appendAudit(tx, {
+        actor: deps.actor,
+        action: 'summary.freeze_requested',
+        subjectType: 'campaign',
+        subjectId: campaign.code,
+        after: { window: window.code, workflowId },
+        occurredAt: deps.now,
+      }),
+    );
+  const result = await deps.temporal.workflow.getHandle<typeof summaryWorkflow>(workflowId).result();
+  return { ...result, workflowId, started };
 }

@@ -11,8 +11,8 @@ import { rateChart, timelinessChart, trendChart, type TimelinessCell, type Trend
 import { html, type Html } from '../../pages/html';
 import { formatNumber, formatPercent, formatShort, type Locale } from '../../pages/i18n';
 import { SUMMARY_LABELS, SUMMARY_TABLES, UNIT_SUMMARY_TABLES, windowLabel } from '../services/summary-tables';
-import type { CampaignRef } from '../../services/summary.service';
-import { consolePage, href, pager, type ConsoleView } from './layout';
+import type { CampaignRef, Frozen } from '../../services/summary.service';
+import { consolePage, csrfField, flash, href, pager, type ConsoleView } from './layout';
 
 const T = {
   vi: {
@@ -64,6 +64,11 @@ const T = {
     noText: 'Không có nội dung.',
     status: 'Tình trạng',
     keyTaskUnit: 'Nhiệm vụ trọng tâm: tiến độ theo tháng',
+    frozen: 'Bản tổng hợp đã được chốt lúc',
+    frozenHint: 'Số liệu là số liệu tại thời điểm chốt (mã băm SHA-256 trong nhật ký kiểm tra).',
+    freeze: 'Chốt bản tổng hợp',
+    freezeHint:
+      'Lưu bản tổng hợp như hiện nay, kèm mã băm trong nhật ký kiểm tra; sau khi chốt, trang này luôn hiển thị bản đã chốt. Mỗi kỳ tổng hợp chỉ chốt một lần.',
   },
   en: {
     summaries: 'Period summaries',
@@ -113,6 +118,11 @@ const T = {
     noText: 'Nothing written.',
     status: 'Status',
     keyTaskUnit: 'Key tasks: progress month by month',
+    frozen: 'This summary was frozen at',
+    frozenHint: 'Its figures are those at that moment (SHA-256 in the audit log).',
+    freeze: 'Freeze this summary',
+    freezeHint:
+      'Stores the summary as it is now, with its hash in the audit log; from then on this page shows the frozen one. A window is frozen once.',
   },
 } as const;
 
@@ -198,7 +208,12 @@ export function summaryPage(
   v: ConsoleView,
   campaign: CampaignRef,
   s: PeriodSummary,
-  { page, pageSize }: { page: number; pageSize: number },
+  {
+    page,
+    pageSize,
+    frozen,
+    notice,
+  }: { page: number; pageSize: number; frozen?: Frozen | undefined; notice?: string | null },
 ): string {
   const t = T[v.lang];
   const h = SUMMARY_LABELS[v.lang];
@@ -214,7 +229,15 @@ export function summaryPage(
       ? html`<span class="badge ok">${c.done}</span> <span class="badge info">${c.in_progress}</span> <span class="badge">${c.not_started}</span>`
       : html`<span title="${t.notInTemplate}">—</span>`;
   const body = html`<h1>${title}${s.node ? html` — ${t.scopeNode} ${s.node.unitName}` : ''}</h1>
+${flash('ok', notice)}
 ${windowHeader(v, campaign, s.window, nodeForm)}
+${
+  frozen
+    ? html`<p class="notice info">${t.frozen} <strong>${formatShort(frozen.frozenAt, lang)}</strong>. ${t.frozenHint}</p>`
+    : v.user?.role === 'admin' && !s.node
+      ? html`<form method="post" action="${base}/freeze" class="inline">${csrfField(v)}<button type="submit">${t.freeze}</button> <span class="hint">${t.freezeHint}</span></form>`
+      : ''
+}
 ${downloads(v, base, SUMMARY_TABLES, query)}
 <section class="card" aria-labelledby="rep-h"><h2 id="rep-h">${t.reporting}</h2>
 ${rateChart({

@@ -9,10 +9,11 @@ import { sendDownload } from '../../http/downloads';
 import { Code, SummaryParams } from '../../http/request-schemas';
 import { userActor } from '../../services/admin-common';
 import { listCampaigns } from '../../services/admin-campaigns.service';
-import { campaignSummary, recordSummaryDownload, unitSummary } from '../../services/summary.service';
+import { campaignSummary, freezeSummary, recordSummaryDownload, unitSummary } from '../../services/summary.service';
 import { summariesIndexPage, summaryPage, summaryPath, unitSummaryPage } from '../pages/summaries.page';
 import { SUMMARY_FILE_PATTERN, summarySheets, unitSummarySheets, windowLabel } from '../services/summary-tables';
 import { csv, xlsx, type Sheet } from '../services/xlsx';
+import { href } from '../pages/layout';
 import { requireUser, sendPage } from './context';
 
 const READERS = ['admin', 'council', 'auditor'] as const;
@@ -92,19 +93,49 @@ export const summaryPages: FastifyPluginAsyncTypebox = async (app) => {
         querystring: Type.Object({
           node: Type.Optional(Code),
           page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
+          ok: Type.Optional(Type.String({ maxLength: 20 })),
           lang: Lang,
         }),
       },
     },
     async (request, reply) => {
       const { view } = requireUser(request);
-      const { campaign, summary } = await campaignSummary(request.em, request.params.campaign, request.params.window, {
-        node: request.query.node,
-      });
+      const { campaign, summary, frozen } = await campaignSummary(
+        request.em,
+        request.params.campaign,
+        request.params.window,
+        { node: request.query.node },
+      );
+      const notice =
+        request.query.ok === 'frozen'
+          ? view.lang === 'vi'
+            ? 'Đã chốt bản tổng hợp.'
+            : 'The summary is frozen.'
+          : null;
       return sendPage(
         reply,
-        summaryPage(view, campaign, summary, { page: request.query.page ?? 1, pageSize: PAGE_SIZE }),
+        summaryPage(view, campaign, summary, { page: request.query.page ?? 1, pageSize: PAGE_SIZE, frozen, notice }),
       );
+    },
+  );
+
+  app.post(
+    '/console/summaries/:campaign/:window/freeze',
+    { config: { consoleRoles: ['admin'] }, schema: { hide: true, params: SummaryParams } },
+    async (request, reply) => {
+      const user = requireUser(request);
+      await freezeSummary(
+        {
+          em: request.em,
+          temporal: app.temporal,
+          taskQueue: app.config.TEMPORAL_TASK_QUEUE,
+          actor: userActor(user, request.ip),
+          now: app.now(),
+        },
+        request.params.campaign,
+        request.params.window,
+      );
+      return reply.redirect(href(summaryPath(request.params.campaign, request.params.window), { ok: 'frozen' }), 303);
     },
   );
 
