@@ -69,6 +69,8 @@ export interface RouteEntry {
   readonly consoleRoles: readonly string[] | undefined;
   /** A console page for every scope (api/http/scope.ts does not apply). */
   readonly consoleAnyScope?: boolean;
+  /** A list filtered to the caller's scopes, open to every scope (api/http/scope.ts). */
+  readonly listInScope?: boolean;
 }
 
 export { redactLinkTokens };
@@ -203,13 +205,20 @@ export async function buildApp({
     for (const method of [route.method].flat()) {
       if (method === 'HEAD') continue;
       const config = route.config as
-        { roles?: readonly string[]; consoleRoles?: readonly string[]; consoleAnyScope?: boolean } | undefined;
+        | {
+            roles?: readonly string[];
+            consoleRoles?: readonly string[];
+            consoleAnyScope?: boolean;
+            listInScope?: boolean;
+          }
+        | undefined;
       routeTable.push({
         method,
         url: route.url,
         roles: config?.roles,
         consoleRoles: config?.consoleRoles,
         ...(config?.consoleAnyScope ? { consoleAnyScope: true } : {}),
+        ...(config?.listInScope ? { listInScope: true } : {}),
       });
     }
   });

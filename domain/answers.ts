@@ -202,3 +202,37 @@ export function validateAnswers(
   if (errors.length > 0) return { ok: false, errors };
   return { ok: true, answers: { keyTasks, indicators, sections, examples, proposals, recommendations } };
 }
+
+/**
+ * A new month's starting point from a unit's previous report, for the template in force now: the
+ * key tasks, indicators and sections that still exist (by code) and the recommendations. Advanced
+ * examples and commendation proposals belong to their month and are not carried. Anything the
+ * current template would refuse (a limit that changed) is left out rather than blocking the draft.
+ */
+export function carryForward(template: TemplateDefinition, previous: ReportAnswers): ReportAnswers {
+  const keep = <V>(from: Readonly<Record<string, V>> | undefined, codes: readonly { code: string }[]) => {
+    const kept: Record<string, V> = Object.create(null) as Record<string, V>;
+    for (const { code } of codes) if (from && Object.hasOwn(from, code)) kept[code] = from[code]!;
+    return kept;
+  };
+  const candidate = {
+    keyTasks: keep(previous.keyTasks, template.keyTasks),
+    indicators: keep(previous.indicators, template.indicators),
+    sections: keep(previous.sections, template.sections),
+    examples: [],
+    proposals: [],
+    recommendations: previous.recommendations ?? '',
+  };
+  const checked = validateAnswers(template, candidate, { complete: false });
+  if (checked.ok) return checked.answers;
+  for (const { field } of checked.errors) {
+    const [group, key] = field.split('.');
+    if ((group === 'keyTasks' || group === 'indicators' || group === 'sections') && key)
+      delete (candidate[group] as Record<string, unknown>)[key];
+    else if (group === 'recommendations') candidate.recommendations = '';
+  }
+  const again = validateAnswers(template, candidate, { complete: false });
+  return again.ok
+    ? again.answers
+    : { keyTasks: {}, indicators: {}, sections: {}, examples: [], proposals: [], recommendations: '' };
+}

@@ -26,6 +26,8 @@ export class DomainError extends Error {
 export class NotFoundError extends DomainError {}
 /** The current state forbids the action (409). */
 export class ConflictError extends DomainError {}
+/** The caller is known but may not do this with what it holds (403). */
+export class ForbiddenError extends DomainError {}
 /** The request is malformed; `field` names the offending field (400). */
 export class ValidationError extends DomainError {}
 /** The link or token is not (or no longer) valid (401/410 depending on why). */

@@ -39,6 +39,7 @@ export function problemVi(problem: string): string {
   const rules: [RegExp, (m: RegExpExecArray) => string][] = [
     [/^must not be blank$/, () => 'không được để trống'],
     [/^must be an email address$/, () => 'phải là một địa chỉ thư điện tử'],
+    [/^must be a name of (\d+) to (\d+) characters$/, (m) => `phải là một họ tên từ ${m[1]} đến ${m[2]} ký tự`],
     [/^must be at most (\d+) characters$/, (m) => `tối đa ${m[1]} ký tự`],
     [/^must be 1–64 letters, digits, "-" or "_"$/, () => 'chỉ gồm chữ, số, “-” hoặc “_”, tối đa 64 ký tự'],
     [/^must be true or false \(empty means true\)$/, () => 'phải là true hoặc false (để trống là true)'],
@@ -115,6 +116,35 @@ const CATALOG = {
   no_report_yet: refusal({
     en: () => 'No report has been submitted through this link yet.',
     vi: () => 'Chưa có báo cáo nào được nộp qua đường liên kết này.',
+  }),
+  draft_link_cannot_submit: refusal({
+    en: () =>
+      'This link only prepares the report: it saves drafts, and the unit head submits the report with their own link.',
+    vi: () =>
+      'Đường liên kết này chỉ dùng để soạn thảo: lưu nháp được, còn báo cáo do thủ trưởng đơn vị nộp bằng đường liên kết của mình.',
+  }),
+  draft_link_revoked: refusal({
+    en: () => 'The unit head has withdrawn this drafting link. Ask them for a new one if you still prepare the report.',
+    vi: () =>
+      'Thủ trưởng đơn vị đã thu hồi đường liên kết soạn thảo này. Nếu bạn vẫn soạn báo cáo, hãy đề nghị thủ trưởng gửi đường liên kết mới.',
+  }),
+  draft_links_full: refusal<{ max: number }>({
+    en: (p) => `A report can have at most ${p.max} drafting links at a time; withdraw one first.`,
+    vi: (p) => `Mỗi báo cáo có tối đa ${p.max} đường liên kết soạn thảo cùng lúc; hãy thu hồi bớt một đường liên kết.`,
+  }),
+  draft_link_unknown: refusal<{ id: string }>({
+    en: (p) => `Drafting link ${p.id} does not belong to this report or was already withdrawn.`,
+    vi: (p) => `Đường liên kết soạn thảo ${p.id} không thuộc báo cáo này hoặc đã được thu hồi.`,
+  }),
+  no_previous_report: refusal({
+    en: () => 'Your unit has no earlier report in this campaign to start from.',
+    vi: () => 'Đơn vị chưa có báo cáo kỳ trước nào trong phong trào này để bắt đầu từ đó.',
+  }),
+  draft_not_empty: refusal({
+    en: () =>
+      "The form already holds a saved draft; starting from last month's answers would replace it. Clear the draft first, or edit it.",
+    vi: () =>
+      'Biểu mẫu đã có bản nháp được lưu; bắt đầu từ báo cáo tháng trước sẽ ghi đè bản nháp đó. Hãy sửa tiếp bản nháp hiện có.',
   }),
   invalid_report: refusal<{ problems: number; detail: string }>({
     en: (p) => `The report has ${p.problems} problem(s): ${p.detail}`,

@@ -32,6 +32,11 @@ const PUBLIC: Record<string, string> = {
   'GET /api/v1/link/:token/receipt': 'unit head, by personal link',
   'GET /api/v1/link/:token/units': 'head of a unit others report to, by personal link',
   'POST /api/v1/link/:token/units/:unit/send-back': 'head of a unit others report to, by personal link',
+  'POST /r/:token/draft': 'unit head or staff, by personal or draft-only link (the form saving itself)',
+  'POST /api/v1/link/:token/draft/from-previous': 'unit head or staff, by personal or draft-only link',
+  'GET /api/v1/link/:token/draft-links': 'unit head, by personal link',
+  'POST /api/v1/link/:token/draft-links': 'unit head, by personal link',
+  'DELETE /api/v1/link/:token/draft-links/:draftLink': 'unit head, by personal link',
 };
 /** Console forms that change nothing but the caller's own session (open to auditors too). */
 const OWN_SESSION_ONLY = ['/console/role'];

@@ -1,5 +1,5 @@
 import { defaultTemplate } from '../db/seed-data/default-template';
-import { validateAnswers } from '../domain/answers';
+import { carryForward, validateAnswers } from '../domain/answers';
 import { validAnswers } from './support/fixtures';
 
 const errorsOf = (body: unknown, complete = true) => {
@@ -60,5 +60,26 @@ describe('report validation against the template', () => {
     expect(errorsOf({ ...a, proposals: [{ ...a.proposals[0], nominee: '' }] })).toEqual([
       'proposals.0.nominee: is required',
     ]);
+  });
+});
+
+describe("starting from last month's answers", () => {
+  test('when the template changed since, then only what still exists is carried, and what the new limits refuse is left out', () => {
+    const previous = validAnswers('Tháng trước');
+    const [kept, dropped] = defaultTemplate.keyTasks;
+    const template = {
+      ...defaultTemplate,
+      limits: { ...defaultTemplate.limits, textMaxLength: 40 },
+      keyTasks: [kept!, { ...dropped!, code: 'KT99' }],
+      indicators: defaultTemplate.indicators.slice(1),
+    };
+    const long = { ...previous, recommendations: 'x'.repeat(41) };
+    const carried = carryForward(template, long);
+    expect(Object.keys(carried.keyTasks)).toEqual([kept!.code]);
+    expect(carried.keyTasks[kept!.code]).toEqual(previous.keyTasks[kept!.code]);
+    expect(Object.keys(carried.indicators)).toEqual(defaultTemplate.indicators.slice(1).map((i) => i.code));
+    expect(carried.recommendations).toBe('');
+    expect([carried.examples, carried.proposals]).toEqual([[], []]);
+    expect(validateAnswers(template, carried, { complete: false }).ok).toBe(true);
   });
 });

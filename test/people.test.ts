@@ -9,7 +9,7 @@ import { AuditEvent, Person, SignInLink } from '../db/entities';
 import { assignRole, ensureFirstAdministrator, setPersonStatus } from '../api/services/people.service';
 import { issueSignInLink } from '../api/services/sign-in.service';
 import { signInConsole } from './support/console';
-import { api } from './support/fixtures';
+import { api, signInLinkIn } from './support/fixtures';
 import { startStack, type Stack } from './support/stack';
 
 const SYSTEM = { kind: 'system' as const, id: 'test', origin: 'test' };
@@ -160,12 +160,6 @@ async function useLink(link: string): Promise<Response> {
     body: new URLSearchParams({ _csrf: csrf }).toString(),
   });
 }
-
-const signInLinkIn = (text: string): string => {
-  const match = /(http:\/\/[^\s]+\/console\/sign-in\/link\/[A-Za-z0-9_-]{43})/.exec(text);
-  if (!match) throw new Error(`no sign-in link in:\n${text}`);
-  return match[1]!;
-};
 
 /** The answer's page without what differs between any two answers (its CSRF token). */
 const shape = (text: string): string => text.replace(/name="_csrf" value="[^"]+"/g, 'name="_csrf" value=""');

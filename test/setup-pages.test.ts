@@ -176,7 +176,14 @@ test('when an administrator makes a new template version in the console, then it
   });
   const preview = await post(`/console/setup/templates/${code}`, { ...fields, action: 'preview' });
   expect(preview.status).toBe(200);
-  expect(await preview.text()).toContain('Chuyển đổi số cấp xã');
+  // The preview is the unit head's form itself, disabled: the new key task's fields, the new target.
+  const previewed = await preview.text();
+  const form = /<section class="card" id="template-preview"[\s\S]*?<\/section>/.exec(previewed)?.[0] ?? '';
+  expect(form).toContain('<fieldset disabled>');
+  expect(form).toContain('KT-MOI. Chuyển đổi số cấp xã');
+  expect(form).toContain('id="kt-KT-MOI-text"');
+  expect(form).toContain('Chỉ tiêu đề ra: tối thiểu 42,5');
+  expect(form).not.toContain('method="post"');
   const unchanged = await stack.orm.em.fork().count(ReportTemplate, { code });
 
   // A bad indicator bound is named; nothing is stored.

@@ -5,8 +5,9 @@
  *    their tasks (activities/unit-workflows.activities.ts). The units run before any link goes out,
  *    so an administrator can re-send a link from then on. The units are not this workflow's
  *    children: their starts cost its history nothing.
- * 2. Collect, until the cycle closes: when the cycle passes on "all reported", wake the units whose
- *    task holds a report (read from PostgreSQL in one activity); forward an early close of
+ * 2. Collect, until the cycle closes: when the cycle passes on "all reported", count the units whose
+ *    task holds a report (read from PostgreSQL in one activity) as settled, tell the cycle, then
+ *    wake those units; forward an early close of
  *    collection to the units still open; tell the cycle how the units settled, in one signal once
  *    every one of them has, then again as units reopened for revision settle.
  * 3. Close: tell the units to close, and end (the archive waits for each unit to end).
@@ -72,10 +73,14 @@ export async function unitBatchWorkflow(input: UnitBatchInput): Promise<void> {
   setHandler(allReportedSignal, () => {
     reported = true;
   });
-  setHandler(unitSettledSignal, (s) => {
+  /** Counts a unit settled and queues it for the cycle; a repeat of what is already counted is dropped. */
+  const settle = (s: UnitSettled): void => {
+    if (s.round === undefined && settled.get(s.unitCode) === s.outcome) return;
     settled.set(s.unitCode, s.outcome);
     untold.push(s);
-  });
+  };
+  // A unit the batch already counted from PostgreSQL (see `collect`) tells the same again when it wakes.
+  setHandler(unitSettledSignal, settle);
   setHandler(collectionClosedSignal, ({ at }) => {
     collectionClosedAt ??= at;
   });
@@ -121,13 +126,17 @@ export async function unitBatchWorkflow(input: UnitBatchInput): Promise<void> {
     for (;;) {
       await condition(() => closed || reported || closeToForward() || (untold.length > 0 && allSettled()));
       if (closed) return;
+      let toWake: OpenedUnit[] = [];
       if (reported) {
         reported = false;
+        // PostgreSQL holds the reports: a unit whose task holds one is settled now, so the cycle
+        // learns it without waiting for every unit's workflow to wake; the units are woken after.
         const waiting = units.filter((u) => !settled.has(u.unitCode));
         const done = new Set(
           waiting.length > 0 ? await activities.reportedTasks({ taskIds: waiting.map((u) => u.taskId) }) : [],
         );
-        await Promise.all(waiting.filter((u) => done.has(u.taskId)).map((u) => unitHandle(u).signal(submittedSignal)));
+        toWake = waiting.filter((u) => done.has(u.taskId));
+        for (const u of toWake) settle({ unitCode: u.unitCode, outcome: 'submitted' });
       }
       if (closeToForward()) {
         collectionClosedForwarded = true;
@@ -139,6 +148,7 @@ export async function unitBatchWorkflow(input: UnitBatchInput): Promise<void> {
         );
       }
       if (untold.length > 0 && allSettled()) await cycle.signal(unitsSettledSignal, untold.splice(0));
+      await Promise.all(toWake.map((u) => unitHandle(u).signal(submittedSignal)));
     }
   }
 }

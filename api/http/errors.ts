@@ -1,5 +1,12 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { ConflictError, DomainError, LinkError, NotFoundError, ValidationError } from '../../domain/errors';
+import {
+  ConflictError,
+  DomainError,
+  ForbiddenError,
+  LinkError,
+  NotFoundError,
+  ValidationError,
+} from '../../domain/errors';
 import type { FieldError } from '../../domain/answers';
 import type { Refusal } from '../../domain/refusals';
 
@@ -32,6 +39,7 @@ export function statusOf(error: unknown): number {
   if (error instanceof UnavailableError) return 503;
   if (error instanceof LinkError) return error.reason === 'unknown' ? 404 : 410;
   if (error instanceof NotFoundError) return 404;
+  if (error instanceof ForbiddenError) return 403;
   if (error instanceof ConflictError) return 409;
   if (error instanceof ValidationError) return 400;
   return 500;

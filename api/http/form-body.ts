@@ -19,7 +19,15 @@ const bag = (): Bag => Object.create(null) as Bag;
 const str = (v: unknown): unknown => (Array.isArray(v) ? v[0] : v);
 
 /** Fields every report form carries besides the answers. */
-export const FORM_CONTROL_FIELDS: ReadonlySet<string> = new Set(['action', 'rows.ex', 'rows.pr', 'unit', 'reason']);
+export const FORM_CONTROL_FIELDS: ReadonlySet<string> = new Set([
+  'action',
+  'rows.ex',
+  'rows.pr',
+  'unit',
+  'reason',
+  'holderName',
+  'draftLink',
+]);
 export const FORM_ACTIONS: ReadonlySet<string> = new Set([
   'submit',
   'draft',
@@ -27,6 +35,9 @@ export const FORM_ACTIONS: ReadonlySet<string> = new Set([
   'add_pr',
   'fresh_link',
   'send_back',
+  'from_previous',
+  'draft_link_create',
+  'draft_link_revoke',
 ]);
 const KEY_TASK_FIELDS: Readonly<Record<string, string>> = { status: 'status', text: 'text', evidence: 'evidenceUrl' };
 const EXAMPLE_FIELDS: ReadonlySet<string> = new Set(['name', 'kind', 'description']);

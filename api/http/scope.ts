@@ -1,14 +1,26 @@
 /**
  * Scopes on every route, read from the route's own path so that a new route cannot escape: a
  * path naming a cycle (`:campaign` and `:period`) is scoped to that cycle, a unit's path
- * (`…/units/:code`) to that unit; every other route is for roles held over the whole installation.
- * A caller whose role is scoped elsewhere gets 403.
+ * (`…/units/:code`) to that unit; a list that declares `config.listInScope` is open to every
+ * scope, its service showing only what is within the caller's (`api/services/scope.service.ts`);
+ * every other route is for roles held over the whole installation. A caller whose role is scoped
+ * elsewhere gets 403.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { FastifyRequest } from 'fastify';
 import type { Scope } from '../services/people.service';
 import { reachesEverything, withinScope, type ScopeTarget } from '../services/scope.service';
 import { AuthError } from './errors';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * A list (JSON or page) whose service filters it to the caller's scopes: admitted for every
+     * scope, showing only what is within it.
+     */
+    listInScope?: boolean;
+  }
+}
 
 /** What a route's path is scoped to, with the request's parameters. */
 export function scopeTargetOf(url: string, params: Record<string, unknown>): ScopeTarget {
@@ -28,7 +40,7 @@ export async function enforceScope(
   request: FastifyRequest,
   scopes: readonly Scope[],
 ): Promise<void> {
-  if (reachesEverything(scopes)) return;
+  if (reachesEverything(scopes) || request.routeOptions.config.listInScope) return;
   const url = request.routeOptions.url ?? '';
   const target = scopeTargetOf(url, (request.params ?? {}) as Record<string, unknown>);
   if (!(await withinScope(em, scopes, target)))

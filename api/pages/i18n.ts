@@ -45,6 +45,16 @@ export function formatShort(iso: string | Date | null | undefined, lang: Locale)
   }).format(new Date(iso));
 }
 
+/** "17:05" in Vietnam's time: when something was saved today. */
+export function formatTime(iso: string | Date, lang: Locale): string {
+  return new Intl.DateTimeFormat(intlLocale(lang), {
+    timeZone: TIME_ZONE,
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  }).format(new Date(iso));
+}
+
 /** With seconds, for timelines. */
 export function formatPrecise(iso: string | Date, lang: Locale): string {
   return new Intl.DateTimeFormat(intlLocale(lang), {

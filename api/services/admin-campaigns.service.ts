@@ -11,6 +11,8 @@ import { ConflictError, NotFoundError, ValidationError } from '../../domain/erro
 import { canonicalJson } from '../../db/audit';
 import { checkDocumentSettings, documentSettingsOf, type DocumentSettings } from '../../documents/settings';
 import { auditChange, iso, requireText, uniquely, type AdminContext } from './admin-common';
+import type { Scope } from './people.service';
+import { campaignsInScope } from './scope.service';
 
 export interface CampaignView {
   readonly code: string;
@@ -72,8 +74,11 @@ async function rootOf(em: EntityManager, rootCode: string | null | undefined) {
   return unit;
 }
 
-export async function listCampaigns(em: EntityManager): Promise<CampaignView[]> {
-  return (await em.find(Campaign, {}, { populate: ['policy', 'rootUnit'], orderBy: { code: 'asc' } })).map(viewOf);
+/** The campaigns within `scopes` (api/services/scope.service.ts), by code. */
+export async function listCampaigns(em: EntityManager, scopes: readonly Scope[]): Promise<CampaignView[]> {
+  return (
+    await em.find(Campaign, campaignsInScope(scopes), { populate: ['policy', 'rootUnit'], orderBy: { code: 'asc' } })
+  ).map(viewOf);
 }
 
 export async function getCampaign(em: EntityManager, code: string): Promise<CampaignView> {

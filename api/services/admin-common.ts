@@ -9,12 +9,18 @@ import { appendAudit, type Actor } from '../../db/audit';
 import { hasInvisibleFormatting } from '../../domain/display-text';
 import { ConflictError, ValidationError } from '../../domain/errors';
 import type { Principal } from '../http/auth';
+import type { Scope } from './people.service';
 
 /** The context of one administrative write: its entity manager, its actor and its instant. */
 export interface AdminContext {
   readonly em: EntityManager;
   readonly actor: Actor;
   readonly now: Date;
+  /**
+   * The scopes of the actor's role, where a write may reach beyond the resource its route is
+   * scoped to (a unit's new parent); absent for the whole installation (scripts, the system).
+   */
+  readonly scopes?: readonly Scope[];
 }
 
 /** Records an administrative change on the audit log, in the write's own transaction. */

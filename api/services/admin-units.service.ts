@@ -6,6 +6,9 @@ import type { Refusal } from '../../domain/refusals';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Unit } from '../../db/entities';
+import type { Scope } from './people.service';
+import { unitsInScope, withinScope } from './scope.service';
+import { AuthError } from '../http/errors';
 import type { IUnit } from '../../db/entities/unit.entity';
 import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors';
 import {
@@ -158,8 +161,18 @@ export function unitView(unit: IUnit): UnitView {
   };
 }
 
-export async function listUnits(em: EntityManager, { active }: { active?: boolean }): Promise<UnitView[]> {
-  const units = await em.find(Unit, active === undefined ? {} : { active }, { populate: ['parent'] });
+/** The units within `scopes` (api/services/scope.service.ts), active or not as asked. */
+export async function listUnits(
+  em: EntityManager,
+  { active, scopes }: { active?: boolean | undefined; scopes: readonly Scope[] },
+): Promise<UnitView[]> {
+  const units = await em.find(
+    Unit,
+    { $and: [active === undefined ? {} : { active }, unitsInScope(scopes)] },
+    {
+      populate: ['parent'],
+    },
+  );
   // By code in code-unit order: the same whatever the database collation.
   return units.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0)).map(unitView);
 }
@@ -248,6 +261,13 @@ export async function updateUnit(ctx: AdminContext, code: string, patch: UnitPat
     const currentParent = unit.parent?.code ?? null;
     let parent = unit.parent ?? null;
     if (patch.parentCode !== undefined && (patch.parentCode ?? null) !== currentParent) {
+      // A unit moves only within the actor's scope: a subtree administrator cannot hand a unit to
+      // another subtree, nor lift it to the top.
+      if (ctx.scopes && !(await withinScope(tx, ctx.scopes, { kind: 'unit', unit: patch.parentCode ?? '' })))
+        throw new AuthError(
+          { code: 'scope_forbidden', params: { what: `parentCode ${patch.parentCode ?? '(none)'}` } },
+          403,
+        );
       parent = patch.parentCode ? await resolveParent(tx, patch.parentCode, unit, code) : null;
       before.parentCode = currentParent;
       after.parentCode = parent?.code ?? null;

@@ -1,10 +1,20 @@
 /**
- * Whether a resource lies within a person's scopes. A role over the whole installation reaches
- * everything; over a campaign, that campaign's cycles; over a unit, that unit, every unit below
- * it (`Unit.parent`), and the cycles all of whose units are among them. Anything else (lists,
- * set-up, people) is for roles over the whole installation only.
+ * What a principal may see, from the scopes of the role they act in. A role over the whole
+ * installation reaches everything; over a campaign, that campaign and its cycles; over a unit,
+ * that unit, every unit below it (`Unit.parent`), the campaigns whose root is among them, and the
+ * cycles all of whose units are among them. Anything else (set-up, people) is for roles over the
+ * whole installation only.
+ *
+ * The conditions here are the one statement of it: lists are filtered by them in SQL, and a
+ * route naming one unit or one cycle admits the caller when that unit or cycle passes the same
+ * condition (`withinScope`).
  */
+import { raw, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { Cycle, Unit } from '../../db/entities';
+import type { ICampaign } from '../../db/entities/campaign.entity';
+import type { ICycle } from '../../db/entities/cycle.entity';
+import type { IUnit } from '../../db/entities/unit.entity';
 import type { Scope } from './people.service';
 
 export type ScopeTarget =
@@ -14,43 +24,83 @@ export type ScopeTarget =
 
 export const reachesEverything = (scopes: readonly Scope[]): boolean => scopes.some((s) => s.kind === 'installation');
 
-/** Unit id → its own id and its ancestors' (a cycle in `parent` links is cut where it closes). */
-async function ancestry(em: EntityManager): Promise<(unitId: number) => Set<number>> {
-  const rows = await em.execute<{ id: number; parent_id: number | null }[]>('SELECT id, parent_id FROM unit');
-  const parent = new Map(rows.map((r) => [r.id, r.parent_id]));
-  return (unitId) => {
-    const seen = new Set<number>();
-    for (let at: number | null | undefined = unitId; at != null && !seen.has(at); at = parent.get(at)) seen.add(at);
-    return seen;
-  };
+/** Ids as SQL literals (they come from the database as integers; anything else is a bug). */
+function idList(ids: readonly number[]): string {
+  for (const id of ids) if (!Number.isSafeInteger(id)) throw new Error(`not an id: ${String(id)}`);
+  return ids.join(', ');
 }
+
+const subtreeRoots = (scopes: readonly Scope[]): number[] =>
+  scopes.flatMap((s) => (s.kind === 'unit' ? [s.unitId] : []));
+const scopedCampaigns = (scopes: readonly Scope[]): number[] =>
+  scopes.flatMap((s) => (s.kind === 'campaign' ? [s.campaignId] : []));
+
+/**
+ * A subquery: the ids of the units of the subtrees rooted at `roots`. `UNION` (not `UNION ALL`)
+ * stops at a unit already reached, so a loop in `parent` links ends.
+ */
+const subtreeIds = (roots: readonly number[]): string =>
+  `WITH RECURSIVE subtree(id) AS (SELECT id FROM unit WHERE id IN (${idList(roots)}) UNION SELECT u.id FROM unit u JOIN subtree s ON u.parent_id = s.id) SELECT id FROM subtree`;
+
+const anyOf = (conditions: readonly string[]): string => (conditions.length ? `(${conditions.join(' OR ')})` : 'false');
+
+/** SQL over the `unit` row `alias`: the unit is within `scopes`; null when they reach everything. */
+export function unitScopeSql(scopes: readonly Scope[], alias: string): string | null {
+  if (reachesEverything(scopes)) return null;
+  const roots = subtreeRoots(scopes);
+  return anyOf(roots.length ? [`${alias}.id IN (${subtreeIds(roots)})`] : []);
+}
+
+/**
+ * SQL over the `cycle` row `alias`: the cycle is within `scopes` (its campaign is scoped, or it has
+ * units and every one of them is in a scoped subtree); null when they reach everything.
+ */
+export function cycleScopeSql(scopes: readonly Scope[], alias: string): string | null {
+  if (reachesEverything(scopes)) return null;
+  const campaigns = scopedCampaigns(scopes);
+  const roots = subtreeRoots(scopes);
+  return anyOf([
+    ...(campaigns.length ? [`${alias}.campaign_id IN (${idList(campaigns)})`] : []),
+    ...(roots.length
+      ? [
+          `(EXISTS (SELECT 1 FROM unit_task t WHERE t.cycle_id = ${alias}.id) AND NOT EXISTS (SELECT 1 FROM unit_task t WHERE t.cycle_id = ${alias}.id AND t.unit_id NOT IN (${subtreeIds(roots)})))`,
+        ]
+      : []),
+  ]);
+}
+
+/** SQL over the `campaign` row `alias`: the campaign is scoped, or its root is in a scoped subtree. */
+export function campaignScopeSql(scopes: readonly Scope[], alias: string): string | null {
+  if (reachesEverything(scopes)) return null;
+  const campaigns = scopedCampaigns(scopes);
+  const roots = subtreeRoots(scopes);
+  return anyOf([
+    ...(campaigns.length ? [`${alias}.id IN (${idList(campaigns)})`] : []),
+    ...(roots.length ? [`${alias}.root_unit_id IN (${subtreeIds(roots)})`] : []),
+  ]);
+}
+
+/** One of the conditions above as a MikroORM filter on the entity's own row (`{}` for everything). */
+function ormCondition<T>(sqlOf: (alias: string) => string | null, scopes: readonly Scope[]): FilterQuery<T> {
+  if (reachesEverything(scopes)) return {} as FilterQuery<T>;
+  return { [raw((alias: string) => sqlOf(alias)!)]: [] } as FilterQuery<T>;
+}
+
+export const unitsInScope = (scopes: readonly Scope[]): FilterQuery<IUnit> =>
+  ormCondition<IUnit>((alias) => unitScopeSql(scopes, alias), scopes);
+export const cyclesInScope = (scopes: readonly Scope[]): FilterQuery<ICycle> =>
+  ormCondition<ICycle>((alias) => cycleScopeSql(scopes, alias), scopes);
+export const campaignsInScope = (scopes: readonly Scope[]): FilterQuery<ICampaign> =>
+  ormCondition<ICampaign>((alias) => campaignScopeSql(scopes, alias), scopes);
 
 export async function withinScope(em: EntityManager, scopes: readonly Scope[], target: ScopeTarget): Promise<boolean> {
   if (reachesEverything(scopes)) return true;
   if (target.kind === 'installation') return false;
-  const subtrees = scopes.flatMap((s) => (s.kind === 'unit' ? [s.unitId] : []));
-  const campaigns = scopes.flatMap((s) => (s.kind === 'campaign' ? [s.campaignId] : []));
-  if (target.kind === 'unit') {
-    if (!subtrees.length) return false;
-    const found = await em.execute<{ id: number }[]>('SELECT id FROM unit WHERE code = ?', [target.unit]);
-    if (!found[0]) return false;
-    const up = (await ancestry(em))(found[0].id);
-    return subtrees.some((id) => up.has(id));
-  }
-  const cycle = await em.execute<{ id: number; campaign_id: number }[]>(
-    'SELECT c.id, c.campaign_id FROM cycle c JOIN campaign k ON k.id = c.campaign_id WHERE k.code = ? AND c.period = ?',
-    [target.campaign, target.period],
+  if (target.kind === 'unit')
+    return (await em.count(Unit, { $and: [{ code: target.unit }, unitsInScope(scopes)] })) > 0;
+  return (
+    (await em.count(Cycle, {
+      $and: [{ campaign: { code: target.campaign }, period: target.period }, cyclesInScope(scopes)],
+    })) > 0
   );
-  if (!cycle[0]) return false;
-  if (campaigns.includes(cycle[0].campaign_id)) return true;
-  if (!subtrees.length) return false;
-  const units = await em.execute<{ unit_id: number }[]>('SELECT unit_id FROM unit_task WHERE cycle_id = ?', [
-    cycle[0].id,
-  ]);
-  if (!units.length) return false;
-  const up = await ancestry(em);
-  return units.every((u) => {
-    const chain = up(u.unit_id);
-    return subtrees.some((id) => chain.has(id));
-  });
 }

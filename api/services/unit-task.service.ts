@@ -5,13 +5,13 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { LINK_TOKEN_PATTERN, sha256 } from '../../auth/tokens';
-import { lockTaskByTokenHash } from '../../db/row-lock';
+import { lockRow, lockTaskByTokenHash } from '../../db/row-lock';
 import { appendAudit, auditContent, type Actor } from '../../db/audit';
 import { preparedStatement, runPrepared } from '../../db/prepared';
 import { templateDefinition } from '../../db/template-definitions';
-import { Submission, UnitTask, type IUnitTask } from '../../db/entities/cycle.entity';
+import { DraftLink, Submission, UnitTask, type IUnitTask } from '../../db/entities/cycle.entity';
 import { validateAnswers, type ReportAnswers } from '../../domain/answers';
-import { ConflictError, LinkError } from '../../domain/errors';
+import { ConflictError, ForbiddenError, LinkError } from '../../domain/errors';
 import type { Refusal } from '../../domain/refusals';
 import { closesAt, deadlineAnswered, isLate } from '../../domain/timeliness';
 import {
@@ -50,14 +50,35 @@ export interface TaskView {
   /** The deadline of the unit's latest revision round, if the council sent it back. */
   readonly revisionDeadline: string | null;
   readonly state: TaskState;
+  /** Who holds the link this view was read with. */
+  readonly holder: LinkHolder;
+  /** The task takes a report (or a draft) now. */
+  readonly open: boolean;
+  /** The task takes a report now and the link is the unit head's (a draft-only link never submits). */
   readonly canSubmit: boolean;
   readonly template: TemplateDefinition;
   readonly draft: Partial<ReportAnswers> | null;
   readonly draftSavedAt: string | null;
+  /** The unit head's name, or the name on the draft-only link, that saved the draft last. */
+  readonly draftSavedBy: string | null;
   readonly lastSubmission: (Receipt & { answers: ReportAnswers }) | null;
 }
 
-const linkActor = (task: IUnitTask, origin: string): Actor => ({ kind: 'link', id: `task:${task.id}`, origin });
+/**
+ * Who holds a link: the unit head (the task's own, emailed link) or a staff member the head gave a
+ * draft-only link to (`DraftLink`): it reads the task and saves drafts under that name.
+ */
+export type LinkHolder =
+  { readonly kind: 'head' } | { readonly kind: 'staff'; readonly draftLinkId: number; readonly name: string };
+
+const HEAD: LinkHolder = { kind: 'head' };
+
+/** The audit actor of a link's holder: `task:<id>` for the head, `task:<id>:draft-link:<id>` for staff. */
+export const linkActor = (task: { id: number }, origin: string, holder: LinkHolder = HEAD): Actor => ({
+  kind: 'link',
+  id: holder.kind === 'head' ? `task:${task.id}` : `task:${task.id}:draft-link:${holder.draftLinkId}`,
+  origin,
+});
 
 const unknownLink = () => new LinkError({ code: 'link_unknown', params: {} }, 'unknown');
 
@@ -67,16 +88,51 @@ function tokenHashOf(token: string): string {
   return sha256(token);
 }
 
-/** Finds the task behind a link token (optionally locking its row, and only it). */
-export async function resolveLink(em: EntityManager, token: string, { lock = false } = {}): Promise<IUnitTask> {
+const TASK_POPULATE = ['unit', 'cycle', 'cycle.campaign', 'cycle.template'] as const;
+
+/**
+ * The draft-only link with this token hash, if it is one: its task id and holder. A withdrawn one
+ * is refused with its own reason, so its holder knows to ask the head again.
+ */
+async function draftLinkOf(
+  em: EntityManager,
+  tokenHash: string,
+): Promise<{ taskId: number; holder: LinkHolder } | undefined> {
+  const link = await em.findOne(DraftLink, { tokenHash });
+  if (!link) return undefined;
+  if (link.revokedAt) throw new LinkError({ code: 'draft_link_revoked', params: {} }, 'closed');
+  return { taskId: link.task.id, holder: { kind: 'staff', draftLinkId: link.id, name: link.holderName } };
+}
+
+/**
+ * Finds the task behind a link token and who holds it: the unit head's link or a draft-only link
+ * (optionally locking the task's row, and only it).
+ */
+export async function resolveHolder(
+  em: EntityManager,
+  token: string,
+  { lock = false } = {},
+): Promise<{ task: IUnitTask; holder: LinkHolder }> {
   const tokenHash = tokenHashOf(token);
-  if (lock && (await lockTaskByTokenHash(em, tokenHash)) === undefined) throw unknownLink();
-  const task = await em.findOne(
-    UnitTask,
-    { tokenHash },
-    { populate: ['unit', 'cycle', 'cycle.campaign', 'cycle.template'], ...(lock ? { refresh: true } : {}) },
-  );
-  if (!task) throw unknownLink();
+  const load = (where: { tokenHash: string } | { id: number }) =>
+    em.findOne(UnitTask, where, { populate: TASK_POPULATE, ...(lock ? { refresh: true } : {}) });
+  const headTaskId = lock ? await lockTaskByTokenHash(em, tokenHash) : undefined;
+  const task = lock && headTaskId === undefined ? null : await load(headTaskId ? { id: headTaskId } : { tokenHash });
+  if (task) return { task, holder: HEAD };
+  const staff = await draftLinkOf(em, tokenHash);
+  if (!staff || (lock && !(await lockRow(em, 'unit_task', staff.taskId)))) throw unknownLink();
+  const staffTask = await load({ id: staff.taskId });
+  if (!staffTask) throw unknownLink();
+  return { task: staffTask, holder: staff.holder };
+}
+
+/**
+ * Finds the task behind the unit head's own link (optionally locking its row, and only it); a
+ * draft-only link is refused with a 403 saying that only the head's link does this.
+ */
+export async function resolveLink(em: EntityManager, token: string, { lock = false } = {}): Promise<IUnitTask> {
+  const { task, holder } = await resolveHolder(em, token, { lock });
+  if (holder.kind !== 'head') throw new ForbiddenError({ code: 'draft_link_cannot_submit', params: {} }, 'token');
   return task;
 }
 
@@ -115,6 +171,10 @@ const standingOf = (task: IUnitTask): TaskStanding => ({
 });
 
 /** Why the task no longer takes a report; undefined when it does. */
+export function closedRefusal(task: IUnitTask, now: Date): Refusal | undefined {
+  return refusal(standingOf(task), now);
+}
+
 function refusal({ stage, state, hardClose, revisionDeadline }: TaskStanding, now: Date): Refusal | undefined {
   if (stage === 'cancelled') return { code: 'cycle_cancelled', params: {} };
   if (SUBMITTED_TASK_STATES.has(state)) return { code: 'report_already_submitted', params: {} };
@@ -128,8 +188,9 @@ function refusal({ stage, state, hardClose, revisionDeadline }: TaskStanding, no
 }
 
 export async function readTask(em: EntityManager, token: string, now: Date): Promise<TaskView> {
-  const task = await resolveLink(em, token);
+  const { task, holder } = await resolveHolder(em, token);
   const last = await latestSubmission(em, task);
+  const open = refusal(standingOf(task), now) === undefined;
   return {
     unit: { code: task.unit.code, name: task.unit.name, headName: task.unit.headName },
     campaign: { code: task.cycle.campaign.code, name: task.cycle.campaign.name },
@@ -140,10 +201,13 @@ export async function readTask(em: EntityManager, token: string, now: Date): Pro
     hardClose: task.schedule.hardClose,
     revisionDeadline: task.revisionDeadline?.toISOString() ?? null,
     state: task.state,
-    canSubmit: refusal(standingOf(task), now) === undefined,
+    holder,
+    open,
+    canSubmit: open && holder.kind === 'head',
     template: task.cycle.template.definition,
     draft: task.draft ?? null,
     draftSavedAt: task.draftSavedAt?.toISOString() ?? null,
+    draftSavedBy: task.draftSavedBy ?? null,
     lastSubmission: last ? { ...receiptOf(task, last), answers: last.answers } : null,
   };
 }
@@ -154,30 +218,73 @@ export async function saveDraft(
   body: unknown,
   origin: string,
   now: Date,
-): Promise<{ savedAt: string }> {
+  { autosave = false } = {},
+): Promise<SavedDraft> {
   return em.transactional(async (tx) => {
-    const task = await resolveLink(tx, token, { lock: true });
+    const { task, holder } = await resolveHolder(tx, token, { lock: true });
     const refused = refusal(standingOf(task), now);
     if (refused) throw new ConflictError(refused);
     const checked = validateAnswers(task.cycle.template.definition, body, { complete: false });
     if (!checked.ok) throw new InvalidReportError(checked.errors);
-    const before = task.state;
-    task.draft = checked.answers;
-    task.draftSavedAt = now;
-    if (task.state === 'dispatched') task.state = 'draft';
-    await tx.flush();
-    await appendAudit(tx, {
-      actor: linkActor(task, origin),
-      action: 'task.draft_saved',
-      subjectType: 'unit_task',
-      subjectId: String(task.id),
-      cycleId: task.cycle.id,
-      before: { state: before },
-      after: { state: task.state },
-      occurredAt: now,
-    });
-    return { savedAt: now.toISOString() };
+    return storeDraft(tx, task, holder, checked.answers, { origin, now, action: 'task.draft_saved', autosave });
   });
+}
+
+/**
+ * A form saving itself writes every few seconds while someone types: such a save is on the record
+ * when it starts a session of writing — the first draft, another writer than the last, or the same
+ * writer after a pause of this long — not every few seconds. Explicit saves are always recorded.
+ */
+export const AUTOSAVE_AUDIT_INTERVAL_MS = 10 * 60_000;
+
+export interface SavedDraft {
+  readonly savedAt: string;
+  /** The unit head's name or the name on the draft-only link that saved it. */
+  readonly savedBy: string;
+}
+
+/**
+ * Stores checked answers as the task's draft (in the caller's transaction, the task's row locked),
+ * with who saved it, on the record.
+ */
+export async function storeDraft(
+  tx: EntityManager,
+  task: IUnitTask,
+  holder: LinkHolder,
+  answers: Partial<ReportAnswers>,
+  {
+    origin,
+    now,
+    action,
+    detail = {},
+    autosave = false,
+  }: { origin: string; now: Date; action: string; detail?: Record<string, unknown>; autosave?: boolean },
+): Promise<SavedDraft> {
+  const before = task.state;
+  const savedBy = holder.kind === 'head' ? task.unit.headName : holder.name;
+  const recorded =
+    !autosave ||
+    before === 'dispatched' ||
+    task.draftSavedBy !== savedBy ||
+    !task.draftSavedAt ||
+    now.getTime() - task.draftSavedAt.getTime() >= AUTOSAVE_AUDIT_INTERVAL_MS;
+  task.draft = answers;
+  task.draftSavedAt = now;
+  task.draftSavedBy = savedBy;
+  if (task.state === 'dispatched') task.state = 'draft';
+  await tx.flush();
+  if (!recorded) return { savedAt: now.toISOString(), savedBy };
+  await appendAudit(tx, {
+    actor: linkActor(task, origin, holder),
+    action,
+    subjectType: 'unit_task',
+    subjectId: String(task.id),
+    cycleId: task.cycle.id,
+    before: { state: before },
+    after: { state: task.state, savedBy, ...detail },
+    occurredAt: now,
+  });
+  return { savedAt: now.toISOString(), savedBy };
 }
 
 /** What a submission needs to know about its task, read in one query. */
@@ -233,7 +340,7 @@ const STORE_SUBMISSION = preparedStatement<
   'store-submission',
   `
   WITH task AS (
-    UPDATE unit_task SET state = $1, submitted_at = $2, late = CASE WHEN $1 = 'submitted' THEN $3 ELSE late END, draft = NULL, updated_at = $2
+    UPDATE unit_task SET state = $1, submitted_at = $2, late = CASE WHEN $1 = 'submitted' THEN $3 ELSE late END, draft = NULL, draft_saved_by = NULL, updated_at = $2
     WHERE id = $4 AND state = $5
       AND $2 < CASE WHEN state = 'revision_requested' THEN revision_deadline ELSE (schedule->>'hardClose')::timestamptz END
     RETURNING id
@@ -315,7 +422,12 @@ export async function submitReport(
   const tokenHash = tokenHashOf(token);
   for (let attempt = 1; ; attempt += 1) {
     const [task] = await runPrepared(em, SUBMIT_TARGET, [tokenHash]);
-    if (!task) throw unknownLink();
+    if (!task) {
+      // Not the head's link: a draft-only link is told why it cannot submit, anything else is unknown.
+      if (await draftLinkOf(em, tokenHash))
+        throw new ForbiddenError({ code: 'draft_link_cannot_submit', params: {} }, 'token');
+      throw unknownLink();
+    }
     const revisionDeadline = task.revision_deadline === null ? null : new Date(task.revision_deadline).toISOString();
     const refused = refusal(
       { stage: task.stage, state: task.state, hardClose: task.hard_close, revisionDeadline },

@@ -4,11 +4,12 @@
  * longer take a report. Every text a person typed is escaped by `html`.
  */
 import type { AdvancedExample, CommendationProposal, FieldError, ReportAnswers } from '../../domain/answers';
-import type { Locale } from '../../domain/template';
+import type { Locale, TemplateDefinition } from '../../domain/template';
 import type { Receipt, TaskView } from '../services/unit-task.service';
 import { reportingUnitsSection } from './reporting-units.page';
 import type { ReportingUnits } from './reporting-units.service';
 import type { RevisionRequest } from './report-pages.service';
+import type { DraftLinkView } from './draft-links.service';
 import { html, page, type Html } from '../pages/html';
 import { fieldMessage, formatDuration, formatInstant, formatNumber, formatShort, withLang } from '../pages/i18n';
 
@@ -89,6 +90,27 @@ const T = {
     secretariat: 'Thường trực Hội đồng Thi đua - Khen thưởng',
     required: 'bắt buộc',
     timeliness: 'Thời hạn',
+    savedBy: 'bởi',
+    staffBanner: 'Bạn đang soạn báo cáo giúp thủ trưởng đơn vị, với tên',
+    staffNote: 'Bản nháp được lưu dưới tên bạn; thủ trưởng đơn vị xem lại và nộp báo cáo bằng đường liên kết của mình.',
+    fromPreviousTitle: 'Bắt đầu từ báo cáo tháng trước',
+    fromPreviousText: 'Điền sẵn biểu mẫu bằng nội dung đơn vị đã báo cáo kỳ',
+    fromPreviousNote: 'Điển hình và đề nghị khen thưởng không được chép lại. Bạn sửa lại cho tháng này trước khi nộp.',
+    fromPreviousButton: 'Điền sẵn từ báo cáo kỳ',
+    helpersTitle: 'Người soạn thảo giúp',
+    helpersText:
+      'Gửi cho cán bộ một đường liên kết chỉ để soạn thảo: họ lưu được bản nháp (ghi tên họ), nhưng chỉ đường liên kết của bạn mới nộp được báo cáo.',
+    helperName: 'Họ tên cán bộ soạn thảo',
+    helperCreate: 'Tạo đường liên kết soạn thảo',
+    helperRevoke: 'Thu hồi',
+    helperSince: 'tạo lúc',
+    newLinkTitle: 'Đường liên kết soạn thảo cho',
+    newLinkNote: 'Đường liên kết chỉ hiện một lần. Hãy sao chép và gửi cho cán bộ (qua thư điện tử hoặc tin nhắn).',
+    autosaving: 'Đang lưu…',
+    autosaveOffline: 'Mất kết nối: các thay đổi được giữ trên máy này và sẽ được lưu khi có mạng trở lại.',
+    autosaveInvalid: 'Chưa lưu được, xin kiểm tra:',
+    autosaveLeave: 'Còn thay đổi chưa được lưu. Rời trang?',
+    autosaveRestored: 'Đã khôi phục các thay đổi chưa kịp lưu trên máy này.',
   },
   en: {
     title: 'Monthly report',
@@ -167,6 +189,28 @@ const T = {
     secretariat: 'the Emulation & Commendation Council secretariat',
     required: 'required',
     timeliness: 'Timeliness',
+    savedBy: 'by',
+    staffBanner: 'You are preparing this report for the unit head, under the name',
+    staffNote: 'Drafts are saved under your name; the unit head reviews the report and submits it with their own link.',
+    fromPreviousTitle: "Start from last month's answers",
+    fromPreviousText: 'Fill the form with what your unit reported for',
+    fromPreviousNote:
+      'Advanced examples and commendation proposals are not copied. Update everything for this month before submitting.',
+    fromPreviousButton: 'Fill from the report of',
+    helpersTitle: 'Staff preparing the report',
+    helpersText:
+      'Give a staff member a link that only prepares the report: they can save drafts (under their name), but only your link submits.',
+    helperName: "Staff member's name",
+    helperCreate: 'Create a drafting link',
+    helperRevoke: 'Withdraw',
+    helperSince: 'created',
+    newLinkTitle: 'Drafting link for',
+    newLinkNote: 'This link is shown only once. Copy it and send it to the staff member (by email or message).',
+    autosaving: 'Saving…',
+    autosaveOffline: 'Offline: your changes are kept on this device and will be saved when the connection returns.',
+    autosaveInvalid: 'Not saved yet; please check:',
+    autosaveLeave: 'Some changes are not saved yet. Leave the page?',
+    autosaveRestored: 'Changes that had not been saved were restored from this device.',
   },
 } as const;
 
@@ -202,22 +246,25 @@ function inputIdOf(field: string): string {
   if (group === 'examples' && key) return `ex-${key}-${sub ?? 'name'}`;
   if (group === 'proposals' && key) return `pr-${key}-${sub ?? 'nominee'}`;
   if (group === 'recommendations') return 'recommendations';
+  if (group === 'holderName') return 'holder-name';
   return 'report-form';
 }
 
-function labelOf(field: string, view: TaskView, lang: Locale): string {
+/** What a person calls the field an error is about: the key task, indicator or section's title. */
+export function fieldLabel(field: string, template: TemplateDefinition, lang: Locale): string {
   const t = T[lang];
   const [group, key, sub] = field.split('.');
   if (group === 'keyTasks') {
-    const task = view.template.keyTasks.find((k) => k.code === key);
+    const task = template.keyTasks.find((k) => k.code === key);
     const part = sub === 'text' ? t.text : sub === 'evidenceUrl' ? t.evidence : t.status;
     return `${key}${task ? ` ${task.title[lang]}` : ''} — ${part}`;
   }
-  if (group === 'indicators') return view.template.indicators.find((i) => i.code === key)?.title[lang] ?? field;
-  if (group === 'sections') return view.template.sections.find((s) => s.code === key)?.title[lang] ?? field;
+  if (group === 'indicators') return template.indicators.find((i) => i.code === key)?.title[lang] ?? field;
+  if (group === 'sections') return template.sections.find((s) => s.code === key)?.title[lang] ?? field;
   if (group === 'examples') return `${t.example} ${Number(key) + 1}`;
   if (group === 'proposals') return `${t.proposal} ${Number(key) + 1}`;
   if (group === 'recommendations') return t.recommendations;
+  if (group === 'holderName') return t.helperName;
   return field;
 }
 
@@ -251,6 +298,14 @@ export interface FormOptions {
   readonly rowAdded?: boolean;
   /** For a unit that others report to: them, and its subtree's figures. */
   readonly reporting?: ReportingUnits | null;
+  /** The period of the unit's previous report, offered as a starting point. */
+  readonly previousPeriod?: string | null;
+  /** The draft-only links the head gave (the head's page only). */
+  readonly draftLinks?: readonly DraftLinkView[];
+  /** A draft-only link just created: shown this once. */
+  readonly newDraftLink?: { readonly holderName: string; readonly url: string };
+  /** The template editor's preview: the same form, disabled, posting nothing. */
+  readonly preview?: boolean;
 }
 
 const selected = (on: boolean): Html | '' => (on ? html` selected` : '');
@@ -287,12 +342,73 @@ function proposalRow(
 </div></fieldset>`;
 }
 
+/** Where the form saves itself: the page's path + `/draft`, with its query (`lang`). */
+function autosaveUrl(action: string): string {
+  const [path, query] = action.split('?');
+  return `${path}/draft${query ? `?${query}` : ''}`;
+}
+
+function fromPreviousSection(t: Texts, action: string, period: string): Html {
+  return html`<section class="card" aria-labelledby="from-previous-title" id="from-previous"><h2 id="from-previous-title">${t.fromPreviousTitle}</h2>
+<p>${t.fromPreviousText} <strong>${period}</strong>. ${t.fromPreviousNote}</p>
+<form method="post" action="${action}"><button type="submit" name="action" value="from_previous" class="secondary">${t.fromPreviousButton} ${period}</button></form></section>`;
+}
+
+/** The head's drafting links: the one just created (shown once), those given, and a form for another. */
+function draftLinksSection(t: Texts, lang: Locale, opts: FormOptions): Html {
+  const links = opts.draftLinks ?? [];
+  return html`<section class="card" aria-labelledby="helpers-title" id="draft-links"><h2 id="helpers-title">${t.helpersTitle}</h2>
+<p class="hint">${t.helpersText}</p>
+${opts.newDraftLink ? html`<div class="notice ok" role="status"><p>${t.newLinkTitle} <strong>${opts.newDraftLink.holderName}</strong>:</p><p><input id="new-draft-link" readonly value="${opts.newDraftLink.url}" aria-label="${t.newLinkTitle} ${opts.newDraftLink.holderName}"></p><p class="hint">${t.newLinkNote}</p></div>` : ''}
+${links.length ? html`<ul class="texts">${links.map((link) => html`<li><form method="post" action="${opts.action}" class="inline"><span class="who">${link.holderName}</span> <span class="hint">${t.helperSince} ${formatShort(link.createdAt, lang)}</span> <input type="hidden" name="draftLink" value="${link.id}"><button type="submit" name="action" value="draft_link_revoke" class="secondary small">${t.helperRevoke}</button></form></li>`)}</ul>` : ''}
+<form method="post" action="${opts.action}"><label for="holder-name">${t.helperName}</label><input id="holder-name" name="holderName" maxlength="200" autocomplete="off" required>
+<button type="submit" name="action" value="draft_link_create" class="secondary">${t.helperCreate}</button></form></section>`;
+}
+
 function taskHeader(view: TaskView, lang: Locale): Html {
   const t = T[lang];
   return html`<p class="meta">${t.unit}: <strong>${view.unit.name}</strong> · ${t.period}: <strong>${view.period}</strong> (${t.data} ${view.dataFrom} ${t.to} ${view.dataTo})</p>`;
 }
 
 export function reportFormPage(view: TaskView, lang: Locale, opts: FormOptions): string {
+  const t = T[lang];
+  return page({
+    title: `${t.title} — ${view.unit.name}`,
+    lang,
+    body: reportForm(view, lang, opts),
+    scripts: ['report-form.js'],
+  });
+}
+
+/**
+ * The form of `template` as a unit head will see it, for the template editor's preview: the same
+ * markup, every field disabled, nothing to post.
+ */
+export function formPreview(template: TemplateDefinition, lang: Locale, now: Date): Html {
+  const month = now.toISOString().slice(0, 7);
+  const view: TaskView = {
+    unit: { code: '—', name: lang === 'vi' ? '(đơn vị)' : '(unit)', headName: '' },
+    campaign: { code: '—', name: template.title[lang] },
+    period: month,
+    dataFrom: `${month}-01`,
+    dataTo: `${month}-14`,
+    deadline: new Date(now.getTime() + 7 * 86_400_000).toISOString(),
+    hardClose: new Date(now.getTime() + 10 * 86_400_000).toISOString(),
+    revisionDeadline: null,
+    state: 'dispatched',
+    holder: { kind: 'head' },
+    open: true,
+    canSubmit: true,
+    template,
+    draft: null,
+    draftSavedAt: null,
+    draftSavedBy: null,
+    lastSubmission: null,
+  };
+  return reportForm(view, lang, { action: '', now, preview: true });
+}
+
+function reportForm(view: TaskView, lang: Locale, opts: FormOptions): Html {
   const t = T[lang];
   const values: Partial<ReportAnswers> = opts.values ?? view.draft ?? view.lastSubmission?.answers ?? {};
   const errorsFor = new Map((opts.errors ?? []).map((e) => [e.field, e.message]));
@@ -309,7 +425,8 @@ export function reportFormPage(view: TaskView, lang: Locale, opts: FormOptions):
   const revision = view.state === 'revision_requested' ? opts.revision : null;
   const noop = (): '' => '';
 
-  const body = html`${langSwitch(opts.action, lang)}
+  const preview = opts.preview === true;
+  const body = html`${preview ? '' : langSwitch(opts.action, lang)}
 <h1>${t.title}: ${view.campaign.name}</h1>
 ${taskHeader(view, lang)}
 ${
@@ -326,11 +443,17 @@ ${revision.deadline ? html`<p>${t.revisionDeadline}: <strong>${formatInstant(rev
     : ''
 }
 ${opts.notice ? html`<p class="ok" role="status">${opts.notice}</p>` : ''}
-${opts.errors?.length ? html`<div class="error" role="alert" id="error-summary"><p><strong>${t.errors}</strong></p><ul>${opts.errors.map((e) => html`<li><a href="#${inputIdOf(e.field)}">${labelOf(e.field, view, lang)}</a>: ${fieldMessage(e.message, lang)} <span class="hint">(${e.field})</span></li>`)}</ul></div>` : ''}
-${view.canSubmit ? '' : html`<p class="error" role="alert">${t.closed}</p>`}
-${view.draftSavedAt && !opts.notice ? html`<p class="hint">${t.lastDraft}: ${formatShort(view.draftSavedAt, lang)}</p>` : ''}
+${opts.errors?.length ? html`<div class="error" role="alert" id="error-summary"><p><strong>${t.errors}</strong></p><ul>${opts.errors.map((e) => html`<li><a href="#${inputIdOf(e.field)}">${fieldLabel(e.field, view.template, lang)}</a>: ${fieldMessage(e.message, lang)} <span class="hint">(${e.field})</span></li>`)}</ul></div>` : ''}
+${view.open ? '' : html`<p class="error" role="alert">${t.closed}</p>`}
+${view.holder.kind === 'staff' ? html`<p class="notice info" id="staff-banner">${t.staffBanner} <strong>${view.holder.name}</strong>. ${t.staffNote}</p>` : ''}
+${view.draftSavedAt && !opts.notice ? html`<p class="hint" id="last-draft">${t.lastDraft}: ${formatShort(view.draftSavedAt, lang)}${view.draftSavedBy ? ` ${t.savedBy} ${view.draftSavedBy}` : ''}</p>` : ''}
 ${opts.reporting ? reportingUnitsSection(opts.reporting, lang, opts.action) : ''}
-<form method="post" action="${opts.action}" id="report-form" novalidate>
+${view.open && opts.previousPeriod ? fromPreviousSection(t, opts.action, opts.previousPeriod) : ''}
+${
+  preview
+    ? html`<form id="report-form-preview" aria-label="${t.title}"><fieldset disabled>`
+    : html`<form method="post" action="${opts.action}" id="report-form" novalidate data-autosave="${autosaveUrl(opts.action)}" data-saving="${t.autosaving}" data-offline="${t.autosaveOffline}" data-invalid="${t.autosaveInvalid}" data-leave="${t.autosaveLeave}" data-restored="${t.autosaveRestored}">`
+}
 <h2>${t.keyTasks}</h2>
 ${view.template.keyTasks.map((k) => {
   const a = values.keyTasks?.[k.code];
@@ -381,9 +504,11 @@ ${view.template.sections.map(
 <h2>${t.recommendations}</h2>
 <label for="recommendations">${t.recommendations}</label>
 <textarea id="recommendations" name="recommendations"${invalid('recommendations')}>${values.recommendations ?? ''}</textarea>${err('recommendations')}
-${view.canSubmit ? html`<p class="hint">${t.draftHint}</p><div class="submit-bar"><button type="submit" name="action" value="draft" class="secondary">${t.save}</button><button type="submit" name="action" value="submit" data-confirm="${t.confirmSubmit}">${t.submit}</button></div>` : ''}
-</form>`;
-  return page({ title: `${t.title} — ${view.unit.name}`, lang, body, scripts: ['report-form.js'] });
+${preview ? html`</fieldset>` : ''}
+${view.open && !preview ? html`<p class="hint">${t.draftHint}</p><p id="autosave-status" class="hint" role="status" aria-live="polite"></p><div class="submit-bar"><button type="submit" name="action" value="draft" class="secondary">${t.save}</button>${view.canSubmit ? html`<button type="submit" name="action" value="submit" data-confirm="${t.confirmSubmit}">${t.submit}</button>` : ''}</div>` : ''}
+</form>
+${view.open && view.holder.kind === 'head' && !preview ? draftLinksSection(t, lang, opts) : ''}`;
+  return body;
 }
 
 function receiptCard(receipt: Receipt, lang: Locale): Html {

@@ -11,18 +11,33 @@ import { AuditEvent, Email, ReplacedLink as ReplacedLinkRow, UnitTask } from '..
 import type { CycleStage, TaskState } from '../../domain/states';
 import { OPEN_TASK_STATES } from '../../domain/states';
 import { resendLinkUpdate } from '../../workflows/messages';
-import { resolveLink } from '../services/unit-task.service';
+import { resolveHolder, type LinkHolder } from '../services/unit-task.service';
+import { draftLinksOf, type DraftLinkView } from './draft-links.service';
+import { previousPeriod } from './previous-report.service';
 
 export interface LinkContext {
   readonly taskId: number;
   readonly stage: CycleStage;
   readonly state: TaskState;
+  readonly holder: LinkHolder;
+  /** The period of the unit's previous report, offered as a starting point while no draft or report exists. */
+  readonly previousPeriod: string | null;
+  /** The head's page lists the draft-only links it gave; a staff page none. */
+  readonly draftLinks: readonly DraftLinkView[];
 }
 
-/** The task behind a current link (throws the `LinkError` of `resolveLink` otherwise). */
+/** The task behind a current link, head's or draft-only (throws the `LinkError` of `resolveHolder` otherwise). */
 export async function linkContext(em: EntityManager, token: string): Promise<LinkContext> {
-  const task = await resolveLink(em, token);
-  return { taskId: task.id, stage: task.cycle.stage, state: task.state };
+  const { task, holder } = await resolveHolder(em, token);
+  const fresh = !task.draft && !task.submittedAt;
+  return {
+    taskId: task.id,
+    stage: task.cycle.stage,
+    state: task.state,
+    holder,
+    previousPeriod: fresh ? await previousPeriod(em, task) : null,
+    draftLinks: holder.kind === 'head' ? await draftLinksOf(em, task.id) : [],
+  };
 }
 
 export interface RevisionRequest {

@@ -60,7 +60,8 @@ export const UnitTask = defineEntity({
   ],
   properties: {
     cycle: () => p.manyToOne(Cycle),
-    unit: () => p.manyToOne(Unit),
+    /** Indexed for a unit's history across cycles (its previous report, its summaries). */
+    unit: () => p.manyToOne(Unit).index(),
     workflowId: p.string().length(250).unique(),
     state: p.enum([...TASK_STATES]),
     schedule: p.json<UnitSchedule>(),
@@ -78,6 +79,8 @@ export const UnitTask = defineEntity({
     escalationLevel: p.integer().default(0),
     draft: p.json<Partial<ReportAnswers>>().nullable(),
     draftSavedAt: p.datetime().nullable(),
+    /** Who saved the draft last: the unit head, or the name on a draft-only link. */
+    draftSavedBy: p.string().length(200).nullable(),
     /** In a campaign of several levels, the task of the unit this one reports to; null at the top. */
     parentTask: () => p.manyToOne(UnitTask).nullable(),
     /** 0 for a unit with nothing below it in the cycle; 1 + the highest level of the units reporting to it. */
@@ -121,6 +124,25 @@ export const ConsolidatedReport = defineEntity({
   },
 });
 export type IConsolidatedReport = InferEntity<typeof ConsolidatedReport>;
+
+/**
+ * A draft-only link the unit head gave a staff member to prepare the report: it reads the task
+ * and saves drafts under the staff member's name; only the head's own link submits. Revoked by
+ * the head; useless once the task no longer takes a report.
+ */
+export const DraftLink = defineEntity({
+  name: 'DraftLink',
+  extends: BaseSchema,
+  properties: {
+    task: () => p.manyToOne(UnitTask).index(),
+    /** SHA-256 of the token; the token is shown once to the head and never stored. */
+    tokenHash: p.string().length(64).unique(),
+    /** The staff member's name, as the head typed it: what the audit log and the page show. */
+    holderName: p.string().length(200),
+    revokedAt: p.datetime().nullable(),
+  },
+});
+export type IDraftLink = InferEntity<typeof DraftLink>;
 
 /** The hash of a link that was replaced by a newer one (kept by a trigger on unit_task). */
 export const ReplacedLink = defineEntity({

@@ -1,7 +1,7 @@
 import { ApiToken } from './api-token.entity';
 import { AuditEvent, AuditPending } from './audit.entity';
 import { Campaign, Holiday, Policy } from './campaign.entity';
-import { ConsolidatedReport, Cycle, ReplacedLink, Submission, UnitTask } from './cycle.entity';
+import { ConsolidatedReport, Cycle, DraftLink, ReplacedLink, Submission, UnitTask } from './cycle.entity';
 import { Email } from './email.entity';
 import { WorkflowHistory } from './history.entity';
 import { ReportTemplate } from './template.entity';
@@ -21,6 +21,7 @@ export {
   SignInLink,
   ConsoleSession,
   ReplacedLink,
+  DraftLink,
   WorkflowHistory,
   Ballot,
   CommendationDecision,
@@ -50,6 +51,7 @@ export const ENTITIES = [
   Cycle,
   UnitTask,
   ReplacedLink,
+  DraftLink,
   Submission,
   ConsolidatedReport,
   Email,

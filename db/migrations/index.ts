@@ -13,6 +13,7 @@ import { Migration20261202095135 } from './Migration20261202095135';
 import { Migration20261202100500 } from './Migration20261202100500';
 import { Migration20261202100600 } from './Migration20261202100600';
 import { Migration20261202103000 } from './Migration20261202103000';
+import { Migration20261207100000 } from './Migration20261207100000';
 import { Migration20261207180000 } from './Migration20261207180000';
 
 export const MIGRATIONS = [
@@ -30,5 +31,6 @@ export const MIGRATIONS = [
   { name: 'Migration20261202100500', class: Migration20261202100500 },
   { name: 'Migration20261202100600', class: Migration20261202100600 },
   { name: 'Migration20261202103000', class: Migration20261202103000 },
+  { name: 'Migration20261207100000', class: Migration20261207100000 },
   { name: 'Migration20261207180000', class: Migration20261207180000 },
 ];

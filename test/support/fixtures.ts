@@ -157,6 +157,13 @@ export function linkIn(text: string, baseUrl: string): string {
   return match[0];
 }
 
+/** The console's one-time sign-in link in an email's text. */
+export function signInLinkIn(text: string): string {
+  const match = /(http:\/\/[^\s]+\/console\/sign-in\/link\/[A-Za-z0-9_-]{43})/.exec(text);
+  if (!match) throw new Error(`no sign-in link in:\n${text}`);
+  return match[1]!;
+}
+
 export async function api<T = unknown>(
   baseUrl: string,
   method: string,

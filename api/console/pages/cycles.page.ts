@@ -6,7 +6,16 @@ import type { Board, CycleListRow } from '../services/cycles.service';
 import { progressBar } from '../../pages/charts';
 import { html, type Html } from '../../pages/html';
 import { STAGE_LABEL, TASK_STATE_LABEL, TIME_ZONE, formatNumber, formatShort } from '../../pages/i18n';
-import { consolePage, csrfField, flash, href, pager, stateBadge, type ConsoleView } from './layout';
+import {
+  consolePage,
+  csrfField,
+  flash,
+  href,
+  pager,
+  reachesInstallation,
+  stateBadge,
+  type ConsoleView,
+} from './layout';
 
 const T = {
   vi: {
@@ -179,11 +188,15 @@ export function cyclesPage(
   const t = T[v.lang];
   const active = opts.campaigns.filter((c) => c.active);
   const body = html`<h1>${t.cycles}</h1>${flash('ok', opts.notice)}${flash('error', opts.error)}
-<section class="card" aria-labelledby="start-title"><h2 id="start-title">${t.start}</h2>
+${
+  reachesInstallation(v)
+    ? html`<section class="card" aria-labelledby="start-title"><h2 id="start-title">${t.start}</h2>
 <form method="post" action="/console/cycles" class="inline-form">${csrfField(v)}
 <div><label for="start-campaign">${t.campaign}</label><select id="start-campaign" name="campaign" required>${active.map((c) => html`<option value="${c.code}"${opts.form?.campaign === c.code ? html` selected` : ''}>${c.name} (${c.code})</option>`)}</select></div>
 <div><label for="start-period">${t.period}</label><input id="start-period" name="period" type="month" required pattern="\\d{4}-\\d{2}" value="${opts.form?.period ?? opts.defaultPeriod}" aria-describedby="start-hint"></div>
-<div><button type="submit">${t.startButton}</button></div></form><p class="hint" id="start-hint">${t.startHint}</p></section>
+<div><button type="submit">${t.startButton}</button></div></form><p class="hint" id="start-hint">${t.startHint}</p></section>`
+    : ''
+}
 ${
   opts.rows.length === 0
     ? html`<p>${t.none}</p>`

@@ -2,6 +2,7 @@
 import type { Role } from '../../../db/entities/api-token.entity';
 import type { TaskState } from '../../../domain/states';
 import type { ConsoleUser } from '../session';
+import { reachesEverything } from '../../services/scope.service';
 import { html, page, type Html } from '../../pages/html';
 import { TASK_STATE_LABEL, withLang, type Locale } from '../../pages/i18n';
 
@@ -60,6 +61,15 @@ const SECTIONS_OF: Record<Role, readonly Exclude<Section, 'none'>[]> = {
   auditor: ['audit', 'council', 'summaries'],
 };
 
+/** Sections for a role over the whole installation only: a scoped role is refused them (api/http/scope.ts). */
+const INSTALLATION_SECTIONS: ReadonlySet<Section> = new Set(['policies', 'templates', 'setup', 'access']);
+
+/**
+ * The reader acts in a role over the whole installation: set-up, people and what creates
+ * (units, cycles) are theirs; a scoped role sees the lists within its scope.
+ */
+export const reachesInstallation = (v: ConsoleView): boolean => !!v.user && reachesEverything(v.user.scopes);
+
 export const ROLE_LABEL: Record<Locale, Record<Role, string>> = {
   vi: { admin: 'Quản trị', council: 'Thành viên Hội đồng', auditor: 'Kiểm tra' },
   en: { admin: 'Administrator', council: 'Council member', auditor: 'Auditor' },
@@ -93,7 +103,9 @@ export const csrfField = (v: ConsoleView): Html => html`<input type="hidden" nam
 function bar(v: ConsoleView, current: Section): Html {
   const t = L[v.lang];
   const other: Locale = v.lang === 'vi' ? 'en' : 'vi';
-  const sections = v.user ? SECTIONS_OF[v.user.role] : [];
+  const sections = v.user
+    ? SECTIONS_OF[v.user.role].filter((s) => reachesInstallation(v) || !INSTALLATION_SECTIONS.has(s))
+    : [];
   return html`<header class="top"><div class="top-inner"><a class="brand" href="/console">${t.brand}</a>
 ${sections.length ? html`<nav aria-label="${t.nav}"><ul>${sections.map((s) => html`<li><a href="/console/${s}"${s === current ? html` aria-current="page"` : ''}>${NAV[v.lang][s]}</a></li>`)}</ul></nav>` : ''}
 ${v.user ? html`<span class="who">${v.user.name} · ${ROLE_LABEL[v.lang][v.user.role]}</span><form method="post" action="/console/sign-out">${csrfField(v)}<button type="submit">${t.signOut}</button></form>` : ''}

@@ -8,7 +8,7 @@ import type { TemplateSummary } from '../../services/admin-templates.service';
 import type { ScheduleView } from '../../services/schedule.service';
 import { html, type Html } from '../../pages/html';
 import { formatDuration, formatNumber, formatShort, type Locale } from '../../pages/i18n';
-import { consolePage, csrfField, flash, type ConsoleView } from './layout';
+import { consolePage, csrfField, flash, reachesInstallation, type ConsoleView } from './layout';
 
 const T = {
   vi: {
@@ -82,6 +82,10 @@ const T = {
     holidays: 'Ngày nghỉ lễ',
     date: 'Ngày',
     templates: 'Biểu mẫu báo cáo',
+    newVersion: 'Tạo phiên bản mới',
+    editPolicy: 'Sửa chính sách',
+    newPolicy: 'Tạo chính sách',
+    editHolidays: 'Sửa ngày nghỉ lễ',
     version: 'Phiên bản',
     created: 'Tạo lúc',
     keyTasks: 'Nhiệm vụ trọng tâm',
@@ -170,6 +174,10 @@ const T = {
     holidays: 'Public holidays',
     date: 'Date',
     templates: 'Report templates',
+    newVersion: 'Make a new version',
+    editPolicy: 'Edit the policy',
+    newPolicy: 'Create a policy',
+    editHolidays: 'Edit the holidays',
     version: 'Version',
     created: 'Created',
     keyTasks: 'Key tasks',
@@ -193,13 +201,15 @@ export function campaignsPage(
   rows: readonly { campaign: CampaignView; schedule: ScheduleView | null }[],
 ): string {
   const t = T[v.lang];
+  // A campaign's own page, its template and its policy are for roles over the whole installation.
+  const everywhere = reachesInstallation(v);
   const body = html`<h1>${t.campaigns}</h1><div class="table-wrap"><table class="data stack"><thead><tr><th scope="col">${t.code}</th><th scope="col">${t.name}</th><th scope="col">${t.template}</th><th scope="col">${t.policy}</th><th scope="col">${t.active}</th><th scope="col">${t.schedule}</th><th scope="col">${t.next}</th></tr></thead><tbody>
 ${rows.map(
   ({
     campaign: c,
     schedule: s,
-  }) => html`<tr><td data-label="${t.code}"><a href="/console/campaigns/${encodeURIComponent(c.code)}">${c.code}</a></td><td data-label="${t.name}">${c.name}</td><td data-label="${t.template}"><a href="/console/templates#tpl-${c.templateCode}">${c.templateCode}</a></td>
-<td data-label="${t.policy}"><a href="/console/policies#policy-${c.policyCode}">${c.policyCode}</a></td><td data-label="${t.active}">${c.active ? t.yes : t.no}</td>
+  }) => html`<tr><td data-label="${t.code}">${everywhere ? html`<a href="/console/campaigns/${encodeURIComponent(c.code)}">${c.code}</a>` : c.code}</td><td data-label="${t.name}">${c.name}</td><td data-label="${t.template}">${everywhere ? html`<a href="/console/templates#tpl-${c.templateCode}">${c.templateCode}</a>` : c.templateCode}</td>
+<td data-label="${t.policy}">${everywhere ? html`<a href="/console/policies#policy-${c.policyCode}">${c.policyCode}</a>` : c.policyCode}</td><td data-label="${t.active}">${c.active ? t.yes : t.no}</td>
 <td data-label="${t.schedule}">${s ? html`<span class="badge ${s.paused ? 'warn' : 'ok'}">${s.paused ? t.paused : t.running}</span>` : html`<span class="hint">${t.noSchedule}</span>`}</td><td data-label="${t.next}">${s?.nextRuns[0] ? formatShort(s.nextRuns[0], v.lang) : '—'}</td></tr>`,
 )}
 </tbody></table></div>`;
@@ -280,7 +290,7 @@ export function policiesPage(
   holidays: readonly HolidayView[],
 ): string {
   const t = T[v.lang];
-  const body = html`<h1>${t.policies}</h1>
+  const body = html`<h1>${t.policies}</h1><p><a class="button" href="/console/setup/policies">${t.newPolicy}</a></p>
 ${policies.map(
   (
     p,
@@ -288,9 +298,10 @@ ${policies.map(
 <dt>${t.maxReminders}</dt><dd>${p.definition.maxReminders}</dd>
 <dt>${t.quorum}</dt><dd>${p.definition.quorum.numerator}/${p.definition.quorum.denominator} ${t.ofMembers}</dd>
 <dt>${t.approval}</dt><dd>${t.moreThan} ${p.definition.approvalThreshold.numerator}/${p.definition.approvalThreshold.denominator} ${t.ofPresent}</dd>
-<dt>${t.secret}</dt><dd>${p.definition.secretBallots ? t.yes : t.no}</dd></dl></section>`,
+<dt>${t.secret}</dt><dd>${p.definition.secretBallots ? t.yes : t.no}</dd></dl>
+<p><a href="/console/setup/policies?code=${encodeURIComponent(p.code)}" aria-label="${t.editPolicy} ${p.code}">${t.editPolicy}</a></p></section>`,
 )}
-<h2>${t.holidays}</h2>${holidays.length ? html`<div class="table-wrap"><table class="data"><thead><tr><th scope="col">${t.date}</th><th scope="col">${t.name}</th></tr></thead><tbody>${holidays.map((h) => html`<tr><td>${h.date}</td><td>${h.name}</td></tr>`)}</tbody></table></div>` : html`<p>${t.none}</p>`}`;
+<h2>${t.holidays}</h2><p><a href="/console/setup/holidays">${t.editHolidays}</a></p>${holidays.length ? html`<div class="table-wrap"><table class="data"><thead><tr><th scope="col">${t.date}</th><th scope="col">${t.name}</th></tr></thead><tbody>${holidays.map((h) => html`<tr><td>${h.date}</td><td>${h.name}</td></tr>`)}</tbody></table></div>` : html`<p>${t.none}</p>`}`;
   return consolePage(v, { title: t.policies, current: 'policies', body });
 }
 
@@ -309,6 +320,7 @@ ${latest.map(
     version,
     definition: d,
   }) => html`<section id="tpl-${code}"><h2>${d.title[v.lang]} <span class="hint">(${code} v${version})</span></h2>
+<p><a class="button" href="/console/setup/templates/${encodeURIComponent(code)}" aria-label="${t.newVersion}: ${code}">${t.newVersion}</a></p>
 <h3>${t.keyTasks}</h3><ol>${d.keyTasks.map((k) => html`<li><strong>${k.code}</strong> ${k.title[v.lang]}</li>`)}</ol>
 <h3>${t.indicators}</h3><div class="table-wrap"><table class="data stack"><thead><tr><th scope="col">${t.code}</th><th scope="col">${t.name}</th><th scope="col">${t.measure}</th><th scope="col">${t.target}</th><th scope="col">${t.aggregation}</th><th scope="col">${t.bounds}</th><th scope="col">${t.required}</th></tr></thead><tbody>
 ${d.indicators.map(

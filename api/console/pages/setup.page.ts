@@ -56,6 +56,10 @@ const T = {
     maxReminders: 'Số lần nhắc tối đa',
     quorum: 'Số đại biểu tối thiểu (tử số / mẫu số)',
     threshold: 'Tỷ lệ tán thành phải vượt (tử số / mẫu số)',
+    numerator: 'tử số',
+    quorumShort: 'Túc số',
+    thresholdShort: 'Tỷ lệ tán thành',
+    denominator: 'mẫu số',
     secret: 'Bỏ phiếu kín',
     planFor: 'Lịch dự kiến của kỳ',
     dataRange: 'Số liệu từ',
@@ -115,6 +119,10 @@ const T = {
     maxReminders: 'Most reminders',
     quorum: 'Quorum (numerator / denominator)',
     threshold: 'Approval must exceed (numerator / denominator)',
+    numerator: 'numerator',
+    quorumShort: 'Quorum',
+    thresholdShort: 'Approval',
+    denominator: 'denominator',
     secret: 'Secret ballots',
     planFor: 'Planned dates of the cycle',
     dataRange: 'Data from',
@@ -248,8 +256,8 @@ ${input('p-reviewS', 'reviewWindowSeconds', t.reviewS, rel.reviewWindowSeconds, 
 ${input('p-revisionS', 'revisionWindowSeconds', t.revisionS, rel.revisionWindowSeconds, html` type="number" min="1"`)}
 </fieldset>
 ${input('p-maxReminders', 'maxReminders', t.maxReminders, d.maxReminders, num)}
-<fieldset><legend>${t.quorum}</legend>${input('p-qn', 'quorumNumerator', '/', d.quorum.numerator, num)}${input('p-qd', 'quorumDenominator', '', d.quorum.denominator, num)}</fieldset>
-<fieldset><legend>${t.threshold}</legend>${input('p-tn', 'thresholdNumerator', '/', d.approvalThreshold.numerator, num)}${input('p-td', 'thresholdDenominator', '', d.approvalThreshold.denominator, num)}</fieldset>
+<fieldset><legend>${t.quorum}</legend>${input('p-qn', 'quorumNumerator', `${t.quorumShort}: ${t.numerator}`, d.quorum.numerator, num)}${input('p-qd', 'quorumDenominator', `${t.quorumShort}: ${t.denominator}`, d.quorum.denominator, num)}</fieldset>
+<fieldset><legend>${t.threshold}</legend>${input('p-tn', 'thresholdNumerator', `${t.thresholdShort}: ${t.numerator}`, d.approvalThreshold.numerator, num)}${input('p-td', 'thresholdDenominator', `${t.thresholdShort}: ${t.denominator}`, d.approvalThreshold.denominator, num)}</fieldset>
 <label><input type="checkbox" name="secretBallots" value="on"${d.secretBallots ? html` checked` : ''}> ${t.secret}</label>
 <button type="submit" name="action" value="preview">${t.preview}</button> <button type="submit" name="action" value="save">${t.save}</button></form>`;
   return shell(v, t, body, data);

@@ -6,6 +6,7 @@
  */
 import type { TemplateDefinition } from '../../../domain/template';
 import { html, type Html } from '../../pages/html';
+import { formPreview } from '../../unit-head/report-form.page';
 import { consolePage, csrfField, flash, type ConsoleView } from './layout';
 
 const T = {
@@ -27,7 +28,11 @@ const T = {
     min: 'Nhỏ nhất',
     max: 'Lớn nhất',
     aggregation: 'Cách tổng hợp',
-    bounds: 'Giới hạn câu trả lời (nhỏ nhất / lớn nhất)',
+    boundsMin: 'Câu trả lời nhỏ nhất',
+    boundsMax: 'Câu trả lời lớn nhất',
+    aggregations: { sum: 'Cộng', average: 'Trung bình', min: 'Nhỏ nhất', max: 'Lớn nhất', latest: 'Số mới nhất' },
+    indicator: 'Chỉ tiêu',
+    newIndicator: 'mới',
     required: 'Bắt buộc',
     remove: 'Bỏ',
     limits: 'Giới hạn',
@@ -35,7 +40,8 @@ const T = {
     maxRows: 'Số dòng tối đa của danh sách',
     preview: 'Xem trước',
     save: 'Lưu thành phiên bản mới',
-    previewTitle: 'Đơn vị sẽ được hỏi',
+    previewTitle: 'Biểu mẫu đơn vị sẽ nhận',
+    previewHint: 'Xem trước đúng như thủ trưởng đơn vị thấy khi mở đường liên kết (chưa lưu gì).',
     hint: 'Để trống mã ở các dòng trống thì dòng đó bị bỏ qua. Đánh số thứ tự để sắp xếp lại.',
     saved: 'Đã lưu phiên bản',
   },
@@ -57,7 +63,11 @@ const T = {
     min: 'Min',
     max: 'Max',
     aggregation: 'Aggregation',
-    bounds: 'Accepted answers (min / max)',
+    boundsMin: 'Smallest accepted answer',
+    boundsMax: 'Largest accepted answer',
+    aggregations: { sum: 'Sum', average: 'Average', min: 'Minimum', max: 'Maximum', latest: 'Latest' },
+    indicator: 'Indicator',
+    newIndicator: 'new',
     required: 'Required',
     remove: 'Remove',
     limits: 'Limits',
@@ -65,7 +75,8 @@ const T = {
     maxRows: 'Most rows in a list',
     preview: 'Preview',
     save: 'Save as a new version',
-    previewTitle: 'What units will be asked',
+    previewTitle: 'The form units will receive',
+    previewHint: 'A preview exactly as a unit head sees it on opening the link (nothing is saved).',
     hint: 'Rows left without a code are ignored. Number the rows to reorder them.',
     saved: 'Saved version',
   },
@@ -74,8 +85,9 @@ const T = {
 const AGGREGATIONS = ['sum', 'average', 'min', 'max', 'latest'] as const;
 const BLANK_ROWS = 2;
 
-const cell = (name: string, label: string, value: string | number, attrs: Html | '' = '') =>
-  html`<td data-label="${label}"><input name="${name}" value="${String(value)}" aria-label="${label}"${attrs}></td>`;
+/** A cell of a row of the table `table`, named for a screen reader with the table and the row: "Key tasks 3: Code". */
+const cell = (row: string, name: string, label: string, value: string | number, attrs: Html | '' = '') =>
+  html`<td data-label="${label}"><input name="${name}" value="${String(value)}" aria-label="${row}: ${label}"${attrs}></td>`;
 
 export function templateEditorPage(
   v: ConsoleView,
@@ -83,7 +95,8 @@ export function templateEditorPage(
     code: string;
     fromVersion: number;
     definition: TemplateDefinition;
-    preview?: boolean;
+    /** Show the form as a unit head will see it, dated as of `now`. */
+    preview?: { now: Date };
     saved?: number | undefined;
     error?: string | null;
   },
@@ -91,11 +104,15 @@ export function templateEditorPage(
   const t = T[v.lang];
   const d = data.definition;
   const blankText = { vi: '', en: '' };
-  const simpleRows = (prefix: string, rows: readonly { code: string; title: { vi: string; en: string } }[]) =>
-    [...rows, ...Array.from({ length: BLANK_ROWS }, () => ({ code: '', title: blankText }))].map(
-      (r, i) =>
-        html`<tr>${cell(`${prefix}.${i}.order`, t.order, i + 1, html` type="number" min="1" class="narrow"`)}${cell(`${prefix}.${i}.code`, t.code, r.code, html` maxlength="64"`)}${cell(`${prefix}.${i}.vi`, t.vi, r.title.vi, html` maxlength="500"`)}${cell(`${prefix}.${i}.en`, t.en, r.title.en, html` maxlength="500"`)}<td><label><input type="checkbox" name="${prefix}.${i}.remove" value="on"> ${t.remove}</label></td></tr>`,
-    );
+  const simpleRows = (
+    prefix: string,
+    table: string,
+    rows: readonly { code: string; title: { vi: string; en: string } }[],
+  ) =>
+    [...rows, ...Array.from({ length: BLANK_ROWS }, () => ({ code: '', title: blankText }))].map((r, i) => {
+      const row = `${table} ${i + 1}`;
+      return html`<tr>${cell(row, `${prefix}.${i}.order`, t.order, i + 1, html` type="number" min="1" class="narrow"`)}${cell(row, `${prefix}.${i}.code`, t.code, r.code, html` maxlength="64"`)}${cell(row, `${prefix}.${i}.vi`, t.vi, r.title.vi, html` maxlength="500"`)}${cell(row, `${prefix}.${i}.en`, t.en, r.title.en, html` maxlength="500"`)}<td><label><input type="checkbox" name="${prefix}.${i}.remove" value="on" aria-label="${row}: ${t.remove}"> ${t.remove}</label></td></tr>`;
+    });
   const head = html`<thead><tr><th scope="col">${t.order}</th><th scope="col">${t.code}</th><th scope="col">${t.vi}</th><th scope="col">${t.en}</th><th scope="col">${t.remove}</th></tr></thead>`;
   const blankIndicator = {
     code: '',
@@ -110,7 +127,7 @@ export function templateEditorPage(
   const indicatorRows = [...d.indicators, ...Array.from({ length: BLANK_ROWS }, () => blankIndicator)].map((ind, i) => {
     const p = `ind.${i}`;
     const target = ind.target;
-    return html`<fieldset class="card"><legend>${ind.code || '+'}</legend>
+    return html`<fieldset class="card"><legend>${t.indicator} ${String(i + 1)}: ${ind.code || t.newIndicator}</legend>
 <label>${t.order} <input name="${p}.order" type="number" min="1" value="${String(i + 1)}"></label>
 <label>${t.code} <input name="${p}.code" value="${ind.code}" maxlength="64"></label>
 <label>${t.vi} <input name="${p}.vi" value="${ind.title.vi}" maxlength="500"></label>
@@ -121,16 +138,14 @@ export function templateEditorPage(
 <label>${t.value} <input name="${p}.targetValue" value="${target.kind === 'between' ? '' : String(target.value)}"></label>
 <label>${t.min} <input name="${p}.targetMin" value="${target.kind === 'between' ? String(target.min) : ''}"></label>
 <label>${t.max} <input name="${p}.targetMax" value="${target.kind === 'between' ? String(target.max) : ''}"></label>
-<label>${t.aggregation} <select name="${p}.aggregation">${AGGREGATIONS.map((a) => html`<option value="${a}"${ind.aggregation === a ? html` selected` : ''}>${a}</option>`)}</select></label>
-<label>${t.bounds} <input name="${p}.min" value="${String(ind.min)}"> / <input name="${p}.max" value="${String(ind.max)}"></label>
+<label>${t.aggregation} <select name="${p}.aggregation">${AGGREGATIONS.map((a) => html`<option value="${a}"${ind.aggregation === a ? html` selected` : ''}>${t.aggregations[a]}</option>`)}</select></label>
+<label>${t.boundsMin} <input name="${p}.min" value="${String(ind.min)}"></label> <label>${t.boundsMax} <input name="${p}.max" value="${String(ind.max)}"></label>
 <label><input type="checkbox" name="${p}.required" value="on"${ind.required ? html` checked` : ''}> ${t.required}</label>
 <label><input type="checkbox" name="${p}.remove" value="on"> ${t.remove}</label></fieldset>`;
   });
   const preview = data.preview
-    ? html`<section class="card" id="template-preview"><h2>${t.previewTitle}: ${d.title[v.lang]}</h2>
-<h3>${t.keyTasks}</h3><ol>${d.keyTasks.map((k) => html`<li>${k.title[v.lang]}</li>`)}</ol>
-<h3>${t.indicators}</h3><ol>${d.indicators.map((ind) => html`<li>${ind.title[v.lang]} (${ind.measure[v.lang]}) — ${t.targets[ind.target.kind]} ${ind.target.kind === 'between' ? `${ind.target.min}–${ind.target.max}` : String(ind.target.value)}</li>`)}</ol>
-<h3>${t.sections}</h3><ol>${d.sections.map((s) => html`<li>${s.title[v.lang]}</li>`)}</ol></section>`
+    ? html`<section class="card" id="template-preview" aria-labelledby="template-preview-title"><h2 id="template-preview-title">${t.previewTitle}</h2>
+<p class="hint">${t.previewHint}</p>${formPreview(d, v.lang, data.preview.now)}</section>`
     : '';
   const body = html`<h1>${t.title}: ${data.code}</h1>${flash('ok', data.saved ? `${t.saved} ${data.saved}.` : null)}${flash('error', data.error)}
 <p>${t.from} ${String(data.fromVersion)}. ${t.hint}</p>${preview}
@@ -138,8 +153,8 @@ export function templateEditorPage(
 <input type="hidden" name="fromVersion" value="${String(data.fromVersion)}">
 <label for="tpl-vi">${t.formTitle} (vi)</label><input id="tpl-vi" name="title.vi" value="${d.title.vi}" required maxlength="500">
 <label for="tpl-en">${t.formTitle} (en)</label><input id="tpl-en" name="title.en" value="${d.title.en}" required maxlength="500">
-<h2>${t.keyTasks}</h2><div class="table-wrap"><table class="data stack">${head}<tbody>${simpleRows('kt', d.keyTasks)}</tbody></table></div>
-<h2>${t.sections}</h2><div class="table-wrap"><table class="data stack">${head}<tbody>${simpleRows('sec', d.sections)}</tbody></table></div>
+<h2>${t.keyTasks}</h2><div class="table-wrap"><table class="data stack">${head}<tbody>${simpleRows('kt', t.keyTasks, d.keyTasks)}</tbody></table></div>
+<h2>${t.sections}</h2><div class="table-wrap"><table class="data stack">${head}<tbody>${simpleRows('sec', t.sections, d.sections)}</tbody></table></div>
 <h2>${t.indicators}</h2>${indicatorRows}
 <h2>${t.limits}</h2>
 <label for="tpl-text">${t.textMax}</label><input id="tpl-text" name="textMaxLength" type="number" min="1" value="${String(d.limits.textMaxLength)}">

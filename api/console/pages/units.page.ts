@@ -4,7 +4,7 @@ import type { ImportResult } from '../../services/units-import.service';
 import type { UnitView } from '../../services/admin-units.service';
 import { html, type Html } from '../../pages/html';
 import { formatNumber, formatShort, type Locale } from '../../pages/i18n';
-import { consolePage, csrfField, flash, href, pager, type ConsoleView } from './layout';
+import { consolePage, csrfField, flash, href, pager, reachesInstallation, type ConsoleView } from './layout';
 
 const T = {
   vi: {
@@ -138,7 +138,7 @@ export function unitsPage(
   const t = T[v.lang];
   const status = opts.active === undefined ? '' : opts.active ? 'true' : 'false';
   const body = html`<h1>${t.units}</h1>${flash('ok', opts.notice)}
-<p><a class="button" href="/console/units/new">${t.newUnit}</a> <a class="button secondary" href="/console/units/import">${t.import}</a> <a class="button secondary" href="/console/units/tree">${t.tree}</a></p>
+<p>${reachesInstallation(v) ? html`<a class="button" href="/console/units/new">${t.newUnit}</a> <a class="button secondary" href="/console/units/import">${t.import}</a> ` : ''}<a class="button secondary" href="/console/units/tree">${t.tree}</a></p>
 <form method="get" action="/console/units" class="filters" role="search"><div><label for="u-q">${t.search}</label><input id="u-q" name="q" value="${opts.q ?? ''}"></div>
 <div><label for="u-active">${t.status}</label><select id="u-active" name="active"><option value="">${t.all}</option><option value="true"${status === 'true' ? html` selected` : ''}>${t.active}</option><option value="false"${status === 'false' ? html` selected` : ''}>${t.inactive}</option></select></div>
 <div><button type="submit" class="small">${t.apply}</button>${opts.q || status ? html` <a href="/console/units">${t.clear}</a>` : ''}</div></form>

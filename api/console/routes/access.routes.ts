@@ -70,13 +70,13 @@ export const accessPages: FastifyPluginAsyncTypebox = async (app) => {
     extra: Pick<AccessPageData, 'ok' | 'error' | 'newToken'>,
     status = 200,
   ) => {
-    const { view } = requireUser(request);
+    const { view, scopes } = requireUser(request);
     return sendPage(
       reply,
       accessPage(view, {
         people: await listPeople(request.em),
         seats: await listCouncilSeats(request.em),
-        campaigns: (await listCampaigns(request.em)).map((c) => ({ code: c.code, name: c.name })),
+        campaigns: (await listCampaigns(request.em, scopes)).map((c) => ({ code: c.code, name: c.name })),
         tokens: await listTokens(request.em, app.now()),
         sessions: await listSessions(request.em, app.now()),
         ...extra,

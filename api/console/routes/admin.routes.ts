@@ -108,12 +108,13 @@ export const adminPages: FastifyPluginAsyncTypebox = async (app) => {
     page: number,
     extra: { notice?: string | null; error?: string | null; form?: { campaign?: string; period?: string } } = {},
   ) => {
-    const { rows, total } = await listCycles(request.em, { page, pageSize: PAGE_SIZE });
+    const scopes = v.user?.scopes ?? [];
+    const { rows, total } = await listCycles(request.em, { page, pageSize: PAGE_SIZE, scopes });
     return cyclesPage(v, {
       rows,
       page,
       pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
-      campaigns: await campaignChoices(request.em),
+      campaigns: await campaignChoices(request.em, scopes),
       temporalUiLink: app.temporalUiLink,
       defaultPeriod: currentPeriod(app.now()),
       ...extra,
@@ -122,7 +123,7 @@ export const adminPages: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get(
     '/console/cycles',
-    { config: { consoleRoles: ADMIN }, schema: { hide: true, querystring: PageQuery } },
+    { config: { consoleRoles: ADMIN, listInScope: true }, schema: { hide: true, querystring: PageQuery } },
     async (request, reply) => {
       const { view } = requireUser(request);
       return sendPage(
@@ -350,17 +351,21 @@ export const adminPages: FastifyPluginAsyncTypebox = async (app) => {
     );
   }
 
-  app.get('/console/campaigns', { config: { consoleRoles: ADMIN }, schema: { hide: true } }, async (request, reply) => {
-    const { view } = requireUser(request);
-    const campaigns = await listCampaigns(request.em);
-    const rows = await Promise.all(
-      campaigns.map(async (campaign) => ({
-        campaign,
-        schedule: await findSchedule(app.temporal, campaign.code).catch(() => null),
-      })),
-    );
-    return sendPage(reply, campaignsPage(view, rows));
-  });
+  app.get(
+    '/console/campaigns',
+    { config: { consoleRoles: ADMIN, listInScope: true }, schema: { hide: true } },
+    async (request, reply) => {
+      const { view, scopes } = requireUser(request);
+      const campaigns = await listCampaigns(request.em, scopes);
+      const rows = await Promise.all(
+        campaigns.map(async (campaign) => ({
+          campaign,
+          schedule: await findSchedule(app.temporal, campaign.code).catch(() => null),
+        })),
+      );
+      return sendPage(reply, campaignsPage(view, rows));
+    },
+  );
 
   const renderCampaign = async (
     request: FastifyRequest,

@@ -32,11 +32,15 @@ const ScopeQuery = Type.Object({
 });
 
 export const auditPages: FastifyPluginAsyncTypebox = async (app) => {
-  app.get('/console/audit', { config: { consoleRoles: AUDITORS }, schema: { hide: true } }, async (request, reply) => {
-    const { view } = requireUser(request);
-    const { rows } = await listCycles(request.em, { page: 1, pageSize: 200 });
-    return sendPage(reply, auditListPage(view, rows));
-  });
+  app.get(
+    '/console/audit',
+    { config: { consoleRoles: AUDITORS, listInScope: true }, schema: { hide: true } },
+    async (request, reply) => {
+      const { view, scopes } = requireUser(request);
+      const { rows } = await listCycles(request.em, { page: 1, pageSize: 200, scopes });
+      return sendPage(reply, auditListPage(view, rows));
+    },
+  );
 
   const scopeOf = async (
     request: FastifyRequest,

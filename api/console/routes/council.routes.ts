@@ -32,21 +32,26 @@ export const councilPages: FastifyPluginAsyncTypebox = async (app) => {
   const base = (p: { campaign: string; period: string }): string =>
     `/console/council/${encodeURIComponent(p.campaign)}/${encodeURIComponent(p.period)}`;
 
-  app.get('/console/council', { config: { consoleRoles: READERS }, schema: { hide: true } }, async (request, reply) => {
-    const { view } = requireUser(request);
-    const { rows } = await listCycles(request.em, {
-      page: 1,
-      pageSize: 100,
-      stages: ['review', 'revision', 'publishing', 'closed', 'consolidating'],
-    });
-    return sendPage(
-      reply,
-      councilListPage(
-        view,
-        [...rows].sort((a, b) => Number(b.stage === 'review') - Number(a.stage === 'review')),
-      ),
-    );
-  });
+  app.get(
+    '/console/council',
+    { config: { consoleRoles: READERS, listInScope: true }, schema: { hide: true } },
+    async (request, reply) => {
+      const { view, scopes } = requireUser(request);
+      const { rows } = await listCycles(request.em, {
+        page: 1,
+        pageSize: 100,
+        stages: ['review', 'revision', 'publishing', 'closed', 'consolidating'],
+        scopes,
+      });
+      return sendPage(
+        reply,
+        councilListPage(
+          view,
+          [...rows].sort((a, b) => Number(b.stage === 'review') - Number(a.stage === 'review')),
+        ),
+      );
+    },
+  );
 
   const render = async (
     request: FastifyRequest,

@@ -187,7 +187,7 @@ export const setupPages: FastifyPluginAsyncTypebox = async (app) => {
     sendPage(
       reply,
       setupCampaignsPage(requireUser(request).view, {
-        campaigns: await listCampaigns(request.em),
+        campaigns: await listCampaigns(request.em, requireUser(request).scopes),
         templates: [...new Set((await listTemplates(request.em)).map((t) => t.code))],
         policies: (await listPolicies(request.em)).map((p) => p.code),
         ...extra,
@@ -301,10 +301,11 @@ export const setupPages: FastifyPluginAsyncTypebox = async (app) => {
 
   // Templates: a new version from the latest one.
   const TemplateParams = Type.Object({ code: Type.String({ maxLength: 64 }) });
+  // The editor of the one template there is; with several, the list of templates, each with its editor's link.
   app.get('/console/setup/templates', { config: ADMIN, schema: { hide: true } }, async (request, reply) => {
-    const first = (await listTemplates(request.em))[0];
+    const codes = [...new Set((await listTemplates(request.em)).map((t) => t.code))];
     return reply.redirect(
-      first ? `/console/setup/templates/${encodeURIComponent(first.code)}` : '/console/setup/campaigns',
+      codes.length === 1 ? `/console/setup/templates/${encodeURIComponent(codes[0]!)}` : '/console/templates',
       303,
     );
   });
@@ -346,7 +347,12 @@ export const setupPages: FastifyPluginAsyncTypebox = async (app) => {
         if (field(request.body, 'action') === 'preview')
           return await sendPage(
             reply,
-            templateEditorPage(view, { code: latest.code, fromVersion: latest.version, definition, preview: true }),
+            templateEditorPage(view, {
+              code: latest.code,
+              fromVersion: latest.version,
+              definition,
+              preview: { now: app.now() },
+            }),
           );
         const saved = await createTemplateVersion(ctx(request), latest.code, definition);
         return reply.redirect(

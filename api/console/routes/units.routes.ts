@@ -22,6 +22,7 @@ const ctxOf = (request: FastifyRequest, name: string, now: Date): AdminContext =
   em: request.em,
   actor: userActor({ name }, request.ip),
   now,
+  scopes: requireUser(request).scopes,
 });
 
 function formValues(body: unknown, code: string): UnitFormValues {
@@ -47,7 +48,7 @@ export const unitPages: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/console/units/tree',
     {
-      config: { consoleRoles: ADMIN },
+      config: { consoleRoles: ADMIN, listInScope: true },
       schema: {
         hide: true,
         querystring: Type.Object({
@@ -57,15 +58,15 @@ export const unitPages: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const { view } = requireUser(request);
-      return sendPage(reply, unitTreePage(view, await unitForest(request.em), request.query.q));
+      const { view, scopes } = requireUser(request);
+      return sendPage(reply, unitTreePage(view, await unitForest(request.em, scopes), request.query.q));
     },
   );
 
   app.get(
     '/console/units',
     {
-      config: { consoleRoles: ADMIN },
+      config: { consoleRoles: ADMIN, listInScope: true },
       schema: {
         hide: true,
         querystring: Type.Object({
@@ -80,7 +81,7 @@ export const unitPages: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const { view } = requireUser(request);
+      const { view, scopes } = requireUser(request);
       const q = request.query;
       const active = q.active === 'true' ? true : q.active === 'false' ? false : undefined;
       const page = q.page ?? 1;
@@ -89,6 +90,7 @@ export const unitPages: FastifyPluginAsyncTypebox = async (app) => {
         ...(active === undefined ? {} : { active }),
         page,
         pageSize: PAGE_SIZE,
+        scopes,
       });
       const vi = view.lang === 'vi';
       const notice =

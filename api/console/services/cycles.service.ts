@@ -13,6 +13,8 @@ import {
   type TaskState,
 } from '../../../domain/states';
 import { cycleTree, findCycle } from '../../services/cycles.service';
+import type { Scope } from '../../services/people.service';
+import { campaignsInScope, cyclesInScope } from '../../services/scope.service';
 import type { ReportingTree, TreeNode } from '../../../domain/consolidation';
 
 export interface CycleListRow {
@@ -28,12 +30,17 @@ export interface CycleListRow {
   readonly reviewVersion: number | null;
 }
 
-/** Cycles, the latest first, with their completeness. */
+/** Cycles within `scopes`, the latest first, with their completeness. */
 export async function listCycles(
   em: EntityManager,
-  { page, pageSize, stages }: { page: number; pageSize: number; stages?: readonly CycleStage[] },
+  {
+    page,
+    pageSize,
+    stages,
+    scopes,
+  }: { page: number; pageSize: number; stages?: readonly CycleStage[]; scopes: readonly Scope[] },
 ): Promise<{ rows: CycleListRow[]; total: number }> {
-  const where = stages?.length ? { stage: { $in: [...stages] } } : {};
+  const where = { $and: [stages?.length ? { stage: { $in: [...stages] } } : {}, cyclesInScope(scopes)] };
   const [cycles, total] = await em.findAndCount(Cycle, where, {
     populate: ['campaign'],
     orderBy: { createdAt: 'desc', id: 'desc' },
@@ -195,9 +202,12 @@ export async function cycleBoard(
   };
 }
 
-/** Campaign codes and names, for the "start a cycle" form. */
-export async function campaignChoices(em: EntityManager): Promise<{ code: string; name: string; active: boolean }[]> {
-  return (await em.find(Campaign, {}, { orderBy: { code: 'asc' } })).map((c) => ({
+/** Campaign codes and names within `scopes`, for the "start a cycle" form. */
+export async function campaignChoices(
+  em: EntityManager,
+  scopes: readonly Scope[],
+): Promise<{ code: string; name: string; active: boolean }[]> {
+  return (await em.find(Campaign, campaignsInScope(scopes), { orderBy: { code: 'asc' } })).map((c) => ({
     code: c.code,
     name: c.name,
     active: c.active,

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { createCampaign, getCampaign, listCampaigns, updateCampaign } from '../../services/admin-campaigns.service';
+import { principalOf } from '../../http/auth';
 import { READERS, WRITERS, adminWrite } from './context';
 import { CodeParams } from '../../http/request-schemas';
 import { CampaignBody, CampaignPatchBody, CampaignReply } from '../schemas';
@@ -11,15 +12,15 @@ export const campaignRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/v1/campaigns',
     {
-      config: { roles: READERS },
+      config: { roles: READERS, listInScope: true },
       schema: {
-        summary: 'Emulation campaigns (administrator, council, auditor)',
+        summary: "Emulation campaigns within the caller's scopes (administrator, council, auditor)",
         tags,
         response: { 200: Type.Array(CampaignReply) },
       },
     },
     async (request) => {
-      return listCampaigns(request.em);
+      return listCampaigns(request.em, principalOf(request).scopes);
     },
   );
 

@@ -10,5 +10,6 @@ export const WRITERS: readonly Role[] = ['admin'];
 
 /** The context of an administrator's write (the route declares `config: { roles: WRITERS }`). */
 export function adminWrite(app: FastifyInstance, request: FastifyRequest): AdminContext {
-  return { em: request.em, actor: userActor(principalOf(request), request.ip), now: app.now() };
+  const principal = principalOf(request);
+  return { em: request.em, actor: userActor(principal, request.ip), now: app.now(), scopes: principal.scopes };
 }

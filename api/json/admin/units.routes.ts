@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { createUnit, deactivateUnit, getUnit, listUnits, updateUnit } from '../../services/admin-units.service';
 import { CSV_COLUMNS, MAX_IMPORT_ROWS, importUnits } from '../../services/units-import.service';
+import { principalOf } from '../../http/auth';
 import { READERS, WRITERS, adminWrite } from './context';
 import { CodeParams } from '../../http/request-schemas';
 import { ImportRefusedReply, ImportReply, UnitBody, UnitPatchBody, UnitReply } from '../schemas';
@@ -18,9 +19,9 @@ export const unitRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/v1/units',
     {
-      config: { roles: READERS },
+      config: { roles: READERS, listInScope: true },
       schema: {
-        summary: 'Units, sorted by code (administrator, council, auditor)',
+        summary: "Units within the caller's scopes, sorted by code (administrator, council, auditor)",
         tags,
         querystring: Type.Object({
           active: Type.Optional(Type.Boolean({ description: 'only active (true) or deactivated (false) units' })),
@@ -29,7 +30,7 @@ export const unitRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) => {
-      return listUnits(request.em, { active: request.query.active });
+      return listUnits(request.em, { active: request.query.active, scopes: principalOf(request).scopes });
     },
   );
 
