@@ -64,7 +64,7 @@ export const summaryPages: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request, reply) => {
-      const { view } = requireUser(request);
+      const { view, scopes } = requireUser(request);
       const { campaign, window, from, to } = request.query;
       let error: string | null = null;
       if (campaign) {
@@ -74,7 +74,7 @@ export const summaryPages: FastifyPluginAsyncTypebox = async (app) => {
         if (parseWindow(code)) return reply.redirect(summaryPath(campaign, code), 303);
         error = refusalText({ code: 'summary_window_invalid', params: { window: code } }, view.lang);
       }
-      const campaigns = (await listCampaigns(request.em)).map((c) => ({ code: c.code, name: c.name }));
+      const campaigns = (await listCampaigns(request.em, scopes)).map((c) => ({ code: c.code, name: c.name }));
       return sendPage(
         reply,
         summariesIndexPage(view, campaigns, Number(app.now().toISOString().slice(0, 4)), error),
