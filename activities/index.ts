@@ -3,6 +3,7 @@ import { createArchiveActivities } from './archive.activities';
 import { createCycleActivities } from './cycle.activities';
 import type { ActivityDeps } from './deps';
 import { createReviewActivities } from './review.activities';
+import { createSummaryActivities } from './summary.activities';
 import { createTaskActivities } from './task.activities';
 import { createUnitWorkflowActivities } from './unit-workflows.activities';
 
@@ -14,6 +15,7 @@ export function createActivities(deps: ActivityDeps) {
     ...tasks,
     ...createReviewActivities(deps),
     ...createArchiveActivities(deps),
+    ...createSummaryActivities(deps),
     ...createUnitWorkflowActivities(deps, tasks.dispatchTasks),
   };
   return Object.fromEntries(

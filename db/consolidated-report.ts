@@ -77,7 +77,8 @@ export async function writeConsolidatedReport(
   return row ? { expected: row.expected, submitted: row.submitted, onTime: row.on_time } : null;
 }
 
-interface ReadingRow {
+/** One entry of a version's basis with the submission it counted and the obligation's (see `READING_COLUMNS`). */
+export interface ReadingRow {
   unit_code: string;
   unit_name: string;
   deadline: string;
@@ -153,17 +154,33 @@ async function computeReading(
     [reportId],
   );
   const rows = await em.execute<ReadingRow[]>(
-    `SELECT e->>'unitCode' AS unit_code, e->>'unitName' AS unit_name, e->>'deadline' AS deadline, e->>'revisionDeadline' AS revision_deadline,
-            e->>'reportsTo' AS reports_to, (e->>'level')::int AS level,
-            s.submitted_at, s.deadline AS submission_deadline, s.late, s.answers, s.version, o.submitted_at AS obligation_at, o.late AS obligation_late
-     FROM consolidated_report r CROSS JOIN jsonb_array_elements(r.basis) e
-     LEFT JOIN submission s ON s.id = (e->>'submissionId')::int
-     LEFT JOIN submission o ON o.task_id = (e->>'taskId')::int AND o.version = ${OBLIGATION_VERSION} AND s.id IS NOT NULL
-     WHERE r.id = ?`,
+    `SELECT ${readingColumns('s.answers')} FROM ${READING_FROM} WHERE r.id = ?`,
     [reportId],
   );
-  const iso = (d: Date | string): string => new Date(d).toISOString();
-  const units: UnitReportInput[] = rows.map((r) => ({
+  const units = unitsOfReading(rows);
+  const counted = node === undefined ? units : subtree(units, node);
+  return counted && consolidate(await templateDefinition(em, cycle!.template_id), counted);
+}
+
+const iso = (d: Date | string): string => new Date(d).toISOString();
+
+/**
+ * The columns of a `ReadingRow` over `READING_FROM`, with `answers` the expression of the answers
+ * read (`s.answers`, or a part of them).
+ */
+export const readingColumns = (answers: string): string =>
+  `e->>'unitCode' AS unit_code, e->>'unitName' AS unit_name, e->>'deadline' AS deadline, e->>'revisionDeadline' AS revision_deadline,
+   e->>'reportsTo' AS reports_to, (e->>'level')::int AS level,
+   s.submitted_at, s.deadline AS submission_deadline, s.late, ${answers} AS answers, s.version, o.submitted_at AS obligation_at, o.late AS obligation_late`;
+
+/** Consolidated versions `r`, each entry `e` of their basis, the submission `s` it counted and the obligation's `o`. */
+export const READING_FROM = `consolidated_report r CROSS JOIN jsonb_array_elements(r.basis) e
+   LEFT JOIN submission s ON s.id = (e->>'submissionId')::int
+   LEFT JOIN submission o ON o.task_id = (e->>'taskId')::int AND o.version = ${OBLIGATION_VERSION} AND s.id IS NOT NULL`;
+
+/** The units of a consolidated version as `consolidate()` takes them, from its basis rows joined with the submissions counted. */
+export function unitsOfReading(rows: readonly ReadingRow[]): UnitReportInput[] {
+  return rows.map((r) => ({
     unitCode: r.unit_code,
     unitName: r.unit_name,
     deadline: r.deadline,
@@ -183,6 +200,4 @@ async function computeReading(
     ...(r.reports_to ? { reportsTo: r.reports_to } : {}),
     ...(r.level ? { level: r.level } : {}),
   }));
-  const counted = node === undefined ? units : subtree(units, node);
-  return counted && consolidate(await templateDefinition(em, cycle!.template_id), counted);
 }

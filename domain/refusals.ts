@@ -211,6 +211,16 @@ const CATALOG = {
     en: (p) => `Collection was closed at ${p.closedAt}; this can no longer be done.`,
     vi: (p) => `Việc thu nhận báo cáo đã kết thúc lúc ${at(p.closedAt, 'vi')}; không thể thực hiện thao tác này nữa.`,
   }),
+  summary_window_invalid: refusal<{ window: string }>({
+    en: (p) =>
+      `Window "${p.window}" is not a summary window: write a year (2027), a quarter (2027-Q1), a half (2027-H1) or a range of at most 36 months (2027-01..2027-05).`,
+    vi: (p) =>
+      `Khoảng thời gian "${p.window}" không hợp lệ: hãy ghi một năm (2027), một quý (2027-Q1), sáu tháng (2027-H1) hoặc một khoảng tối đa 36 tháng (2027-01..2027-05).`,
+  }),
+  unit_not_in_summary: refusal<{ unit: string; window: string }>({
+    en: (p) => `Unit "${p.unit}" is in no approved monthly report of ${p.window}.`,
+    vi: (p) => `Đơn vị "${p.unit}" không có trong báo cáo tháng nào đã được phê duyệt của ${p.window}.`,
+  }),
   unit_not_in_cycle: refusal<{ unit: string }>({
     en: (p) => `Unit "${p.unit}" is not part of this cycle.`,
     vi: (p) => `Đơn vị "${p.unit}" không thuộc kỳ báo cáo này.`,

@@ -23,6 +23,7 @@ import { adminPages } from './routes/admin.routes';
 import { auditPages } from './routes/audit.routes';
 import { CsrfRejected, SignInRequired, loadConsoleView, requireUser, sendPage } from './routes/context';
 import { councilPages } from './routes/council.routes';
+import { summaryPages } from './routes/summaries.routes';
 import { sessionPages, checkCsrf } from './routes/session.routes';
 import { unitPages } from './routes/units.routes';
 
@@ -141,6 +142,7 @@ export const consoleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(adminPages);
   await app.register(unitPages);
   await app.register(councilPages);
+  await app.register(summaryPages);
   await app.register(auditPages);
   await app.register(accessPages);
   await app.register(setupPages);

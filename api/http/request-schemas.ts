@@ -5,6 +5,7 @@
  * accepted by every route.
  */
 import { Type } from 'typebox';
+import { WINDOW_PATTERN } from '../../domain/summary-window';
 
 export const CODE_PATTERN = '^[A-Za-z0-9_-]{1,64}$';
 
@@ -24,3 +25,11 @@ export const VersionParams = Type.Object({ ...CycleParams.properties, version: V
 export const Reason = Type.String({ minLength: 3, maxLength: 1000 });
 /** A council member's comment on a ballot. */
 export const Comment = Type.String({ minLength: 3, maxLength: 5000 });
+
+/** A periodic summary's window (domain/summary-window.ts). */
+export const SummaryWindowParam = Type.String({
+  pattern: WINDOW_PATTERN,
+  description:
+    'the window (Decree 09/2019 art. 12): a year "2027" (15 Dec 2026 → 14 Dec 2027), a quarter "2027-Q1" (15 Dec → 14 Mar), a half "2027-H1" or "2027-H2", or months "2027-01..2027-05"',
+});
+export const SummaryParams = Type.Object({ campaign: Code, window: SummaryWindowParam });

@@ -167,7 +167,8 @@ export function stackedBarChart({
   )}`;
 }
 
-const targetText = (target: IndicatorTarget, lang: Locale): string => {
+/** A target in short: "≥ 0,7", "≤ 80", "10–20". */
+export const targetText = (target: IndicatorTarget, lang: Locale): string => {
   switch (target.kind) {
     case 'at_least':
       return `≥ ${formatNumber(target.value, lang)}`;
@@ -251,5 +252,111 @@ export function indicatorChart(ind: IndicatorChartInput, lang: Locale): Html {
     `${ind.title} — ${t.target} ${targetText(ind.target, lang)} ${ind.measure}`,
     desc,
     html`${xAxis(ticks, scale, axisY, barY - 10, (v) => formatNumber(v, lang))}${targetMark}<text class="target-label" x="${r(targetX)}" y="${barY - 14}" text-anchor="${anchor}">${t.target} ${targetText(ind.target, lang)}</text><text class="label" x="${left - 8}" y="${barY + 15}" text-anchor="end">${t.aggregate}</text>${bar}<text class="label" x="${left - 8}" y="${dotY + 4}" text-anchor="end">${t.units}</text>${ind.values.map((v) => html`<circle class="dot" cx="${r(scale(v.value))}" cy="${dotY}" r="5"><title>${v.unitName}: ${formatNumber(v.value, lang)}</title></circle>`)}<text class="axis-title" x="${(left + right) / 2}" y="${axisY + 32}" text-anchor="middle">${ind.measure}</text>`,
+  );
+}
+
+export interface TrendPoint {
+  /** The month, as shown under its tick ("01"). */
+  readonly label: string;
+  /** The month in full, for the text alternative ("2027-01"). */
+  readonly period: string;
+  /** Null: no figure that month (not approved, or not in that month's template). */
+  readonly value: number | null;
+  /** The month's target; null when the indicator was not in that month's template. */
+  readonly target: IndicatorTarget | null;
+  readonly met: boolean | null;
+}
+
+/**
+ * An indicator month by month against its target: the figures as a line with a dot per month
+ * (filled green when the month met its target, red when not), the target of each month as a
+ * dashed step (a band for a range), months without a figure left as gaps.
+ */
+export function trendChart(
+  { title, measure, points }: { title: string; measure: string; points: readonly TrendPoint[] },
+  lang: Locale,
+): Html {
+  const id = nextId('trend');
+  const t =
+    lang === 'vi'
+      ? { target: 'Chỉ tiêu', none: 'không có số liệu', met: 'đạt', notMet: 'chưa đạt', month: 'Tháng' }
+      : { target: 'Target', none: 'no figure', met: 'met', notMet: 'not met', month: 'Month' };
+  const targetValues = points.flatMap((p) =>
+    p.target === null ? [] : p.target.kind === 'between' ? [p.target.min, p.target.max] : [p.target.value],
+  );
+  const values = points.flatMap((p) => (p.value === null ? [] : [p.value]));
+  const all = [0, ...targetValues, ...values];
+  const lo = Math.min(...all);
+  const hi = Math.max(...all);
+  const ticks = niceTicks(lo, hi + (hi - lo) * 0.08, 5);
+  const left = 52;
+  const right = W - 10;
+  const top = 12;
+  const bottom = 150;
+  const d0 = ticks[0]!;
+  const d1 = ticks.at(-1)!;
+  const y = (v: number): number => bottom - ((v - d0) / (d1 - d0 || 1)) * (bottom - top);
+  const step = (right - left) / Math.max(1, points.length);
+  const x = (i: number): number => left + step * (i + 0.5);
+  const segments: string[][] = [];
+  let open: string[] | null = null;
+  points.forEach((p, i) => {
+    if (p.value === null) {
+      open = null;
+      return;
+    }
+    if (!open) segments.push((open = []));
+    open.push(`${r(x(i))},${r(y(p.value))}`);
+  });
+  const desc = points
+    .map(
+      (p) =>
+        `${p.period}: ${p.value === null ? t.none : `${formatNumber(p.value, lang)} ${measure}`}${p.target ? ` (${t.target} ${targetText(p.target, lang)}${p.met === null ? '' : `, ${p.met ? t.met : t.notMet}`})` : ''}`,
+    )
+    .join('; ');
+  return frame(
+    id,
+    bottom + 40,
+    title,
+    desc,
+    html`<g class="axis">${ticks.map((v) => html`<line class="grid" x1="${left}" x2="${right}" y1="${r(y(v))}" y2="${r(y(v))}"></line><text x="${left - 6}" y="${r(y(v)) + 4}" text-anchor="end">${formatNumber(v, lang)}</text>`)}<line x1="${left}" x2="${right}" y1="${bottom}" y2="${bottom}"></line>${points.map((p, i) => html`<text x="${r(x(i))}" y="${bottom + 16}" text-anchor="middle">${p.label}</text>`)}</g>${points.map(
+      (p, i) => {
+        if (!p.target) return '';
+        const x0 = r(x(i) - step / 2);
+        return p.target.kind === 'between'
+          ? html`<rect class="target-band" x="${x0}" y="${r(y(p.target.max))}" width="${r(step)}" height="${r(Math.max(2, y(p.target.min) - y(p.target.max)))}"></rect>`
+          : html`<line class="target" x1="${x0}" x2="${r(x0 + step)}" y1="${r(y(p.target.value))}" y2="${r(y(p.target.value))}"></line>`;
+      },
+    )}${segments.map((s) => html`<polyline class="trend" points="${s.join(' ')}"></polyline>`)}${points.map((p, i) =>
+      p.value === null
+        ? ''
+        : html`<circle class="dot ${p.met === null ? '' : p.met ? 'ok' : 'bad'}" cx="${r(x(i))}" cy="${r(y(p.value))}" r="4.5"><title>${p.period}: ${formatNumber(p.value, lang)}</title></circle>`,
+    )}<text class="axis-title" x="${(left + right) / 2}" y="${bottom + 34}" text-anchor="middle">${t.month} · ${measure}</text>`,
+  );
+}
+
+export interface TimelinessCell {
+  readonly label: string;
+  readonly period: string;
+  readonly tone: 'ok' | 'warn' | 'bad' | 'muted' | 'none';
+  /** What the cell means, in words ("đúng hạn"). */
+  readonly text: string;
+}
+
+/** A unit's timeliness month by month: one square per month, coloured by how it met its obligation. */
+export function timelinessChart({ title, cells }: { title: string; cells: readonly TimelinessCell[] }): Html {
+  const id = nextId('timely');
+  const left = 8;
+  const size = Math.min(26, (W - 2 * left) / Math.max(1, cells.length) - 4);
+  const gap = 4;
+  return frame(
+    id,
+    size + 28,
+    title,
+    cells.map((c) => `${c.period}: ${c.text}`).join('; '),
+    html`${cells.map((c, i) => {
+      const x = left + i * (size + gap);
+      return html`<rect class="bar ${c.tone === 'none' ? 'muted' : c.tone}${c.tone === 'none' ? ' empty' : ''}" x="${r(x)}" y="4" width="${r(size)}" height="${r(size)}" rx="3"><title>${c.period}: ${c.text}</title></rect><text class="axis-tick" x="${r(x + size / 2)}" y="${r(size + 20)}" text-anchor="middle">${c.label}</text>`;
+    })}`,
   );
 }

@@ -9,9 +9,11 @@ import { Unit } from './unit.entity';
 import { BaseSchema } from './base';
 import { Ballot, CommendationDecision } from './council.entity';
 import { ConsoleSession } from './session.entity';
+import { FrozenSummary } from './summary.entity';
 import { CouncilMember, Person, ReviewRoll, RoleAssignment, SignInLink } from './person.entity';
 
 export {
+  FrozenSummary,
   Person,
   RoleAssignment,
   CouncilMember,
@@ -65,4 +67,5 @@ export const ENTITIES = [
   Ballot,
   CommendationDecision,
   WorkflowHistory,
+  FrozenSummary,
 ];

@@ -16,7 +16,17 @@ export interface ConsoleView {
 }
 
 export type Section =
-  'cycles' | 'units' | 'campaigns' | 'policies' | 'templates' | 'setup' | 'council' | 'audit' | 'access' | 'none';
+  | 'cycles'
+  | 'units'
+  | 'campaigns'
+  | 'policies'
+  | 'templates'
+  | 'setup'
+  | 'council'
+  | 'summaries'
+  | 'audit'
+  | 'access'
+  | 'none';
 
 const NAV: Record<Locale, Record<Exclude<Section, 'none'>, string>> = {
   vi: {
@@ -27,6 +37,7 @@ const NAV: Record<Locale, Record<Exclude<Section, 'none'>, string>> = {
     templates: 'Biểu mẫu',
     setup: 'Thiết lập',
     council: 'Hội đồng xem xét',
+    summaries: 'Sơ kết, tổng kết',
     audit: 'Nhật ký kiểm tra',
     access: 'Người dùng & quyền',
   },
@@ -38,15 +49,16 @@ const NAV: Record<Locale, Record<Exclude<Section, 'none'>, string>> = {
     templates: 'Templates',
     setup: 'Set-up',
     council: 'Council review',
+    summaries: 'Summaries',
     audit: 'Audit log',
     access: 'People & access',
   },
 };
 
 const SECTIONS_OF: Record<Role, readonly Exclude<Section, 'none'>[]> = {
-  admin: ['cycles', 'units', 'campaigns', 'policies', 'templates', 'setup', 'council', 'audit', 'access'],
-  council: ['council'],
-  auditor: ['audit', 'council'],
+  admin: ['cycles', 'units', 'campaigns', 'policies', 'templates', 'setup', 'council', 'summaries', 'audit', 'access'],
+  council: ['council', 'summaries'],
+  auditor: ['audit', 'council', 'summaries'],
 };
 
 /** Sections for a role over the whole installation only: a scoped role is refused them (api/http/scope.ts). */

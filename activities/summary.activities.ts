@@ -1,0 +1,66 @@
+/** Freezing a periodic summary: computed once from the approved monthly cycles, stored, audited. */
+import { createHash } from 'node:crypto';
+import { appendAudit, canonicalJson } from '../db/audit';
+import { readSummaryMonths, summaryCycles } from '../db/summary-reading';
+import { NotFoundError, ValidationError } from '../domain/errors';
+import { summarise } from '../domain/summary';
+import { parseWindow } from '../domain/summary-window';
+import type { ActivityDeps } from './deps';
+
+export function createSummaryActivities(deps: ActivityDeps) {
+  return {
+    /**
+     * Stores the summary of `campaign` over `window` as it is now, with the SHA-256 of its content
+     * in a `summary.frozen` audit event. Idempotent: a summary already frozen stays as it was, and
+     * its instant and hash are answered.
+     */
+    async freezeSummary({
+      campaign,
+      window,
+      workflowId,
+    }: {
+      campaign: string;
+      window: string;
+      workflowId: string;
+    }): Promise<{ frozenAt: string; sha256: string; accepted: number }> {
+      const w = parseWindow(window);
+      if (!w) throw new ValidationError({ code: 'summary_window_invalid', params: { window } }, 'window');
+      return deps.orm.em.fork().transactional(async (em) => {
+        const [c] = await em.execute<{ id: number }[]>('SELECT id FROM campaign WHERE code = ? FOR UPDATE', [campaign]);
+        if (!c) throw new NotFoundError({ code: 'campaign_unknown', params: { campaign } }, 'campaign');
+        const [existing] = await em.execute<
+          { frozen_at: Date; sha256: string; content: { months: { state: string }[] } }[]
+        >('SELECT frozen_at, sha256, content FROM frozen_summary WHERE campaign_id = ? AND window_code = ?', [
+          c.id,
+          w.code,
+        ]);
+        if (existing)
+          return {
+            frozenAt: new Date(existing.frozen_at).toISOString(),
+            sha256: existing.sha256,
+            accepted: existing.content.months.filter((m) => m.state === 'accepted').length,
+          };
+        const cycles = await summaryCycles(em, c.id, w.periods);
+        const summary = summarise(w, await readSummaryMonths(em, cycles, w.periods));
+        const json = canonicalJson(summary);
+        const sha256 = createHash('sha256').update(json).digest('hex');
+        const now = deps.now();
+        await em.execute(
+          `INSERT INTO frozen_summary (created_at, updated_at, campaign_id, window_code, content, sha256, frozen_at, workflow_id)
+           VALUES (now(), now(), ?, ?, ?::jsonb, ?, ?, ?)`,
+          [c.id, w.code, JSON.stringify(summary), sha256, now, workflowId],
+        );
+        const accepted = summary.months.filter((m) => m.state === 'accepted').length;
+        await appendAudit(em, {
+          actor: { kind: 'system', id: workflowId, origin: workflowId },
+          action: 'summary.frozen',
+          subjectType: 'campaign',
+          subjectId: campaign,
+          after: { window: w.code, accepted, months: summary.months.length, sha256 },
+          occurredAt: now,
+        });
+        return { frozenAt: now.toISOString(), sha256, accepted };
+      });
+    },
+  };
+}
