@@ -114,8 +114,14 @@ function concrete(url: string, side: Side): string {
 }
 
 /** What the route's path names: a cycle, a unit, or neither. */
-const kindOf = (url: string): 'cycle' | 'unit' | 'other' =>
-  /\/:campaign\/:period(\/|$)/.test(url) ? 'cycle' : /\/units\/:code$/.test(url) ? 'unit' : 'other';
+const kindOf = (url: string): 'cycle' | 'unit' | 'campaign' | 'other' =>
+  /\/:campaign\/:period(\/|$)/.test(url)
+    ? 'cycle'
+    : /\/units\/:code$/.test(url)
+      ? 'unit'
+      : /\/:campaign(\/|$)/.test(url)
+        ? 'campaign'
+        : 'other';
 
 async function call(
   route: { method: string; url: string },
@@ -170,7 +176,7 @@ test('every administrator route × scope: a subtree administrator reaches their 
     (r) => (r.roles ?? r.consoleRoles ?? []).includes('admin') && !r.url.startsWith('/console/sign-in'),
   );
   const failures: string[] = [];
-  const counts = { cycle: 0, unit: 0, list: 0, other: 0, any: 0 };
+  const counts = { cycle: 0, unit: 0, campaign: 0, list: 0, other: 0, any: 0 };
   /** Lists whose answer to an administrator over everything names the other subtree's codes. */
   const telling: string[] = [];
   for (const route of routes) {
@@ -222,6 +228,7 @@ test('every administrator route × scope: a subtree administrator reaches their 
   expect(failures).toEqual([]);
   expect(counts.cycle).toBeGreaterThan(10);
   expect(counts.unit).toBeGreaterThanOrEqual(4);
+  expect(counts.campaign).toBeGreaterThanOrEqual(6); // the summaries, JSON and pages
   // The lists of units, cycles and campaigns, JSON and pages, name both subtrees to an administrator over everything.
   expect(telling).toEqual(
     expect.arrayContaining([
@@ -235,7 +242,7 @@ test('every administrator route × scope: a subtree administrator reaches their 
     ]),
   );
   console.log(
-    `administrator routes × scope checked: ${routes.length} (${counts.cycle} cycle, ${counts.unit} unit, ${counts.list} lists in scope, ${counts.other} installation-wide, ${counts.any} for every scope)`,
+    `administrator routes × scope checked: ${routes.length} (${counts.cycle} cycle, ${counts.unit} unit, ${counts.campaign} campaign, ${counts.list} lists in scope, ${counts.other} installation-wide, ${counts.any} for every scope)`,
   );
 });
 

@@ -1,7 +1,8 @@
 /**
  * Scopes on every route, read from the route's own path so that a new route cannot escape: a
  * path naming a cycle (`:campaign` and `:period`) is scoped to that cycle, a unit's path
- * (`…/units/:code`) to that unit; a list that declares `config.listInScope` is open to every
+ * (`…/units/:code`) to that unit, any other path naming a campaign (`:campaign`: its summaries)
+ * to that campaign; a list that declares `config.listInScope` is open to every
  * scope, its service showing only what is within the caller's (`api/services/scope.service.ts`);
  * every other route is for roles held over the whole installation. A caller whose role is scoped
  * elsewhere gets 403.
@@ -31,6 +32,8 @@ export function scopeTargetOf(url: string, params: Record<string, unknown>): Sco
   )
     return { kind: 'cycle', campaign: params.campaign, period: params.period };
   if (/\/units\/:code$/.test(url) && typeof params.code === 'string') return { kind: 'unit', unit: params.code };
+  if (/\/:campaign(\/|$)/.test(url) && typeof params.campaign === 'string')
+    return { kind: 'campaign', campaign: params.campaign };
   return { kind: 'installation' };
 }
 
@@ -51,9 +54,11 @@ export async function enforceScope(
           what:
             target.kind === 'cycle'
               ? `cycle ${target.campaign}/${target.period}`
-              : target.kind === 'unit'
-                ? `unit ${target.unit}`
-                : url,
+              : target.kind === 'campaign'
+                ? `campaign ${target.campaign}`
+                : target.kind === 'unit'
+                  ? `unit ${target.unit}`
+                  : url,
         },
       },
       403,

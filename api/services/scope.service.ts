@@ -11,7 +11,7 @@
  */
 import { raw, type FilterQuery } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Cycle, Unit } from '../../db/entities';
+import { Campaign, Cycle, Unit } from '../../db/entities';
 import type { ICampaign } from '../../db/entities/campaign.entity';
 import type { ICycle } from '../../db/entities/cycle.entity';
 import type { IUnit } from '../../db/entities/unit.entity';
@@ -20,6 +20,7 @@ import type { Scope } from './people.service';
 export type ScopeTarget =
   | { readonly kind: 'unit'; readonly unit: string }
   | { readonly kind: 'cycle'; readonly campaign: string; readonly period: string }
+  | { readonly kind: 'campaign'; readonly campaign: string }
   | { readonly kind: 'installation' };
 
 export const reachesEverything = (scopes: readonly Scope[]): boolean => scopes.some((s) => s.kind === 'installation');
@@ -98,6 +99,8 @@ export async function withinScope(em: EntityManager, scopes: readonly Scope[], t
   if (target.kind === 'installation') return false;
   if (target.kind === 'unit')
     return (await em.count(Unit, { $and: [{ code: target.unit }, unitsInScope(scopes)] })) > 0;
+  if (target.kind === 'campaign')
+    return (await em.count(Campaign, { $and: [{ code: target.campaign }, campaignsInScope(scopes)] })) > 0;
   return (
     (await em.count(Cycle, {
       $and: [{ campaign: { code: target.campaign }, period: target.period }, cyclesInScope(scopes)],
