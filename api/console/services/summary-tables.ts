@@ -3,7 +3,7 @@
  * XLSX (every table, one sheet each) download them. Cells are numbers or text (api/console/services/xlsx.ts).
  */
 import type { KeyTaskStatus } from '../../../domain/answers';
-import type { MonthState, PeriodSummary, Timeliness, UnitSummary } from '../../../domain/summary';
+import type { IndicatorSummary, MonthState, PeriodSummary, Timeliness, UnitSummary } from '../../../domain/summary';
 import type { SummaryWindow } from '../../../domain/summary-window';
 import type { Aggregation } from '../../../domain/template';
 import { targetText } from '../../pages/charts';
@@ -191,6 +191,28 @@ export type SummaryTable = (typeof SUMMARY_TABLES)[number] | (typeof UNIT_SUMMAR
 /** The file names the download routes take. */
 export const SUMMARY_FILE_PATTERN = '^((months|indicators|key-tasks|units|texts)\\.csv|summary\\.xlsx)$';
 
+/** An indicator over the window, in the shape both the campaign's and a unit's summary give it. */
+type IndicatorOverWindow = Pick<
+  IndicatorSummary,
+  'code' | 'title' | 'measure' | 'aggregation' | 'target' | 'value' | 'met' | 'periods'
+> & { readonly months: readonly { readonly value: number | null }[] };
+
+/** One row per indicator: its definition, its monthly values, the window's value and whether it met its target. */
+function indicatorRows(indicators: readonly IndicatorOverWindow[], lang: Locale): Cell[][] {
+  const h = SUMMARY_LABELS[lang];
+  return indicators.map((i) => [
+    i.code,
+    i.title[lang],
+    i.measure[lang],
+    h.agg[i.aggregation],
+    targetText(i.target, lang),
+    ...i.months.map((m) => m.value),
+    i.value,
+    i.met === null ? '' : i.met ? h.yes : h.no,
+    i.periods.join(', '),
+  ]);
+}
+
 const percentColumns = (header: readonly Cell[], labels: readonly string[]): number[] =>
   header.flatMap((h, i) => (labels.includes(String(h)) ? [i] : []));
 
@@ -244,20 +266,7 @@ export function summarySheets(s: PeriodSummary, lang: Locale): Record<(typeof SU
     h.met,
     h.existed,
   ];
-  const indicators: Cell[][] = [
-    indicatorsHeader,
-    ...s.indicators.map((i) => [
-      i.code,
-      i.title[lang],
-      i.measure[lang],
-      h.agg[i.aggregation],
-      targetText(i.target, lang),
-      ...i.months.map((m) => m.value),
-      i.value,
-      i.met === null ? '' : i.met ? h.yes : h.no,
-      i.periods.join(', '),
-    ]),
-  ];
+  const indicators: Cell[][] = [indicatorsHeader, ...indicatorRows(s.indicators, lang)];
   const keyTasks: Cell[][] = [
     [h.code, h.title, h.month, h.done, h.inProgress, h.notStarted, h.existed],
     ...s.keyTasks.flatMap((k) =>
@@ -336,17 +345,7 @@ export function unitSummarySheets(s: UnitSummary, lang: Locale): Record<(typeof 
   ];
   const indicators: Cell[][] = [
     [h.code, h.title, h.measure, h.aggregation, h.target, ...periods, h.window, h.met, h.existed],
-    ...s.indicators.map((i) => [
-      i.code,
-      i.title[lang],
-      i.measure[lang],
-      h.agg[i.aggregation],
-      targetText(i.target, lang),
-      ...i.months.map((m) => m.value),
-      i.value,
-      i.met === null ? '' : i.met ? h.yes : h.no,
-      i.periods.join(', '),
-    ]),
+    ...indicatorRows(s.indicators, lang),
   ];
   const keyTasks: Cell[][] = [
     [h.code, h.title, h.month, h.status, h.text, h.evidence],
