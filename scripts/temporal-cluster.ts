@@ -12,6 +12,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { Connection, isGrpcServiceError } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
+import { Client as PgClient } from 'pg';
 import { stringify } from 'yaml';
 import {
   TEMPORAL_DATABASES,
@@ -196,6 +197,54 @@ export async function freeClusterPorts(frontend?: number): Promise<ClusterPorts>
   };
 }
 
+/** Connections one Temporal service may hold to each of its two databases. */
+export interface TemporalPools {
+  readonly default: number;
+  readonly visibility: number;
+}
+
+/** The pools of a production server, whose PostgreSQL allows ≥ 200 connections (OPERATIONS.md). */
+export const PRODUCTION_POOLS: TemporalPools = { default: 20, visibility: 5 };
+
+/**
+ * What baocao's own processes and tools may hold besides Temporal: at `start:cluster`'s defaults
+ * (2 workers, 2 APIs, pools of 10) plus a migration lock and an operator's psql each.
+ */
+const BAOCAO_CONNECTIONS = 50;
+
+/**
+ * The pools that fit a PostgreSQL server allowing `maxConnections` (its superuser-reserved ones
+ * already taken off) alongside baocao: the production sizes when they fit, otherwise an even
+ * share per service, at least 2 + 1. Four services holding 25 each on a server of 100 leave
+ * baocao too few, and a refused connection there is a failed request.
+ */
+export function poolsFor(maxConnections: number): TemporalPools {
+  const perService = Math.floor((maxConnections - BAOCAO_CONNECTIONS) / TEMPORAL_SERVICES.length);
+  if (perService >= PRODUCTION_POOLS.default + PRODUCTION_POOLS.visibility) return PRODUCTION_POOLS;
+  const visibility = Math.max(1, Math.floor(perService / 5));
+  return { default: Math.max(2, perService - visibility), visibility };
+}
+
+/** The connections `pg` accepts from a non-superuser client: max_connections less the reserved ones. */
+async function availableConnections(pg: PostgresTarget): Promise<number> {
+  const client = new PgClient({
+    host: pg.host,
+    port: pg.port,
+    user: pg.user,
+    password: pg.password,
+    database: 'postgres',
+  });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ available: number }>(
+      `SELECT current_setting('max_connections')::int - current_setting('superuser_reserved_connections')::int AS available`,
+    );
+    return rows[0]?.available ?? 0;
+  } finally {
+    await client.end();
+  }
+}
+
 /** The server configuration of one service's process (config/development-postgres12.yaml, adapted). */
 export function serverConfig(
   service: TemporalService,
@@ -204,6 +253,7 @@ export function serverConfig(
   ports: ClusterPorts,
   dynamicConfigFile: string,
   logLevel: string,
+  pools: TemporalPools = PRODUCTION_POOLS,
 ): Record<string, unknown> {
   const sql = (database: string, maxConns: number) => ({
     sql: {
@@ -228,8 +278,8 @@ export function serverConfig(
       visibilityStore: 'postgres-visibility',
       numHistoryShards: TEMPORAL_HISTORY_SHARDS,
       datastores: {
-        'postgres-default': sql(names.default, 20),
-        'postgres-visibility': sql(names.visibility, 5),
+        'postgres-default': sql(names.default, pools.default),
+        'postgres-visibility': sql(names.visibility, pools.visibility),
       },
     },
     global: {
@@ -370,6 +420,13 @@ export async function startTemporalCluster(options: TemporalClusterOptions): Pro
     visibility: TEMPORAL_DATABASES[1].database,
   };
   setupTemporalDatabases(tools, pg, names, log);
+  const available = await availableConnections(pg);
+  const pools = poolsFor(available);
+  if (pools !== PRODUCTION_POOLS)
+    log(
+      `PostgreSQL accepts ${available} connections: each Temporal service's pools are ${pools.default} + ${pools.visibility} ` +
+        `(${PRODUCTION_POOLS.default} + ${PRODUCTION_POOLS.visibility} with max_connections ≥ 200, see OPERATIONS.md).`,
+    );
   const ports = await freeClusterPorts(options.frontendPort);
   fs.mkdirSync(options.dataDir, { recursive: true });
   const dynamicConfigFile = path.join(options.dataDir, 'dynamicconfig.yaml');
@@ -390,7 +447,7 @@ export async function startTemporalCluster(options: TemporalClusterOptions): Pro
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(
       path.join(dir, 'development.yaml'),
-      stringify(serverConfig(service, pg, names, ports, dynamicConfigFile, options.logLevel ?? 'warn')),
+      stringify(serverConfig(service, pg, names, ports, dynamicConfigFile, options.logLevel ?? 'warn', pools)),
       { mode: 0o600 },
     );
     const child = spawn(

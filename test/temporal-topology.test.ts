@@ -18,9 +18,17 @@ import {
   TEMPORAL_SEARCH_ATTRIBUTES,
   TEMPORAL_SERVER_IMAGE,
   TEMPORAL_SERVER_VERSION,
+  TEMPORAL_SERVICES,
   TEMPORAL_SQL_PLUGIN,
 } from '../config/temporal-topology';
 import { TEMPORAL_CLI_MODULE } from '../scripts/temporal-cli';
+import {
+  PRODUCTION_POOLS,
+  poolsFor,
+  postgresTarget,
+  serverConfig,
+  type ClusterPorts,
+} from '../scripts/temporal-cluster';
 import { SEARCH_ATTRIBUTES } from '../workflows/search-attributes';
 
 interface Service {
@@ -107,4 +115,29 @@ test('the cluster profile takes every value from the topology module, not copies
   ])
     expect(cluster).toMatch(new RegExp(`\\b${name}\\b[^\\n]*\\n(.|\\n)*\\b${name}\\b`));
   expect(cluster).not.toMatch(/['"`]1\.29\.1['"`]|['"`]temporal_visibility['"`]|['"`]postgres12['"`]/);
+});
+
+test("the cluster profile's connection pools fit the PostgreSQL server beside baocao's own", () => {
+  // A production server (max_connections ≥ 200, as Compose sets it) gets the production pools.
+  expect(poolsFor(200 - 3)).toBe(PRODUCTION_POOLS);
+  // A stock server (100, 3 reserved) cannot hold four services at 20 + 5 beside baocao's 50.
+  const stock = poolsFor(100 - 3);
+  expect(stock.default).toBeGreaterThanOrEqual(2);
+  expect(stock.visibility).toBeGreaterThanOrEqual(1);
+  expect(TEMPORAL_SERVICES.length * (stock.default + stock.visibility) + 50).toBeLessThanOrEqual(100 - 3);
+  // The pools written to each service's file are those.
+  const each = { frontend: 5, history: 6, matching: 7, worker: 8 };
+  const ports: ClusterPorts = {
+    frontend: 1,
+    frontendHttp: 2,
+    history: 3,
+    matching: 4,
+    worker: 5,
+    membership: each,
+    metrics: each,
+  };
+  const pg = postgresTarget('postgres://u@h:5432/x');
+  const config = serverConfig('history', pg, { default: 'a', visibility: 'b' }, ports, 'dc.yaml', 'warn', stock);
+  expect(JSON.stringify(config)).toContain(`"maxConns":${stock.default},`);
+  expect(JSON.stringify(config)).toContain(`"maxConns":${stock.visibility},`);
 });

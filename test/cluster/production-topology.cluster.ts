@@ -131,6 +131,24 @@ afterAll(async () => {
   fs.rmSync(`${OUT}-v2`, { recursive: true, force: true });
 }, 120_000);
 
+/** Starts the cycle through the API; a refusal throws with its answer and the processes' last errors. */
+async function startCycle(
+  admin: string,
+  campaign: string,
+  period: string,
+  units: { code: string }[],
+): Promise<{ workflowId: string }> {
+  const started = await api<{ workflowId: string }>(app.url, 'POST', '/api/v1/cycles', {
+    token: admin,
+    body: { campaign, period, units: units.map((u) => u.code) },
+  });
+  if (started.status === 201) return started.body;
+  const errors = output.filter((line) => /"level":"?(50|60|error|fatal)|error/i.test(line)).slice(-20);
+  throw new Error(
+    `starting the cycle answered ${started.status}: ${JSON.stringify(started.body)}\n${errors.join('\n')}`,
+  );
+}
+
 async function token(role: 'admin' | 'council'): Promise<string> {
   const name = `${role} ${randomBytes(3).toString('hex')}`;
   const person = await ensurePersonWithRole(
@@ -226,11 +244,7 @@ test(`a ${UNITS}-unit cycle on ${DEV ? 'the dev server' : 'the production Tempor
   const events: string[] = [];
   const t0 = Date.now();
   const mark = (what: string): void => void events.push(`${seconds(Date.now() - t0).padStart(6)} s  ${what}`);
-  const started = await api<{ workflowId: string }>(app.url, 'POST', '/api/v1/cycles', {
-    token: admin,
-    body: { campaign, period, units: units.map((u) => u.code) },
-  });
-  expect(started.status).toBe(201);
+  const started = await startCycle(admin, campaign, period, units);
   mark('cycle started');
 
   let kills = 0;
@@ -285,7 +299,7 @@ test(`a ${UNITS}-unit cycle on ${DEV ? 'the dev server' : 'the production Tempor
   }
 
   const stage = async (): Promise<string> =>
-    (await orm.em.fork().findOneOrFail(Cycle, { workflowId: started.body.workflowId })).stage;
+    (await orm.em.fork().findOneOrFail(Cycle, { workflowId: started.workflowId })).stage;
   await eventually(async () => ((await stage()) === 'review' ? true : undefined), {
     timeoutMs: 300_000,
     intervalMs: 250,
@@ -322,7 +336,7 @@ test(`a ${UNITS}-unit cycle on ${DEV ? 'the dev server' : 'the production Tempor
 
   // Every report stored once, counted once.
   const em = orm.em.fork();
-  const cycle = await em.findOneOrFail(Cycle, { workflowId: started.body.workflowId });
+  const cycle = await em.findOneOrFail(Cycle, { workflowId: started.workflowId });
   const perTask = await em.execute<{ n: number }[]>(
     'SELECT count(*)::int AS n FROM submission s JOIN unit_task t ON t.id = s.task_id WHERE t.cycle_id = ? GROUP BY s.task_id',
     [cycle.id],
@@ -439,15 +453,10 @@ test('a rolling deploy: workers replaced one at a time by a build with a workflo
     revisionWindowSeconds: 3600,
   });
   const period = currentPeriod();
-  const started = await api<{ workflowId: string }>(app.url, 'POST', '/api/v1/cycles', {
-    token: admin,
-    body: { campaign, period, units: units.map((u) => u.code) },
-  });
-  expect(started.status).toBe(201);
+  const started = await startCycle(admin, campaign, period, units);
   const connection = await Connection.connect({ address: temporal?.address ?? devServer!.address });
   const client = new Client({ connection });
-  const status = () =>
-    client.workflow.getHandle(started.body.workflowId).query<{ stage: string; build?: string }>('status');
+  const status = () => client.workflow.getHandle(started.workflowId).query<{ stage: string; build?: string }>('status');
   try {
     await sink.waitFor(() => units.every((u) => sink.to(u.headEmail).some(isDispatch)), 120_000);
     expect((await status()).build).toBeUndefined();
@@ -465,7 +474,7 @@ test('a rolling deploy: workers replaced one at a time by a build with a workflo
     // The API reads the stage from PostgreSQL, which the workflow's activity writes.
     await eventually(
       async () =>
-        (await orm.em.fork().findOneOrFail(Cycle, { workflowId: started.body.workflowId })).stage === 'review'
+        (await orm.em.fork().findOneOrFail(Cycle, { workflowId: started.workflowId })).stage === 'review'
           ? true
           : undefined,
       { timeoutMs: 120_000, what: 'the review' },
@@ -474,12 +483,12 @@ test('a rolling deploy: workers replaced one at a time by a build with a workflo
       expect(
         (await api(app.url, 'POST', `${base}/ballots`, { token: who, body: { version: 1, choice: 'approve' } })).status,
       ).toBe(201);
-    await client.workflow.getHandle(started.body.workflowId).result();
+    await client.workflow.getHandle(started.workflowId).result();
     await sink.waitFor(
       () => units.every((u) => sink.to(u.headEmail).some((m) => m.subject.includes('Công bố'))),
       120_000,
     );
-    const cycle = await orm.em.fork().findOneOrFail(Cycle, { workflowId: started.body.workflowId });
+    const cycle = await orm.em.fork().findOneOrFail(Cycle, { workflowId: started.workflowId });
     expect(cycle.stage).toBe('closed');
   } finally {
     await connection.close();
