@@ -4,8 +4,15 @@ import { appendAudit, canonicalJson } from '../db/audit';
 import { readSummaryMonths, summaryCycles } from '../db/summary-reading';
 import { NotFoundError, ValidationError } from '../domain/errors';
 import { summarise } from '../domain/summary';
-import { parseWindow } from '../domain/summary-window';
-import type { ActivityDeps } from './deps';
+import { parseWindow, windowLabel, type SummaryWindow } from '../domain/summary-window';
+import { deliverPending, enqueueEmail } from '../mail/outbox';
+import { deliveryDeps, type ActivityDeps } from './deps';
+
+function windowOf(code: string): SummaryWindow {
+  const w = parseWindow(code);
+  if (!w) throw new ValidationError({ code: 'summary_window_invalid', params: { window: code } }, 'window');
+  return w;
+}
 
 export function createSummaryActivities(deps: ActivityDeps) {
   return {
@@ -23,8 +30,7 @@ export function createSummaryActivities(deps: ActivityDeps) {
       window: string;
       workflowId: string;
     }): Promise<{ frozenAt: string; sha256: string; accepted: number }> {
-      const w = parseWindow(window);
-      if (!w) throw new ValidationError({ code: 'summary_window_invalid', params: { window } }, 'window');
+      const w = windowOf(window);
       return deps.orm.em.fork().transactional(async (em) => {
         const [c] = await em.execute<{ id: number }[]>('SELECT id FROM campaign WHERE code = ? FOR UPDATE', [campaign]);
         if (!c) throw new NotFoundError({ code: 'campaign_unknown', params: { campaign } }, 'campaign');
@@ -61,6 +67,62 @@ export function createSummaryActivities(deps: ActivityDeps) {
         });
         return { frozenAt: now.toISOString(), sha256, accepted };
       });
+    },
+
+    /** The periods of `window` whose cycle of `campaign` is still open (neither closed nor cancelled). */
+    async openSummaryMonths({ campaign, window }: { campaign: string; window: string }): Promise<{ open: string[] }> {
+      const w = windowOf(window);
+      const rows = await deps.orm.em.fork().execute<{ period: string }[]>(
+        `SELECT c.period FROM cycle c JOIN campaign k ON k.id = c.campaign_id
+         WHERE k.code = ? AND c.period = ANY(?::text[]) AND c.stage NOT IN ('closed', 'cancelled') ORDER BY c.period`,
+        [campaign, `{${w.periods.join(',')}}`],
+      );
+      return { open: rows.map((r) => r.period) };
+    },
+
+    /**
+     * Emails the secretariat that the summary of `campaign` over `window` is frozen, with how many
+     * of its months the council had approved and where to read it. Once per frozen summary.
+     */
+    async notifySummaryFrozen({
+      campaign,
+      window,
+      workflowId,
+    }: {
+      campaign: string;
+      window: string;
+      workflowId: string;
+    }): Promise<void> {
+      const w = windowOf(window);
+      const key = `summary-frozen:${workflowId}`;
+      const locale = deps.config.DEFAULT_LOCALE;
+      await deps.orm.em.fork().transactional(async (em) => {
+        const [row] = await em.execute<{ name: string; sha256: string; accepted: number; months: number }[]>(
+          `SELECT k.name, f.sha256,
+                  (SELECT count(*) FROM jsonb_array_elements(f.content->'months') m WHERE m->>'state' = 'accepted')::int AS accepted,
+                  jsonb_array_length(f.content->'months') AS months
+           FROM frozen_summary f JOIN campaign k ON k.id = f.campaign_id WHERE k.code = ? AND f.window_code = ?`,
+          [campaign, w.code],
+        );
+        if (!row) throw new NotFoundError({ code: 'campaign_unknown', params: { campaign } }, 'campaign');
+        await enqueueEmail(em, {
+          key,
+          kind: 'summary_frozen',
+          recipient: deps.config.SECRETARIAT_EMAIL,
+          locale,
+          params: {
+            campaignName: row.name,
+            window: windowLabel(w, locale),
+            dataFrom: w.dataFrom,
+            dataTo: w.dataTo,
+            accepted: row.accepted,
+            months: row.months,
+            sha256: row.sha256,
+            url: `${deps.config.PUBLIC_URL}/console/summaries/${encodeURIComponent(campaign)}/${encodeURIComponent(w.code)}`,
+          },
+        });
+      });
+      await deliverPending(deliveryDeps(deps), { keys: [key] });
     },
   };
 }

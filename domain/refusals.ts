@@ -217,6 +217,12 @@ const CATALOG = {
     vi: (p) =>
       `Khoảng thời gian "${p.window}" không hợp lệ: hãy ghi một năm (2027), một quý (2027-Q1), sáu tháng (2027-H1) hoặc một khoảng tối đa 36 tháng (2027-01..2027-05).`,
   }),
+  cut_off_invalid: refusal<{ period: string }>({
+    en: (p) =>
+      `"${p.period}" is not a quarterly cut-off: write the last month of a quarter (2027-03, 2027-06, 2027-09 or 2027-12).`,
+    vi: (p) =>
+      `"${p.period}" không phải kỳ chốt số liệu quý: hãy ghi tháng cuối của một quý (2027-03, 2027-06, 2027-09 hoặc 2027-12).`,
+  }),
   unit_not_in_summary: refusal<{ unit: string; window: string }>({
     en: (p) => `Unit "${p.unit}" is in no approved monthly report of ${p.window}.`,
     vi: (p) => `Đơn vị "${p.unit}" không có trong báo cáo tháng nào đã được phê duyệt của ${p.window}.`,

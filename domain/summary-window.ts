@@ -16,6 +16,7 @@
  * relative timing, in tests and demos) is summarised by the months its cycles were started for.
  */
 import { parsePeriod, periodParts, type Period } from './period';
+import type { Locale } from './template';
 
 export type WindowKind = 'quarter' | 'half' | 'year' | 'months';
 
@@ -95,4 +96,62 @@ export function windowsAround(period: Period): SummaryWindow[] {
     halfWindow(year, month <= 6 ? 1 : 2),
     yearWindow(year),
   ];
+}
+
+/**
+ * The decree's windows whose cut-off is `period`'s (the 14th of its month): at a quarter's last
+ * month its quarter, in June the first half too, in December the second half and the year.
+ * Empty for any other month.
+ */
+export function windowsEndingWith(period: Period): SummaryWindow[] {
+  const { year, month } = periodParts(period);
+  if (month % 3 !== 0) return [];
+  return [
+    quarterWindow(year, (month / 3) as 1 | 2 | 3 | 4),
+    ...(month % 6 === 0 ? [halfWindow(year, month === 6 ? 1 : 2)] : []),
+    ...(month === 12 ? [yearWindow(year)] : []),
+  ];
+}
+
+/** The day after a cut-off: windows are frozen from the 15th of a quarter's last month. */
+export const CUT_OFF_FREEZE_DAY = 15;
+
+/**
+ * The period of the latest quarterly cut-off passed on local date `date` (YYYY-MM-DD, Vietnam):
+ * from the 15th of March, June, September and December that month, before it the previous one.
+ */
+export function latestCutOff(date: string): Period {
+  const year = Number(date.slice(0, 4));
+  const month = Number(date.slice(5, 7));
+  const day = Number(date.slice(8, 10));
+  const index = year * 12 + (month - 1);
+  const passed = month % 3 === 0 && day >= CUT_OFF_FREEZE_DAY ? index : index - (month % 3 === 0 ? 3 : month % 3);
+  return periodOf(Math.floor(passed / 12), (passed % 12) + 1);
+}
+
+/** "Quý I/2027", "6 tháng đầu năm 2027", "Năm 2027", "Từ tháng 01/2027 đến tháng 05/2027" (and English). */
+export function windowLabel(w: SummaryWindow, lang: Locale): string {
+  const year = w.from.slice(0, 4);
+  const roman = ['I', 'II', 'III', 'IV'];
+  const mmYyyy = (p: string): string => `${p.slice(5)}/${p.slice(0, 4)}`;
+  switch (w.kind) {
+    case 'quarter': {
+      const q = Number(w.code.slice(6));
+      return lang === 'vi' ? `Quý ${roman[q - 1]}/${year}` : `Q${q} ${year}`;
+    }
+    case 'half':
+      return w.code.endsWith('H1')
+        ? lang === 'vi'
+          ? `6 tháng đầu năm ${year}`
+          : `First half of ${year}`
+        : lang === 'vi'
+          ? `6 tháng cuối năm ${year}`
+          : `Second half of ${year}`;
+    case 'year':
+      return lang === 'vi' ? `Năm ${year}` : `Year ${year}`;
+    case 'months':
+      return lang === 'vi'
+        ? `Từ tháng ${mmYyyy(w.from)} đến tháng ${mmYyyy(w.to)}`
+        : `${mmYyyy(w.from)} to ${mmYyyy(w.to)}`;
+  }
 }

@@ -46,6 +46,17 @@ export interface EmailParams {
     members: number;
     voted: number;
   };
+  /** To the secretariat: a periodic summary was frozen (`url`: its console page). */
+  summary_frozen: {
+    campaignName: string;
+    window: string;
+    dataFrom: string;
+    dataTo: string;
+    accepted: number;
+    months: number;
+    sha256: string;
+    url: string;
+  };
   /** A one-time console sign-in link; the link itself is derived from `signInId` when sent. */
   sign_in: { personName: string; signInId: number; expiresAt: string };
 }
@@ -238,6 +249,27 @@ const RENDERERS: { [K in EmailKind]: Renderer<K> } = {
             `The review window of the consolidated report (version ${p.version}) ended at ${formatInstant(p.reviewEndsAt, locale)} without a decision.`,
             `Voted: ${p.voted} of ${p.members} members. The review stays open until the council decides.`,
           ],
+  }),
+  summary_frozen: (p, locale) => ({
+    subject:
+      locale === 'vi'
+        ? `[${p.campaignName}] Đã chốt số liệu tổng hợp ${p.window}`
+        : `[${p.campaignName}] Summary of ${p.window} frozen`,
+    lines:
+      locale === 'vi'
+        ? [
+            'Kính gửi Thường trực Hội đồng Thi đua - Khen thưởng,',
+            `Số liệu tổng hợp ${p.window} (từ ${p.dataFrom} đến ${p.dataTo}) đã được chốt: ${p.accepted}/${p.months} tháng có báo cáo tổng hợp đã được Hội đồng phê duyệt.`,
+            'Từ nay bản tổng hợp này không thay đổi; mã kiểm tra (SHA-256) được ghi trong nhật ký:',
+            p.sha256,
+          ]
+        : [
+            'Dear Council secretariat,',
+            `The summary of ${p.window} (${p.dataFrom} to ${p.dataTo}) is frozen: the council had approved ${p.accepted} of its ${p.months} months.`,
+            'It no longer changes; its SHA-256, also on the record:',
+            p.sha256,
+          ],
+    link: { label: locale === 'vi' ? 'Xem bản tổng hợp' : 'Open the summary', href: p.url },
   }),
   sign_in: (p, locale, link) => SIGN_IN_RENDERER(p, locale, link),
 };

@@ -22,6 +22,7 @@ import { useBrowser, useStack } from './support/hooks';
 const SAMPLES: { readonly [C in RefusalCode]: RefusalParams<C> } = {
   link_unknown: {},
   summary_window_invalid: { window: '2027-12..2027-01' },
+  cut_off_invalid: { period: '2027-05' },
   unit_not_in_summary: { unit: 'U1', window: '2027-Q1' },
   not_reporting_to_you: { unit: 'U1' },
   not_yet_reported: { unit: 'U1' },

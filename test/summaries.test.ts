@@ -1,9 +1,9 @@
 /**
- * Periodic summaries over real monthly cycles: four months of one campaign driven through
- * collection, consolidation and the council's approval (short relative timings), a template
- * change in March, a unit late in February and one missing in March, and a fifth month left
- * unapproved. Every figure of the API's quarter and custom-range summaries is computed again here,
- * directly from the stored reports (Submission rows), and compared.
+ * Periodic summaries over real monthly cycles: the twelve months of 2027 of one campaign driven
+ * through collection, consolidation and the council's approval (short relative timings), a
+ * template change in July, a unit late in February and one missing in March, and January 2028
+ * left unapproved. Every figure of the API's quarter, half-year, annual and custom-range summaries
+ * is computed again here, directly from the stored reports (Submission rows), and compared.
  */
 import { randomBytes } from 'node:crypto';
 import {
@@ -57,7 +57,7 @@ const NORMAL = timing({ deadline: 120, escalations: [60, 120], hardClose: 180 })
 /** February: a deadline a few seconds after the start, so that a report held back comes late. */
 const SHORT = timing({ deadline: 10, escalations: [60, 120], hardClose: 180 });
 
-/** March on: KT10 dropped, KT11 and IND04 (a sum) added, IND01's target raised. */
+/** July on: KT10 dropped, KT11 and IND04 (a sum) added, IND01's target raised. */
 const TEMPLATE_V2: TemplateDefinition = {
   ...defaultTemplate,
   keyTasks: [
@@ -121,8 +121,12 @@ async function addTemplateVersion(version: number, definition: TemplateDefinitio
   await em.flush();
 }
 
+/** Month `m` counted from January 2027 (13 is January 2028). */
+const periodOfMonth = (m: number): string =>
+  `${2027 + Math.floor((m - 1) / 12)}-${String(((m - 1) % 12) + 1).padStart(2, '0')}`;
+
 /**
- * Runs month `m` (1-based, period 2027-0m) to the council's approval: every unit of `reporting`
+ * Runs month `m` (see periodOfMonth) to the council's approval: every unit of `reporting`
  * reports (those in `late` after the deadline), collection is closed for the silent ones, two of
  * three members approve.
  */
@@ -131,7 +135,7 @@ async function runMonth(
   template: TemplateDefinition,
   { reporting = units, late = [] as TestUnit[], approve = true } = {},
 ): Promise<void> {
-  const started = await startCycle(stack, admin, { units, campaign, period: `2027-0${m}` });
+  const started = await startCycle(stack, admin, { units, campaign, period: periodOfMonth(m) });
   const startedAt = Date.now();
   const sentBefore = new Map(units.map((u) => [u.code, stack.sink.to(u.headEmail).length]));
   // The month's dispatch email: the first new one with a personal link (the last month's publication may come in between).
@@ -186,12 +190,13 @@ beforeAll(async () => {
   await setTiming(SHORT);
   await runMonth(2, defaultTemplate, { late: [c!] });
   await setTiming(NORMAL);
+  await runMonth(3, defaultTemplate, { reporting: units.filter((u) => u !== d) });
+  for (let m = 4; m <= 6; m++) await runMonth(m, defaultTemplate);
   await addTemplateVersion(2, TEMPLATE_V2);
-  await runMonth(3, TEMPLATE_V2, { reporting: units.filter((u) => u !== d) });
-  await runMonth(4, TEMPLATE_V2);
-  // May stays under collection: its reports are in, but no council has approved them.
-  await runMonth(5, TEMPLATE_V2, { approve: false });
-}, 300_000);
+  for (let m = 7; m <= 12; m++) await runMonth(m, TEMPLATE_V2);
+  // January 2028 stays under collection: its reports are in, but no council has approved them.
+  await runMonth(13, TEMPLATE_V2, { approve: false });
+}, 900_000);
 
 // ---------------------------------------------------------------- the same figures, from the stored reports
 
@@ -411,26 +416,61 @@ test('when the first quarter is summarised, then every figure equals the one com
     ['accepted', 4, 4],
     ['accepted', 4, 3],
   ]);
-  // The template changed in March: which key task and indicator existed when.
-  expect(s.keyTasks.find((k) => k.code === 'KT10')!.periods).toEqual(['2027-01', '2027-02']);
-  expect(s.keyTasks.find((k) => k.code === 'KT11')!.periods).toEqual(['2027-03']);
-  expect(s.indicators.find((i) => i.code === 'IND04')!.months.map((m) => m.value)).toEqual([
-    null,
-    null,
-    1 + 2 + 3 + 3 * 3,
-  ]);
-  expect(s.months.map((m) => m.templateVersion)).toEqual([1, 1, 2]);
+  // The quarter is all on the first template: the key task and indicator added in July are not in it.
+  expect(s.keyTasks.find((k) => k.code === 'KT10')!.periods).toEqual(periods);
+  expect(s.keyTasks.some((k) => k.code === 'KT11') || s.indicators.some((i) => i.code === 'IND04')).toBe(false);
+  expect(s.months.map((m) => m.templateVersion)).toEqual([1, 1, 1]);
+});
+
+test('when the half-years and the year are summarised, then every figure equals the one computed from the stored reports, the template change in July shows which key task and indicator existed when, and the unit missing in March is missing in the year', async () => {
+  const windows = [
+    ['2027-H1', '2026-12-15', '2027-06-14', 6],
+    ['2027-H2', '2027-06-15', '2027-12-14', 6],
+    ['2027', '2026-12-15', '2027-12-14', 12],
+  ] as const;
+  for (const [window, dataFrom, dataTo, months] of windows) {
+    const s = await summaryOf(window);
+    expect([window, s.window.dataFrom, s.window.dataTo, s.window.periods.length]).toEqual([
+      window,
+      dataFrom,
+      dataTo,
+      months,
+    ]);
+    const periods = [...s.window.periods];
+    expect(figuresOf(s)).toEqual(expectedSummary(periods, await storedMonths(periods)));
+  }
+
+  const year = await summaryOf('2027');
+  const first = year.window.periods.slice(0, 6);
+  const second = year.window.periods.slice(6);
+  expect(year.months.map((m) => [m.state, m.templateVersion])).toEqual(
+    year.window.periods.map((_, i) => ['accepted', i < 6 ? 1 : 2]),
+  );
+  expect(year.keyTasks.find((k) => k.code === 'KT10')!.periods).toEqual(first);
+  expect(year.keyTasks.find((k) => k.code === 'KT11')!.periods).toEqual(second);
+  // IND04 (a sum) exists from July: each month is the sum of the four units' u + m.
+  expect(year.indicators.find((i) => i.code === 'IND04')!.months.map((m) => m.value)).toEqual(
+    year.window.periods.map((_, i) => (i < 6 ? null : 1 + 2 + 3 + 4 + 4 * (i + 1))),
+  );
+  const [, , c, d] = units;
+  const rowOf = (code: string) => year.units.find((u) => u.unitCode === code)!;
+  expect(rowOf(d!.code).months.map((m) => m.status)).toEqual(
+    year.window.periods.map((p) => (p === '2027-03' ? 'missing' : 'on_time')),
+  );
+  expect([rowOf(d!.code).missing, rowOf(d!.code).streak, rowOf(d!.code).longestStreak]).toEqual([1, 9, 9]);
+  expect([rowOf(c!.code).late, rowOf(c!.code).streak, rowOf(c!.code).longestStreak]).toEqual([1, 10, 10]);
+  expect(year.months.map((m) => m.submitted)).toEqual(year.window.periods.map((p) => (p === '2027-03' ? 3 : 4)));
 });
 
 test('when a custom range spans an unapproved month, then that month is listed as not approved and its reports count for nothing', async () => {
-  const s = await summaryOf('2027-02..2027-05');
-  expect(s.window.periods).toEqual(['2027-02', '2027-03', '2027-04', '2027-05']);
+  const s = await summaryOf('2027-10..2028-01');
+  expect(s.window.periods).toEqual(['2027-10', '2027-11', '2027-12', '2028-01']);
   const periods = [...s.window.periods];
   const stored = await storedMonths(periods);
-  expect(stored.find((m) => m.period === '2027-05')!.reports.size).toBe(4); // May's reports are stored …
+  expect(stored.find((m) => m.period === '2028-01')!.reports.size).toBe(4); // January's reports are stored …
   expect(s.months.at(-1)).toMatchObject({ state: 'in_progress', expected: 0, submitted: 0, version: null }); // … not counted
   expect(figuresOf(s)).toEqual(expectedSummary(periods, stored));
-  // IND01's target in the window is April's (the last month it existed in), raised by the new template.
+  // IND01's target in the window is December's (the last approved month it existed in), raised by the new template.
   expect(s.indicators.find((i) => i.code === 'IND01')!.target).toEqual({ kind: 'at_least', value: 0.8 });
 });
 
@@ -463,11 +503,9 @@ test("when one unit's summary is read, then its history, key tasks month by mont
     )
   ).body;
   const stored = await storedMonths(['2027-01', '2027-02', '2027-03']);
-  expect(cs.keyTasks.find((k) => k.code === 'KT11')!.months.map((m) => m.status)).toEqual([
-    null,
-    null,
-    stored[2]!.reports.get(c!.code)!.answers.keyTasks.KT11!.status,
-  ]);
+  expect(cs.keyTasks.find((k) => k.code === 'KT10')!.months.map((m) => m.status)).toEqual(
+    stored.map((m) => m.reports.get(c!.code)!.answers.keyTasks.KT10!.status),
+  );
   expect(cs.months.map((m) => m.sections.map((x) => x.text))).toEqual(
     stored.map((m) => [m.reports.get(c!.code)!.answers.sections.SEC01]),
   );
@@ -513,7 +551,7 @@ test('when an auditor opens the summary pages, then they show the trends as SVG 
   const text = await page.text();
   expect(text).toContain('Quý I/2027');
   expect(text).toContain('Số liệu từ 15/12/2026 đến 14/03/2027');
-  expect(text.match(/<svg class="chart"/g)!.length).toBeGreaterThanOrEqual(1 + 4); // completeness + 4 indicators
+  expect(text.match(/<svg class="chart"/g)!.length).toBeGreaterThanOrEqual(1 + 3); // completeness + the first template's 3 indicators
   expect(text).not.toMatch(/<script(?! src="\/assets\/)/);
   const en = await (await get(`/console/summaries/${campaign}/2027-Q1/units/${units[3]!.code}?lang=en`)).text();
   expect(en).toContain('Q1 2027');
@@ -618,4 +656,116 @@ test('when an administrator freezes the first quarter, then its workflow stores 
     ['summary.frozen', campaign],
   ]);
   expect((events[1]!.after as { sha256: string }).sha256).toBe(first.body.sha256);
+});
+
+test("when the summary schedule is set, then it fires on the 15th of each quarter's last month at 08:00 in Vietnam; the December cut-off freezes the fourth quarter, the second half and the year (not the quarter frozen by hand), each announced to the secretariat once", async () => {
+  const path = `/api/v1/summaries/${campaign}/schedule`;
+  expect(
+    (await api(stack.baseUrl, 'PUT', path, { token: council[0], body: { paused: false, reason: 'x' } })).status,
+  ).toBe(403);
+  expect(
+    (await api<{ schedule: unknown }>(stack.baseUrl, 'GET', path, { token: council[0] })).body.schedule,
+  ).toBeNull();
+  const set = await expectStatus(
+    api<{ paused: boolean; nextRuns: string[] }>(stack.baseUrl, 'PUT', path, {
+      token: admin,
+      body: { paused: false, reason: 'Chốt số liệu theo quý' },
+    }),
+    200,
+  );
+  // 08:00 in Vietnam is 01:00 UTC; the next four quarterly cut-offs from now.
+  const year = new Date().getUTCFullYear();
+  const expected = [year, year + 1, year + 2]
+    .flatMap((y) => ['03', '06', '09', '12'].map((m) => `${y}-${m}-15T01:00:00.000Z`))
+    .filter((t) => t > new Date().toISOString())
+    .slice(0, 4);
+  expect([set.body.paused, set.body.nextRuns.slice(0, 4)]).toEqual([false, expected]);
+  const paused = await expectStatus(
+    api<{ paused: boolean; note: string }>(stack.baseUrl, 'PUT', path, {
+      token: admin,
+      body: { paused: true, reason: 'Tạm dừng để kiểm tra' },
+    }),
+    200,
+  );
+  expect([paused.body.paused, paused.body.note]).toEqual([true, expect.stringContaining('Tạm dừng để kiểm tra')]);
+
+  // A month that ends no quarter is no cut-off.
+  expect(
+    (await api(stack.baseUrl, 'POST', `/api/v1/summaries/${campaign}/cut-offs/2027-05`, { token: admin, body: {} }))
+      .status,
+  ).toBe(400);
+
+  const secretariat = 'thuongtruc@hdtdkt.example.org';
+  const noticesBefore = stack.sink.to(secretariat).filter((m) => m.subject.includes('Đã chốt số liệu tổng hợp')).length;
+  const december = await expectStatus(
+    api<{ cutOff: string; windows: { window: string; workflowId: string; started: boolean }[] }>(
+      stack.baseUrl,
+      'POST',
+      `/api/v1/summaries/${campaign}/cut-offs/2027-12`,
+      { token: admin, body: {} },
+    ),
+    200,
+  );
+  expect(december.body.windows.map((w) => [w.window, w.started])).toEqual([
+    ['2027-Q4', true],
+    ['2027-H2', true],
+    ['2027', true],
+  ]);
+  // Every month of those windows has closed: each freezes at once, with what the summary says now.
+  for (const w of december.body.windows) {
+    await stack.client.workflow.getHandle(w.workflowId).result();
+    const frozen = await summaryOf(w.window);
+    expect([w.window, frozen.frozen?.workflowId]).toEqual([w.window, w.workflowId]);
+    const periods = [...frozen.window.periods];
+    expect(figuresOf(frozen)).toEqual(expectedSummary(periods, await storedMonths(periods)));
+  }
+  const notices = await eventually(async () => {
+    const all = stack.sink.to(secretariat).filter((m) => m.subject.includes('Đã chốt số liệu tổng hợp'));
+    return all.length >= noticesBefore + 3 ? all.slice(noticesBefore) : undefined;
+  });
+  expect(notices.map((m) => m.subject).sort()).toEqual(
+    ['Năm 2027', 'Quý IV/2027', '6 tháng cuối năm 2027']
+      .map((w) => `[Chiến dịch tổng kết ${campaign}] Đã chốt số liệu tổng hợp ${w}`)
+      .sort(),
+  );
+  expect(notices.find((m) => m.subject.endsWith('Năm 2027'))!.text).toContain('12/12 tháng');
+  const firstQuarter = await expectStatus(
+    api<{ windows: { window: string; started: boolean }[] }>(
+      stack.baseUrl,
+      'POST',
+      `/api/v1/summaries/${campaign}/cut-offs/2027-03`,
+      {
+        token: admin,
+        body: {},
+      },
+    ),
+    200,
+  );
+  expect(firstQuarter.body.windows).toEqual([expect.objectContaining({ window: '2027-Q1', started: false })]);
+  await recordHistories(stack.client, 'summary-cut-off', [
+    `cut-off-${campaign}-2027-12`,
+    ...december.body.windows.map((w) => w.workflowId),
+  ]);
+
+  // January 2028 is still collecting: the first quarter of 2028 waits for it, unfrozen.
+  const waiting = await expectStatus(
+    api<{ windows: { workflowId: string; started: boolean }[] }>(
+      stack.baseUrl,
+      'POST',
+      `/api/v1/summaries/${campaign}/cut-offs/2028-03`,
+      {
+        token: admin,
+        body: {},
+      },
+    ),
+    200,
+  );
+  await sleep(2000);
+  const q1 = await stack.client.workflow.getHandle(waiting.body.windows[0]!.workflowId).describe();
+  expect([q1.status.name, (await summaryOf('2028-Q1')).frozen]).toEqual(['RUNNING', undefined]);
+  await stack.client.workflow.getHandle(waiting.body.windows[0]!.workflowId).terminate('test over');
+  const em = stack.orm.em.fork();
+  expect(
+    await em.count(AuditEvent, { action: { $in: ['campaign.summary_schedule_set', 'summary.cut_off_requested'] } }),
+  ).toBe(5);
 });

@@ -5,11 +5,13 @@ import { DEFAULT_POLICY } from '../domain/policy';
 import { streaks, summarise, type MonthInput } from '../domain/summary';
 import {
   halfWindow,
+  latestCutOff,
   monthsWindow,
   parseWindow,
   quarterWindow,
   shiftPeriod,
   windowsAround,
+  windowsEndingWith,
   yearWindow,
 } from '../domain/summary-window';
 import type { TemplateDefinition } from '../domain/template';
@@ -215,5 +217,29 @@ describe('a summary over monthly cycles', () => {
     expect(all.indicators.find((i) => i.code === 'SUM')!.value).toBe(7); // leaves only, never a restated subtree
     expect(all.months[0]!.expected).toBe(6);
     expect(summarise(w, [tree], 'NOPE').node).toBeUndefined();
+  });
+});
+
+describe('the cut-offs a schedule freezes at', () => {
+  test("when a quarter's last month is cut off, then its quarter ends there, in June the first half too, in December the second half and the year; other months end none", () => {
+    const codes = (p: string) => windowsEndingWith(P(p)).map((w) => w.code);
+    expect(codes('2027-03')).toEqual(['2027-Q1']);
+    expect(codes('2027-06')).toEqual(['2027-Q2', '2027-H1']);
+    expect(codes('2027-09')).toEqual(['2027-Q3']);
+    expect(codes('2027-12')).toEqual(['2027-Q4', '2027-H2', '2027']);
+    for (const p of ['2027-01', '2027-02', '2027-04', '2027-05', '2027-07', '2027-08', '2027-10', '2027-11'])
+      expect([p, codes(p)]).toEqual([p, []]);
+    for (const p of ['2027-03', '2027-06', '2027-12'])
+      for (const w of windowsEndingWith(P(p))) expect([w.code, w.to]).toEqual([w.code, p]);
+  });
+
+  test('when the latest cut-off passed is asked on a date, then it is the quarter-end month from its 15th, else the one before', () => {
+    expect(latestCutOff('2027-03-14')).toBe('2026-12');
+    expect(latestCutOff('2027-03-15')).toBe('2027-03');
+    expect(latestCutOff('2027-05-31')).toBe('2027-03');
+    expect(latestCutOff('2027-06-15')).toBe('2027-06');
+    expect(latestCutOff('2027-12-14')).toBe('2027-09');
+    expect(latestCutOff('2027-12-15')).toBe('2027-12');
+    expect(latestCutOff('2028-01-01')).toBe('2027-12');
   });
 });

@@ -3,4 +3,4 @@ export { unitWorkflow } from './unit.workflow';
 export { unitBatchWorkflow } from './unit-batch.workflow';
 export { scheduledCycleWorkflow } from './scheduled-cycle.workflow';
 export { archiveCycleWorkflow } from './archive.workflow';
-export { summaryWorkflow } from './summary.workflow';
+export { cutOffWorkflow, summaryWorkflow } from './summary.workflow';

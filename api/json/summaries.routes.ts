@@ -1,11 +1,13 @@
 /** Periodic summaries (quarter, half-year, year, any range of months) of the approved monthly cycles. */
 import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { Code, SummaryParams } from '../http/request-schemas';
 import { principalOf } from '../http/auth';
 import { userActor } from '../services/admin-common';
+import { findSummarySchedule, runCutOff, setSummarySchedule } from '../services/summary-schedule.service';
 import { campaignSummary, freezeSummary, unitSummary } from '../services/summary.service';
-import { PeriodSummaryResponse, UnitSummaryResponse } from './summary-schemas';
+import { PeriodSummaryResponse, SummaryScheduleResponse, UnitSummaryResponse } from './summary-schemas';
 
 const READERS = ['admin', 'council', 'auditor'] as const;
 
@@ -94,5 +96,83 @@ export const summaryRoutes: FastifyPluginAsyncTypebox = async (app) => {
         request.params.campaign,
         request.params.window,
       ),
+  );
+
+  const scheduleDeps = (request: FastifyRequest) => ({
+    em: request.em,
+    temporal: app.temporal,
+    taskQueue: app.config.TEMPORAL_TASK_QUEUE,
+    actor: userActor(principalOf(request), request.ip),
+    now: app.now(),
+  });
+  const CampaignParams = Type.Object({ campaign: Code });
+
+  app.get(
+    '/api/v1/summaries/:campaign/schedule',
+    {
+      config: { roles: READERS },
+      schema: {
+        summary:
+          "The campaign's summary schedule: on the 15th of March, June, September and December at 08:00 (Vietnam) it freezes each window ending at that cut-off once its monthly cycles have closed; null when it has none (administrator, council, auditor)",
+        tags: ['summaries'],
+        params: CampaignParams,
+        response: { 200: Type.Object({ schedule: Type.Union([SummaryScheduleResponse, Type.Null()]) }) },
+      },
+    },
+    async (request) => ({
+      schedule: await findSummarySchedule(request.em, app.temporal, request.params.campaign),
+    }),
+  );
+
+  app.put(
+    '/api/v1/summaries/:campaign/schedule',
+    {
+      config: { roles: ['admin'] },
+      schema: {
+        summary:
+          "Create the campaign's summary schedule, or pause or resume it (administrator); the reason goes to the schedule's note and the audit log",
+        tags: ['summaries'],
+        params: CampaignParams,
+        body: Type.Object(
+          {
+            paused: Type.Boolean(),
+            reason: Type.String({ minLength: 1, maxLength: 500, description: 'why (kept on the record)' }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 200: SummaryScheduleResponse },
+      },
+    },
+    async (request) => setSummarySchedule(scheduleDeps(request), request.params.campaign, request.body),
+  );
+
+  app.post(
+    '/api/v1/summaries/:campaign/cut-offs/:cutOff',
+    {
+      config: { roles: ['admin'] },
+      schema: {
+        summary:
+          'Run a quarterly cut-off now (administrator): starts the freezing of each window ending at that month (its quarter; in June the first half too; in December the second half and the year) that is not frozen yet. Each freezes once its monthly cycles have closed; answers which were started',
+        tags: ['summaries'],
+        params: Type.Object({
+          campaign: Code,
+          cutOff: Type.String({ pattern: '^\\d{4}-(03|06|09|12)$', description: "a quarter's last month, YYYY-MM" }),
+        }),
+        body: Type.Optional(Type.Object({}, { additionalProperties: false })),
+        response: {
+          200: Type.Object({
+            cutOff: Type.String(),
+            windows: Type.Array(
+              Type.Object({
+                window: Type.String(),
+                workflowId: Type.String(),
+                started: Type.Boolean({ description: 'false when the window was already frozen (or being frozen)' }),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => runCutOff(scheduleDeps(request), request.params.campaign, request.params.cutOff),
   );
 };

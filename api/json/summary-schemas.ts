@@ -168,3 +168,11 @@ export const UnitSummaryResponse = Type.Object({
     }),
   ),
 });
+
+export const SummaryScheduleResponse = Type.Object({
+  scheduleId: Type.String(),
+  paused: Type.Boolean(),
+  note: Type.Union([Type.String(), Type.Null()]),
+  nextRuns: Type.Array(Type.String({ description: 'ISO instant' })),
+  recentRuns: Type.Array(Type.Object({ scheduledAt: Type.String(), workflowId: Type.String() })),
+});

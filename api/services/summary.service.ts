@@ -25,6 +25,13 @@ export interface Frozen {
   readonly sha256: string;
 }
 
+/** The campaign named `code`; 404 naming `campaign` when there is none. */
+export async function campaignRef(em: EntityManager, code: string): Promise<CampaignRef & { id: number }> {
+  const campaign = await em.findOne(Campaign, { code }, { fields: ['id', 'code', 'name'] });
+  if (!campaign) throw new NotFoundError({ code: 'campaign_unknown', params: { campaign: code } }, 'campaign');
+  return { id: campaign.id, code: campaign.code, name: campaign.name };
+}
+
 async function campaignAndWindow(
   em: EntityManager,
   campaignCode: string,
@@ -32,9 +39,7 @@ async function campaignAndWindow(
 ): Promise<{ campaign: CampaignRef & { id: number }; window: SummaryWindow }> {
   const window = parseWindow(windowCode);
   if (!window) throw new ValidationError({ code: 'summary_window_invalid', params: { window: windowCode } }, 'window');
-  const campaign = await em.findOne(Campaign, { code: campaignCode }, { fields: ['id', 'code', 'name'] });
-  if (!campaign) throw new NotFoundError({ code: 'campaign_unknown', params: { campaign: campaignCode } }, 'campaign');
-  return { campaign: { id: campaign.id, code: campaign.code, name: campaign.name }, window };
+  return { campaign: await campaignRef(em, campaignCode), window };
 }
 
 /**

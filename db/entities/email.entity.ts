@@ -10,6 +10,7 @@ export const EMAIL_KINDS = [
   'publication',
   'link_resent',
   'review_expired',
+  'summary_frozen',
   'sign_in',
 ] as const;
 export type EmailKind = (typeof EMAIL_KINDS)[number];

@@ -1,5 +1,6 @@
 /** The auditor's viewer: cycles, then the timeline of a cycle or of one unit, read-only, with exports. */
 import type { ICycle } from '../../../db/entities/cycle.entity';
+import type { EmailKind } from '../../../db/entities/email.entity';
 import type { ArchivedHistory } from '../../services/cycle-record.service';
 import type { TimelineItem } from '../services/audit.service';
 import type { CycleListRow } from '../services/cycles.service';
@@ -68,7 +69,8 @@ const ACTIONS: Record<Locale, Record<string, string>> = {
   },
 };
 
-const EMAIL_KINDS: Record<Locale, Record<string, string>> = {
+/** Every kind of email by name: a new kind without its names does not compile. */
+const EMAIL_KINDS: Record<Locale, Record<EmailKind, string>> = {
   vi: {
     dispatch: 'Thư yêu cầu báo cáo',
     reminder: 'Thư nhắc nhở',
@@ -78,6 +80,8 @@ const EMAIL_KINDS: Record<Locale, Record<string, string>> = {
     publication: 'Thư công bố kết quả',
     link_resent: 'Thư gửi lại đường liên kết',
     review_expired: 'Thư báo hết hạn xem xét',
+    summary_frozen: 'Thư báo đã chốt số liệu tổng hợp',
+    sign_in: 'Thư đăng nhập',
   },
   en: {
     dispatch: 'Task email',
@@ -88,6 +92,8 @@ const EMAIL_KINDS: Record<Locale, Record<string, string>> = {
     publication: 'Publication',
     link_resent: 'Link re-sent',
     review_expired: 'Review expired notice',
+    summary_frozen: 'Summary frozen notice',
+    sign_in: 'Sign-in link',
   },
 };
 
@@ -223,7 +229,7 @@ ${item.before !== null || item.after !== null ? html`<details><summary>${t.detai
   }
   const status = item.status === 'sent' ? t.sent : item.status === 'failed' ? t.failed : t.pending;
   return html`<tr class="em"><td data-label="${t.time}"><time datetime="${item.at}">${formatPrecise(item.at, v.lang)}</time></td><td data-label="${t.kind}"><span class="badge">${t.email}</span> <span class="hint">#${item.id}</span></td>
-<td data-label="${t.what}"><strong>${EMAIL_KINDS[v.lang][item.kind] ?? item.kind}</strong><br>${item.subject ?? ''}${item.lastError ? html`<br><span class="field-error">${item.lastError}</span>` : ''}</td>
+<td data-label="${t.what}"><strong>${EMAIL_KINDS[v.lang][item.kind as EmailKind] ?? item.kind}</strong><br>${item.subject ?? ''}${item.lastError ? html`<br><span class="field-error">${item.lastError}</span>` : ''}</td>
 <td data-label="${t.who}">${item.recipient}</td><td data-label="${t.status}"><span class="badge ${item.status === 'sent' ? 'ok' : item.status === 'failed' ? 'bad' : 'warn'}">${status}</span> <span class="hint">${item.attempts} ${t.attempts}</span></td>
 <td data-label="${t.check}">${item.bodySha256 ? html`<span class="hint" title="${item.bodySha256}">SHA-256 ${item.bodySha256.slice(0, 12)}…</span>` : '—'}</td></tr>`;
 }

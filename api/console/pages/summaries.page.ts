@@ -5,14 +5,15 @@
  * (its timeliness, indicators, key tasks and every text it reported, by month).
  */
 import type { PeriodSummary, Timeliness, UnitSummary } from '../../../domain/summary';
-import { windowsAround, type SummaryWindow } from '../../../domain/summary-window';
+import { type SummaryWindow, windowLabel, windowsAround } from '../../../domain/summary-window';
 import type { Period } from '../../../domain/period';
 import { rateChart, timelinessChart, trendChart, type TimelinessCell, type TrendPoint } from '../../pages/charts';
 import { html, type Html } from '../../pages/html';
 import { formatNumber, formatPercent, formatShort, type Locale } from '../../pages/i18n';
-import { SUMMARY_LABELS, SUMMARY_TABLES, UNIT_SUMMARY_TABLES, windowLabel } from '../services/summary-tables';
+import { SUMMARY_LABELS, SUMMARY_TABLES, UNIT_SUMMARY_TABLES } from '../services/summary-tables';
 import type { CampaignRef, Frozen } from '../../services/summary.service';
 import { consolePage, csrfField, flash, href, pager, type ConsoleView } from './layout';
+import { summarySchedulePath } from './summary-schedule.page';
 
 const T = {
   vi: {
@@ -66,6 +67,7 @@ const T = {
     keyTaskUnit: 'Nhiệm vụ trọng tâm: tiến độ theo tháng',
     frozen: 'Bản tổng hợp đã được chốt lúc',
     frozenHint: 'Số liệu là số liệu tại thời điểm chốt (mã băm SHA-256 trong nhật ký kiểm tra).',
+    schedule: 'Lịch chốt số liệu',
     freeze: 'Chốt bản tổng hợp',
     freezeHint:
       'Lưu bản tổng hợp như hiện nay, kèm mã băm trong nhật ký kiểm tra; sau khi chốt, trang này luôn hiển thị bản đã chốt. Mỗi kỳ tổng hợp chỉ chốt một lần.',
@@ -120,6 +122,7 @@ const T = {
     keyTaskUnit: 'Key tasks: progress month by month',
     frozen: 'This summary was frozen at',
     frozenHint: 'Its figures are those at that moment (SHA-256 in the audit log).',
+    schedule: 'Freezing schedule',
     freeze: 'Freeze this summary',
     freezeHint:
       'Stores the summary as it is now, with its hash in the audit log; from then on this page shows the frozen one. A window is frozen once.',
@@ -151,7 +154,7 @@ function windowHeader(v: ConsoleView, campaign: CampaignRef, window: SummaryWind
   const year = Number(window.to.slice(0, 4));
   const quarters = [1, 2, 3, 4].map((q) => `${year}-Q${q}`);
   const codes = [...new Set([...quarters, `${year}-H1`, `${year}-H2`, String(year), ...others.map((w) => w.code)])];
-  return html`<p class="meta">${t.campaign}: <strong>${campaign.name}</strong> (${campaign.code}) · ${t.data} ${dateVi(window.dataFrom, v.lang)} ${t.until} ${dateVi(window.dataTo, v.lang)}</p>
+  return html`<p class="meta">${t.campaign}: <strong>${campaign.name}</strong> (${campaign.code}) · ${t.data} ${dateVi(window.dataFrom, v.lang)} ${t.until} ${dateVi(window.dataTo, v.lang)} · <a href="${summarySchedulePath(campaign.code)}">${t.schedule}</a></p>
 <nav aria-label="${t.window}"><p class="actions">${codes.map((code, i) => html`${i ? ' · ' : ''}${code === window.code ? html`<strong aria-current="page">${code}</strong>` : html`<a href="${summaryPath(campaign.code, code)}">${code}</a>`}`)}</p></nav>
 <form method="get" action="/console/summaries" class="filters"><input type="hidden" name="campaign" value="${campaign.code}"><label>${t.from} <input type="month" name="from" value="${window.from}" required></label> <label>${t.to} <input type="month" name="to" value="${window.to}" required></label> <button type="submit">${t.show}</button></form>
 ${node ?? ''}`;

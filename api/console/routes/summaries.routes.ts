@@ -2,19 +2,29 @@
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ValidationError } from '../../../domain/errors';
 import { parsePeriod } from '../../../domain/period';
-import { parseWindow } from '../../../domain/summary-window';
+import { parseWindow, windowLabel } from '../../../domain/summary-window';
 import { refusalText } from '../../../domain/refusals';
 import { sendDownload } from '../../http/downloads';
 import { Code, SummaryParams } from '../../http/request-schemas';
 import { userActor } from '../../services/admin-common';
 import { listCampaigns } from '../../services/admin-campaigns.service';
-import { campaignSummary, freezeSummary, recordSummaryDownload, unitSummary } from '../../services/summary.service';
+import { findSummarySchedule, runCutOff, setSummarySchedule } from '../../services/summary-schedule.service';
+import {
+  campaignRef,
+  campaignSummary,
+  freezeSummary,
+  recordSummaryDownload,
+  unitSummary,
+} from '../../services/summary.service';
+import { summarySchedulePage, summarySchedulePath } from '../pages/summary-schedule.page';
 import { summariesIndexPage, summaryPage, summaryPath, unitSummaryPage } from '../pages/summaries.page';
-import { SUMMARY_FILE_PATTERN, summarySheets, unitSummarySheets, windowLabel } from '../services/summary-tables';
+import { SUMMARY_FILE_PATTERN, summarySheets, unitSummarySheets } from '../services/summary-tables';
 import { csv, xlsx, type Sheet } from '../services/xlsx';
 import { href } from '../pages/layout';
-import { requireUser, sendPage } from './context';
+import { actionError } from './admin.routes';
+import { field, requireUser, sendPage } from './context';
 
 const READERS = ['admin', 'council', 'auditor'] as const;
 const PAGE_SIZE = 100;
@@ -80,6 +90,93 @@ export const summaryPages: FastifyPluginAsyncTypebox = async (app) => {
         summariesIndexPage(view, campaigns, Number(app.now().toISOString().slice(0, 4)), error),
         error ? 400 : 200,
       );
+    },
+  );
+
+  const CampaignParams = Type.Object({ campaign: Code });
+  const scheduleDeps = (request: FastifyRequest, user: ReturnType<typeof requireUser>) => ({
+    em: request.em,
+    temporal: app.temporal,
+    taskQueue: app.config.TEMPORAL_TASK_QUEUE,
+    actor: userActor(user, request.ip),
+    now: app.now(),
+  });
+  const renderSchedule = async (
+    request: FastifyRequest<{ Params: { campaign: string } }>,
+    reply: FastifyReply,
+    opts: { notice?: string | null; error?: string; status?: number; ran?: { window: string; started: boolean }[] },
+  ) => {
+    const { view } = requireUser(request);
+    const campaign = await campaignRef(request.em, request.params.campaign);
+    const schedule = await findSummarySchedule(request.em, app.temporal, campaign.code);
+    const page = summarySchedulePage(view, campaign, schedule, { year: app.now().getUTCFullYear(), ...opts });
+    return sendPage(reply, page, opts.status);
+  };
+
+  app.get(
+    '/console/summaries/:campaign/schedule',
+    {
+      config: { consoleRoles: READERS },
+      schema: {
+        hide: true,
+        params: CampaignParams,
+        querystring: Type.Object({ ok: Type.Optional(Type.String({ maxLength: 20 })), lang: Lang }),
+      },
+    },
+    async (request, reply) => {
+      const vi = requireUser(request).view.lang === 'vi';
+      return renderSchedule(request, reply, {
+        notice: request.query.ok === 'set' ? (vi ? 'Đã lưu lịch chốt số liệu.' : 'The schedule is saved.') : null,
+      });
+    },
+  );
+
+  app.post(
+    '/console/summaries/:campaign/schedule',
+    { config: { consoleRoles: ['admin'] }, schema: { hide: true, params: CampaignParams } },
+    async (request, reply) => {
+      const user = requireUser(request);
+      const paused = field(request.body, 'paused');
+      const reason = field(request.body, 'reason');
+      try {
+        if (paused !== 'true' && paused !== 'false')
+          throw new ValidationError(
+            { code: 'field_invalid', params: { field: 'paused', problem: 'true or false' } },
+            'paused',
+          );
+        if (reason.length < 3 || reason.length > 500)
+          throw new ValidationError(
+            { code: 'field_invalid', params: { field: 'reason', problem: '3 to 500 characters' } },
+            'reason',
+          );
+        await setSummarySchedule(scheduleDeps(request, user), request.params.campaign, {
+          paused: paused === 'true',
+          reason,
+        });
+      } catch (error) {
+        const { status, message } = actionError(user.view.lang, error);
+        return renderSchedule(request, reply, { error: message, status });
+      }
+      return reply.redirect(href(summarySchedulePath(request.params.campaign), { ok: 'set' }), 303);
+    },
+  );
+
+  app.post(
+    '/console/summaries/:campaign/schedule/cut-offs',
+    { config: { consoleRoles: ['admin'] }, schema: { hide: true, params: CampaignParams } },
+    async (request, reply) => {
+      const user = requireUser(request);
+      try {
+        const result = await runCutOff(
+          scheduleDeps(request, user),
+          request.params.campaign,
+          field(request.body, 'cutOff'),
+        );
+        return renderSchedule(request, reply, { ran: result.windows });
+      } catch (error) {
+        const { status, message } = actionError(user.view.lang, error);
+        return renderSchedule(request, reply, { error: message, status });
+      }
     },
   );
 

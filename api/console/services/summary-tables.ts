@@ -4,7 +4,6 @@
  */
 import type { KeyTaskStatus } from '../../../domain/answers';
 import type { IndicatorSummary, MonthState, PeriodSummary, Timeliness, UnitSummary } from '../../../domain/summary';
-import type { SummaryWindow } from '../../../domain/summary-window';
 import type { Aggregation } from '../../../domain/template';
 import { targetText } from '../../pages/charts';
 import type { Locale } from '../../pages/i18n';
@@ -154,33 +153,6 @@ export const SUMMARY_LABELS = {
     },
   },
 } as const;
-
-/** "Quý I/2027", "6 tháng đầu năm 2027", "Năm 2027", "Từ tháng 01/2027 đến tháng 05/2027" (and English). */
-export function windowLabel(w: SummaryWindow, lang: Locale): string {
-  const year = w.from.slice(0, 4);
-  const roman = ['I', 'II', 'III', 'IV'];
-  const mmYyyy = (p: string): string => `${p.slice(5)}/${p.slice(0, 4)}`;
-  switch (w.kind) {
-    case 'quarter': {
-      const q = Number(w.code.slice(6));
-      return lang === 'vi' ? `Quý ${roman[q - 1]}/${year}` : `Q${q} ${year}`;
-    }
-    case 'half':
-      return w.code.endsWith('H1')
-        ? lang === 'vi'
-          ? `6 tháng đầu năm ${year}`
-          : `First half of ${year}`
-        : lang === 'vi'
-          ? `6 tháng cuối năm ${year}`
-          : `Second half of ${year}`;
-    case 'year':
-      return lang === 'vi' ? `Năm ${year}` : `Year ${year}`;
-    case 'months':
-      return lang === 'vi'
-        ? `Từ tháng ${mmYyyy(w.from)} đến tháng ${mmYyyy(w.to)}`
-        : `${mmYyyy(w.from)} to ${mmYyyy(w.to)}`;
-  }
-}
 
 /** The tables a summary of a campaign (or of a node) downloads, by file name stem. */
 export const SUMMARY_TABLES = ['months', 'indicators', 'key-tasks', 'units'] as const;
