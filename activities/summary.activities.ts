@@ -1,9 +1,9 @@
 /** Freezing a periodic summary: computed once from the approved monthly cycles, stored, audited. */
 import { createHash } from 'node:crypto';
 import { appendAudit, canonicalJson } from '../db/audit';
-import { readSummaryMonths, summaryCycles } from '../db/summary-reading';
+import { storeSummariesAround, storedSummary } from '../db/summary-store';
 import { NotFoundError, ValidationError } from '../domain/errors';
-import { summarise } from '../domain/summary';
+import type { Period } from '../domain/period';
 import { parseWindow, windowLabel, type SummaryWindow } from '../domain/summary-window';
 import { deliverPending, enqueueEmail } from '../mail/outbox';
 import { deliveryDeps, type ActivityDeps } from './deps';
@@ -46,8 +46,7 @@ export function createSummaryActivities(deps: ActivityDeps) {
             sha256: existing.sha256,
             accepted: existing.content.months.filter((m) => m.state === 'accepted').length,
           };
-        const cycles = await summaryCycles(em, c.id, w.periods);
-        const summary = summarise(w, await readSummaryMonths(em, cycles, w.periods));
+        const summary = await storedSummary(em, c.id, w);
         const json = canonicalJson(summary);
         const sha256 = createHash('sha256').update(json).digest('hex');
         const now = deps.now();
@@ -67,6 +66,20 @@ export function createSummaryActivities(deps: ActivityDeps) {
         });
         return { frozenAt: now.toISOString(), sha256, accepted };
       });
+    },
+
+    /**
+     * Stores the summaries over the quarter, half and year of a published cycle's month, so that
+     * the first reader after the approval finds them computed. Answers the windows stored.
+     */
+    async storeCycleSummaries({ cycleId }: { cycleId: number }): Promise<{ windows: string[] }> {
+      const em = deps.orm.em.fork();
+      const [cycle] = await em.execute<{ campaign_id: number; period: Period }[]>(
+        'SELECT campaign_id, period FROM cycle WHERE id = ?',
+        [cycleId],
+      );
+      if (!cycle) throw new Error(`cycle ${cycleId} does not exist`);
+      return { windows: await storeSummariesAround(em, cycle.campaign_id, cycle.period) };
     },
 
     /** The periods of `window` whose cycle of `campaign` is still open (neither closed nor cancelled). */

@@ -7,7 +7,8 @@
  * submitted, on time, key-task statuses, each indicator's count, sum, average, min and max; per
  * unit: on time, late and missing months, and each indicator's sum, average and min over the
  * months), read through the same approved versions. Then the summary page, fetched over HTTP with
- * an administrator's session (server time to the last byte).
+ * an administrator's session (server time to the last byte), after December's publication stored
+ * the year's summary (db/summary-store.ts): its first load in the process, then the later ones.
  *
  * Twelve cycles are seeded straight into PostgreSQL: one task and one report per unit and month
  * (one unit in seventeen silent each month, one report in ten late), each consolidated as version
@@ -23,6 +24,7 @@ import { cycleWorkflowId, parsePeriod, unitWorkflowId } from '../domain/period';
 import { yearWindow } from '../domain/summary-window';
 import { summarise, type PeriodSummary } from '../domain/summary';
 import { readSummaryMonths, summaryCycles } from '../db/summary-reading';
+import { storeSummariesAround } from '../db/summary-store';
 import { createCampaign, createUnits, type TestUnit } from '../test/support/fixtures';
 import { signInConsole } from '../test/support/console';
 import { positiveIntegers, progress, runBench, withBenchEnv } from './support/env';
@@ -201,10 +203,15 @@ async function main(): Promise<void> {
     );
     const compute = await timed(async () => summarise(yearWindow(YEAR), read.value));
 
+    // December's publication stores the fourth quarter, the second half and the year (the cycle
+    // workflow's storeCycleSummaries); this process has not read them yet, so the first page load
+    // reads the stored year from PostgreSQL, as any API process after a restart would.
+    const stored = await timed(() =>
+      storeSummariesAround(stack.orm.em.fork(), campaignRow!.id, yearWindow(YEAR).periods.at(-1)!),
+    );
     const session = await signInConsole(stack.baseUrl, await stack.token('admin'));
     const pageMs: number[] = [];
     let bytes = 0;
-    // The first load computes the summary (as campaignSummary does once per window and months' states); later loads page through it.
     for (let run = 0; run <= runs; run += 1) {
       const page = await timed(async () => {
         const res = await fetch(`${stack.baseUrl}/console/summaries/${campaign}/${YEAR}`, {
@@ -239,14 +246,14 @@ async function main(): Promise<void> {
           verdict(productMedian / floorMedian <= GOAL),
         ],
         [
-          `the summary page over HTTP, first load (computes the summary): ${fmtInt(bytes)} bytes, ${fmtInt(100)} units a page`,
+          `the summary page over HTTP, first load (reads the summary stored at publication): ${fmtInt(bytes)} bytes, ${fmtInt(100)} units a page`,
           fmtMs(pageMs[0]!),
           fmtMs(pageMs[0]!),
           fmtRatio(pageMs[0]!, floorMedian),
           verdict(pageMs[0]! < PAGE_GOAL_MS),
         ],
         [
-          'the summary page over HTTP, later loads (the summary already computed)',
+          'the summary page over HTTP, later loads (the summary already read by this process)',
           pageMs.slice(1).map(fmtMs).join(', '),
           fmtMs(pageMedian),
           fmtRatio(pageMedian, floorMedian),
@@ -255,6 +262,7 @@ async function main(): Promise<void> {
       ],
       [
         `of the product: reading the twelve approved versions ${fmtMs(read.ms)} ms, summarise() ${fmtMs(compute.ms)} ms`,
+        `storing the quarter, half and year at December's publication (off the readers' path): ${fmtMs(stored.ms)} ms`,
         `the floor's monthly counts ${sameMonths ? 'equal' : 'DIFFER FROM'} the product's; its per-unit on time / late / missing ${sameUnits ? 'equal' : 'DIFFER FROM'} the product's`,
       ],
     );

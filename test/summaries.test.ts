@@ -369,6 +369,30 @@ const summaryOf = async (window: string, query = '') =>
     )
   ).body;
 
+test("when each month is published, then its quarter, half and year are stored with the months' states and approved versions they were computed from, before anyone reads them", async () => {
+  const rows = await stack.orm.em
+    .fork()
+    .execute<{ window_code: string; node: string; basis: string; content: PeriodSummary }[]>(
+      `SELECT s.window_code, s.node, s.basis, s.content FROM stored_summary s JOIN campaign k ON k.id = s.campaign_id
+       WHERE k.code = ? ORDER BY s.window_code`,
+      [campaign],
+    );
+  expect(rows.map((r) => [r.window_code, r.node])).toEqual(
+    ['2027', '2027-H1', '2027-H2', '2027-Q1', '2027-Q2', '2027-Q3', '2027-Q4'].map((w) => [w, '']),
+  );
+  const year = rows.find((r) => r.window_code === '2027')!;
+  const cycles = await stack.orm.em.fork().find(Cycle, { campaign: { code: campaign } });
+  expect(year.basis).toBe(
+    cycles
+      .filter((c) => c.period.startsWith('2027-'))
+      .map((c) => `${c.period}:accepted:${c.reviewVersion}`)
+      .sort()
+      .join(','),
+  );
+  const periods = [...year.content.window.periods];
+  expect(figuresOf(year.content)).toEqual(expectedSummary(periods, await storedMonths(periods)));
+});
+
 test('when the first quarter is summarised, then every figure equals the one computed from the stored reports, and the unit missing in March shows as missing', async () => {
   const s = await summaryOf('2027-Q1');
   expect([s.window.dataFrom, s.window.dataTo]).toEqual(['2026-12-15', '2027-03-14']);

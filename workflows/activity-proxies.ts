@@ -33,3 +33,12 @@ export const unitStartActivities = proxyActivities<Activities>({
   retry,
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 });
+
+/**
+ * Work that saves later readers time and nothing more (storing a published month's summaries):
+ * a few tries, then the workflow goes on; a reader computes what was not stored.
+ */
+export const bestEffortActivities = proxyActivities<Activities>({
+  startToCloseTimeout: '15 minutes',
+  retry: { ...retry, maximumAttempts: 3 },
+});

@@ -9,7 +9,7 @@
  *    collection early meanwhile.
  * 4. Review: consolidate, then the council votes; a revision round reopens the units it names and
  *    consolidates a new version.
- * 5. Publish, and tell the batches to close.
+ * 5. Publish, store the summaries of the month's quarter, half and year, and tell the batches to close.
  * 6. Archive: an archive workflow, which outlives this one, keeps every history in PostgreSQL.
  *
  * Cancelled at any step, the cycle is recorded as cancelled and archived the same way. The opening
@@ -31,7 +31,7 @@ import {
 import { unitWorkflowId } from '../domain/period';
 import type { CycleStage } from '../domain/states';
 import { refusalFailure } from './refusal-failure';
-import { activities, cycleActivities } from './activity-proxies';
+import { activities, bestEffortActivities, cycleActivities } from './activity-proxies';
 import { archiveCycleWorkflow } from './archive.workflow';
 import {
   allReportedSignal,
@@ -357,6 +357,10 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
     setStage('publishing');
     await cycleActivities.publishCycle({ cycleId, version });
     setStage('closed');
+    // The quarter, half and year of this month, computed once now rather than by their first reader.
+    await bestEffortActivities.storeCycleSummaries({ cycleId }).catch((error: unknown) => {
+      if (isCancellation(error)) throw error;
+    });
     // The batches tell their units to close and end; closing before them would cancel them.
     await Promise.all(batches.map((batch) => batch.handle.signal(closeUnitSignal)));
     await Promise.all(batches.map((batch) => batch.handle.result()));

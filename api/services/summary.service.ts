@@ -8,8 +8,9 @@ import { createHash } from 'node:crypto';
 import { appendAudit, type Actor } from '../../db/audit';
 import { Campaign } from '../../db/entities';
 import { readSummaryMonths, summaryCycles, summaryKey } from '../../db/summary-reading';
+import { storedSummary } from '../../db/summary-store';
 import { NotFoundError, ValidationError } from '../../domain/errors';
-import { summarise, summariseUnit, type PeriodSummary, type UnitSummary } from '../../domain/summary';
+import { summariseUnit, type PeriodSummary, type UnitSummary } from '../../domain/summary';
 import { parseWindow, type SummaryWindow } from '../../domain/summary-window';
 import { summaryWorkflow, summaryWorkflowId } from '../../workflows/summary.workflow';
 
@@ -43,9 +44,10 @@ async function campaignAndWindow(
 }
 
 /**
- * Summaries recently computed, per database (driver), by campaign, window, node and the state and
+ * Summaries recently read, per database (driver), by campaign, window, node and the state and
  * approved version of each month: an approved version never changes, so neither does a summary
  * of the same months in the same states (paging through its units, downloading its tables).
+ * Below this, summaries are kept in PostgreSQL (db/summary-store.ts).
  */
 const recentByDatabase = new WeakMap<object, Map<string, Promise<PeriodSummary>>>();
 const RECENT_MAX = 4;
@@ -87,7 +89,7 @@ export async function campaignSummary(
   const recent = recentOf(em);
   let computing = recent.get(key);
   if (!computing) {
-    computing = readSummaryMonths(em, cycles, window.periods).then((months) => summarise(window, months, node));
+    computing = storedSummary(em, campaign.id, window, node);
     recent.set(key, computing);
     computing.catch(() => recent.delete(key));
     if (recent.size > RECENT_MAX) recent.delete(recent.keys().next().value!);

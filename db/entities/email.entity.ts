@@ -10,8 +10,8 @@ export const EMAIL_KINDS = [
   'publication',
   'link_resent',
   'review_expired',
-  'summary_frozen',
   'sign_in',
+  'summary_frozen',
 ] as const;
 export type EmailKind = (typeof EMAIL_KINDS)[number];
 export const EMAIL_STATUSES = ['pending', 'sent', 'failed'] as const;

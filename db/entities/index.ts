@@ -9,11 +9,12 @@ import { Unit } from './unit.entity';
 import { BaseSchema } from './base';
 import { Ballot, CommendationDecision } from './council.entity';
 import { ConsoleSession } from './session.entity';
-import { FrozenSummary } from './summary.entity';
+import { FrozenSummary, StoredSummary } from './summary.entity';
 import { CouncilMember, Person, ReviewRoll, RoleAssignment, SignInLink } from './person.entity';
 
 export {
   FrozenSummary,
+  StoredSummary,
   Person,
   RoleAssignment,
   CouncilMember,
@@ -68,4 +69,5 @@ export const ENTITIES = [
   CommendationDecision,
   WorkflowHistory,
   FrozenSummary,
+  StoredSummary,
 ];

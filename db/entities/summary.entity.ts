@@ -22,3 +22,23 @@ export const FrozenSummary = defineEntity({
   },
 });
 export type IFrozenSummary = InferEntity<typeof FrozenSummary>;
+
+/**
+ * A campaign's summary over a window (of the whole campaign, `node` '', or of what reports to a
+ * unit), stored once computed with the basis it was computed from: each month's state and
+ * approved version (`summaryKey`). Approved versions never change, so a row whose basis is the
+ * current one is the summary; another basis means months moved on and it is computed again.
+ */
+export const StoredSummary = defineEntity({
+  name: 'StoredSummary',
+  extends: BaseSchema,
+  uniques: [{ properties: ['campaign', 'windowCode', 'node'] }],
+  properties: {
+    campaign: () => p.manyToOne(Campaign),
+    windowCode: p.string().length(30),
+    node: p.string().length(64),
+    basis: p.text(),
+    content: p.json<PeriodSummary>().lazy(),
+  },
+});
+export type IStoredSummary = InferEntity<typeof StoredSummary>;

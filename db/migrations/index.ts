@@ -16,6 +16,7 @@ import { Migration20261202103000 } from './Migration20261202103000';
 import { Migration20261207100000 } from './Migration20261207100000';
 import { Migration20261207180000 } from './Migration20261207180000';
 import { Migration20261208050000 } from './Migration20261208050000';
+import { Migration20261208060000 } from './Migration20261208060000';
 
 export const MIGRATIONS = [
   { name: 'Migration20261123110358', class: Migration20261123110358 },
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261207100000', class: Migration20261207100000 },
   { name: 'Migration20261207180000', class: Migration20261207180000 },
   { name: 'Migration20261208050000', class: Migration20261208050000 },
+  { name: 'Migration20261208060000', class: Migration20261208060000 },
 ];
