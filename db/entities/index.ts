@@ -10,9 +10,12 @@ import { BaseSchema } from './base';
 import { Ballot, CommendationDecision } from './council.entity';
 import { ConsoleSession } from './session.entity';
 import { FrozenSummary } from './summary.entity';
+import { EmulationRegistration, RegistrationRound } from './registration.entity';
 import { CouncilMember, Person, ReviewRoll, RoleAssignment, SignInLink } from './person.entity';
 
 export {
+  RegistrationRound,
+  EmulationRegistration,
   FrozenSummary,
   Person,
   RoleAssignment,
@@ -68,4 +71,6 @@ export const ENTITIES = [
   CommendationDecision,
   WorkflowHistory,
   FrozenSummary,
+  RegistrationRound,
+  EmulationRegistration,
 ];

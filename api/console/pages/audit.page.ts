@@ -78,6 +78,8 @@ const EMAIL_KINDS: Record<Locale, Record<string, string>> = {
     publication: 'Thư công bố kết quả',
     link_resent: 'Thư gửi lại đường liên kết',
     review_expired: 'Thư báo hết hạn xem xét',
+    registration_dispatch: 'Thư đề nghị đăng ký thi đua',
+    registration_reminder: 'Thư nhắc đăng ký thi đua',
   },
   en: {
     dispatch: 'Task email',
@@ -88,6 +90,8 @@ const EMAIL_KINDS: Record<Locale, Record<string, string>> = {
     publication: 'Publication',
     link_resent: 'Link re-sent',
     review_expired: 'Review expired notice',
+    registration_dispatch: 'Registration request',
+    registration_reminder: 'Registration reminder',
   },
 };
 
