@@ -170,7 +170,11 @@ export function createRegistrationActivities(deps: ActivityDeps) {
         const result = { registered: counts!.registered, expected: counts!.expected };
         if (round.closed_at) return result;
         const now = deps.now();
-        await em.execute(`UPDATE registration_round SET closed_at = ?, updated_at = ? WHERE id = ?`, [now, now, roundId]);
+        await em.execute(`UPDATE registration_round SET closed_at = ?, updated_at = ? WHERE id = ?`, [
+          now,
+          now,
+          roundId,
+        ]);
         await appendAudit(em, {
           actor: { kind: 'system', id: round.workflow_id, origin: round.workflow_id },
           action: 'registration_round.closed',

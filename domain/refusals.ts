@@ -72,7 +72,10 @@ export function problemVi(problem: string): string {
     [/^is not an indicator of the template$/, () => 'không phải là chỉ tiêu của biểu mẫu'],
     [/^must be among /, () => 'phải là danh hiệu thi đua trong danh mục'],
     [/^names (\S+) twice$/, (m) => `chọn danh hiệu ${m[1]} hai lần`],
-    [/^must be an instant before the deadline and after now$/, () => 'phải là thời điểm sau hiện tại và trước hạn đăng ký'],
+    [
+      /^must be an instant before the deadline and after now$/,
+      () => 'phải là thời điểm sau hiện tại và trước hạn đăng ký',
+    ],
   ];
   for (const [re, to] of rules) {
     const m = re.exec(problem);

@@ -4,7 +4,6 @@
  * for. Pure: the checks of a registration, the default reminders of a round, and how a unit's
  * figure is compared with what it registered. Imported by workflows, services and pages.
  */
-import { meetsTarget } from './consolidation';
 import { EMULATION_TITLES, isEmulationTitle, type EmulationTitle } from './emulation-titles';
 import { ValidationError } from './errors';
 import type { IndicatorTarget, TemplateDefinition } from './template';
@@ -30,10 +29,6 @@ export const templateTargetValue = (target: IndicatorTarget): number =>
  */
 export const registeredTarget = (template: IndicatorTarget, value: number): IndicatorTarget =>
   template.kind === 'at_most' ? { kind: 'at_most', value } : { kind: 'at_least', value };
-
-/** Whether `value` meets the registered figure (null when there is no value to compare). */
-export const meetsRegistered = (template: IndicatorTarget, registered: number, value: number | null): boolean | null =>
-  meetsTarget(registeredTarget(template, registered), value);
 
 const invalid = (field: string, problem: string): ValidationError =>
   new ValidationError({ code: 'field_invalid', params: { field, problem } }, field);
