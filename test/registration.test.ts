@@ -398,3 +398,42 @@ test('when the round is read by others, then registeredTargets and registeredTit
     { what: 'two downloads on the audit record' },
   );
 });
+
+test('when an administrator opens a round from the console, then the form asks for the year and the deadline in Vietnam time, and the emails go out', async () => {
+  const session = await signInConsole(stack.baseUrl, admin);
+  const post = (fields: Record<string, string>) =>
+    fetch(`${stack.baseUrl}/console/registrations/${campaign}`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: session.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: session.csrf, ...fields }).toString(),
+    });
+  const index = await (
+    await fetch(`${stack.baseUrl}/console/registrations`, { headers: { cookie: session.cookie } })
+  ).text();
+  expect(index).toContain(`action="/console/registrations/${campaign}"`);
+  const deadlineAt = new Date(Date.now() + 5 * 60_000);
+  deadlineAt.setUTCSeconds(0, 0);
+  // What a `datetime-local` input sends: the wall-clock time in Vietnam (UTC+7).
+  const local = new Date(deadlineAt.getTime() + 7 * 3600_000).toISOString().slice(0, 16);
+  const refused = await post({ year: '1999', deadline: local });
+  expect(refused.status).toBe(400);
+  expect(await refused.text()).toContain('year: phải nằm trong khoảng từ 2000 đến 2100');
+  const opened = await post({ year: '2028', deadline: local });
+  expect([opened.status, opened.headers.get('location')]).toEqual([
+    303,
+    `/console/registrations/${campaign}/2028?ok=opened`,
+  ]);
+  const status = await expectStatus(
+    api<RoundStatus>(stack.baseUrl, 'GET', `/api/v1/registrations/${campaign}/2028`, { token: admin }),
+    200,
+  );
+  expect([status.body.deadline, status.body.reminders, status.body.expected]).toEqual([
+    deadlineAt.toISOString(),
+    [],
+    3,
+  ]);
+  await stack.sink.waitFor(() =>
+    units.every((u) => stack.sink.to(u.headEmail).some((m) => /năm 2028/.test(m.subject))),
+  );
+});
