@@ -27,7 +27,7 @@ import {
   type TestUnit,
 } from './support/fixtures';
 import { useBrowser, useStack } from './support/hooks';
-import { PHONE, pageProblems } from './support/browser';
+import { PHONE, pageProblems, screenshot, signIn } from './support/browser';
 import { councilTokens } from './support/stack';
 import { recordHistories } from './support/histories';
 
@@ -171,6 +171,7 @@ test('when a unit head registers on a phone without JavaScript, then the templat
   await page.fill('#t-IND02', '12,5');
   await page.fill('#t-IND03', '75');
   await page.check('input[name="title"][value="tap_the_lao_dong_xuat_sac"]');
+  await screenshot(page, 'registration-phone-vi');
   await page.click('#registration-form button[type="submit"]');
   await page.locator('#notice').waitFor();
   const width = await page.evaluate(
@@ -392,6 +393,12 @@ test('when the round is read by others, then registeredTargets and registeredTit
       .subarray(0, 2)
       .toString(),
   ]).toEqual([200, 'PK']);
+  const { page } = browser;
+  await page.setViewportSize(PHONE);
+  await signIn(page, stack.baseUrl, await stack.token('council'));
+  await page.goto(`${stack.baseUrl}/console/registrations/${campaign}/2027`);
+  await screenshot(page, 'registration-round-phone-vi');
+  expect(await page.locator('#registrations tbody tr').count()).toBe(units.length);
   await eventually(
     async () =>
       (await em.fork().count(AuditEvent, { action: 'registration.downloaded' })) === before + 2 ? true : undefined,

@@ -86,7 +86,7 @@ export function registrationPage(view: RegistrationView, lang: Locale, opts: Reg
   const indicatorTitle = (code: string): string => view.indicators.find((i) => i.code === code)?.title[lang] ?? code;
   const header = html`${langSwitch(opts.action, lang)}<h1>${t.title} ${view.year}</h1>
 <p class="meta">${view.campaign.name}</p>
-<dl class="facts"><dt>${t.unit}</dt><dd>${view.unit.name} (${view.unit.code})</dd><dt>${t.head}</dt><dd>${view.unit.headName}</dd><dt>${t.deadline}</dt><dd><time datetime="${view.deadline}">${formatInstant(view.deadline, lang)}</time></dd></dl>
+<dl class="kv"><dt>${t.unit}</dt><dd>${view.unit.name} (${view.unit.code})</dd><dt>${t.head}</dt><dd>${view.unit.headName}</dd><dt>${t.deadline}</dt><dd><time datetime="${view.deadline}">${formatInstant(view.deadline, lang)}</time></dd></dl>
 ${opts.refusal ? html`<p class="error" role="alert" id="refusal">${opts.refusal}</p>` : ''}`;
   const status: Html | '' = r
     ? html`<p class="hint" id="registered-at">${t.registered} ${formatShort(r.submittedAt, lang)} ${t.by} ${r.submittedBy} (${t.version} ${r.version}).</p>`

@@ -209,9 +209,9 @@ function trendPoints(
 /** A unit's indicator against what it registered for the year: the registered target and whether it is met. */
 function registeredLine(v: ConsoleView, i: UnitSummary['indicators'][number], year: number): Html {
   const t = T[v.lang];
-  if (!i.registered) return html`<p class="meta registered">${t.notRegistered(year)}</p>`;
+  if (!i.registered) return html`<p class="meta">${t.notRegistered(year)}</p>`;
   const { target, met } = i.registered;
-  return html`<p class="meta registered">${t.registered(year)}: <strong>${targetText(target, v.lang)}</strong> ${i.measure[v.lang]}${met === null ? '' : html` · <span class="badge ${met ? 'ok' : 'bad'}">${met ? t.met : t.notMet}</span>`}</p>`;
+  return html`<p class="meta">${t.registered(year)}: <strong>${targetText(target, v.lang)}</strong> ${i.measure[v.lang]}${met === null ? '' : html` · <span class="badge ${met ? 'ok' : 'bad'}">${met ? t.met : t.notMet}</span>`}</p>`;
 }
 
 function indicatorCards(
