@@ -6,7 +6,7 @@ import { writeConsolidatedReport } from '../db/consolidated-report';
 import type { ICycle, IUnitTask } from '../db/entities/cycle.entity';
 import { planCycle, planLevels, scheduleAtLevel } from '../domain/calendar';
 import { reportingLines } from '../domain/reporting-tree';
-import { unitsBelow } from '../db/unit-tree';
+import { campaignUnits } from '../db/campaign-units';
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors';
 import { parsePeriod, unitWorkflowId } from '../domain/period';
 import { AWAITING_REPORT_STATES, OPEN_TASK_STATES, type CycleStage } from '../domain/states';
@@ -59,21 +59,7 @@ export function createCycleActivities(deps: ActivityDeps) {
               'template',
             );
           const root = campaign.rootUnit ? await em.findOneOrFail(Unit, campaign.rootUnit.id) : null;
-          const registered = root ? await unitsBelow(em, root.id) : null;
-          const units = await em.find(
-            Unit,
-            {
-              active: true,
-              ...(registered ? { id: { $in: registered.map((u) => u.id) } } : {}),
-              ...(input.unitCodes ? { code: { $in: [...input.unitCodes] } } : {}),
-            },
-            { orderBy: { code: 'asc' } },
-          );
-          if (input.unitCodes) {
-            const missing = input.unitCodes.filter((code) => !units.some((u) => u.code === code));
-            if (missing.length)
-              throw new NotFoundError({ code: 'units_inactive_or_unknown', params: { units: missing } }, 'units');
-          }
+          const { units, tree: registered } = await campaignUnits(em, campaign, input.unitCodes);
           if (units.length === 0) throw new ConflictError({ code: 'no_active_unit', params: {} }, 'units');
           const holidays = new Set((await em.find(Holiday, {})).map((h) => h.date));
           const policy = campaign.policy.definition;

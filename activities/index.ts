@@ -2,6 +2,7 @@ import { keepAlive } from './heartbeat';
 import { createArchiveActivities } from './archive.activities';
 import { createCycleActivities } from './cycle.activities';
 import type { ActivityDeps } from './deps';
+import { createRegistrationActivities } from './registration.activities';
 import { createReviewActivities } from './review.activities';
 import { createSummaryActivities } from './summary.activities';
 import { createTaskActivities } from './task.activities';
@@ -16,6 +17,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createReviewActivities(deps),
     ...createArchiveActivities(deps),
     ...createSummaryActivities(deps),
+    ...createRegistrationActivities(deps),
     ...createUnitWorkflowActivities(deps, tasks.dispatchTasks),
   };
   return Object.fromEntries(

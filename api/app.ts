@@ -32,6 +32,9 @@ import { cycleRoutes } from './json/cycles.routes';
 import { linkRoutes } from './unit-head/link-api.routes';
 import { pageRoutes } from './unit-head/report-pages.routes';
 import { scheduleRoutes } from './json/schedules.routes';
+import { registrationRoutes } from './json/registrations.routes';
+import { registrationLinkRoutes } from './unit-head/registration-link.routes';
+import { registrationPageRoutes } from './unit-head/registration-pages.routes';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -275,9 +278,12 @@ export async function buildApp({
   await app.register(documentRoutes);
   await app.register(summaryRoutes);
   await app.register(scheduleRoutes);
+  await app.register(registrationRoutes);
   await app.register(auditRoutes);
   await app.register(consoleRoutes);
   await app.register(linkRoutes);
   await app.register(pageRoutes);
+  await app.register(registrationLinkRoutes);
+  await app.register(registrationPageRoutes);
   return app;
 }

@@ -12,6 +12,11 @@ export function linkToken(secret: string, taskId: number, version: number): stri
   return createHmac('sha256', secret).update(`unit-task:${taskId}:${version}`).digest('base64url');
 }
 
+/** A unit's emulation-registration link token, derived from its registration row id with the server secret. */
+export function registrationToken(secret: string, registrationId: number): string {
+  return createHmac('sha256', secret).update(`registration:${registrationId}`).digest('base64url');
+}
+
 /** An emailed console sign-in link's token, derived from its row id (`SignInLink`) with the server secret. */
 export function signInToken(secret: string, signInId: number): string {
   return createHmac('sha256', secret).update(`sign-in:${signInId}`).digest('base64url');

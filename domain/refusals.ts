@@ -66,6 +66,16 @@ export function problemVi(problem: string): string {
     ],
     [/^has no unit rows after the header$/, () => 'không có dòng đơn vị nào sau dòng tiêu đề'],
     [/^is not a calendar date/, () => 'không phải là một ngày hợp lệ (YYYY-MM-DD)'],
+    [/^is required$/, () => 'bắt buộc phải điền'],
+    [/^must be a number$/, () => 'phải là một số'],
+    [/^must be between (\S+) and (\S+)$/, (m) => `phải nằm trong khoảng từ ${m[1]} đến ${m[2]}`],
+    [/^is not an indicator of the template$/, () => 'không phải là chỉ tiêu của biểu mẫu'],
+    [/^must be among /, () => 'phải là danh hiệu thi đua trong danh mục'],
+    [/^names (\S+) twice$/, (m) => `chọn danh hiệu ${m[1]} hai lần`],
+    [
+      /^must be an instant before the deadline and after now$/,
+      () => 'phải là thời điểm sau hiện tại và trước hạn đăng ký',
+    ],
   ];
   for (const [re, to] of rules) {
     const m = re.exec(problem);
@@ -149,6 +159,24 @@ const CATALOG = {
   invalid_report: refusal<{ problems: number; detail: string }>({
     en: (p) => `The report has ${p.problems} problem(s): ${p.detail}`,
     vi: (p) => `Báo cáo có ${p.problems} chỗ cần sửa; xem danh sách bên dưới.`,
+  }),
+
+  // Emulation registration (đăng ký thi đua).
+  registration_closed: refusal<{ closedAt: string }>({
+    en: (p) =>
+      `Registration closed on ${p.closedAt}; targets and titles can no longer be registered or corrected through this link. Contact the council secretariat.`,
+    vi: (p) =>
+      `Việc đăng ký thi đua đã kết thúc lúc ${at(p.closedAt, 'vi')}; không thể đăng ký hoặc sửa chỉ tiêu, danh hiệu qua đường liên kết này nữa. Vui lòng liên hệ Thường trực Hội đồng.`,
+  }),
+  registration_round_unknown: refusal<{ campaign: string; year: number }>({
+    en: (p) => `Campaign "${p.campaign}" has no registration round for ${p.year}.`,
+    vi: (p) => `Chiến dịch "${p.campaign}" chưa có đợt đăng ký thi đua năm ${p.year}.`,
+  }),
+  registration_round_differs: refusal<{ campaign: string; year: number; deadline: string }>({
+    en: (p) =>
+      `The ${p.year} registration round of campaign "${p.campaign}" is already open with deadline ${p.deadline}; a round is opened once a year.`,
+    vi: (p) =>
+      `Đợt đăng ký thi đua năm ${p.year} của chiến dịch "${p.campaign}" đã được mở với hạn ${at(p.deadline, 'vi')}; mỗi năm chỉ mở một đợt.`,
   }),
 
   // Starting and running a cycle.

@@ -23,7 +23,8 @@
  */
 import type { AdvancedExample, CommendationProposal, KeyTaskStatus } from './answers';
 import { aggregate, consolidate, meetsTarget, type UnitReportInput } from './consolidation';
-import type { Period } from './period';
+import { periodParts, type Period } from './period';
+import { registeredTarget } from './registration';
 import { membersBelow } from './reporting-tree';
 import type { SummaryWindow } from './summary-window';
 import type { Aggregation, IndicatorTarget, LocalizedText, TemplateDefinition } from './template';
@@ -356,14 +357,30 @@ export interface UnitSummary {
       readonly target: IndicatorTarget | null;
       readonly met: boolean | null;
     }[];
+    /**
+     * The figure the unit registered for this indicator in the registration year (đăng ký thi
+     * đua), as a target, and whether the unit's figure over the window meets it; null when it
+     * registered none.
+     */
+    readonly registered: { readonly target: IndicatorTarget; readonly met: boolean | null } | null;
   })[];
+  /** The year whose registration the indicators are compared with: the year of the window's last month. */
+  readonly registrationYear: number;
 }
 
-/** One unit's summary over `months` (each month's units may hold that unit only). Null when it was in no accepted month. */
+/** The year whose registered targets a window's figures are compared with: that of its last month. */
+export const registrationYearOf = (window: SummaryWindow): number => periodParts(window.to).year;
+
+/**
+ * One unit's summary over `months` (each month's units may hold that unit only), its indicators
+ * compared with `registered` (indicator code → the figure it registered for
+ * `registrationYearOf(window)`). Null when it was in no accepted month.
+ */
 export function summariseUnit(
   window: SummaryWindow,
   months: readonly MonthInput[],
   unitCode: string,
+  registered: ReadonlyMap<string, number> = new Map(),
 ): UnitSummary | null {
   const accepted = months.filter((m) => m.state === 'accepted' && m.template);
   const own = new Map(
@@ -443,6 +460,8 @@ export function summariseUnit(
         };
       });
       const value = overMonths(ind.aggregation, monthly);
+      const figure = registered.get(ind.code);
+      const target = figure === undefined ? null : registeredTarget(ind.target, figure);
       return {
         code: ind.code,
         title: ind.title,
@@ -453,7 +472,9 @@ export function summariseUnit(
         months: monthly,
         value,
         met: meetsTarget(ind.target, value),
+        registered: target ? { target, met: meetsTarget(target, value) } : null,
       };
     }),
+    registrationYear: registrationYearOf(window),
   };
 }

@@ -5,10 +5,10 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Transporter } from 'nodemailer';
-import { linkToken, sha256, signInToken } from '../auth/tokens';
+import { linkToken, registrationToken, sha256, signInToken } from '../auth/tokens';
 import type { EmailKind } from '../db/entities/email.entity';
 import type { Locale } from '../domain/template';
-import { LINK_KINDS, renderEmail, type EmailParams } from './render';
+import { LINK_KINDS, REGISTRATION_KINDS, renderEmail, type EmailParams } from './render';
 
 export interface OutboxMessage<K extends EmailKind = EmailKind> {
   readonly key: string;
@@ -71,6 +71,10 @@ export const taskLink = (publicUrl: string, secret: string, taskId: number, vers
 export const signInLink = (publicUrl: string, secret: string, signInId: number): string =>
   `${publicUrl}/console/sign-in/link/${signInToken(secret, signInId)}`;
 
+/** A unit's emulation-registration link (`/dk/<token>`): short, typed on a phone if need be. */
+export const registrationLink = (publicUrl: string, secret: string, registrationId: number): string =>
+  `${publicUrl}/dk/${registrationToken(secret, registrationId)}`;
+
 /** Messages sent at once: as many as the pooled transport has connections (mail/transport.ts). */
 export const DELIVERY_CONCURRENCY = 5;
 
@@ -122,17 +126,20 @@ async function deliverOne(deps: DeliveryDeps, id: number): Promise<boolean> {
       );
       const row = rows[0];
       if (!row) return false;
-      const { taskId, tokenVersion, signInId } = row.params as {
+      const { taskId, tokenVersion, signInId, registrationId } = row.params as {
         taskId?: number;
         tokenVersion?: number;
         signInId?: number;
+        registrationId?: number;
       };
       const link =
         LINK_KINDS.has(row.kind) && taskId !== undefined && tokenVersion !== undefined
           ? taskLink(deps.publicUrl, deps.linkSecret, taskId, tokenVersion)
           : row.kind === 'sign_in' && signInId !== undefined
             ? signInLink(deps.publicUrl, deps.linkSecret, signInId)
-            : undefined;
+            : REGISTRATION_KINDS.has(row.kind) && registrationId !== undefined
+              ? registrationLink(deps.publicUrl, deps.linkSecret, registrationId)
+              : undefined;
       const rendered = renderEmail(row.kind, row.params as never, row.locale, link);
       const messageId = `<${sha256(row.idempotency_key).slice(0, 32)}@baocao>`;
       await deps.mailer.sendMail({

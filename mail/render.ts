@@ -59,10 +59,25 @@ export interface EmailParams {
   };
   /** A one-time console sign-in link; the link itself is derived from `signInId` when sent. */
   sign_in: { personName: string; signInId: number; expiresAt: string };
+  /** A unit's emulation-registration link; the link itself is derived from `registrationId` when sent. */
+  registration_dispatch: {
+    registrationId: number;
+    unitName: string;
+    headName: string;
+    campaignName: string;
+    year: number;
+    deadline: string;
+    indicatorCount: number;
+  };
+  registration_reminder: EmulationParams & { reminderNumber: number };
 }
+
+type EmulationParams = EmailParams['registration_dispatch'];
 
 /** Kinds whose message carries the unit head's personal link. */
 export const LINK_KINDS: ReadonlySet<EmailKind> = new Set(['dispatch', 'link_resent', 'reminder', 'revision']);
+/** Kinds whose message carries a unit's emulation-registration link. */
+export const REGISTRATION_KINDS: ReadonlySet<EmailKind> = new Set(['registration_dispatch', 'registration_reminder']);
 
 const escapeHtml = (s: string): string =>
   withoutBidiControls(s).replace(
@@ -272,7 +287,44 @@ const RENDERERS: { [K in EmailKind]: Renderer<K> } = {
     link: { label: locale === 'vi' ? 'Xem bản tổng hợp' : 'Open the summary', href: p.url },
   }),
   sign_in: (p, locale, link) => SIGN_IN_RENDERER(p, locale, link),
+  registration_dispatch: (p, locale, link) => ({
+    subject:
+      locale === 'vi'
+        ? `[${p.campaignName}] Đăng ký thi đua năm ${p.year} — ${p.unitName}`
+        : `[${p.campaignName}] Emulation registration ${p.year} — ${p.unitName}`,
+    lines: [locale === 'vi' ? `Kính gửi ${p.headName},` : `Dear ${p.headName},`, '', ...registrationLines(p, locale)],
+    link: { label: registrationLabel(locale), href: requireLink(link) },
+  }),
+  registration_reminder: (p, locale, link) => ({
+    subject:
+      locale === 'vi'
+        ? `[Nhắc lần ${p.reminderNumber}] Đăng ký thi đua năm ${p.year} — ${p.unitName}`
+        : `[Reminder ${p.reminderNumber}] Emulation registration ${p.year} — ${p.unitName}`,
+    lines: [
+      locale === 'vi' ? `Kính gửi ${p.headName},` : `Dear ${p.headName},`,
+      locale === 'vi' ? 'Đơn vị chưa đăng ký thi đua năm nay.' : 'Your unit has not registered for this year yet.',
+      '',
+      ...registrationLines(p, locale),
+    ],
+    link: { label: registrationLabel(locale), href: requireLink(link) },
+  }),
 };
+
+const registrationLines = (p: EmulationParams, locale: Locale): string[] =>
+  locale === 'vi'
+    ? [
+        `Đề nghị đơn vị đăng ký thi đua năm ${p.year}: mức phấn đấu cho ${p.indicatorCount} chỉ tiêu và các danh hiệu thi đua đơn vị đăng ký.`,
+        `Hạn đăng ký: ${formatInstant(p.deadline, locale)}. Trước hạn, đơn vị có thể sửa lại nội dung đã đăng ký.`,
+        'Đường liên kết dưới đây là riêng của đơn vị; xin không chuyển tiếp.',
+      ]
+    : [
+        `Please register your unit's emulation targets for ${p.year}: a figure for each of ${p.indicatorCount} indicators and the emulation titles your unit aims for.`,
+        `Deadline: ${formatInstant(p.deadline, locale)}. Until then you can correct what you registered.`,
+        'The link below is personal to your unit; please do not forward it.',
+      ];
+
+const registrationLabel = (locale: Locale): string =>
+  locale === 'vi' ? 'Mở trang đăng ký thi đua' : 'Open the registration form';
 
 const SIGN_IN_RENDERER: Renderer<'sign_in'> = (p, locale, link) => ({
   subject: locale === 'vi' ? 'Đường liên kết đăng nhập baocao' : 'Your baocao sign-in link',

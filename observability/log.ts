@@ -12,7 +12,9 @@ import { DefaultLogger, type LogEntry, type LogLevel } from '@temporalio/worker'
  * (`bc_…`), are replaced by `[token]`.
  */
 export const redactLinkTokens = (text: string): string =>
-  text.replace(/\/(r|link)\/[^/?#"\s]+/g, '/$1/[token]').replace(/bc_[A-Za-z0-9_%-]+|[A-Za-z0-9_-]{43,}/g, '[token]');
+  text
+    .replace(/\/(r|link|dk|registration-link)\/[^/?#"\s]+/g, '/$1/[token]')
+    .replace(/bc_[A-Za-z0-9_%-]+|[A-Za-z0-9_-]{43,}/g, '[token]');
 
 const PINO_LEVELS: Readonly<Record<number, string>> = {
   10: 'TRACE',

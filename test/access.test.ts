@@ -37,6 +37,10 @@ const PUBLIC: Record<string, string> = {
   'GET /api/v1/link/:token/draft-links': 'unit head, by personal link',
   'POST /api/v1/link/:token/draft-links': 'unit head, by personal link',
   'DELETE /api/v1/link/:token/draft-links/:draftLink': 'unit head, by personal link',
+  'GET /dk/:token': 'unit head, by personal registration link',
+  'POST /dk/:token': 'unit head, by personal registration link',
+  'GET /api/v1/registration-link/:token': 'unit head, by personal registration link',
+  'PUT /api/v1/registration-link/:token': 'unit head, by personal registration link',
 };
 /** Console forms that change nothing but the caller's own session (open to auditors too). */
 const OWN_SESSION_ONLY = ['/console/role'];

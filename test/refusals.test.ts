@@ -21,6 +21,9 @@ import { useBrowser, useStack } from './support/hooks';
 
 const SAMPLES: { readonly [C in RefusalCode]: RefusalParams<C> } = {
   link_unknown: {},
+  registration_closed: { closedAt: '2027-01-31T10:00:00.000Z' },
+  registration_round_unknown: { campaign: 'x', year: 2027 },
+  registration_round_differs: { campaign: 'x', year: 2027, deadline: '2027-01-31T10:00:00.000Z' },
   summary_window_invalid: { window: '2027-12..2027-01' },
   cut_off_invalid: { period: '2027-05' },
   unit_not_in_summary: { unit: 'U1', window: '2027-Q1' },

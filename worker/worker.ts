@@ -12,7 +12,8 @@ export interface WorkerHandle {
 }
 
 /**
- * A worker for the cycle and unit workflows and every activity. Tests pass a prebuilt
+ * A worker for every workflow of workflows/index.ts (cycles, units, summaries, registration rounds)
+ * and every activity. Tests pass a prebuilt
  * `workflowBundle` to avoid bundling the workflow code for each worker.
  */
 export async function createWorker(

@@ -8,8 +8,10 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 
 const WINDOW_MS = 10 * 60 * 1000;
 
+const LINK_ROUTES = ['/r/:token', '/api/v1/link/:token', '/dk/:token', '/api/v1/registration-link/:token'];
+
 export const isLinkRoute = (url: string | undefined): boolean =>
-  !!url && (url.startsWith('/r/:token') || url.startsWith('/api/v1/link/:token'));
+  !!url && LINK_ROUTES.some((prefix) => url.startsWith(prefix));
 
 export function registerLinkGuard(
   app: FastifyInstance,

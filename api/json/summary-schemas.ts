@@ -165,8 +165,20 @@ export const UnitSummaryResponse = Type.Object({
       months: Type.Array(
         Type.Object({ period: Type.String(), value: Num, target: Target, met: Nullable(Type.Boolean()) }),
       ),
+      registered: Nullable(
+        Type.Object(
+          { target: Target, met: Nullable(Type.Boolean()) },
+          {
+            description:
+              "what the unit registered for this indicator in the registration year, as a target (at_most for an indicator whose template target is a ceiling, at_least otherwise), and whether the window's figure meets it; null when it registered none",
+          },
+        ),
+      ),
     }),
   ),
+  registrationYear: Type.Integer({
+    description: "the year whose registration the indicators are compared with: the window's last month's",
+  }),
 });
 
 export const SummaryScheduleResponse = Type.Object({

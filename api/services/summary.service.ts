@@ -10,7 +10,8 @@ import { Campaign } from '../../db/entities';
 import { readSummaryMonths, summaryCycles, summaryKey } from '../../db/summary-reading';
 import { storedSummary } from '../../db/summary-store';
 import { NotFoundError, ValidationError } from '../../domain/errors';
-import { summariseUnit, type PeriodSummary, type UnitSummary } from '../../domain/summary';
+import { registrationYearOf, summariseUnit, type PeriodSummary, type UnitSummary } from '../../domain/summary';
+import { unitRegisteredTargets } from '../../db/registration-reading';
 import { parseWindow, type SummaryWindow } from '../../domain/summary-window';
 import { summaryWorkflow, summaryWorkflowId } from '../../workflows/summary.workflow';
 
@@ -100,7 +101,10 @@ export async function campaignSummary(
   return { campaign: { code: campaign.code, name: campaign.name }, summary };
 }
 
-/** One unit's summary over a window: its history, key tasks month by month, indicators and every text. */
+/**
+ * One unit's summary over a window: its history, key tasks month by month, indicators (each
+ * compared with what the unit registered for the window's year) and every text.
+ */
 export async function unitSummary(
   em: EntityManager,
   campaignCode: string,
@@ -110,7 +114,8 @@ export async function unitSummary(
   const { campaign, window } = await campaignAndWindow(em, campaignCode, windowCode);
   const cycles = await summaryCycles(em, campaign.id, window.periods);
   const months = await readSummaryMonths(em, cycles, window.periods, { unit: unitCode });
-  const summary = summariseUnit(window, months, unitCode);
+  const registered = await unitRegisteredTargets(em, campaign.id, registrationYearOf(window), unitCode);
+  const summary = summariseUnit(window, months, unitCode, registered);
   if (!summary)
     throw new NotFoundError({ code: 'unit_not_in_summary', params: { unit: unitCode, window: window.code } }, 'unit');
   return { campaign: { code: campaign.code, name: campaign.name }, summary };

@@ -12,6 +12,8 @@ export const EMAIL_KINDS = [
   'review_expired',
   'sign_in',
   'summary_frozen',
+  'registration_dispatch',
+  'registration_reminder',
 ] as const;
 export type EmailKind = (typeof EMAIL_KINDS)[number];
 export const EMAIL_STATUSES = ['pending', 'sent', 'failed'] as const;

@@ -10,9 +10,12 @@ import { BaseSchema } from './base';
 import { Ballot, CommendationDecision } from './council.entity';
 import { ConsoleSession } from './session.entity';
 import { FrozenSummary, StoredSummary } from './summary.entity';
+import { EmulationRegistration, RegistrationRound } from './registration.entity';
 import { CouncilMember, Person, ReviewRoll, RoleAssignment, SignInLink } from './person.entity';
 
 export {
+  RegistrationRound,
+  EmulationRegistration,
   FrozenSummary,
   StoredSummary,
   Person,
@@ -70,4 +73,6 @@ export const ENTITIES = [
   WorkflowHistory,
   FrozenSummary,
   StoredSummary,
+  RegistrationRound,
+  EmulationRegistration,
 ];

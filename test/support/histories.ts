@@ -13,17 +13,19 @@ export async function recordHistories(client: Client, name: string, workflowIds:
   fs.mkdirSync(dir, { recursive: true });
   for (const [i, workflowId] of workflowIds.entries()) {
     const history = await client.workflow.getHandle(workflowId).fetchHistory();
-    const kind = workflowId.startsWith('summary-')
-      ? 'summary'
-      : workflowId.startsWith('cut-off-')
-        ? 'cut-off'
-        : workflowId.includes('-unit-')
-          ? 'unit'
-          : workflowId.includes('-batch-')
-            ? 'batch'
-            : workflowId.endsWith('-archive')
-              ? 'archive'
-              : 'cycle';
+    const kind = workflowId.startsWith('registration-')
+      ? 'registration'
+      : workflowId.startsWith('summary-')
+        ? 'summary'
+        : workflowId.startsWith('cut-off-')
+          ? 'cut-off'
+          : workflowId.includes('-unit-')
+            ? 'unit'
+            : workflowId.includes('-batch-')
+              ? 'batch'
+              : workflowId.endsWith('-archive')
+                ? 'archive'
+                : 'cycle';
     const file = path.join(dir, `${String(i).padStart(2, '0')}-${kind}.json`);
     fs.writeFileSync(file, JSON.stringify({ workflowId, history: JSON.parse(historyToJSON(history)) as unknown }));
   }

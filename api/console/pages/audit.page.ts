@@ -82,6 +82,8 @@ const EMAIL_KINDS: Record<Locale, Record<EmailKind, string>> = {
     review_expired: 'Thư báo hết hạn xem xét',
     summary_frozen: 'Thư báo đã chốt số liệu tổng hợp',
     sign_in: 'Thư đăng nhập',
+    registration_dispatch: 'Thư đề nghị đăng ký thi đua',
+    registration_reminder: 'Thư nhắc đăng ký thi đua',
   },
   en: {
     dispatch: 'Task email',
@@ -94,6 +96,8 @@ const EMAIL_KINDS: Record<Locale, Record<EmailKind, string>> = {
     review_expired: 'Review expired notice',
     summary_frozen: 'Summary frozen notice',
     sign_in: 'Sign-in link',
+    registration_dispatch: 'Registration request',
+    registration_reminder: 'Registration reminder',
   },
 };
 

@@ -7,7 +7,14 @@
 import type { PeriodSummary, Timeliness, UnitSummary } from '../../../domain/summary';
 import { type SummaryWindow, windowLabel, windowsAround } from '../../../domain/summary-window';
 import type { Period } from '../../../domain/period';
-import { rateChart, timelinessChart, trendChart, type TimelinessCell, type TrendPoint } from '../../pages/charts';
+import {
+  rateChart,
+  targetText,
+  timelinessChart,
+  trendChart,
+  type TimelinessCell,
+  type TrendPoint,
+} from '../../pages/charts';
 import { html, type Html } from '../../pages/html';
 import { formatNumber, formatPercent, formatShort, type Locale } from '../../pages/i18n';
 import { SUMMARY_LABELS, SUMMARY_TABLES, UNIT_SUMMARY_TABLES } from '../services/summary-tables';
@@ -57,6 +64,8 @@ const T = {
     target: 'Chỉ tiêu',
     met: 'đạt',
     notMet: 'chưa đạt',
+    registered: (year: number) => `Mức đăng ký thi đua năm ${year}`,
+    notRegistered: (year: number) => `Đơn vị chưa đăng ký thi đua năm ${year} cho chỉ tiêu này`,
     noData: 'chưa có số liệu',
     existed: 'Có trong các tháng',
     back: 'Về bản tổng hợp',
@@ -112,6 +121,8 @@ const T = {
     target: 'Target',
     met: 'met',
     notMet: 'not met',
+    registered: (year: number) => `Registered for ${year}`,
+    notRegistered: (year: number) => `No registered target for ${year}`,
     noData: 'no data',
     existed: 'In the months',
     back: 'Back to the summary',
@@ -198,12 +209,24 @@ function trendPoints(
   }));
 }
 
-function indicatorCards(v: ConsoleView, indicators: PeriodSummary['indicators'] | UnitSummary['indicators']): Html {
+/** A unit's indicator against what it registered for the year: the registered target and whether it is met. */
+function registeredLine(v: ConsoleView, i: UnitSummary['indicators'][number], year: number): Html {
+  const t = T[v.lang];
+  if (!i.registered) return html`<p class="meta">${t.notRegistered(year)}</p>`;
+  const { target, met } = i.registered;
+  return html`<p class="meta">${t.registered(year)}: <strong>${targetText(target, v.lang)}</strong> ${i.measure[v.lang]}${met === null ? '' : html` · <span class="badge ${met ? 'ok' : 'bad'}">${met ? t.met : t.notMet}</span>`}</p>`;
+}
+
+function indicatorCards(
+  v: ConsoleView,
+  indicators: PeriodSummary['indicators'] | UnitSummary['indicators'],
+  registrationYear?: number,
+): Html {
   const t = T[v.lang];
   const h = SUMMARY_LABELS[v.lang];
   return html`<ul class="chart-list">${indicators.map(
     (i) =>
-      html`<li><h3>${indicatorTitle(i, v.lang)}</h3>${trendChart({ title: `${indicatorTitle(i, v.lang)} (${i.measure[v.lang]})`, measure: i.measure[v.lang], points: trendPoints(i.months) }, v.lang)}<p class="meta">${t.aggregateWindow} (${h.agg[i.aggregation]}): <strong>${i.value === null ? t.noData : formatNumber(i.value, v.lang)}</strong> ${i.measure[v.lang]} · ${i.met === null ? '' : html`<span class="badge ${i.met ? 'ok' : 'bad'}">${i.met ? t.met : t.notMet}</span>`} · ${t.existed}: ${i.periods.join(', ')}</p></li>`,
+      html`<li><h3>${indicatorTitle(i, v.lang)}</h3>${trendChart({ title: `${indicatorTitle(i, v.lang)} (${i.measure[v.lang]})`, measure: i.measure[v.lang], points: trendPoints(i.months) }, v.lang)}<p class="meta">${t.aggregateWindow} (${h.agg[i.aggregation]}): <strong>${i.value === null ? t.noData : formatNumber(i.value, v.lang)}</strong> ${i.measure[v.lang]} · ${i.met === null ? '' : html`<span class="badge ${i.met ? 'ok' : 'bad'}">${i.met ? t.met : t.notMet}</span>`} · ${t.existed}: ${i.periods.join(', ')}</p>${registrationYear !== undefined && 'registered' in i ? registeredLine(v, i, registrationYear) : ''}</li>`,
   )}</ul>`;
 }
 
@@ -289,7 +312,7 @@ ${timelinessChart({ title: `${t.timeliness}: ${s.unitName}`, cells })}
 <p class="meta"><span class="badge ok">${h.onTime} ${s.onTime}</span> <span class="badge warn">${h.late} ${s.late}</span> <span class="badge bad">${h.missing} ${s.missing}</span> · ${h.streak}: <strong>${s.streak}</strong> · ${h.longest}: ${s.longestStreak}</p>
 <div class="table-wrap"><table class="data stack"><thead><tr><th scope="col">${h.month}</th><th scope="col">${h.status}</th><th scope="col">${h.submittedAt}</th><th scope="col">${h.deadline}</th><th scope="col">${h.templateVersion}</th></tr></thead><tbody>
 ${s.months.map((m) => html`<tr><td data-label="${h.month}">${m.period}</td><td data-label="${h.status}">${m.status ? html`<span class="badge ${BADGE[m.status]}">${h.timeliness[m.status]}</span>` : h.monthState[m.state]}</td><td data-label="${h.submittedAt}">${m.submittedAt ? formatShort(m.submittedAt, lang) : ''}</td><td data-label="${h.deadline}">${m.deadline ? formatShort(m.deadline, lang) : ''}</td><td data-label="${h.templateVersion}">${m.templateVersion ?? ''}</td></tr>`)}</tbody></table></div></section>
-<section aria-labelledby="ind-h"><h2 id="ind-h">${t.indicators}</h2>${indicatorCards(v, s.indicators)}</section>
+<section aria-labelledby="ind-h"><h2 id="ind-h">${t.indicators}</h2>${indicatorCards(v, s.indicators, s.registrationYear)}</section>
 <section class="card" aria-labelledby="kt-h"><h2 id="kt-h">${t.keyTaskUnit}</h2>
 ${s.keyTasks.map((k) => html`<details><summary><strong>${k.code}.</strong> ${k.title[lang]} ${k.months.map((m) => (m.status ? html`<span class="badge ${m.status === 'done' ? 'ok' : m.status === 'in_progress' ? 'info' : ''}" title="${m.period}">${monthLabel(m.period)}: ${h.keyTask[m.status]}</span> ` : ''))}</summary><dl>${k.months.map((m) => (m.status ? html`<dt>${m.period} — ${h.keyTask[m.status]}</dt><dd>${m.text || t.noText}${m.evidenceUrl ? html` <span class="hint">(${h.evidence}: ${m.evidenceUrl})</span>` : ''}</dd>` : ''))}</dl></details>`)}</section>
 <section class="card" aria-labelledby="texts-h"><h2 id="texts-h">${t.texts}</h2>

@@ -29,6 +29,8 @@ export const SUMMARY_LABELS = {
     target: 'Chỉ tiêu',
     window: 'Cả kỳ',
     met: 'Đạt',
+    registered: (year: number) => `Đăng ký thi đua ${year}`,
+    metRegistered: 'Đạt mức đăng ký',
     existed: 'Có trong các tháng',
     done: 'Hoàn thành',
     inProgress: 'Đang thực hiện',
@@ -100,6 +102,8 @@ export const SUMMARY_LABELS = {
     target: 'Target',
     window: 'Whole window',
     met: 'Met',
+    registered: (year: number) => `Registered for ${year}`,
+    metRegistered: 'Meets registration',
     existed: 'In the months',
     done: 'Done',
     inProgress: 'In progress',
@@ -316,8 +320,27 @@ export function unitSummarySheets(s: UnitSummary, lang: Locale): Record<(typeof 
     [h.streak, s.streak, h.longest, s.longestStreak, '', '', ''],
   ];
   const indicators: Cell[][] = [
-    [h.code, h.title, h.measure, h.aggregation, h.target, ...periods, h.window, h.met, h.existed],
-    ...indicatorRows(s.indicators, lang),
+    [
+      h.code,
+      h.title,
+      h.measure,
+      h.aggregation,
+      h.target,
+      ...periods,
+      h.window,
+      h.met,
+      h.existed,
+      h.registered(s.registrationYear),
+      h.metRegistered,
+    ],
+    ...indicatorRows(s.indicators, lang).map((row, k) => {
+      const registered = s.indicators[k]!.registered;
+      return [
+        ...row,
+        registered ? targetText(registered.target, lang) : '',
+        registered?.met == null ? '' : registered.met ? h.yes : h.no,
+      ];
+    }),
   ];
   const keyTasks: Cell[][] = [
     [h.code, h.title, h.month, h.status, h.text, h.evidence],
