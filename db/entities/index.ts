@@ -10,9 +10,14 @@ import { BaseSchema } from './base';
 import { Ballot, CommendationDecision } from './council.entity';
 import { ConsoleSession } from './session.entity';
 import { FrozenSummary } from './summary.entity';
+import { Bloc, FrozenRanking, HandScoreEntry, ScoringTable } from './scoring.entity';
 import { CouncilMember, Person, ReviewRoll, RoleAssignment, SignInLink } from './person.entity';
 
 export {
+  Bloc,
+  ScoringTable,
+  HandScoreEntry,
+  FrozenRanking,
   FrozenSummary,
   Person,
   RoleAssignment,
@@ -68,4 +73,8 @@ export const ENTITIES = [
   CommendationDecision,
   WorkflowHistory,
   FrozenSummary,
+  Bloc,
+  ScoringTable,
+  HandScoreEntry,
+  FrozenRanking,
 ];
