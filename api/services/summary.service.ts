@@ -25,7 +25,8 @@ export interface Frozen {
   readonly sha256: string;
 }
 
-async function campaignAndWindow(
+/** The campaign named `campaignCode` and the window written `windowCode`; 404 / 400 naming the one that is not. */
+export async function campaignAndWindow(
   em: EntityManager,
   campaignCode: string,
   windowCode: string,
