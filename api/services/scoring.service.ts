@@ -32,10 +32,10 @@ export interface BlocView {
   readonly code: string;
   readonly name: string;
   readonly year: number;
-  readonly units: readonly { readonly code: string; readonly name: string }[];
-  readonly criteria: readonly Criterion[];
+  readonly units: { readonly code: string; readonly name: string }[];
+  readonly criteria: Criterion[];
   /** Windows whose ranking is frozen. */
-  readonly frozenWindows: readonly string[];
+  readonly frozenWindows: string[];
   readonly updatedAt: string;
 }
 
