@@ -39,6 +39,7 @@ import {
 } from './support/fixtures';
 import { useStack } from './support/hooks';
 import { councilTokens } from './support/stack';
+import { signInConsole } from './support/console';
 
 const stack = useStack();
 let admin: string;
@@ -428,6 +429,118 @@ test('when a hand score comes without a reason, out of range or on a computed cr
   expect((await rankingOf()).rows.find((r) => r.unitCode === unitCode)!.criteria.at(-1)).toMatchObject({
     numerator: 750,
   });
+});
+
+test('when the council opens the ranking page, then it shows every unit in rank order with its score and the reports behind each share, and the downloads carry the same figures', async () => {
+  const session = await signInConsole(stack.baseUrl, council[0]!);
+  const base = `/console/blocs/${campaign}/${bloc}/rankings/2027-Q1`;
+  const res = await fetch(`${stack.baseUrl}${base}`, { headers: { cookie: session.cookie } });
+  expect(res.status).toBe(200);
+  const page = await res.text();
+  const ranking = await rankingOf();
+  const shown = [
+    ...page.matchAll(/<tr data-unit="([^"]+)"><td class="num">(\d+)[^]*?<td class="num"><strong>([\d,]+)<\/strong>/g),
+  ].map((m) => [m[1], Number(m[2]), m[3]]);
+  expect(shown).toEqual(ranking.rows.map((r) => [r.unitCode, r.rank, r.scoreDisplay.replace('.', ',')]));
+  // The sent-back unit's January report links to the version the council approved.
+  const january = await stack.orm.em.fork().findOneOrFail(Cycle, { campaign: { code: campaign }, period: '2027-01' });
+  expect(page).toContain(`href="/console/council/${campaign}/2027-01?v=${january.reviewVersion}"`);
+  expect(page).toContain('Hội đồng chấm điểm');
+
+  const csvText = await (
+    await fetch(`${stack.baseUrl}${base}/tables/ranking.csv`, { headers: { cookie: session.cookie } })
+  ).text();
+  const lines = csvText
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .split(/\r?\n/)
+    .slice(1);
+  expect(lines.map((l) => l.split(',').slice(1, 2)[0])).toEqual(ranking.rows.map((r) => r.unitCode));
+  expect(lines.map((l) => l.split(',')[4])).toEqual(ranking.rows.map((r) => r.score));
+  const workbook = await fetch(`${stack.baseUrl}${base}/tables/ranking.xlsx`, { headers: { cookie: session.cookie } });
+  expect([workbook.status, workbook.headers.get('content-type')]).toEqual([
+    200,
+    'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  ]);
+  const downloads = await stack.orm.em
+    .fork()
+    .count(AuditEvent, { action: 'ranking.downloaded', subjectId: `${campaign}/${bloc}` });
+  expect(downloads).toBe(2);
+});
+
+test('when a council member scores by hand through the console form, then a missing reason is refused on the page and a given one is recorded', async () => {
+  const session = await signInConsole(stack.baseUrl, council[2]!);
+  const base = `/console/blocs/${campaign}/${bloc}/rankings/2027-H1`;
+  const post = (form: Record<string, string>) =>
+    fetch(`${stack.baseUrl}${base}/hand-scores`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: session.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: session.csrf, ...form }).toString(),
+    });
+  const unitCode = units[5]!.code;
+  const refused = await post({ unitCode, criterionCode: 'CHAMTAY', points: '6,5', reason: '' });
+  expect(refused.status).toBe(400);
+  expect(await refused.text()).toContain('reason: không được để trống');
+  const recorded = await post({ unitCode, criterionCode: 'CHAMTAY', points: '6,5', reason: 'Có nhiều sáng kiến' });
+  expect(recorded.status).toBe(303);
+  const hand = (await rankingOf('2027-H1')).rows.find((r) => r.unitCode === unitCode)!.criteria.at(-1)!;
+  expect([hand.numerator, hand.pointsDisplay]).toEqual([650, '6.50']);
+});
+
+test('when an administrator edits a scoring table in the console, then rows are added, reordered and removed, and a refused save keeps what was typed', async () => {
+  const session = await signInConsole(stack.baseUrl, admin);
+  const code = 'KHOI-2';
+  const post = (path: string, form: [string, string][]) =>
+    fetch(`${stack.baseUrl}${path}`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: session.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams([['_csrf', session.csrf], ...form]).toString(),
+    });
+  const created = await post(`/console/blocs/${campaign}`, [
+    ['code', code],
+    ['name', 'Khối hai'],
+    ['year', '2027'],
+    ['unitCodes', units[0]!.code],
+    ['unitCodes', units[1]!.code],
+  ]);
+  expect(created.status).toBe(303);
+  const row = (
+    i: number,
+    c: { code: string; vi: string; en: string; weight: string; kind: string },
+  ): [string, string][] => Object.entries(c).map(([k, v]) => [`c${i}.${k}`, v]);
+  const a = { code: 'A', vi: 'Đầy đủ', en: 'Complete', weight: '60', kind: 'completeness' };
+  const b = { code: 'B', vi: 'Hội đồng chấm', en: 'By hand', weight: '40', kind: 'hand' };
+  const table = `/console/blocs/${campaign}/${code}/scoring-table`;
+  const criteria = async () =>
+    (
+      await expectStatus(
+        api<BlocView>(stack.baseUrl, 'GET', `/api/v1/blocs/${campaign}/${code}`, { token: admin }),
+        200,
+      )
+    ).body.criteria.map((c) => [c.code, c.weight]);
+  expect((await post(table, [...row(0, a), ...row(1, b), ['action', 'save']])).status).toBe(303);
+  expect(await criteria()).toEqual([
+    ['A', 60],
+    ['B', 40],
+  ]);
+  expect((await post(table, [...row(0, a), ...row(1, b), ['action', 'up:1']])).status).toBe(303);
+  expect(await criteria()).toEqual([
+    ['B', 40],
+    ['A', 60],
+  ]);
+  const refused = await post(table, [...row(0, b), ...row(1, { ...a, weight: '1,5' }), ['action', 'save']]);
+  expect(refused.status).toBe(400);
+  const refusedPage = await refused.text();
+  expect(refusedPage).toContain('criteria[1].weight');
+  expect(refusedPage).toContain('value="1,5"');
+  expect((await post(table, [...row(0, b), ...row(1, a), ['action', 'remove:0']])).status).toBe(303);
+  expect(await criteria()).toEqual([['A', 60]]);
+  const events = await stack.orm.em
+    .fork()
+    .find(AuditEvent, { action: 'scoring_table.updated', subjectId: `${campaign}/${code}` });
+  expect(events).toHaveLength(3);
 });
 
 test('when a hand score changes, then the audit log keeps it before and after; once the ranking is frozen, it no longer changes', async () => {
