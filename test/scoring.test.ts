@@ -37,11 +37,13 @@ import {
   type CampaignTiming,
   type TestUnit,
 } from './support/fixtures';
-import { useStack } from './support/hooks';
+import { useBrowser, useStack } from './support/hooks';
+import { PHONE, pageProblems, signIn } from './support/browser';
 import { councilTokens } from './support/stack';
 import { signInConsole } from './support/console';
 
 const stack = useStack();
+const browser = useBrowser({ javaScript: false });
 let admin: string;
 let auditor: string;
 let council: string[];
@@ -591,4 +593,56 @@ test('when a hand score changes, then the audit log keeps it before and after; o
     await expectStatus(api<BlocView>(stack.baseUrl, 'GET', `/api/v1/blocs/${campaign}/${bloc}`, { token: admin }), 200)
   ).body;
   expect(view.frozenWindows).toEqual(['2027-Q1']);
+});
+
+test("when the ranking is opened on a phone without JavaScript, then it fits the width, a unit's breakdown opens, and nothing breaks the CSP", async () => {
+  const { page } = browser;
+  await signIn(page, stack.baseUrl, auditor);
+  for (const path of [
+    `/console/blocs/${campaign}`,
+    `/console/blocs/${campaign}/${bloc}`,
+    `/console/blocs/${campaign}/${bloc}/rankings/2027-Q1`,
+  ]) {
+    await page.setViewportSize(PHONE);
+    await page.goto(`${stack.baseUrl}${path}`);
+    const width = await page.evaluate(
+      () =>
+        (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement
+          .scrollWidth,
+    );
+    expect([path, width]).toEqual([path, PHONE.width]);
+  }
+  const first = (await rankingOf()).rows[0]!;
+  await page.locator(`#u-${first.unitCode} > summary`).click();
+  await expect(page.locator(`#u-${first.unitCode} table`).isVisible()).resolves.toBe(true);
+  expect(pageProblems(browser)).toEqual([]);
+});
+
+test('when the OpenAPI document is read, then every bloc route is described with its responses', async () => {
+  const doc = (
+    await api<{ paths: Record<string, Record<string, { summary?: string; responses?: Record<string, unknown> }>> }>(
+      stack.baseUrl,
+      'GET',
+      '/openapi.json',
+    )
+  ).body;
+  const routes: [string, string][] = [
+    ['/api/v1/blocs/{campaign}', 'get'],
+    ['/api/v1/blocs/{campaign}', 'post'],
+    ['/api/v1/blocs/{campaign}/{bloc}', 'get'],
+    ['/api/v1/blocs/{campaign}/{bloc}', 'patch'],
+    ['/api/v1/blocs/{campaign}/{bloc}/scoring-table', 'put'],
+    ['/api/v1/blocs/{campaign}/{bloc}/rankings/{window}', 'get'],
+    ['/api/v1/blocs/{campaign}/{bloc}/rankings/{window}/hand-scores', 'put'],
+    ['/api/v1/blocs/{campaign}/{bloc}/rankings/{window}/freeze', 'post'],
+  ];
+  for (const [path, method] of routes) {
+    const op = doc.paths[path]?.[method];
+    expect([path, method, Boolean(op?.summary), Object.keys(op?.responses ?? {}).length > 0]).toEqual([
+      path,
+      method,
+      true,
+      true,
+    ]);
+  }
 });
