@@ -25,6 +25,8 @@ import {
 } from '../../domain/scoring';
 import type { SummaryWindow } from '../../domain/summary-window';
 import { auditChange, CODE_PATTERN, iso, requireText, uniquely, type AdminContext } from './admin-common';
+import type { Scope } from './people.service';
+import { unitsInScope } from './scope.service';
 import { campaignAndWindow, type CampaignRef } from './summary.service';
 
 export interface BlocView {
@@ -87,8 +89,11 @@ async function viewOf(em: EntityManager, bloc: IBloc): Promise<BlocView> {
   };
 }
 
-/** Unit codes, each once, sorted, all of active units. */
-async function memberCodes(em: EntityManager, raw: readonly string[]): Promise<string[]> {
+/**
+ * Unit codes, each once, sorted, all of active units within the actor's scopes (a subtree
+ * administrator puts only their own units in a bloc; others read as unknown).
+ */
+async function memberCodes(em: EntityManager, raw: readonly string[], scopes?: readonly Scope[]): Promise<string[]> {
   const codes = [...new Set(raw)].sort();
   if (codes.length === 0 || codes.length > MAX_UNITS)
     throw new ValidationError(
@@ -96,7 +101,13 @@ async function memberCodes(em: EntityManager, raw: readonly string[]): Promise<s
       'unitCodes',
     );
   const known = new Set(
-    (await em.find(Unit, { code: { $in: codes }, active: true }, { fields: ['code'] })).map((u) => u.code),
+    (
+      await em.find(
+        Unit,
+        { $and: [{ code: { $in: codes }, active: true }, scopes ? unitsInScope(scopes) : {}] },
+        { fields: ['code'] },
+      )
+    ).map((u) => u.code),
   );
   const unknown = codes.filter((c) => !known.has(c));
   if (unknown.length)
@@ -133,7 +144,7 @@ export async function createBloc(ctx: AdminContext, campaignCode: string, input:
     ctx.em.transactional(async (tx) => {
       const campaign = await campaignOf(tx, campaignCode);
       if (await tx.count(Bloc, { campaign, code: input.code })) throw new ConflictError(duplicate, 'code');
-      const unitCodes = await memberCodes(tx, input.unitCodes);
+      const unitCodes = await memberCodes(tx, input.unitCodes, ctx.scopes);
       const bloc = tx.create(Bloc, { campaign, code: input.code, name, year: input.year, unitCodes });
       await tx.flush();
       const view = await viewOf(tx, bloc);
@@ -166,7 +177,7 @@ export async function updateBloc(
       after.name = bloc.name = name;
     }
     if (patch.unitCodes !== undefined) {
-      const unitCodes = await memberCodes(tx, patch.unitCodes);
+      const unitCodes = await memberCodes(tx, patch.unitCodes, ctx.scopes);
       if (canonicalJson(unitCodes) !== canonicalJson(bloc.unitCodes)) {
         await refuseIfFrozen(tx, bloc);
         before.unitCodes = bloc.unitCodes;
