@@ -38,7 +38,7 @@ import {
   type TestUnit,
 } from './support/fixtures';
 import { useBrowser, useStack } from './support/hooks';
-import { PHONE, pageProblems, signIn } from './support/browser';
+import { PHONE, pageProblems, screenshotViews, signIn } from './support/browser';
 import { councilTokens } from './support/stack';
 import { signInConsole } from './support/console';
 
@@ -427,6 +427,16 @@ test('when a hand score comes without a reason, out of range or on a computed cr
     },
   );
   expect([badTable.status, badTable.body.field]).toEqual([400, 'criteria[1].code']);
+  const blocs = `/api/v1/blocs/${campaign}`;
+  const create = (body: unknown) => api<{ field?: string }>(stack.baseUrl, 'POST', blocs, { token: admin, body });
+  const unknownUnit = await create({ code: 'KHOI-X', name: 'Khối X', year: 2027, unitCodes: ['NO-SUCH-UNIT'] });
+  expect([unknownUnit.status, unknownUnit.body.field]).toEqual([404, 'unitCodes']);
+  const duplicate = await create({ code: bloc, name: 'Khối trùng mã', year: 2027, unitCodes: [unitCode] });
+  expect([duplicate.status, duplicate.body.field]).toEqual([409, 'code']);
+  const blankName = await create({ code: 'KHOI-Y', name: ' ', year: 2027, unitCodes: [unitCode] });
+  expect([blankName.status, blankName.body.field]).toEqual([400, 'name']);
+  const unknownKey = await create({ code: 'KHOI-Z', name: 'Khối Z', year: 2027, unitCodes: [unitCode], extra: 1 });
+  expect(unknownKey.status).toBe(400);
   // Nothing refused was stored.
   expect((await rankingOf()).rows.find((r) => r.unitCode === unitCode)!.criteria.at(-1)).toMatchObject({
     numerator: 750,
@@ -612,6 +622,8 @@ test("when the ranking is opened on a phone without JavaScript, then it fits the
     );
     expect([path, width]).toEqual([path, PHONE.width]);
   }
+  await screenshotViews(page, `${stack.baseUrl}/console/blocs/${campaign}/${bloc}`, 'bloc');
+  await screenshotViews(page, `${stack.baseUrl}/console/blocs/${campaign}/${bloc}/rankings/2027-Q1`, 'bloc-ranking');
   const first = (await rankingOf()).rows[0]!;
   await page.locator(`#u-${first.unitCode} > summary`).click();
   await expect(page.locator(`#u-${first.unitCode} table`).isVisible()).resolves.toBe(true);

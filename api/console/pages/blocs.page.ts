@@ -22,6 +22,7 @@ const T = {
     noCampaign: 'Chưa có chiến dịch nào.',
     none: 'Chiến dịch chưa có khối thi đua nào.',
     code: 'Mã khối',
+    criterionCode: 'Mã tiêu chí',
     name: 'Tên khối',
     year: 'Năm',
     units: 'Đơn vị thành viên',
@@ -96,6 +97,7 @@ const T = {
     noCampaign: 'There is no campaign yet.',
     none: 'This campaign has no bloc yet.',
     code: 'Bloc code',
+    criterionCode: 'Criterion code',
     name: 'Bloc name',
     year: 'Year',
     units: 'Member units',
@@ -264,7 +266,6 @@ export function blocPage(
   const t = T[v.lang];
   const base = blocPath(bloc.campaign, bloc.code);
   const frozen = new Set(bloc.frozenWindows);
-  const ro = extra.canEdit ? '' : html` disabled`;
   const body = html`<p><a href="${blocsPath(bloc.campaign)}">${t.blocs}</a></p><h1>${bloc.name} (${bloc.code}) · ${bloc.year}</h1>
 ${flash('error', extra.error)}${flash('ok', extra.ok)}
 <h2>${t.rankings}</h2><p class="actions">${windowsOf(bloc.year).map((w, i) => html`${i ? ' · ' : ''}<a href="${rankingPath(bloc.campaign, bloc.code, w)}">${w}</a>${frozen.has(w) ? html` (${t.frozenWindows})` : ''}`)}</p>
@@ -281,20 +282,36 @@ ${unitChoices(
     : html`<ul>${bloc.units.map((u) => html`<li>${u.name} (${u.code})</li>`)}</ul>`
 }
 <h2>${t.table}</h2><p class="hint">${t.tableHint}</p>
-<form method="post" action="${base}/scoring-table" class="card">${csrfField(v)}
-<div class="table-wrap"><table class="data"><thead><tr><th scope="col">#</th><th scope="col">${t.code}</th><th scope="col">${t.label} (vi)</th><th scope="col">${t.label} (en)</th><th scope="col">${t.weight}</th><th scope="col">${t.kind}</th>${extra.canEdit ? html`<th scope="col"></th>` : ''}</tr></thead><tbody>
+${
+  extra.canEdit
+    ? html`<form method="post" action="${base}/scoring-table" class="card">${csrfField(v)}
+<div class="table-wrap"><table class="data"><thead><tr><th scope="col">#</th><th scope="col">${t.criterionCode}</th><th scope="col">${t.label} (vi)</th><th scope="col">${t.label} (en)</th><th scope="col">${t.weight}</th><th scope="col">${t.kind}</th><th scope="col"></th></tr></thead><tbody>
 ${extra.rows.map(
   (r, i) =>
-    html`<tr><td>${i + 1}</td><td><input name="c${i}.code" value="${r.code}" maxlength="64" aria-label="${t.code} ${i + 1}"${ro}></td><td><input name="c${i}.vi" value="${r.vi}" maxlength="300" aria-label="${t.label} (vi) ${i + 1}"${ro}></td><td><input name="c${i}.en" value="${r.en}" maxlength="300" aria-label="${t.label} (en) ${i + 1}"${ro}></td><td><input name="c${i}.weight" value="${r.weight}" inputmode="numeric" size="5" aria-label="${t.weight} ${i + 1}"${ro}></td>
-<td><select name="c${i}.kind" aria-label="${t.kind} ${i + 1}"${ro}>${CRITERION_KINDS.map((k) => html`<option value="${k}"${r.kind === k ? html` selected` : ''}>${KIND_LABELS[v.lang][k]}</option>`)}</select></td>
-${extra.canEdit ? html`<td><button type="submit" name="action" value="up:${i}"${i === 0 ? html` disabled` : ''}>${t.up}</button> <button type="submit" name="action" value="down:${i}"${i === extra.rows.length - 1 ? html` disabled` : ''}>${t.down}</button> <button type="submit" name="action" value="remove:${i}">${t.remove}</button></td>` : ''}</tr>`,
+    html`<tr><td>${i + 1}</td><td><input name="c${i}.code" value="${r.code}" maxlength="64" aria-label="${t.criterionCode} ${i + 1}"></td><td><input name="c${i}.vi" value="${r.vi}" maxlength="300" aria-label="${t.label} (vi) ${i + 1}"></td><td><input name="c${i}.en" value="${r.en}" maxlength="300" aria-label="${t.label} (en) ${i + 1}"></td><td><input name="c${i}.weight" value="${r.weight}" inputmode="numeric" size="5" aria-label="${t.weight} ${i + 1}"></td>
+<td><select name="c${i}.kind" aria-label="${t.kind} ${i + 1}">${CRITERION_KINDS.map((k) => html`<option value="${k}"${r.kind === k ? html` selected` : ''}>${KIND_LABELS[v.lang][k]}</option>`)}</select></td>
+<td><button type="submit" name="action" value="up:${i}"${i === 0 ? html` disabled` : ''}>${t.up}</button> <button type="submit" name="action" value="down:${i}"${i === extra.rows.length - 1 ? html` disabled` : ''}>${t.down}</button> <button type="submit" name="action" value="remove:${i}">${t.remove}</button></td></tr>`,
 )}
 </tbody></table></div>
 <p>${t.total}: ${extra.rows.reduce((s, r) => s + (Number(r.weight) || 0), 0)}</p>
-${extra.canEdit ? html`<p class="actions"><button type="submit" name="action" value="add">${t.add}</button> <button type="submit" name="action" value="save">${t.save}</button></p>` : ''}
-</form>`;
+<p class="actions"><button type="submit" name="action" value="add">${t.add}</button> <button type="submit" name="action" value="save">${t.save}</button></p>
+</form>`
+    : readOnlyTable(v, bloc.criteria)
+}`;
   return consolePage(v, { title: bloc.name, current: 'blocs', body });
 }
+
+function readOnlyTable(v: ConsoleView, criteria: readonly Criterion[]): Html {
+  const t = T[v.lang];
+  if (!criteria.length) return html`<p>${t.noTable}</p>`;
+  return html`<div class="table-wrap"><table class="data"><thead><tr><th scope="col">#</th><th scope="col">${t.criterionCode}</th><th scope="col">${t.label}</th><th scope="col" class="num">${t.weight}</th><th scope="col">${t.kind}</th></tr></thead><tbody>
+${criteria.map((c, i) => html`<tr><td>${i + 1}</td><td>${c.code}</td><td>${c.label[v.lang]}</td><td class="num">${c.weight}</td><td>${KIND_LABELS[v.lang][c.kind]}</td></tr>`)}
+</tbody></table></div><p>${t.total}: ${criteria.reduce((sum, c) => sum + c.weight, 0)}</p>`;
+}
+
+/** A local date `YYYY-MM-DD` as Vietnamese write it (dd/mm/yyyy). */
+const day = (d: string, lang: Locale): string =>
+  lang === 'vi' ? `${d.slice(8)}/${d.slice(5, 7)}/${d.slice(0, 4)}` : d;
 
 const targetText = (target: IndicatorTarget): string =>
   target.kind === 'at_least'
@@ -336,7 +353,7 @@ export function rankingPage(
   const w: SummaryWindow = r.window;
   const body = html`<p><a href="${blocPath(r.campaign.code, r.bloc.code)}">${t.back}</a></p>
 <h1>${t.ranking}: ${r.bloc.name} · ${w.code}</h1>
-<p class="meta">${r.campaign.name} (${r.campaign.code}) · ${t.data} ${w.dataFrom} ${t.until} ${w.dataTo}</p>
+<p class="meta">${r.campaign.name} (${r.campaign.code}) · ${t.data} ${day(w.dataFrom, v.lang)} ${t.until} ${day(w.dataTo, v.lang)}</p>
 <nav aria-label="${t.rankings}"><p class="actions">${windowsOf(r.bloc.year).map((code, i) => html`${i ? ' · ' : ''}${code === w.code ? html`<strong aria-current="page">${code}</strong>` : html`<a href="${rankingPath(r.campaign.code, r.bloc.code, code)}">${code}</a>`}`)}</p></nav>
 ${flash('error', extra.error)}${flash('ok', extra.ok)}
 ${r.frozen ? flash('info', html`${t.frozen} ${r.frozen.frozenAt} (${r.frozen.frozenBy}, SHA-256 ${r.frozen.sha256.slice(0, 16)}…)`) : ''}
