@@ -586,6 +586,20 @@ test('when a hand score changes, then the audit log keeps it before and after; o
     }),
     201,
   );
+  const again = await expectStatus(
+    api<{ sha256: string; started: boolean }>(
+      stack.baseUrl,
+      'POST',
+      `/api/v1/blocs/${campaign}/${bloc}/rankings/2027-Q1/freeze`,
+      { token: admin, body: {} },
+    ),
+    200,
+  );
+  expect(again.body).toMatchObject({ sha256: frozen.body.sha256, started: false });
+  const frozenEvents = await stack.orm.em
+    .fork()
+    .find(AuditEvent, { action: 'ranking.frozen', subjectId: `${campaign}/${bloc}` });
+  expect(frozenEvents.map((e) => (e.after as { sha256: string }).sha256)).toEqual([frozen.body.sha256]);
   const refused = await api<{ code: string }>(stack.baseUrl, 'PUT', path, {
     token: admin,
     body: { unitCode, criterionCode: 'CHAMTAY', points: 9, reason: 'Sau khi chốt' },

@@ -26,6 +26,12 @@ import {
 } from './scoring-schemas';
 
 const tags = ['blocs'];
+const Frozen = Type.Object({
+  frozenAt: Type.String(),
+  frozenBy: Type.String(),
+  sha256: Type.String(),
+  started: Type.Boolean({ description: 'false when the ranking was already frozen' }),
+});
 /** Hand scores are the council's; the secretariat enters them too. */
 const SCORERS = ['admin', 'council'] as const;
 
@@ -156,25 +162,20 @@ export const scoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
       config: { roles: WRITERS },
       schema: {
         summary:
-          "Freeze the bloc's ranking over a window as it is now: afterwards it reads as frozen and its hand scores and table no longer change (administrator)",
+          "Freeze the bloc's ranking over a window as it is now: afterwards it reads as frozen and its hand scores and table no longer change. Once per bloc and window: asking again answers the first freeze (200) (administrator)",
         tags,
         params: RankingParams,
         body: Type.Optional(Type.Object({}, { additionalProperties: false })),
         response: {
-          201: Type.Object({ frozenAt: Type.String(), frozenBy: Type.String(), sha256: Type.String() }),
+          201: Frozen,
+          200: Frozen,
         },
       },
     },
-    async (request, reply) =>
-      reply
-        .status(201)
-        .send(
-          await freezeRanking(
-            adminWrite(app, request),
-            request.params.campaign,
-            request.params.bloc,
-            request.params.window,
-          ),
-        ),
+    async (request, reply) => {
+      const { campaign, bloc, window } = request.params;
+      const frozen = await freezeRanking(adminWrite(app, request), campaign, bloc, window);
+      return reply.status(frozen.started ? 201 : 200).send(frozen);
+    },
   );
 };

@@ -421,18 +421,23 @@ export async function blocRanking(
   return { ...head, rows: await computeRanking(em, bloc, window, criteria) };
 }
 
-/** Freezes the bloc's ranking over a window as it is now (hand scores and table locked); audited with its SHA-256. */
+/**
+ * Freezes the bloc's ranking over a window as it is now (hand scores and table locked), audited
+ * with its SHA-256. Once per bloc and window: asking again answers the first freeze (`started: false`).
+ */
 export async function freezeRanking(
   ctx: AdminContext,
   campaignCode: string,
   blocCode: string,
   windowCode: string,
-): Promise<NonNullable<BlocRanking['frozen']>> {
+): Promise<NonNullable<BlocRanking['frozen']> & { started: boolean }> {
   return ctx.em.transactional(async (tx) => {
     const { window } = await campaignAndWindow(tx, campaignCode, windowCode);
     const bloc = await blocOf(tx, campaignCode, blocCode, true);
     windowInYear(bloc, window);
-    await refuseIfFrozen(tx, bloc, window.code);
+    const earlier = await tx.findOne(FrozenRanking, { bloc, windowCode: window.code });
+    if (earlier)
+      return { frozenAt: iso(earlier.frozenAt), frozenBy: earlier.frozenBy, sha256: earlier.sha256, started: false };
     const criteria = (await tx.findOne(ScoringTable, { bloc }))?.criteria ?? [];
     const content = await computeRanking(tx, bloc, window, criteria);
     const sha256 = createHash('sha256').update(canonicalJson(content)).digest('hex');
@@ -452,7 +457,7 @@ export async function freezeRanking(
       { type: 'bloc', id: `${campaignCode}/${blocCode}` },
       { after: { window: window.code, sha256, ranks: content.map((r) => [r.unitCode, r.rank, r.score]) } },
     );
-    return { frozenAt: iso(ctx.now), frozenBy: ctx.actor.id, sha256 };
+    return { frozenAt: iso(ctx.now), frozenBy: ctx.actor.id, sha256, started: true };
   });
 }
 
