@@ -40,13 +40,6 @@ export const compare = (a: Fraction, b: Fraction): number => {
 /** The exact value written `num/den` (or `num` for an integer): what an auditor recomputes. */
 export const exact = (f: Fraction): string => (f.den === 1n ? String(f.num) : `${f.num}/${f.den}`);
 
-/** Reads `exact`'s form back; undefined when it is not one. */
-export function parseExact(text: string): Fraction | undefined {
-  const m = /^(-?\d+)(?:\/(\d+))?$/.exec(text);
-  if (!m || m[2] === '0') return undefined;
-  return fraction(BigInt(m[1]!), BigInt(m[2] ?? '1'));
-}
-
 /**
  * The one rounding of a score: to 2 decimals, half away from zero (87.125 → "87.13"), written
  * with a dot and exactly two decimals.
@@ -59,6 +52,3 @@ export function display(f: Fraction): string {
   const cents = String(hundredths % 100n).padStart(2, '0');
   return `${negative && hundredths !== 0n ? '-' : ''}${whole}.${cents}`;
 }
-
-/** Hundredths (integer) as a fraction: how hand points are stored. */
-export const fromHundredths = (hundredths: number): Fraction => fraction(hundredths, 100);

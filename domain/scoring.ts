@@ -33,15 +33,14 @@ import { summarise, timelinessOf, type MonthInput, type Timeliness } from './sum
 import type { SummaryWindow } from './summary-window';
 import type { IndicatorTarget, LocalizedText } from './template';
 
-export const COMPUTED_CRITERIA = [
+export const CRITERION_KINDS = [
   'completeness',
   'timeliness',
   'indicator_attainment',
   'key_tasks_done',
   'council_decisions',
+  'hand',
 ] as const;
-export type ComputedCriterion = (typeof COMPUTED_CRITERIA)[number];
-export const CRITERION_KINDS = [...COMPUTED_CRITERIA, 'hand'] as const;
 export type CriterionKind = (typeof CRITERION_KINDS)[number];
 
 /** Points a criterion may weigh, whole points. */

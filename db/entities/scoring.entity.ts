@@ -28,7 +28,6 @@ export const ScoringTable = defineEntity({
     criteria: p.json<Criterion[]>(),
   },
 });
-export type IScoringTable = InferEntity<typeof ScoringTable>;
 
 /** The council's points for a unit on a hand-scored criterion, over one window. */
 export const HandScoreEntry = defineEntity({
@@ -48,7 +47,6 @@ export const HandScoreEntry = defineEntity({
     setAt: p.datetime(),
   },
 });
-export type IHandScoreEntry = InferEntity<typeof HandScoreEntry>;
 
 /** A bloc's ranking over a window, frozen: hand scores and the table no longer change it. */
 export const FrozenRanking = defineEntity({
@@ -65,4 +63,3 @@ export const FrozenRanking = defineEntity({
     frozenBy: p.string().length(200),
   },
 });
-export type IFrozenRanking = InferEntity<typeof FrozenRanking>;

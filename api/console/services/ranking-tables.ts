@@ -9,8 +9,6 @@ import type { Locale } from '../../../domain/template';
 import type { BlocRanking } from '../../services/scoring.service';
 import type { Sheet } from './xlsx';
 
-export const RANKING_TABLES = ['ranking', 'breakdown'] as const;
-export type RankingTable = (typeof RANKING_TABLES)[number];
 export const RANKING_FILE_PATTERN = '^((ranking|breakdown)\\.csv|ranking\\.xlsx)$';
 
 export const KIND_LABELS: Record<Locale, Record<CriterionKind, string>> = {
@@ -71,7 +69,7 @@ const H = {
   },
 } as const;
 
-export function rankingSheets(r: BlocRanking, lang: Locale): Record<RankingTable, Sheet> {
+export function rankingSheets(r: BlocRanking, lang: Locale): Record<'ranking' | 'breakdown', Sheet> {
   const h = H[lang];
   return {
     ranking: {
