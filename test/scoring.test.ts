@@ -550,6 +550,17 @@ test('when an administrator edits a scoring table in the console, then rows are 
   expect(refusedPage).toContain('value="1,5"');
   expect((await post(table, [...row(0, b), ...row(1, a), ['action', 'remove:0']])).status).toBe(303);
   expect(await criteria()).toEqual([['A', 60]]);
+  // Both units reported every month: the same score on the only criterion, so they share the first rank.
+  const tied = (
+    await expectStatus(
+      api<BlocRanking>(stack.baseUrl, 'GET', `/api/v1/blocs/${campaign}/${code}/rankings/2027-Q1`, { token: admin }),
+      200,
+    )
+  ).body.rows;
+  expect(tied.map((r) => [r.unitCode, r.rank, r.shared, r.score])).toEqual([
+    [units[0]!.code, 1, true, '60'],
+    [units[1]!.code, 1, true, '60'],
+  ]);
   const events = await stack.orm.em
     .fork()
     .find(AuditEvent, { action: 'scoring_table.updated', subjectId: `${campaign}/${code}` });
