@@ -67,8 +67,15 @@ export interface HandScore {
   readonly at: string;
 }
 
-/** A registered target of a unit for an indicator; null: the template's. */
-export type TargetOf = (unitCode: string, indicatorCode: string) => IndicatorTarget | null;
+/**
+ * A registered target of a unit for an indicator; null: the template's (`templateTarget`, the
+ * indicator's latest, given so that a registered figure can take its kind).
+ */
+export type TargetOf = (
+  unitCode: string,
+  indicatorCode: string,
+  templateTarget: IndicatorTarget,
+) => IndicatorTarget | null;
 
 /** A monthly report a share was read from. */
 export interface EvidenceReport {
@@ -232,7 +239,7 @@ export function scoreBloc(input: BlocScoringInput): RankedUnit[] {
         }
         case 'indicator_attainment': {
           const indicators = summary.indicators.map((ind): IndicatorAttainment => {
-            const registered = input.targetOf(unit.code, ind.code);
+            const registered = input.targetOf(unit.code, ind.code, ind.target);
             const target = registered ?? ind.target;
             const value = row?.indicators.find((i) => i.code === ind.code)?.value ?? null;
             return {
