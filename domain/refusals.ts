@@ -76,6 +76,14 @@ export function problemVi(problem: string): string {
       /^must be an instant before the deadline and after now$/,
       () => 'phải là thời điểm sau hiện tại và trước hạn đăng ký',
     ],
+    [/^must list 1 to (\d+) units$/, (m) => `phải gồm từ 1 đến ${m[1]} đơn vị`],
+    [/^must list 1 to (\d+) criteria$/, (m) => `phải gồm từ 1 đến ${m[1]} tiêu chí`],
+    [
+      /^"(.+)" appears twice; each criterion must appear once$/,
+      (m) => `“${m[1]}” xuất hiện hai lần; mỗi tiêu chí chỉ một lần`,
+    ],
+    [/^must be a whole number of points from 1 to (\d+)$/, (m) => `phải là số điểm nguyên từ 1 đến ${m[1]}`],
+    [/^must be one of (.+)$/, (m) => `phải là một trong các giá trị ${m[1]}`],
   ];
   for (const [re, to] of rules) {
     const m = re.exec(problem);
@@ -255,6 +263,35 @@ const CATALOG = {
     en: (p) => `Unit "${p.unit}" is in no approved monthly report of ${p.window}.`,
     vi: (p) => `Đơn vị "${p.unit}" không có trong báo cáo tháng nào đã được phê duyệt của ${p.window}.`,
   }),
+  bloc_unknown: refusal<{ campaign: string; bloc: string }>({
+    en: (p) => `Campaign "${p.campaign}" has no bloc "${p.bloc}".`,
+    vi: (p) => `Chiến dịch "${p.campaign}" không có khối thi đua "${p.bloc}".`,
+  }),
+  window_outside_year: refusal<{ window: string; year: number }>({
+    en: (p) => `Window "${p.window}" is not within the bloc's year ${p.year}.`,
+    vi: (p) => `Khoảng thời gian "${p.window}" không thuộc năm ${p.year} của khối thi đua.`,
+  }),
+  criterion_unknown: refusal<{ criterion: string }>({
+    en: (p) => `The scoring table has no criterion "${p.criterion}".`,
+    vi: (p) => `Bảng chấm điểm không có tiêu chí "${p.criterion}".`,
+  }),
+  criterion_not_by_hand: refusal<{ criterion: string }>({
+    en: (p) => `Criterion "${p.criterion}" is computed from the reports; only criteria scored by hand take points.`,
+    vi: (p) => `Tiêu chí "${p.criterion}" được tính từ các báo cáo; chỉ tiêu chí do Hội đồng chấm mới được nhập điểm.`,
+  }),
+  hand_points_out_of_range: refusal<{ criterion: string; weight: number }>({
+    en: (p) => `Points for "${p.criterion}" must be between 0 and ${p.weight}, with at most 2 decimals.`,
+    vi: (p) => `Điểm của tiêu chí "${p.criterion}" phải từ 0 đến ${p.weight}, tối đa 2 chữ số thập phân.`,
+  }),
+  unit_not_in_bloc: refusal<{ unit: string; bloc: string }>({
+    en: (p) => `Unit "${p.unit}" is not a member of bloc "${p.bloc}".`,
+    vi: (p) => `Đơn vị "${p.unit}" không thuộc khối thi đua "${p.bloc}".`,
+  }),
+  ranking_frozen: refusal<{ bloc: string; window: string }>({
+    en: (p) => `The ranking of bloc "${p.bloc}" over ${p.window} is frozen; its scores and table can no longer change.`,
+    vi: (p) =>
+      `Bảng xếp hạng của khối "${p.bloc}" (${p.window}) đã được chốt; không thể thay đổi điểm và bảng chấm điểm nữa.`,
+  }),
   unit_not_in_cycle: refusal<{ unit: string }>({
     en: (p) => `Unit "${p.unit}" is not part of this cycle.`,
     vi: (p) => `Đơn vị "${p.unit}" không thuộc kỳ báo cáo này.`,
@@ -406,7 +443,7 @@ const CATALOG = {
     en: () => "This campaign's policy has no dispatch time; give time.",
     vi: () => 'Chính sách của chiến dịch không có giờ gửi yêu cầu; hãy nêu giờ.',
   }),
-  already_exists: refusal<{ kind: 'unit' | 'campaign' | 'policy' | 'holiday'; key: string }>({
+  already_exists: refusal<{ kind: 'unit' | 'campaign' | 'policy' | 'holiday' | 'bloc'; key: string }>({
     en: (p) =>
       p.kind === 'holiday'
         ? `${p.key} is already a holiday; remove it first to rename it.`
@@ -414,7 +451,7 @@ const CATALOG = {
     vi: (p) =>
       p.kind === 'holiday'
         ? `Ngày ${p.key} đã có trong lịch nghỉ lễ; hãy xóa trước khi đổi tên.`
-        : `Đã có ${({ unit: 'đơn vị', campaign: 'chiến dịch', policy: 'chính sách' } as const)[p.kind]} mã "${p.key}"; hãy chọn mã khác hoặc sửa bản ghi đó.`,
+        : `Đã có ${({ unit: 'đơn vị', campaign: 'chiến dịch', policy: 'chính sách', bloc: 'khối thi đua' } as const)[p.kind]} mã "${p.key}"; hãy chọn mã khác hoặc sửa bản ghi đó.`,
   }),
   written_meanwhile: refusal({
     en: () => 'Another request changed the same records at the same moment; nothing was saved. Send it again.',

@@ -124,6 +124,17 @@ const PLAUSIBLE: Record<string, Record<string, unknown>> = {
   'POST /api/v1/cycles/:campaign/:period/units/:unit/link': { reason: 'r' },
   'POST /api/v1/cycles/:campaign/:period/cancel': { reason: 'r' },
   'PUT /api/v1/campaigns/:code/schedule': { dayOfMonth: 15, time: '08:00' },
+  'POST /api/v1/blocs/:campaign': { code: 'b-hostile', name: 'n', year: 2027, unitCodes: ['U1'] },
+  'PATCH /api/v1/blocs/:campaign/:bloc': { name: 'n' },
+  'PUT /api/v1/blocs/:campaign/:bloc/scoring-table': {
+    criteria: [{ code: 'A', label: { vi: 'a', en: 'a' }, weight: 10, kind: 'hand' }],
+  },
+  'PUT /api/v1/blocs/:campaign/:bloc/rankings/:window/hand-scores': {
+    unitCode: 'U1',
+    criterionCode: 'A',
+    points: 1,
+    reason: 'r',
+  },
 };
 
 /** Real campaign and period, so bodies reach the deeper checks — but never cancel the cycle under test. */

@@ -25,6 +25,7 @@ import { CsrfRejected, SignInRequired, loadConsoleView, requireUser, sendPage } 
 import { councilPages } from './routes/council.routes';
 import { summaryPages } from './routes/summaries.routes';
 import { registrationPages } from './routes/registrations.routes';
+import { blocPages } from './routes/blocs.routes';
 import { sessionPages, checkCsrf } from './routes/session.routes';
 import { unitPages } from './routes/units.routes';
 
@@ -145,6 +146,7 @@ export const consoleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(councilPages);
   await app.register(summaryPages);
   await app.register(registrationPages);
+  await app.register(blocPages);
   await app.register(auditPages);
   await app.register(accessPages);
   await app.register(setupPages);

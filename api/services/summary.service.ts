@@ -34,7 +34,8 @@ export async function campaignRef(em: EntityManager, code: string): Promise<Camp
   return { id: campaign.id, code: campaign.code, name: campaign.name };
 }
 
-async function campaignAndWindow(
+/** The campaign named `campaignCode` and the window written `windowCode`; 404 / 400 naming the one that is not. */
+export async function campaignAndWindow(
   em: EntityManager,
   campaignCode: string,
   windowCode: string,

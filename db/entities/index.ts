@@ -11,11 +11,16 @@ import { Ballot, CommendationDecision } from './council.entity';
 import { ConsoleSession } from './session.entity';
 import { FrozenSummary, StoredSummary } from './summary.entity';
 import { EmulationRegistration, RegistrationRound } from './registration.entity';
+import { Bloc, FrozenRanking, HandScoreEntry, ScoringTable } from './scoring.entity';
 import { CouncilMember, Person, ReviewRoll, RoleAssignment, SignInLink } from './person.entity';
 
 export {
   RegistrationRound,
   EmulationRegistration,
+  Bloc,
+  ScoringTable,
+  HandScoreEntry,
+  FrozenRanking,
   FrozenSummary,
   StoredSummary,
   Person,
@@ -75,4 +80,8 @@ export const ENTITIES = [
   StoredSummary,
   RegistrationRound,
   EmulationRegistration,
+  Bloc,
+  ScoringTable,
+  HandScoreEntry,
+  FrozenRanking,
 ];

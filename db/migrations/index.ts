@@ -18,6 +18,7 @@ import { Migration20261207180000 } from './Migration20261207180000';
 import { Migration20261208050000 } from './Migration20261208050000';
 import { Migration20261208060000 } from './Migration20261208060000';
 import { Migration20261208100000 } from './Migration20261208100000';
+import { Migration20261208200000 } from './Migration20261208200000';
 import { Migration20261208900000 } from './Migration20261208900000';
 
 export const MIGRATIONS = [
@@ -40,5 +41,6 @@ export const MIGRATIONS = [
   { name: 'Migration20261208050000', class: Migration20261208050000 },
   { name: 'Migration20261208060000', class: Migration20261208060000 },
   { name: 'Migration20261208100000', class: Migration20261208100000 },
+  { name: 'Migration20261208200000', class: Migration20261208200000 },
   { name: 'Migration20261208900000', class: Migration20261208900000 },
 ];

@@ -25,6 +25,7 @@ export type Section =
   | 'council'
   | 'summaries'
   | 'registrations'
+  | 'blocs'
   | 'audit'
   | 'access'
   | 'none';
@@ -40,6 +41,7 @@ const NAV: Record<Locale, Record<Exclude<Section, 'none'>, string>> = {
     council: 'Hội đồng xem xét',
     summaries: 'Sơ kết, tổng kết',
     registrations: 'Đăng ký thi đua',
+    blocs: 'Khối thi đua',
     audit: 'Nhật ký kiểm tra',
     access: 'Người dùng & quyền',
   },
@@ -53,6 +55,7 @@ const NAV: Record<Locale, Record<Exclude<Section, 'none'>, string>> = {
     council: 'Council review',
     summaries: 'Summaries',
     registrations: 'Registration',
+    blocs: 'Emulation blocs',
     audit: 'Audit log',
     access: 'People & access',
   },
@@ -69,11 +72,12 @@ const SECTIONS_OF: Record<Role, readonly Exclude<Section, 'none'>[]> = {
     'council',
     'summaries',
     'registrations',
+    'blocs',
     'audit',
     'access',
   ],
-  council: ['council', 'summaries', 'registrations'],
-  auditor: ['audit', 'council', 'summaries', 'registrations'],
+  council: ['council', 'summaries', 'registrations', 'blocs'],
+  auditor: ['audit', 'council', 'summaries', 'registrations', 'blocs'],
 };
 
 /** Sections for a role over the whole installation only: a scoped role is refused them (api/http/scope.ts). */
