@@ -5,6 +5,7 @@ import type { ActivityDeps } from './deps';
 import { createReviewActivities } from './review.activities';
 import { createSummaryActivities } from './summary.activities';
 import { createTaskActivities } from './task.activities';
+import { createTitleVoteActivities } from './title-vote.activities';
 import { createUnitWorkflowActivities } from './unit-workflows.activities';
 
 /** Every activity, built from its dependencies (ORM, mailer, config, clock), each heartbeating while it runs. */
@@ -16,6 +17,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createReviewActivities(deps),
     ...createArchiveActivities(deps),
     ...createSummaryActivities(deps),
+    ...createTitleVoteActivities(deps),
     ...createUnitWorkflowActivities(deps, tasks.dispatchTasks),
   };
   return Object.fromEntries(

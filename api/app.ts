@@ -28,6 +28,7 @@ import { consoleRoutes } from './console';
 import { councilRoutes } from './json/council.routes';
 import { documentRoutes } from './json/documents.routes';
 import { summaryRoutes } from './json/summaries.routes';
+import { titleVoteRoutes } from './json/title-votes.routes';
 import { cycleRoutes } from './json/cycles.routes';
 import { linkRoutes } from './unit-head/link-api.routes';
 import { pageRoutes } from './unit-head/report-pages.routes';
@@ -274,6 +275,7 @@ export async function buildApp({
   await app.register(councilRoutes);
   await app.register(documentRoutes);
   await app.register(summaryRoutes);
+  await app.register(titleVoteRoutes);
   await app.register(scheduleRoutes);
   await app.register(auditRoutes);
   await app.register(consoleRoutes);

@@ -48,6 +48,16 @@ export interface EmailParams {
   };
   /** A one-time console sign-in link; the link itself is derived from `signInId` when sent. */
   sign_in: { personName: string; signInId: number; expiresAt: string };
+  /** A council member is asked to vote the titles of a round; `url` is its console page. */
+  title_vote_opened: {
+    personName: string;
+    campaignName: string;
+    year: number;
+    nominees: number;
+    closesAt: string;
+    url: string;
+  };
+  title_vote_reminder: EmailParams['title_vote_opened'];
 }
 
 /** Kinds whose message carries the unit head's personal link. */
@@ -240,7 +250,33 @@ const RENDERERS: { [K in EmailKind]: Renderer<K> } = {
           ],
   }),
   sign_in: (p, locale, link) => SIGN_IN_RENDERER(p, locale, link),
+  title_vote_opened: (p, locale) => titleVoteDraft(p, locale, false),
+  title_vote_reminder: (p, locale) => titleVoteDraft(p, locale, true),
 };
+
+function titleVoteDraft(p: EmailParams['title_vote_opened'], locale: Locale, reminder: boolean): Draft {
+  const vi = locale === 'vi';
+  return {
+    subject: vi
+      ? `[${p.campaignName}] ${reminder ? 'Nhắc bỏ phiếu' : 'Bỏ phiếu'} danh hiệu thi đua năm ${p.year}`
+      : `[${p.campaignName}] ${reminder ? 'Reminder: vote' : 'Vote'} the emulation titles of ${p.year}`,
+    lines: [
+      vi ? `Kính gửi ${p.personName},` : `Dear ${p.personName},`,
+      vi
+        ? `Hội đồng Thi đua - Khen thưởng bỏ phiếu ${p.nominees} đề nghị danh hiệu thi đua năm ${p.year}.`
+        : `The Emulation & Commendation Council votes ${p.nominees} emulation title nominations for ${p.year}.`,
+      reminder
+        ? vi
+          ? 'Bạn chưa bỏ phiếu cho tất cả các đề nghị.'
+          : 'You have not yet voted on every nomination.'
+        : '',
+      vi
+        ? `Hạn bỏ phiếu: ${formatInstant(p.closesAt, locale)}.`
+        : `Voting closes: ${formatInstant(p.closesAt, locale)}.`,
+    ].filter((l) => l !== ''),
+    link: { label: vi ? 'Mở phiếu bầu' : 'Open the ballot', href: p.url },
+  };
+}
 
 const SIGN_IN_RENDERER: Renderer<'sign_in'> = (p, locale, link) => ({
   subject: locale === 'vi' ? 'Đường liên kết đăng nhập baocao' : 'Your baocao sign-in link',

@@ -21,6 +21,16 @@ import { useBrowser, useStack } from './support/hooks';
 
 const SAMPLES: { readonly [C in RefusalCode]: RefusalParams<C> } = {
   link_unknown: {},
+  title_vote_unknown: { campaign: 'C1', year: 2027 },
+  title_vote_exists: { campaign: 'C1', year: 2027 },
+  title_vote_closed: { year: 2027, closedAt: '2027-12-20T10:00:00.000Z' },
+  title_vote_council_empty: { campaign: 'C1' },
+  not_on_title_roll: { year: 2027 },
+  not_title_vote_secretary: { year: 2027 },
+  nominee_unknown: { nominee: 7, year: 2027 },
+  nominee_twice: { unitCode: 'U1', title: 'co_thi_dua_bo' },
+  title_already_voted: { nominee: 7 },
+  closing_time_past: { closesAt: '2027-12-20T10:00:00.000Z' },
   summary_window_invalid: { window: '2027-12..2027-01' },
   unit_not_in_summary: { unit: 'U1', window: '2027-Q1' },
   not_reporting_to_you: { unit: 'U1' },

@@ -4,3 +4,4 @@ export { unitBatchWorkflow } from './unit-batch.workflow';
 export { scheduledCycleWorkflow } from './scheduled-cycle.workflow';
 export { archiveCycleWorkflow } from './archive.workflow';
 export { summaryWorkflow } from './summary.workflow';
+export { titleVoteWorkflow } from './title-vote.workflow';

@@ -11,6 +11,8 @@ export const EMAIL_KINDS = [
   'link_resent',
   'review_expired',
   'sign_in',
+  'title_vote_opened',
+  'title_vote_reminder',
 ] as const;
 export type EmailKind = (typeof EMAIL_KINDS)[number];
 export const EMAIL_STATUSES = ['pending', 'sent', 'failed'] as const;

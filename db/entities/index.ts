@@ -10,9 +10,13 @@ import { BaseSchema } from './base';
 import { Ballot, CommendationDecision } from './council.entity';
 import { ConsoleSession } from './session.entity';
 import { FrozenSummary } from './summary.entity';
+import { TitleBallot, TitleNominee, TitleVote } from './title-vote.entity';
 import { CouncilMember, Person, ReviewRoll, RoleAssignment, SignInLink } from './person.entity';
 
 export {
+  TitleVote,
+  TitleNominee,
+  TitleBallot,
   FrozenSummary,
   Person,
   RoleAssignment,
@@ -68,4 +72,7 @@ export const ENTITIES = [
   CommendationDecision,
   WorkflowHistory,
   FrozenSummary,
+  TitleVote,
+  TitleNominee,
+  TitleBallot,
 ];

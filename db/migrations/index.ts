@@ -15,6 +15,7 @@ import { Migration20261202100600 } from './Migration20261202100600';
 import { Migration20261202103000 } from './Migration20261202103000';
 import { Migration20261207100000 } from './Migration20261207100000';
 import { Migration20261207180000 } from './Migration20261207180000';
+import { Migration20261208300000 } from './Migration20261208300000';
 
 export const MIGRATIONS = [
   { name: 'Migration20261123110358', class: Migration20261123110358 },
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261202103000', class: Migration20261202103000 },
   { name: 'Migration20261207100000', class: Migration20261207100000 },
   { name: 'Migration20261207180000', class: Migration20261207180000 },
+  { name: 'Migration20261208300000', class: Migration20261208300000 },
 ];

@@ -15,13 +15,15 @@ export async function recordHistories(client: Client, name: string, workflowIds:
     const history = await client.workflow.getHandle(workflowId).fetchHistory();
     const kind = workflowId.startsWith('summary-')
       ? 'summary'
-      : workflowId.includes('-unit-')
-        ? 'unit'
-        : workflowId.includes('-batch-')
-          ? 'batch'
-          : workflowId.endsWith('-archive')
-            ? 'archive'
-            : 'cycle';
+      : workflowId.startsWith('title-vote-')
+        ? 'titlevote'
+        : workflowId.includes('-unit-')
+          ? 'unit'
+          : workflowId.includes('-batch-')
+            ? 'batch'
+            : workflowId.endsWith('-archive')
+              ? 'archive'
+              : 'cycle';
     const file = path.join(dir, `${String(i).padStart(2, '0')}-${kind}.json`);
     fs.writeFileSync(file, JSON.stringify({ workflowId, history: JSON.parse(historyToJSON(history)) as unknown }));
   }

@@ -1,0 +1,467 @@
+/**
+ * Title votes with the real stack (API, workflow, worker, PostgreSQL, SMTP sink): each nominee is
+ * decided under its title's rule in the campaign's policy — threshold at least or more than a
+ * share of all members or of those taking part, quorum, written opinions of absent members, ties
+ * — the roll is the council as it was when the round opened, and the minutes list every ballot,
+ * or only counts under a secret ballot. Expected outcomes are computed here from the ballots the
+ * test cast, with the rule's own arithmetic written out again.
+ */
+import { setCouncilSeat, removeCouncilSeat } from '../api/services/people.service';
+import type { EmulationTitle } from '../domain/emulation-titles';
+import { DEFAULT_TITLE_VOTE_RULES, decideTitle, type TitleChoice, type TitleVoteRule } from '../domain/title-vote';
+import type { CouncilPosition } from '../db/entities/person.entity';
+import { recordHistories } from './support/histories';
+import { api, createCampaign, createUnits, eventually, expectStatus, QUIET, type TestUnit } from './support/fixtures';
+import { startStack, type Stack } from './support/stack';
+
+const SYSTEM = { kind: 'system' as const, id: 'test', origin: 'test' };
+let stack: Stack;
+let admin = '';
+let units: TestUnit[] = [];
+beforeAll(async () => {
+  stack = await startStack();
+  admin = await stack.token('admin');
+  units = await createUnits(stack.orm, 4);
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+interface Member {
+  readonly id: number;
+  readonly name: string;
+  readonly email: string;
+  readonly token: string;
+  readonly position: CouncilPosition;
+}
+
+const POSITIONS: readonly CouncilPosition[] = ['chair', 'secretary', 'member', 'member', 'member'];
+
+/** A campaign with these title rules (the others default) and a council of five seated on it. */
+async function campaignWithCouncil(
+  rules: Partial<Record<EmulationTitle, Partial<TitleVoteRule>>>,
+): Promise<{ campaign: string; council: Member[] }> {
+  const titleVotes = Object.fromEntries(
+    Object.entries(rules).map(([t, r]) => [t, { ...DEFAULT_TITLE_VOTE_RULES[t as EmulationTitle], ...r }]),
+  );
+  const campaign = await createCampaign(stack.orm, QUIET, { titleVotes });
+  const council: Member[] = [];
+  for (const [i, position] of POSITIONS.entries()) {
+    const name = `Thành viên ${i + 1} ${campaign}`;
+    const { id, email } = await stack.person('council', name);
+    await setCouncilSeat(stack.orm.em.fork(), SYSTEM, { campaign, personId: id, position }, new Date());
+    council.push({ id, name, email, token: await stack.token('council', name, { personId: id }), position });
+  }
+  return { campaign, council };
+}
+
+const YEAR = 2027;
+const inAnHour = () => new Date(Date.now() + 3_600_000).toISOString();
+
+async function open(campaign: string, nominees: { unitCode: string; title: EmulationTitle }[], body = {}) {
+  return expectStatus(
+    api<{ workflowId: string }>(stack.baseUrl, 'POST', `/api/v1/title-votes/${campaign}/${YEAR}`, {
+      token: admin,
+      body: { closesAt: inAnHour(), nominees, ...body },
+    }),
+    201,
+  );
+}
+
+const vote = (campaign: string, m: Member, ballots: { nominee: number; choice: TitleChoice }[]) =>
+  expectStatus(
+    api(stack.baseUrl, 'POST', `/api/v1/title-votes/${campaign}/${YEAR}/ballots`, {
+      token: m.token,
+      body: { ballots },
+    }),
+    200,
+  );
+
+const close = (campaign: string, secretary: Member) =>
+  expectStatus(
+    api(stack.baseUrl, 'POST', `/api/v1/title-votes/${campaign}/${YEAR}/close`, { token: secretary.token, body: {} }),
+    200,
+  );
+
+interface View {
+  status: string;
+  closedBy: string | null;
+  roll: { personId: number; name: string; position: string }[];
+  tookPart: string[];
+  nominees: {
+    nominee: number;
+    title: EmulationTitle;
+    voted: string[];
+    writtenOpinions: string[];
+    result: {
+      outcome: string;
+      counted: { agree: number; disagree: number; abstain: number };
+      tieSettledBy: string | null;
+    } | null;
+    choices?: { member: string; kind: string; choice: string }[];
+  }[];
+}
+
+const view = async (campaign: string) =>
+  (
+    await expectStatus(
+      api<View>(stack.baseUrl, 'GET', `/api/v1/title-votes/${campaign}/${YEAR}`, { token: admin }),
+      200,
+    )
+  ).body;
+
+/** The rule's arithmetic, written out again: agree against the share of the base, after quorum. */
+function expected(
+  rule: TitleVoteRule,
+  members: number,
+  ballots: readonly TitleChoice[],
+  written: readonly TitleChoice[],
+  chair: TitleChoice | null,
+): string {
+  const counted = rule.writtenOpinionsCount ? [...ballots, ...written] : [...ballots];
+  if (counted.length * rule.quorum.denominator < rule.quorum.numerator * members) return 'no_quorum';
+  const agree = counted.filter((c) => c === 'agree').length;
+  const disagree = counted.filter((c) => c === 'disagree').length;
+  const base = rule.base === 'all_members' ? members : counted.length;
+  const lhs = agree * rule.threshold.denominator;
+  const rhs = rule.threshold.numerator * base;
+  if (!(rule.comparison === 'at_least' ? lhs >= rhs : lhs > rhs)) return 'failed';
+  if (agree > 0 && agree === disagree) return rule.tie === 'chair_decides' && chair === 'agree' ? 'passed' : 'failed';
+  return 'passed';
+}
+
+const rule = (over: Partial<TitleVoteRule>): TitleVoteRule => ({
+  threshold: { numerator: 1, denominator: 2 },
+  base: 'present',
+  comparison: 'more_than',
+  quorum: { numerator: 1, denominator: 2 },
+  secretBallot: false,
+  writtenOpinionsCount: false,
+  tie: 'fails',
+  ...over,
+});
+
+describe('the outcome of one nominee (pure)', () => {
+  const none = { agree: 0, disagree: 0, abstain: 0 };
+  test('when exactly the threshold agrees, then it passes under "at least" and fails under "more than"', () => {
+    const count = {
+      members: 5,
+      ballots: { agree: 3, disagree: 2, abstain: 0 },
+      writtenOpinions: none,
+      chairChoice: null,
+    };
+    const share = { numerator: 3, denominator: 5 };
+    expect(decideTitle(rule({ threshold: share, comparison: 'at_least', base: 'all_members' }), count).outcome).toBe(
+      'passed',
+    );
+    expect(decideTitle(rule({ threshold: share, comparison: 'more_than', base: 'all_members' }), count).outcome).toBe(
+      'failed',
+    );
+  });
+  test('when 9 of 10 members must agree, then 8 of 10 present fail on all members and 9 of 9 present pass', () => {
+    const ninety = rule({ threshold: { numerator: 9, denominator: 10 }, base: 'all_members', comparison: 'at_least' });
+    expect(
+      decideTitle(ninety, {
+        members: 10,
+        ballots: { agree: 8, disagree: 0, abstain: 0 },
+        writtenOpinions: none,
+        chairChoice: null,
+      }).outcome,
+    ).toBe('failed');
+    expect(
+      decideTitle(ninety, {
+        members: 10,
+        ballots: { agree: 9, disagree: 0, abstain: 0 },
+        writtenOpinions: none,
+        chairChoice: null,
+      }).outcome,
+    ).toBe('passed');
+    expect(
+      decideTitle(
+        { ...ninety, base: 'present' },
+        { members: 10, ballots: { agree: 8, disagree: 0, abstain: 0 }, writtenOpinions: none, chairChoice: null },
+      ).outcome,
+    ).toBe('passed');
+  });
+  test('when written opinions count, then they count towards quorum and the threshold; otherwise not', () => {
+    const count = {
+      members: 4,
+      ballots: { agree: 2, disagree: 0, abstain: 0 },
+      writtenOpinions: { agree: 1, disagree: 0, abstain: 0 },
+      chairChoice: null,
+    };
+    const r = rule({
+      threshold: { numerator: 3, denominator: 4 },
+      base: 'all_members',
+      comparison: 'at_least',
+      quorum: { numerator: 3, denominator: 4 },
+    });
+    expect(decideTitle({ ...r, writtenOpinionsCount: true }, count)).toMatchObject({
+      outcome: 'passed',
+      participants: 3,
+    });
+    expect(decideTitle(r, count)).toMatchObject({ outcome: 'no_quorum', participants: 2 });
+  });
+  test('when as many agree as disagree at or above the threshold, then the tie rule decides, and never below it', () => {
+    const tie = { members: 4, ballots: { agree: 2, disagree: 2, abstain: 0 }, writtenOpinions: none };
+    const r = rule({ comparison: 'at_least' });
+    expect(decideTitle(r, { ...tie, chairChoice: 'agree' })).toMatchObject({ outcome: 'failed', tieSettledBy: 'rule' });
+    expect(decideTitle({ ...r, tie: 'chair_decides' }, { ...tie, chairChoice: 'agree' })).toMatchObject({
+      outcome: 'passed',
+      tieSettledBy: 'chair',
+    });
+    expect(decideTitle({ ...r, tie: 'chair_decides' }, { ...tie, chairChoice: 'disagree' }).outcome).toBe('failed');
+    expect(
+      decideTitle({ ...r, tie: 'chair_decides', comparison: 'more_than' }, { ...tie, chairChoice: 'agree' }),
+    ).toMatchObject({ outcome: 'failed', tieSettledBy: null });
+  });
+  test('when nobody is on the roll, then there is no quorum', () => {
+    expect(decideTitle(rule({}), { members: 0, ballots: none, writtenOpinions: none, chairChoice: null }).outcome).toBe(
+      'no_quorum',
+    );
+  });
+});
+
+test('when a nominee gets exactly its threshold of all members, then it passes under "at least", fails under "more than", and one below fails', async () => {
+  const share = { numerator: 3, denominator: 5 };
+  const rules = {
+    co_thi_dua_bo: { threshold: share, base: 'all_members', comparison: 'at_least', secretBallot: false },
+    tap_the_lao_dong_xuat_sac: { threshold: share, base: 'all_members', comparison: 'more_than', secretBallot: false },
+  } as const;
+  const { campaign, council } = await campaignWithCouncil(rules);
+  await open(campaign, [
+    { unitCode: units[0]!.code, title: 'co_thi_dua_bo' },
+    { unitCode: units[1]!.code, title: 'tap_the_lao_dong_xuat_sac' },
+    { unitCode: units[2]!.code, title: 'co_thi_dua_bo' },
+  ]);
+  const choices: Record<number, TitleChoice[]> = {
+    1: ['agree', 'agree', 'agree', 'disagree', 'disagree'],
+    2: ['agree', 'agree', 'agree', 'disagree', 'disagree'],
+    3: ['agree', 'agree', 'disagree', 'disagree', 'abstain'],
+  };
+  for (const [i, m] of council.entries())
+    await vote(
+      campaign,
+      m,
+      [1, 2, 3].map((n) => ({ nominee: n, choice: choices[n]![i]! })),
+    );
+  // A member votes once per nominee.
+  const again = await api(stack.baseUrl, 'POST', `/api/v1/title-votes/${campaign}/${YEAR}/ballots`, {
+    token: council[0]!.token,
+    body: { ballots: [{ nominee: 1, choice: 'disagree' }] },
+  });
+  expect(again.status).toBe(409);
+  await close(campaign, council[1]!);
+  const v = await view(campaign);
+  expect(v.status).toBe('closed');
+  const ruleOf = (t: EmulationTitle) => ({
+    ...DEFAULT_TITLE_VOTE_RULES[t],
+    ...(rules as Record<string, Partial<TitleVoteRule>>)[t],
+  });
+  const outcomes = v.nominees.map((n) => n.result!.outcome);
+  expect(outcomes).toEqual(
+    v.nominees.map((n) => expected(ruleOf(n.title), council.length, choices[n.nominee]!, [], null)),
+  );
+  expect(outcomes).toEqual(['passed', 'failed', 'failed']);
+  // Open ballots: who chose what is shown, every ballot.
+  expect(v.nominees[0]!.choices).toEqual(
+    council.map((m, i) => ({ member: m.name, kind: 'ballot', choice: choices[1]![i] })),
+  );
+});
+
+test('when a member is absent, then all-members and present bases differ, and a written opinion counts only where the rule says', async () => {
+  const rules = {
+    co_thi_dua_bo: {
+      threshold: { numerator: 2, denominator: 3 },
+      base: 'all_members',
+      comparison: 'at_least',
+      writtenOpinionsCount: false,
+    },
+    tap_the_lao_dong_xuat_sac: {
+      threshold: { numerator: 2, denominator: 3 },
+      base: 'present',
+      comparison: 'at_least',
+      writtenOpinionsCount: false,
+    },
+    tap_the_lao_dong_tien_tien: {
+      threshold: { numerator: 4, denominator: 5 },
+      base: 'all_members',
+      comparison: 'at_least',
+      writtenOpinionsCount: true,
+    },
+    co_thi_dua_chinh_phu: {
+      threshold: { numerator: 4, denominator: 5 },
+      base: 'all_members',
+      comparison: 'at_least',
+      writtenOpinionsCount: false,
+    },
+  } as const;
+  const { campaign, council } = await campaignWithCouncil(rules);
+  const titles: EmulationTitle[] = [
+    'co_thi_dua_bo',
+    'tap_the_lao_dong_xuat_sac',
+    'tap_the_lao_dong_tien_tien',
+    'co_thi_dua_chinh_phu',
+  ];
+  await open(
+    campaign,
+    titles.map((title) => ({ unitCode: units[0]!.code, title })),
+  );
+  const present = council.slice(0, 4);
+  const absent = council[4]!;
+  const ballots: TitleChoice[] = ['agree', 'agree', 'agree', 'disagree'];
+  for (const [i, m] of present.entries())
+    await vote(
+      campaign,
+      m,
+      titles.map((_, n) => ({ nominee: n + 1, choice: ballots[i]! })),
+    );
+  // The secretary records the absent member's written opinion; a member cannot record one.
+  const body = { personId: absent.id, ballots: titles.map((_, n) => ({ nominee: n + 1, choice: 'agree' })) };
+  const path = `/api/v1/title-votes/${campaign}/${YEAR}/written-opinions`;
+  expect((await api(stack.baseUrl, 'POST', path, { token: council[2]!.token, body })).status).toBe(403);
+  await expectStatus(api(stack.baseUrl, 'POST', path, { token: council[1]!.token, body }), 200);
+  await close(campaign, council[1]!);
+  const v = await view(campaign);
+  const ruleOf = (t: EmulationTitle) => ({
+    ...DEFAULT_TITLE_VOTE_RULES[t],
+    ...(rules as Record<string, Partial<TitleVoteRule>>)[t],
+  });
+  const outcomes = v.nominees.map((n) => n.result!.outcome);
+  expect(outcomes).toEqual(v.nominees.map((n) => expected(ruleOf(n.title), 5, ballots, ['agree'], 'agree')));
+  expect(outcomes).toEqual(['failed', 'passed', 'passed', 'failed']);
+  expect(v.nominees.every((n) => n.writtenOpinions.join() === absent.name)).toBe(true);
+  expect(v.nominees[2]!.result!.counted.agree).toBe(4);
+  expect(v.nominees[3]!.result!.counted.agree).toBe(3);
+});
+
+test('when too few members take part, then there is no quorum; when as many agree as disagree, then the tie rule decides', async () => {
+  const half = { numerator: 1, denominator: 2 };
+  const rules = {
+    co_thi_dua_bo: {
+      quorum: { numerator: 2, denominator: 3 },
+      threshold: half,
+      base: 'present',
+      comparison: 'more_than',
+    },
+    tap_the_lao_dong_xuat_sac: { quorum: half, threshold: half, base: 'present', comparison: 'at_least', tie: 'fails' },
+    tap_the_lao_dong_tien_tien: {
+      quorum: half,
+      threshold: half,
+      base: 'present',
+      comparison: 'at_least',
+      tie: 'chair_decides',
+    },
+    co_thi_dua_chinh_phu: {
+      quorum: half,
+      threshold: half,
+      base: 'present',
+      comparison: 'at_least',
+      tie: 'chair_decides',
+    },
+  } as const;
+  const { campaign, council } = await campaignWithCouncil(rules);
+  await open(campaign, [
+    { unitCode: units[0]!.code, title: 'co_thi_dua_bo' },
+    { unitCode: units[1]!.code, title: 'tap_the_lao_dong_xuat_sac' },
+    { unitCode: units[2]!.code, title: 'tap_the_lao_dong_tien_tien' },
+    { unitCode: units[3]!.code, title: 'co_thi_dua_chinh_phu' },
+  ]);
+  // Nominee 1: three of five vote (2/3 of five is 3⅓). Nominees 2–4: four vote, two each way;
+  // the chair (council[0]) agrees on 2 and 3, disagrees on 4.
+  const cast: Record<number, (TitleChoice | null)[]> = {
+    1: ['agree', 'agree', 'agree', null, null],
+    2: ['agree', 'agree', 'disagree', 'disagree', null],
+    3: ['agree', 'agree', 'disagree', 'disagree', null],
+    4: ['disagree', 'agree', 'agree', 'disagree', null],
+  };
+  for (const [i, m] of council.entries()) {
+    const mine = [1, 2, 3, 4].flatMap((n) => (cast[n]![i] ? [{ nominee: n, choice: cast[n]![i]! }] : []));
+    if (mine.length) await vote(campaign, m, mine);
+  }
+  await close(campaign, council[1]!);
+  const v = await view(campaign);
+  const ruleOf = (t: EmulationTitle) => ({
+    ...DEFAULT_TITLE_VOTE_RULES[t],
+    ...(rules as Record<string, Partial<TitleVoteRule>>)[t],
+  });
+  const outcomes = v.nominees.map((n) => n.result!.outcome);
+  expect(outcomes).toEqual(
+    v.nominees.map((n) => {
+      const c = cast[n.nominee]!;
+      return expected(
+        ruleOf(n.title),
+        5,
+        c.filter((x): x is TitleChoice => x !== null),
+        [],
+        c[0] ?? null,
+      );
+    }),
+  );
+  expect(outcomes).toEqual(['no_quorum', 'failed', 'passed', 'failed']);
+  expect(v.nominees.map((n) => n.result!.tieSettledBy)).toEqual([null, 'rule', 'chair', 'chair']);
+});
+
+test("when the council changes after a round opens, then that round's roll, quorum and voters stay as they were", async () => {
+  const { campaign, council } = await campaignWithCouncil({
+    co_thi_dua_bo: {
+      quorum: { numerator: 1, denominator: 1 },
+      threshold: { numerator: 1, denominator: 1 },
+      base: 'all_members',
+      comparison: 'at_least',
+    },
+  });
+  await open(campaign, [{ unitCode: units[0]!.code, title: 'co_thi_dua_bo' }]);
+  const before = await view(campaign);
+  // A newcomer is seated and a member unseated after the round opened.
+  const { id } = await stack.person('council', `Người mới ${campaign}`);
+  await setCouncilSeat(stack.orm.em.fork(), SYSTEM, { campaign, personId: id, position: 'member' }, new Date());
+  const newcomer = await stack.token('council', `Người mới ${campaign}`, { personId: id });
+  await removeCouncilSeat(stack.orm.em.fork(), SYSTEM, { campaign, personId: council[4]!.id }, new Date());
+  const refused = await api(stack.baseUrl, 'POST', `/api/v1/title-votes/${campaign}/${YEAR}/ballots`, {
+    token: newcomer,
+    body: { ballots: [{ nominee: 1, choice: 'agree' }] },
+  });
+  expect(refused.status).toBe(403);
+  // The unseated member is still on this round's roll: all five agree, as the rule needs.
+  for (const m of council) await vote(campaign, m, [{ nominee: 1, choice: 'agree' }]);
+  await close(campaign, council[1]!);
+  const after = await view(campaign);
+  expect(after.roll).toEqual(before.roll);
+  expect(after.roll.map((m) => m.personId)).toEqual(council.map((m) => m.id).sort((a, b) => a - b));
+  expect(after.nominees[0]!.result).toMatchObject({ outcome: 'passed', members: 5 });
+});
+
+test('when a round opens, then the council is emailed; before it closes the members who have not voted are reminded; at its closing time it closes by itself', async () => {
+  const { campaign, council } = await campaignWithCouncil({});
+  const closesAt = new Date(Date.now() + 8_000).toISOString();
+  const opened = await open(campaign, [{ unitCode: units[0]!.code, title: 'tap_the_lao_dong_tien_tien' }], {
+    closesAt,
+    remindBeforeSeconds: 5,
+  });
+  const subjectHas = (m: Member, word: string) => stack.sink.to(m.email).filter((e) => e.subject.includes(word)).length;
+  await stack.sink.waitFor(() => council.every((m) => subjectHas(m, String(YEAR)) >= 1));
+  await vote(campaign, council[0]!, [{ nominee: 1, choice: 'agree' }]);
+  await stack.sink.waitFor(() => council.slice(1).every((m) => subjectHas(m, 'Nhắc') === 1), 15_000);
+  expect(subjectHas(council[0]!, 'Nhắc')).toBe(0);
+  const closed = await eventually(
+    async () => {
+      const v = await view(campaign);
+      return v.status === 'closed' ? v : undefined;
+    },
+    { what: 'the round to close at its closing time', timeoutMs: 20_000 },
+  );
+  expect(new Date().getTime()).toBeGreaterThanOrEqual(Date.parse(closesAt));
+  expect(closed.closedBy).toBe('deadline');
+  // One of five agreed: below the default rule's quorum of two thirds.
+  expect(closed.nominees[0]!.result!.outcome).toBe(
+    expected(DEFAULT_TITLE_VOTE_RULES.tap_the_lao_dong_tien_tien, 5, ['agree'], [], 'agree'),
+  );
+  const late = await api(stack.baseUrl, 'POST', `/api/v1/title-votes/${campaign}/${YEAR}/ballots`, {
+    token: council[1]!.token,
+    body: { ballots: [{ nominee: 1, choice: 'agree' }] },
+  });
+  expect(late.status).toBe(409);
+  await stack.client.workflow.getHandle(opened.body.workflowId).result();
+  await recordHistories(stack.client, 'title-vote-deadline', [opened.body.workflowId]);
+});
