@@ -11,6 +11,8 @@ import type { EmulationTitle } from '../domain/emulation-titles';
 import { DEFAULT_TITLE_VOTE_RULES, decideTitle, type TitleChoice, type TitleVoteRule } from '../domain/title-vote';
 import type { CouncilPosition } from '../db/entities/person.entity';
 import { recordHistories } from './support/histories';
+import { signInConsole } from './support/console';
+import { elements, openDocx, paragraphText } from './support/documents';
 import { api, createCampaign, createUnits, eventually, expectStatus, QUIET, type TestUnit } from './support/fixtures';
 import { startStack, type Stack } from './support/stack';
 
@@ -99,6 +101,7 @@ interface View {
       tieSettledBy: string | null;
     } | null;
     choices?: { member: string; kind: string; choice: string }[];
+    ballots: unknown;
   }[];
 }
 
@@ -464,4 +467,142 @@ test('when a round opens, then the council is emailed; before it closes the memb
   expect(late.status).toBe(409);
   await stack.client.workflow.getHandle(opened.body.workflowId).result();
   await recordHistories(stack.client, 'title-vote-deadline', [opened.body.workflowId]);
+});
+
+const CHOICE_WORDS = ['Tán thành', 'Không tán thành', 'Không biểu quyết', 'Agree', 'Disagree', 'Abstain'];
+
+/** A round on one nominee per title given, everyone but the last member voting, the last one's written opinion recorded, closed. */
+async function closedRound(secretBallot: boolean) {
+  const titles = ['co_thi_dua_bo', 'tap_the_lao_dong_xuat_sac'] as const;
+  const { campaign, council } = await campaignWithCouncil(
+    Object.fromEntries(titles.map((t) => [t, { secretBallot, writtenOpinionsCount: true }])),
+  );
+  await open(
+    campaign,
+    titles.map((title, i) => ({ unitCode: units[i]!.code, title })),
+  );
+  const cast: TitleChoice[][] = [
+    ['agree', 'agree'],
+    ['agree', 'disagree'],
+    ['disagree', 'agree'],
+    ['abstain', 'agree'],
+  ];
+  for (const [i, m] of council.slice(0, 4).entries())
+    await vote(
+      campaign,
+      m,
+      cast[i]!.map((choice, n) => ({ nominee: n + 1, choice })),
+    );
+  const absent = council[4]!;
+  await expectStatus(
+    api(stack.baseUrl, 'POST', `/api/v1/title-votes/${campaign}/${YEAR}/written-opinions`, {
+      token: council[1]!.token,
+      body: {
+        personId: absent.id,
+        ballots: [
+          { nominee: 1, choice: 'disagree' },
+          { nominee: 2, choice: 'agree' },
+        ],
+      },
+    }),
+    200,
+  );
+  await close(campaign, council[1]!);
+  const session = await signInConsole(stack.baseUrl, admin);
+  const get = async (path: string) => {
+    const res = await fetch(`${stack.baseUrl}${path}`, { headers: { cookie: session.cookie } });
+    expect([path, res.status]).toEqual([path, 200]);
+    return res;
+  };
+  const base = `/console/title-votes/${campaign}/${YEAR}`;
+  return {
+    campaign,
+    council,
+    cast,
+    absent,
+    page: await (await get(base)).text(),
+    minutes: await (await get(`${base}/minutes`)).text(),
+    docx: await openDocx(Buffer.from(await (await get(`${base}/download/minutes.docx`)).arrayBuffer())),
+    csv: await (await get(`${base}/download/results.csv`)).text(),
+  };
+}
+
+/** Every element of the page or document that names a member, as text. */
+const linesNaming = (texts: readonly string[], names: readonly string[]) =>
+  texts.filter((t) => names.some((n) => t.includes(n)));
+const htmlElements = (page: string) =>
+  [...page.matchAll(/<(li|tr|p|td|th)\b[^>]*>([\s\S]*?)<\/\1>/g)].map((m) => m[2]!.replace(/<[^>]+>/g, ' '));
+
+test('when ballots are open, then the minutes list every ballot and written opinion by member, with the chair and the secretary signing', async () => {
+  const r = await closedRound(false);
+  const v = await view(r.campaign);
+  for (const [n, nominee] of v.nominees.entries()) {
+    const expectedChoices = [
+      ...r.council.slice(0, 4).map((m, i) => ({ member: m.name, kind: 'ballot', choice: r.cast[i]![n] })),
+      { member: r.absent.name, kind: 'written_opinion', choice: n === 0 ? 'disagree' : 'agree' },
+    ];
+    expect(nominee.choices).toEqual(expectedChoices);
+    const words = { agree: 'Tán thành', disagree: 'Không tán thành', abstain: 'Không biểu quyết' } as const;
+    for (const c of expectedChoices) {
+      expect(r.minutes).toContain(`${c.member}: ${words[c.choice as TitleChoice]}`);
+      expect(r.docx.paragraphs).toContain(`- ${c.member}: ${words[c.choice as TitleChoice]}`);
+    }
+  }
+  const chair = r.council.find((m) => m.position === 'chair')!;
+  const secretary = r.council.find((m) => m.position === 'secretary')!;
+  expect(r.docx.paragraphs).toEqual(
+    expect.arrayContaining(['CHỦ TỊCH HỘI ĐỒNG', chair.name, 'THƯ KÝ HỘI ĐỒNG', secretary.name]),
+  );
+  expect(r.docx.paragraphs).toContain('BIÊN BẢN');
+  // The results table: one row per nominee, the counts as the ballots and counted written opinions give them.
+  const rows = r.csv.trim().split(/\r?\n/).slice(1);
+  expect(rows).toHaveLength(2);
+  for (const [n, row] of rows.entries()) {
+    const all = [...r.cast.map((c) => c[n]!), n === 0 ? 'disagree' : 'agree'];
+    const count = (c: TitleChoice) => String(all.filter((x) => x === c).length);
+    expect(row.split(',').slice(4, 9)).toEqual([count('agree'), count('disagree'), count('abstain'), '5', '5']);
+  }
+});
+
+test('when ballots are secret, then no page, JSON, document or audit record puts a member next to a choice, and the minutes give only the counts', async () => {
+  const r = await closedRound(true);
+  const v = await view(r.campaign);
+  const names = r.council.map((m) => m.name);
+  for (const nominee of v.nominees) {
+    expect(nominee.choices).toBeUndefined();
+    expect(nominee.ballots).toBeNull();
+    expect(nominee.voted).toEqual(names.slice(0, 4));
+    expect(nominee.writtenOpinions).toEqual([r.absent.name]);
+  }
+  const json = JSON.stringify(v);
+  for (const c of ['"agree"', '"disagree"', '"abstain"']) expect(json).not.toMatch(new RegExp(`"choice":${c}`));
+  const naming = [
+    ...linesNaming(htmlElements(r.page), names),
+    ...linesNaming(htmlElements(r.minutes), names),
+    ...linesNaming(r.docx.paragraphs, names),
+    ...linesNaming(
+      elements(r.docx.document, 'tr').map((tr) => elements(tr, 'p').map(paragraphText).join(' | ')),
+      names,
+    ),
+  ];
+  // The roll (page, minutes, document) names every member, with whether they took part.
+  expect(naming.length).toBeGreaterThanOrEqual(3 * names.length);
+  for (const text of naming)
+    for (const word of CHOICE_WORDS) expect({ text, has: text.includes(word) }).toEqual({ text, has: false });
+  // Only the counts of nominee 1, as the test cast them with the written opinion.
+  const all = [...r.cast.map((c) => c[0]!), 'disagree' as const];
+  const n = (c: TitleChoice) => all.filter((x) => x === c).length;
+  expect(r.minutes).toContain(
+    `${n('agree')} tán thành, ${n('disagree')} không tán thành, ${n('abstain')} không biểu quyết`,
+  );
+  // The audit log keeps who cast a ballot, never how under a secret ballot.
+  const events = await stack.orm.em
+    .fork()
+    .getConnection()
+    .execute<{ after: unknown }[]>(
+      `SELECT after FROM audit_event WHERE action IN ('title_vote.ballot_cast', 'title_vote.written_opinion_recorded') AND after::text LIKE ?`,
+      [`%${r.campaign}%`],
+    );
+  expect(events.length).toBe(5);
+  for (const e of events) expect(JSON.stringify(e.after)).not.toMatch(/"choice"/);
 });

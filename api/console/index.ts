@@ -24,6 +24,7 @@ import { auditPages } from './routes/audit.routes';
 import { CsrfRejected, SignInRequired, loadConsoleView, requireUser, sendPage } from './routes/context';
 import { councilPages } from './routes/council.routes';
 import { summaryPages } from './routes/summaries.routes';
+import { titleVotePages } from './routes/title-votes.routes';
 import { sessionPages, checkCsrf } from './routes/session.routes';
 import { unitPages } from './routes/units.routes';
 
@@ -143,6 +144,7 @@ export const consoleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(unitPages);
   await app.register(councilPages);
   await app.register(summaryPages);
+  await app.register(titleVotePages);
   await app.register(auditPages);
   await app.register(accessPages);
   await app.register(setupPages);

@@ -97,8 +97,10 @@ export const TitleVoteResponse = Type.Object({
       rule: TitleVoteRuleSchema,
       voted: Type.Array(Type.String()),
       writtenOpinions: Type.Array(Type.String()),
-      ballots: Type.Union([Counts, Type.Null()], { description: 'once closed' }),
-      writtenOpinionCounts: Type.Union([Counts, Type.Null()], { description: 'once closed' }),
+      ballots: Type.Union([Counts, Type.Null()], { description: 'once closed, and not under a secret ballot' }),
+      writtenOpinionCounts: Type.Union([Counts, Type.Null()], {
+        description: 'once closed, and not under a secret ballot',
+      }),
       result: Type.Union([Result, Type.Null()], { description: 'once closed' }),
       choices: Type.Optional(
         Type.Array(

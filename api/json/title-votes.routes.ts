@@ -3,6 +3,9 @@ import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Code } from '../http/request-schemas';
 import { principalOf } from '../http/auth';
+import { sendDownload } from '../http/downloads';
+import { userActor } from '../services/admin-common';
+import { TITLE_VOTE_FILE_PATTERN, titleVoteFile } from '../services/title-vote-documents.service';
 import {
   castTitleBallots,
   closeTitleVoteNow,
@@ -153,5 +156,29 @@ export const titleVoteRoutes: FastifyPluginAsyncTypebox = async (app) => {
       const closed = await closeTitleVoteNow({ em: request.em, temporal: app.temporal }, vote, principalOf(request));
       return { ...closed, outcomes: [...closed.outcomes] };
     },
+  );
+
+  app.get(
+    '/api/v1/title-votes/:campaign/:year/documents/:file',
+    {
+      config: { roles: READERS },
+      schema: {
+        summary:
+          'The minutes of the vote count (minutes.docx in the Decree 30 layout, minutes.pdf) or the results table (results.csv, results.xlsx) of a round, written now and audited; a secret ballot’s choices are never in them (administrator, council, auditor)',
+        tags: ['title votes'],
+        params: Type.Object({
+          ...TitleVoteParams.properties,
+          file: Type.String({
+            pattern: TITLE_VOTE_FILE_PATTERN,
+            description: 'minutes.docx, minutes.pdf, results.csv or results.xlsx',
+          }),
+        }),
+      },
+    },
+    async (request, reply) =>
+      sendDownload(
+        reply,
+        await titleVoteFile(request.em, request.params, userActor(principalOf(request), request.ip), app.now()),
+      ),
   );
 };

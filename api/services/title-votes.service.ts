@@ -337,7 +337,7 @@ export interface NomineeView {
   readonly voted: readonly string[];
   /** Members whose written opinion the secretary recorded, in roll order. */
   readonly writtenOpinions: readonly string[];
-  /** Only once the round is closed. */
+  /** Ballots and written opinions apart: only once the round is closed, and not under a secret ballot. */
   readonly ballots: ChoiceCounts | null;
   readonly writtenOpinionCounts: ChoiceCounts | null;
   readonly result: TitleResult | null;
@@ -397,8 +397,9 @@ export async function titleVoteView(em: EntityManager, campaignCode: string, yea
         rule,
         voted: inRollOrder(new Set(mine.filter((c) => c.kind === 'ballot').map((c) => c.personId))),
         writtenOpinions: inRollOrder(new Set(mine.filter((c) => c.kind === 'written_opinion').map((c) => c.personId))),
-        ballots: closed ? count.ballots : null,
-        writtenOpinionCounts: closed ? count.writtenOpinions : null,
+        // Under a secret ballot only the counted totals: written opinions apart would tell their authors' choices.
+        ballots: reveal ? count.ballots : null,
+        writtenOpinionCounts: reveal ? count.writtenOpinions : null,
         result: closed ? (nominee.result ?? null) : null,
         ...(reveal
           ? { choices: mine.map((c) => ({ member: nameOf.get(c.personId)!, kind: c.kind, choice: c.choice })) }
@@ -423,4 +424,25 @@ export async function listTitleVotes(em: EntityManager, campaignCode: string) {
       members: v.roll.length,
     })),
   };
+}
+
+/** The nominees (numbers) on which `personId` has a ballot or a written opinion: what is left to vote, never how. */
+export async function nomineesDoneBy(em: EntityManager, campaignCode: string, year: number, personId: number) {
+  const { vote } = await findTitleVote(em, campaignCode, year);
+  const nominees = await em.find(TitleNominee, { vote: vote.id });
+  const mine = (await storedChoices(em, vote)).filter((c) => c.personId === personId);
+  return new Set(nominees.filter((n) => mine.some((c) => c.nomineeId === n.id)).map((n) => n.position));
+}
+
+/** Whether `caller` may open, close and record written opinions for the campaign's rounds. */
+export async function isTitleVoteSecretary(em: EntityManager, caller: Caller, campaignCode: string): Promise<boolean> {
+  if (caller.role === 'admin') return true;
+  if (caller.role !== 'council') return false;
+  return (
+    (await em.count(CouncilMember, {
+      campaign: { code: campaignCode },
+      person: caller.personId,
+      position: 'secretary',
+    })) > 0
+  );
 }

@@ -24,6 +24,7 @@ export type Section =
   | 'setup'
   | 'council'
   | 'summaries'
+  | 'title-votes'
   | 'audit'
   | 'access'
   | 'none';
@@ -38,6 +39,7 @@ const NAV: Record<Locale, Record<Exclude<Section, 'none'>, string>> = {
     setup: 'Thiết lập',
     council: 'Hội đồng xem xét',
     summaries: 'Sơ kết, tổng kết',
+    'title-votes': 'Bỏ phiếu danh hiệu',
     audit: 'Nhật ký kiểm tra',
     access: 'Người dùng & quyền',
   },
@@ -50,15 +52,28 @@ const NAV: Record<Locale, Record<Exclude<Section, 'none'>, string>> = {
     setup: 'Set-up',
     council: 'Council review',
     summaries: 'Summaries',
+    'title-votes': 'Title votes',
     audit: 'Audit log',
     access: 'People & access',
   },
 };
 
 const SECTIONS_OF: Record<Role, readonly Exclude<Section, 'none'>[]> = {
-  admin: ['cycles', 'units', 'campaigns', 'policies', 'templates', 'setup', 'council', 'summaries', 'audit', 'access'],
-  council: ['council', 'summaries'],
-  auditor: ['audit', 'council', 'summaries'],
+  admin: [
+    'cycles',
+    'units',
+    'campaigns',
+    'policies',
+    'templates',
+    'setup',
+    'council',
+    'summaries',
+    'title-votes',
+    'audit',
+    'access',
+  ],
+  council: ['council', 'summaries', 'title-votes'],
+  auditor: ['audit', 'council', 'summaries', 'title-votes'],
 };
 
 /** Sections for a role over the whole installation only: a scoped role is refused them (api/http/scope.ts). */
