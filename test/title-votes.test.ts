@@ -102,6 +102,7 @@ interface View {
     } | null;
     choices?: { member: string; kind: string; choice: string }[];
     ballots: unknown;
+    rule: TitleVoteRule;
   }[];
 }
 
@@ -405,7 +406,7 @@ test('when too few members take part, then there is no quorum; when as many agre
   expect(v.nominees.map((n) => n.result!.tieSettledBy)).toEqual([null, 'rule', 'chair', 'chair']);
 });
 
-test("when the council changes after a round opens, then that round's roll, quorum and voters stay as they were", async () => {
+test("when the council or the policy changes after a round opens, then that round's roll, rule, quorum and voters stay as they were", async () => {
   const { campaign, council } = await campaignWithCouncil({
     co_thi_dua_bo: {
       quorum: { numerator: 1, denominator: 1 },
@@ -421,6 +422,22 @@ test("when the council changes after a round opens, then that round's roll, quor
   await setCouncilSeat(stack.orm.em.fork(), SYSTEM, { campaign, personId: id, position: 'member' }, new Date());
   const newcomer = await stack.token('council', `Người mới ${campaign}`, { personId: id });
   await removeCouncilSeat(stack.orm.em.fork(), SYSTEM, { campaign, personId: council[4]!.id }, new Date());
+  // … and the campaign's policy changes the title's rule: the round keeps the rule it opened with.
+  const policy = await api<{ definition: Record<string, unknown> }>(
+    stack.baseUrl,
+    'GET',
+    `/api/v1/policies/p-${campaign}`,
+    {
+      token: admin,
+    },
+  );
+  await expectStatus(
+    api(stack.baseUrl, 'PUT', `/api/v1/policies/p-${campaign}`, {
+      token: admin,
+      body: { definition: { ...policy.body.definition, titleVotes: { co_thi_dua_bo: rule({}) } } },
+    }),
+    200,
+  );
   const refused = await api(stack.baseUrl, 'POST', `/api/v1/title-votes/${campaign}/${YEAR}/ballots`, {
     token: newcomer,
     body: { ballots: [{ nominee: 1, choice: 'agree' }] },
@@ -431,6 +448,8 @@ test("when the council changes after a round opens, then that round's roll, quor
   await close(campaign, council[1]!);
   const after = await view(campaign);
   expect(after.roll).toEqual(before.roll);
+  expect(after.nominees[0]!.rule).toEqual(before.nominees[0]!.rule);
+  expect(after.nominees[0]!.rule.threshold).toEqual({ numerator: 1, denominator: 1 });
   expect(after.roll.map((m) => m.personId)).toEqual(council.map((m) => m.id).sort((a, b) => a - b));
   expect(after.nominees[0]!.result).toMatchObject({ outcome: 'passed', members: 5 });
 });
@@ -605,4 +624,112 @@ test('when ballots are secret, then no page, JSON, document or audit record puts
     );
   expect(events.length).toBe(5);
   for (const e of events) expect(JSON.stringify(e.after)).not.toMatch(/"choice"/);
+});
+
+test('when the policy sets a title rule through JSON, then it is checked (naming the field) and stored, and every title vote route is in OpenAPI', async () => {
+  const code = `p-tv-${Date.now()}`;
+  const definition = {
+    timing: { kind: 'relative', ...QUIET },
+    maxReminders: 1,
+    quorum: { numerator: 2, denominator: 3 },
+    approvalThreshold: { numerator: 1, denominator: 2 },
+    secretBallots: true,
+    titleVotes: { co_thi_dua_bo: { ...rule({}), threshold: { numerator: 1, denominator: 1 } } },
+  };
+  const bad = await api<{ field: string }>(stack.baseUrl, 'POST', '/api/v1/policies', {
+    token: admin,
+    body: { code, definition },
+  });
+  expect([bad.status, bad.body.field]).toEqual([400, 'definition.titleVotes.co_thi_dua_bo.threshold']);
+  const unknownKey = await api(stack.baseUrl, 'POST', '/api/v1/policies', {
+    token: admin,
+    body: { code, definition: { ...definition, titleVotes: { co_thi_dua_bo: { ...rule({}), extra: 1 } } } },
+  });
+  expect(unknownKey.status).toBe(400);
+  const ninety = rule({ threshold: { numerator: 9, denominator: 10 }, base: 'all_members', comparison: 'at_least' });
+  await expectStatus(
+    api(stack.baseUrl, 'POST', '/api/v1/policies', {
+      token: admin,
+      body: { code, definition: { ...definition, titleVotes: { co_thi_dua_bo: ninety } } },
+    }),
+    201,
+  );
+  const doc = (await api<{ paths: Record<string, unknown> }>(stack.baseUrl, 'GET', '/openapi.json')).body;
+  for (const path of [
+    '/api/v1/title-votes/{campaign}/{year}',
+    '/api/v1/title-votes/{campaign}/{year}/ballots',
+    '/api/v1/title-votes/{campaign}/{year}/written-opinions',
+    '/api/v1/title-votes/{campaign}/{year}/close',
+    '/api/v1/title-votes/{campaign}/{year}/documents/{file}',
+  ])
+    expect([path, path in doc.paths]).toEqual([path, true]);
+});
+
+test('when the secretary opens a round in the console and members vote there, then the round counts their ballots and shows the results', async () => {
+  const { campaign, council } = await campaignWithCouncil({
+    co_thi_dua_bo: {
+      secretBallot: true,
+      base: 'present',
+      comparison: 'more_than',
+      threshold: { numerator: 1, denominator: 2 },
+    },
+  });
+  const secretary = council.find((m) => m.position === 'secretary')!;
+  const sessionOf = async (m: Member) => signInConsole(stack.baseUrl, m.token);
+  const post = async (session: { cookie: string; csrf: string }, path: string, fields: Record<string, string>) =>
+    fetch(`${stack.baseUrl}${path}`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: session.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: session.csrf, ...fields }).toString(),
+    });
+  const s = await sessionOf(secretary);
+  // Vietnam's local time, an hour from now, as a datetime-local field gives it.
+  const local = new Date(Date.now() + 7 * 3_600_000 + 3_600_000).toISOString().slice(0, 16);
+  const opened = await post(s, `/console/title-votes/${campaign}`, {
+    year: String(YEAR),
+    closesAt: local,
+    remindHours: '1',
+    nominees: `${units[0]!.code}; co_thi_dua_bo; Hoàn thành xuất sắc nhiệm vụ\n${units[1]!.code}; khong_co`,
+  });
+  expect(opened.status).toBe(400);
+  const good = await post(s, `/console/title-votes/${campaign}`, {
+    year: String(YEAR),
+    closesAt: local,
+    remindHours: '1',
+    nominees: `${units[0]!.code}; co_thi_dua_bo; Hoàn thành xuất sắc nhiệm vụ`,
+  });
+  expect([good.status, good.headers.get('location')]).toEqual([303, `/console/title-votes/${campaign}/${YEAR}`]);
+  const cast: TitleChoice[] = ['agree', 'agree', 'disagree', 'agree'];
+  for (const [i, m] of council.slice(0, 4).entries()) {
+    const session = await sessionOf(m);
+    const page = await (
+      await fetch(`${stack.baseUrl}/console/title-votes/${campaign}/${YEAR}`, { headers: { cookie: session.cookie } })
+    ).text();
+    expect(page).toContain('id="ballot"');
+    const res = await post(session, `/console/title-votes/${campaign}/${YEAR}/ballots`, { 'choice.1': cast[i]! });
+    expect(res.status).toBe(303);
+  }
+  const written = await post(s, `/console/title-votes/${campaign}/${YEAR}/written-opinions`, {
+    personId: String(council[4]!.id),
+    'choice.1': 'disagree',
+  });
+  expect(written.status).toBe(303);
+  expect((await post(s, `/console/title-votes/${campaign}/${YEAR}/close`, {})).status).toBe(303);
+  const v = await view(campaign);
+  const ruleApplied = {
+    ...DEFAULT_TITLE_VOTE_RULES.co_thi_dua_bo,
+    secretBallot: true,
+    base: 'present' as const,
+    comparison: 'more_than' as const,
+    threshold: { numerator: 1, denominator: 2 },
+  };
+  const outcome = expected(ruleApplied, 5, cast, ['disagree'], 'agree');
+  expect(v.nominees[0]!.result!.outcome).toBe(outcome);
+  const page = await (
+    await fetch(`${stack.baseUrl}/console/title-votes/${campaign}/${YEAR}`, { headers: { cookie: s.cookie } })
+  ).text();
+  const counted = [...cast, 'disagree'];
+  const n = (c: TitleChoice) => counted.filter((x) => x === c).length;
+  expect(page).toContain(`${n('agree')} / ${n('disagree')} / ${n('abstain')} (5/5)`);
 });
