@@ -26,11 +26,19 @@ export function createTitleVoteActivities(deps: ActivityDeps) {
   ): Promise<number> {
     const prefix = `title-vote-${voteId}:${kind}:`;
     const recipients = await deps.orm.em.fork().transactional(async (em) => {
+      await lockRow(em, 'title_vote', voteId);
+      // A retry after the messages were queued only finishes their delivery.
+      const queued = await em.execute<{ n: number }[]>(
+        `SELECT count(*)::int AS n FROM email WHERE idempotency_key LIKE ?`,
+        [`${prefix.replace(/[\\%_]/g, '\\$&')}%`],
+      );
+      if (queued[0]!.n > 0) return queued[0]!.n;
       const vote = await em.findOneOrFail(TitleVote, voteId);
       const campaign = await em.findOneOrFail(Campaign, vote.campaign.id);
       const nominees = await em.count(TitleNominee, { vote: voteId });
       const ids = await who(vote, em);
       const people = await em.find(Person, { id: { $in: [...ids] }, status: 'active' }, { orderBy: { id: 'asc' } });
+      if (!people.length) return 0;
       const auditEventId = await appendAudit(em, {
         actor: actorOf(vote),
         action: kind === 'title_vote_opened' ? 'title_vote.announced' : 'title_vote.reminded',

@@ -415,7 +415,16 @@ test("when the council or the policy changes after a round opens, then that roun
       comparison: 'at_least',
     },
   });
-  await open(campaign, [{ unitCode: units[0]!.code, title: 'co_thi_dua_bo' }]);
+  const nominees = [{ unitCode: units[0]!.code, title: 'co_thi_dua_bo' as const }];
+  const closesAt = inAnHour();
+  const first = await open(campaign, nominees, { closesAt });
+  // Opening again with the same request (a retry) answers the same round; another request is refused.
+  expect((await open(campaign, nominees, { closesAt })).body).toEqual(first.body);
+  const other = await api(stack.baseUrl, 'POST', `/api/v1/title-votes/${campaign}/${YEAR}`, {
+    token: admin,
+    body: { closesAt, nominees: [{ unitCode: units[1]!.code, title: 'co_thi_dua_bo' }] },
+  });
+  expect(other.status).toBe(409);
   const before = await view(campaign);
   // A newcomer is seated and a member unseated after the round opened.
   const { id } = await stack.person('council', `Người mới ${campaign}`);

@@ -93,9 +93,31 @@ async function requireSecretary(em: EntityManager, caller: Caller, campaignId: n
     throw new ForbiddenError({ code: 'not_title_vote_secretary', params: { year } });
 }
 
+/** Whether a stored round is the one these closing time and nominees would open. */
+async function sameRound(
+  em: EntityManager,
+  vote: ITitleVote,
+  closesAt: Date,
+  nominees: readonly NomineeInput[],
+): Promise<boolean> {
+  const stored = await em.find(TitleNominee, { vote: vote.id }, { orderBy: { position: 'asc' } });
+  return (
+    vote.closesAt.getTime() === closesAt.getTime() &&
+    stored.length === nominees.length &&
+    stored.every(
+      (n, i) =>
+        n.unitCode === nominees[i]!.unitCode &&
+        n.title === nominees[i]!.title &&
+        (n.reason ?? null) === (nominees[i]!.reason?.trim() || null),
+    )
+  );
+}
+
 /**
  * Opens the round of `year` with its nominees: records the council as it is now and every title's
  * rule from the campaign's policy, audits, and starts its workflow (which emails the council).
+ * Safe to retry: the same request again answers the round it opened (and starts its workflow if
+ * the first attempt could not); a different one for the same year is refused.
  */
 export async function openTitleVote(
   deps: TitleVoteDeps,
@@ -137,8 +159,12 @@ export async function openTitleVote(
   try {
     voteId = await deps.em.transactional(async (tx) => {
       await tx.execute('SELECT id FROM campaign WHERE id = ? FOR UPDATE', [campaign.id]);
-      if (await tx.count(TitleVote, { campaign, year }))
+      const existing = await tx.findOne(TitleVote, { campaign, year });
+      if (existing) {
+        // The same request again (a retry): the round it opened; another one: refused.
+        if (await sameRound(tx, existing, closesAt, request.nominees)) return existing.id;
         throw new ConflictError({ code: 'title_vote_exists', params: { campaign: campaign.code, year } }, 'year');
+      }
       const roll = await currentRoll(tx, campaign.id);
       if (roll.length === 0)
         throw new ConflictError({ code: 'title_vote_council_empty', params: { campaign: campaign.code } });
