@@ -481,6 +481,11 @@ const CATALOG = {
     en: (p) => `Unit "${p.unitCode}" is proposed for "${p.title}" twice.`,
     vi: (p) => `Đơn vị "${p.unitCode}" được đề nghị danh hiệu "${p.title}" hai lần.`,
   }),
+  member_took_part: refusal<{ member: string }>({
+    en: (p) => `${p.member} has voted in this round: a written opinion is for an absent member.`,
+    vi: (p) =>
+      `${p.member} đã trực tiếp bỏ phiếu trong cuộc bỏ phiếu này: ý kiến bằng văn bản chỉ dành cho thành viên vắng mặt.`,
+  }),
   title_already_voted: refusal<{ nominee: number }>({
     en: (p) => `A choice on nominee ${p.nominee} is already recorded for this member; a member votes once.`,
     vi: (p) => `Thành viên này đã có phiếu về đề nghị số ${p.nominee}; mỗi thành viên chỉ bỏ phiếu một lần.`,

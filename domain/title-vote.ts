@@ -31,7 +31,8 @@ export interface TitleVoteRule {
   readonly writtenOpinionsCount: boolean;
   /**
    * When as many agree as disagree: `fails`, or `chair_decides` (the nominee passes when the
-   * chair's counted choice is to agree). A tie never passes a nominee below its threshold.
+   * chair's counted choice is to agree; open ballots only, since the outcome would tell the
+   * chair's choice). A tie never passes a nominee below its threshold.
    */
   readonly tie: TieOutcome;
 }
@@ -43,7 +44,8 @@ const TWO_THIRDS: Fraction = { numerator: 2, denominator: 3 };
 /**
  * Defaults, to be checked against Decree 98/2023/NĐ-CP and set per campaign: the flags need 90 %
  * of all members (the earlier Decree 91/2017 art. 45 figure for ministry-level titles), the
- * collective titles more than half of those taking part; a quorum of two thirds; secret ballots.
+ * collective titles more than half of those taking part; a quorum of two thirds; secret ballots,
+ * a tie failing.
  */
 export const DEFAULT_TITLE_VOTE_RULES: TitleVoteRules = {
   co_thi_dua_chinh_phu: {
@@ -71,16 +73,16 @@ export const DEFAULT_TITLE_VOTE_RULES: TitleVoteRules = {
     quorum: TWO_THIRDS,
     secretBallot: true,
     writtenOpinionsCount: false,
-    tie: 'chair_decides',
+    tie: 'fails',
   },
   tap_the_lao_dong_tien_tien: {
     threshold: { numerator: 1, denominator: 2 },
     base: 'present',
     comparison: 'more_than',
     quorum: TWO_THIRDS,
-    secretBallot: false,
+    secretBallot: true,
     writtenOpinionsCount: false,
-    tie: 'chair_decides',
+    tie: 'fails',
   },
 };
 

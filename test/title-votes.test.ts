@@ -324,6 +324,9 @@ test('when a member is absent, then all-members and present bases differ, and a 
   const body = { personId: absent.id, ballots: titles.map((_, n) => ({ nominee: n + 1, choice: 'agree' })) };
   const path = `/api/v1/title-votes/${campaign}/${YEAR}/written-opinions`;
   expect((await api(stack.baseUrl, 'POST', path, { token: council[2]!.token, body })).status).toBe(403);
+  // A member who voted is present: no written opinion for them.
+  const present0 = { ...body, personId: present[0]!.id };
+  expect((await api(stack.baseUrl, 'POST', path, { token: council[1]!.token, body: present0 })).status).toBe(409);
   await expectStatus(api(stack.baseUrl, 'POST', path, { token: council[1]!.token, body }), 200);
   await close(campaign, council[1]!);
   const v = await view(campaign);
@@ -355,6 +358,7 @@ test('when too few members take part, then there is no quorum; when as many agre
       base: 'present',
       comparison: 'at_least',
       tie: 'chair_decides',
+      secretBallot: false,
     },
     co_thi_dua_chinh_phu: {
       quorum: half,
@@ -362,6 +366,7 @@ test('when too few members take part, then there is no quorum; when as many agre
       base: 'present',
       comparison: 'at_least',
       tie: 'chair_decides',
+      secretBallot: false,
     },
   } as const;
   const { campaign, council } = await campaignWithCouncil(rules);
@@ -650,6 +655,14 @@ test('when the policy sets a title rule through JSON, then it is checked (naming
     body: { code, definition },
   });
   expect([bad.status, bad.body.field]).toEqual([400, 'definition.titleVotes.co_thi_dua_bo.threshold']);
+  const tellsChair = await api<{ field: string }>(stack.baseUrl, 'POST', '/api/v1/policies', {
+    token: admin,
+    body: {
+      code,
+      definition: { ...definition, titleVotes: { co_thi_dua_bo: rule({ secretBallot: true, tie: 'chair_decides' }) } },
+    },
+  });
+  expect([tellsChair.status, tellsChair.body.field]).toEqual([400, 'definition.titleVotes.co_thi_dua_bo.tie']);
   const unknownKey = await api(stack.baseUrl, 'POST', '/api/v1/policies', {
     token: admin,
     body: { code, definition: { ...definition, titleVotes: { co_thi_dua_bo: { ...rule({}), extra: 1 } } } },

@@ -113,6 +113,11 @@ export function checkPolicy(def: CyclePolicy): CyclePolicy {
     fraction(`definition.titleVotes.${title}.quorum`, rule.quorum);
     if (rule.comparison === 'more_than' && rule.threshold.numerator === rule.threshold.denominator)
       invalid(`definition.titleVotes.${title}.threshold`, 'must be less than 1 when more than it must agree');
+    if (rule.secretBallot && rule.tie === 'chair_decides')
+      invalid(
+        `definition.titleVotes.${title}.tie`,
+        "cannot be chair_decides under a secret ballot: the outcome would tell the chair's choice",
+      );
   }
   return def;
 }

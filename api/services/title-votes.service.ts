@@ -257,6 +257,13 @@ async function storeChoices(
   try {
     await em.transactional(async (tx) => {
       const locked = await lockOpen(tx, vote, now);
+      const member = locked.roll.find((m) => m.personId === voterId)!;
+      // A written opinion stands for an absent member; a ballot makes the member present.
+      if (
+        kind === 'written_opinion' &&
+        (await tx.count(TitleBallot, { vote: locked.id, voter: voterId, kind: 'ballot' }))
+      )
+        throw new ConflictError({ code: 'member_took_part', params: { member: member.name } }, 'personId');
       const nominees = await tx.find(TitleNominee, { vote: locked.id });
       const stored: { nominee: ITitleNominee; choice: TitleChoice }[] = [];
       for (const c of choices) {
@@ -281,7 +288,6 @@ async function storeChoices(
         }),
       );
       await tx.flush();
-      const member = locked.roll.find((m) => m.personId === voterId)!;
       await appendAudit(tx, {
         actor,
         action: kind === 'ballot' ? 'title_vote.ballot_cast' : 'title_vote.written_opinion_recorded',
