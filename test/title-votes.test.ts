@@ -12,6 +12,7 @@ import { DEFAULT_TITLE_VOTE_RULES, decideTitle, type TitleChoice, type TitleVote
 import type { CouncilPosition } from '../db/entities/person.entity';
 import { recordHistories } from './support/histories';
 import { signInConsole } from './support/console';
+import { openBrowser, pageProblems, screenshot, screenshotViews, signIn } from './support/browser';
 import { elements, openDocx, paragraphText } from './support/documents';
 import { api, createCampaign, createUnits, eventually, expectStatus, QUIET, type TestUnit } from './support/fixtures';
 import { startStack, type Stack } from './support/stack';
@@ -754,4 +755,39 @@ test('when the secretary opens a round in the console and members vote there, th
   const counted = [...cast, 'disagree'];
   const n = (c: TitleChoice) => counted.filter((x) => x === c).length;
   expect(page).toContain(`${n('agree')} / ${n('disagree')} / ${n('abstain')} (5/5)`);
+});
+
+test('when a member votes in Chromium without JavaScript, then the page takes the ballot, and the results and the minutes show under the strict CSP', async () => {
+  const { campaign, council } = await campaignWithCouncil({});
+  await open(campaign, [
+    { unitCode: units[0]!.code, title: 'co_thi_dua_bo' },
+    { unitCode: units[1]!.code, title: 'tap_the_lao_dong_xuat_sac' },
+  ]);
+  const browser = await openBrowser({ javaScript: false });
+  try {
+    const { page } = browser;
+    const base = `${stack.baseUrl}/console/title-votes/${campaign}/${YEAR}`;
+    await signIn(page, stack.baseUrl, council[0]!.token);
+    await page.goto(base);
+    await screenshot(page, 'title-vote-ballot');
+    await page.locator('input[name="choice.1"][value="agree"]').check();
+    await page.locator('input[name="choice.2"][value="disagree"]').check();
+    await page.getByRole('button', { name: 'Gửi phiếu' }).click();
+    await page.waitForURL((u) => u.searchParams.get('ok') === '1');
+    expect(await page.locator('#ballot').count()).toBe(0);
+    for (const m of council.slice(1, 4))
+      await vote(campaign, m, [
+        { nominee: 1, choice: 'agree' },
+        { nominee: 2, choice: 'agree' },
+      ]);
+    await close(campaign, council[1]!);
+    await page.goto(base);
+    await screenshotViews(page, base, 'title-vote-closed');
+    await page.goto(`${base}/minutes`);
+    await screenshot(page, 'title-vote-minutes');
+    expect(await page.locator('h1').first().textContent()).toBe('BIÊN BẢN');
+    expect(pageProblems(browser)).toEqual([]);
+  } finally {
+    await browser.close();
+  }
 });

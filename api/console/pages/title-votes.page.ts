@@ -210,7 +210,7 @@ function blockHtml(b: Block): Html {
 
 /** The minutes as the document says them, on one page to read or print. */
 export function titleVoteMinutesPage(v: ConsoleView, spec: OfficialDocumentSpec, back: string): string {
-  const body = html`<p><a href="${back}">←</a></p><article class="document" id="minutes">
+  const body = html`<p><a class="back" href="${back}">← ${v.lang === 'vi' ? 'Cuộc bỏ phiếu' : 'The vote'}</a></p><article class="document" id="minutes">
 <p><strong>${spec.parentBody}</strong><br><strong>${spec.issuingBody}</strong><br>${spec.number}</p>
 <p><strong>CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM</strong><br><strong>Độc lập - Tự do - Hạnh phúc</strong><br><em>${spec.placeAndDate}</em></p>
 <h1>${spec.type}</h1><p><strong>${spec.summary}</strong></p>
