@@ -499,6 +499,11 @@ test('when a round opens, then the council is emailed; before it closes the memb
     body: { ballots: [{ nominee: 1, choice: 'agree' }] },
   });
   expect(late.status).toBe(409);
+  const closeAgain = await api(stack.baseUrl, 'POST', `/api/v1/title-votes/${campaign}/${YEAR}/close`, {
+    token: council[1]!.token,
+    body: {},
+  });
+  expect(closeAgain.status).toBe(409);
   await stack.client.workflow.getHandle(opened.body.workflowId).result();
   await recordHistories(stack.client, 'title-vote-deadline', [opened.body.workflowId]);
 });

@@ -353,9 +353,20 @@ export async function closeTitleVoteNow(
       code: 'title_vote_closed',
       params: { year: vote.year, closedAt: vote.closedAt?.toISOString() ?? null },
     });
-  return deps.temporal.workflow
-    .getHandle<typeof titleVoteWorkflow>(vote.workflowId)
-    .executeUpdate(closeTitleVoteUpdate, { args: [{ actor: caller.name }] });
+  try {
+    return await deps.temporal.workflow
+      .getHandle<typeof titleVoteWorkflow>(vote.workflowId)
+      .executeUpdate(closeTitleVoteUpdate, { args: [{ actor: caller.name }] });
+  } catch (error) {
+    // Its workflow closed it meanwhile (its closing time came) and has ended.
+    const now = await deps.em.fork().findOneOrFail(TitleVote, vote.id);
+    if (now.status === 'closed')
+      throw new ConflictError({
+        code: 'title_vote_closed',
+        params: { year: now.year, closedAt: now.closedAt?.toISOString() ?? null },
+      });
+    throw error;
+  }
 }
 
 export interface NomineeView {
