@@ -796,3 +796,72 @@ test('when a member votes in Chromium without JavaScript, then the page takes th
     await browser.close();
   }
 });
+
+test("when an administrator edits a title's rule in the console's policy form, then the policy stores it, and a wrong value is refused naming its field", async () => {
+  const session = await signInConsole(stack.baseUrl, admin);
+  const code = `p-form-${Date.now()}`;
+  const form = {
+    code,
+    kind: 'relative',
+    deadlineAfterSeconds: '600',
+    reminderSecondsBefore: '300',
+    escalationSecond1: '60',
+    escalationSecond2: '120',
+    hardCloseSecondsAfter: '180',
+    reviewWindowSeconds: '600',
+    revisionWindowSeconds: '600',
+    maxReminders: '1',
+    quorumNumerator: '2',
+    quorumDenominator: '3',
+    thresholdNumerator: '1',
+    thresholdDenominator: '2',
+    secretBallots: 'on',
+    'titleVotes.co_thi_dua_bo.thresholdNumerator': '9',
+    'titleVotes.co_thi_dua_bo.thresholdDenominator': '10',
+    'titleVotes.co_thi_dua_bo.base': 'all_members',
+    'titleVotes.co_thi_dua_bo.comparison': 'at_least',
+    'titleVotes.co_thi_dua_bo.quorumNumerator': '3',
+    'titleVotes.co_thi_dua_bo.quorumDenominator': '4',
+    'titleVotes.co_thi_dua_bo.writtenOpinionsCount': 'on',
+    'titleVotes.co_thi_dua_bo.tie': 'chair_decides',
+    action: 'save',
+  };
+  const post = (fields: Record<string, string>) =>
+    fetch(`${stack.baseUrl}/console/setup/policies`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie: session.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: session.csrf, ...fields }).toString(),
+    });
+  const bad = await post({ ...form, 'titleVotes.co_thi_dua_bo.base': 'everyone' });
+  expect(bad.status).toBe(400);
+  expect(await bad.text()).toContain('titleVotes.co_thi_dua_bo.base');
+  expect((await post(form)).status).toBe(303);
+  const stored = await expectStatus(
+    api<{ definition: { titleVotes: Record<string, TitleVoteRule> } }>(
+      stack.baseUrl,
+      'GET',
+      `/api/v1/policies/${code}`,
+      {
+        token: admin,
+      },
+    ),
+    200,
+  );
+  expect(stored.body.definition.titleVotes).toEqual({
+    co_thi_dua_bo: {
+      threshold: { numerator: 9, denominator: 10 },
+      base: 'all_members',
+      comparison: 'at_least',
+      quorum: { numerator: 3, denominator: 4 },
+      secretBallot: false,
+      writtenOpinionsCount: true,
+      tie: 'chair_decides',
+    },
+  });
+  // The form shows the stored rule back.
+  const page = await (
+    await fetch(`${stack.baseUrl}/console/setup/policies?code=${code}`, { headers: { cookie: session.cookie } })
+  ).text();
+  expect(page).toMatch(/name="titleVotes.co_thi_dua_bo.quorumNumerator" value="3"/);
+});
