@@ -481,6 +481,10 @@ const CATALOG = {
     en: (p) => `Unit "${p.unitCode}" is proposed for "${p.title}" twice.`,
     vi: (p) => `Đơn vị "${p.unitCode}" được đề nghị danh hiệu "${p.title}" hai lần.`,
   }),
+  unit_not_in_campaign: refusal<{ unit: string; campaign: string }>({
+    en: (p) => `Unit "${p.unit}" is not in the tree of campaign "${p.campaign}".`,
+    vi: (p) => `Đơn vị "${p.unit}" không thuộc phạm vi chiến dịch "${p.campaign}".`,
+  }),
   member_took_part: refusal<{ member: string }>({
     en: (p) => `${p.member} has voted in this round: a written opinion is for an absent member.`,
     vi: (p) =>

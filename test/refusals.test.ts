@@ -31,6 +31,7 @@ const SAMPLES: { readonly [C in RefusalCode]: RefusalParams<C> } = {
   nominee_twice: { unitCode: 'U1', title: 'co_thi_dua_bo' },
   title_already_voted: { nominee: 7 },
   member_took_part: { member: 'Nguyễn Văn A' },
+  unit_not_in_campaign: { unit: 'U1', campaign: 'C1' },
   closing_time_past: { closesAt: '2027-12-20T10:00:00.000Z' },
   summary_window_invalid: { window: '2027-12..2027-01' },
   unit_not_in_summary: { unit: 'U1', window: '2027-Q1' },

@@ -10,6 +10,7 @@ import { setCouncilSeat, removeCouncilSeat } from '../api/services/people.servic
 import type { EmulationTitle } from '../domain/emulation-titles';
 import { DEFAULT_TITLE_VOTE_RULES, decideTitle, type TitleChoice, type TitleVoteRule } from '../domain/title-vote';
 import type { CouncilPosition } from '../db/entities/person.entity';
+import { Campaign, Unit } from '../db/entities';
 import { recordHistories } from './support/histories';
 import { signInConsole } from './support/console';
 import { openBrowser, pageProblems, screenshot, screenshotViews, signIn } from './support/browser';
@@ -426,6 +427,24 @@ test("when the council or the policy changes after a round opens, then that roun
   const first = await open(campaign, nominees, { closesAt });
   // Opening again with the same request (a retry) answers the same round; another request is refused.
   expect((await open(campaign, nominees, { closesAt })).body).toEqual(first.body);
+  // A campaign over a tree nominates only its units.
+  const em = stack.orm.em.fork();
+  const [root, below, outside] = await createUnits(stack.orm, 3);
+  await em.nativeUpdate(Unit, { code: below!.code }, { parent: await em.findOneOrFail(Unit, { code: root!.code }) });
+  const treeCampaign = (await campaignWithCouncil({})).campaign;
+  await em.nativeUpdate(
+    Campaign,
+    { code: treeCampaign },
+    { rootUnit: await em.findOneOrFail(Unit, { code: root!.code }) },
+  );
+  const openTree = (unitCode: string) =>
+    api<{ field: string }>(stack.baseUrl, 'POST', `/api/v1/title-votes/${treeCampaign}/${YEAR}`, {
+      token: admin,
+      body: { closesAt, nominees: [{ unitCode, title: 'co_thi_dua_bo' }] },
+    });
+  const refusedOutside = await openTree(outside!.code);
+  expect([refusedOutside.status, refusedOutside.body.field]).toEqual([400, 'nominees.unitCode']);
+  expect((await openTree(below!.code)).status).toBe(201);
   const other = await api(stack.baseUrl, 'POST', `/api/v1/title-votes/${campaign}/${YEAR}`, {
     token: admin,
     body: { closesAt, nominees: [{ unitCode: units[1]!.code, title: 'co_thi_dua_bo' }] },

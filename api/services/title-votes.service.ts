@@ -13,6 +13,7 @@ import { Campaign, CouncilMember, Person, TitleBallot, TitleNominee, TitleVote, 
 import type { ITitleNominee, ITitleVote, RollMember, TitleBallotKind } from '../../db/entities/title-vote.entity';
 import { lockRow } from '../../db/row-lock';
 import { storedChoices, tallyTitleVote } from '../../db/title-vote-count';
+import { unitsBelow } from '../../db/unit-tree';
 import type { EmulationTitle } from '../../domain/emulation-titles';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../domain/errors';
 import {
@@ -148,6 +149,19 @@ export async function openTitleVote(
   const missing = codes.find((c) => !units.some((u) => u.code === c));
   if (missing !== undefined)
     throw new ValidationError({ code: 'unit_unknown', params: { unit: missing } }, 'nominees.unitCode');
+  if (campaign.rootUnit) {
+    // A campaign over a tree nominates its root and the units below it.
+    const inTree = new Set([
+      campaign.rootUnit.id,
+      ...(await unitsBelow(deps.em, campaign.rootUnit.id)).map((u) => u.id),
+    ]);
+    const outside = units.find((u) => !inTree.has(u.id));
+    if (outside)
+      throw new ValidationError(
+        { code: 'unit_not_in_campaign', params: { unit: outside.code, campaign: campaign.code } },
+        'nominees.unitCode',
+      );
+  }
   const workflowId = titleVoteWorkflowId(campaign.code, year);
   const remindBefore = request.remindBeforeSeconds ?? DAY_SECONDS;
   const remindAt = new Date(closesAt.getTime() - remindBefore * 1000);
