@@ -6,6 +6,7 @@ import { createRegistrationActivities } from './registration.activities';
 import { createReviewActivities } from './review.activities';
 import { createSummaryActivities } from './summary.activities';
 import { createTaskActivities } from './task.activities';
+import { createTitleVoteActivities } from './title-vote.activities';
 import { createUnitWorkflowActivities } from './unit-workflows.activities';
 
 /** Every activity, built from its dependencies (ORM, mailer, config, clock), each heartbeating while it runs. */
@@ -18,6 +19,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createArchiveActivities(deps),
     ...createSummaryActivities(deps),
     ...createRegistrationActivities(deps),
+    ...createTitleVoteActivities(deps),
     ...createUnitWorkflowActivities(deps, tasks.dispatchTasks),
   };
   return Object.fromEntries(

@@ -29,6 +29,7 @@ import { councilRoutes } from './json/council.routes';
 import { documentRoutes } from './json/documents.routes';
 import { summaryRoutes } from './json/summaries.routes';
 import { scoringRoutes } from './json/scoring.routes';
+import { titleVoteRoutes } from './json/title-votes.routes';
 import { cycleRoutes } from './json/cycles.routes';
 import { linkRoutes } from './unit-head/link-api.routes';
 import { pageRoutes } from './unit-head/report-pages.routes';
@@ -279,6 +280,7 @@ export async function buildApp({
   await app.register(documentRoutes);
   await app.register(summaryRoutes);
   await app.register(scoringRoutes);
+  await app.register(titleVoteRoutes);
   await app.register(scheduleRoutes);
   await app.register(registrationRoutes);
   await app.register(auditRoutes);

@@ -6,7 +6,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 
-type Lockable = 'unit_task' | 'cycle';
+type Lockable = 'unit_task' | 'cycle' | 'title_vote';
 
 /** Locks the row of `table` with this id until the transaction ends; false when there is none. */
 export async function lockRow(em: EntityManager, table: Lockable, id: number): Promise<boolean> {

@@ -307,12 +307,32 @@ function signature(spec: OfficialDocumentSpec): Table {
     para(docText(spec.signerPosition).toUpperCase(), { align: 'center', bold: true, after: 1440 }),
     para(spec.signerName, { align: 'center', bold: true }),
   ];
+  const counter = spec.countersigner;
+  const rows = counter
+    ? [
+        new TableRow({
+          cantSplit: true,
+          children: [
+            cell(
+              [
+                ...(spec.signerAuthority.trim() ? [para('', {})] : []),
+                para(docText(counter.position).toUpperCase(), { align: 'center', bold: true, after: 1440 }),
+                para(counter.name, { align: 'center', bold: true }),
+              ],
+              left,
+            ),
+            cell(signer, right),
+          ],
+        }),
+        new TableRow({ cantSplit: true, children: [cell(recipients, left), cell([para('', {})], right)] }),
+      ]
+    : [new TableRow({ cantSplit: true, children: [cell(recipients, left), cell(signer, right)] })];
   return new Table({
     width: { size: PORTRAIT_WIDTH, type: WidthType.DXA },
     columnWidths: [left, right],
     layout: TableLayoutType.FIXED,
     borders: NO_BORDERS,
-    rows: [new TableRow({ cantSplit: true, children: [cell(recipients, left), cell(signer, right)] })],
+    rows,
   });
 }
 

@@ -51,5 +51,10 @@ export interface OfficialDocumentSpec {
   readonly signerAuthority: string;
   readonly signerPosition: string;
   readonly signerName: string;
+  /**
+   * A second signature left of the signer's (minutes: the secretary beside the chair); the
+   * recipients then follow below both.
+   */
+  readonly countersigner?: { readonly position: string; readonly name: string };
   readonly recipients: readonly string[];
 }

@@ -2,6 +2,8 @@
  * Cycle policies: when things happen in a cycle and how the council decides. Pure types; the
  * instants themselves are computed by `domain/calendar.ts` in an activity.
  */
+import type { EmulationTitle } from './emulation-titles';
+import type { TitleVoteRule } from './title-vote';
 
 /** The real monthly calendar (DOMAIN.md defaults), in a time zone, off weekends and holidays. */
 export interface CalendarTiming {
@@ -59,6 +61,8 @@ export interface CyclePolicy {
   readonly approvalThreshold: Fraction;
   /** When true, pages show who voted but never how. */
   readonly secretBallots: boolean;
+  /** How the council votes each emulation title; a title not set here follows `DEFAULT_TITLE_VOTE_RULES`. */
+  readonly titleVotes?: Partial<Record<EmulationTitle, TitleVoteRule>>;
 }
 
 export const DEFAULT_POLICY: CyclePolicy = {

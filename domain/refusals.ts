@@ -518,6 +518,57 @@ const CATALOG = {
     en: (p) => `You are not on this campaign's council for the review of version ${p.version}.`,
     vi: (p) => `Bạn không thuộc Hội đồng của chiến dịch này khi xem xét phiên bản ${p.version}.`,
   }),
+  title_vote_unknown: refusal<{ campaign: string; year: number }>({
+    en: (p) => `Campaign "${p.campaign}" has no title vote for ${p.year}.`,
+    vi: (p) => `Chiến dịch "${p.campaign}" chưa có cuộc bỏ phiếu danh hiệu thi đua năm ${p.year}.`,
+  }),
+  title_vote_exists: refusal<{ campaign: string; year: number }>({
+    en: (p) => `Campaign "${p.campaign}" already has a title vote for ${p.year}.`,
+    vi: (p) => `Chiến dịch "${p.campaign}" đã có cuộc bỏ phiếu danh hiệu thi đua năm ${p.year}.`,
+  }),
+  title_vote_closed: refusal<{ year: number; closedAt: string | null }>({
+    en: (p) => `The title vote of ${p.year} is closed${p.closedAt ? ` (since ${p.closedAt})` : ''}.`,
+    vi: (p) =>
+      `Cuộc bỏ phiếu danh hiệu thi đua năm ${p.year} đã kết thúc${p.closedAt ? ` (từ ${at(p.closedAt, 'vi')})` : ''}.`,
+  }),
+  title_vote_council_empty: refusal<{ campaign: string }>({
+    en: (p) => `Campaign "${p.campaign}" has no council member to vote.`,
+    vi: (p) => `Chiến dịch "${p.campaign}" chưa có thành viên Hội đồng nào để bỏ phiếu.`,
+  }),
+  not_on_title_roll: refusal<{ year: number }>({
+    en: (p) => `This person was not on the council when the title vote of ${p.year} opened.`,
+    vi: (p) => `Người này không thuộc Hội đồng khi mở cuộc bỏ phiếu danh hiệu thi đua năm ${p.year}.`,
+  }),
+  not_title_vote_secretary: refusal<{ year: number }>({
+    en: (p) => `Only an administrator or the council's secretary may do this for the title vote of ${p.year}.`,
+    vi: (p) =>
+      `Chỉ quản trị viên hoặc Thư ký Hội đồng được thực hiện việc này đối với cuộc bỏ phiếu danh hiệu năm ${p.year}.`,
+  }),
+  nominee_unknown: refusal<{ nominee: number; year: number }>({
+    en: (p) => `Nominee ${p.nominee} is not in the title vote of ${p.year}.`,
+    vi: (p) => `Đề nghị số ${p.nominee} không có trong cuộc bỏ phiếu danh hiệu năm ${p.year}.`,
+  }),
+  nominee_twice: refusal<{ unitCode: string; title: string }>({
+    en: (p) => `Unit "${p.unitCode}" is proposed for "${p.title}" twice.`,
+    vi: (p) => `Đơn vị "${p.unitCode}" được đề nghị danh hiệu "${p.title}" hai lần.`,
+  }),
+  unit_not_in_campaign: refusal<{ unit: string; campaign: string }>({
+    en: (p) => `Unit "${p.unit}" is not in the tree of campaign "${p.campaign}".`,
+    vi: (p) => `Đơn vị "${p.unit}" không thuộc phạm vi chiến dịch "${p.campaign}".`,
+  }),
+  member_took_part: refusal<{ member: string }>({
+    en: (p) => `${p.member} has voted in this round: a written opinion is for an absent member.`,
+    vi: (p) =>
+      `${p.member} đã trực tiếp bỏ phiếu trong cuộc bỏ phiếu này: ý kiến bằng văn bản chỉ dành cho thành viên vắng mặt.`,
+  }),
+  title_already_voted: refusal<{ nominee: number }>({
+    en: (p) => `A choice on nominee ${p.nominee} is already recorded for this member; a member votes once.`,
+    vi: (p) => `Thành viên này đã có phiếu về đề nghị số ${p.nominee}; mỗi thành viên chỉ bỏ phiếu một lần.`,
+  }),
+  closing_time_past: refusal<{ closesAt: string }>({
+    en: (p) => `The closing time ${p.closesAt} has already passed.`,
+    vi: (p) => `Thời điểm kết thúc ${at(p.closesAt, 'vi')} đã qua.`,
+  }),
 
   unexpected_failure: refusal<{ message: string }>({
     en: (p) => p.message,

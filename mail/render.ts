@@ -70,6 +70,16 @@ export interface EmailParams {
     indicatorCount: number;
   };
   registration_reminder: EmulationParams & { reminderNumber: number };
+  /** A council member is asked to vote the titles of a round; `url` is its console page. */
+  title_vote_opened: {
+    personName: string;
+    campaignName: string;
+    year: number;
+    nominees: number;
+    closesAt: string;
+    url: string;
+  };
+  title_vote_reminder: EmailParams['title_vote_opened'];
 }
 
 type EmulationParams = EmailParams['registration_dispatch'];
@@ -308,6 +318,8 @@ const RENDERERS: { [K in EmailKind]: Renderer<K> } = {
     ],
     link: { label: registrationLabel(locale), href: requireLink(link) },
   }),
+  title_vote_opened: (p, locale) => titleVoteDraft(p, locale, false),
+  title_vote_reminder: (p, locale) => titleVoteDraft(p, locale, true),
 };
 
 const registrationLines = (p: EmulationParams, locale: Locale): string[] =>
@@ -325,6 +337,30 @@ const registrationLines = (p: EmulationParams, locale: Locale): string[] =>
 
 const registrationLabel = (locale: Locale): string =>
   locale === 'vi' ? 'Mở trang đăng ký thi đua' : 'Open the registration form';
+
+function titleVoteDraft(p: EmailParams['title_vote_opened'], locale: Locale, reminder: boolean): Draft {
+  const vi = locale === 'vi';
+  return {
+    subject: vi
+      ? `[${p.campaignName}] ${reminder ? 'Nhắc bỏ phiếu' : 'Bỏ phiếu'} danh hiệu thi đua năm ${p.year}`
+      : `[${p.campaignName}] ${reminder ? 'Reminder: vote' : 'Vote'} the emulation titles of ${p.year}`,
+    lines: [
+      vi ? `Kính gửi ${p.personName},` : `Dear ${p.personName},`,
+      vi
+        ? `Hội đồng Thi đua - Khen thưởng bỏ phiếu ${p.nominees} đề nghị danh hiệu thi đua năm ${p.year}.`
+        : `The Emulation & Commendation Council votes ${p.nominees} emulation title nominations for ${p.year}.`,
+      reminder
+        ? vi
+          ? 'Bạn chưa bỏ phiếu cho tất cả các đề nghị.'
+          : 'You have not yet voted on every nomination.'
+        : '',
+      vi
+        ? `Hạn bỏ phiếu: ${formatInstant(p.closesAt, locale)}.`
+        : `Voting closes: ${formatInstant(p.closesAt, locale)}.`,
+    ].filter((l) => l !== ''),
+    link: { label: vi ? 'Mở phiếu bầu' : 'Open the ballot', href: p.url },
+  };
+}
 
 const SIGN_IN_RENDERER: Renderer<'sign_in'> = (p, locale, link) => ({
   subject: locale === 'vi' ? 'Đường liên kết đăng nhập baocao' : 'Your baocao sign-in link',

@@ -21,7 +21,7 @@ const recordings = fs.readdirSync(HISTORIES_DIR).flatMap((name) =>
     .map((f) => path.join(name, f)),
 );
 
-test('recorded histories exist for every workflow: a published cycle with a revision round, its batch and units, its archive, a cancelled cycle, a frozen summary and a registration round', () => {
+test('recorded histories exist for every workflow: a published cycle with a revision round, its batch and units, its archive, a cancelled cycle, a frozen summary, a quarterly cut-off, a registration round and a title vote closed at its deadline', () => {
   const kinds = (set: string) =>
     recordings
       .filter((r) => r.startsWith(`${set}${path.sep}`))
@@ -32,6 +32,7 @@ test('recorded histories exist for every workflow: a published cycle with a revi
   expect(kinds('cycle-cancelled-while-opening')).toEqual(['archive', 'cycle']);
   expect(kinds('summary-frozen')).toEqual(['summary']);
   expect(kinds('registration-round')).toEqual(['registration']);
+  expect(kinds('title-vote-deadline')).toEqual(['titlevote']);
 });
 
 test.each(recordings)('the history %s replays against the current workflow code', async (file) => {

@@ -5,3 +5,4 @@ export { scheduledCycleWorkflow } from './scheduled-cycle.workflow';
 export { archiveCycleWorkflow } from './archive.workflow';
 export { cutOffWorkflow, summaryWorkflow } from './summary.workflow';
 export { registrationWorkflow } from './registration.workflow';
+export { titleVoteWorkflow } from './title-vote.workflow';

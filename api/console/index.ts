@@ -26,6 +26,7 @@ import { councilPages } from './routes/council.routes';
 import { summaryPages } from './routes/summaries.routes';
 import { registrationPages } from './routes/registrations.routes';
 import { blocPages } from './routes/blocs.routes';
+import { titleVotePages } from './routes/title-votes.routes';
 import { sessionPages, checkCsrf } from './routes/session.routes';
 import { unitPages } from './routes/units.routes';
 
@@ -147,6 +148,7 @@ export const consoleRoutes: FastifyPluginAsyncTypebox = async (app) => {
   await app.register(summaryPages);
   await app.register(registrationPages);
   await app.register(blocPages);
+  await app.register(titleVotePages);
   await app.register(auditPages);
   await app.register(accessPages);
   await app.register(setupPages);

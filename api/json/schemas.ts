@@ -7,6 +7,8 @@ import { Type, type TObject, type TSchema, type TUnsafe } from 'typebox';
 import type { Timing } from '../../domain/policy';
 import { Code } from '../http/request-schemas';
 import type { IndicatorTarget } from '../../domain/template';
+import { EMULATION_TITLES } from '../../domain/emulation-titles';
+import { TIE_OUTCOMES, TITLE_VOTE_BASES, TITLE_VOTE_COMPARISONS } from '../../domain/title-vote';
 
 const Email = Type.String({ format: 'email', maxLength: 320 });
 const Timestamp = Type.String({ format: 'date-time' });
@@ -273,6 +275,23 @@ const FractionSchema = Type.Object(
   { additionalProperties: false, description: 'an exact share: 0 < numerator ≤ denominator' },
 );
 
+export const TitleVoteRuleSchema = Type.Object(
+  {
+    threshold: FractionSchema,
+    base: Type.Enum(TITLE_VOTE_BASES, {
+      description: 'all_members: a share of every member on the roll; present: of those taking part',
+    }),
+    comparison: Type.Enum(TITLE_VOTE_COMPARISONS, {
+      description: 'at_least: agree ≥ threshold × base; more_than: agree > threshold × base',
+    }),
+    quorum: FractionSchema,
+    secretBallot: Type.Boolean({ description: 'nothing ever shows who chose what, only counts' }),
+    writtenOpinionsCount: Type.Boolean({ description: 'written opinions of absent members count as ballots' }),
+    tie: Type.Enum(TIE_OUTCOMES, { description: 'when as many agree as disagree (never passes below the threshold)' }),
+  },
+  { additionalProperties: false, description: 'TitleVoteRule (domain/title-vote.ts)' },
+);
+
 export const CyclePolicySchema = Type.Object(
   {
     timing: TimingSchema,
@@ -280,6 +299,12 @@ export const CyclePolicySchema = Type.Object(
     quorum: FractionSchema,
     approvalThreshold: FractionSchema,
     secretBallots: Type.Boolean(),
+    titleVotes: Type.Optional(
+      Type.Object(Object.fromEntries(EMULATION_TITLES.map((t) => [t, Type.Optional(TitleVoteRuleSchema)])), {
+        additionalProperties: false,
+        description: 'how the council votes each emulation title; a title left out follows the defaults',
+      }),
+    ),
   },
   { additionalProperties: false, description: 'CyclePolicy (domain/policy.ts)' },
 );

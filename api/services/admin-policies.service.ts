@@ -108,6 +108,17 @@ export function checkPolicy(def: CyclePolicy): CyclePolicy {
       'must be less than 1: approval needs strictly more than this share of the members present',
     );
   }
+  for (const [title, rule] of Object.entries(def.titleVotes ?? {})) {
+    fraction(`definition.titleVotes.${title}.threshold`, rule.threshold);
+    fraction(`definition.titleVotes.${title}.quorum`, rule.quorum);
+    if (rule.comparison === 'more_than' && rule.threshold.numerator === rule.threshold.denominator)
+      invalid(`definition.titleVotes.${title}.threshold`, 'must be less than 1 when more than it must agree');
+    if (rule.secretBallot && rule.tie === 'chair_decides')
+      invalid(
+        `definition.titleVotes.${title}.tie`,
+        "cannot be chair_decides under a secret ballot: the outcome would tell the chair's choice",
+      );
+  }
   return def;
 }
 

@@ -14,6 +14,8 @@ export const EMAIL_KINDS = [
   'summary_frozen',
   'registration_dispatch',
   'registration_reminder',
+  'title_vote_opened',
+  'title_vote_reminder',
 ] as const;
 export type EmailKind = (typeof EMAIL_KINDS)[number];
 export const EMAIL_STATUSES = ['pending', 'sent', 'failed'] as const;

@@ -11,6 +11,7 @@ import { Ballot, CommendationDecision } from './council.entity';
 import { ConsoleSession } from './session.entity';
 import { FrozenSummary, StoredSummary } from './summary.entity';
 import { EmulationRegistration, RegistrationRound } from './registration.entity';
+import { TitleBallot, TitleNominee, TitleVote } from './title-vote.entity';
 import { Bloc, FrozenRanking, HandScoreEntry, ScoringTable } from './scoring.entity';
 import { CouncilMember, Person, ReviewRoll, RoleAssignment, SignInLink } from './person.entity';
 
@@ -21,6 +22,9 @@ export {
   ScoringTable,
   HandScoreEntry,
   FrozenRanking,
+  TitleVote,
+  TitleNominee,
+  TitleBallot,
   FrozenSummary,
   StoredSummary,
   Person,
@@ -84,4 +88,7 @@ export const ENTITIES = [
   ScoringTable,
   HandScoreEntry,
   FrozenRanking,
+  TitleVote,
+  TitleNominee,
+  TitleBallot,
 ];

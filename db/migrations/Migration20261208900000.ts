@@ -7,7 +7,7 @@ export class Migration20261208900000 extends Migration {
   override up(): void | Promise<void> {
     this.addSql(`alter table "email" drop constraint "email_kind_check";`);
     this.addSql(
-      `alter table "email" add constraint "email_kind_check" check ("kind" in ('dispatch', 'reminder', 'escalation_supervisor', 'escalation_secretariat', 'revision', 'publication', 'link_resent', 'review_expired', 'sign_in', 'summary_frozen', 'registration_dispatch', 'registration_reminder'));`,
+      `alter table "email" add constraint "email_kind_check" check ("kind" in ('dispatch', 'reminder', 'escalation_supervisor', 'escalation_secretariat', 'revision', 'publication', 'link_resent', 'review_expired', 'sign_in', 'summary_frozen', 'registration_dispatch', 'registration_reminder', 'title_vote_opened', 'title_vote_reminder'));`,
     );
   }
 }

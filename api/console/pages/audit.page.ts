@@ -84,6 +84,8 @@ const EMAIL_KINDS: Record<Locale, Record<EmailKind, string>> = {
     sign_in: 'Thư đăng nhập',
     registration_dispatch: 'Thư đề nghị đăng ký thi đua',
     registration_reminder: 'Thư nhắc đăng ký thi đua',
+    title_vote_opened: 'Thư mời bỏ phiếu danh hiệu',
+    title_vote_reminder: 'Thư nhắc bỏ phiếu danh hiệu',
   },
   en: {
     dispatch: 'Task email',
@@ -98,6 +100,8 @@ const EMAIL_KINDS: Record<Locale, Record<EmailKind, string>> = {
     sign_in: 'Sign-in link',
     registration_dispatch: 'Registration request',
     registration_reminder: 'Registration reminder',
+    title_vote_opened: 'Title vote invitation',
+    title_vote_reminder: 'Title vote reminder',
   },
 };
 

@@ -26,6 +26,7 @@ export type Section =
   | 'summaries'
   | 'registrations'
   | 'blocs'
+  | 'title-votes'
   | 'audit'
   | 'access'
   | 'none';
@@ -42,6 +43,7 @@ const NAV: Record<Locale, Record<Exclude<Section, 'none'>, string>> = {
     summaries: 'Sơ kết, tổng kết',
     registrations: 'Đăng ký thi đua',
     blocs: 'Khối thi đua',
+    'title-votes': 'Bỏ phiếu danh hiệu',
     audit: 'Nhật ký kiểm tra',
     access: 'Người dùng & quyền',
   },
@@ -56,6 +58,7 @@ const NAV: Record<Locale, Record<Exclude<Section, 'none'>, string>> = {
     summaries: 'Summaries',
     registrations: 'Registration',
     blocs: 'Emulation blocs',
+    'title-votes': 'Title votes',
     audit: 'Audit log',
     access: 'People & access',
   },
@@ -73,11 +76,12 @@ const SECTIONS_OF: Record<Role, readonly Exclude<Section, 'none'>[]> = {
     'summaries',
     'registrations',
     'blocs',
+    'title-votes',
     'audit',
     'access',
   ],
-  council: ['council', 'summaries', 'registrations', 'blocs'],
-  auditor: ['audit', 'council', 'summaries', 'registrations', 'blocs'],
+  council: ['council', 'summaries', 'registrations', 'blocs', 'title-votes'],
+  auditor: ['audit', 'council', 'summaries', 'registrations', 'blocs', 'title-votes'],
 };
 
 /** Sections for a role over the whole installation only: a scoped role is refused them (api/http/scope.ts). */

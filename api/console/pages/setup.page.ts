@@ -9,6 +9,8 @@ import type { PolicyView } from '../../services/admin-policies.service';
 import type { CalendarTiming, CyclePolicy, RelativeTiming } from '../../../domain/policy';
 import type { CyclePlan } from '../../../domain/calendar';
 import { DEFAULT_POLICY } from '../../../domain/policy';
+import { EMULATION_TITLES, EMULATION_TITLE_NAMES } from '../../../domain/emulation-titles';
+import { TIE_OUTCOMES, TITLE_VOTE_BASES, TITLE_VOTE_COMPARISONS, titleVoteRules } from '../../../domain/title-vote';
 import { html, type Html } from '../../pages/html';
 import { formatShort } from '../../pages/i18n';
 import { consolePage, csrfField, flash, type ConsoleView } from './layout';
@@ -61,6 +63,14 @@ const T = {
     thresholdShort: 'Tỷ lệ tán thành',
     denominator: 'mẫu số',
     secret: 'Bỏ phiếu kín',
+    titleVotes: 'Bỏ phiếu danh hiệu thi đua (từng danh hiệu)',
+    tvThreshold: 'Tỷ lệ tán thành',
+    tvBase: 'Tính trên',
+    tvComparison: 'So sánh',
+    tvQuorum: 'Số thành viên tham gia tối thiểu',
+    tvSecret: 'Bỏ phiếu kín',
+    tvWritten: 'Tính ý kiến bằng văn bản của thành viên vắng mặt',
+    tvTie: 'Khi số phiếu tán thành bằng số phiếu không tán thành',
     planFor: 'Lịch dự kiến của kỳ',
     dataRange: 'Số liệu từ',
     deadline: 'Hạn nộp',
@@ -124,6 +134,14 @@ const T = {
     thresholdShort: 'Approval',
     denominator: 'denominator',
     secret: 'Secret ballots',
+    titleVotes: 'Title votes (per emulation title)',
+    tvThreshold: 'Share that must agree',
+    tvBase: 'Share of',
+    tvComparison: 'Comparison',
+    tvQuorum: 'Quorum (share of all members)',
+    tvSecret: 'Secret ballot',
+    tvWritten: 'Count written opinions of absent members',
+    tvTie: 'When as many agree as disagree',
     planFor: 'Planned dates of the cycle',
     dataRange: 'Data from',
     deadline: 'Deadline',
@@ -259,6 +277,18 @@ ${input('p-maxReminders', 'maxReminders', t.maxReminders, d.maxReminders, num)}
 <fieldset><legend>${t.quorum}</legend>${input('p-qn', 'quorumNumerator', `${t.quorumShort}: ${t.numerator}`, d.quorum.numerator, num)}${input('p-qd', 'quorumDenominator', `${t.quorumShort}: ${t.denominator}`, d.quorum.denominator, num)}</fieldset>
 <fieldset><legend>${t.threshold}</legend>${input('p-tn', 'thresholdNumerator', `${t.thresholdShort}: ${t.numerator}`, d.approvalThreshold.numerator, num)}${input('p-td', 'thresholdDenominator', `${t.thresholdShort}: ${t.denominator}`, d.approvalThreshold.denominator, num)}</fieldset>
 <label><input type="checkbox" name="secretBallots" value="on"${d.secretBallots ? html` checked` : ''}> ${t.secret}</label>
+<fieldset id="title-votes"><legend>${t.titleVotes}</legend>${EMULATION_TITLES.map((title) => {
+    const r = titleVoteRules(d.titleVotes)[title];
+    const id = `tv-${title}`;
+    const name = (f: string) => `titleVotes.${title}.${f}`;
+    return html`<fieldset><legend>${EMULATION_TITLE_NAMES[title][v.lang]}</legend>
+${input(`${id}-tn`, name('thresholdNumerator'), `${t.tvThreshold}: ${t.numerator}`, r.threshold.numerator, num)}${input(`${id}-td`, name('thresholdDenominator'), `${t.tvThreshold}: ${t.denominator}`, r.threshold.denominator, num)}
+${choices(`${id}-base`, name('base'), t.tvBase, TITLE_VOTE_BASES, r.base)}${choices(`${id}-cmp`, name('comparison'), t.tvComparison, TITLE_VOTE_COMPARISONS, r.comparison)}
+${input(`${id}-qn`, name('quorumNumerator'), `${t.tvQuorum}: ${t.numerator}`, r.quorum.numerator, num)}${input(`${id}-qd`, name('quorumDenominator'), `${t.tvQuorum}: ${t.denominator}`, r.quorum.denominator, num)}
+<label><input type="checkbox" name="${name('secretBallot')}" value="on"${r.secretBallot ? html` checked` : ''}> ${t.tvSecret}</label>
+<label><input type="checkbox" name="${name('writtenOpinionsCount')}" value="on"${r.writtenOpinionsCount ? html` checked` : ''}> ${t.tvWritten}</label>
+${choices(`${id}-tie`, name('tie'), t.tvTie, TIE_OUTCOMES, r.tie)}</fieldset>`;
+  })}</fieldset>
 <button type="submit" name="action" value="preview">${t.preview}</button> <button type="submit" name="action" value="save">${t.save}</button></form>`;
   return shell(v, t, body, data);
 }

@@ -12,6 +12,14 @@ import { ValidationError } from '../../../domain/errors';
 import { parsePeriod } from '../../../domain/period';
 import type { CyclePolicy } from '../../../domain/policy';
 import { DEFAULT_POLICY } from '../../../domain/policy';
+import { EMULATION_TITLES } from '../../../domain/emulation-titles';
+import {
+  TIE_OUTCOMES,
+  TITLE_VOTE_BASES,
+  TITLE_VOTE_COMPARISONS,
+  type TitleVoteRule,
+  type TitleVoteRules,
+} from '../../../domain/title-vote';
 import { createCampaign, listCampaigns, updateCampaign } from '../../services/admin-campaigns.service';
 import { CODE_PATTERN, userActor, type AdminContext } from '../../services/admin-common';
 import { addHoliday, isCalendarDate, listHolidays, removeHoliday } from '../../services/admin-holidays.service';
@@ -59,6 +67,38 @@ function time(body: unknown, name: string): string {
   return value;
 }
 
+function oneOf<T extends string>(body: unknown, name: string, options: readonly T[]): T {
+  const value = field(body, name);
+  const found = options.find((o) => o === value);
+  if (found === undefined) throw invalid(name, `must be one of ${options.join(', ')}`);
+  return found;
+}
+
+/** Each title's vote rule the form's `titleVotes.<title>.*` fields give (a title without them follows the defaults). */
+function titleVotesFromForm(body: unknown): Partial<TitleVoteRules> {
+  const rule = (title: string): TitleVoteRule => {
+    const name = (f: string) => `titleVotes.${title}.${f}`;
+    return {
+      threshold: {
+        numerator: int(body, name('thresholdNumerator'), 1, 1000),
+        denominator: int(body, name('thresholdDenominator'), 1, 1000),
+      },
+      base: oneOf(body, name('base'), TITLE_VOTE_BASES),
+      comparison: oneOf(body, name('comparison'), TITLE_VOTE_COMPARISONS),
+      quorum: {
+        numerator: int(body, name('quorumNumerator'), 1, 1000),
+        denominator: int(body, name('quorumDenominator'), 1, 1000),
+      },
+      secretBallot: field(body, name('secretBallot')) === 'on',
+      writtenOpinionsCount: field(body, name('writtenOpinionsCount')) === 'on',
+      tie: oneOf(body, name('tie'), TIE_OUTCOMES),
+    };
+  };
+  return Object.fromEntries(
+    EMULATION_TITLES.filter((t) => hasField(body, `titleVotes.${t}.base`)).map((t) => [t, rule(t)]),
+  ) as Partial<TitleVoteRules>;
+}
+
 /** The policy the form describes (its own checks, then `checkPolicy`'s). */
 export function policyFromForm(body: unknown): CyclePolicy {
   const kind = field(body, 'kind');
@@ -100,6 +140,7 @@ export function policyFromForm(body: unknown): CyclePolicy {
       denominator: int(body, 'thresholdDenominator', 1, 1000),
     },
     secretBallots: field(body, 'secretBallots') === 'on',
+    titleVotes: titleVotesFromForm(body),
   });
 }
 
