@@ -12,6 +12,7 @@ import {
   AuditEvent,
   Campaign,
   Cycle,
+  EmulationRegistration,
   HandScoreEntry,
   Policy,
   ReportTemplate,
@@ -22,7 +23,7 @@ import { defaultTemplate } from '../db/seed-data/default-template';
 import type { ReportAnswers } from '../domain/answers';
 import { DEFAULT_POLICY, type CyclePolicy } from '../domain/policy';
 import type { BlocRanking, BlocView } from '../api/services/scoring.service';
-import type { Aggregation, IndicatorTarget, TemplateDefinition } from '../domain/template';
+import type { Aggregation, IndicatorDefinition, IndicatorTarget, TemplateDefinition } from '../domain/template';
 import {
   api,
   createUnits,
@@ -174,6 +175,13 @@ const CRITERIA = [
   },
   { code: 'CHAMTAY', label: { vi: 'Hội đồng chấm', en: 'Scored by the council' }, weight: 10, kind: 'hand' },
 ] as const;
+/** Registered figures: the first unit's above what it reached (none met), the fourth's below (all met). */
+const REGISTERED = {
+  first: { IND01: 0.95, IND02: 20, IND03: 40 },
+  fourth: { IND01: 0.5, IND02: 5, IND03: 90 },
+} as const;
+const DK_TOKEN = /\/dk\/([A-Za-z0-9_-]{43})/;
+
 /** The council's points on CHAMTAY, unit by unit. */
 const HAND = [7.5, 10, 3.25, 0, 8.8, 6];
 
@@ -197,6 +205,29 @@ beforeAll(async () => {
   await runMonth(2, { late: [c!] });
   await setTiming(NORMAL);
   await runMonth(3, { reporting: units.filter((u) => u !== d) });
+
+  // Two units registered targets for 2027 (đăng ký thi đua): the first harder than the template's,
+  // the fourth easier. Attainment compares with those.
+  await expectStatus(
+    api(stack.baseUrl, 'POST', `/api/v1/registrations/${campaign}/2027`, {
+      token: admin,
+      body: { deadline: new Date(Date.now() + 600_000).toISOString() },
+    }),
+    201,
+  );
+  for (const [u, targets, titles] of [
+    [units[0]!, REGISTERED.first, ['co_thi_dua_bo', 'tap_the_lao_dong_xuat_sac']],
+    [d!, REGISTERED.fourth, ['tap_the_lao_dong_tien_tien']],
+  ] as const) {
+    const mail = await eventually(async () => stack.sink.to(u.headEmail).find((m) => DK_TOKEN.test(m.text)), {
+      what: `the registration email to ${u.code}`,
+    });
+    const token = DK_TOKEN.exec(mail.text)![1]!;
+    await expectStatus(
+      api(stack.baseUrl, 'PUT', `/api/v1/registration-link/${token}`, { body: { targets, titles } }),
+      200,
+    );
+  }
 
   await expectStatus(
     api(stack.baseUrl, 'POST', `/api/v1/blocs/${campaign}`, {
@@ -256,7 +287,7 @@ interface StoredReport {
   versions: number;
 }
 
-async function expectedRanking() {
+async function expectedRanking({ withRegistrations = true } = {}) {
   const em = stack.orm.em.fork();
   const months: { period: string; template: TemplateDefinition; reports: Map<string, StoredReport | null> }[] = [];
   for (const period of PERIODS) {
@@ -277,13 +308,30 @@ async function expectedRanking() {
     windowCode: '2027-Q1',
   });
   const lastTemplate = months.at(-1)!.template;
+  // A registered figure keeps the kind of the template's target when that is a ceiling, and is a floor otherwise.
+  const registered = new Map(
+    (
+      await em.find(
+        EmulationRegistration,
+        { round: { campaign: { code: campaign }, year: 2027 } },
+        { populate: ['unit'] },
+      )
+    )
+      .filter((r) => r.targets)
+      .map((r) => [r.unit.code, r.targets!]),
+  );
+  const targetFor = (unitCode: string, ind: IndicatorDefinition): IndicatorTarget => {
+    const figure = withRegistrations ? registered.get(unitCode)?.[ind.code] : undefined;
+    if (figure === undefined) return ind.target;
+    return ind.target.kind === 'at_most' ? { kind: 'at_most', value: figure } : { kind: 'at_least', value: figure };
+  };
   const rows = units.map((u) => {
     const own = months.filter((m) => m.reports.has(u.code));
     const handedIn = own.filter((m) => m.reports.get(u.code));
     const last = handedIn.at(-1);
     const indicators = lastTemplate.indicators.map((ind) =>
       meets(
-        ind.target,
+        targetFor(u.code, ind),
         aggregateOf(
           ind.aggregation,
           handedIn.map((m) => m.reports.get(u.code)!.answers.indicators[ind.code] as number),
@@ -344,8 +392,20 @@ test("when the bloc is ranked over the quarter, then every unit's score, share a
       shares: r.criteria.map((c) => [c.numerator, c.denominator]),
     })),
   ).toEqual(expected);
-  // The situations the months were built for show in the shares.
+  // The registered targets changed what the first and the fourth unit attained.
   const [, b, c, d] = units;
+  const attainment = (rows: Awaited<ReturnType<typeof expectedRanking>>, u: TestUnit) =>
+    rows.find((r) => r.unitCode === u.code)!.shares[2];
+  const templateOnly = await expectedRanking({ withRegistrations: false });
+  expect([attainment(expected, units[0]!), attainment(templateOnly, units[0]!)]).toEqual([
+    [0, 3],
+    [3, 3],
+  ]);
+  expect([attainment(expected, d!), attainment(templateOnly, d!)]).toEqual([
+    [3, 3],
+    [0, 3],
+  ]);
+  // The situations the months were built for show in the shares.
   const row = (u: TestUnit) => ranking.rows.find((r) => r.unitCode === u.code)!;
   const share = (u: TestUnit, code: string) => {
     const s = row(u).criteria.find((x) => x.code === code)!;
@@ -682,4 +742,50 @@ test('when the OpenAPI document is read, then every bloc route is described with
       true,
     ]);
   }
+});
+
+test('when the secretariat proposes titles from the ranking, then each unit is nominated for the titles it registered for, in rank order, and the title-vote form opens with that list', async () => {
+  const ranking = await rankingOf('2027-Q1');
+  const proposed = await expectStatus(
+    api<{ year: number; nominees: { unitCode: string; title: string; reason: string }[] }>(
+      stack.baseUrl,
+      'GET',
+      `/api/v1/blocs/${campaign}/${bloc}/rankings/2027-Q1/nominations`,
+      { token: admin },
+    ),
+    200,
+  );
+  const em = stack.orm.em.fork();
+  const registered = new Map(
+    (
+      await em.find(
+        EmulationRegistration,
+        { round: { campaign: { code: campaign }, year: 2027 } },
+        { populate: ['unit'] },
+      )
+    ).map((r) => [r.unit.code, r.titles ?? []]),
+  );
+  expect(proposed.body.year).toBe(2027);
+  expect(proposed.body.nominees.map((n) => [n.unitCode, n.title])).toEqual(
+    ranking.rows.flatMap((r) => (registered.get(r.unitCode) ?? []).map((title) => [r.unitCode, title])),
+  );
+  expect(proposed.body.nominees).toHaveLength(3);
+  const first = ranking.rows.find((r) => r.unitCode === units[0]!.code)!;
+  expect(
+    proposed.body.nominees[proposed.body.nominees.findIndex((n) => n.unitCode === units[0]!.code)]!.reason,
+  ).toContain(`Hạng ${first.rank}/6`);
+  // The console's title-vote form, opened from the ranking page's link, holds the same list.
+  const session = await signInConsole(stack.baseUrl, admin);
+  const rankingPage = await (
+    await fetch(`${stack.baseUrl}/console/blocs/${campaign}/${bloc}/rankings/2027-Q1`, {
+      headers: { cookie: session.cookie },
+    })
+  ).text();
+  const link = /href="(\/console\/title-votes\/[^"#]+)#open"/.exec(rankingPage)![1]!.replace(/&amp;/g, '&');
+  const form = await (await fetch(`${stack.baseUrl}${link}`, { headers: { cookie: session.cookie } })).text();
+  const textarea = /<textarea id="tv-nominees"[^>]*>([^<]*)<\/textarea>/.exec(form)![1]!;
+  expect(textarea.split('\n').map((line) => line.split('; ').slice(0, 2))).toEqual(
+    proposed.body.nominees.map((n) => [n.unitCode, n.title]),
+  );
+  expect(form).toContain('value="2027"');
 });

@@ -1,4 +1,6 @@
 /** Emulation blocs of a campaign, their scoring tables, hand scores and rankings. */
+import { Title } from './title-vote-schemas';
+import { nominationsFromRanking } from '../services/title-nominations.service';
 import { Type, type Static } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { READERS, WRITERS, adminWrite } from './admin/context';
@@ -131,6 +133,40 @@ export const scoringRoutes: FastifyPluginAsyncTypebox = async (app) => {
         request.params.bloc,
         request.params.window,
       )) as unknown as Static<typeof RankingReply>,
+  );
+
+  app.get(
+    '/api/v1/blocs/:campaign/:bloc/rankings/:window/nominations',
+    {
+      config: { roles: READERS },
+      schema: {
+        summary:
+          "Title nominations proposed from the bloc's ranking: in rank order, each unit for the emulation titles it registered for the bloc's year, its rank and score as the reason; the list to edit and send to POST /api/v1/title-votes/{campaign}/{year} (administrator, council, auditor)",
+        tags,
+        params: RankingParams,
+        response: {
+          200: Type.Object({
+            year: Type.Integer(),
+            nominees: Type.Array(
+              Type.Object({
+                unitCode: Type.String(),
+                title: Title,
+                reason: Type.String(),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    async (request) => {
+      const { year, nominees } = await nominationsFromRanking(
+        request.em,
+        request.params.campaign,
+        request.params.bloc,
+        request.params.window,
+      );
+      return { year, nominees: [...nominees] };
+    },
   );
 
   app.put(

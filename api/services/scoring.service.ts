@@ -9,9 +9,11 @@ import { createHash } from 'node:crypto';
 import { appendAudit, canonicalJson, type Actor } from '../../db/audit';
 import { Bloc, Campaign, FrozenRanking, HandScoreEntry, ScoringTable, Unit } from '../../db/entities';
 import type { IBloc } from '../../db/entities/scoring.entity';
+import { registeredTargets } from '../../db/registration-reading';
 import { readSummaryMonths, summaryCycles } from '../../db/summary-reading';
 import { ConflictError, NotFoundError, ValidationError } from '../../domain/errors';
 import type { Refusal } from '../../domain/refusals';
+import { registeredTarget } from '../../domain/registration';
 import {
   CRITERION_KINDS,
   MAX_CRITERIA,
@@ -363,8 +365,18 @@ export interface BlocRanking {
   readonly frozen?: { readonly frozenAt: string; readonly frozenBy: string; readonly sha256: string };
 }
 
-/** The targets the attainment criterion compares with: the template's, until registered targets are wired in. */
-const templateTargets: TargetOf = () => null;
+/**
+ * The targets the attainment criterion compares with: what each unit registered for the bloc's
+ * year (đăng ký thi đua), taking the kind of the template's target (a ceiling stays a ceiling);
+ * the template's target where the unit registered nothing.
+ */
+async function registeredTargetsOf(em: EntityManager, bloc: IBloc): Promise<TargetOf> {
+  const registered = await registeredTargets(em, bloc.campaign.id, bloc.year);
+  return (unitCode, indicatorCode, templateTarget) => {
+    const figure = registered.get(unitCode)?.get(indicatorCode);
+    return figure === undefined ? null : registeredTarget(templateTarget, figure);
+  };
+}
 
 async function computeRanking(
   em: EntityManager,
@@ -389,7 +401,7 @@ async function computeRanking(
       by: h.setBy,
       at: iso(h.setAt),
     })),
-    targetOf: templateTargets,
+    targetOf: await registeredTargetsOf(em, bloc),
   });
 }
 

@@ -12,6 +12,7 @@ import { formatNumber, type Locale } from '../../pages/i18n';
 import type { BlocRanking, BlocView } from '../../services/scoring.service';
 import { KIND_LABELS } from '../services/ranking-tables';
 import { consolePage, csrfField, flash, type ConsoleView } from './layout';
+import { titleVotesPath } from './title-votes.page';
 
 const T = {
   vi: {
@@ -78,6 +79,9 @@ const T = {
     rankingCsv: 'Xếp hạng (CSV)',
     breakdownCsv: 'Chi tiết (CSV)',
     frozen: 'Bảng xếp hạng đã được chốt lúc',
+    nominate: 'Đề nghị danh hiệu từ bảng xếp hạng này',
+    nominateHint:
+      'Mở phiên bỏ phiếu danh hiệu với danh sách đề nghị lập sẵn: theo thứ hạng, mỗi đơn vị với các danh hiệu đơn vị đã đăng ký thi đua; Thường trực sửa danh sách trước khi mở phiên.',
     freeze: 'Chốt bảng xếp hạng',
     freezeHint:
       'Lưu bảng xếp hạng như hiện nay, kèm mã băm trong nhật ký kiểm tra; sau khi chốt, không sửa được điểm Hội đồng chấm và bảng chấm điểm.',
@@ -152,6 +156,9 @@ const T = {
     rankingCsv: 'Ranking (CSV)',
     breakdownCsv: 'Breakdown (CSV)',
     frozen: 'This ranking was frozen at',
+    nominate: 'Propose titles from this ranking',
+    nominateHint:
+      'Opens the title vote form with the list filled in: in rank order, each unit with the titles it registered for; the secretariat edits it before opening the vote.',
     freeze: 'Freeze this ranking',
     freezeHint:
       "Stores the ranking as it is now, with its hash in the audit log; afterwards the council's points and the scoring table no longer change.",
@@ -385,6 +392,11 @@ ${
 <label for="h-reason">${t.reason}</label><textarea id="h-reason" name="reason" required maxlength="2000" rows="3"></textarea>
 <button type="submit">${t.handSave}</button></form>`
       : html`<p>${t.noHand}</p>`
+    : ''
+}
+${
+  r.criteria.length
+    ? html`<p class="actions"><a href="${titleVotesPath(r.campaign.code)}?bloc=${encodeURIComponent(r.bloc.code)}&amp;window=${encodeURIComponent(w.code)}#open">${t.nominate}</a> <span class="hint">${t.nominateHint}</span></p>`
     : ''
 }
 ${

@@ -1,4 +1,6 @@
 /** Title votes in the console: open a round, vote, record written opinions, close, read the minutes, download. */
+import { WINDOW_PATTERN } from '../../../domain/summary-window';
+import { nominationLines, nominationsFromRanking } from '../../services/title-nominations.service';
 import { DateTime } from 'luxon';
 import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
@@ -119,9 +121,29 @@ export const titleVotePages: FastifyPluginAsyncTypebox = async (app) => {
     '/console/title-votes/:campaign',
     {
       config: { consoleRoles: READERS },
-      schema: { hide: true, params: Type.Object({ campaign: Code }), querystring: Type.Object({ lang: Lang }) },
+      schema: {
+        hide: true,
+        params: Type.Object({ campaign: Code }),
+        querystring: Type.Object({
+          lang: Lang,
+          bloc: Type.Optional(Code),
+          window: Type.Optional(Type.String({ pattern: WINDOW_PATTERN })),
+        }),
+      },
     },
-    async (request, reply) => listPage(request, reply, request.params.campaign),
+    async (request, reply) => {
+      const { bloc, window } = request.query;
+      if (!bloc || !window) return listPage(request, reply, request.params.campaign);
+      // The open form filled from a bloc's ranking: each unit, in rank order, for the titles it registered for.
+      const proposed = await nominationsFromRanking(request.em, request.params.campaign, bloc, window);
+      const form: OpenForm = {
+        year: String(proposed.year),
+        closesAt: '',
+        remindHours: '24',
+        nominees: nominationLines(proposed),
+      };
+      return listPage(request, reply, request.params.campaign, { form });
+    },
   );
 
   app.post(
