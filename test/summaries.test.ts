@@ -44,6 +44,9 @@ import { useBrowser, useStack } from './support/hooks';
 import { PHONE, pageProblems, screenshotViews, signIn } from './support/browser';
 import { councilTokens } from './support/stack';
 import { recordHistories } from './support/histories';
+import { setCouncilSeat } from '../api/services/people.service';
+
+const SYSTEM = { kind: 'system' as const, id: 'test', origin: 'test' };
 
 const stack = useStack();
 const browser = useBrowser({ javaScript: false });
@@ -792,4 +795,147 @@ test("when the summary schedule is set, then it fires on the 15th of each quarte
   expect(
     await em.count(AuditEvent, { action: { $in: ['campaign.summary_schedule_set', 'summary.cut_off_requested'] } }),
   ).toBe(5);
+});
+
+test('when the annual review is walked in the browser, then the year shows its trends, the bloc its ranking with each breakdown, the titles proposed from it are voted by the council, and the minutes count the ballots', async () => {
+  // The units registered for 2027: targets and the titles they aim for.
+  await expectStatus(
+    api(stack.baseUrl, 'POST', `/api/v1/registrations/${campaign}/2027`, {
+      token: admin,
+      body: { deadline: new Date(Date.now() + 600_000).toISOString() },
+    }),
+    201,
+  );
+  const [a, b] = units;
+  const DK = /\/dk\/([A-Za-z0-9_-]{43})/;
+  for (const [u, titles] of [
+    [a!, ['co_thi_dua_bo']],
+    [b!, ['tap_the_lao_dong_xuat_sac']],
+  ] as const) {
+    const mail = await eventually(async () => stack.sink.to(u.headEmail).find((m) => DK.test(m.text)), {
+      what: `the registration email to ${u.code}`,
+    });
+    await expectStatus(
+      api(stack.baseUrl, 'PUT', `/api/v1/registration-link/${DK.exec(mail.text)![1]}`, {
+        body: { targets: { IND01: 0.8, IND02: 12, IND03: 70, IND04: 20 }, titles },
+      }),
+      200,
+    );
+  }
+  // The bloc of the four units with its scoring table; the council scores its criterion.
+  const blocCode = 'KHOI-A';
+  await expectStatus(
+    api(stack.baseUrl, 'POST', `/api/v1/blocs/${campaign}`, {
+      token: admin,
+      body: { code: blocCode, name: 'Khối A', year: 2027, unitCodes: units.map((u) => u.code) },
+    }),
+    201,
+  );
+  await expectStatus(
+    api(stack.baseUrl, 'PUT', `/api/v1/blocs/${campaign}/${blocCode}/scoring-table`, {
+      token: admin,
+      body: {
+        criteria: [
+          { code: 'DAYDU', label: { vi: 'Báo cáo đầy đủ', en: 'Complete' }, weight: 40, kind: 'completeness' },
+          { code: 'DUNGHAN', label: { vi: 'Đúng hạn', en: 'On time' }, weight: 30, kind: 'timeliness' },
+          { code: 'CHITIEU', label: { vi: 'Đạt chỉ tiêu', en: 'Targets' }, weight: 20, kind: 'indicator_attainment' },
+          { code: 'CHAMTAY', label: { vi: 'Hội đồng chấm', en: 'Council' }, weight: 10, kind: 'hand' },
+        ],
+      },
+    }),
+    200,
+  );
+  for (const [i, u] of units.entries())
+    await expectStatus(
+      api(stack.baseUrl, 'PUT', `/api/v1/blocs/${campaign}/${blocCode}/rankings/2027/hand-scores`, {
+        token: admin,
+        body: { unitCode: u.code, criterionCode: 'CHAMTAY', points: 9 - i, reason: `Nhận xét cả năm ${i + 1}` },
+      }),
+      200,
+    );
+  // The campaign's council: a chair, a secretary and a member, seated as the vote opens.
+  const seats = [];
+  for (const position of ['chair', 'secretary', 'member'] as const) {
+    const name = `Hội đồng ${position} ${campaign}`;
+    const { id } = await stack.person('council', name);
+    await setCouncilSeat(stack.orm.em.fork(), SYSTEM, { campaign, personId: id, position }, new Date());
+    seats.push({ position, name, token: await stack.token('council', name, { personId: id }) });
+  }
+
+  const { page } = browser;
+  await signIn(page, stack.baseUrl, admin);
+  // The year's summary with its trends.
+  await page.goto(`${stack.baseUrl}/console/summaries/${campaign}/2027`);
+  expect(await page.locator('h1').textContent()).toContain('Năm 2027');
+  expect(await page.locator('svg.chart').count()).toBeGreaterThanOrEqual(1 + 4);
+  // The bloc's ranking over the year, in the API's order, a unit's breakdown opened.
+  const ranking = (
+    await expectStatus(
+      api<{ rows: { unitCode: string; rank: number }[] }>(
+        stack.baseUrl,
+        'GET',
+        `/api/v1/blocs/${campaign}/${blocCode}/rankings/2027`,
+        { token: admin },
+      ),
+      200,
+    )
+  ).body;
+  await page.goto(`${stack.baseUrl}/console/blocs/${campaign}/${blocCode}/rankings/2027`);
+  expect(
+    await page.locator('#ranking tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-unit'))),
+  ).toEqual(ranking.rows.map((r) => r.unitCode));
+  const top = page.locator(`details#u-${ranking.rows[0]!.unitCode}`);
+  await top.locator('summary').click();
+  expect(await top.locator('table').isVisible()).toBe(true);
+  expect(await top.textContent()).toContain('2027-12');
+  // Titles proposed from the ranking: the form opens with the registered titles, in rank order.
+  await page.getByRole('link', { name: 'Đề nghị danh hiệu từ bảng xếp hạng này' }).click();
+  const proposed = await page.locator('#tv-nominees').inputValue();
+  const order = ranking.rows.map((r) => r.unitCode).filter((c) => c === a!.code || c === b!.code);
+  expect(proposed.split('\n').map((line) => line.split('; ').slice(0, 2))).toEqual(
+    order.map((c) => [c, c === a!.code ? 'co_thi_dua_bo' : 'tap_the_lao_dong_xuat_sac']),
+  );
+  const inVietnam = (ms: number) => new Date(ms + 7 * 3600_000).toISOString().slice(0, 16);
+  await page.locator('#tv-closes').fill(inVietnam(Date.now() + 3600_000));
+  await page.getByRole('button', { name: 'Mở cuộc bỏ phiếu' }).click();
+  await page.waitForURL((u) => u.pathname === `/console/title-votes/${campaign}/2027`);
+  // Each member votes in the browser: the flag gets 2 of 3 (below 90 % of all members), the collective title 3 of 3.
+  const flag = order.indexOf(a!.code) + 1;
+  const collective = order.indexOf(b!.code) + 1;
+  for (const [i, seat] of seats.entries()) {
+    await page.context().clearCookies();
+    await signIn(page, stack.baseUrl, seat.token);
+    await page.goto(`${stack.baseUrl}/console/title-votes/${campaign}/2027`);
+    await page.locator(`#ballot input[name="choice.${flag}"][value="${i < 2 ? 'agree' : 'disagree'}"]`).check();
+    await page.locator(`#ballot input[name="choice.${collective}"][value="agree"]`).check();
+    await page.getByRole('button', { name: 'Gửi phiếu' }).click();
+    await page.waitForURL((u) => u.searchParams.get('ok') === '1');
+  }
+  // The secretary closes the vote and counts; the minutes give the counts (the ballot is secret).
+  await page.context().clearCookies();
+  await signIn(page, stack.baseUrl, seats[1]!.token);
+  await page.goto(`${stack.baseUrl}/console/title-votes/${campaign}/2027`);
+  await page.getByRole('button', { name: 'Kết thúc bỏ phiếu và kiểm phiếu ngay' }).click();
+  const results = await eventually(
+    async () => {
+      const v = (
+        await api<{ status: string; nominees: { unitCode: string; result: { outcome: string } | null }[] }>(
+          stack.baseUrl,
+          'GET',
+          `/api/v1/title-votes/${campaign}/2027`,
+          { token: admin },
+        )
+      ).body;
+      return v.status === 'closed' ? v.nominees : undefined;
+    },
+    { what: 'the title vote closed' },
+  );
+  expect(results.map((n) => [n.unitCode, n.result?.outcome])).toEqual(
+    order.map((c) => [c, c === a!.code ? 'failed' : 'passed']),
+  );
+  await page.goto(`${stack.baseUrl}/console/title-votes/${campaign}/2027/minutes`);
+  expect(await page.locator('h1').first().textContent()).toBe('BIÊN BẢN');
+  const minutes = (await page.locator('main').textContent()) ?? '';
+  for (const seat of seats) expect(minutes).toContain(seat.name);
+  expect(pageProblems(browser)).toEqual([]);
 });
