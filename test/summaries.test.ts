@@ -774,6 +774,31 @@ test("when the summary schedule is set, then it fires on the 15th of each quarte
     ...december.body.windows.map((w) => w.workflowId),
   ]);
 
+  // Once closed, each of these workflows is archived in PostgreSQL for the auditors, replayable.
+  const auditor = await stack.token('auditor');
+  const expectedIds = [`cut-off-${campaign}-2027-12`, ...december.body.windows.map((w) => w.workflowId)];
+  await eventually(
+    async () => {
+      const list = (
+        await api<{ workflowId: string }[]>(stack.baseUrl, 'GET', `/api/v1/audit/campaigns/${campaign}/histories`, {
+          token: auditor,
+        })
+      ).body;
+      return expectedIds.every((id) => list.some((h) => h.workflowId === id)) ? true : undefined;
+    },
+    { what: "the cut-off's workflows archived" },
+  );
+  const archivedYear = await expectStatus(
+    api<{ history: { events: { eventType?: string }[] } }>(
+      stack.baseUrl,
+      'GET',
+      `/api/v1/audit/campaigns/${campaign}/histories/${encodeURIComponent(`summary-${campaign}-2027`)}`,
+      { token: auditor },
+    ),
+    200,
+  );
+  expect(archivedYear.body.history.events.at(-1)!.eventType).toMatch(/WORKFLOW_EXECUTION_COMPLETED/);
+
   // January 2028 is still collecting: the first quarter of 2028 waits for it, unfrozen.
   const waiting = await expectStatus(
     api<{ windows: { workflowId: string; started: boolean }[] }>(

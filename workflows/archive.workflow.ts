@@ -4,10 +4,10 @@
  * server drops closed histories after its retention period. One activity per chunk of workflows
  * keeps this workflow's own history short at any number of units.
  */
-import { proxyActivities } from '@temporalio/workflow';
+import { ParentClosePolicy, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 
-const { archiveWorkflowHistories } = proxyActivities<Activities>({
+const { archiveWorkflowHistories, archiveCampaignHistories } = proxyActivities<Activities>({
   startToCloseTimeout: '15 minutes',
   heartbeatTimeout: '30 seconds',
   // "Still running" is retried with backoff until every workflow of the chunk has closed.
@@ -36,4 +36,30 @@ export async function archiveCycleWorkflow({
     archived += results.reduce((sum, r) => sum + r.archived, 0);
   }
   return archived;
+}
+
+/**
+ * Stores the histories of a campaign's own workflows (a summary's freezing, a cut-off, a
+ * registration round, a title vote) once they have closed. Started by each of them as it ends
+ * (`archiveWhenClosed`), outliving it.
+ */
+export async function archiveCampaignWorkflow({
+  campaign,
+  workflowIds,
+}: {
+  campaign: string;
+  workflowIds: readonly string[];
+}): Promise<number> {
+  return (await archiveCampaignHistories({ campaign, workflowIds })).archived;
+}
+
+/** Hands this workflow's history to an archive workflow of its own, which stores it once this one has closed. */
+export async function archiveWhenClosed(campaign: string): Promise<void> {
+  const { workflowId, taskQueue } = workflowInfo();
+  await startChild(archiveCampaignWorkflow, {
+    workflowId: `${workflowId}-archive`,
+    taskQueue,
+    args: [{ campaign, workflowIds: [workflowId] }],
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+  });
 }

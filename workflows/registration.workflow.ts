@@ -7,11 +7,14 @@
  */
 import { sleep } from '@temporalio/workflow';
 import { cycleActivities } from './activity-proxies';
+import { archiveWhenClosed } from './archive.workflow';
 
 export const registrationWorkflowId = (campaign: string, year: number): string => `registration-${campaign}-${year}`;
 
 export interface RegistrationRoundInput {
   readonly roundId: number;
+  /** The campaign's code (its record keeps this workflow's history). */
+  readonly campaign: string;
   /** ISO instants: the deadline, and the reminders before it in order. */
   readonly deadline: string;
   readonly reminders: readonly string[];
@@ -25,6 +28,7 @@ async function until(at: string): Promise<void> {
 
 export async function registrationWorkflow({
   roundId,
+  campaign,
   deadline,
   reminders,
 }: RegistrationRoundInput): Promise<{ registered: number; expected: number }> {
@@ -34,5 +38,7 @@ export async function registrationWorkflow({
     await cycleActivities.remindRegistrations({ roundId, dueAt });
   }
   await until(deadline);
-  return cycleActivities.closeRegistrationRound({ roundId });
+  const closed = await cycleActivities.closeRegistrationRound({ roundId });
+  await archiveWhenClosed(campaign);
+  return closed;
 }

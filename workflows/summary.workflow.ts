@@ -14,6 +14,7 @@ import { ParentClosePolicy, WorkflowIdReusePolicy, sleep, startChild, workflowIn
 import type { Period } from '../domain/period';
 import { latestCutOff, windowsEndingWith } from '../domain/summary-window';
 import { cycleActivities } from './activity-proxies';
+import { archiveWhenClosed } from './archive.workflow';
 import { CAMPAIGN } from './search-attributes';
 
 export const summaryWorkflowId = (campaign: string, window: string): string => `summary-${campaign}-${window}`;
@@ -49,6 +50,7 @@ export async function summaryWorkflow({
   const { workflowId } = workflowInfo();
   const frozen = await cycleActivities.freezeSummary({ campaign, window, workflowId });
   await cycleActivities.notifySummaryFrozen({ campaign, window, workflowId });
+  await archiveWhenClosed(campaign);
   return frozen;
 }
 
@@ -84,5 +86,6 @@ export async function cutOffWorkflow({
       windows.push({ window: w.code, workflowId, started: false });
     }
   }
+  await archiveWhenClosed(campaign);
   return { cutOff: period, windows };
 }

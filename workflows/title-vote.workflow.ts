@@ -6,11 +6,14 @@
  */
 import { allHandlersFinished, condition, defineUpdate, setHandler } from '@temporalio/workflow';
 import { activities } from './activity-proxies';
+import { archiveWhenClosed } from './archive.workflow';
 
 export const titleVoteWorkflowId = (campaign: string, year: number): string => `title-vote-${campaign}-${year}`;
 
 export interface TitleVoteInput {
   readonly voteId: number;
+  /** The campaign's code (its record keeps this workflow's history). */
+  readonly campaign: string;
   readonly closesAt: string;
   /** When to remind the members who have not voted; null: no reminder (too close to the closing time). */
   readonly remindAt: string | null;
@@ -25,7 +28,12 @@ export interface TitleVoteClosed {
 /** The secretary (or an administrator) → the round: close it now; answers the count. */
 export const closeTitleVoteUpdate = defineUpdate<TitleVoteClosed, [{ actor: string }]>('closeTitleVote');
 
-export async function titleVoteWorkflow({ voteId, closesAt, remindAt }: TitleVoteInput): Promise<TitleVoteClosed> {
+export async function titleVoteWorkflow({
+  voteId,
+  campaign,
+  closesAt,
+  remindAt,
+}: TitleVoteInput): Promise<TitleVoteClosed> {
   let closeRequestedBy: string | null = null;
   let closed: TitleVoteClosed | undefined;
   setHandler(closeTitleVoteUpdate, async ({ actor }) => {
@@ -44,5 +52,6 @@ export async function titleVoteWorkflow({ voteId, closesAt, remindAt }: TitleVot
   await closedBefore(closesAt);
   closed = await activities.closeTitleVote({ voteId, closedBy: closeRequestedBy ?? 'deadline' });
   await condition(allHandlersFinished);
+  await archiveWhenClosed(campaign);
   return closed;
 }

@@ -2,15 +2,23 @@ import { Type } from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { verifyAuditChain } from '../../db/audit-verify';
 import { principalOf } from '../http/auth';
-import { CycleParams } from '../http/request-schemas';
+import { Code, CycleParams } from '../http/request-schemas';
 import { exportCycle } from '../services/cycle-export.service';
-import { cycleAuditEvents, cycleEmails, cycleHistories, cycleHistory } from '../services/cycle-record.service';
+import {
+  campaignHistories,
+  campaignHistory,
+  cycleAuditEvents,
+  cycleEmails,
+  cycleHistories,
+  cycleHistory,
+} from '../services/cycle-record.service';
+import { campaignRef } from '../services/summary.service';
 import { findCycle } from '../services/cycles.service';
 
 const tags = ['audit'];
 const AUDITORS = { roles: ['auditor', 'admin'] as const };
 
-/** Auditors' reads: the whole chain's check, and a cycle's events, emails, histories and export. */
+/** Auditors' reads: the whole chain's check, a cycle's events, emails, histories and export, and a campaign's own histories. */
 export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get(
     '/api/v1/audit/verify',
@@ -93,5 +101,33 @@ export const auditRoutes: FastifyPluginAsyncTypebox = async (app) => {
         .header('content-disposition', `attachment; filename="${cycle.workflowId}.tar.gz"`)
         .send(archive);
     },
+  );
+
+  app.get(
+    '/api/v1/audit/campaigns/:campaign/histories',
+    {
+      config: AUDITORS,
+      schema: {
+        summary:
+          "Archived Temporal histories of the campaign's own workflows: summaries frozen, quarterly cut-offs, registration rounds, title votes (auditor, administrator)",
+        tags,
+        params: Type.Object({ campaign: Code }),
+      },
+    },
+    async (request) => campaignHistories(request.em, await campaignRef(request.em, request.params.campaign)),
+  );
+
+  app.get(
+    '/api/v1/audit/campaigns/:campaign/histories/:workflowId',
+    {
+      config: AUDITORS,
+      schema: {
+        summary: "One archived history of the campaign's own workflows, replayable (auditor, administrator)",
+        tags,
+        params: Type.Object({ campaign: Code, workflowId: Type.String({ maxLength: 300 }) }),
+      },
+    },
+    async (request) =>
+      campaignHistory(request.em, await campaignRef(request.em, request.params.campaign), request.params.workflowId),
   );
 };

@@ -48,18 +48,19 @@ export interface ArchivedHistory {
   readonly archivedAt: string;
 }
 
-/**
- * The archived histories of the cycle's workflows (archived when it closed), without their
- * contents; with `unitWorkflowId`, only the cycle's own and that unit's.
- */
-export async function cycleHistories(
+type HistoryOwner = { readonly cycle: ICycle } | { readonly campaign: { readonly id: number } };
+
+const ownerFilter = (owner: HistoryOwner) =>
+  'cycle' in owner ? { cycle: owner.cycle } : { campaign: owner.campaign.id, cycle: null };
+
+async function archivedHistories(
   em: EntityManager,
-  cycle: ICycle,
-  unitWorkflowId?: string,
+  owner: HistoryOwner,
+  workflowIds?: readonly string[],
 ): Promise<ArchivedHistory[]> {
   const rows = await em.find(
     WorkflowHistory,
-    { cycle, ...(unitWorkflowId ? { workflowId: { $in: [cycle.workflowId, unitWorkflowId] } } : {}) },
+    { ...ownerFilter(owner), ...(workflowIds ? { workflowId: { $in: [...workflowIds] } } : {}) },
     { orderBy: { workflowId: 'asc' } },
   );
   return rows.map((h) => ({
@@ -74,12 +75,30 @@ export async function cycleHistories(
 }
 
 /** One archived history with its events; 404 naming `workflowId` when it was not archived. */
-export async function cycleHistory(
+async function archivedHistory(
   em: EntityManager,
-  cycle: ICycle,
+  owner: HistoryOwner,
   workflowId: string,
 ): Promise<{ workflowId: string; runId: string; history: unknown }> {
-  const row = await em.findOne(WorkflowHistory, { cycle, workflowId }, { populate: ['history'] });
+  const row = await em.findOne(WorkflowHistory, { ...ownerFilter(owner), workflowId }, { populate: ['history'] });
   if (!row) throw new NotFoundError({ code: 'no_archived_history', params: { workflowId } }, 'workflowId');
   return { workflowId: row.workflowId, runId: row.runId, history: row.history };
 }
+
+/**
+ * The archived histories of the cycle's workflows (archived when it closed), without their
+ * contents; with `unitWorkflowId`, only the cycle's own and that unit's.
+ */
+export const cycleHistories = (em: EntityManager, cycle: ICycle, unitWorkflowId?: string) =>
+  archivedHistories(em, { cycle }, unitWorkflowId ? [cycle.workflowId, unitWorkflowId] : undefined);
+
+/** One archived history of the cycle's workflows. */
+export const cycleHistory = (em: EntityManager, cycle: ICycle, workflowId: string) =>
+  archivedHistory(em, { cycle }, workflowId);
+
+/** The archived histories of a campaign's own workflows (summaries, cut-offs, registration rounds, title votes). */
+export const campaignHistories = (em: EntityManager, campaign: { id: number }) => archivedHistories(em, { campaign });
+
+/** One archived history of a campaign's own workflows. */
+export const campaignHistory = (em: EntityManager, campaign: { id: number }, workflowId: string) =>
+  archivedHistory(em, { campaign }, workflowId);

@@ -252,7 +252,7 @@ export async function openRound(
     await deps.temporal.workflow.start(registrationWorkflow, {
       workflowId,
       taskQueue: deps.taskQueue,
-      args: [input],
+      args: [{ ...input, campaign: campaignCode }],
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
     });
   } catch (error) {

@@ -236,7 +236,7 @@ export async function openTitleVote(
     await deps.temporal.workflow.start(titleVoteWorkflow, {
       workflowId,
       taskQueue: deps.taskQueue,
-      args: [{ voteId, ...input }],
+      args: [{ voteId, campaign: campaign.code, ...input }],
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
     });
   } catch (error) {

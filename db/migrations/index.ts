@@ -20,6 +20,7 @@ import { Migration20261208060000 } from './Migration20261208060000';
 import { Migration20261208100000 } from './Migration20261208100000';
 import { Migration20261208200000 } from './Migration20261208200000';
 import { Migration20261208300000 } from './Migration20261208300000';
+import { Migration20261208400000 } from './Migration20261208400000';
 import { Migration20261208900000 } from './Migration20261208900000';
 
 export const MIGRATIONS = [
@@ -44,5 +45,6 @@ export const MIGRATIONS = [
   { name: 'Migration20261208100000', class: Migration20261208100000 },
   { name: 'Migration20261208200000', class: Migration20261208200000 },
   { name: 'Migration20261208300000', class: Migration20261208300000 },
+  { name: 'Migration20261208400000', class: Migration20261208400000 },
   { name: 'Migration20261208900000', class: Migration20261208900000 },
 ];
