@@ -4,7 +4,12 @@
  * it with a reason. Every change is audited on the campaign.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import {
+  ScheduleNotFoundError,
+  ScheduleOverlapPolicy,
+  type Client,
+  type ScheduleDescription,
+} from '@temporalio/client';
 import { appendAudit } from '../../db/audit';
 import { Campaign } from '../../db/entities';
 import { NotFoundError, ValidationError } from '../../domain/errors';
@@ -61,6 +66,15 @@ async function campaignOf(em: EntityManager, code: string) {
 const noSchedule = (code: string) =>
   new NotFoundError({ code: 'campaign_no_schedule', params: { campaign: code } }, 'code');
 
+/** A Temporal Schedule's next runs and its recent ones (each with the workflow it started). */
+export const runsOf = (d: ScheduleDescription) => ({
+  nextRuns: d.info.nextActionTimes.map((t) => t.toISOString()),
+  recentRuns: d.info.recentActions.map((a) => ({
+    scheduledAt: a.scheduledAt.toISOString(),
+    workflowId: a.action.workflow.workflowId,
+  })),
+});
+
 /** The campaign's schedule, or null when it has none. Throws when Temporal cannot be reached. */
 export async function findSchedule(temporal: Client, code: string): Promise<ScheduleView | null> {
   try {
@@ -74,11 +88,7 @@ export async function findSchedule(temporal: Client, code: string): Promise<Sche
         dayOfMonth: range(c.dayOfMonth),
         time: `${two(c.hour)}:${two(c.minute)}`,
       })),
-      nextRuns: d.info.nextActionTimes.map((t) => t.toISOString()),
-      recentRuns: d.info.recentActions.map((a) => ({
-        scheduledAt: a.scheduledAt.toISOString(),
-        workflowId: a.action.workflow.workflowId,
-      })),
+      ...runsOf(d),
     };
   } catch (error) {
     if (error instanceof ScheduleNotFoundError) return null;

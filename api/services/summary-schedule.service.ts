@@ -19,7 +19,7 @@ import { parsePeriod } from '../../domain/period';
 import { windowsEndingWith } from '../../domain/summary-window';
 import { CAMPAIGN } from '../../workflows/search-attributes';
 import { cutOffWorkflow, cutOffWorkflowId, type CutOffResult } from '../../workflows/summary.workflow';
-import { SCHEDULE_TIMEZONE } from './schedule.service';
+import { SCHEDULE_TIMEZONE, runsOf } from './schedule.service';
 import { campaignRef } from './summary.service';
 
 export const summaryScheduleId = (campaignCode: string): string => `summaries-${campaignCode}`;
@@ -76,11 +76,7 @@ export async function findSummarySchedule(
       scheduleId: summaryScheduleId(campaign),
       paused: d.state.paused,
       note: d.state.note ?? null,
-      nextRuns: d.info.nextActionTimes.map((t) => t.toISOString()),
-      recentRuns: d.info.recentActions.map((a) => ({
-        scheduledAt: a.scheduledAt.toISOString(),
-        workflowId: a.action.workflow.workflowId,
-      })),
+      ...runsOf(d),
     };
   } catch (error) {
     if (error instanceof ScheduleNotFoundError) return null;
