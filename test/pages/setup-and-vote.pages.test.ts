@@ -123,8 +123,8 @@ test('when an administrator sets up a policy, a campaign and a new template vers
   await policy.getByLabel('Số lần nhắc tối đa').fill('2');
   await policy.getByLabel('Túc số: tử số').fill('1');
   await policy.getByLabel('Túc số: mẫu số').fill('2');
-  await policy.getByLabel('Tỷ lệ tán thành: tử số').fill('1');
-  await policy.getByLabel('Tỷ lệ tán thành: mẫu số').fill('2');
+  await policy.getByLabel('Tỷ lệ tán thành: tử số', { exact: true }).fill('1');
+  await policy.getByLabel('Tỷ lệ tán thành: mẫu số', { exact: true }).fill('2');
   await policy.getByRole('button', { name: 'Xem trước lịch kỳ tới' }).click();
   await expectText(page.locator('#preview'), 'Lịch dự kiến của kỳ');
   await expectText(page.locator('#preview'), 'Hạn nộp');

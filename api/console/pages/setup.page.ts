@@ -281,10 +281,12 @@ ${input('p-maxReminders', 'maxReminders', t.maxReminders, d.maxReminders, num)}
     const r = titleVoteRules(d.titleVotes)[title];
     const id = `tv-${title}`;
     const name = (f: string) => `titleVotes.${title}.${f}`;
+    // Each title's fields say which title they are for: a label read alone (a screen reader, voice control) is unambiguous.
+    const label = (what: string, part: string) => `${EMULATION_TITLE_NAMES[title][v.lang]} — ${what}: ${part}`;
     return html`<fieldset><legend>${EMULATION_TITLE_NAMES[title][v.lang]}</legend>
-${input(`${id}-tn`, name('thresholdNumerator'), `${t.tvThreshold}: ${t.numerator}`, r.threshold.numerator, num)}${input(`${id}-td`, name('thresholdDenominator'), `${t.tvThreshold}: ${t.denominator}`, r.threshold.denominator, num)}
+${input(`${id}-tn`, name('thresholdNumerator'), label(t.tvThreshold, t.numerator), r.threshold.numerator, num)}${input(`${id}-td`, name('thresholdDenominator'), label(t.tvThreshold, t.denominator), r.threshold.denominator, num)}
 ${choices(`${id}-base`, name('base'), t.tvBase, TITLE_VOTE_BASES, r.base)}${choices(`${id}-cmp`, name('comparison'), t.tvComparison, TITLE_VOTE_COMPARISONS, r.comparison)}
-${input(`${id}-qn`, name('quorumNumerator'), `${t.tvQuorum}: ${t.numerator}`, r.quorum.numerator, num)}${input(`${id}-qd`, name('quorumDenominator'), `${t.tvQuorum}: ${t.denominator}`, r.quorum.denominator, num)}
+${input(`${id}-qn`, name('quorumNumerator'), label(t.tvQuorum, t.numerator), r.quorum.numerator, num)}${input(`${id}-qd`, name('quorumDenominator'), label(t.tvQuorum, t.denominator), r.quorum.denominator, num)}
 <label><input type="checkbox" name="${name('secretBallot')}" value="on"${r.secretBallot ? html` checked` : ''}> ${t.tvSecret}</label>
 <label><input type="checkbox" name="${name('writtenOpinionsCount')}" value="on"${r.writtenOpinionsCount ? html` checked` : ''}> ${t.tvWritten}</label>
 ${choices(`${id}-tie`, name('tie'), t.tvTie, TIE_OUTCOMES, r.tie)}</fieldset>`;
