@@ -174,6 +174,19 @@ type IndicatorOverWindow = Pick<
 > & { readonly months: readonly { readonly value: number | null }[] };
 
 /** One row per indicator: its definition, its monthly values, the window's value and whether it met its target. */
+/** The header of an indicators table: the indicator, each month, the window. */
+const indicatorsHeader = (h: (typeof SUMMARY_LABELS)[Locale], periods: readonly string[]): Cell[] => [
+  h.code,
+  h.title,
+  h.measure,
+  h.aggregation,
+  h.target,
+  ...periods,
+  h.window,
+  h.met,
+  h.existed,
+];
+
 function indicatorRows(indicators: readonly IndicatorOverWindow[], lang: Locale): Cell[][] {
   const h = SUMMARY_LABELS[lang];
   return indicators.map((i) => [
@@ -231,18 +244,7 @@ export function summarySheets(s: PeriodSummary, lang: Locale): Record<(typeof SU
       s.reporting.onTimeRate,
     ],
   ];
-  const indicatorsHeader = [
-    h.code,
-    h.title,
-    h.measure,
-    h.aggregation,
-    h.target,
-    ...periods,
-    h.window,
-    h.met,
-    h.existed,
-  ];
-  const indicators: Cell[][] = [indicatorsHeader, ...indicatorRows(s.indicators, lang)];
+  const indicators: Cell[][] = [indicatorsHeader(h, periods), ...indicatorRows(s.indicators, lang)];
   const keyTasks: Cell[][] = [
     [h.code, h.title, h.month, h.done, h.inProgress, h.notStarted, h.existed],
     ...s.keyTasks.flatMap((k) =>
@@ -320,19 +322,7 @@ export function unitSummarySheets(s: UnitSummary, lang: Locale): Record<(typeof 
     [h.streak, s.streak, h.longest, s.longestStreak, '', '', ''],
   ];
   const indicators: Cell[][] = [
-    [
-      h.code,
-      h.title,
-      h.measure,
-      h.aggregation,
-      h.target,
-      ...periods,
-      h.window,
-      h.met,
-      h.existed,
-      h.registered(s.registrationYear),
-      h.metRegistered,
-    ],
+    [...indicatorsHeader(h, periods), h.registered(s.registrationYear), h.metRegistered],
     ...indicatorRows(s.indicators, lang).map((row, k) => {
       const registered = s.indicators[k]!.registered;
       return [
