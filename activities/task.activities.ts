@@ -5,7 +5,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { linkToken, sha256 } from '../auth/tokens';
-import { appendAudit, appendAudits, type Actor } from '../db/audit';
+import { appendAudit, appendAudits } from '../db/audit';
 import { lockRow } from '../db/row-lock';
 import { Holiday } from '../db/entities';
 import { UnitTask, type ICycle, type IUnitTask } from '../db/entities/cycle.entity';
@@ -32,7 +32,6 @@ export interface TaskStepResult {
   readonly state: TaskState;
 }
 
-const system = (task: IUnitTask): Actor => ({ kind: 'system', id: task.workflowId, origin: task.workflowId });
 
 async function lockTask(em: EntityManager, taskId: number): Promise<IUnitTask> {
   if (!(await lockRow(em, 'unit_task', taskId)))
@@ -92,6 +91,85 @@ interface PendingTaskRow {
 }
 
 const dispatchKey = (taskId: number): string => `dispatch:task-${taskId}`;
+
+/** A step of the units' schedules, due at one instant over many tasks (a batch's units). */
+export interface TaskWave {
+  readonly cycleId: number;
+  readonly kind: 'reminder' | 'overdue' | 'hardClose';
+  readonly dueAt: string;
+  readonly taskIds: readonly number[];
+}
+
+/** Of a wave's tasks, after it: those holding a report, and those closed without one. */
+export interface TaskWaveResult {
+  readonly submitted: readonly number[];
+  readonly closed: readonly number[];
+}
+
+interface TimedTransition {
+  readonly from: readonly TaskState[];
+  /** The field of the task's schedule this step is due at. */
+  readonly at: 'deadline' | 'hardClose';
+  readonly to: TaskState;
+  readonly action: string;
+}
+
+/** At the deadline a task still open becomes overdue; at the hard close one without a report is not submitted. */
+const TIMED_TRANSITIONS: Record<Exclude<TaskWave['kind'], 'reminder'>, TimedTransition> = {
+  overdue: { from: ['dispatched', 'draft'], at: 'deadline', to: 'overdue', action: 'task.overdue' },
+  // A unit sent back by the unit it reports to is in its revision round, which ends at that round's own deadline.
+  hardClose: {
+    from: [...OPEN_TASK_STATES].filter((s) => s !== 'revision_requested'),
+    at: 'hardClose',
+    to: 'not_submitted',
+    action: 'task.not_submitted',
+  },
+};
+
+const idList = (ids: readonly number[]): string => JSON.stringify(ids);
+
+/**
+ * Applies `step` to those of `taskIds` still in a state it leaves and due by `dueAt` in the
+ * schedule in force (an extension stored first moved the instant: the row lock orders the two),
+ * with one audit event each.
+ */
+async function timedTransition(
+  em: EntityManager,
+  cycleId: number,
+  dueAt: string,
+  taskIds: readonly number[],
+  now: Date,
+  step: TimedTransition,
+): Promise<void> {
+  const due = await em.execute<{ id: number; state: TaskState; workflow_id: string; at: string }[]>(
+    `SELECT id, state, workflow_id, schedule->>'${step.at}' AS at FROM unit_task
+     WHERE cycle_id = ? AND id IN (SELECT jsonb_array_elements_text(?::jsonb)::int)
+       AND state IN (SELECT jsonb_array_elements_text(?::jsonb)) AND (schedule->>'${step.at}')::timestamptz <= ?::timestamptz
+     ORDER BY id FOR UPDATE`,
+    [cycleId, idList(taskIds), JSON.stringify(step.from), dueAt],
+  );
+  if (due.length === 0) return;
+  await em.execute(
+    `UPDATE unit_task SET state = ?, updated_at = ? WHERE id IN (SELECT jsonb_array_elements_text(?::jsonb)::int)`,
+    [step.to, now, idList(due.map((t) => t.id))],
+  );
+  await appendAudits(
+    em,
+    due.map((t) => ({
+      actor: { kind: 'system', id: t.workflow_id, origin: t.workflow_id },
+      action: step.action,
+      subjectType: 'unit_task',
+      subjectId: String(t.id),
+      cycleId,
+      before: { state: t.state },
+      after: { state: step.to, [step.at]: t.at },
+      occurredAt: now,
+    })),
+  );
+}
+
+/** A task's reminder at `dueAt`: its outbox key, which also makes a retry a no-op. */
+const reminderKey = (taskId: number, dueAt: string): string => `reminder:task-${taskId}:${dueAt}`;
 
 export function createTaskActivities(deps: ActivityDeps) {
   const locale = deps.config.DEFAULT_LOCALE as Locale;
@@ -169,39 +247,77 @@ export function createTaskActivities(deps: ActivityDeps) {
   }
 
   /**
-   * A transition due at an instant of the task's schedule (the deadline, the hard close): applied
-   * only when the task is still in a state it leaves, and when `dueAt` is not earlier than that
-   * instant in the schedule in force (an extension moved it), with its audit event.
+   * Reminds the heads of those of `taskIds` still open (not sent back), whose schedule in force
+   * has a reminder at `dueAt` (an extension stored first replaces the old reminders) and whose
+   * policy allows another; answers the outbox keys to deliver. A retry finds the keys and skips.
    */
-  async function timedTransition(
-    taskId: number,
+  async function remindTasks(
+    em: EntityManager,
+    cycleId: number,
     dueAt: string,
-    step: {
-      readonly from: (state: TaskState) => boolean;
-      readonly at: (schedule: UnitSchedule) => string;
-      readonly to: TaskState;
-      readonly action: string;
-      readonly record: (schedule: UnitSchedule) => Record<string, string>;
-    },
-  ): Promise<TaskStepResult> {
-    return deps.orm.em.fork().transactional(async (em) => {
-      const task = await lockTask(em, taskId);
-      if (!step.from(task.state) || Date.parse(step.at(task.schedule)) > Date.parse(dueAt)) return result(task);
-      const before = task.state;
-      task.state = step.to;
-      await em.flush();
-      await appendAudit(em, {
-        actor: system(task),
-        action: step.action,
+    taskIds: readonly number[],
+    now: Date,
+  ): Promise<string[]> {
+    const cycle = await loadCycle(em, cycleId);
+    const due = await em.execute<(PendingTaskRow & { reminders_sent: number })[]>(
+      `SELECT t.id, t.token_version, t.workflow_id, t.schedule->>'deadline' AS deadline, t.reminders_sent,
+              u.name AS unit_name, u.head_name, u.head_email
+       FROM unit_task t JOIN unit u ON u.id = t.unit_id
+       WHERE t.cycle_id = ? AND t.id IN (SELECT jsonb_array_elements_text(?::jsonb)::int)
+         AND t.state IN (SELECT jsonb_array_elements_text(?::jsonb)) AND t.schedule->'reminders' @> jsonb_build_array(?::text)
+         AND t.reminders_sent < ?
+         AND NOT EXISTS (SELECT 1 FROM email e WHERE e.idempotency_key = 'reminder:task-' || t.id || ':' || ?)
+       ORDER BY t.id FOR UPDATE OF t`,
+      [
+        cycleId,
+        idList(taskIds),
+        JSON.stringify([...OPEN_TASK_STATES].filter((s) => s !== 'revision_requested')),
+        dueAt,
+        cycle.policy.maxReminders,
+        dueAt,
+      ],
+    );
+    if (due.length === 0) return [];
+    await em.execute(
+      `UPDATE unit_task SET reminders_sent = reminders_sent + 1, updated_at = ? WHERE id IN (SELECT jsonb_array_elements_text(?::jsonb)::int)`,
+      [now, idList(due.map((t) => t.id))],
+    );
+    const auditIds = await appendAudits(
+      em,
+      due.map((t) => ({
+        actor: { kind: 'system', id: t.workflow_id, origin: t.workflow_id },
+        action: 'task.reminded',
         subjectType: 'unit_task',
-        subjectId: String(task.id),
-        cycleId: task.cycle.id,
-        before: { state: before },
-        after: { state: step.to, ...step.record(task.schedule) },
-        occurredAt: deps.now(),
-      });
-      return result(task);
-    });
+        subjectId: String(t.id),
+        cycleId,
+        before: { remindersSent: t.reminders_sent },
+        after: { remindersSent: t.reminders_sent + 1, dueAt },
+        occurredAt: now,
+      })),
+    );
+    const facts = cycleEmailFacts(cycle);
+    await enqueueEmails(
+      em,
+      due.map((t, i) => ({
+        key: reminderKey(t.id, dueAt),
+        kind: 'reminder',
+        recipient: t.head_email,
+        locale,
+        cycleId,
+        taskId: t.id,
+        auditEventId: auditIds[i]!,
+        params: {
+          ...facts,
+          taskId: t.id,
+          tokenVersion: t.token_version,
+          unitName: t.unit_name,
+          headName: t.head_name,
+          deadline: t.deadline,
+          reminderNumber: t.reminders_sent + 1,
+        },
+      })),
+    );
+    return due.map((t) => reminderKey(t.id, dueAt));
   }
 
   return {
@@ -219,68 +335,28 @@ export function createTaskActivities(deps: ActivityDeps) {
     },
 
     /**
-     * Reminds the unit head if the task is still open, `dueAt` is a reminder of the schedule in
-     * force (an extension stored first replaces the old reminders: the task row's lock orders the
-     * two), and the policy allows another reminder.
+     * One step of the schedule, due at `dueAt`, over the tasks `taskIds` of the cycle `cycleId` in
+     * one transaction (see `runTaskWave`), then the reminders' deliveries.
      */
-    async remindTask({ taskId, dueAt }: { taskId: number; dueAt: string }): Promise<TaskStepResult> {
-      const key = `reminder:task-${taskId}:${dueAt}`;
-      const after = await deps.orm.em.fork().transactional(async (em) => {
-        const task = await lockTask(em, taskId);
-        const exists = await em.execute<{ n: number }[]>('SELECT 1 AS n FROM email WHERE idempotency_key = ?', [key]);
-        if (exists.length > 0 || !OPEN_TASK_STATES.has(task.state) || task.state === 'revision_requested')
-          return result(task);
-        if (!task.schedule.reminders.includes(dueAt)) return result(task); // replaced by an extension
-        if (task.remindersSent >= task.cycle.policy.maxReminders) return result(task);
+    async runTaskWave(input: TaskWave): Promise<TaskWaveResult> {
+      const { cycleId, kind, dueAt, taskIds } = input;
+      const reminderKeys = await deps.orm.em.fork().transactional(async (em) => {
         const now = deps.now();
-        task.remindersSent += 1;
-        await em.flush();
-        const auditEventId = await appendAudit(em, {
-          actor: system(task),
-          action: 'task.reminded',
-          subjectType: 'unit_task',
-          subjectId: String(task.id),
-          cycleId: task.cycle.id,
-          before: { remindersSent: task.remindersSent - 1 },
-          after: { remindersSent: task.remindersSent, dueAt },
-          occurredAt: now,
-        });
-        await enqueueEmail(em, {
-          key,
-          kind: 'reminder',
-          recipient: task.unit.headEmail,
-          locale,
-          params: { ...taskEmailParams(task), reminderNumber: task.remindersSent },
-          cycleId: task.cycle.id,
-          taskId: task.id,
-          auditEventId,
-        });
-        return result(task);
+        if (kind === 'reminder') return remindTasks(em, cycleId, dueAt, taskIds, now);
+        await timedTransition(em, cycleId, dueAt, taskIds, now, TIMED_TRANSITIONS[kind]);
+        return [];
       });
-      await deliverPending(deliveryDeps(deps), { keys: [key] });
-      return after;
-    },
-
-    /** At the deadline: a task still open becomes overdue. */
-    async markTaskOverdue({ taskId, dueAt }: { taskId: number; dueAt: string }): Promise<TaskStepResult> {
-      return timedTransition(taskId, dueAt, {
-        from: (state) => state === 'dispatched' || state === 'draft',
-        at: (schedule) => schedule.deadline,
-        to: 'overdue',
-        action: 'task.overdue',
-        record: (schedule) => ({ deadline: schedule.deadline }),
-      });
-    },
-
-    /** At the hard close: a task still without a report is recorded as not submitted. */
-    async closeTask({ taskId, dueAt }: { taskId: number; dueAt: string }): Promise<TaskStepResult> {
-      return timedTransition(taskId, dueAt, {
-        from: (state) => OPEN_TASK_STATES.has(state),
-        at: (schedule) => schedule.hardClose,
-        to: 'not_submitted',
-        action: 'task.not_submitted',
-        record: (schedule) => ({ hardClose: schedule.hardClose }),
-      });
+      if (reminderKeys.length > 0) await deliverPending(deliveryDeps(deps), { keys: reminderKeys });
+      const rows = await deps.orm.em
+        .fork()
+        .execute<{ id: number; state: TaskState }[]>(
+          `SELECT id, state FROM unit_task WHERE cycle_id = ? AND id IN (SELECT jsonb_array_elements_text(?::jsonb)::int) ORDER BY id`,
+          [cycleId, JSON.stringify(taskIds)],
+        );
+      return {
+        submitted: rows.filter((r) => SUBMITTED_TASK_STATES.has(r.state)).map((r) => r.id),
+        closed: rows.filter((r) => r.state === 'not_submitted').map((r) => r.id),
+      };
     },
 
     /**

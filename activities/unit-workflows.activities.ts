@@ -8,7 +8,6 @@
  * schedule it from a workflow task queued behind the first workflow tasks of every unit just started.
  */
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import type { UnitSchedule } from '../domain/calendar';
 import { unitWorkflowId } from '../domain/period';
 import { CAMPAIGN, PERIOD, STAGE, UNIT } from '../workflows/search-attributes';
 import type { OpenedUnit } from '../workflows/types';
@@ -20,13 +19,11 @@ type DispatchTasks = (input: { cycleId: number; taskIds: readonly number[] }) =>
 export interface StartAndDispatchUnitsInput {
   readonly cycleId: number;
   readonly cycleWorkflowId: string;
-  /** The batch the units tell when they settle. */
+  /** The batch that runs the units' schedules. */
   readonly batchWorkflowId: string;
   readonly taskQueue: string;
   readonly campaignCode: string;
   readonly period: string;
-  /** The schedule of each level, a leaf's first. */
-  readonly schedules: readonly UnitSchedule[];
   readonly units: readonly OpenedUnit[];
 }
 
@@ -39,7 +36,7 @@ export function createUnitWorkflowActivities(deps: ActivityDeps, dispatchTasks: 
      * id is left as it is, and a task already dispatched is not dispatched again.
      */
     async startAndDispatchUnits(input: StartAndDispatchUnitsInput): Promise<{ started: number; dispatched: number }> {
-      const { cycleId, cycleWorkflowId, batchWorkflowId, taskQueue, campaignCode, period, schedules, units } = input;
+      const { cycleId, cycleWorkflowId, batchWorkflowId, taskQueue, campaignCode, period, units } = input;
       const started = await Promise.all(
         units.map(async (unit) => {
           try {
@@ -51,7 +48,6 @@ export function createUnitWorkflowActivities(deps: ActivityDeps, dispatchTasks: 
                   cycleId,
                   taskId: unit.taskId,
                   unitCode: unit.unitCode,
-                  schedule: schedules[unit.level ?? 0] ?? schedules[0]!,
                   batchWorkflowId,
                 },
               ],

@@ -70,17 +70,32 @@ test('when dispatch, reminder, escalation, consolidation and cycle opening are r
   await acts.dispatchTasks({ cycleId: first.cycleId, taskIds: [a!.taskId] });
   await acts.dispatchTasks({ cycleId: first.cycleId, taskIds: [b!.taskId] });
   const reminderAt = first.plan.schedule.reminders[0]!;
-  await acts.remindTask({ taskId: a!.taskId, dueAt: reminderAt });
-  await acts.remindTask({ taskId: a!.taskId, dueAt: reminderAt });
-  await acts.remindTask({ taskId: a!.taskId, dueAt: new Date().toISOString() }); // not a reminder of this schedule: nothing
+  await acts.runTaskWave({ cycleId: first.cycleId, kind: 'reminder', dueAt: reminderAt, taskIds: [a!.taskId] });
+  await acts.runTaskWave({ cycleId: first.cycleId, kind: 'reminder', dueAt: reminderAt, taskIds: [a!.taskId] });
+  await acts.runTaskWave({
+    cycleId: first.cycleId,
+    kind: 'reminder',
+    dueAt: new Date().toISOString(),
+    taskIds: [a!.taskId],
+  }); // not a reminder of this schedule: nothing
   const dueAt = new Date().toISOString();
-  await acts.markTaskOverdue({ taskId: a!.taskId, dueAt });
-  await acts.markTaskOverdue({ taskId: b!.taskId, dueAt });
+  await acts.runTaskWave({ cycleId: first.cycleId, kind: 'overdue', dueAt, taskIds: [a!.taskId, b!.taskId] });
+  await acts.runTaskWave({ cycleId: first.cycleId, kind: 'overdue', dueAt, taskIds: [a!.taskId, b!.taskId] });
   const level1 = first.plan.schedule.escalations[0];
   expect(await acts.escalateOverdue({ cycleId: first.cycleId, level: 1, dueAt: level1 })).toBe(2);
   expect(await acts.escalateOverdue({ cycleId: first.cycleId, level: 1, dueAt: level1 })).toBe(0);
-  await acts.closeTask({ taskId: a!.taskId, dueAt: first.plan.schedule.hardClose });
-  await acts.closeTask({ taskId: a!.taskId, dueAt: first.plan.schedule.hardClose });
+  await acts.runTaskWave({
+    cycleId: first.cycleId,
+    kind: 'hardClose',
+    dueAt: first.plan.schedule.hardClose,
+    taskIds: [a!.taskId],
+  });
+  await acts.runTaskWave({
+    cycleId: first.cycleId,
+    kind: 'hardClose',
+    dueAt: first.plan.schedule.hardClose,
+    taskIds: [a!.taskId],
+  });
   await acts.consolidateCycle({ cycleId: first.cycleId, version: 1 });
   await acts.consolidateCycle({ cycleId: first.cycleId, version: 1 });
   mailer.close();

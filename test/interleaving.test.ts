@@ -211,7 +211,13 @@ test('when a report commits while a reminder is being sent, the report stands an
   const s = await scene(1, { ago: 8 }); // the reminder (5 s before the deadline at 10 s) is due, the deadline not yet
   const token = await s.link(0);
   const { report } = await interleave(
-    () => acts.remindTask({ taskId: s.tasks[0]!.taskId, dueAt: s.plan.schedule.reminders[0]! }),
+    () =>
+      acts.runTaskWave({
+        cycleId: s.cycleId,
+        kind: 'reminder',
+        dueAt: s.plan.schedule.reminders[0]!,
+        taskIds: [s.tasks[0]!.taskId],
+      }),
     () => submit(token),
   );
   expect(report.status).toBe(201);
@@ -222,7 +228,13 @@ test('when a report commits while the task is being marked overdue, the report s
   const s = await scene();
   const token = await s.link(0);
   const { report } = await interleave(
-    () => acts.markTaskOverdue({ taskId: s.tasks[0]!.taskId, dueAt: s.plan.schedule.deadline }),
+    () =>
+      acts.runTaskWave({
+        cycleId: s.cycleId,
+        kind: 'overdue',
+        dueAt: s.plan.schedule.deadline,
+        taskIds: [s.tasks[0]!.taskId],
+      }),
     () => submit(token),
   );
   expect(report.status).toBe(201);
@@ -233,8 +245,18 @@ test.each([1, 2] as const)(
   'when a report commits while level-%i escalation runs, the escalation leaves the stored report alone',
   async (level) => {
     const s = await scene(2);
-    await direct.markTaskOverdue({ taskId: s.tasks[0]!.taskId, dueAt: s.plan.schedule.deadline });
-    await direct.markTaskOverdue({ taskId: s.tasks[1]!.taskId, dueAt: s.plan.schedule.deadline });
+    await direct.runTaskWave({
+      cycleId: s.cycleId,
+      kind: 'overdue',
+      dueAt: s.plan.schedule.deadline,
+      taskIds: [s.tasks[0]!.taskId],
+    });
+    await direct.runTaskWave({
+      cycleId: s.cycleId,
+      kind: 'overdue',
+      dueAt: s.plan.schedule.deadline,
+      taskIds: [s.tasks[1]!.taskId],
+    });
     if (level === 2)
       await direct.escalateOverdue({ cycleId: s.cycleId, level: 1, dueAt: s.plan.schedule.escalations[0] });
     const token = await s.link(0);
@@ -250,7 +272,12 @@ test.each([1, 2] as const)(
     expect(silent.state).toBe('escalated');
     expect(silent.escalationLevel).toBe(level);
     // The hard close then records only the silent unit as not submitted.
-    await direct.closeTask({ taskId: s.tasks[0]!.taskId, dueAt: s.plan.schedule.hardClose });
+    await direct.runTaskWave({
+      cycleId: s.cycleId,
+      kind: 'hardClose',
+      dueAt: s.plan.schedule.hardClose,
+      taskIds: [s.tasks[0]!.taskId],
+    });
     expect((await stack.orm.em.fork().findOneOrFail(UnitTask, s.tasks[0]!.taskId)).state).toBe('submitted');
   },
 );
@@ -259,7 +286,13 @@ test('when a report races the hard close, exactly one of them wins and the recei
   const s = await scene();
   const token = await s.link(0);
   const { report } = await interleave(
-    () => acts.closeTask({ taskId: s.tasks[0]!.taskId, dueAt: s.plan.schedule.hardClose }),
+    () =>
+      acts.runTaskWave({
+        cycleId: s.cycleId,
+        kind: 'hardClose',
+        dueAt: s.plan.schedule.hardClose,
+        taskIds: [s.tasks[0]!.taskId],
+      }),
     () => submit(token),
   );
   expect(report.status).toBe(409); // the hard close held the row: the report finds the task closed

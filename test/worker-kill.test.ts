@@ -2,9 +2,9 @@
  * The worker process is killed (SIGKILL) and restarted again and again during a whole cycle —
  * dispatch, reminders, the deadline, the escalations, the hard close, consolidation, the council's
  * review. The cycle still completes, and every unit got exactly the emails its timeline calls for:
- * lost and duplicated messages are counted against the outbox (goal: none lost, at most one
- * duplicate per kill — a message accepted by the SMTP server just before the kill, whose "sent"
- * mark died with the process).
+ * lost and duplicated messages are counted against the outbox (goal: none lost, and a duplicate
+ * only of a message in flight at a kill — accepted by the SMTP server just before it, its "sent"
+ * mark died with the process — sent once more, with the same Message-ID).
  *
  * `npm test` runs it with 200 units and 10 kills; `npm run test:soak` with 1,000 units and 30
  * (BAOCAO_SOAK_UNITS, BAOCAO_SOAK_KILLS). The cycle's timeline follows from both (below).
@@ -137,7 +137,7 @@ const isDispatch = (m: ReceivedMessage): boolean =>
 const seconds = (ms: number): string => (ms / 1000).toFixed(1);
 
 test(
-  `a ${UNITS}-unit cycle survives ${KILLS} SIGKILLs of its worker: it completes, nothing is lost, at most one duplicate per kill`,
+  `a ${UNITS}-unit cycle survives ${KILLS} SIGKILLs of its worker: it completes, nothing is lost, a duplicate only of a message in flight at a kill`,
   async () => {
     const units = await createUnits(stack.orm, UNITS, { supervisors: 10 });
     const council = [await stack.token('council'), await stack.token('council')];
@@ -160,14 +160,15 @@ test(
     const at = (s: number) => sleep(Math.max(0, t0 + s * 1000 - Date.now()));
     const stages: [string, number][] = [];
     const reached = (stage: string): void => void stages.push([stage, Date.now() - t0]);
-    const kills: { at: number; ready: Promise<number | undefined> }[] = [];
+    const kills: { from: number; at: number; ready: Promise<number | undefined> }[] = [];
     const killAndRestart = async (): Promise<void> => {
+      const from = Date.now();
       const dying = worker!;
       const exited = new Promise((r) => dying.once('exit', r));
       dying.kill('SIGKILL');
       await exited;
       worker = startWorkerProcess(stack, OUT);
-      kills.push({ at: Date.now(), ready: worker.ready });
+      kills.push({ from, at: Date.now(), ready: worker.ready });
     };
     const killer = (async () => {
       for (const s of [...DISPATCH_KILL_AT, ...COLLECTION_KILL_AT]) {
@@ -241,9 +242,22 @@ test(
     // Every outbox row was delivered; count what the sink saw per message id.
     const emails = await em.find(Email, { cycleId: cycle.id });
     const seen = new Map<string, number>();
-    for (const m of stack.sink.messages) seen.set(m.messageId, (seen.get(m.messageId) ?? 0) + 1);
+    const firstReceived = new Map<string, number>();
+    for (const m of stack.sink.messages) {
+      seen.set(m.messageId, (seen.get(m.messageId) ?? 0) + 1);
+      if (!firstReceived.has(m.messageId)) firstReceived.set(m.messageId, m.receivedAt.getTime());
+    }
     const lost = emails.filter((e) => e.status !== 'sent' || !seen.has(e.messageId!)).length;
-    const duplicates = emails.reduce((n, e) => n + Math.max(0, (seen.get(e.messageId!) ?? 0) - 1), 0);
+    const duplicated = emails.filter((e) => (seen.get(e.messageId!) ?? 0) > 1);
+    const duplicates = duplicated.reduce((n, e) => n + seen.get(e.messageId!)! - 1, 0);
+    // Allowed only for a message first accepted at most IN_FLIGHT_MS before a kill, and sent once more.
+    const IN_FLIGHT_MS = 5_000;
+    const unexplainedDuplicates = duplicated
+      .filter((e) => {
+        const first = firstReceived.get(e.messageId!)!;
+        return seen.get(e.messageId!)! > 2 || !kills.some((k) => first >= k.from - IN_FLIGHT_MS && first <= k.at);
+      })
+      .map((e) => `${e.idempotencyKey} (${seen.get(e.messageId!)}×)`);
 
     // What each kill cost: the new worker's start, and how long until the next email (while work was waiting).
     const ready = await Promise.all(kills.map((k) => k.ready));
@@ -285,7 +299,7 @@ test(
     );
 
     expect(lost).toBe(0);
-    expect(duplicates).toBeLessThanOrEqual(KILLS);
+    expect(unexplainedDuplicates).toEqual([]);
     // Each unit's own timeline: one dispatch, its reminders, one publication.
     for (const unit of units) {
       const own = emails.filter((e) => e.recipient === unit.headEmail);

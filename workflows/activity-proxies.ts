@@ -16,7 +16,7 @@ const retry = {
  */
 export const activities = proxyActivities<Activities>({ startToCloseTimeout: '10 seconds', retry });
 
-/** Calls over a whole cycle (every unit): long, kept alive by heartbeats. */
+/** Calls over many units (a cycle's, a batch's): long, kept alive by heartbeats. */
 export const cycleActivities = proxyActivities<Activities>({
   startToCloseTimeout: '15 minutes',
   heartbeatTimeout: '30 seconds',

@@ -146,7 +146,10 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
     async (request) => {
       const unit = opened!.units.find((u) => u.unitCode === request.unitCode)!;
       const schedule = await activities.extendTask({ taskId: unit.taskId, ...request });
-      await getExternalWorkflowHandle(workflowIdOf(unit)).signal(rescheduleSignal, schedule);
+      // The unit's batch may still be starting when the cycle has just opened.
+      await condition(() => batches.some((b) => b.units.includes(unit)));
+      const batch = batches.find((b) => b.units.includes(unit))!;
+      await batch.handle.signal(rescheduleSignal, { unitCode: unit.unitCode, schedule });
       addEscalations(schedule.escalations);
       return schedule;
     },

@@ -11,11 +11,13 @@ export const submittedSignal = defineSignal('submitted');
  * already stored). Units that reported are woken then, together, instead of one signal per report.
  */
 export const allReportedSignal = defineSignal('allReported');
-/** Cycle → unit: the deadline moved; the unit's reminders and hard close follow. */
-export const rescheduleSignal = defineSignal<[UnitSchedule]>('reschedule');
+/** Cycle → batch: a unit's deadline moved; its reminders, deadline and hard close follow. */
+export const rescheduleSignal = defineSignal<[{ unitCode: string; schedule: UnitSchedule }]>('reschedule');
+/** Batch → unit: its hard close (or an early close of collection) passed without a report; its task is closed. */
+export const notSubmittedSignal = defineSignal('notSubmitted');
 /** Cycle → unit: the council sends the unit back for revision until `deadline`. */
 export const revisionRequestedSignal = defineSignal<[{ deadline: string }]>('revisionRequested');
-/** Cycle → batch → unit: an administrator closed collection early at `at`; a unit that has not reported is closed now. */
+/** Cycle → batch: an administrator closed collection early at `at`; a unit that has not reported is closed now. */
 export const collectionClosedSignal = defineSignal<[{ at: string }]>('collectionClosed');
 /** Cycle → batch → unit: the cycle is published; the batch's and the unit's workflows end. */
 export const closeUnitSignal = defineSignal('closeUnit');
@@ -26,7 +28,7 @@ export const resendLinkUpdate = defineUpdate<void, [{ requestId: string; actor: 
 
 /** API → cycle: a council member voted (the ballot is already stored in PostgreSQL). */
 export const ballotCastSignal = defineSignal('ballotCast');
-/** Unit → its batch: the unit has submitted, or its hard close passed without a report. */
+/** Unit → its batch: the unit handed in a revised report (or its revision deadline passed). */
 export const unitSettledSignal = defineSignal<[UnitSettled]>('unitSettled');
 /** Batch → cycle: how these units settled (all of a batch at once, then each revised unit). */
 export const unitsSettledSignal = defineSignal<[readonly UnitSettled[]]>('unitsSettled');

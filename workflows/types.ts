@@ -1,5 +1,5 @@
 /** Payloads shared by workflows, activities, the API and tests. Pure types only. */
-import type { CyclePlan, Instant, UnitSchedule } from '../domain/calendar';
+import type { CyclePlan, Instant } from '../domain/calendar';
 
 export interface StartCycleInput {
   readonly campaignCode: string;
@@ -31,8 +31,7 @@ export interface UnitWorkflowInput {
   readonly cycleId: number;
   readonly taskId: number;
   readonly unitCode: string;
-  readonly schedule: UnitSchedule;
-  /** The batch that started the unit (through the client: the unit has no parent) and is told when it settles. */
+  /** The batch that started the unit (through the client: the unit has no parent), runs its schedule and is told when a revision settles. */
   readonly batchWorkflowId: string;
 }
 

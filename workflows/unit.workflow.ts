@@ -1,11 +1,11 @@
 /**
- * One unit's task in one cycle, started by its batch (unit-batch.workflow.ts), which dispatches
- * the task right after. Until the unit settles: reminders at the policy's offsets, overdue at the
- * deadline, not-submitted at the hard close (or when an administrator closes collection early);
- * then it tells its batch. While the council reviews, revision rounds reopen it, until the cycle
- * closes. Its history is what an auditor reads for the unit. PostgreSQL holds the truth about
- * submissions: the `submitted` signal only wakes this workflow early, and every step re-reads the
- * task's state before acting.
+ * One unit's task in one cycle, started by its batch (unit-batch.workflow.ts), which dispatches the
+ * task right after and runs its schedule: the batch sends reminders, marks the task overdue and
+ * closes it at the hard close for all its units at once, then tells this workflow how the unit
+ * settled (`submitted` or `notSubmitted`). While the council reviews, revision rounds reopen it,
+ * until the cycle closes. Its history is what an auditor reads for the unit. PostgreSQL holds the
+ * truth about submissions: signals only wake this workflow, and every step re-reads the task's
+ * state before acting.
  */
 import {
   allHandlersFinished,
@@ -14,13 +14,11 @@ import {
   setHandler,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import type { UnitSchedule } from '../domain/calendar';
 import { refusalFailure } from './refusal-failure';
 import { activities } from './activity-proxies';
 import {
   closeUnitSignal,
-  collectionClosedSignal,
-  rescheduleSignal,
+  notSubmittedSignal,
   resendLinkUpdate,
   revisionRequestedSignal,
   submittedSignal,
@@ -29,46 +27,24 @@ import {
 import { STAGE } from './search-attributes';
 import type { UnitOutcome, UnitWorkflowInput } from './types';
 
-type Step =
-  | { readonly kind: 'reminder'; readonly at: string }
-  | { readonly kind: 'overdue'; readonly at: string }
-  | { readonly kind: 'hardClose'; readonly at: string };
-
-const stepKey = (s: Step): string => `${s.kind}@${s.at}`;
-
-function steps(schedule: UnitSchedule): Step[] {
-  const all: Step[] = [
-    ...schedule.reminders.map((at): Step => ({ kind: 'reminder', at })),
-    { kind: 'overdue', at: schedule.deadline },
-    { kind: 'hardClose', at: schedule.hardClose },
-  ];
-  return all.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
-}
-
 export async function unitWorkflow(input: UnitWorkflowInput): Promise<UnitOutcome> {
   const { taskId, unitCode } = input;
-  let schedule = input.schedule;
   let submitted = false;
-  let rescheduled = false;
+  let notSubmitted = false;
   let open = true; // the unit head may still hand in (or revise) a report
   let closed = false;
   let revision: { deadline: string } | undefined;
   /** Revision rounds begun: told with each settlement, so the cycle can tell a stale one from the latest. */
   let round = 0;
-  let collectionClosedAt: string | undefined; // an administrator ended collection early
 
   setHandler(submittedSignal, () => {
     submitted = true;
   });
-  setHandler(rescheduleSignal, (next) => {
-    schedule = next;
-    rescheduled = true;
+  setHandler(notSubmittedSignal, () => {
+    notSubmitted = true;
   });
   setHandler(revisionRequestedSignal, (request) => {
     revision = request;
-  });
-  setHandler(collectionClosedSignal, ({ at }) => {
-    collectionClosedAt ??= at;
   });
   setHandler(closeUnitSignal, () => {
     closed = true;
@@ -85,53 +61,12 @@ export async function unitWorkflow(input: UnitWorkflowInput): Promise<UnitOutcom
     },
   );
   const setStage = (stage: string): void => upsertSearchAttributes([{ key: STAGE, value: stage }]);
-  const settle = async (outcome: UnitOutcome): Promise<void> => {
-    open = false;
-    setStage(outcome);
-    await getExternalWorkflowHandle(input.batchWorkflowId).signal(unitSettledSignal, {
-      unitCode,
-      outcome,
-      ...(round > 0 ? { round } : {}),
-    });
-  };
 
-  const handled = new Set<string>();
-  let outcome: UnitOutcome | undefined;
-  while (outcome === undefined) {
-    // A unit is sent back only once its report is stored: a revision request means it submitted.
-    if (submitted || revision !== undefined) {
-      outcome = 'submitted';
-      break;
-    }
-    if (collectionClosedAt !== undefined) {
-      // The task's hard close was already moved to `collectionClosedAt`: close it like at the hard close.
-      const result = await activities.closeTask({ taskId, dueAt: collectionClosedAt });
-      outcome = result.submitted ? 'submitted' : 'not_submitted';
-      break;
-    }
-    const next = steps(schedule).find((s) => !handled.has(stepKey(s)));
-    if (!next) throw new Error('unreachable: a schedule always ends with its hard close');
-    rescheduled = false;
-    const wait = Date.parse(next.at) - Date.now();
-    if (
-      wait > 0 &&
-      (await condition(
-        () => submitted || rescheduled || revision !== undefined || collectionClosedAt !== undefined,
-        wait,
-      ))
-    )
-      continue;
-    handled.add(stepKey(next));
-    const result =
-      next.kind === 'reminder'
-        ? await activities.remindTask({ taskId, dueAt: next.at })
-        : next.kind === 'overdue'
-          ? await activities.markTaskOverdue({ taskId, dueAt: next.at })
-          : await activities.closeTask({ taskId, dueAt: next.at });
-    if (result.submitted) outcome = 'submitted';
-    else if (next.kind === 'hardClose' && result.closed) outcome = 'not_submitted';
-  }
-  await settle(outcome);
+  // Collection: the batch settles the unit. A unit is sent back only once its report is stored: a revision request means it submitted.
+  await condition(() => submitted || notSubmitted || revision !== undefined);
+  const outcome: UnitOutcome = notSubmitted && !submitted && revision === undefined ? 'not_submitted' : 'submitted';
+  open = false;
+  setStage(outcome);
 
   // Council stage: revision rounds until the cycle is published or cancelled.
   for (;;) {
@@ -155,7 +90,13 @@ export async function unitWorkflow(input: UnitWorkflowInput): Promise<UnitOutcom
       }
     }
     if (closed) break;
-    await settle('submitted');
+    open = false;
+    setStage('submitted');
+    await getExternalWorkflowHandle(input.batchWorkflowId).signal(unitSettledSignal, {
+      unitCode,
+      outcome: 'submitted',
+      round,
+    });
   }
   setStage('closed');
   await condition(allHandlersFinished);
