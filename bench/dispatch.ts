@@ -379,7 +379,7 @@ async function main(): Promise<void> {
     await floor.workflows(20);
     const floorEvents = await floor.eventsPerWorkflow();
     await floor.emails(20);
-    await productDispatch(stack, env.temporal.process.pid, admin, 20);
+    await productDispatch(stack, env.temporal.pid, admin, 20);
 
     const rows: { n: number; floorWorkflows: number; floorEmails: number; product: ProductRun; final?: History }[] = [];
     for (const n of sizes) {
@@ -388,7 +388,7 @@ async function main(): Promise<void> {
       const floorWorkflows = await floor.workflows(all);
       const floorEmails = await floor.emails(all);
       progress(`N=${n}: product`);
-      const product = await productDispatch(stack, env.temporal.process.pid, admin, n, shape);
+      const product = await productDispatch(stack, env.temporal.pid, admin, n, shape);
       progress(
         `N=${n}: dispatch took ${fmtSeconds(product.ms)} s${complete ? '; running the cycle to publication for its final history' : ''}`,
       );

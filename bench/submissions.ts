@@ -175,7 +175,7 @@ async function main(): Promise<void> {
     const bodies = all.map((_, i) => JSON.stringify(validAnswers(`Đơn vị ${i + 1}`)));
     // Let the unit workflows finish their first steps before anything is timed: the links go out
     // while the last of them are still starting (set-based collection dispatches per batch).
-    const settling = await waitUntilQuiet(env.temporal.process.pid);
+    const settling = await waitUntilQuiet(env.temporal.pid);
     progress(`Temporal and the worker quiet ${fmtSeconds(settling)} s after the last link arrived`);
 
     const floorServer = await startFloorServer(stack.config.DATABASE_URL);
@@ -186,7 +186,7 @@ async function main(): Promise<void> {
       body: bodies[i]!,
     }));
 
-    const temporalPid = env.temporal.process.pid;
+    const temporalPid = env.temporal.pid;
     const floor = await measure(
       stack,
       temporalPid,

@@ -1,27 +1,75 @@
 /**
- * What every benchmark stands on: a migrated, seeded template database; a Temporal dev server
- * of the run's own (default dynamic config, so the server's limits are the production ones);
+ * What every benchmark stands on: a migrated, seeded template database; a Temporal server of the
+ * run's own — the dev server (default dynamic config, so the server's limits are the production
+ * ones), or with BENCH_TEMPORAL=cluster the production server proper, its four services as
+ * processes on PostgreSQL (scripts/temporal-cluster.ts, databases of the run's own);
  * product stacks (`test/support/stack`) copied from the template; and the cleanup of all of it
  * (stacks, the server, every database of the run) however the run ends, Ctrl-C included.
  */
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
+import path from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { dropDatabasesLike, ensureDatabase, withDatabaseName } from '../../db/admin';
 import { ormOptions } from '../../db/orm';
 import { seedReferenceData } from '../../db/seed';
 import { projectRoot } from '../../scripts/lib/project';
-import { startTemporalDevServer, type DevServer } from '../../scripts/temporal-server';
+import { startTemporalCluster } from '../../scripts/temporal-cluster';
+import { startTemporalDevServer } from '../../scripts/temporal-server';
 import { startStack, type Stack, type StackOptions } from '../../test/support/stack';
 
 export interface BenchEnv {
   /** The migrated template each stack's database is copied from. */
   readonly templateUrl: string;
-  readonly temporal: DevServer;
+  readonly temporal: BenchTemporal;
   /** A product stack (worker, API, SMTP sink) on a database of its own; stopped by the cleanup. */
   startStack(options?: Omit<StackOptions, 'templateDatabaseUrl' | 'temporalAddress'>): Promise<Stack>;
   /** Runs `stop` at cleanup, before the stacks are stopped (latest registered first). */
   onCleanup(stop: () => Promise<void>): void;
+}
+
+/** The run's Temporal server. */
+export interface BenchTemporal {
+  readonly kind: 'dev' | 'cluster';
+  readonly address: string;
+  /** The process whose CPU the benchmarks meter: the dev server, or the cluster's history service. */
+  readonly pid: number | undefined;
+  /** How the tables name it. */
+  readonly description: string;
+  stop(): Promise<void>;
+}
+
+/** BENCH_TEMPORAL: `dev` (the default) or `cluster`. */
+function temporalKind(): 'dev' | 'cluster' {
+  const kind = process.env.BENCH_TEMPORAL ?? 'dev';
+  if (kind !== 'dev' && kind !== 'cluster') throw new Error(`BENCH_TEMPORAL is "dev" or "cluster", not "${kind}"`);
+  return kind;
+}
+
+async function startBenchTemporal(prefix: string): Promise<BenchTemporal> {
+  if (temporalKind() === 'dev') {
+    const dev = await startTemporalDevServer({ log: () => {} });
+    return {
+      kind: 'dev',
+      address: dev.address,
+      pid: dev.process.pid,
+      description: 'the Temporal dev server (one process, SQLite in memory)',
+      stop: () => dev.stop(),
+    };
+  }
+  const cluster = await startTemporalCluster({
+    databaseUrl: serverUrl(),
+    databases: { default: `${prefix}_temporal`, visibility: `${prefix}_temporal_visibility` },
+    dataDir: path.join(os.tmpdir(), `${prefix}_temporal`),
+    log: progress,
+  });
+  return {
+    kind: 'cluster',
+    address: cluster.address,
+    pid: cluster.services.get('history')?.process.pid,
+    description: 'the Temporal server (4 service processes on PostgreSQL; CPU metered: the history service)',
+    stop: () => cluster.stop(),
+  };
 }
 
 /** The PostgreSQL server the benchmarks use (any database on it: they create their own). */
@@ -59,8 +107,9 @@ export async function withBenchEnv<T>(name: string, bench: (env: BenchEnv) => Pr
     await orm.migrator.up();
     await seedReferenceData(orm.em.fork());
     await orm.close();
-    const temporal = await startTemporalDevServer({ log: () => {} });
+    const temporal = await startBenchTemporal(prefix);
     cleanups.push(() => temporal.stop());
+    console.log(`Temporal: ${temporal.description}`);
     return await bench({
       templateUrl,
       temporal,
