@@ -11,11 +11,22 @@ import { ConflictError, NotFoundError, ValidationError } from '../domain/errors'
 import { parsePeriod, unitWorkflowId } from '../domain/period';
 import { AWAITING_REPORT_STATES, OPEN_TASK_STATES, type CycleStage } from '../domain/states';
 import type { Locale } from '../domain/template';
-import { deliverPending, enqueueEmail } from '../mail/outbox';
+import { deliverPending, enqueueEmail, enqueueEmails } from '../mail/outbox';
 import type { OverdueUnit } from '../mail/render';
 import type { OpenedCycle, StartCycleInput } from '../workflows/types';
 import { deliveryDeps, type ActivityDeps } from './deps';
 import { loadCycle } from './load-cycle';
+
+/** An escalated unit, with whoever it answers to. */
+interface EscalatedRow {
+  code: string;
+  name: string;
+  deadline: string;
+  supervisor_email: string | null;
+  supervisor_name: string | null;
+  parent_head_email: string | null;
+  parent_head_name: string | null;
+}
 
 const SECRETARIAT_NAME = 'Thường trực Hội đồng Thi đua - Khen thưởng';
 
@@ -260,10 +271,14 @@ export function createCycleActivities(deps: ActivityDeps) {
           [cycleId, level, level - 1, dueAt, dueAt, level],
         );
         if (rows.length === 0) return 0;
-        const due = await em.find(
-          UnitTask,
-          { id: { $in: rows.map((r) => r.id) } },
-          { populate: ['unit', 'parentTask.unit'], orderBy: { unit: { code: 'asc' } } },
+        // Each unit with whoever it answers to, in one read.
+        const due = await em.execute<EscalatedRow[]>(
+          `SELECT u.code, u.name, t.schedule->>'deadline' AS deadline, u.supervisor_email, u.supervisor_name,
+                  pu.head_email AS parent_head_email, pu.head_name AS parent_head_name
+           FROM unit_task t JOIN unit u ON u.id = t.unit_id
+           LEFT JOIN unit_task pt ON pt.id = t.parent_task_id LEFT JOIN unit pu ON pu.id = pt.unit_id
+           WHERE t.id IN (SELECT jsonb_array_elements_text(?::jsonb)::int) ORDER BY u.code`,
+          [JSON.stringify(rows.map((r) => r.id))],
         );
         const now = deps.now();
         const auditEventId = await appendAudit(em, {
@@ -272,40 +287,40 @@ export function createCycleActivities(deps: ActivityDeps) {
           subjectType: 'cycle',
           subjectId: String(cycle.id),
           cycleId,
-          after: { level, dueAt, units: due.map((t) => t.unit.code) },
+          after: { level, dueAt, units: due.map((t) => t.code) },
           occurredAt: now,
         });
-        const overdue = (tasks: typeof due): OverdueUnit[] =>
-          tasks.map((t) => ({ code: t.unit.code, name: t.unit.name, deadline: t.schedule.deadline }));
+        const overdue = (tasks: readonly EscalatedRow[]): OverdueUnit[] =>
+          tasks.map((t) => ({ code: t.code, name: t.name, deadline: t.deadline }));
         const base = { campaignName: cycle.campaign.name, period: cycle.period };
         if (level === 1) {
           // First to whoever the unit answers to: the head of the unit it reports to in a campaign
           // of several levels, otherwise its supervisor, otherwise the secretariat.
-          const answersTo = (task: (typeof due)[number]) => {
-            const parent = task.parentTask?.unit;
-            if (parent) return { email: parent.headEmail, name: parent.headName };
-            if (task.unit.supervisorEmail)
-              return { email: task.unit.supervisorEmail, name: task.unit.supervisorName ?? SECRETARIAT_NAME };
+          const answersTo = (task: EscalatedRow) => {
+            if (task.parent_head_email) return { email: task.parent_head_email, name: task.parent_head_name! };
+            if (task.supervisor_email)
+              return { email: task.supervisor_email, name: task.supervisor_name ?? SECRETARIAT_NAME };
             return { email: deps.config.SECRETARIAT_EMAIL, name: SECRETARIAT_NAME };
           };
-          const byRecipient = new Map<string, { name: string; tasks: typeof due }>();
+          const byRecipient = new Map<string, { name: string; tasks: EscalatedRow[] }>();
           for (const task of due) {
             const to = answersTo(task);
             const group = byRecipient.get(to.email) ?? { name: to.name, tasks: [] };
             group.tasks.push(task);
             byRecipient.set(to.email, group);
           }
-          for (const [to, { name: recipientName, tasks }] of byRecipient) {
-            await enqueueEmail(em, {
+          await enqueueEmails(
+            em,
+            [...byRecipient].map(([to, { name: recipientName, tasks }]) => ({
               key: `${keyPrefix}${to}`,
-              kind: 'escalation_supervisor',
+              kind: 'escalation_supervisor' as const,
               recipient: to,
               locale,
               params: { ...base, recipientName, overdue: overdue(tasks) },
               cycleId,
               auditEventId,
-            });
-          }
+            })),
+          );
         } else {
           const to = deps.config.SECRETARIAT_EMAIL;
           await enqueueEmail(em, {

@@ -32,7 +32,6 @@ export interface TaskStepResult {
   readonly state: TaskState;
 }
 
-
 async function lockTask(em: EntityManager, taskId: number): Promise<IUnitTask> {
   if (!(await lockRow(em, 'unit_task', taskId)))
     throw new NotFoundError({ code: 'record_missing', params: { what: 'unit task', id: taskId } });
@@ -89,6 +88,19 @@ interface PendingTaskRow {
   head_name: string;
   head_email: string;
 }
+
+/** What a unit-head email says about a task read as a row (as `taskEmailParams` for an entity). */
+const rowEmailParams = (
+  facts: CycleEmailFacts,
+  t: PendingTaskRow,
+): EmailParams['dispatch'] & { taskId: number; tokenVersion: number } => ({
+  ...facts,
+  taskId: t.id,
+  tokenVersion: t.token_version,
+  unitName: t.unit_name,
+  headName: t.head_name,
+  deadline: t.deadline,
+});
 
 const dispatchKey = (taskId: number): string => `dispatch:task-${taskId}`;
 
@@ -230,14 +242,7 @@ export function createTaskActivities(deps: ActivityDeps) {
           cycleId,
           taskId: t.id,
           auditEventId: auditIds[i]!,
-          params: {
-            ...facts,
-            taskId: t.id,
-            tokenVersion: t.token_version,
-            unitName: t.unit_name,
-            headName: t.head_name,
-            deadline: t.deadline,
-          },
+          params: rowEmailParams(facts, t),
         })),
       );
       return tasks.length;
@@ -306,15 +311,7 @@ export function createTaskActivities(deps: ActivityDeps) {
         cycleId,
         taskId: t.id,
         auditEventId: auditIds[i]!,
-        params: {
-          ...facts,
-          taskId: t.id,
-          tokenVersion: t.token_version,
-          unitName: t.unit_name,
-          headName: t.head_name,
-          deadline: t.deadline,
-          reminderNumber: t.reminders_sent + 1,
-        },
+        params: { ...rowEmailParams(facts, t), reminderNumber: t.reminders_sent + 1 },
       })),
     );
     return due.map((t) => reminderKey(t.id, dueAt));

@@ -37,7 +37,7 @@ import {
   allReportedSignal,
   ballotCastSignal,
   closeCollectionUpdate,
-  closeUnitSignal,
+  closeBatchSignal,
   collectionClosedSignal,
   cycleStatusQuery,
   extendDeadlineUpdate,
@@ -365,7 +365,7 @@ export async function cycleWorkflow(input: StartCycleInput): Promise<CycleResult
       if (isCancellation(error)) throw error;
     });
     // The batches tell their units to close and end; closing before them would cancel them.
-    await Promise.all(batches.map((batch) => batch.handle.signal(closeUnitSignal)));
+    await Promise.all(batches.map((batch) => batch.handle.signal(closeBatchSignal)));
     await Promise.all(batches.map((batch) => batch.handle.result()));
   }
 

@@ -2,9 +2,9 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { UnitSchedule } from '../domain/calendar';
 import type { CycleStage } from '../domain/states';
-import type { ExtendDeadlineRequest, UnitSettled } from './types';
+import type { ExtendDeadlineRequest, UnitOutcome, UnitSettled } from './types';
 
-/** Batch (or, in a revision round, cycle) → unit: the unit head submitted (the submission is already stored in PostgreSQL). */
+/** Cycle → unit in a revision round: the unit head resubmitted (the submission is already stored in PostgreSQL). */
 export const submittedSignal = defineSignal('submitted');
 /**
  * API → cycle → batches: no task of the cycle waits for a report any more (every report is
@@ -13,14 +13,18 @@ export const submittedSignal = defineSignal('submitted');
 export const allReportedSignal = defineSignal('allReported');
 /** Cycle → batch: a unit's deadline moved; its reminders, deadline and hard close follow. */
 export const rescheduleSignal = defineSignal<[{ unitCode: string; schedule: UnitSchedule }]>('reschedule');
-/** Batch → unit: its hard close (or an early close of collection) passed without a report; its task is closed. */
-export const notSubmittedSignal = defineSignal('notSubmitted');
 /** Cycle → unit: the council sends the unit back for revision until `deadline`. */
 export const revisionRequestedSignal = defineSignal<[{ deadline: string }]>('revisionRequested');
 /** Cycle → batch: an administrator closed collection early at `at`; a unit that has not reported is closed now. */
 export const collectionClosedSignal = defineSignal<[{ at: string }]>('collectionClosed');
-/** Cycle → batch → unit: the cycle is published; the batch's and the unit's workflows end. */
-export const closeUnitSignal = defineSignal('closeUnit');
+/** Cycle → batch: the cycle is published; the batch closes its units and ends. */
+export const closeBatchSignal = defineSignal('closeBatch');
+/**
+ * Batch → unit: the cycle is published; how the unit settled in collection (a unit learns it only
+ * now, unless sent back meanwhile: waking every unit as it settles would queue its workflow task
+ * ahead of the batches' and the cycle's at each wave). The unit's workflow ends.
+ */
+export const closeUnitSignal = defineSignal<[{ outcome: UnitOutcome }]>('closeUnit');
 /** Administrator → unit: replace the personal link and email the new one. */
 export const resendLinkUpdate = defineUpdate<void, [{ requestId: string; actor: string; reason: string }]>(
   'resendLink',

@@ -11,8 +11,8 @@
  *    wake-up per unit; an early close of collection is a hard close now. When the cycle passes on
  *    "all reported", the units whose task holds a report (read from PostgreSQL in one activity)
  *    are settled. The batch tells the cycle how its units settled, in one signal once every one
- *    has, then again as units reopened for revision settle; then it tells each unit its outcome.
- * 3. Close: tell the units to close, and end (the archive waits for each unit to end).
+ *    has, then again as units reopened for revision settle.
+ * 3. Close: tell each unit how it settled and to close, and end (the archive waits for each unit to end).
  *
  * Cancelled (with its cycle), the batch cancels its units: they are not its children, so nothing
  * else would.
@@ -32,11 +32,10 @@ import type { TaskWave } from '../activities/task.activities';
 import { activities, cycleActivities, unitStartActivities } from './activity-proxies';
 import {
   allReportedSignal,
+  closeBatchSignal,
   closeUnitSignal,
   collectionClosedSignal,
-  notSubmittedSignal,
   rescheduleSignal,
-  submittedSignal,
   unitSettledSignal,
   unitsSettledSignal,
 } from './messages';
@@ -91,8 +90,6 @@ export async function unitBatchWorkflow(input: UnitBatchInput): Promise<void> {
   const settled = new Map<string, UnitOutcome>();
   /** Settlements the cycle has not been told about yet. */
   const untold: UnitSettled[] = [];
-  /** Units settled by the batch that have not been told their outcome yet. */
-  const toTell: { unit: OpenedUnit; outcome: UnitOutcome }[] = [];
   /** A unit's own schedule, once an administrator moved its deadline. */
   const ownSchedules = new Map<string, UnitSchedule>();
   /** Steps already run, per unit (`stepKey`). */
@@ -121,7 +118,7 @@ export async function unitBatchWorkflow(input: UnitBatchInput): Promise<void> {
   setHandler(collectionClosedSignal, ({ at }) => {
     collectionClosedAt ??= at;
   });
-  setHandler(closeUnitSignal, () => {
+  setHandler(closeBatchSignal, () => {
     closed = true;
   });
 
@@ -136,7 +133,11 @@ export async function unitBatchWorkflow(input: UnitBatchInput): Promise<void> {
       units,
     });
     await collect();
-    await Promise.all(units.map((unit) => unitHandle(unit).signal(closeUnitSignal)));
+    await Promise.all(
+      units.map((unit) =>
+        unitHandle(unit).signal(closeUnitSignal, { outcome: settled.get(unit.unitCode) ?? 'not_submitted' }),
+      ),
+    );
   } catch (error) {
     if (isCancellation(error)) {
       // A unit that has already ended, or was never started, refuses the request: nothing to cancel there.
@@ -191,12 +192,11 @@ export async function unitBatchWorkflow(input: UnitBatchInput): Promise<void> {
         const unit = byTask.get(id)!;
         if (settled.has(unit.unitCode)) continue;
         settle({ unitCode: unit.unitCode, outcome });
-        toTell.push({ unit, outcome });
       }
     }
   }
 
-  /** Until the cycle closes: runs the units' steps as they fall due, settles them, tells the cycle, then the units. */
+  /** Until the cycle closes: runs the units' steps as they fall due, settles them and tells the cycle. */
   async function collect(): Promise<void> {
     const cycle = getExternalWorkflowHandle(cycleWorkflowId);
     const allSettled = (): boolean => settled.size === units.length;
@@ -222,7 +222,6 @@ export async function unitBatchWorkflow(input: UnitBatchInput): Promise<void> {
         );
         for (const unit of waiting.filter((u) => reportedIds.has(u.taskId))) {
           settle({ unitCode: unit.unitCode, outcome: 'submitted' });
-          toTell.push({ unit, outcome: 'submitted' });
         }
       }
       if (collectionClosedAt !== undefined && !collectionClosedRun) {
@@ -234,13 +233,6 @@ export async function unitBatchWorkflow(input: UnitBatchInput): Promise<void> {
       for (let wave = nextWave(); wave && Date.parse(wave.step.at) <= Date.now(); wave = nextWave())
         await runWave(wave.step, wave.units);
       if (untold.length > 0 && allSettled()) await cycle.signal(unitsSettledSignal, untold.splice(0));
-      await Promise.all(
-        toTell
-          .splice(0)
-          .map(({ unit, outcome }) =>
-            unitHandle(unit).signal(outcome === 'submitted' ? submittedSignal : notSubmittedSignal),
-          ),
-      );
     }
   }
 }

@@ -1,9 +1,8 @@
 /**
  * One unit's task in one cycle, started by its batch (unit-batch.workflow.ts), which dispatches the
  * task right after and runs its schedule: the batch sends reminders, marks the task overdue and
- * closes it at the hard close for all its units at once, then tells this workflow how the unit
- * settled (`submitted` or `notSubmitted`). While the council reviews, revision rounds reopen it,
- * until the cycle closes. Its history is what an auditor reads for the unit. PostgreSQL holds the
+ * closes it at the hard close for all its units at once, and tells this workflow how the unit
+ * settled when the cycle closes. While the council reviews, revision rounds reopen it. Its history is what an auditor reads for the unit. PostgreSQL holds the
  * truth about submissions: signals only wake this workflow, and every step re-reads the task's
  * state before acting.
  */
@@ -18,7 +17,6 @@ import { refusalFailure } from './refusal-failure';
 import { activities } from './activity-proxies';
 import {
   closeUnitSignal,
-  notSubmittedSignal,
   resendLinkUpdate,
   revisionRequestedSignal,
   submittedSignal,
@@ -30,7 +28,8 @@ import type { UnitOutcome, UnitWorkflowInput } from './types';
 export async function unitWorkflow(input: UnitWorkflowInput): Promise<UnitOutcome> {
   const { taskId, unitCode } = input;
   let submitted = false;
-  let notSubmitted = false;
+  /** How the unit settled in collection, told by the batch as the cycle closes. */
+  let closedWith: UnitOutcome | undefined;
   let open = true; // the unit head may still hand in (or revise) a report
   let closed = false;
   let revision: { deadline: string } | undefined;
@@ -40,13 +39,11 @@ export async function unitWorkflow(input: UnitWorkflowInput): Promise<UnitOutcom
   setHandler(submittedSignal, () => {
     submitted = true;
   });
-  setHandler(notSubmittedSignal, () => {
-    notSubmitted = true;
-  });
   setHandler(revisionRequestedSignal, (request) => {
     revision = request;
   });
-  setHandler(closeUnitSignal, () => {
+  setHandler(closeUnitSignal, ({ outcome }) => {
+    closedWith = outcome;
     closed = true;
   });
   setHandler(
@@ -62,9 +59,10 @@ export async function unitWorkflow(input: UnitWorkflowInput): Promise<UnitOutcom
   );
   const setStage = (stage: string): void => upsertSearchAttributes([{ key: STAGE, value: stage }]);
 
-  // Collection: the batch settles the unit. A unit is sent back only once its report is stored: a revision request means it submitted.
-  await condition(() => submitted || notSubmitted || revision !== undefined);
-  const outcome: UnitOutcome = notSubmitted && !submitted && revision === undefined ? 'not_submitted' : 'submitted';
+  // Collection: the batch runs the unit's schedule and settles it. A unit is sent back only once
+  // its report is stored: a revision request means it submitted.
+  await condition(() => revision !== undefined || closedWith !== undefined);
+  const outcome: UnitOutcome = revision !== undefined ? 'submitted' : closedWith!;
   open = false;
   setStage(outcome);
 
