@@ -366,7 +366,7 @@ async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SIGTER
   clearTimeout(timer);
 }
 
-/** Waits until the frontend answers and `namespace` is usable (registering it and the search attributes). */
+/** Waits until the frontend answers, matching and history are in the ring, and `namespace` is usable (registering it and the search attributes). */
 async function prepareNamespace(
   address: string,
   namespace: string,
@@ -400,6 +400,16 @@ async function prepareNamespace(
         taskQueue: { name: 'baocao-readiness' },
         taskQueueType: 1,
       });
+      // History is in the ring once it answers for a workflow: "not found" (5) for one that never ran,
+      // where a frontend that knows no history host answers "not enough hosts" (14, unavailable).
+      try {
+        await connection.workflowService.describeWorkflowExecution({
+          namespace,
+          execution: { workflowId: 'baocao-readiness' },
+        });
+      } catch (error) {
+        if (!isGrpcServiceError(error) || error.code !== 5) throw error;
+      }
       return;
     } catch (error) {
       lastError = error;
