@@ -254,7 +254,7 @@ export function createTaskActivities(deps: ActivityDeps) {
   /**
    * Reminds the heads of those of `taskIds` still open (not sent back), whose schedule in force
    * has a reminder at `dueAt` (an extension stored first replaces the old reminders) and whose
-   * policy allows another; answers the outbox keys to deliver. A retry finds the keys and skips.
+   * policy allows another, and queues their emails. A retry finds the keys queued and skips them.
    */
   async function remindTasks(
     em: EntityManager,
@@ -262,7 +262,7 @@ export function createTaskActivities(deps: ActivityDeps) {
     dueAt: string,
     taskIds: readonly number[],
     now: Date,
-  ): Promise<string[]> {
+  ): Promise<void> {
     const cycle = await loadCycle(em, cycleId);
     const due = await em.execute<(PendingTaskRow & { reminders_sent: number })[]>(
       `SELECT t.id, t.token_version, t.workflow_id, t.schedule->>'deadline' AS deadline, t.reminders_sent,
@@ -282,7 +282,7 @@ export function createTaskActivities(deps: ActivityDeps) {
         dueAt,
       ],
     );
-    if (due.length === 0) return [];
+    if (due.length === 0) return;
     await em.execute(
       `UPDATE unit_task SET reminders_sent = reminders_sent + 1, updated_at = ? WHERE id IN (SELECT jsonb_array_elements_text(?::jsonb)::int)`,
       [now, idList(due.map((t) => t.id))],
@@ -314,7 +314,6 @@ export function createTaskActivities(deps: ActivityDeps) {
         params: { ...rowEmailParams(facts, t), reminderNumber: t.reminders_sent + 1 },
       })),
     );
-    return due.map((t) => reminderKey(t.id, dueAt));
   }
 
   return {
@@ -333,17 +332,19 @@ export function createTaskActivities(deps: ActivityDeps) {
 
     /**
      * One step of the schedule, due at `dueAt`, over the tasks `taskIds` of the cycle `cycleId` in
-     * one transaction (see `runTaskWave`), then the reminders' deliveries.
+     * one transaction, then the deliveries of the wave's reminders; answers which of the tasks hold
+     * a report and which are closed. A retry changes no row twice and sends what is still pending.
      */
     async runTaskWave(input: TaskWave): Promise<TaskWaveResult> {
       const { cycleId, kind, dueAt, taskIds } = input;
-      const reminderKeys = await deps.orm.em.fork().transactional(async (em) => {
+      await deps.orm.em.fork().transactional(async (em) => {
         const now = deps.now();
-        if (kind === 'reminder') return remindTasks(em, cycleId, dueAt, taskIds, now);
-        await timedTransition(em, cycleId, dueAt, taskIds, now, TIMED_TRANSITIONS[kind]);
-        return [];
+        if (kind === 'reminder') await remindTasks(em, cycleId, dueAt, taskIds, now);
+        else await timedTransition(em, cycleId, dueAt, taskIds, now, TIMED_TRANSITIONS[kind]);
       });
-      if (reminderKeys.length > 0) await deliverPending(deliveryDeps(deps), { keys: reminderKeys });
+      // Every reminder of the wave still pending, also those an earlier attempt queued and could not send.
+      if (kind === 'reminder')
+        await deliverPending(deliveryDeps(deps), { keys: taskIds.map((id) => reminderKey(id, dueAt)) });
       const rows = await deps.orm.em
         .fork()
         .execute<{ id: number; state: TaskState }[]>(

@@ -191,6 +191,44 @@ test('when the SMTP server refuses a message, the outbox row stays pending with 
   working.close();
 });
 
+test('when a reminder wave committed but could not deliver, its retry delivers every reminder once', async () => {
+  const units = await createUnits(stack.orm, 3);
+  const campaign = await createCampaign(
+    stack.orm,
+    timing({ deadline: 60, reminders: [30], escalations: [70, 80], hardClose: 90, review: 60, revision: 60 }),
+  );
+  const broken = createMailTransport('smtp://127.0.0.1:1'); // nothing listens there
+  const working = createMailTransport(stack.config.SMTP_URL);
+  const opened = await activities(working).acts.openCycle(opening(campaign, units, `wave-${campaign}`));
+  const taskIds = opened.units.map((u) => u.taskId);
+  await activities(working).acts.dispatchTasks({ cycleId: opened.cycleId, taskIds });
+  const wave = {
+    cycleId: opened.cycleId,
+    kind: 'reminder' as const,
+    dueAt: opened.plan.schedule.reminders[0]!,
+    taskIds,
+  };
+
+  // The first attempt commits the reminders and their outbox rows, then its deliveries fail (a worker dying there is the same).
+  await expect(activities(broken).acts.runTaskWave(wave)).rejects.toThrow();
+  expect(await stack.orm.em.fork().count(Email, { cycleId: opened.cycleId, kind: 'reminder', status: 'pending' })).toBe(
+    3,
+  );
+  await activities(working).acts.runTaskWave(wave);
+  await activities(working).acts.runTaskWave(wave);
+  await stack.sink.waitFor(() => units.every((u) => stack.sink.to(u.headEmail).length === 2));
+  await new Promise((r) => setTimeout(r, 300));
+  for (const unit of units)
+    expect(stack.sink.to(unit.headEmail).map((m) => m.subject)).toEqual([
+      expect.stringContaining('Báo cáo tháng'),
+      expect.stringContaining('[Nhắc lần 1]'),
+    ]);
+  expect(await stack.orm.em.fork().count(Email, { cycleId: opened.cycleId, kind: 'reminder', status: 'sent' })).toBe(3);
+  expect(await stack.orm.em.fork().count(AuditEvent, { cycleId: opened.cycleId, action: 'task.reminded' })).toBe(3);
+  broken.close();
+  working.close();
+});
+
 test('when a batch dispatch fails on one message and is retried, every unit head gets one link and each task is dispatched once', async () => {
   const units = await createUnits(stack.orm, 4);
   const campaign = await createCampaign(
