@@ -17,6 +17,7 @@ import { ConsolidatedReport, Cycle, Email } from '../db/entities';
 import type { ReceivedMessage } from '../mail/sink';
 import { startStack, type Stack } from './support/stack';
 import { startWorkerProcess, type WorkerProcess } from './support/worker-process';
+import { outboxDeliveries } from './support/outbox-deliveries';
 import {
   api,
   createCampaign,
@@ -241,23 +242,11 @@ test(
 
     // Every outbox row was delivered; count what the sink saw per message id.
     const emails = await em.find(Email, { cycleId: cycle.id });
-    const seen = new Map<string, number>();
-    const firstReceived = new Map<string, number>();
-    for (const m of stack.sink.messages) {
-      seen.set(m.messageId, (seen.get(m.messageId) ?? 0) + 1);
-      if (!firstReceived.has(m.messageId)) firstReceived.set(m.messageId, m.receivedAt.getTime());
-    }
-    const lost = emails.filter((e) => e.status !== 'sent' || !seen.has(e.messageId!)).length;
-    const duplicated = emails.filter((e) => (seen.get(e.messageId!) ?? 0) > 1);
-    const duplicates = duplicated.reduce((n, e) => n + seen.get(e.messageId!)! - 1, 0);
-    // Allowed only for a message first accepted at most IN_FLIGHT_MS before a kill, and sent once more.
-    const IN_FLIGHT_MS = 5_000;
-    const unexplainedDuplicates = duplicated
-      .filter((e) => {
-        const first = firstReceived.get(e.messageId!)!;
-        return seen.get(e.messageId!)! > 2 || !kills.some((k) => first >= k.from - IN_FLIGHT_MS && first <= k.at);
-      })
-      .map((e) => `${e.idempotencyKey} (${seen.get(e.messageId!)}×)`);
+    const deliveries = outboxDeliveries(
+      emails,
+      stack.sink.messages,
+      kills.map((k) => ({ from: k.from, to: k.at })),
+    );
 
     // What each kill cost: the new worker's start, and how long until the next email (while work was waiting).
     const ready = await Promise.all(kills.map((k) => k.ready));
@@ -282,7 +271,7 @@ test(
     );
     console.log(
       [
-        `${UNITS} units, ${KILLS} kills; outbox messages: ${emails.length}; lost: ${lost}; duplicated: ${duplicates}`,
+        `${UNITS} units, ${KILLS} kills; outbox messages: ${emails.length}; lost: ${deliveries.lost}; duplicated: ${deliveries.duplicated}`,
         `dispatch: every email at ${seconds(dispatchedAt - t0)} s (bound ${DISPATCH_BOUND_S} s: last dispatch kill at ${seconds(lastDispatchKill - t0)} s + recovery ${RECOVERY_S} s + work ${DISPATCH_WORK_S} s); deadline ${DEADLINE_S} s, hard close ${HARD_CLOSE_S} s`,
         'stages (s from start):',
         ...stages.map(([name, ms]) => `  ${seconds(ms).padStart(6)}  ${name}`),
@@ -298,8 +287,8 @@ test(
       ].join('\n'),
     );
 
-    expect(lost).toBe(0);
-    expect(unexplainedDuplicates).toEqual([]);
+    expect(deliveries.lost).toBe(0);
+    expect(deliveries.unexplained).toEqual([]);
     // Each unit's own timeline: one dispatch, its reminders, one publication.
     for (const unit of units) {
       const own = emails.filter((e) => e.recipient === unit.headEmail);

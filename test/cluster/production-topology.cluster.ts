@@ -34,6 +34,7 @@ import { startMailSink, type MailSink, type ReceivedMessage } from '../../mail/s
 import { startBaocaoProcesses, type BaocaoProcesses } from '../../scripts/lib/cluster';
 import { startTemporalCluster, type TemporalCluster } from '../../scripts/temporal-cluster';
 import { startTemporalDevServer, type DevServer } from '../../scripts/temporal-server';
+import { outboxDeliveries, type WorkerDeath } from '../support/outbox-deliveries';
 import {
   api,
   createCampaign,
@@ -248,9 +249,8 @@ test(`a ${UNITS}-unit cycle on ${DEV ? 'the dev server' : 'the production Tempor
   mark('cycle started');
 
   let kills = 0;
-  // When each worker died: an email's SMTP acceptance and its row's commit are not one step, so a
-  // message accepted by the sink just before a worker's SIGKILL is sent again, with the same Message-ID.
-  const workerDeaths: { from: number; to: number }[] = [];
+  // When each worker died: a message accepted by the sink just before it is sent again (outboxDeliveries).
+  const workerDeaths: WorkerDeath[] = [];
   const killAndRestart = async (p: (typeof app.workers)[number]): Promise<void> => {
     const from = Date.now();
     await app.kill(p);
@@ -350,24 +350,7 @@ test(`a ${UNITS}-unit cycle on ${DEV ? 'the dev server' : 'the production Tempor
   const duplicatedReports = perTask.filter((r) => r.n > 1).length;
   const content = await readConsolidatedReport(em, await em.findOneOrFail(ConsolidatedReport, { cycle, version: 1 }));
   const emails = await em.find(Email, { cycleId: cycle.id });
-  const seen = new Map<string, number>();
-  const firstReceived = new Map<string, number>();
-  for (const m of sink.messages) {
-    seen.set(m.messageId, (seen.get(m.messageId) ?? 0) + 1);
-    if (!firstReceived.has(m.messageId)) firstReceived.set(m.messageId, m.receivedAt.getTime());
-  }
-  const lostEmails = emails.filter((e) => e.status !== 'sent' || !seen.has(e.messageId!)).length;
-  const duplicated = emails.filter((e) => (seen.get(e.messageId!) ?? 0) > 1);
-  const duplicatedEmails = duplicated.reduce((n, e) => n + seen.get(e.messageId!)! - 1, 0);
-  // A duplicate is only allowed for a message that was in flight when a worker died: first accepted
-  // at most IN_FLIGHT_MS before that worker's SIGKILL, and sent once more (not more) after it.
-  const IN_FLIGHT_MS = 5_000;
-  const unexplainedDuplicates = duplicated
-    .filter((e) => {
-      const at = firstReceived.get(e.messageId!)!;
-      return seen.get(e.messageId!)! > 2 || !workerDeaths.some((d) => at >= d.from - IN_FLIGHT_MS && at <= d.to);
-    })
-    .map((e) => `${e.idempotencyKey} (${seen.get(e.messageId!)}×)`);
+  const deliveries = outboxDeliveries(emails, sink.messages, workerDeaths);
   const chain = await verifyAuditChain(orm.em.fork());
   // When each step of the cycle ran, across its units: from the audit log.
   const steps = await em.execute<{ action: string; n: number; first: Date; last: Date }[]>(
@@ -396,7 +379,7 @@ test(`a ${UNITS}-unit cycle on ${DEV ? 'the dev server' : 'the production Tempor
       `${UNITS} units on ${DEV ? 'the Temporal dev server' : 'the Temporal server 1.29.1 (4 service processes, PostgreSQL)'}, 2 workers, 2 APIs; faults: ${FAULTS ? `${kills} kills${temporal ? ', history restart' : ''}` : 'none'}`,
       `cycle duration (start to every publication email): ${seconds(duration)} s`,
       `reports: ${perTask.length} stored, lost ${lostReports}, duplicated ${duplicatedReports}; ${retried} retried by their client, ${storedEarlier} found stored by an earlier attempt`,
-      `emails: ${emails.length}, lost ${lostEmails}, duplicated ${duplicatedEmails}`,
+      `emails: ${emails.length}, lost ${deliveries.lost}, duplicated ${deliveries.duplicated}`,
       `audit chain: ${chain.rows} rows, ok ${chain.ok}; restored copy: ${restoredChain.rows} rows, ok ${restoredChain.ok}, ${restoredReports.length} reports (${storedBeforeDump} stored before the dump began)`,
       ...events,
       'audit events (s from start):',
@@ -410,8 +393,8 @@ test(`a ${UNITS}-unit cycle on ${DEV ? 'the dev server' : 'the production Tempor
   expect(lostReports).toBe(0);
   expect(duplicatedReports).toBe(0);
   expect(content.submitted).toBe(UNITS);
-  expect(lostEmails).toBe(0);
-  expect(unexplainedDuplicates).toEqual([]);
+  expect(deliveries.lost).toBe(0);
+  expect(deliveries.unexplained).toEqual([]);
   expect(chain.ok).toBe(true);
   expect(restoredChain.ok).toBe(true);
   expect(restoredChain.firstBreak).toBeNull();
